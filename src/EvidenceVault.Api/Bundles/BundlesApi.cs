@@ -1,0 +1,26 @@
+using EvidenceVault.Api.Access;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EvidenceVault.Api.Bundles;
+
+internal static class BundlesApi
+{
+    public static RouteGroupBuilder MapBundlesApi(this RouteGroupBuilder caseScope)
+    {
+        caseScope.MapGet("/bundle", GetBundle)
+            .WithName(nameof(GetBundle))
+            .WithSummary("The whole case as a BagIt 1.0 bag in a streamed ZIP, re-hashed on the way out; check it with 'evidencevault verify'.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip");
+        return caseScope;
+    }
+
+    public static async Task<PushStreamHttpResult> GetBundle(CaseCaller caller, CaseBundleExporter exporter, HttpContext http, CancellationToken cancellationToken)
+    {
+        var bundle = await exporter.PrepareAsync(caller, cancellationToken);
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Stream(
+            output => exporter.WriteAsync(caller, bundle, output, http.RequestAborted),
+            contentType: "application/zip",
+            fileDownloadName: bundle.FileName);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using EvidenceVault.Api.Access;
+using EvidenceVault.Api.Cases;
+using EvidenceVault.Api.Custody;
+using EvidenceVault.Api.Items;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Bundles;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+
+namespace EvidenceVault.Api.Bundles;
+
+/// <summary>A bundle ready to stream: its catalog and the custody log length it covers.</summary>
+internal sealed record PreparedBundle(BundleCatalog Catalog, long CustodyLength)
+{
+    public string FileName => EvidenceBundleWriter.BagName(Catalog.CaseId, Catalog.ExportedAt) + ".zip";
+}
+
+/// <summary>
+/// Exports a case as a verified bundle. The items are listed first and the export event appended after, so the
+/// log copy in the bundle (cut at that event) holds the receipt of every listed item — an item is indexed only
+/// after its receipt is logged.
+/// </summary>
+internal sealed partial class CaseBundleExporter(
+    VaultStorage storage,
+    ItemIndex index,
+    CaseDirectory cases,
+    CustodyLog custody,
+    TimeProvider clock,
+    ILogger<CaseBundleExporter> logger)
+{
+    public async Task<PreparedBundle> PrepareAsync(CaseCaller caller, CancellationToken cancellationToken)
+    {
+        var entity = await cases.FindAsync(caller.CaseId, cancellationToken);
+        var items = new List<EvidenceItemRecord>();
+        await foreach (var item in index.ListAllAsync(caller.CaseId, cancellationToken))
+        {
+            items.Add(item);
+        }
+
+        var (_, position) = await custody.AppendAsync(
+            caller.CaseId,
+            new CustodyEntry(CustodyEventTypes.BundleExported, caller.GrantId, Details: new Dictionary<string, string> { ["items"] = items.Count.ToString(CultureInfo.InvariantCulture) }),
+            cancellationToken);
+        var catalog = new BundleCatalog
+        {
+            CaseId = caller.CaseId,
+            Title = entity?.Title,
+            ExportedAt = clock.GetUtcNow(),
+            CustodyHead = new ItemCustody(position.Head.Seq, position.Head.Hash.Hex),
+            Items = items,
+        };
+        return new PreparedBundle(catalog, position.Length);
+    }
+
+    public async Task WriteAsync(CaseCaller caller, PreparedBundle bundle, Stream output, CancellationToken cancellationToken)
+    {
+        var source = new StorageBundleSource(storage, custody, caller.CaseId, bundle.CustodyLength);
+        var mismatches = await EvidenceBundleWriter.WriteAsync(output, bundle.Catalog, source, cancellationToken);
+        foreach (var mismatch in mismatches)
+        {
+            LogMismatch(logger, caller.CaseId, mismatch.ItemId);
+            await custody.AppendAsync(
+                caller.CaseId,
+                new CustodyEntry(CustodyEventTypes.BundleIntegrityFailure, caller.GrantId, mismatch.ItemId, mismatch.Expected, Details: new Dictionary<string, string> { ["storedSha256"] = mismatch.Actual }),
+                CancellationToken.None);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Stored bytes of case {CaseId} item {ItemId} do not match the index; the bundle is flagged.")]
+    private static partial void LogMismatch(ILogger logger, string caseId, string itemId);
+
+    private sealed class StorageBundleSource(VaultStorage storage, CustodyLog custody, string caseId, long custodyLength) : IBundleSource
+    {
+        public async Task<Stream> OpenItemAsync(EvidenceItemRecord item, CancellationToken cancellationToken)
+        {
+            var download = await storage.Blob(EvidencePaths.Original(caseId, item.ItemId)).DownloadStreamingAsync(cancellationToken: cancellationToken);
+            return download.Value.Content;
+        }
+
+        public Task<Stream> OpenCustodyLogAsync(CancellationToken cancellationToken) =>
+            custody.OpenReadAsync(caseId, custodyLength, cancellationToken);
+    }
+}

@@ -1,0 +1,70 @@
+using Azure;
+using Azure.Data.Tables;
+using EvidenceVault.Api.Access;
+using EvidenceVault.Api.Custody;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Identifiers;
+
+namespace EvidenceVault.Api.Cases;
+
+/// <summary>A case in the <c>cases</c> table: PK = case id, RK = <c>case</c>.</summary>
+internal sealed class CaseEntity : ITableEntity
+{
+    public const string Row = "case";
+
+    public string PartitionKey { get; set; } = string.Empty;
+
+    public string RowKey { get; set; } = Row;
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string? Title { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A new case and the owner's token (shown once, never stored).</summary>
+internal sealed record NewCase(string CaseId, string OwnerToken, string? Title, DateTimeOffset CreatedAt, ItemCustody Custody);
+
+/// <summary>
+/// Opens cases. Order matters for crashes: the custody log first, then the case, then the owner's grant — a case
+/// whose creation was cut short has no grant, so nobody holds a token to it and it can never half-work.
+/// </summary>
+internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, TimeProvider clock)
+{
+    public const int MaxTitleLength = 200;
+
+    public async Task<NewCase> CreateAsync(string? title, CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        var caseId = Ulid.NewUlid(clock);
+        var grantId = Ulid.NewUlid(clock);
+        var token = CaseTokens.Create(caseId);
+        var createdAt = clock.GetUtcNow();
+
+        await custody.CreateAsync(caseId, cancellationToken);
+        var details = title is null ? null : new Dictionary<string, string> { ["title"] = title };
+        var (_, position) = await custody.AppendAsync(caseId, new CustodyEntry(CustodyEventTypes.CaseCreated, grantId, Details: details), cancellationToken);
+        await storage.Cases.AddEntityAsync(new CaseEntity { PartitionKey = caseId, Title = title, CreatedAt = createdAt }, cancellationToken);
+        await storage.Grants.AddEntityAsync(new GrantEntity
+        {
+            PartitionKey = caseId,
+            RowKey = CaseTokens.Hash(token).Hex,
+            GrantId = grantId,
+            Role = CaseRoles.Owner,
+            Label = "owner",
+            CreatedAt = createdAt,
+        }, cancellationToken);
+        return new NewCase(caseId, token, title, createdAt, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex));
+    }
+
+    public async Task<CaseEntity?> FindAsync(string caseId, CancellationToken cancellationToken)
+    {
+        var found = await storage.Cases.GetEntityIfExistsAsync<CaseEntity>(caseId, CaseEntity.Row, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+}

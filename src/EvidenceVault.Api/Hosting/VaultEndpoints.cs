@@ -1,0 +1,40 @@
+using EvidenceVault.Api.Access;
+using EvidenceVault.Api.Bundles;
+using EvidenceVault.Api.Cases;
+using EvidenceVault.Api.Custody;
+using EvidenceVault.Api.Health;
+using EvidenceVault.Api.Ingest;
+using EvidenceVault.Api.Items;
+using EvidenceVault.Api.Problems;
+
+namespace EvidenceVault.Api.Hosting;
+
+internal static class VaultEndpoints
+{
+    /// <summary>The vault's middleware and its endpoint table (which also drives the Azure Functions manifests).</summary>
+    public static WebApplication MapEvidenceVault(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            SuppressDiagnosticsCallback = context => ProblemResponses.IsExpected(context.Exception),
+        });
+        app.UseStatusCodePages(async context =>
+        {
+            var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+            var status = context.HttpContext.Response.StatusCode;
+            var problem = status == StatusCodes.Status404NotFound ? ProblemType.NotFound : new ProblemType("http-" + status, status, "The request failed.");
+            await ProblemResponses.WriteAsync(context.HttpContext, problems, problem, null);
+        });
+
+        app.MapOpenApi();
+        var api = app.MapGroup("/api");
+        var caseScope = api.MapGroup("/cases/{caseId}").AddEndpointFilter<RequireCaseCaller>();
+        api.MapHealthApi();
+        api.MapCasesApi(caseScope);
+        caseScope.MapIngestApi();
+        caseScope.MapItemsApi();
+        caseScope.MapCustodyApi();
+        caseScope.MapBundlesApi();
+        return app;
+    }
+}

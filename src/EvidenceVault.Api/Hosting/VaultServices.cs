@@ -1,0 +1,54 @@
+using EvidenceVault.Api.Access;
+using EvidenceVault.Api.Bundles;
+using EvidenceVault.Api.Cases;
+using EvidenceVault.Api.Custody;
+using EvidenceVault.Api.Ingest;
+using EvidenceVault.Api.Items;
+using EvidenceVault.Api.Problems;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EvidenceVault.Api.Hosting;
+
+internal static class VaultServices
+{
+    /// <summary>Everything the vault needs: options, storage, the features, problem details and OpenAPI.</summary>
+    public static WebApplicationBuilder AddEvidenceVault(this WebApplicationBuilder builder)
+    {
+        CustomHandler.ListenOnFunctionsPort(builder);
+
+        var services = builder.Services;
+        services.AddOptions<VaultStorageOptions>().Bind(builder.Configuration.GetSection(VaultStorageOptions.Section));
+        services.AddOptions<VaultHostOptions>().Bind(builder.Configuration.GetSection(VaultHostOptions.Section));
+        services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
+            .Validate(o => o.MaxEvidenceBytes > 0 && o.BlockSizeBytes is >= 64 * 1024 and <= 100 * 1024 * 1024 && o.MaxBlocksInFlight is >= 1 and <= 16,
+                "Ingest limits are out of range.");
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<VaultStorage>();
+        services.AddSingleton<CustodyLog>();
+        services.AddSingleton<ItemIndex>();
+        services.AddSingleton<CaseDirectory>();
+        services.AddSingleton<EvidenceIngestor>();
+        services.AddSingleton<CaseBundleExporter>();
+        services.AddSingleton<CaseAuthenticator>();
+        services.AddHostedService<EmbeddedAzurite>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemResponses>();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.DefaultIgnoreCondition = VaultJson.Compact.DefaultIgnoreCondition;
+            json.SerializerOptions.Encoder = VaultJson.Compact.Encoder;
+            json.SerializerOptions.Converters.Add(VaultJson.UtcTimes);
+        });
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "EvidenceVault API";
+            document.Info.Description = "Preserve scam evidence: hash, write once, index, chain of custody, verified bundles. Errors are RFC 9457 problem details with stable 'type' URNs (urn:evidencevault:problem:*).";
+            return Task.CompletedTask;
+        }));
+        return builder;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.RegularExpressions;
+using EvidenceVault.Api.Problems;
+using EvidenceVault.Evidence;
+using EvidenceVault.Hashing;
+
+namespace EvidenceVault.Api.Ingest;
+
+/// <summary>
+/// What the client says about an upload, from its headers. These are claims: the vault records them beside
+/// its own facts (hash, size, format, receipt time) and only the declared digest is enforced.
+/// </summary>
+/// <param name="Kind">Declared kind (<c>X-Evidence-Kind</c>), if any.</param>
+/// <param name="FileName">Original file name (<c>X-File-Name</c>, UTF-8 percent-encoded), if any.</param>
+/// <param name="CapturedAt">When the victim says it was captured (<c>X-Captured-At</c>), if any.</param>
+/// <param name="SourceUrl">The page it came from (<c>X-Source-Url</c>), if any.</param>
+/// <param name="DeclaredDigest">SHA-256 from <c>Repr-Digest</c> or <c>Content-Digest</c> (RFC 9530), if any.</param>
+internal sealed partial record EvidenceClaims(
+    EvidenceKind? Kind,
+    string? FileName,
+    DateTimeOffset? CapturedAt,
+    string? SourceUrl,
+    Sha256Digest? DeclaredDigest)
+{
+    public const int MaxFileNameLength = 255;
+    public const int MaxSourceUrlLength = 2048;
+
+    public static EvidenceClaims FromHeaders(IHeaderDictionary headers)
+    {
+        EvidenceKind? kind = null;
+        if (Single(headers, "X-Evidence-Kind") is { } kindText)
+        {
+            kind = EvidenceKinds.TryParse(kindText, out var parsed)
+                ? parsed
+                : throw Malformed($"X-Evidence-Kind must be one of {string.Join(", ", EvidenceKinds.Names)}.");
+        }
+
+        return new EvidenceClaims(
+            kind,
+            ParseFileName(Single(headers, "X-File-Name")),
+            ParseCapturedAt(Single(headers, "X-Captured-At")),
+            ParseSourceUrl(Single(headers, "X-Source-Url")),
+            ParseDigest(headers, "Repr-Digest") ?? ParseDigest(headers, "Content-Digest"));
+    }
+
+    /// <summary>A file name from a header or a multipart part: percent-decoded, path stripped, checked.</summary>
+    public static string? ParseFileName(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        string name;
+        try
+        {
+            name = Uri.UnescapeDataString(raw.Trim().Trim('"'));
+        }
+        catch (UriFormatException)
+        {
+            throw Malformed("X-File-Name must be UTF-8, percent-encoded.");
+        }
+
+        name = name[(name.LastIndexOfAny(['/', '\\']) + 1)..];
+        if (name.Length is 0 or > MaxFileNameLength || name.Any(char.IsControl) || name.Contains('\uFFFD', StringComparison.Ordinal))
+        {
+            throw Malformed($"X-File-Name must be 1 to {MaxFileNameLength} printable characters.");
+        }
+
+        return name;
+    }
+
+    private static DateTimeOffset? ParseCapturedAt(string? raw)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        // An ISO 8601 time with its offset: a time without a zone cannot be placed on the court's timeline.
+        return Iso8601WithOffset().IsMatch(raw) &&
+               DateTimeOffset.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value)
+            ? value.ToUniversalTime()
+            : throw Malformed("X-Captured-At must be an ISO 8601 time with a zone, e.g. 2026-11-23T22:39:31+08:00.");
+    }
+
+    private static string? ParseSourceUrl(string? raw)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        return raw.Length <= MaxSourceUrlLength && Uri.TryCreate(raw, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri.OriginalString
+            : throw Malformed($"X-Source-Url must be an absolute http(s) URL of at most {MaxSourceUrlLength} characters.");
+    }
+
+    /// <summary>Reads the sha-256 member of an RFC 9530 digest field (<c>sha-256=:base64:</c>); other algorithms are ignored.</summary>
+    internal static Sha256Digest? ParseDigest(IHeaderDictionary headers, string name)
+    {
+        if (Single(headers, name) is not { } field)
+        {
+            return null;
+        }
+
+        foreach (var member in field.Split(','))
+        {
+            var equals = member.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw Malformed($"{name} must be a structured-field dictionary such as sha-256=:<base64>:.");
+            }
+
+            if (!member[..equals].Trim().Equals("sha-256", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var value = member[(equals + 1)..].Trim();
+            return value.Length > 2 && value[0] == ':' && value[^1] == ':' && Sha256Digest.TryParseBase64(value[1..^1], out var digest)
+                ? digest
+                : throw Malformed($"The sha-256 value of {name} must be 32 bytes of base64 between colons.");
+        }
+
+        return null;
+    }
+
+    private static string? Single(IHeaderDictionary headers, string name)
+    {
+        var values = headers[name];
+        return values.Count switch
+        {
+            0 => null,
+            1 => values[0],
+            _ => throw Malformed($"{name} is given more than once."),
+        };
+    }
+
+    private static VaultProblemException Malformed(string detail) => new(ProblemType.MalformedHeader, detail);
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Iso8601WithOffset();
+}

@@ -1,0 +1,206 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using Azure.Storage.Blobs.Models;
+using EvidenceVault.Api.Access;
+using EvidenceVault.Api.Custody;
+using EvidenceVault.Api.Items;
+using EvidenceVault.Api.Problems;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Hashing;
+using EvidenceVault.Identifiers;
+using EvidenceVault.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace EvidenceVault.Api.Ingest;
+
+/// <summary>The item an upload produced, and whether it is new (201) or the same bytes again (200).</summary>
+internal sealed record IngestResult(EvidenceItemRecord Item, bool Created);
+
+/// <summary>
+/// Takes evidence into the vault in one pass: the body is read block by block, each block hashed and staged
+/// to the item's blob; nothing is committed until the whole body is in, its format, size and declared digest are
+/// checked and the case is known not to hold these bytes already. Then: commit (write-once), custody event,
+/// index entry — in that order, so an index entry never exists without its blob, and a crash at any step leaves
+/// at most an unindexed blob that <c>reindex</c> adopts.
+/// </summary>
+internal sealed partial class EvidenceIngestor(
+    VaultStorage storage,
+    ItemIndex index,
+    CustodyLog custody,
+    IOptions<IngestOptions> options,
+    IOptions<VaultStorageOptions> storageOptions,
+    TimeProvider clock,
+    ILogger<EvidenceIngestor> logger)
+{
+    public async Task<IngestResult> IngestAsync(CaseCaller caller, EvidenceClaims claims, Stream body, CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        var limits = options.Value;
+        var itemId = Ulid.NewUlid(clock);
+        var blob = storage.Blob(EvidencePaths.Original(caller.CaseId, itemId));
+        await using var upload = new StagedBlockUpload(blob, limits.MaxBlocksInFlight, storageOptions.Value.EffectiveBlockChecksum);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        EvidenceFormat? format = null;
+        long size = 0;
+        while (true)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(limits.BlockSizeBytes);
+            int read;
+            try
+            {
+                read = await body.ReadAtLeastAsync(buffer.AsMemory(0, limits.BlockSizeBytes), limits.BlockSizeBytes, throwOnEndOfStream: false, cancellationToken);
+                if (read > 0)
+                {
+                    format ??= Recognise(buffer.AsSpan(0, read), claims);
+                    size += read;
+                    if (size > limits.MaxEvidenceBytes)
+                    {
+                        throw new VaultProblemException(ProblemType.EvidenceTooLarge, $"Evidence is limited to {limits.MaxEvidenceBytes} bytes per request; use resumable upload for larger recordings.");
+                    }
+
+                    hash.AppendData(buffer, 0, read);
+                }
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+
+            if (read == 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                break;
+            }
+
+            await upload.StageAsync(buffer, read, cancellationToken);
+        }
+
+        if (format is null)
+        {
+            throw new VaultProblemException(ProblemType.EmptyEvidence, "The upload has no bytes.");
+        }
+
+        await upload.FlushAsync();
+        var digest = Sha256Digest.FromBytes(hash.GetHashAndReset());
+        if (claims.DeclaredDigest is { } declared && declared != digest)
+        {
+            throw new VaultProblemException(ProblemType.DigestMismatch, $"The bytes received have SHA-256 {digest.Hex}; the request declared {declared.Hex}. Nothing was stored.");
+        }
+
+        if (await index.FindByDigestAsync(caller.CaseId, digest.Hex, cancellationToken) is { } existing)
+        {
+            return new IngestResult(existing, Created: false);
+        }
+
+        var receivedAt = clock.GetUtcNow();
+        var kind = (claims.Kind ?? format.DefaultKind).ToWireName();
+        await upload.CommitAsync(
+            new BlobHttpHeaders { ContentType = format.ContentType },
+            BlobMetadata(caller, itemId, digest, size, format, kind, receivedAt, claims),
+            cancellationToken);
+
+        var (received, position) = await custody.AppendAsync(
+            caller.CaseId,
+            new CustodyEntry(CustodyEventTypes.ItemReceived, caller.GrantId, itemId, digest.Hex, size, CustodyDetails(format, kind, claims)),
+            cancellationToken);
+        var item = new EvidenceItemRecord
+        {
+            ItemId = itemId,
+            CaseId = caller.CaseId,
+            Sha256 = digest.Hex,
+            Size = size,
+            Kind = kind,
+            ContentType = format.ContentType,
+            FileName = claims.FileName,
+            CapturedAt = claims.CapturedAt,
+            ReceivedAt = receivedAt,
+            SourceUrl = claims.SourceUrl,
+            Contributor = caller.GrantId,
+            Custody = new ItemCustody(received.Seq, position.Head.Hash.Hex),
+        };
+        if (await index.TryAddAsync(item, cancellationToken))
+        {
+            LogReceived(logger, caller.CaseId, itemId, size);
+            return new IngestResult(item, Created: true);
+        }
+
+        // A concurrent upload of the same bytes was indexed first: its item stands; this copy is recorded as such.
+        var winner = await index.FindByDigestAsync(caller.CaseId, digest.Hex, cancellationToken)
+            ?? throw new InvalidOperationException("The digest row exists but its item does not.");
+        await custody.AppendAsync(
+            caller.CaseId,
+            new CustodyEntry(CustodyEventTypes.ItemDuplicate, caller.GrantId, itemId, digest.Hex, size, new Dictionary<string, string> { ["sameAs"] = winner.ItemId }),
+            cancellationToken);
+        return new IngestResult(winner, Created: false);
+    }
+
+    private static EvidenceFormat Recognise(ReadOnlySpan<byte> head, EvidenceClaims claims)
+    {
+        var format = EvidenceFormatDetector.Detect(head, claims.FileName)
+            ?? throw new VaultProblemException(ProblemType.UnsupportedEvidenceType, "The file is not a screenshot, recording, saved page or document format the vault accepts (checked by its content, not its name).");
+        return claims.Kind is { } kind && !format.Allows(kind)
+            ? throw new VaultProblemException(ProblemType.KindMismatch, $"A {format.ContentType} file cannot be filed as {kind.ToWireName()}.")
+            : format;
+    }
+
+    /// <summary>Blob metadata: enough to rebuild the index from the blobs alone. Values are ASCII (percent-encoded).</summary>
+    private static Dictionary<string, string> BlobMetadata(
+        CaseCaller caller, string itemId, Sha256Digest digest, long size, EvidenceFormat format, string kind, DateTimeOffset receivedAt, EvidenceClaims claims)
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["caseid"] = caller.CaseId,
+            ["itemid"] = itemId,
+            ["sha256"] = digest.Hex,
+            ["size"] = size.ToString(CultureInfo.InvariantCulture),
+            ["contenttype"] = format.ContentType,
+            ["kind"] = kind,
+            ["receivedat"] = VaultJson.FormatUtc(receivedAt),
+            ["contributor"] = caller.GrantId,
+        };
+        if (claims.FileName is not null)
+        {
+            metadata["filename"] = Uri.EscapeDataString(claims.FileName);
+        }
+
+        if (claims.CapturedAt is { } capturedAt)
+        {
+            metadata["capturedat"] = VaultJson.FormatUtc(capturedAt);
+        }
+
+        if (claims.SourceUrl is not null)
+        {
+            metadata["sourceurl"] = Uri.EscapeDataString(claims.SourceUrl);
+        }
+
+        return metadata;
+    }
+
+    private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims)
+    {
+        var details = new Dictionary<string, string> { ["contentType"] = format.ContentType, ["kind"] = kind };
+        if (claims.FileName is not null)
+        {
+            details["fileName"] = claims.FileName;
+        }
+
+        if (claims.CapturedAt is { } capturedAt)
+        {
+            details["capturedAt"] = VaultJson.FormatUtc(capturedAt);
+        }
+
+        if (claims.SourceUrl is not null)
+        {
+            details["sourceUrl"] = claims.SourceUrl;
+        }
+
+        return details;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evidence received: case {CaseId}, item {ItemId}, {Size} bytes.")]
+    private static partial void LogReceived(ILogger logger, string caseId, string itemId, long size);
+}

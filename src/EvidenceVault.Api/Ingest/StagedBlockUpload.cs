@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Azure;
+using Azure.Storage;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+
+namespace EvidenceVault.Api.Ingest;
+
+/// <summary>
+/// Writes one block blob from pooled buffers: each block is staged as soon as it is read (up to a few in flight,
+/// so reading the client and writing storage overlap), and the block list is committed only on request, with
+/// <c>If-None-Match: *</c> — so a rejected upload commits nothing and an existing blob is never overwritten.
+/// Blocks that are never committed are discarded by storage (after 7 days in Azure).
+/// </summary>
+internal sealed class StagedBlockUpload(BlockBlobClient blob, int maxInFlight, StorageChecksumAlgorithm blockChecksum) : IAsyncDisposable
+{
+    // A checksum per block: storage refuses a block damaged on the way.
+    private readonly BlockBlobStageBlockOptions _stageOptions = new()
+    {
+        TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = blockChecksum },
+    };
+
+    private readonly List<string> _blockIds = [];
+    private readonly List<Task> _inFlight = [];
+
+    /// <summary>Stages <paramref name="count"/> bytes of <paramref name="rentedBuffer"/>; the buffer goes back to the pool when done.</summary>
+    public async Task StageAsync(byte[] rentedBuffer, int count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (_inFlight.Count >= maxInFlight)
+            {
+                var finished = await Task.WhenAny(_inFlight);
+                _inFlight.Remove(finished);
+                await finished;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(rentedBuffer);
+            throw;
+        }
+
+        var blockId = Convert.ToBase64String(Encoding.ASCII.GetBytes(_blockIds.Count.ToString("D8", CultureInfo.InvariantCulture)));
+        _blockIds.Add(blockId);
+        _inFlight.Add(StageOneAsync(blockId, rentedBuffer, count, cancellationToken));
+    }
+
+    /// <summary>Waits until every staged block is stored.</summary>
+    public async Task FlushAsync()
+    {
+        await Task.WhenAll(_inFlight);
+        _inFlight.Clear();
+    }
+
+    /// <summary>Commits the staged blocks as a new blob; fails with 409/412 if the blob already exists.</summary>
+    public async Task<BlobContentInfo> CommitAsync(BlobHttpHeaders headers, IDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        await FlushAsync();
+        var response = await blob.CommitBlockListAsync(_blockIds, new CommitBlockListOptions
+        {
+            HttpHeaders = headers,
+            Metadata = metadata,
+            // Passing options drops the SDK's default condition: write-once must be stated here.
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+        }, cancellationToken);
+        return response.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_inFlight);
+        }
+        catch (Exception)
+        {
+            // The ingest already failed and reports its own error; this only waits so no buffer is still in use.
+        }
+    }
+
+    private async Task StageOneAsync(string blockId, byte[] buffer, int count, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var content = new MemoryStream(buffer, 0, count, writable: false);
+            await blob.StageBlockAsync(blockId, content, _stageOptions, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

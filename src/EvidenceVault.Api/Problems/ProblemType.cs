@@ -1,0 +1,40 @@
+namespace EvidenceVault.Api.Problems;
+
+/// <summary>A kind of error the API answers with (RFC 9457). <see cref="Type"/> is stable: clients may switch on it.</summary>
+/// <param name="Code">The short name, the last part of <see cref="Type"/>.</param>
+/// <param name="Status">HTTP status.</param>
+/// <param name="Title">Short human summary (the same for every occurrence).</param>
+internal sealed record ProblemType(string Code, int Status, string Title)
+{
+    public const string TypePrefix = "urn:evidencevault:problem:";
+
+    public string Type => TypePrefix + Code;
+
+    public static readonly ProblemType EmptyEvidence = new("empty-evidence", 400, "The upload has no bytes.");
+    public static readonly ProblemType IncompleteBody = new("incomplete-body", 400, "The upload ended before all its bytes arrived.");
+    public static readonly ProblemType MalformedHeader = new("malformed-header", 400, "A request header is not valid.");
+    public static readonly ProblemType MalformedRequest = new("malformed-request", 400, "The request is not valid.");
+    public static readonly ProblemType Unauthorized = new("unauthorized", 401, "A valid case token is required.");
+    public static readonly ProblemType CaseNotFound = new("case-not-found", 404, "No such case.");
+    public static readonly ProblemType ItemNotFound = new("item-not-found", 404, "No such item in this case.");
+    public static readonly ProblemType NotFound = new("not-found", 404, "Nothing is here.");
+    public static readonly ProblemType EvidenceTooLarge = new("evidence-too-large", 413, "The upload is larger than the vault accepts in one request.");
+    public static readonly ProblemType UnsupportedEvidenceType = new("unsupported-evidence-type", 415, "The bytes are not an accepted evidence format.");
+    public static readonly ProblemType KindMismatch = new("kind-mismatch", 415, "The bytes do not match the declared evidence kind.");
+    public static readonly ProblemType DigestMismatch = new("digest-mismatch", 422, "The bytes do not match the declared digest.");
+    public static readonly ProblemType InternalError = new("internal-error", 500, "The vault failed; nothing half-stored is ever indexed. Try again.");
+    public static readonly ProblemType StorageUnavailable = new("storage-unavailable", 503, "Evidence storage is unavailable; nothing was stored. Try again.");
+
+    /// <summary>Every problem type, for the documentation test.</summary>
+    public static IReadOnlyList<ProblemType> All { get; } =
+    [
+        EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, CaseNotFound, ItemNotFound, NotFound,
+        EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch, InternalError, StorageUnavailable,
+    ];
+}
+
+/// <summary>A request the vault refuses, with the problem to answer.</summary>
+internal sealed class VaultProblemException(ProblemType problem, string detail) : Exception(detail)
+{
+    public ProblemType Problem { get; } = problem;
+}

@@ -1,0 +1,72 @@
+namespace EvidenceVault.Bundles;
+
+/// <summary>One thing wrong with a bag.</summary>
+/// <param name="Path">The file concerned, relative to the bag root.</param>
+/// <param name="Code">A stable machine-readable code (<see cref="BagFindingCodes"/>).</param>
+/// <param name="Message">What is wrong, in words.</param>
+public sealed record BagFinding(string Path, string Code, string Message);
+
+/// <summary>One evidence item as the verifier saw it.</summary>
+/// <param name="ItemId">Item id.</param>
+/// <param name="File">Evidence file inside the bag.</param>
+/// <param name="Sha256">SHA-256 the catalog records.</param>
+/// <param name="Size">Size the catalog records.</param>
+/// <param name="ReceivedAt">When the vault received it (UTC).</param>
+/// <param name="Intact">True when the file exists, matches its hash and size, and the custody log records it.</param>
+public sealed record VerifiedItem(string ItemId, string File, string Sha256, long Size, DateTimeOffset ReceivedAt, bool Intact);
+
+/// <summary>The outcome of verifying a bag offline.</summary>
+/// <param name="BagName">The bag's folder name.</param>
+/// <param name="CaseId">The case, from <c>bag-info.txt</c>.</param>
+/// <param name="Items">Every item in the catalog.</param>
+/// <param name="CustodyEvents">Number of custody log lines.</param>
+/// <param name="CustodyHead">SHA-256 of the custody log's last line.</param>
+/// <param name="Findings">Everything wrong; empty when the bag is intact.</param>
+public sealed record BagVerificationReport(
+    string BagName,
+    string? CaseId,
+    IReadOnlyList<VerifiedItem> Items,
+    long CustodyEvents,
+    string? CustodyHead,
+    IReadOnlyList<BagFinding> Findings)
+{
+    /// <summary>True when nothing is wrong.</summary>
+    public bool Intact => Findings.Count == 0;
+}
+
+/// <summary>The codes of <see cref="BagFinding"/>.</summary>
+public static class BagFindingCodes
+{
+    /// <summary><c>bagit.txt</c> is missing or not BagIt 1.0 in UTF-8.</summary>
+    public const string InvalidDeclaration = "invalid-bagit-declaration";
+
+    /// <summary>A required file or a file a manifest lists is absent.</summary>
+    public const string MissingFile = "missing-file";
+
+    /// <summary>A file is in the bag but in no manifest (or named twice in the ZIP).</summary>
+    public const string UnexpectedFile = "unexpected-file";
+
+    /// <summary>A file's SHA-256 differs from its manifest line.</summary>
+    public const string ManifestMismatch = "manifest-mismatch";
+
+    /// <summary>A manifest line cannot be read.</summary>
+    public const string MalformedManifest = "malformed-manifest";
+
+    /// <summary><c>Payload-Oxum</c> does not match the payload.</summary>
+    public const string OxumMismatch = "payload-oxum-mismatch";
+
+    /// <summary>The catalog (<c>items.json</c>) is missing, unreadable or for another case.</summary>
+    public const string InvalidCatalog = "invalid-catalog";
+
+    /// <summary>An evidence file differs from what the catalog records for it.</summary>
+    public const string ItemMismatch = "item-mismatch";
+
+    /// <summary>The custody log's hash chain is broken.</summary>
+    public const string CustodyBroken = "custody-chain-broken";
+
+    /// <summary>The custody log does not record an item as the catalog says.</summary>
+    public const string CustodyMismatch = "custody-mismatch";
+
+    /// <summary>The vault itself flagged the export: stored bytes did not match the index.</summary>
+    public const string ExportIntegrityFailure = "export-integrity-failure";
+}

@@ -1,0 +1,318 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Hashing;
+using EvidenceVault.Serialization;
+
+namespace EvidenceVault.Bundles;
+
+/// <summary>
+/// Checks an EvidenceVault bundle offline, trusting nothing but the bytes in it: BagIt manifests and
+/// <c>Payload-Oxum</c>, every item against the catalog, and the custody log's hash chain against both.
+/// </summary>
+public static class BagVerifier
+{
+    /// <summary>Name of the catalog file.</summary>
+    public const string CatalogPath = "data/items.json";
+
+    /// <summary>Name of the custody log copy.</summary>
+    public const string CustodyLogPath = "data/custody-log.jsonl";
+
+    /// <summary>The <c>bag-info.txt</c> label that records a failed integrity check during export.</summary>
+    public const string ExportIntegrityLabel = "EvidenceVault-Export-Integrity";
+
+    /// <summary>Verifies a bundle ZIP or an unpacked bag folder.</summary>
+    public static async Task<BagVerificationReport> VerifyAsync(string location, CancellationToken cancellationToken = default)
+    {
+        using var bag = BagFiles.Load(location);
+        return await new Run(bag).VerifyAsync(cancellationToken);
+    }
+
+    private sealed class Run(BagFiles bag)
+    {
+        private readonly List<BagFinding> _findings = [];
+        private readonly Dictionary<string, HashedLength> _hashes = new(StringComparer.Ordinal);
+
+        public async Task<BagVerificationReport> VerifyAsync(CancellationToken cancellationToken)
+        {
+            foreach (var duplicate in bag.DuplicatePaths)
+            {
+                Add(duplicate, BagFindingCodes.UnexpectedFile, "the ZIP holds this path more than once");
+            }
+
+            await CheckDeclarationAsync(cancellationToken);
+            var payloadListed = await CheckManifestAsync("manifest-sha256.txt", isPayload: true, cancellationToken);
+            var tagsListed = await CheckManifestAsync("tagmanifest-sha256.txt", isPayload: false, cancellationToken);
+            ReportUnlisted(payloadListed, tagsListed);
+            var bagInfo = await ReadBagInfoAsync(cancellationToken);
+            CheckOxum(bagInfo);
+            if (bagInfo.TryGetValue(ExportIntegrityLabel, out var integrity))
+            {
+                Add("bag-info.txt", BagFindingCodes.ExportIntegrityFailure, $"the vault reported at export: {integrity}");
+            }
+
+            bagInfo.TryGetValue("External-Identifier", out var caseId);
+            var catalog = await ReadCatalogAsync(caseId, cancellationToken);
+            var custody = await CheckCustodyAsync(caseId, cancellationToken);
+            var items = catalog is null ? [] : await CheckItemsAsync(catalog, custody, cancellationToken);
+            if (catalog is not null && custody is not null &&
+                (catalog.CustodyHead.Seq != custody.Head.Seq || !string.Equals(catalog.CustodyHead.Head, custody.Head.Hash.Hex, StringComparison.Ordinal)))
+            {
+                Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the catalog names custody head {catalog.CustodyHead.Seq}/{catalog.CustodyHead.Head}, the log ends at {custody.Head.Seq}/{custody.Head.Hash.Hex}");
+            }
+
+            return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings);
+        }
+
+        private async Task CheckDeclarationAsync(CancellationToken cancellationToken)
+        {
+            var text = await ReadTextAsync("bagit.txt", cancellationToken);
+            if (text is null)
+            {
+                Add("bagit.txt", BagFindingCodes.MissingFile, "every bag starts with bagit.txt");
+                return;
+            }
+
+            var labels = ParseLabels(text);
+            if (!labels.TryGetValue("BagIt-Version", out var version) || version != "1.0" ||
+                !labels.TryGetValue("Tag-File-Character-Encoding", out var encoding) || !encoding.Equals("UTF-8", StringComparison.OrdinalIgnoreCase))
+            {
+                Add("bagit.txt", BagFindingCodes.InvalidDeclaration, "expected BagIt-Version: 1.0 and Tag-File-Character-Encoding: UTF-8");
+            }
+        }
+
+        private async Task<HashSet<string>> CheckManifestAsync(string manifest, bool isPayload, CancellationToken cancellationToken)
+        {
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            var text = await ReadTextAsync(manifest, cancellationToken);
+            if (text is null)
+            {
+                Add(manifest, BagFindingCodes.MissingFile, "the bag has no " + manifest);
+                return listed;
+            }
+
+            var lineNumber = 0;
+            foreach (var line in text.Split('\n'))
+            {
+                lineNumber++;
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                var space = line.IndexOfAny([' ', '\t']);
+                var pathPart = space < 0 ? string.Empty : line[space..].TrimStart(' ', '\t');
+                var path = BagPaths.DecodeFromManifest(pathPart.StartsWith('*') ? pathPart[1..] : pathPart);
+                if (space < 0 || !Sha256Digest.TryParseHex(line[..space], out var expected) || !BagPaths.IsSafe(path))
+                {
+                    Add(manifest, BagFindingCodes.MalformedManifest, $"line {lineNumber} is not 'sha256  path'");
+                    continue;
+                }
+
+                if (isPayload != path.StartsWith(BagPaths.PayloadFolder, StringComparison.Ordinal) || !listed.Add(path))
+                {
+                    Add(manifest, BagFindingCodes.MalformedManifest, $"line {lineNumber} lists {path} where it does not belong or twice");
+                    continue;
+                }
+
+                var actual = await HashAsync(path, cancellationToken);
+                if (actual is null)
+                {
+                    Add(path, BagFindingCodes.MissingFile, $"{manifest} lists it but the bag does not have it");
+                }
+                else if (actual.Digest != expected)
+                {
+                    Add(path, BagFindingCodes.ManifestMismatch, $"SHA-256 is {actual.Digest.Hex}, {manifest} says {expected.Hex}");
+                }
+            }
+
+            return listed;
+        }
+
+        private void ReportUnlisted(HashSet<string> payloadListed, HashSet<string> tagsListed)
+        {
+            foreach (var path in bag.Paths.Order(StringComparer.Ordinal))
+            {
+                var isPayload = path.StartsWith(BagPaths.PayloadFolder, StringComparison.Ordinal);
+                if (isPayload ? !payloadListed.Contains(path) : !tagsListed.Contains(path) && path != "tagmanifest-sha256.txt")
+                {
+                    Add(path, BagFindingCodes.UnexpectedFile, isPayload ? "not listed in manifest-sha256.txt" : "not listed in tagmanifest-sha256.txt");
+                }
+            }
+        }
+
+        private async Task<Dictionary<string, string>> ReadBagInfoAsync(CancellationToken cancellationToken)
+        {
+            var text = await ReadTextAsync("bag-info.txt", cancellationToken);
+            if (text is null)
+            {
+                Add("bag-info.txt", BagFindingCodes.MissingFile, "the bag has no bag-info.txt");
+                return [];
+            }
+
+            return ParseLabels(text);
+        }
+
+        private void CheckOxum(Dictionary<string, string> bagInfo)
+        {
+            var payload = bag.Paths.Where(p => p.StartsWith(BagPaths.PayloadFolder, StringComparison.Ordinal)).ToList();
+            var octets = payload.Sum(p => _hashes.TryGetValue(p, out var h) ? h.Length : 0);
+            var actual = string.Create(CultureInfo.InvariantCulture, $"{octets}.{payload.Count}");
+            if (!bagInfo.TryGetValue("Payload-Oxum", out var oxum))
+            {
+                Add("bag-info.txt", BagFindingCodes.OxumMismatch, "no Payload-Oxum");
+            }
+            else if (oxum != actual)
+            {
+                Add("bag-info.txt", BagFindingCodes.OxumMismatch, $"Payload-Oxum is {oxum}, the payload is {actual}");
+            }
+        }
+
+        private async Task<BundleCatalog?> ReadCatalogAsync(string? caseId, CancellationToken cancellationToken)
+        {
+            var text = await ReadTextAsync(CatalogPath, cancellationToken);
+            if (text is null)
+            {
+                Add(CatalogPath, BagFindingCodes.MissingFile, "the bag has no catalog");
+                return null;
+            }
+
+            BundleCatalog? catalog;
+            try
+            {
+                catalog = JsonSerializer.Deserialize<BundleCatalog>(text, VaultJson.Compact);
+            }
+            catch (JsonException e)
+            {
+                Add(CatalogPath, BagFindingCodes.InvalidCatalog, "not a valid catalog: " + e.Message);
+                return null;
+            }
+
+            if (catalog?.Items is null)
+            {
+                Add(CatalogPath, BagFindingCodes.InvalidCatalog, "the catalog lists no items");
+                return null;
+            }
+
+            if (!string.Equals(catalog.CaseId, caseId, StringComparison.Ordinal))
+            {
+                Add(CatalogPath, BagFindingCodes.InvalidCatalog, $"catalog of case {catalog.CaseId}, bag-info names {caseId}");
+            }
+
+            return catalog;
+        }
+
+        private async Task<CustodyChainCheck?> CheckCustodyAsync(string? caseId, CancellationToken cancellationToken)
+        {
+            if (!bag.Contains(CustodyLogPath))
+            {
+                Add(CustodyLogPath, BagFindingCodes.MissingFile, "the bag has no custody log");
+                return null;
+            }
+
+            using var reader = new StreamReader(bag.OpenFile(CustodyLogPath), Encoding.UTF8);
+            var check = await CustodyChain.CheckAsync(reader, caseId, cancellationToken);
+            foreach (var chainBreak in check.Breaks)
+            {
+                Add(CustodyLogPath, BagFindingCodes.CustodyBroken, $"line {chainBreak.LineNumber}: {chainBreak.Reason}");
+            }
+
+            return check;
+        }
+
+        private async Task<List<VerifiedItem>> CheckItemsAsync(BundleCatalog catalog, CustodyChainCheck? custody, CancellationToken cancellationToken)
+        {
+            var items = new List<VerifiedItem>();
+            var referenced = new HashSet<string>(StringComparer.Ordinal);
+            var eventsBySeq = custody?.Events.GroupBy(e => e.Seq).ToDictionary(g => g.Key, g => g.First()) ?? [];
+            foreach (var item in catalog.Items)
+            {
+                var before = _findings.Count;
+                var file = item.File ?? string.Empty;
+                if (!file.StartsWith("data/evidence/", StringComparison.Ordinal) || !BagPaths.IsSafe(file) || !referenced.Add(file))
+                {
+                    Add(CatalogPath, BagFindingCodes.InvalidCatalog, $"item {item.ItemId} names no evidence file of its own");
+                }
+                else if (await HashAsync(file, cancellationToken) is not { } actual)
+                {
+                    Add(file, BagFindingCodes.MissingFile, $"item {item.ItemId}: evidence file missing");
+                }
+                else if (!string.Equals(actual.Digest.Hex, item.Sha256, StringComparison.Ordinal) || actual.Length != item.Size)
+                {
+                    Add(file, BagFindingCodes.ItemMismatch, $"item {item.ItemId}: file has SHA-256 {actual.Digest.Hex} and {actual.Length} bytes, the catalog records {item.Sha256} and {item.Size} bytes");
+                }
+
+                if (custody is not null)
+                {
+                    CheckItemCustody(item, file, eventsBySeq);
+                }
+
+                items.Add(new VerifiedItem(item.ItemId, file, item.Sha256, item.Size, item.ReceivedAt, _findings.Count == before));
+            }
+
+            foreach (var orphan in bag.Paths.Where(p => p.StartsWith("data/evidence/", StringComparison.Ordinal) && !referenced.Contains(p)).Order(StringComparer.Ordinal))
+            {
+                Add(orphan, BagFindingCodes.InvalidCatalog, "evidence file that no catalog item names");
+            }
+
+            return items;
+        }
+
+        private void CheckItemCustody(EvidenceItemRecord item, string file, Dictionary<long, CustodyEvent> eventsBySeq)
+        {
+            if (!eventsBySeq.TryGetValue(item.Custody.Seq, out var received) || received.Type != CustodyEventTypes.ItemReceived ||
+                received.ItemId != item.ItemId || received.Sha256 != item.Sha256 || received.Size != item.Size)
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: custody line {item.Custody.Seq} does not record its receipt with this hash and size");
+            }
+        }
+
+        private async Task<HashedLength?> HashAsync(string path, CancellationToken cancellationToken)
+        {
+            if (_hashes.TryGetValue(path, out var known))
+            {
+                return known;
+            }
+
+            if (!bag.Contains(path))
+            {
+                return null;
+            }
+
+            await using var stream = bag.OpenFile(path);
+            var hashed = await EvidenceHasher.HashAsync(stream, cancellationToken);
+            _hashes[path] = hashed;
+            return hashed;
+        }
+
+        private async Task<string?> ReadTextAsync(string path, CancellationToken cancellationToken)
+        {
+            if (!bag.Contains(path))
+            {
+                return null;
+            }
+
+            using var reader = new StreamReader(bag.OpenFile(path), Encoding.UTF8);
+            return await reader.ReadToEndAsync(cancellationToken);
+        }
+
+        private static Dictionary<string, string> ParseLabels(string text)
+        {
+            var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var line in text.Split('\n'))
+            {
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0)
+                {
+                    labels.TryAdd(line[..colon].Trim(), line[(colon + 1)..].Trim());
+                }
+            }
+
+            return labels;
+        }
+
+        private void Add(string path, string code, string message) => _findings.Add(new BagFinding(path, code, message));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using EvidenceVault.Evidence;
+
+namespace EvidenceVault.Bundles;
+
+/// <summary><c>VERIFY.md</c>: how anyone checks the bundle with standard tools, in Chinese and English.</summary>
+internal static class VerifyGuide
+{
+    public static string Format(string bagName, BundleCatalog catalog)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"# 证据包核验 / Verifying this evidence bundle\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"案件 Case: `{catalog.CaseId}`  \n");
+        text.Append(CultureInfo.InvariantCulture, $"导出时间 Exported (UTC): {Serialization.VaultJson.FormatUtc(catalog.ExportedAt)}  \n");
+        text.Append(CultureInfo.InvariantCulture, $"证据数量 Items: {catalog.Items.Count}  \n");
+        text.Append(CultureInfo.InvariantCulture, $"监管链末端 Custody head: seq {catalog.CustodyHead.Seq}, SHA-256 `{catalog.CustodyHead.Head}`\n\n");
+        text.Append("""
+            本证据包是 BagIt 1.0（RFC 8493）格式。无需信任 EvidenceVault，任何人都可以用标准工具离线核验。
+            This bundle is a BagIt 1.0 bag (RFC 8493). Anyone can check it offline with standard tools, without trusting EvidenceVault.
+
+            ## 1. 文件完整性 / File integrity
+
+            Run inside the bag folder (after unzipping) / 解压后在本文件夹内运行:
+
+            ```sh
+            """);
+        text.Append(CultureInfo.InvariantCulture, $"\ncd {bagName}\n");
+        text.Append("""
+            sha256sum -c manifest-sha256.txt
+            sha256sum -c tagmanifest-sha256.txt
+            ```
+
+            Every line must end in `OK`. `manifest-sha256.txt` covers every file under `data/`; `tagmanifest-sha256.txt`
+            covers the manifests, `bag-info.txt` and this guide. `bag-info.txt` gives `Payload-Oxum` (bytes.files of `data/`).
+            每一行都必须显示 `OK`。
+
+            ## 2. 证据与目录、监管链 / Evidence, catalog and chain of custody
+
+            `data/items.json` (and `data/items.csv`) list every item with its SHA-256, size, and times: `receivedAt` is the
+            vault's own clock (UTC); `capturedAt` is what the victim claimed. `data/custody-log.jsonl` is the chain-of-custody
+            log: each line's `prev` is the SHA-256 of the previous line's exact bytes (64 zeros for the first line), so no line
+            can be changed, removed or reordered without breaking every later link. Each item's `custody.seq` names its
+            `item.received` line and `custody.head` is that line's SHA-256.
+
+            ```sh
+            evidencevault verify
+            """);
+        text.Append(CultureInfo.InvariantCulture, $" {bagName}.zip\n");
+        text.Append("""
+            ```
+
+            `evidencevault verify` checks all of the above — manifests, Payload-Oxum, every item against the catalog, and the
+            custody hash chain — and exits non-zero, naming the file and the reason, if anything was changed, added or removed.
+            `evidencevault verify` 会检查以上全部内容；任何改动、增加或删除都会导致非零退出，并指出具体文件与原因。
+
+            ## 3. 单个文件 / One item
+
+            ```sh
+            sha256sum data/evidence/<item>.<ext>   # equals the item's sha256 in data/items.json
+            ```
+
+            """);
+        return text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+}

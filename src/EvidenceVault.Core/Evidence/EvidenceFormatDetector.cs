@@ -1,0 +1,260 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace EvidenceVault.Evidence;
+
+/// <summary>
+/// Recognises accepted evidence formats by their magic bytes, never by the name or the declared type, so an
+/// executable or a script renamed to <c>.png</c> is refused. Truncated or damaged files of an accepted format are
+/// accepted: the vault preserves exactly what the victim has, it does not judge whether it still plays.
+/// </summary>
+public static class EvidenceFormatDetector
+{
+    /// <summary>How many leading bytes detection looks at (more are ignored, fewer may be given).</summary>
+    public const int HeadLength = 4096;
+
+    private static readonly EvidenceFormat Png = new("image/png", ".png", MediaClass.Image, EvidenceKind.Screenshot);
+    private static readonly EvidenceFormat Jpeg = new("image/jpeg", ".jpg", MediaClass.Image, EvidenceKind.Screenshot);
+    private static readonly EvidenceFormat Gif = new("image/gif", ".gif", MediaClass.Image, EvidenceKind.Screenshot);
+    private static readonly EvidenceFormat WebP = new("image/webp", ".webp", MediaClass.Image, EvidenceKind.Screenshot);
+    private static readonly EvidenceFormat Heic = new("image/heic", ".heic", MediaClass.Image, EvidenceKind.Screenshot);
+    private static readonly EvidenceFormat Avif = new("image/avif", ".avif", MediaClass.Image, EvidenceKind.Screenshot);
+    private static readonly EvidenceFormat Wav = new("audio/wav", ".wav", MediaClass.Audio, EvidenceKind.Audio);
+    private static readonly EvidenceFormat Mp3 = new("audio/mpeg", ".mp3", MediaClass.Audio, EvidenceKind.Audio);
+    private static readonly EvidenceFormat Aac = new("audio/aac", ".aac", MediaClass.Audio, EvidenceKind.Audio);
+    private static readonly EvidenceFormat M4a = new("audio/mp4", ".m4a", MediaClass.Audio, EvidenceKind.Audio);
+    private static readonly EvidenceFormat Amr = new("audio/amr", ".amr", MediaClass.Audio, EvidenceKind.Audio);
+    private static readonly EvidenceFormat AmrWb = new("audio/amr-wb", ".awb", MediaClass.Audio, EvidenceKind.Audio);
+    private static readonly EvidenceFormat Ogg = new("audio/ogg", ".ogg", MediaClass.Audio, EvidenceKind.Audio);
+    private static readonly EvidenceFormat Flac = new("audio/flac", ".flac", MediaClass.Audio, EvidenceKind.Audio);
+    private static readonly EvidenceFormat Mp4 = new("video/mp4", ".mp4", MediaClass.Video, EvidenceKind.Video);
+    private static readonly EvidenceFormat QuickTime = new("video/quicktime", ".mov", MediaClass.Video, EvidenceKind.Video);
+    private static readonly EvidenceFormat ThreeGp = new("video/3gpp", ".3gp", MediaClass.Video, EvidenceKind.Video);
+    private static readonly EvidenceFormat WebM = new("video/webm", ".webm", MediaClass.Video, EvidenceKind.Video);
+    private static readonly EvidenceFormat Pdf = new("application/pdf", ".pdf", MediaClass.Pdf, EvidenceKind.Document);
+    private static readonly EvidenceFormat Mhtml = new("multipart/related", ".mhtml", MediaClass.Page, EvidenceKind.PageSnapshot);
+    private static readonly EvidenceFormat Html = new("text/html", ".html", MediaClass.Page, EvidenceKind.PageSnapshot);
+    private static readonly EvidenceFormat Warc = new("application/warc", ".warc", MediaClass.Page, EvidenceKind.PageSnapshot);
+    private static readonly EvidenceFormat WarcGzip = new("application/gzip", ".warc.gz", MediaClass.Page, EvidenceKind.PageSnapshot);
+    private static readonly EvidenceFormat Wacz = new("application/wacz", ".wacz", MediaClass.Page, EvidenceKind.PageSnapshot);
+    private static readonly EvidenceFormat Zip = new("application/zip", ".zip", MediaClass.Archive, EvidenceKind.Document);
+
+    private static readonly Dictionary<string, string> ExtensionsByContentType = new EvidenceFormat[]
+    {
+        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip,
+    }.ToDictionary(f => f.ContentType, f => f.Extension, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The file extension (with the dot) the vault uses for a content type it recorded; <c>.bin</c> if unknown.</summary>
+    public static string ExtensionFor(string contentType) =>
+        ExtensionsByContentType.TryGetValue(contentType, out var extension) ? extension : ".bin";
+
+    /// <summary>
+    /// Detects the format from the first bytes of a file (up to <see cref="HeadLength"/>); <paramref name="fileName"/>
+    /// only tells a WACZ from another ZIP. Returns null for anything that is not accepted evidence.
+    /// </summary>
+    public static EvidenceFormat? Detect(ReadOnlySpan<byte> head, string? fileName = null)
+    {
+        if (head.Length > HeadLength)
+        {
+            head = head[..HeadLength];
+        }
+
+        return DetectBinary(head, fileName) ?? DetectText(head);
+    }
+
+    private static EvidenceFormat? DetectBinary(ReadOnlySpan<byte> head, string? fileName)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]))
+        {
+            return Png;
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
+        {
+            return Jpeg;
+        }
+
+        if (head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8))
+        {
+            return Gif;
+        }
+
+        if (head.Length >= 12 && head.StartsWith("RIFF"u8))
+        {
+            var form = head.Slice(8, 4);
+            return form.SequenceEqual("WEBP"u8) ? WebP : form.SequenceEqual("WAVE"u8) ? Wav : null;
+        }
+
+        if (head.Length >= 12 && head.Slice(4, 4).SequenceEqual("ftyp"u8))
+        {
+            return DetectIsoMedia(head);
+        }
+
+        if (head.Length >= 8 && (head.Slice(4, 4).SequenceEqual("moov"u8) || head.Slice(4, 4).SequenceEqual("mdat"u8) || head.Slice(4, 4).SequenceEqual("wide"u8)))
+        {
+            return QuickTime; // QuickTime files from older iPhones start without an ftyp box.
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x1A, 0x45, 0xDF, 0xA3]))
+        {
+            return WebM; // EBML: WebM and Matroska.
+        }
+
+        if (head.StartsWith("OggS"u8))
+        {
+            return Ogg;
+        }
+
+        if (head.StartsWith("fLaC"u8))
+        {
+            return Flac;
+        }
+
+        if (head.StartsWith("#!AMR-WB\n"u8))
+        {
+            return AmrWb;
+        }
+
+        if (head.StartsWith("#!AMR\n"u8))
+        {
+            return Amr;
+        }
+
+        if (head.StartsWith("ID3"u8))
+        {
+            return Mp3;
+        }
+
+        if (head.Length >= 2 && head[0] == 0xFF)
+        {
+            // ADTS AAC: sync 0xFFF, layer 00. MPEG audio (MP3): sync 0xFFE, layer not 00.
+            if ((head[1] & 0xF6) == 0xF0)
+            {
+                return Aac;
+            }
+
+            if ((head[1] & 0xE0) == 0xE0 && ((head[1] >> 1) & 0x3) != 0)
+            {
+                return Mp3;
+            }
+        }
+
+        if (head.StartsWith("%PDF-"u8))
+        {
+            return Pdf;
+        }
+
+        if (head.StartsWith("WARC/1."u8))
+        {
+            return Warc;
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x1F, 0x8B]))
+        {
+            return IsGzippedWarc(head) ? WarcGzip : null;
+        }
+
+        if (head.StartsWith("PK\u0003\u0004"u8))
+        {
+            return IsWacz(head, fileName) ? Wacz : Zip;
+        }
+
+        return null;
+    }
+
+    private static EvidenceFormat? DetectIsoMedia(ReadOnlySpan<byte> head)
+    {
+        var brand = Encoding.ASCII.GetString(head.Slice(8, 4));
+        return brand switch
+        {
+            "heic" or "heix" or "hevc" or "hevx" or "heim" or "heis" or "hevm" or "hevs" or "mif1" or "msf1" => Heic,
+            "avif" or "avis" => Avif,
+            "M4A " or "M4B " or "M4P " => M4a,
+            "qt  " => QuickTime,
+            _ when brand.StartsWith("3g", StringComparison.Ordinal) => ThreeGp,
+            "isom" or "iso2" or "iso4" or "iso5" or "iso6" or "mp41" or "mp42" or "avc1" or "dash" or "M4V " or "MSNV" or "f4v " => Mp4,
+            _ => null,
+        };
+    }
+
+    private static bool IsWacz(ReadOnlySpan<byte> head, string? fileName)
+    {
+        if (fileName is not null && fileName.EndsWith(".wacz", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // A local file header names its entry at offset 30; WACZ writers put datapackage.json or archive/ first.
+        if (head.Length < 30)
+        {
+            return false;
+        }
+
+        var nameLength = head[26] | (head[27] << 8);
+        if (head.Length < 30 + nameLength)
+        {
+            return false;
+        }
+
+        var name = Encoding.UTF8.GetString(head.Slice(30, nameLength));
+        return name is "datapackage.json" or "datapackage-digest.json" || name.StartsWith("archive/", StringComparison.Ordinal);
+    }
+
+    private static bool IsGzippedWarc(ReadOnlySpan<byte> head)
+    {
+        // Inflate just enough of the first member to see whether it is a WARC record.
+        try
+        {
+            using var compressed = new MemoryStream(head.ToArray(), writable: false);
+            using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
+            Span<byte> start = stackalloc byte[7];
+            var read = gzip.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            return read == start.Length && start.SequenceEqual("WARC/1."u8);
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    private static EvidenceFormat? DetectText(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            head = head[3..];
+        }
+
+        // Latin-1 maps bytes one to one, so markup is found whatever the page's real encoding.
+        var text = Encoding.Latin1.GetString(head).TrimStart();
+        if (IsMhtml(text))
+        {
+            return Mhtml;
+        }
+
+        var lower = text.ToLowerInvariant();
+        if (lower.StartsWith("<!doctype html", StringComparison.Ordinal) || lower.StartsWith("<html", StringComparison.Ordinal) ||
+            lower.StartsWith("<head", StringComparison.Ordinal) || (lower.StartsWith("<!--", StringComparison.Ordinal) && lower.Contains("<html", StringComparison.Ordinal)))
+        {
+            return Html;
+        }
+
+        return null;
+    }
+
+    private static bool IsMhtml(string text)
+    {
+        // MHTML is a MIME message: header lines up to the first blank line, one of them Content-Type: multipart/related.
+        var end = text.IndexOf("\n\n", StringComparison.Ordinal) is var lf and >= 0 ? lf : text.Length;
+        var crlf = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (crlf >= 0 && crlf < end)
+        {
+            end = crlf;
+        }
+
+        var headers = text[..end];
+        var firstLine = headers.Split('\n', 2)[0];
+        var colon = firstLine.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && firstLine[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c == '-') &&
+               headers.Contains("multipart/related", StringComparison.OrdinalIgnoreCase);
+    }
+}
