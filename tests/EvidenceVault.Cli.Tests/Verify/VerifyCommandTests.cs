@@ -1,0 +1,278 @@
+using System.IO.Compression;
+using System.Text.Json;
+using EvidenceVault.Bundles;
+using EvidenceVault.Cli.Verify;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Cli.Tests.Verify;
+
+public sealed class VerifyCommandTests
+{
+    [Fact]
+    public async Task Verify_IntactZip_ExitsZeroAndListsEveryItem()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+
+        var (exit, output) = await RunAsync(bundle.Zip);
+
+        Assert.Equal(VerifyCommand.Intact, exit);
+        Assert.Contains("INTACT", output, StringComparison.Ordinal);
+        Assert.Contains(SampleEvidence.KnownSha256["screenshot-refund-page.png"], output, StringComparison.Ordinal);
+        Assert.Contains("Beijing", output, StringComparison.Ordinal);
+        Assert.Equal(3, output.Split('\n').Count(l => l.TrimStart().StartsWith("OK ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Verify_IntactUnzippedFolder_ExitsZero()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+
+        Assert.Equal(VerifyCommand.Intact, (await RunAsync(bundle.Bag)).Exit);
+        Assert.Equal(VerifyCommand.Intact, (await RunAsync(Path.GetDirectoryName(bundle.Bag)!)).Exit);
+    }
+
+    [Fact]
+    public async Task Verify_EvidenceByteFlipped_NamesFileManifestAndItem()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        BundleFolder.FlipByte(bundle.FirstEvidence, 1000);
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        var file = bundle.Relative(bundle.FirstEvidence);
+        Assert.Contains(report.Findings, f => f.Path == file && f.Code == BagFindingCodes.ManifestMismatch);
+        Assert.Contains(report.Findings, f => f.Path == file && f.Code == BagFindingCodes.ItemMismatch);
+        Assert.False(report.Items.Single(i => i.File == file).Intact);
+        Assert.Equal(VerifyCommand.Tampered, (await RunAsync(bundle.Bag)).Exit);
+    }
+
+    [Fact]
+    public async Task Verify_EvidenceReplacedAndManifestsRehashed_CatalogStillCatchesIt()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        BundleFolder.FlipByte(bundle.FirstEvidence, 10);
+        bundle.RehashManifests(bundle.Relative(bundle.FirstEvidence));
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(BagFindingCodes.ItemMismatch, finding.Code);
+        Assert.Equal(bundle.Relative(bundle.FirstEvidence), finding.Path);
+    }
+
+    [Fact]
+    public async Task Verify_EvidenceCatalogAndManifestsForged_CustodyLogStillCatchesIt()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var file = bundle.Relative(bundle.FirstEvidence);
+        var original = SampleEvidence.KnownSha256["screenshot-refund-page.png"];
+        BundleFolder.FlipByte(bundle.FirstEvidence, 10);
+        bundle.RehashManifests(file);
+        using (var forged = File.OpenRead(bundle.FirstEvidence))
+        {
+            bundle.Replace(BagVerifier.CatalogPath, original, (await EvidenceVault.Hashing.EvidenceHasher.HashAsync(forged)).Digest.Hex);
+        }
+
+        bundle.RehashManifests(BagVerifier.CatalogPath);
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(BagFindingCodes.CustodyMismatch, finding.Code);
+        Assert.Equal(file, finding.Path);
+    }
+
+    [Theory]
+    [InlineData("manifest-sha256.txt", BagFindingCodes.ManifestMismatch)]
+    [InlineData("bag-info.txt", BagFindingCodes.ManifestMismatch)]
+    [InlineData("bagit.txt", BagFindingCodes.ManifestMismatch)]
+    [InlineData("VERIFY.md", BagFindingCodes.ManifestMismatch)]
+    [InlineData("data/items.csv", BagFindingCodes.ManifestMismatch)]
+    [InlineData("data/items.json", BagFindingCodes.ManifestMismatch)]
+    [InlineData("data/custody-log.jsonl", BagFindingCodes.ManifestMismatch)]
+    public async Task Verify_AnyFileAppended_NamesThatFile(string relative, string code)
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        File.AppendAllText(bundle.PathOf(relative), " ");
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+        var (exit, output) = await RunAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Path == relative && f.Code == code);
+        Assert.Equal(VerifyCommand.Tampered, exit);
+        Assert.Contains($"{relative}: {code}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_TagManifestLineEdited_NamesTheListedFile()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var line = File.ReadAllLines(bundle.PathOf("tagmanifest-sha256.txt")).Single(l => l.EndsWith("  bagit.txt", StringComparison.Ordinal));
+        bundle.Replace("tagmanifest-sha256.txt", line, new string('0', 64) + "  bagit.txt");
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Path == "bagit.txt" && f.Code == BagFindingCodes.ManifestMismatch);
+    }
+
+    [Fact]
+    public async Task Verify_PayloadOxumForged_IsReported()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var oxum = File.ReadAllLines(bundle.PathOf("bag-info.txt")).Single(l => l.StartsWith("Payload-Oxum:", StringComparison.Ordinal));
+        bundle.Replace("bag-info.txt", oxum, "Payload-Oxum: 1.1");
+        bundle.RehashManifests("bag-info.txt");
+
+        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+
+        Assert.Equal(BagFindingCodes.OxumMismatch, finding.Code);
+    }
+
+    [Fact]
+    public async Task Verify_CustodyLineEditedAndRehashed_ChainBreakIsReported()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        bundle.Replace(BagVerifier.CustodyLogPath, "\"type\":\"item.received\"", "\"type\":\"item.received\",\"note\":\"x\"");
+        bundle.RehashManifests(BagVerifier.CustodyLogPath);
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Path == BagVerifier.CustodyLogPath && f.Code == BagFindingCodes.CustodyBroken);
+    }
+
+    [Fact]
+    public async Task Verify_CatalogSizeEditedAndRehashed_ItemMismatchIsReported()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        bundle.Replace(BagVerifier.CatalogPath, "\"size\": 95339", "\"size\": 95338");
+        bundle.RehashManifests(BagVerifier.CatalogPath);
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Code == BagFindingCodes.ItemMismatch && f.Message.Contains("95338", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("data/evidence/extra.png")]
+    [InlineData("data/extra.txt")]
+    [InlineData("extra-tag.txt")]
+    public async Task Verify_FileAdded_IsUnexpected(string relative)
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        File.WriteAllText(bundle.PathOf(relative), "added later");
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Path == relative && f.Code == BagFindingCodes.UnexpectedFile);
+    }
+
+    [Theory]
+    [InlineData("data/items.json")]
+    [InlineData("data/custody-log.jsonl")]
+    [InlineData("bagit.txt")]
+    [InlineData("manifest-sha256.txt")]
+    [InlineData("tagmanifest-sha256.txt")]
+    public async Task Verify_FileRemoved_IsMissing(string relative)
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        File.Delete(bundle.PathOf(relative));
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Path == relative && f.Code == BagFindingCodes.MissingFile);
+    }
+
+    [Fact]
+    public async Task Verify_EvidenceFileRemoved_IsMissingAndItemFails()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var file = bundle.Relative(bundle.FirstEvidence);
+        File.Delete(bundle.FirstEvidence);
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Path == file && f.Code == BagFindingCodes.MissingFile);
+        Assert.False(report.Items.Single(i => i.File == file).Intact);
+    }
+
+    [Fact]
+    public async Task Verify_ZipEntryRewritten_IsDetectedInTheZipItself()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        using (var zip = ZipFile.Open(bundle.Zip, ZipArchiveMode.Update))
+        {
+            var entry = zip.Entries.Single(e => e.FullName.EndsWith("/data/items.csv", StringComparison.Ordinal));
+            var name = entry.FullName;
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+            writer.Write("item_id\r\nforged\r\n");
+        }
+
+        var (exit, output) = await RunAsync(bundle.Zip);
+
+        Assert.Equal(VerifyCommand.Tampered, exit);
+        Assert.Contains("data/items.csv: manifest-mismatch", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_Json_IsMachineReadable()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+
+        var (exit, output) = await RunAsync(bundle.Zip, json: true);
+
+        using var document = JsonDocument.Parse(output);
+        Assert.Equal(VerifyCommand.Intact, exit);
+        Assert.True(document.RootElement.GetProperty("intact").GetBoolean());
+        Assert.Equal(3, document.RootElement.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, document.RootElement.GetProperty("findings").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Verify_JsonOfTamperedBag_ListsFindings()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        BundleFolder.FlipByte(bundle.FirstEvidence, 5);
+
+        var (exit, output) = await RunAsync(bundle.Bag, json: true);
+
+        using var document = JsonDocument.Parse(output);
+        Assert.Equal(VerifyCommand.Tampered, exit);
+        Assert.False(document.RootElement.GetProperty("intact").GetBoolean());
+        Assert.Contains(document.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == BagFindingCodes.ItemMismatch);
+    }
+
+    [Fact]
+    public async Task Verify_MissingOrCorruptFile_ExitsTwo()
+    {
+        var dir = Directory.CreateTempSubdirectory("ev-verify-").FullName;
+        var corrupt = Path.Combine(dir, "corrupt.zip");
+        await File.WriteAllBytesAsync(corrupt, [0x50, 0x4B, 0x03, 0x04, 1, 2, 3]);
+
+        Assert.Equal(VerifyCommand.Unreadable, (await RunAsync(Path.Combine(dir, "nothing.zip"))).Exit);
+        Assert.Equal(VerifyCommand.Unreadable, (await RunAsync(corrupt)).Exit);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task EvidenceVaultExecutable_VerifyIntactThenTampered_ExitCodesForScripts()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var cli = Path.Combine(AppContext.BaseDirectory, "evidencevault.dll");
+
+        var intact = await ExternalTool.RunAsync("dotnet", bundle.Bag, cli, "verify", bundle.Zip);
+        BundleFolder.FlipByte(bundle.FirstEvidence, 5);
+        var tampered = await ExternalTool.RunAsync("dotnet", bundle.Bag, cli, "verify", bundle.Bag);
+
+        Assert.Equal(0, intact.ExitCode);
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains("TAMPERED", tampered.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string location, bool json = false)
+    {
+        using var output = new StringWriter();
+        var exit = await VerifyCommand.RunAsync(location, json, output, CancellationToken.None);
+        return (exit, output.ToString());
+    }
+}

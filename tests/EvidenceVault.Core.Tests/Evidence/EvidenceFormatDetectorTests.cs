@@ -1,0 +1,135 @@
+using System.IO.Compression;
+using System.Text;
+using EvidenceVault.Evidence;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Core.Tests.Evidence;
+
+public sealed class EvidenceFormatDetectorTests
+{
+    public static TheoryData<string, string, string> AcceptedSamples()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var (file, contentType, kind) in SampleEvidence.Accepted)
+        {
+            data.Add(file, contentType, kind);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AcceptedSamples))]
+    public void Detect_RealSampleEvidence_RecognisesFormatAndDefaultKind(string file, string contentType, string kind)
+    {
+        var format = EvidenceFormatDetector.Detect(Head(SampleEvidence.PathOf(file)));
+
+        Assert.NotNull(format);
+        Assert.Equal(contentType, format.ContentType);
+        Assert.Equal(kind, format.DefaultKind.ToWireName());
+    }
+
+    [Theory]
+    [InlineData("bad/not-evidence.exe")]
+    [InlineData("bad/script.sh")]
+    [InlineData("bad/empty.bin")]
+    [InlineData("README.md")]
+    public void Detect_NotEvidence_ReturnsNull(string file) =>
+        Assert.Null(EvidenceFormatDetector.Detect(Head(SampleEvidence.PathOf(file))));
+
+    [Fact]
+    public void Detect_ExecutableNamedPng_IsRefusedByContentNotName() =>
+        Assert.Null(EvidenceFormatDetector.Detect(Head(SampleEvidence.PathOf("bad/not-evidence.exe")), "screenshot.png"));
+
+    [Fact]
+    public void Detect_TruncatedPng_IsStillAPngToPreserve() =>
+        Assert.Equal("image/png", EvidenceFormatDetector.Detect(Head(SampleEvidence.PathOf("bad/truncated.png")))?.ContentType);
+
+    [Theory]
+    [InlineData("#!AMR\n\u003c\u0091", "audio/amr")]
+    [InlineData("#!AMR-WB\n\u0004", "audio/amr-wb")]
+    [InlineData("GIF89a\u0001\u0000", "image/gif")]
+    [InlineData("WARC/1.0\r\nWARC-Type: response\r\n", "application/warc")]
+    [InlineData("<!-- saved from url=(0014)about:internet -->\n<html><body>x</body></html>", "text/html")]
+    [InlineData("\uFEFF  <!doctype HTML><title>x</title>", "text/html")]
+    public void Detect_GeneratedHeaders_Recognised(string head, string contentType) =>
+        Assert.Equal(contentType, EvidenceFormatDetector.Detect(Encoding.Latin1.GetBytes(head.Replace("\uFEFF", "\u00EF\u00BB\u00BF", StringComparison.Ordinal)))?.ContentType);
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xF1, 0x50, 0x80 }, "audio/aac")]
+    [InlineData(new byte[] { 0xFF, 0xFB, 0x90, 0x64 }, "audio/mpeg")]
+    [InlineData(new byte[] { 0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'3', (byte)'g', (byte)'p', (byte)'4' }, "video/3gpp")]
+    [InlineData(new byte[] { 0, 0, 0, 0x08, (byte)'w', (byte)'i', (byte)'d', (byte)'e' }, "video/quicktime")]
+    public void Detect_BinarySignatures_Recognised(byte[] head, string contentType) =>
+        Assert.Equal(contentType, EvidenceFormatDetector.Detect(head)?.ContentType);
+
+    [Fact]
+    public void Detect_GzippedWarc_IsAPageSnapshotButOtherGzipIsNot()
+    {
+        Assert.Equal(".warc.gz", EvidenceFormatDetector.Detect(Gzip(File.ReadAllText(SampleEvidence.PathOf("page-snapshot-refund.warc"))))?.Extension);
+        Assert.Null(EvidenceFormatDetector.Detect(Gzip("#!/bin/sh\nrm -rf /\n")));
+    }
+
+    [Fact]
+    public void Detect_WaczBuiltFromTheWarc_IsWaczEvenWithoutItsName()
+    {
+        using var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var writer = new StreamWriter(archive.CreateEntry("datapackage.json").Open()))
+            {
+                writer.Write("""{"profile":"data-package","wacz_version":"1.1.1","resources":[]}""");
+            }
+
+            using var warc = archive.CreateEntry("archive/data.warc").Open();
+            using var sample = File.OpenRead(SampleEvidence.PathOf("page-snapshot-refund.warc"));
+            sample.CopyTo(warc);
+        }
+
+        var head = zip.GetBuffer().AsSpan(0, (int)zip.Length);
+        Assert.Equal("application/wacz", EvidenceFormatDetector.Detect(head)?.ContentType);
+        Assert.Equal(EvidenceKind.PageSnapshot, EvidenceFormatDetector.Detect(head)?.DefaultKind);
+    }
+
+    [Theory]
+    [InlineData("screenshot-refund-page.png", EvidenceKind.Screenshot, true)]
+    [InlineData("screenshot-refund-page.png", EvidenceKind.PageSnapshot, true)]
+    [InlineData("screenshot-refund-page.png", EvidenceKind.Audio, false)]
+    [InlineData("call-recording.mp3", EvidenceKind.Video, false)]
+    [InlineData("screen-recording.webm", EvidenceKind.Audio, true)]
+    [InlineData("screen-recording.mp4", EvidenceKind.ScreenRecording, true)]
+    [InlineData("page-snapshot-refund.pdf", EvidenceKind.PageSnapshot, true)]
+    [InlineData("page-snapshot-refund.mhtml", EvidenceKind.Screenshot, false)]
+    [InlineData("call-recording.ogg", EvidenceKind.Document, true)]
+    public void Allows_DeclaredKind_MatchesMediaClass(string file, EvidenceKind kind, bool allowed) =>
+        Assert.Equal(allowed, EvidenceFormatDetector.Detect(Head(SampleEvidence.PathOf(file)))!.Allows(kind));
+
+    [Theory]
+    [InlineData("screen-recording", EvidenceKind.ScreenRecording)]
+    [InlineData("PAGE-SNAPSHOT", EvidenceKind.PageSnapshot)]
+    public void EvidenceKinds_WireNames_RoundTrip(string name, EvidenceKind kind)
+    {
+        Assert.True(EvidenceKinds.TryParse(name, out var parsed));
+        Assert.Equal(kind, parsed);
+        Assert.Equal(name.ToLowerInvariant(), kind.ToWireName());
+    }
+
+    private static byte[] Head(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[EvidenceFormatDetector.HeadLength];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return buffer[..read];
+    }
+
+    private static byte[] Gzip(string text)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return output.ToArray();
+    }
+}
