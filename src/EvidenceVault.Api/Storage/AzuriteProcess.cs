@@ -21,7 +21,7 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
     /// <summary>The well-known development account of Azurite.</summary>
     public const string AccountName = "devstoreaccount1";
 
-    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFr/DzYLa5rMGo7GGcmsz0FjY5W9l1fTy/sHFeFLxR2Qaa5BZFnPa0ADg9P3NU1g==";
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
     private readonly Process _process;

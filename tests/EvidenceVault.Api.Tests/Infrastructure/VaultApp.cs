@@ -1,0 +1,135 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using EvidenceVault.Api.Cases;
+using EvidenceVault.Api.Items;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace EvidenceVault.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The vault app in-process against the shared Azurite, with its own container and tables, so test classes
+/// never see each other's data. Subclasses change settings (limits, a dead storage endpoint).
+/// </summary>
+public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
+    private string _connectionString = string.Empty;
+
+    public string ContainerName => "evidence-" + _suffix;
+
+    public string TablePrefix => "t" + _suffix;
+
+    public CapturedLogs Logs { get; } = new();
+
+    internal BlobContainerClient Container => new BlobServiceClient(_connectionString).GetBlobContainerClient(ContainerName);
+
+    internal TableClient Table(string name) => new TableServiceClient(_connectionString).GetTableClient(TablePrefix + name);
+
+    public virtual async Task InitializeAsync() => _connectionString = (await TestAzurite.InstanceAsync()).ConnectionString;
+
+    public new virtual async Task DisposeAsync() => await base.DisposeAsync();
+
+    /// <summary>Settings on top of the storage wiring.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+
+    protected virtual string StorageConnectionString => _connectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("EvidenceVault:StartAzurite", "false");
+        builder.UseSetting($"{VaultStorageOptions.Section}:ConnectionString", StorageConnectionString);
+        builder.UseSetting($"{VaultStorageOptions.Section}:EvidenceContainer", ContainerName);
+        builder.UseSetting($"{VaultStorageOptions.Section}:TablePrefix", TablePrefix);
+        builder.UseSetting($"{VaultStorageOptions.Section}:MaxRetries", "1");
+        foreach (var (key, value) in Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    /// <summary>Opens a case and returns a client that carries its owner token.</summary>
+    public async Task<TestCase> CreateCaseAsync(string? title = "Refund scam 退款诈骗")
+    {
+        using var anonymous = CreateClient();
+        var response = await anonymous.PostAsJsonAsync("/api/cases", new { title });
+        response.EnsureSuccessStatusCode();
+        var created = (await response.Content.ReadFromJsonAsync<CreatedCase>(VaultJson.Compact))!;
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.OwnerToken);
+        return new TestCase(this, created.CaseId, created.OwnerToken, client);
+    }
+
+    /// <summary>Committed blobs of a case, read from storage itself.</summary>
+    public async Task<List<string>> CommittedBlobsAsync(string caseId)
+    {
+        var names = new List<string>();
+        await foreach (var blob in Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"cases/{caseId}/items/", default))
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
+    }
+
+    /// <summary>Every row of a case in the items table (items and digest rows), read from storage itself.</summary>
+    public async Task<List<TableEntity>> IndexRowsAsync(string caseId)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in Table("items").QueryAsync<TableEntity>(e => e.PartitionKey == caseId))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>The raw custody log of a case, read from storage itself.</summary>
+    public async Task<string> CustodyLogAsync(string caseId)
+    {
+        var content = await Container.GetBlobClient($"cases/{caseId}/custody.log").DownloadContentAsync();
+        return Encoding.UTF8.GetString(content.Value.Content.ToMemory().Span);
+    }
+}
+
+/// <summary>A case created for a test, with an authenticated client.</summary>
+public sealed record TestCase(VaultApp App, string CaseId, string OwnerToken, HttpClient Client) : IDisposable
+{
+    public async Task<HttpResponseMessage> UploadAsync(string fixture, Action<HttpRequestMessage>? configure = null) =>
+        await UploadAsync(new StreamContent(File.OpenRead(EvidenceVault.Testing.SampleEvidence.PathOf(fixture))), configure);
+
+    public async Task<HttpResponseMessage> UploadAsync(HttpContent content, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{CaseId}/items") { Content = content };
+        configure?.Invoke(request);
+        return await Client.SendAsync(request);
+    }
+
+    public async Task<EvidenceItemRecord> UploadItemAsync(string fixture)
+    {
+        using var response = await UploadAsync(fixture);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+    }
+
+    public async Task<List<EvidenceItemRecord>> ListItemsAsync()
+    {
+        var page = await Client.GetFromJsonAsync<ItemPage>($"/api/cases/{CaseId}/items?pageSize=1000", VaultJson.Compact);
+        return [.. page!.Items];
+    }
+
+    public async Task<CustodyChainCheck> CheckCustodyAsync()
+    {
+        var log = await App.CustodyLogAsync(CaseId);
+        return await CustodyChain.CheckAsync(new StringReader(log), CaseId);
+    }
+
+    public void Dispose() => Client.Dispose();
+}
