@@ -50,15 +50,7 @@ internal sealed partial record EvidenceClaims(
             return null;
         }
 
-        string name;
-        try
-        {
-            name = Uri.UnescapeDataString(raw.Trim().Trim('"'));
-        }
-        catch (UriFormatException)
-        {
-            throw Malformed("X-File-Name must be UTF-8, percent-encoded.");
-        }
+        var name = PercentDecodeUtf8(raw.Trim().Trim('"')) ?? throw Malformed("X-File-Name must be UTF-8, percent-encoded.");
 
         name = name[(name.LastIndexOfAny(['/', '\\']) + 1)..];
         if (name.Length is 0 or > MaxFileNameLength || name.Any(char.IsControl) || name.Contains('\uFFFD', StringComparison.Ordinal))
@@ -68,6 +60,44 @@ internal sealed partial record EvidenceClaims(
 
         return name;
     }
+
+    /// <summary>Strict percent-decoding: every % starts a two-digit escape, and the bytes are valid UTF-8.</summary>
+    private static string? PercentDecodeUtf8(string text)
+    {
+        var bytes = new List<byte>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '%')
+            {
+                if (i + 2 >= text.Length || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2]))
+                {
+                    return null;
+                }
+
+                bytes.Add(Convert.ToByte(text.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else if (text[i] > 0x7F)
+            {
+                return null; // Header values are ASCII: non-ASCII must arrive percent-encoded.
+            }
+            else
+            {
+                bytes.Add((byte)text[i]);
+            }
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(bytes.ToArray());
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static DateTimeOffset? ParseCapturedAt(string? raw)
     {

@@ -35,19 +35,23 @@ internal sealed partial class EvidenceIngestor(
     TimeProvider clock,
     ILogger<EvidenceIngestor> logger)
 {
+    // Blocks are rented on the request's thread and returned on storage completions: a shared pool's per-thread
+    // caches would miss and allocate afresh, so ingest keeps its own lock-based pool of whole blocks.
+    private readonly ArrayPool<byte> _blocks = ArrayPool<byte>.Create(options.Value.BlockSizeBytes, maxArraysPerBucket: 64);
+
     public async Task<IngestResult> IngestAsync(CaseCaller caller, EvidenceClaims claims, Stream body, CancellationToken cancellationToken)
     {
         await storage.EnsureReadyAsync(cancellationToken);
         var limits = options.Value;
         var itemId = Ulid.NewUlid(clock);
         var blob = storage.Blob(EvidencePaths.Original(caller.CaseId, itemId));
-        await using var upload = new StagedBlockUpload(blob, limits.MaxBlocksInFlight, storageOptions.Value.EffectiveBlockChecksum);
+        await using var upload = new StagedBlockUpload(blob, _blocks, limits.MaxBlocksInFlight, storageOptions.Value.EffectiveBlockChecksum);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         EvidenceFormat? format = null;
         long size = 0;
         while (true)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(limits.BlockSizeBytes);
+            var buffer = _blocks.Rent(limits.BlockSizeBytes);
             int read;
             try
             {
@@ -66,13 +70,13 @@ internal sealed partial class EvidenceIngestor(
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                _blocks.Return(buffer);
                 throw;
             }
 
             if (read == 0)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                _blocks.Return(buffer);
                 break;
             }
 

@@ -14,7 +14,7 @@ namespace EvidenceVault.Api.Ingest;
 /// <c>If-None-Match: *</c> — so a rejected upload commits nothing and an existing blob is never overwritten.
 /// Blocks that are never committed are discarded by storage (after 7 days in Azure).
 /// </summary>
-internal sealed class StagedBlockUpload(BlockBlobClient blob, int maxInFlight, StorageChecksumAlgorithm blockChecksum) : IAsyncDisposable
+internal sealed class StagedBlockUpload(BlockBlobClient blob, ArrayPool<byte> buffers, int maxInFlight, StorageChecksumAlgorithm blockChecksum) : IAsyncDisposable
 {
     // A checksum per block: storage refuses a block damaged on the way.
     private readonly BlockBlobStageBlockOptions _stageOptions = new()
@@ -39,7 +39,7 @@ internal sealed class StagedBlockUpload(BlockBlobClient blob, int maxInFlight, S
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(rentedBuffer);
+            buffers.Return(rentedBuffer);
             throw;
         }
 
@@ -90,7 +90,7 @@ internal sealed class StagedBlockUpload(BlockBlobClient blob, int maxInFlight, S
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffers.Return(buffer);
         }
     }
 }
