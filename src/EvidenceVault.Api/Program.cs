@@ -9,7 +9,7 @@ app.MapEvidenceVault();
 if (FunctionManifests.IsRequested(args, out var manifestDirectory))
 {
     // Publish step: write the Azure Functions triggers from this endpoint table, then exit without serving.
-    FunctionManifests.Write(app.Services.GetRequiredService<EndpointDataSource>(), manifestDirectory);
+    FunctionManifests.Write(new CompositeEndpointDataSource(((IEndpointRouteBuilder)app).DataSources), manifestDirectory);
     return;
 }
 

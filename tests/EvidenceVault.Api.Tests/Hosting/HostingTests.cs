@@ -1,0 +1,140 @@
+using System.Text.Json;
+using EvidenceVault.Api.Hosting;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Testing;
+using Microsoft.AspNetCore.Routing.Template;
+
+namespace EvidenceVault.Api.Tests.Hosting;
+
+/// <summary>The app as Azure Functions and an operator see it: OpenAPI, function.json, custom-handler port, dotnet run.</summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
+{
+    [Fact]
+    public async Task OpenApi_DescribesEveryEndpointWithTypedResponses()
+    {
+        using var client = app.CreateClient();
+
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
+
+        var paths = document.RootElement.GetProperty("paths");
+        foreach (var route in ApiRoutes())
+        {
+            Assert.True(paths.TryGetProperty("/" + route.Template, out _), $"/{route.Template} is missing from the OpenAPI document");
+        }
+
+        var upload = paths.GetProperty("/api/cases/{caseId}/items").GetProperty("post");
+        Assert.True(upload.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/octet-stream", out _));
+        Assert.True(upload.GetProperty("responses").TryGetProperty("201", out var created));
+        Assert.Contains("EvidenceItemRecord", created.GetRawText(), StringComparison.Ordinal);
+        foreach (var status in new[] { "400", "401", "404", "413", "415", "422", "503" })
+        {
+            Assert.True(upload.GetProperty("responses").TryGetProperty(status, out _), $"upload does not document {status}");
+        }
+    }
+
+    [Fact]
+    public void FunctionManifests_CoverEveryMappedRouteAndMethod()
+    {
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>();
+
+        var triggers = FunctionManifests.Triggers(endpoints);
+
+        foreach (var route in ApiRoutes())
+        {
+            // Match a concrete request path the way the Functions host routes it, independent of the grouping logic.
+            var sample = "/" + string.Join('/', route.Template.Split('/').Select(s => s.StartsWith('{') ? "01KC0000000000000000000000" : s));
+            var covering = triggers.Where(t => new TemplateMatcher(TemplateParser.Parse(t.Route), new RouteValueDictionary()).TryMatch(sample, new RouteValueDictionary())).ToList();
+            Assert.True(covering.Count == 1, $"{sample} is served by {covering.Count} function triggers");
+            Assert.All(route.Methods, m => Assert.Contains(m.ToLowerInvariant(), covering[0].Methods));
+        }
+
+        Assert.Contains(triggers, t => t.Name == "api-cases" && t.Route == "api/cases/{*path}");
+        Assert.Contains(triggers, t => t.Name == "api-health" && t.Route == "api/health");
+    }
+
+    [Fact]
+    public async Task Publish_WritesHostJsonAndOneFunctionJsonPerEndpointGroup()
+    {
+        var output = Directory.CreateTempSubdirectory("ev-publish-").FullName;
+        try
+        {
+            var project = Path.Combine(SampleEvidence.RepositoryRoot, "src", "EvidenceVault.Api");
+            var publish = await ExternalTool.RunAsync("dotnet", project, "publish", "--no-restore", "-c", "Release", "-o", output);
+            Assert.True(publish.ExitCode == 0, publish.Output);
+
+            var expected = FunctionManifests.Triggers(app.Services.GetRequiredService<EndpointDataSource>());
+            var written = Directory.GetFiles(output, "function.json", SearchOption.AllDirectories).Select(f => Path.GetFileName(Path.GetDirectoryName(f))!).Order().ToList();
+            Assert.Equal(expected.Select(t => t.Name).Order(), written);
+            foreach (var trigger in expected)
+            {
+                using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, trigger.Name, "function.json")));
+                var binding = manifest.RootElement.GetProperty("bindings")[0];
+                Assert.Equal("httpTrigger", binding.GetProperty("type").GetString());
+                Assert.Equal(trigger.Route, binding.GetProperty("route").GetString());
+            }
+
+            using var host = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "host.json")));
+            Assert.True(host.RootElement.GetProperty("customHandler").GetProperty("enableProxyingHttpRequest").GetBoolean());
+            Assert.Equal(string.Empty, host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task CustomHandler_ListensOnFunctionsPortOnLoopbackWithinThirtySeconds()
+    {
+        var port = ApiProcess.FreePort();
+        var azurite = await TestAzurite.InstanceAsync();
+        await using var api = ApiProcess.Start(new Dictionary<string, string>
+        {
+            [CustomHandler.PortVariable] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EvidenceVault__Storage__ConnectionString"] = azurite.ConnectionString,
+            ["EvidenceVault__Storage__EvidenceContainer"] = app.ContainerName,
+            ["EvidenceVault__Storage__TablePrefix"] = app.TablePrefix,
+        });
+
+        Assert.True(await api.WaitUntilHealthyAsync($"http://127.0.0.1:{port}/api/health", TimeSpan.FromSeconds(30)), api.Output);
+        Assert.False(ApiProcess.IsListening(7071) && api.Output.Contains("localhost:7071", StringComparison.Ordinal), "the app must not also listen on its standalone port");
+    }
+
+    [Fact]
+    public async Task DotnetRun_WithDevelopmentStorage_StartsAndStopsItsOwnAzurite()
+    {
+        var data = Directory.CreateTempSubdirectory("ev-run-").FullName;
+        var port = ApiProcess.FreePort();
+        var azuriteWasRunning = ApiProcess.IsListening(10000);
+        try
+        {
+            await using var api = ApiProcess.Start(new Dictionary<string, string>
+            {
+                ["EvidenceVault__Storage__ConnectionString"] = VaultStorageOptions.DevelopmentStorage,
+                ["EvidenceVault__DataDirectory"] = data,
+                ["Urls"] = $"http://127.0.0.1:{port}",
+            });
+
+            Assert.True(await api.WaitUntilHealthyAsync($"http://127.0.0.1:{port}/api/health", TimeSpan.FromMinutes(3)), api.Output);
+            Assert.True(ApiProcess.IsListening(10000) && ApiProcess.IsListening(10002));
+            if (!azuriteWasRunning)
+            {
+                Assert.True(Directory.EnumerateFileSystemEntries(Path.Combine(data, "azurite")).Any(), "Azurite keeps its data in the data folder");
+                await api.StopGracefullyAsync(TimeSpan.FromSeconds(30));
+                Assert.False(ApiProcess.IsListening(10000), "the embedded Azurite outlived the app");
+            }
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private IEnumerable<(string Template, IReadOnlyList<string> Methods)> ApiRoutes() =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .GroupBy(e => e.RoutePattern.RawText!.Trim('/'))
+            .Select(g => (g.Key, (IReadOnlyList<string>)g.SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? []).ToList()));
+}
