@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using EvidenceVault.Api.Storage;
+
+namespace EvidenceVault.Benchmarks;
+
+/// <summary>An in-memory Azurite and the vault API as a separate Release process against it, on loopback.</summary>
+internal sealed class BenchEnvironment : IAsyncDisposable
+{
+    private BenchEnvironment(AzuriteProcess azurite, Process api, Uri baseAddress)
+    {
+        Azurite = azurite;
+        Api = api;
+        BaseAddress = baseAddress;
+    }
+
+    public AzuriteProcess Azurite { get; }
+
+    public Process Api { get; }
+
+    public Uri BaseAddress { get; }
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "EvidenceVault.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new DirectoryNotFoundException("EvidenceVault.sln not found above the benchmark.");
+        }
+    }
+
+    public static async Task<BenchEnvironment> StartAsync()
+    {
+        var azurite = await AzuriteProcess.StartAsync(
+            new AzuriteLaunch(Path.Combine(RepositoryRoot, "tools", "azurite"), DataDirectory: null, 0, 0, 0), TimeSpan.FromMinutes(5));
+        var port = FreePort();
+        var dll = Path.Combine(RepositoryRoot, "src", "EvidenceVault.Api", "bin", "Release", "net10.0", "EvidenceVault.Api.dll");
+        var start = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
+        start.Environment["EvidenceVault__Storage__ConnectionString"] = azurite.ConnectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var api = Process.Start(start)!;
+        api.OutputDataReceived += (_, _) => { };
+        api.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("api: " + e.Data); } };
+        api.BeginOutputReadLine();
+        api.BeginErrorReadLine();
+        var environment = new BenchEnvironment(azurite, api, new Uri($"http://127.0.0.1:{port}/"));
+        using var client = new HttpClient { BaseAddress = environment.BaseAddress };
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                (await client.GetAsync("/api/health")).EnsureSuccessStatusCode();
+                return environment;
+            }
+            catch (HttpRequestException) when (i < 300)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    public async Task<(string CaseId, string Token)> CreateCaseAsync(HttpClient client)
+    {
+        var response = await client.PostAsJsonAsync(new Uri(BaseAddress, "/api/cases"), new { title = "benchmark" });
+        response.EnsureSuccessStatusCode();
+        var created = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return (created.GetProperty("caseId").GetString()!, created.GetProperty("ownerToken").GetString()!);
+    }
+
+    /// <summary>Resident and peak resident memory of the API process, from /proc.</summary>
+    public (long RssBytes, long PeakBytes) ApiMemory()
+    {
+        long Read(string key) => File.ReadLines($"/proc/{Api.Id}/status")
+            .Where(l => l.StartsWith(key, StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024)
+            .Single();
+        return (Read("VmRSS:"), Read("VmHWM:"));
+    }
+
+    /// <summary>Resets the kernel's peak-RSS mark of the API process, so the next peak is this run's.</summary>
+    public void ResetPeak() => File.WriteAllText($"/proc/{Api.Id}/clear_refs", "5");
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Kill(entireProcessTree: true);
+        await Api.WaitForExitAsync();
+        Api.Dispose();
+        await Azurite.DisposeAsync();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A file of random bytes behind an MP4 header, so the vault takes it as a video.</summary>
+    public static string CreateVideoFile(long bytes)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ev-bench-{bytes}-{Guid.NewGuid():N}.mp4");
+        var buffer = new byte[4 * 1024 * 1024];
+        Random.Shared.NextBytes(buffer);
+        byte[] ftyp = [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m'];
+        using var file = File.Create(path);
+        for (long written = 0; written < bytes; written += buffer.Length)
+        {
+            Random.Shared.NextBytes(buffer.AsSpan(0, 64));
+            if (written == 0)
+            {
+                ftyp.CopyTo(buffer, 0);
+            }
+
+            file.Write(buffer, 0, (int)Math.Min(buffer.Length, bytes - written));
+        }
+
+        return path;
+    }
+}

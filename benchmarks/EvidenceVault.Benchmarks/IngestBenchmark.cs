@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Azure;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace EvidenceVault.Benchmarks;
+
+/// <summary>
+/// One file through the vault's HTTP ingest vs a plain <c>BlobClient.UploadAsync</c> of the same file to the same
+/// Azurite, with the same block size and concurrency, alternating, in one run. Also the API process's peak memory
+/// growth while it ingests.
+/// </summary>
+internal static class IngestBenchmark
+{
+    private const int BlockSize = 8 * 1024 * 1024;
+    private const int Concurrency = 4;
+
+    public static async Task<int> RunAsync(int sizeMib)
+    {
+        var bytes = sizeMib * 1024L * 1024;
+        await using var environment = await BenchEnvironment.StartAsync();
+        using var http = new HttpClient { BaseAddress = environment.BaseAddress, Timeout = TimeSpan.FromHours(1) };
+        var container = new BlobServiceClient(environment.Azurite.ConnectionString).GetBlobContainerClient("plain-sdk-reference");
+        await container.CreateIfNotExistsAsync();
+        var (caseId, token) = await environment.CreateCaseAsync(http);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await WarmUpAsync(http, caseId, container);
+
+        var ours = new List<double>();
+        var plain = new List<double>();
+        long peakGrowth = 0;
+        for (var round = 1; round <= 2; round++)
+        {
+            // Fresh random bytes each round (the vault answers the same bytes again idempotently); both sides upload this file.
+            var path = BenchEnvironment.CreateVideoFile(bytes);
+            try
+            {
+                plain.Add(await PlainSdkAsync(container, path, round));
+                var before = environment.ApiMemory();
+                environment.ResetPeak();
+                ours.Add(await VaultAsync(http, caseId, path, round));
+                var after = environment.ApiMemory();
+                peakGrowth = Math.Max(peakGrowth, after.PeakBytes - before.RssBytes);
+                Console.WriteLine($"round {round}: plain SDK {Mb(bytes, plain[^1]):F1} MB/s, vault {Mb(bytes, ours[^1]):F1} MB/s, API peak RSS growth {peakGrowth / 1048576.0:F0} MB");
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+
+        {
+
+            var ratio = ours.Min() / plain.Min();
+            Console.WriteLine($"file {sizeMib} MiB; best of 2: plain SDK {plain.Min():F2} s, vault {ours.Min():F2} s");
+            Console.WriteLine($"API peak memory growth during ingest = {peakGrowth / 1048576.0:F0} MB (target <= 150)");
+            Console.WriteLine($"ingest time ratio (vault HTTP ingest / plain SDK upload) = {ratio:F2} (target <= 1.15)");
+            return 0;
+        }
+    }
+
+    private static async Task WarmUpAsync(HttpClient http, string caseId, BlobContainerClient container)
+    {
+        var small = BenchEnvironment.CreateVideoFile(32L * 1024 * 1024);
+        try
+        {
+            await VaultAsync(http, caseId, small, 0);
+            await PlainSdkAsync(container, small, 0);
+        }
+        finally
+        {
+            File.Delete(small);
+        }
+    }
+
+    private static async Task<double> VaultAsync(HttpClient http, string caseId, string path, int round)
+    {
+        await using var file = File.OpenRead(path);
+        using var content = new StreamContent(file, 1024 * 1024);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{caseId}/items") { Content = content };
+        var watch = Stopwatch.StartNew();
+        using var response = await http.SendAsync(request);
+        var seconds = watch.Elapsed.TotalSeconds;
+        if (!response.IsSuccessStatusCode || response.StatusCode != System.Net.HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"round {round}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return seconds;
+    }
+
+    private static async Task<double> PlainSdkAsync(BlobContainerClient container, string path, int round)
+    {
+        var blob = container.GetBlobClient($"round-{round}-{Guid.NewGuid():N}");
+        var watch = Stopwatch.StartNew();
+        await blob.UploadAsync(path, new BlobUploadOptions
+        {
+            TransferOptions = new StorageTransferOptions { InitialTransferSize = BlockSize, MaximumTransferSize = BlockSize, MaximumConcurrency = Concurrency },
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+        });
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static double Mb(long bytes, double seconds) => bytes / seconds / 1e6;
+}

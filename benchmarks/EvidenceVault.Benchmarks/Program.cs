@@ -1,0 +1,24 @@
+using EvidenceVault.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/EvidenceVault.Benchmarks -- <ingest|hash|bundle> [--size-mib N] [--items N]
+var mode = args.FirstOrDefault() ?? "help";
+var sizeMib = Option(args, "--size-mib", 1024);
+return mode switch
+{
+    "hash" => await HashBenchmark.RunAsync(sizeMib),
+    "ingest" => await IngestBenchmark.RunAsync(sizeMib),
+    "bundle" => await BundleBenchmark.RunAsync(Option(args, "--items", 1000)),
+    _ => Usage(),
+};
+
+static int Option(string[] args, string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}
+
+static int Usage()
+{
+    Console.WriteLine("usage: ingest [--size-mib 1024] | hash [--size-mib 1024] | bundle [--items 1000]");
+    return 2;
+}
