@@ -1,0 +1,49 @@
+// EvidenceVault on Azure: write-once evidence storage, the Functions app (custom handler) with a managed
+// identity, and monitoring. Deploy with `azd up` (azure.yaml at the repository root) or
+// `az deployment group create -g <rg> -f infra/main.bicep -p environmentName=<name>`.
+targetScope = 'resourceGroup'
+
+@description('Short name of this deployment, used in resource names.')
+@minLength(2)
+@maxLength(12)
+param environmentName string
+
+param location string = resourceGroup().location
+
+@description('Days every evidence version stays immutable (time-based retention, version level).')
+@minValue(1)
+param retentionDays int = 3650
+
+var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var tags = { 'azd-env-name': environmentName, application: 'evidencevault' }
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  params: { name: 'ev-${token}', location: location, tags: tags }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  params: { name: 'ev${token}', location: location, tags: tags, retentionDays: retentionDays }
+}
+
+module functionApp 'app/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: 'ev-${token}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    blobEndpoint: storage.outputs.blobEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    appInsightsConnectionString: monitoring.outputs.connectionString
+  }
+}
+
+module access 'app/access.bicep' = {
+  name: 'access'
+  params: { storageAccountName: storage.outputs.name, principalId: functionApp.outputs.principalId }
+}
+
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output EVIDENCEVAULT_URL string = 'https://${functionApp.outputs.defaultHostName}'
