@@ -38,6 +38,7 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'EvidenceVault__StartAzurite', value: 'false' }
         { name: 'EvidenceVault__Storage__ConnectionString', value: '' }
+        { name: 'EvidenceVault__Storage__RequireImmutableContainer', value: 'true' }
         { name: 'EvidenceVault__Storage__BlobServiceUri', value: blobEndpoint }
         { name: 'EvidenceVault__Storage__TableServiceUri', value: tableEndpoint }
       ]

@@ -26,6 +26,10 @@ internal static class HealthApi
             await storage.Evidence.GetPropertiesAsync(cancellationToken: cancellationToken);
             return TypedResults.Ok(new HealthReport("ok", "ok"));
         }
+        catch (Problems.VaultProblemException e) when (e.Problem == Problems.ProblemType.StorageNotImmutable)
+        {
+            return TypedResults.Json(new HealthReport("unavailable", "not-immutable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
         {
             return TypedResults.Json(new HealthReport("unavailable", "unavailable"), statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -15,7 +15,7 @@ internal sealed partial class ProblemResponses(IProblemDetailsService problems, 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (problem, detail) = Classify(exception);
-        if (problem == ProblemType.StorageUnavailable)
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             LogStorageUnavailable(logger, exception.GetType().Name, (exception as RequestFailedException)?.Status ?? 0);
             httpContext.Response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -29,7 +29,7 @@ internal sealed partial class ProblemResponses(IProblemDetailsService problems, 
     /// Storage outages are logged once, above, without the request.
     /// </summary>
     public static bool IsExpected(Exception exception) =>
-        Classify(exception).Problem is { Status: < 500 } || Classify(exception).Problem == ProblemType.StorageUnavailable;
+        Classify(exception).Problem is { Status: < 500 } || Classify(exception).Problem.Status == StatusCodes.Status503ServiceUnavailable;
 
     /// <summary>Writes a problem response.</summary>
     public static async ValueTask<bool> WriteAsync(HttpContext httpContext, IProblemDetailsService problems, ProblemType problem, string? detail)

@@ -24,12 +24,13 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static readonly ProblemType DigestMismatch = new("digest-mismatch", 422, "The bytes do not match the declared digest.");
     public static readonly ProblemType InternalError = new("internal-error", 500, "The vault failed; nothing half-stored is ever indexed. Try again.");
     public static readonly ProblemType StorageUnavailable = new("storage-unavailable", 503, "Evidence storage is unavailable; nothing was stored. Try again.");
+    public static readonly ProblemType StorageNotImmutable = new("storage-not-immutable", 503, "Evidence storage is not write-once; the vault takes no evidence until it is.");
 
     /// <summary>Every problem type, for the documentation test.</summary>
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, CaseNotFound, ItemNotFound, NotFound,
-        EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch, InternalError, StorageUnavailable,
+        EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch, InternalError, StorageUnavailable, StorageNotImmutable,
     ];
 }
 

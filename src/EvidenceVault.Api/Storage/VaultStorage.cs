@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
+using EvidenceVault.Api.Problems;
 using Microsoft.Extensions.Options;
 
 namespace EvidenceVault.Api.Storage;
@@ -61,6 +62,13 @@ internal sealed class VaultStorage : IDisposable
             }
 
             await Evidence.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            if (_options.RequireImmutableContainer &&
+                !(await Evidence.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.HasImmutableStorageWithVersioning)
+            {
+                // Checked again on the next request: an operator can fix the container without restarting the vault.
+                throw new VaultProblemException(ProblemType.StorageNotImmutable, $"The container '{_options.EvidenceContainer}' is not immutable; the vault takes no evidence until it is.");
+            }
+
             foreach (var table in new[] { Cases, Items, Grants })
             {
                 await table.CreateIfNotExistsAsync(cancellationToken);

@@ -23,6 +23,12 @@ public sealed class VaultStorageOptions
     /// <summary>Prefix of every table name (letters and digits); lets several vaults or test classes share an account.</summary>
     public string TablePrefix { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Refuse to take evidence unless the evidence container has version-level immutability (WORM). On in Azure
+    /// (set by infra/), off locally: Azurite has no immutability.
+    /// </summary>
+    public bool RequireImmutableContainer { get; set; }
+
     /// <summary>Retries of one storage request before the vault answers 503.</summary>
     public int MaxRetries { get; set; } = 3;
 

@@ -36,3 +36,33 @@ public sealed class StorageOutageTests(StorageOutageTests.UnreachableStorageVaul
         Assert.Contains("unavailable", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>With immutability required, a container without WORM (Azurite has none) takes no evidence at all.</summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class MutableContainerTests(MutableContainerTests.RequiresWormVault app) : IClassFixture<MutableContainerTests.RequiresWormVault>
+{
+    public sealed class RequiresWormVault : VaultApp
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+            [new("EvidenceVault:Storage:RequireImmutableContainer", "true")];
+    }
+
+    [Fact]
+    public async Task CreateCaseAndHealth_ContainerNotImmutable_Are503AndNothingIsWritten()
+    {
+        using var client = app.CreateClient();
+
+        using var create = await client.PostAsync("/api/cases", null);
+        using var health = await client.GetAsync("/api/health");
+
+        await ProblemAssert.IsAsync(create, 503, "storage-not-immutable");
+        Assert.Contains("not-immutable", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var blobs = new List<string>();
+        await foreach (var blob in app.Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, null, default))
+        {
+            blobs.Add(blob.Name);
+        }
+
+        Assert.Empty(blobs);
+    }
+}
