@@ -1,27 +1,40 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
 using System.Text;
 using EvidenceVault.Bundles;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
+using EvidenceVault.Receipts;
+using EvidenceVault.Timestamps;
 
 namespace EvidenceVault.Testing;
 
+/// <summary>A bundle built from local files, with the trust material an expert would be handed separately.</summary>
+/// <param name="Zip">The bundle.</param>
+/// <param name="TsaRootPem">The timestamp authority's root (PEM file).</param>
+/// <param name="VaultKeyPem">The receipt public key (PEM file).</param>
+public sealed record LocalBundle(string Zip, string TsaRootPem, string VaultKeyPem);
+
 /// <summary>
-/// Builds real bundles from local files through the production <see cref="EvidenceBundleWriter"/>, with a
-/// custody log chained exactly as the vault chains it: for verifier tests that need no server.
+/// Builds real bundles from local files through the production <see cref="EvidenceBundleWriter"/>: a custody log
+/// chained exactly as the vault chains it, RFC 3161 tokens from a real openssl authority and receipts signed as the
+/// vault signs them — for verifier tests that need no server.
 /// </summary>
 public static class LocalBundles
 {
     public const string CaseId = "01KBZ6X3N8Q4T2V7W9Y0A1B2C3";
 
-    /// <summary>Writes a bundle of <paramref name="files"/> to a new temp ZIP and returns its path.</summary>
-    public static async Task<string> CreateZipAsync(string folder, params string[] files)
+    public static async Task<LocalBundle> CreateAsync(string folder, params string[] files)
     {
+        using var authority = OpensslTimestampAuthority.Create("Test TSA");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var keyId = ReceiptSignatures.KeyId(key);
         var at = new DateTimeOffset(2026, 11, 23, 22, 40, 0, TimeSpan.Zero);
         var items = new List<EvidenceItemRecord>();
         var log = new CustodyLogBuilder(CaseId, at);
         log.Add(CustodyEventTypes.CaseCreated, null, null, null);
-        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, (string Path, byte[] Tsr, byte[] Receipt, byte[] Signature)>(StringComparer.Ordinal);
         var n = 0;
         foreach (var file in files)
         {
@@ -33,8 +46,19 @@ public static class LocalBundles
             var format = EvidenceFormatDetector.Detect(head.AsSpan(0, read), file) ?? throw new InvalidOperationException(file + " is not evidence");
             var itemId = $"01KBZ6X3N8Q4T2V7W9Y0A1B{n++:D3}";
             var (seq, lineHash) = log.Add(CustodyEventTypes.ItemReceived, itemId, hashed.Digest.Hex, hashed.Length);
-            paths[itemId] = file;
-            items.Add(new EvidenceItemRecord
+
+            var tsr = await authority.ReplyAsync(Rfc3161TimestampRequest.CreateFromHash(Convert.FromHexString(hashed.Digest.Hex), HashAlgorithmName.SHA256, nonce: RandomNumberGenerator.GetBytes(8), requestSignerCertificates: true).Encode());
+            var facts = TimestampVerifier.Verify(tsr, hashed.Digest, [authority.Root]).Facts ?? throw new InvalidOperationException("openssl token did not verify");
+            var timestamp = new ItemTimestamp
+            {
+                Status = TimestampStatuses.Granted,
+                GenTime = facts.GenTime,
+                Authority = facts.Authority,
+                SerialNumber = facts.SerialNumber,
+                PolicyId = facts.PolicyId,
+                ResponseSha256 = facts.ResponseSha256,
+            };
+            var item = new EvidenceItemRecord
             {
                 ItemId = itemId,
                 CaseId = CaseId,
@@ -45,31 +69,70 @@ public static class LocalBundles
                 FileName = Path.GetFileName(file),
                 ReceivedAt = at.AddSeconds(seq),
                 Custody = new ItemCustody(seq, lineHash),
-            });
+                Timestamp = timestamp,
+            };
+            var (headSeq, headHash) = log.Add("timestamp.granted", itemId, hashed.Digest.Hex, null);
+            var receipt = new EvidenceReceipt
+            {
+                CaseId = CaseId,
+                ItemId = itemId,
+                Sha256 = item.Sha256,
+                Size = item.Size,
+                ContentType = item.ContentType,
+                ReceivedAt = item.ReceivedAt,
+                Timestamp = timestamp,
+                Custody = new ItemCustody(headSeq, headHash),
+                IssuedAt = item.ReceivedAt.AddSeconds(1),
+                KeyId = keyId,
+            };
+            var receiptBytes = receipt.ToBytes();
+            log.Add("receipt.issued", itemId, hashed.Digest.Hex, null);
+            stored[itemId] = (file, tsr, receiptBytes, ReceiptSignatures.Sign(key, receiptBytes));
+            items.Add(item with { Receipt = new ItemReceipt { Version = 1, KeyId = keyId, Sha256 = Sha256Digest.Of(receiptBytes).Hex } });
         }
 
-        var (headSeq, headHash) = log.Add(CustodyEventTypes.BundleExported, null, null, null);
+        var (exportSeq, exportHash) = log.Add(CustodyEventTypes.BundleExported, null, null, null);
         var catalog = new BundleCatalog
         {
             CaseId = CaseId,
             Title = "退款诈骗 Refund scam",
             ExportedAt = at.AddMinutes(5),
-            CustodyHead = new ItemCustody(headSeq, headHash),
+            CustodyHead = new ItemCustody(exportSeq, exportHash),
             Items = items,
         };
         var zip = Path.Combine(folder, EvidenceBundleWriter.BagName(CaseId, catalog.ExportedAt) + ".zip");
+        var certificates = new List<KeyValuePair<string, string>>
+        {
+            new("tsa-roots.pem", authority.Root.ExportCertificatePem() + "\n"),
+            new($"vault-receipt-key-{keyId}.pem", key.ExportSubjectPublicKeyInfoPem() + "\n"),
+        };
         await using (var output = File.Create(zip))
         {
-            await EvidenceBundleWriter.WriteAsync(output, catalog, new Source(paths, log.Text));
+            await EvidenceBundleWriter.WriteAsync(output, catalog, new Source(stored, log.Text, certificates));
         }
 
-        return zip;
+        var rootFile = Path.Combine(folder, "trusted-tsa-root.pem");
+        var keyFile = Path.Combine(folder, "trusted-vault-key.pem");
+        await File.WriteAllTextAsync(rootFile, authority.Root.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyFile, key.ExportSubjectPublicKeyInfoPem());
+        return new LocalBundle(zip, rootFile, keyFile);
     }
 
-    private sealed class Source(Dictionary<string, string> paths, string custodyLog) : IBundleSource
+    private sealed class Source(
+        Dictionary<string, (string Path, byte[] Tsr, byte[] Receipt, byte[] Signature)> stored,
+        string custodyLog,
+        IReadOnlyList<KeyValuePair<string, string>> certificates) : IBundleSource
     {
+        public IReadOnlyList<KeyValuePair<string, string>> Certificates => certificates;
+
         public Task<Stream> OpenItemAsync(EvidenceItemRecord item, CancellationToken cancellationToken) =>
-            Task.FromResult<Stream>(File.OpenRead(paths[item.ItemId]));
+            Task.FromResult<Stream>(File.OpenRead(stored[item.ItemId].Path));
+
+        public Task<Stream> OpenTimestampAsync(EvidenceItemRecord item, CancellationToken cancellationToken) =>
+            Task.FromResult<Stream>(new MemoryStream(stored[item.ItemId].Tsr));
+
+        public Task<Stream> OpenReceiptAsync(EvidenceItemRecord item, bool signature, CancellationToken cancellationToken) =>
+            Task.FromResult<Stream>(new MemoryStream(signature ? stored[item.ItemId].Signature : stored[item.ItemId].Receipt));
 
         public Task<Stream> OpenCustodyLogAsync(CancellationToken cancellationToken) =>
             Task.FromResult<Stream>(new MemoryStream(Encoding.UTF8.GetBytes(custodyLog)));

@@ -3,7 +3,9 @@ using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Cases;
 using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Items;
+using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Storage;
+using EvidenceVault.Api.Timestamps;
 using EvidenceVault.Bundles;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
@@ -26,6 +28,8 @@ internal sealed partial class CaseBundleExporter(
     ItemIndex index,
     CaseDirectory cases,
     CustodyLog custody,
+    TimestampAuthorities authorities,
+    ReceiptKeys keys,
     TimeProvider clock,
     ILogger<CaseBundleExporter> logger)
 {
@@ -55,14 +59,24 @@ internal sealed partial class CaseBundleExporter(
 
     public async Task WriteAsync(CaseCaller caller, PreparedBundle bundle, Stream output, CancellationToken cancellationToken)
     {
-        var source = new StorageBundleSource(storage, custody, caller.CaseId, bundle.CustodyLength);
+        var certificates = new List<KeyValuePair<string, string>>
+        {
+            new(BagVerifier.TsaRootsPath["data/certs/".Length..], string.Concat(authorities.TrustedRoots.Select(root => root.ExportCertificatePem() + "\n"))),
+        };
+        certificates.AddRange(keys.Published.Select(key => new KeyValuePair<string, string>($"{BagVerifier.VaultKeyPrefix["data/certs/".Length..]}{key.KeyId}.pem", key.Pem + "\n")));
+        var source = new StorageBundleSource(storage, custody, caller.CaseId, bundle.CustodyLength, certificates);
         var mismatches = await EvidenceBundleWriter.WriteAsync(output, bundle.Catalog, source, cancellationToken);
         foreach (var mismatch in mismatches)
         {
             LogMismatch(logger, caller.CaseId, mismatch.ItemId);
             await custody.AppendAsync(
                 caller.CaseId,
-                new CustodyEntry(CustodyEventTypes.BundleIntegrityFailure, caller.GrantId, mismatch.ItemId, mismatch.Expected, Details: new Dictionary<string, string> { ["storedSha256"] = mismatch.Actual }),
+                new CustodyEntry(CustodyEventTypes.BundleIntegrityFailure, caller.GrantId, mismatch.ItemId, Details: new Dictionary<string, string>
+                {
+                    ["file"] = mismatch.Path,
+                    ["indexedSha256"] = mismatch.Expected,
+                    ["storedSha256"] = mismatch.Actual,
+                }),
                 CancellationToken.None);
         }
     }
@@ -70,15 +84,26 @@ internal sealed partial class CaseBundleExporter(
     [LoggerMessage(Level = LogLevel.Critical, Message = "Stored bytes of case {CaseId} item {ItemId} do not match the index; the bundle is flagged.")]
     private static partial void LogMismatch(ILogger logger, string caseId, string itemId);
 
-    private sealed class StorageBundleSource(VaultStorage storage, CustodyLog custody, string caseId, long custodyLength) : IBundleSource
+    private sealed class StorageBundleSource(
+        VaultStorage storage, CustodyLog custody, string caseId, long custodyLength, IReadOnlyList<KeyValuePair<string, string>> certificates) : IBundleSource
     {
-        public async Task<Stream> OpenItemAsync(EvidenceItemRecord item, CancellationToken cancellationToken)
-        {
-            var download = await storage.Blob(EvidencePaths.Original(caseId, item.ItemId)).DownloadStreamingAsync(cancellationToken: cancellationToken);
-            return download.Value.Content;
-        }
+        public IReadOnlyList<KeyValuePair<string, string>> Certificates => certificates;
+
+        public Task<Stream> OpenItemAsync(EvidenceItemRecord item, CancellationToken cancellationToken) =>
+            OpenAsync(EvidencePaths.Original(caseId, item.ItemId), cancellationToken);
+
+        public Task<Stream> OpenTimestampAsync(EvidenceItemRecord item, CancellationToken cancellationToken) =>
+            OpenAsync(EvidencePaths.Timestamp(caseId, item.ItemId), cancellationToken);
+
+        public Task<Stream> OpenReceiptAsync(EvidenceItemRecord item, bool signature, CancellationToken cancellationToken) =>
+            OpenAsync(
+                signature ? EvidencePaths.ReceiptSignature(caseId, item.ItemId, item.Receipt!.Version) : EvidencePaths.Receipt(caseId, item.ItemId, item.Receipt!.Version),
+                cancellationToken);
 
         public Task<Stream> OpenCustodyLogAsync(CancellationToken cancellationToken) =>
             custody.OpenReadAsync(caseId, custodyLength, cancellationToken);
+
+        private async Task<Stream> OpenAsync(string path, CancellationToken cancellationToken) =>
+            (await storage.Blob(path).DownloadStreamingAsync(cancellationToken: cancellationToken)).Value.Content;
     }
 }

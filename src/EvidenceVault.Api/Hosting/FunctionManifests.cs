@@ -4,11 +4,19 @@ using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace EvidenceVault.Api.Hosting;
 
-/// <summary>One Azure Functions HTTP trigger: a group of the app's endpoints under one route.</summary>
+/// <summary>One Azure Functions trigger: an HTTP trigger for a group of the app's endpoints, or a timer.</summary>
 /// <param name="Name">Function (folder) name.</param>
-/// <param name="Route">Trigger route, relative to the host's (empty) route prefix.</param>
-/// <param name="Methods">HTTP methods, lower case.</param>
-internal sealed record FunctionTrigger(string Name, string Route, IReadOnlyList<string> Methods);
+/// <param name="Route">HTTP trigger route, relative to the host's (empty) route prefix; null for a timer.</param>
+/// <param name="Methods">HTTP methods, lower case; empty for a timer.</param>
+/// <param name="Schedule">NCRONTAB schedule of a timer; null for HTTP.</param>
+internal sealed record FunctionTrigger(string Name, string? Route, IReadOnlyList<string> Methods, string? Schedule = null);
+
+/// <summary>
+/// Marks an endpoint as the target of a timer function: the Functions host POSTs each tick to <c>/{function name}</c>.
+/// Such an endpoint gets a timerTrigger function and is never exposed through an HTTP trigger.
+/// </summary>
+/// <param name="Schedule">NCRONTAB schedule.</param>
+internal sealed record TimerTriggerMetadata(string Schedule);
 
 /// <summary>
 /// Generates the custom handler's <c>function.json</c> files from the app's own endpoint table, at publish time
@@ -30,7 +38,12 @@ internal static class FunctionManifests
     public static IReadOnlyList<FunctionTrigger> Triggers(EndpointDataSource endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var routes = endpoints.Endpoints.OfType<RouteEndpoint>()
+        var all = endpoints.Endpoints.OfType<RouteEndpoint>().ToList();
+        var timers = all
+            .Where(e => e.Metadata.GetMetadata<TimerTriggerMetadata>() is not null)
+            .Select(e => new FunctionTrigger(NameOf(Template(e.RoutePattern)), null, [], e.Metadata.GetMetadata<TimerTriggerMetadata>()!.Schedule));
+        var routes = all
+            .Where(e => e.Metadata.GetMetadata<TimerTriggerMetadata>() is null)
             .Select(e => (Pattern: e.RoutePattern, Methods: e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]))
             .ToList();
         return routes
@@ -41,8 +54,9 @@ internal static class FunctionManifests
                 var templates = g.Select(r => Template(r.Pattern)).Distinct(StringComparer.Ordinal).ToList();
                 var route = templates.Count == 1 && !templates[0].Contains('{', StringComparison.Ordinal) ? templates[0] : g.Key + "/{*path}";
                 var methods = g.SelectMany(r => r.Methods).Select(m => m.ToLowerInvariant()).Append("options").Distinct().Order(StringComparer.Ordinal).ToList();
-                return new FunctionTrigger(g.Key.Replace('/', '-'), route, methods);
+                return new FunctionTrigger(NameOf(g.Key), route, methods);
             })
+            .Concat(timers)
             .ToList();
     }
 
@@ -52,9 +66,9 @@ internal static class FunctionManifests
         {
             var folder = Path.Combine(directory, trigger.Name);
             Directory.CreateDirectory(folder);
-            var manifest = new JsonObject
-            {
-                ["bindings"] = new JsonArray(
+            var bindings = trigger.Schedule is { } schedule
+                ? new JsonArray(new JsonObject { ["type"] = "timerTrigger", ["direction"] = "in", ["name"] = "timer", ["schedule"] = schedule })
+                : new JsonArray(
                     new JsonObject
                     {
                         ["type"] = "httpTrigger",
@@ -64,11 +78,15 @@ internal static class FunctionManifests
                         ["methods"] = new JsonArray(trigger.Methods.Select(m => (JsonNode)m).ToArray()),
                         ["route"] = trigger.Route,
                     },
-                    new JsonObject { ["type"] = "http", ["direction"] = "out", ["name"] = "res" }),
-            };
+                    new JsonObject { ["type"] = "http", ["direction"] = "out", ["name"] = "res" });
+            var manifest = new JsonObject { ["bindings"] = bindings };
             File.WriteAllText(Path.Combine(folder, "function.json"), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         }
     }
+
+    /// <summary>Function names take letters, digits and dashes, starting with a letter.</summary>
+    private static string NameOf(string group) =>
+        string.Join('-', new string([.. group.Select(c => char.IsAsciiLetterOrDigit(c) ? c : ' ')]).Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     private static string Template(RoutePattern pattern) => (pattern.RawText ?? string.Empty).Trim('/');
 

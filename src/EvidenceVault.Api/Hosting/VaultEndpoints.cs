@@ -6,6 +6,8 @@ using EvidenceVault.Api.Health;
 using EvidenceVault.Api.Ingest;
 using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Problems;
+using EvidenceVault.Api.Receipts;
+using EvidenceVault.Api.Timestamps;
 
 namespace EvidenceVault.Api.Hosting;
 
@@ -35,6 +37,8 @@ internal static class VaultEndpoints
         caseScope.MapItemsApi();
         caseScope.MapCustodyApi();
         caseScope.MapBundlesApi();
+        caseScope.MapTimestampsApi(app);
+        caseScope.MapReceiptsApi(app);
         return app;
     }
 }

@@ -5,7 +5,9 @@ using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Ingest;
 using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Problems;
+using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Storage;
+using EvidenceVault.Api.Timestamps;
 using EvidenceVault.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -33,7 +35,18 @@ internal static class VaultServices
         services.AddSingleton<EvidenceIngestor>();
         services.AddSingleton<CaseBundleExporter>();
         services.AddSingleton<CaseAuthenticator>();
+        services.AddOptions<TimestampOptions>().Bind(builder.Configuration.GetSection(TimestampOptions.Section));
+        services.AddOptions<ReceiptOptions>().Bind(builder.Configuration.GetSection(ReceiptOptions.Section));
+        services.AddHttpClient(nameof(TimestampAuthorities));
+        services.AddSingleton<TimestampAuthorities>();
+        services.AddSingleton<ItemTimestamper>();
+        services.AddSingleton<ReceiptKeys>();
+        services.AddSingleton<ReceiptIssuer>();
+        services.AddSingleton<TimestampRetryWorker>();
+
+        // Order matters: Azurite must be up before the retry worker's first round.
         services.AddHostedService<EmbeddedAzurite>();
+        services.AddHostedService(provider => provider.GetRequiredService<TimestampRetryWorker>());
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemResponses>();

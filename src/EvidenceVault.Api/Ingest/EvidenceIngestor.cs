@@ -6,7 +6,9 @@ using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Problems;
+using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Storage;
+using EvidenceVault.Api.Timestamps;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
@@ -32,6 +34,9 @@ internal sealed partial class EvidenceIngestor(
     CustodyLog custody,
     IOptions<IngestOptions> options,
     IOptions<VaultStorageOptions> storageOptions,
+    IOptions<TimestampOptions> timestampOptions,
+    ItemTimestamper timestamper,
+    ReceiptIssuer receipts,
     TimeProvider clock,
     ILogger<EvidenceIngestor> logger)
 {
@@ -125,10 +130,15 @@ internal sealed partial class EvidenceIngestor(
             SourceUrl = claims.SourceUrl,
             Contributor = caller.GrantId,
             Custody = new ItemCustody(received.Seq, position.Head.Hash.Hex),
+            Timestamp = new ItemTimestamp { Status = TimestampStatuses.Pending },
         };
-        if (await index.TryAddAsync(item, cancellationToken))
+
+        // Indexed as pending first: if the vault stops before the timestamp below, the retry worker finds the item.
+        if (await index.TryAddAsync(item, receivedAt + timestampOptions.Value.InlineBudget, cancellationToken))
         {
             LogReceived(logger, caller.CaseId, itemId, size);
+            item = item with { Timestamp = await timestamper.StampInlineAsync(item, caller.GrantId, cancellationToken) };
+            item = item with { Receipt = await receipts.IssueAsync(item, caller.GrantId, cancellationToken) };
             return new IngestResult(item, Created: true);
         }
 

@@ -39,6 +39,28 @@ internal sealed class ItemEntity : ITableEntity
 
     public string CustodyHead { get; set; } = string.Empty;
 
+    public string? TimestampStatus { get; set; }
+
+    public DateTimeOffset? TimestampGenTime { get; set; }
+
+    public string? TimestampAuthority { get; set; }
+
+    public string? TimestampSerial { get; set; }
+
+    public string? TimestampPolicy { get; set; }
+
+    public string? TimestampResponseSha256 { get; set; }
+
+    public int TimestampAttempts { get; set; }
+
+    public DateTimeOffset? TimestampNextAttemptAt { get; set; }
+
+    public int ReceiptVersion { get; set; }
+
+    public string? ReceiptKeyId { get; set; }
+
+    public string? ReceiptSha256 { get; set; }
+
     public static ItemEntity From(EvidenceItemRecord item) => new()
     {
         PartitionKey = item.CaseId,
@@ -54,6 +76,15 @@ internal sealed class ItemEntity : ITableEntity
         Contributor = item.Contributor,
         CustodySeq = item.Custody.Seq,
         CustodyHead = item.Custody.Head,
+        TimestampStatus = item.Timestamp?.Status,
+        TimestampGenTime = item.Timestamp?.GenTime,
+        TimestampAuthority = item.Timestamp?.Authority,
+        TimestampSerial = item.Timestamp?.SerialNumber,
+        TimestampPolicy = item.Timestamp?.PolicyId,
+        TimestampResponseSha256 = item.Timestamp?.ResponseSha256,
+        ReceiptVersion = item.Receipt?.Version ?? 0,
+        ReceiptKeyId = item.Receipt?.KeyId,
+        ReceiptSha256 = item.Receipt?.Sha256,
     };
 
     public EvidenceItemRecord ToRecord() => new()
@@ -70,6 +101,16 @@ internal sealed class ItemEntity : ITableEntity
         SourceUrl = SourceUrl,
         Contributor = Contributor,
         Custody = new ItemCustody(CustodySeq, CustodyHead),
+        Timestamp = TimestampStatus is null ? null : new ItemTimestamp
+        {
+            Status = TimestampStatus,
+            GenTime = TimestampGenTime,
+            Authority = TimestampAuthority,
+            SerialNumber = TimestampSerial,
+            PolicyId = TimestampPolicy,
+            ResponseSha256 = TimestampResponseSha256,
+        },
+        Receipt = ReceiptVersion == 0 ? null : new ItemReceipt { Version = ReceiptVersion, KeyId = ReceiptKeyId ?? string.Empty, Sha256 = ReceiptSha256 ?? string.Empty },
     };
 }
 
@@ -102,13 +143,15 @@ internal sealed class ItemIndex(VaultStorage storage)
         TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix}");
 
     /// <summary>Adds an item and its digest row atomically; false when the case already holds these bytes.</summary>
-    public async Task<bool> TryAddAsync(EvidenceItemRecord item, CancellationToken cancellationToken)
+    public async Task<bool> TryAddAsync(EvidenceItemRecord item, DateTimeOffset? timestampDueAt, CancellationToken cancellationToken)
     {
+        var row = ItemEntity.From(item);
+        row.TimestampNextAttemptAt = timestampDueAt;
         var digest = new DigestEntity { PartitionKey = item.CaseId, RowKey = DigestEntity.RowPrefix + item.Sha256, ItemId = item.ItemId };
         try
         {
             await storage.Items.SubmitTransactionAsync(
-                [new TableTransactionAction(TableTransactionActionType.Add, ItemEntity.From(item)), new TableTransactionAction(TableTransactionActionType.Add, digest)],
+                [new TableTransactionAction(TableTransactionActionType.Add, row), new TableTransactionAction(TableTransactionActionType.Add, digest)],
                 cancellationToken);
             return true;
         }
@@ -116,6 +159,35 @@ internal sealed class ItemIndex(VaultStorage storage)
         {
             return false;
         }
+    }
+
+    /// <summary>Merges the given columns into an item's row (last writer wins per column; callers write monotonic facts).</summary>
+    public async Task MergeAsync(string caseId, string itemId, IReadOnlyDictionary<string, object?> columns, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(caseId, itemId);
+        foreach (var (name, value) in columns)
+        {
+            entity[name] = value;
+        }
+
+        await storage.Items.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>Items of every case whose timestamp is pending and due for another attempt.</summary>
+    public async IAsyncEnumerable<EvidenceItemRecord> ListDueTimestampsAsync(DateTimeOffset now, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"TimestampStatus eq {TimestampStatuses.Pending} and TimestampNextAttemptAt le {now}");
+        await foreach (var entity in storage.Items.QueryAsync<ItemEntity>(filter, maxPerPage: MaxPageSize, cancellationToken: cancellationToken))
+        {
+            yield return entity.ToRecord();
+        }
+    }
+
+    /// <summary>How many attempts an item's timestamp has had.</summary>
+    public async Task<int> TimestampAttemptsAsync(string caseId, string itemId, CancellationToken cancellationToken)
+    {
+        var entity = await storage.Items.GetEntityIfExistsAsync<ItemEntity>(caseId, itemId, [nameof(ItemEntity.TimestampAttempts)], cancellationToken);
+        return entity.HasValue ? entity.Value!.TimestampAttempts : 0;
     }
 
     public async Task<EvidenceItemRecord?> FindByDigestAsync(string caseId, string sha256, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static readonly ProblemType Unauthorized = new("unauthorized", 401, "A valid case token is required.");
     public static readonly ProblemType CaseNotFound = new("case-not-found", 404, "No such case.");
     public static readonly ProblemType ItemNotFound = new("item-not-found", 404, "No such item in this case.");
+    public static readonly ProblemType TimestampPending = new("timestamp-pending", 404, "The item's trusted timestamp is not granted yet.");
     public static readonly ProblemType NotFound = new("not-found", 404, "Nothing is here.");
     public static readonly ProblemType EvidenceTooLarge = new("evidence-too-large", 413, "The upload is larger than the vault accepts in one request.");
     public static readonly ProblemType UnsupportedEvidenceType = new("unsupported-evidence-type", 415, "The bytes are not an accepted evidence format.");
@@ -29,7 +30,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     /// <summary>Every problem type, for the documentation test.</summary>
     public static IReadOnlyList<ProblemType> All { get; } =
     [
-        EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, CaseNotFound, ItemNotFound, NotFound,
+        EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, CaseNotFound, ItemNotFound, TimestampPending, NotFound,
         EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch, InternalError, StorageUnavailable, StorageNotImmutable,
     ];
 }

@@ -45,6 +45,25 @@ internal sealed class VaultStorage : IDisposable
 
     public AppendBlobClient AppendBlob(string path) => Evidence.GetAppendBlobClient(path);
 
+    /// <summary>Writes a small blob once (<c>If-None-Match: *</c>); false when it already exists.</summary>
+    public async Task<bool> TryCreateOnceAsync(string path, byte[] content, string contentType, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var stream = new MemoryStream(content, writable: false);
+            await Blob(path).UploadAsync(stream, new Azure.Storage.Blobs.Models.BlobUploadOptions
+            {
+                HttpHeaders = new Azure.Storage.Blobs.Models.BlobHttpHeaders { ContentType = contentType },
+                Conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfNoneMatch = Azure.ETag.All },
+            }, cancellationToken);
+            return true;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Creates the container and tables once; a failure is retried by the next caller.</summary>
     public async ValueTask EnsureReadyAsync(CancellationToken cancellationToken)
     {

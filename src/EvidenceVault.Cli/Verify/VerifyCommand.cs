@@ -21,23 +21,27 @@ internal static class VerifyCommand
     {
         var bundle = new Argument<string>("bundle") { Description = "The bundle ZIP, or the folder it was unzipped into." };
         var json = new Option<bool>("--json") { Description = "Print the full report as JSON (for machines)." };
-        var command = new Command("verify", "Check a bundle offline: BagIt manifests, Payload-Oxum, every item against the catalog, the custody hash chain.")
+        var tsaRoots = new Option<string[]>("--tsa-root") { Description = "PEM file of a timestamp authority root to trust instead of the bundle's data/certs/tsa-roots.pem (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var vaultKeys = new Option<string[]>("--vault-key") { Description = "PEM file of a vault receipt public key to trust instead of the bundle's (repeatable)." };
+        var command = new Command("verify", "Check a bundle offline: BagIt manifests, Payload-Oxum, every item against the catalog, the custody hash chain, every RFC 3161 timestamp and every signed receipt.")
         {
             bundle,
             json,
+            tsaRoots,
+            vaultKeys,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(bundle)!, parse.GetValue(json), output, cancellationToken));
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(bundle)!, parse.GetValue(json), output, cancellationToken, parse.GetValue(tsaRoots), parse.GetValue(vaultKeys)));
         return command;
     }
 
-    public static async Task<int> RunAsync(string location, bool json, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string location, bool json, TextWriter output, CancellationToken cancellationToken, string[]? tsaRoots = null, string[]? vaultKeys = null)
     {
         BagVerificationReport report;
         try
         {
-            report = await BagVerifier.VerifyAsync(location, cancellationToken);
+            report = await BagVerifier.VerifyAsync(location, LoadTrust(tsaRoots, vaultKeys), cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
             await output.WriteLineAsync($"Cannot read {location}: {e.Message}");
             return Unreadable;
@@ -45,7 +49,9 @@ internal static class VerifyCommand
 
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(new { report.Intact, report.BagName, report.CaseId, report.CustodyEvents, report.CustodyHead, report.Items, report.Findings }, VaultJson.Indented));
+            await output.WriteLineAsync(JsonSerializer.Serialize(
+                new { report.Intact, report.BagName, report.CaseId, report.CustodyEvents, report.CustodyHead, report.TimestampRootsFrom, report.ReceiptKeysFrom, report.Items, report.Findings },
+                VaultJson.Indented));
         }
         else
         {
@@ -53,5 +59,32 @@ internal static class VerifyCommand
         }
 
         return report.Intact ? Intact : Tampered;
+    }
+
+    private static BagVerificationOptions LoadTrust(string[]? tsaRoots, string[]? vaultKeys)
+    {
+        System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null;
+        if (tsaRoots is { Length: > 0 })
+        {
+            roots = [];
+            foreach (var file in tsaRoots)
+            {
+                roots.ImportFromPemFile(file);
+            }
+        }
+
+        List<System.Security.Cryptography.ECDsa>? keys = null;
+        if (vaultKeys is { Length: > 0 })
+        {
+            keys = [];
+            foreach (var file in vaultKeys)
+            {
+                var key = System.Security.Cryptography.ECDsa.Create();
+                key.ImportFromPem(File.ReadAllText(file));
+                keys.Add(key);
+            }
+        }
+
+        return new BagVerificationOptions { TsaRoots = roots, VaultKeys = keys };
     }
 }

@@ -14,12 +14,17 @@ internal static class VerifyReportText
         await output.WriteLineAsync($"Bundle:  {report.BagName}");
         await output.WriteLineAsync($"Case:    {report.CaseId ?? "(unknown)"}");
         await output.WriteLineAsync($"Custody: {report.CustodyEvents} events, head {report.CustodyHead ?? "(none)"}");
+        await output.WriteLineAsync($"Trust:   timestamp roots from the {report.TimestampRootsFrom}, receipt keys from the {report.ReceiptKeysFrom}");
         await output.WriteLineAsync($"Items:   {report.Items.Count}");
         foreach (var item in report.Items)
         {
             var beijing = TimeZoneInfo.ConvertTime(item.ReceivedAt, Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
             await output.WriteLineAsync(
                 $"  {(item.Intact ? "OK      " : "FAILED  ")}{item.File}  sha256 {item.Sha256}  {item.Size} bytes  received {VaultJson.FormatUtc(item.ReceivedAt)} (Beijing {beijing})");
+            var timestamp = item.TimestampTime is { } time
+                ? $"timestamp {VaultJson.FormatUtc(time)} (Beijing {TimeZoneInfo.ConvertTime(time, Beijing):yyyy-MM-dd HH:mm:ss}) by {item.TimestampAuthority}"
+                : $"timestamp {item.TimestampStatus ?? "none"}";
+            await output.WriteLineAsync($"          {timestamp}; receipt {(item.ReceiptKeyId is { } kid ? "signed by key " + kid : "not verified")}");
         }
 
         if (report.Intact)

@@ -12,8 +12,31 @@ public sealed record BagFinding(string Path, string Code, string Message);
 /// <param name="Sha256">SHA-256 the catalog records.</param>
 /// <param name="Size">Size the catalog records.</param>
 /// <param name="ReceivedAt">When the vault received it (UTC).</param>
-/// <param name="Intact">True when the file exists, matches its hash and size, and the custody log records it.</param>
-public sealed record VerifiedItem(string ItemId, string File, string Sha256, long Size, DateTimeOffset ReceivedAt, bool Intact);
+/// <param name="Intact">True when the file exists, matches its hash and size, the custody log records it, and its timestamp and receipt verify.</param>
+public sealed record VerifiedItem(string ItemId, string File, string Sha256, long Size, DateTimeOffset ReceivedAt, bool Intact)
+{
+    /// <summary><c>granted</c>, <c>pending</c>, or null when the catalog records none.</summary>
+    public string? TimestampStatus { get; init; }
+
+    /// <summary>The authority's time, from the verified token.</summary>
+    public DateTimeOffset? TimestampTime { get; init; }
+
+    /// <summary>The authority, from the verified token.</summary>
+    public string? TimestampAuthority { get; init; }
+
+    /// <summary>The receipt's signing key id, when the receipt verified.</summary>
+    public string? ReceiptKeyId { get; init; }
+}
+
+/// <summary>What the expert brings instead of trusting the bundle's own certificates and keys.</summary>
+public sealed record BagVerificationOptions
+{
+    /// <summary>Timestamp authority roots to trust; null trusts <c>data/certs/tsa-roots.pem</c> from the bundle.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TsaRoots { get; init; }
+
+    /// <summary>Vault receipt public keys to trust; null trusts <c>data/certs/vault-receipt-key-*.pem</c> from the bundle.</summary>
+    public IReadOnlyList<System.Security.Cryptography.ECDsa>? VaultKeys { get; init; }
+}
 
 /// <summary>The outcome of verifying a bag offline.</summary>
 /// <param name="BagName">The bag's folder name.</param>
@@ -30,6 +53,12 @@ public sealed record BagVerificationReport(
     string? CustodyHead,
     IReadOnlyList<BagFinding> Findings)
 {
+    /// <summary>Whose timestamp roots were trusted: the bundle's own, or the ones the expert supplied.</summary>
+    public string TimestampRootsFrom { get; init; } = "bundle";
+
+    /// <summary>Whose receipt keys were trusted: the bundle's own, or the ones the expert supplied.</summary>
+    public string ReceiptKeysFrom { get; init; } = "bundle";
+
     /// <summary>True when nothing is wrong.</summary>
     public bool Intact => Findings.Count == 0;
 }
@@ -66,6 +95,12 @@ public static class BagFindingCodes
 
     /// <summary>The custody log does not record an item as the catalog says.</summary>
     public const string CustodyMismatch = "custody-mismatch";
+
+    /// <summary>A timestamp is missing, does not verify, or does not match the catalog.</summary>
+    public const string TimestampInvalid = "timestamp-invalid";
+
+    /// <summary>A receipt is missing, its signature does not verify, or it does not match the item.</summary>
+    public const string ReceiptInvalid = "receipt-invalid";
 
     /// <summary>The vault itself flagged the export: stored bytes did not match the index.</summary>
     public const string ExportIntegrityFailure = "export-integrity-failure";

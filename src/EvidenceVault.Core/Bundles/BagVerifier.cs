@@ -12,7 +12,7 @@ namespace EvidenceVault.Bundles;
 /// Checks an EvidenceVault bundle offline, trusting nothing but the bytes in it: BagIt manifests and
 /// <c>Payload-Oxum</c>, every item against the catalog, and the custody log's hash chain against both.
 /// </summary>
-public static class BagVerifier
+public static partial class BagVerifier
 {
     /// <summary>Name of the catalog file.</summary>
     public const string CatalogPath = "data/items.json";
@@ -24,18 +24,23 @@ public static class BagVerifier
     public const string ExportIntegrityLabel = "EvidenceVault-Export-Integrity";
 
     /// <summary>Verifies a bundle ZIP or an unpacked bag folder.</summary>
-    public static async Task<BagVerificationReport> VerifyAsync(string location, CancellationToken cancellationToken = default)
+    public static Task<BagVerificationReport> VerifyAsync(string location, CancellationToken cancellationToken = default) =>
+        VerifyAsync(location, new BagVerificationOptions(), cancellationToken);
+
+    /// <summary>Verifies a bundle ZIP or an unpacked bag folder, trusting the roots and keys the expert brings.</summary>
+    public static async Task<BagVerificationReport> VerifyAsync(string location, BagVerificationOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         using var bag = BagFiles.Load(location);
-        return await new Run(bag).VerifyAsync(cancellationToken);
+        return await new Run(bag).VerifyAsync(options, cancellationToken);
     }
 
-    private sealed class Run(BagFiles bag)
+    private sealed partial class Run(BagFiles bag)
     {
         private readonly List<BagFinding> _findings = [];
         private readonly Dictionary<string, HashedLength> _hashes = new(StringComparer.Ordinal);
 
-        public async Task<BagVerificationReport> VerifyAsync(CancellationToken cancellationToken)
+        public async Task<BagVerificationReport> VerifyAsync(BagVerificationOptions options, CancellationToken cancellationToken)
         {
             foreach (var duplicate in bag.DuplicatePaths)
             {
@@ -54,6 +59,7 @@ public static class BagVerifier
             }
 
             bagInfo.TryGetValue("External-Identifier", out var caseId);
+            await LoadTrustAsync(options, cancellationToken);
             var catalog = await ReadCatalogAsync(caseId, cancellationToken);
             var custody = await CheckCustodyAsync(caseId, cancellationToken);
             var items = catalog is null ? [] : await CheckItemsAsync(catalog, custody, cancellationToken);
@@ -63,7 +69,11 @@ public static class BagVerifier
                 Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the catalog names custody head {catalog.CustodyHead.Seq}/{catalog.CustodyHead.Head}, the log ends at {custody.Head.Seq}/{custody.Head.Hash.Hex}");
             }
 
-            return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings);
+            return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings)
+            {
+                TimestampRootsFrom = options.TsaRoots is null ? "bundle" : "supplied",
+                ReceiptKeysFrom = options.VaultKeys is null ? "bundle" : "supplied",
+            };
         }
 
         private async Task CheckDeclarationAsync(CancellationToken cancellationToken)
@@ -249,7 +259,8 @@ public static class BagVerifier
                     CheckItemCustody(item, file, eventsBySeq);
                 }
 
-                items.Add(new VerifiedItem(item.ItemId, file, item.Sha256, item.Size, item.ReceivedAt, _findings.Count == before));
+                var verified = await CheckTrustAsync(item, new VerifiedItem(item.ItemId, file, item.Sha256, item.Size, item.ReceivedAt, Intact: true), cancellationToken);
+                items.Add(verified with { Intact = _findings.Count == before });
             }
 
             foreach (var orphan in bag.Paths.Where(p => p.StartsWith("data/evidence/", StringComparison.Ordinal) && !referenced.Contains(p)).Order(StringComparer.Ordinal))

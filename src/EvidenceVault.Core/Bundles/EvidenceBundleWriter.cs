@@ -14,13 +14,23 @@ public interface IBundleSource
 
     /// <summary>Opens the custody log, up to the head named in the catalog.</summary>
     Task<Stream> OpenCustodyLogAsync(CancellationToken cancellationToken);
+
+    /// <summary>Opens an item's stored RFC 3161 response (<c>timestamp.tsr</c>); called for granted timestamps only.</summary>
+    Task<Stream> OpenTimestampAsync(EvidenceItemRecord item, CancellationToken cancellationToken);
+
+    /// <summary>Opens an item's latest receipt, or its detached signature.</summary>
+    Task<Stream> OpenReceiptAsync(EvidenceItemRecord item, bool signature, CancellationToken cancellationToken);
+
+    /// <summary>Certificates and keys to include under <c>data/certs/</c>, by file name (<c>tsa-roots.pem</c>, …).</summary>
+    IReadOnlyList<KeyValuePair<string, string>> Certificates { get; }
 }
 
-/// <summary>An item whose stored bytes did not match the index while it was exported.</summary>
+/// <summary>A stored file whose bytes did not match the index while it was exported.</summary>
 /// <param name="ItemId">The item.</param>
+/// <param name="Path">The file in the bag (evidence, timestamp or receipt).</param>
 /// <param name="Expected">SHA-256 the index records.</param>
 /// <param name="Actual">SHA-256 of the bytes read from storage.</param>
-public sealed record ExportMismatch(string ItemId, string Expected, string Actual);
+public sealed record ExportMismatch(string ItemId, string Path, string Expected, string Actual);
 
 /// <summary>
 /// Writes an evidence bundle: a BagIt bag (as a streamed ZIP) with every item's original bytes, the catalog as
@@ -41,6 +51,14 @@ public static class EvidenceBundleWriter
         return $"data/evidence/{item.ItemId}{EvidenceFormatDetector.ExtensionFor(item.ContentType)}";
     }
 
+    private static async Task<Hashing.HashedLength> CopyAsync(BagItZipWriter bag, string path, Stream content, CancellationToken cancellationToken)
+    {
+        await using (content)
+        {
+            return await bag.AddPayloadFileAsync(path, content, cancellationToken);
+        }
+    }
+
     /// <summary>Writes the whole bundle to <paramref name="output"/>; returns the items whose stored bytes did not match.</summary>
     public static async Task<IReadOnlyList<ExportMismatch>> WriteAsync(
         Stream output, BundleCatalog catalog, IBundleSource source, CancellationToken cancellationToken = default)
@@ -54,16 +72,45 @@ public static class EvidenceBundleWriter
         foreach (var item in catalog.Items)
         {
             var file = EvidencePath(item);
-            await using (var content = await source.OpenItemAsync(item, cancellationToken))
+            var written = await CopyAsync(bag, file, await source.OpenItemAsync(item, cancellationToken), cancellationToken);
+            if (written.Digest.Hex != item.Sha256 || written.Length != item.Size)
             {
-                var written = await bag.AddPayloadFileAsync(file, content, cancellationToken);
-                if (written.Digest.Hex != item.Sha256 || written.Length != item.Size)
-                {
-                    mismatches.Add(new ExportMismatch(item.ItemId, item.Sha256, written.Digest.Hex));
-                }
+                mismatches.Add(new ExportMismatch(item.ItemId, file, item.Sha256, written.Digest.Hex));
             }
 
-            exported.Add(item with { File = file });
+            var timestamp = item.Timestamp;
+            if (timestamp?.Status == TimestampStatuses.Granted)
+            {
+                var tsr = $"data/timestamps/{item.ItemId}.tsr";
+                var stamped = await CopyAsync(bag, tsr, await source.OpenTimestampAsync(item, cancellationToken), cancellationToken);
+                if (stamped.Digest.Hex != timestamp.ResponseSha256)
+                {
+                    mismatches.Add(new ExportMismatch(item.ItemId, tsr, timestamp.ResponseSha256 ?? string.Empty, stamped.Digest.Hex));
+                }
+
+                timestamp = timestamp with { File = tsr };
+            }
+
+            var receipt = item.Receipt;
+            if (receipt is not null)
+            {
+                var json = $"data/receipts/{item.ItemId}.json";
+                var issued = await CopyAsync(bag, json, await source.OpenReceiptAsync(item, signature: false, cancellationToken), cancellationToken);
+                await CopyAsync(bag, json + ".sig", await source.OpenReceiptAsync(item, signature: true, cancellationToken), cancellationToken);
+                if (issued.Digest.Hex != receipt.Sha256)
+                {
+                    mismatches.Add(new ExportMismatch(item.ItemId, json, receipt.Sha256, issued.Digest.Hex));
+                }
+
+                receipt = receipt with { File = json, Document = null, Signature = null };
+            }
+
+            exported.Add(item with { File = file, Timestamp = timestamp, Receipt = receipt });
+        }
+
+        foreach (var (name, pem) in source.Certificates)
+        {
+            await bag.AddPayloadFileAsync($"data/certs/{name}", pem, cancellationToken);
         }
 
         var bundleCatalog = catalog with { Items = exported };
@@ -82,7 +129,7 @@ public static class EvidenceBundleWriter
         };
         if (mismatches.Count > 0)
         {
-            extra.Add(new(BagVerifier.ExportIntegrityLabel, "FAILED: stored bytes differ from the index for " + string.Join(", ", mismatches.Select(m => m.ItemId))));
+            extra.Add(new(BagVerifier.ExportIntegrityLabel, "FAILED: stored bytes differ from the index for " + string.Join(", ", mismatches.Select(m => m.Path))));
         }
 
         var info = new BagInfo(catalog.CaseId, catalog.Title, catalog.ExportedAt, extra);
@@ -91,6 +138,7 @@ public static class EvidenceBundleWriter
     }
 }
 
+/// <summary>Copies one stored file into the bag, hashing it on the way.</summary>
 /// <summary><c>data/items.csv</c>: the catalog for a spreadsheet (UTF-8 with BOM so Excel shows Chinese names).</summary>
 internal static class ItemsCsv
 {
@@ -99,7 +147,7 @@ internal static class ItemsCsv
     public static string Format(IEnumerable<EvidenceItemRecord> items)
     {
         var csv = new StringBuilder("\uFEFF");
-        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,source_url,contributor,custody_seq\r\n");
+        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,contributor,custody_seq\r\n");
         foreach (var item in items)
         {
             string[] fields =
@@ -109,6 +157,9 @@ internal static class ItemsCsv
                 item.CapturedAt is { } captured ? VaultJson.FormatUtc(captured) : string.Empty,
                 VaultJson.FormatUtc(item.ReceivedAt),
                 TimeZoneInfo.ConvertTime(item.ReceivedAt, Beijing).ToString("yyyy-MM-dd HH:mm:ss.fff '+08:00'", CultureInfo.InvariantCulture),
+                item.Timestamp?.Status ?? string.Empty,
+                item.Timestamp?.GenTime is { } genTime ? VaultJson.FormatUtc(genTime) : string.Empty,
+                item.Timestamp?.Authority ?? string.Empty,
                 item.SourceUrl ?? string.Empty, item.Contributor ?? string.Empty, item.Custody.Seq.ToString(CultureInfo.InvariantCulture),
             ];
             csv.AppendJoin(',', fields.Select(Quote)).Append("\r\n");

@@ -54,7 +54,35 @@ internal static class VerifyGuide
             custody hash chain — and exits non-zero, naming the file and the reason, if anything was changed, added or removed.
             `evidencevault verify` 会检查以上全部内容；任何改动、增加或删除都会导致非零退出，并指出具体文件与原因。
 
-            ## 3. 单个文件 / One item
+
+            ## 3. 可信时间戳 / Trusted time (RFC 3161)
+
+            Each item with `"timestamp": {"status": "granted"}` in `data/items.json` has the authority's response in
+            `data/timestamps/<item>.tsr` (a DER `TimeStampResp` with the authority's certificate). The roots the vault
+            trusts are in `data/certs/tsa-roots.pem`; a court expert may use the authority's published root instead.
+
+            ```sh
+            openssl ts -verify -data data/evidence/<item>.<ext> -in data/timestamps/<item>.tsr -CAfile data/certs/tsa-roots.pem
+            openssl ts -reply -in data/timestamps/<item>.tsr -text     # the authority's time, serial and policy
+            ```
+
+            `Verification: OK` proves these exact bytes existed at the authority's time, whoever holds them now.
+            每个已授予时间戳的证据都可用上面的 openssl 命令独立核验其存在时间。
+
+            ## 4. 保管回执 / Vault receipts
+
+            `data/receipts/<item>.json` is the vault's signed statement (hash, size, receipt time, timestamp, custody
+            head); `.json.sig` is an ECDSA P-256 / SHA-256 signature (DER) by the key named in its `keyId`, published at
+            `/.well-known/evidencevault/keys` and included as `data/certs/vault-receipt-key-<keyId>.pem`:
+
+            ```sh
+            openssl dgst -sha256 -verify data/certs/vault-receipt-key-<keyId>.pem -signature data/receipts/<item>.json.sig data/receipts/<item>.json
+            ```
+
+            `evidencevault verify` checks every token (imprint, signature, chain to the roots, time) and every receipt;
+            `--tsa-root FILE` and `--vault-key FILE` make it trust your copies instead of the bundle's.
+
+            ## 5. 单个文件 / One item
 
             ```sh
             sha256sum data/evidence/<item>.<ext>   # equals the item's sha256 in data/items.json

@@ -5,6 +5,63 @@ namespace EvidenceVault.Evidence;
 /// <param name="Head">SHA-256 of that event's line: the log's head right after the item was received.</param>
 public sealed record ItemCustody(long Seq, string Head);
 
+/// <summary>The states of an item's trusted timestamp.</summary>
+public static class TimestampStatuses
+{
+    /// <summary>Not yet granted: the authorities were unreachable or refused; the vault keeps trying.</summary>
+    public const string Pending = "pending";
+
+    /// <summary>Granted and fully verified.</summary>
+    public const string Granted = "granted";
+}
+
+/// <summary>An item's RFC 3161 timestamp, as the index and receipts record it.</summary>
+public sealed record ItemTimestamp
+{
+    /// <summary><c>pending</c> or <c>granted</c>.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>The authority's time (UTC), when granted.</summary>
+    public DateTimeOffset? GenTime { get; init; }
+
+    /// <summary>The authority's signing certificate subject, when granted.</summary>
+    public string? Authority { get; init; }
+
+    /// <summary>The token's serial number (hex), when granted.</summary>
+    public string? SerialNumber { get; init; }
+
+    /// <summary>The authority's policy OID, when granted.</summary>
+    public string? PolicyId { get; init; }
+
+    /// <summary>SHA-256 of the stored <c>timestamp.tsr</c> (the whole TimeStampResp), when granted.</summary>
+    public string? ResponseSha256 { get; init; }
+
+    /// <summary>Path of the <c>.tsr</c> inside a bundle; set only in bundles.</summary>
+    public string? File { get; init; }
+}
+
+/// <summary>The latest signed receipt of an item.</summary>
+public sealed record ItemReceipt
+{
+    /// <summary>Receipt number: 1 at upload, higher when reissued (e.g. once a pending timestamp is granted).</summary>
+    public required int Version { get; init; }
+
+    /// <summary>The signing key's id.</summary>
+    public required string KeyId { get; init; }
+
+    /// <summary>SHA-256 of the receipt's bytes.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>The receipt itself; in API responses.</summary>
+    public Receipts.EvidenceReceipt? Document { get; init; }
+
+    /// <summary>The DER signature, base64; in API responses.</summary>
+    public string? Signature { get; init; }
+
+    /// <summary>Path of <c>receipt.json</c> inside a bundle (the signature is the same path + <c>.sig</c>); set only in bundles.</summary>
+    public string? File { get; init; }
+}
+
 /// <summary>
 /// Everything the vault knows about one piece of evidence: the index entry, the API's item view and a row of
 /// <c>items.json</c> in a bundle.
@@ -46,6 +103,12 @@ public sealed record EvidenceItemRecord
 
     /// <summary>The item's place in the custody log.</summary>
     public required ItemCustody Custody { get; init; }
+
+    /// <summary>The trusted timestamp over the item's SHA-256.</summary>
+    public ItemTimestamp? Timestamp { get; init; }
+
+    /// <summary>The latest signed receipt.</summary>
+    public ItemReceipt? Receipt { get; init; }
 
     /// <summary>Path of the evidence file inside a bundle (<c>data/evidence/{itemId}.{ext}</c>); set only in bundles.</summary>
     public string? File { get; init; }

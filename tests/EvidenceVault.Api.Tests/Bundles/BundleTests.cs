@@ -31,7 +31,8 @@ public sealed class BundleTests(VaultApp app) : IClassFixture<VaultApp>, IDispos
         var tags = await ExternalTool.RunAsync("sha256sum", bag, "-c", "tagmanifest-sha256.txt");
         Assert.True(payload.ExitCode == 0, payload.Output);
         Assert.True(tags.ExitCode == 0, tags.Output);
-        Assert.Equal(uploaded.Count + 3, payload.Output.Split('\n').Count(l => l.EndsWith(": OK", StringComparison.Ordinal)));
+        // Per item: evidence, timestamp, receipt and its signature; then items.json, items.csv, the log and two certificates.
+        Assert.Equal((uploaded.Count * 4) + 5, payload.Output.Split('\n').Count(l => l.EndsWith(": OK", StringComparison.Ordinal)));
 
         var report = await BagVerifier.VerifyAsync(zip);
         Assert.True(report.Intact, string.Join("\n", report.Findings));
@@ -42,7 +43,7 @@ public sealed class BundleTests(VaultApp app) : IClassFixture<VaultApp>, IDispos
         Assert.All(catalog.Items, i => Assert.Equal(SampleEvidence.KnownSha256[FixtureOf(uploaded, i)], i.Sha256));
         var bagInfo = await File.ReadAllTextAsync(Path.Combine(bag, "bag-info.txt"));
         Assert.Contains($"External-Identifier: {vault.CaseId}", bagInfo, StringComparison.Ordinal);
-        Assert.Contains($"Payload-Oxum: {Directory.GetFiles(Path.Combine(bag, "data"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)}.{uploaded.Count + 3}", bagInfo, StringComparison.Ordinal);
+        Assert.Contains($"Payload-Oxum: {Directory.GetFiles(Path.Combine(bag, "data"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)}.{(uploaded.Count * 4) + 5}", bagInfo, StringComparison.Ordinal);
         Assert.Contains("Bagging-Date: ", bagInfo, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(bag, "VERIFY.md")));
     }
@@ -59,10 +60,10 @@ public sealed class BundleTests(VaultApp app) : IClassFixture<VaultApp>, IDispos
         var inBag = await CustodyChain.CheckAsync(new StringReader(await File.ReadAllTextAsync(Path.Combine(bag, BagVerifier.CustodyLogPath))), vault.CaseId);
         Assert.True(inBag.IsIntact);
         Assert.Equal(CustodyEventTypes.BundleExported, inBag.Events[^1].Type);
-        Assert.Equal(3, inBag.Events.Count);
+        Assert.Equal(5, inBag.Events.Count); // case, received, timestamp, receipt, export
         var now = await vault.CheckCustodyAsync();
         Assert.True(now.IsIntact);
-        Assert.Equal(4, now.Events.Count);
+        Assert.Equal(8, now.Events.Count);
     }
 
     [Fact]

@@ -45,13 +45,20 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         {
             // Match a concrete request path the way the Functions host routes it, independent of the grouping logic.
             var sample = "/" + string.Join('/', route.Template.Split('/').Select(s => s.StartsWith('{') ? "01KC0000000000000000000000" : s));
-            var covering = triggers.Where(t => new TemplateMatcher(TemplateParser.Parse(t.Route), new RouteValueDictionary()).TryMatch(sample, new RouteValueDictionary())).ToList();
+            var covering = triggers.Where(t => t.Route is not null && new TemplateMatcher(TemplateParser.Parse(t.Route), new RouteValueDictionary()).TryMatch(sample, new RouteValueDictionary())).ToList();
             Assert.True(covering.Count == 1, $"{sample} is served by {covering.Count} function triggers");
             Assert.All(route.Methods, m => Assert.Contains(m.ToLowerInvariant(), covering[0].Methods));
         }
 
         Assert.Contains(triggers, t => t.Name == "api-cases" && t.Route == "api/cases/{*path}");
         Assert.Contains(triggers, t => t.Name == "api-health" && t.Route == "api/health");
+        Assert.Contains(triggers, t => t.Name == "well-known" && t.Route == ".well-known/evidencevault/keys");
+
+        // The timestamp retry endpoint is a timer's target, never reachable through an HTTP trigger.
+        var timer = Assert.Single(triggers, t => t.Schedule is not null);
+        Assert.Equal("timestamp-retry", timer.Name);
+        Assert.Null(timer.Route);
+        Assert.DoesNotContain(triggers, t => t.Route is not null && new TemplateMatcher(TemplateParser.Parse(t.Route), new RouteValueDictionary()).TryMatch("/timestamp-retry", new RouteValueDictionary()));
     }
 
     [Fact]
@@ -71,8 +78,16 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
             {
                 using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, trigger.Name, "function.json")));
                 var binding = manifest.RootElement.GetProperty("bindings")[0];
-                Assert.Equal("httpTrigger", binding.GetProperty("type").GetString());
-                Assert.Equal(trigger.Route, binding.GetProperty("route").GetString());
+                if (trigger.Schedule is null)
+                {
+                    Assert.Equal("httpTrigger", binding.GetProperty("type").GetString());
+                    Assert.Equal(trigger.Route, binding.GetProperty("route").GetString());
+                }
+                else
+                {
+                    Assert.Equal("timerTrigger", binding.GetProperty("type").GetString());
+                    Assert.Equal(trigger.Schedule, binding.GetProperty("schedule").GetString());
+                }
             }
 
             using var host = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "host.json")));

@@ -19,6 +19,7 @@ namespace EvidenceVault.Api.Tests.Infrastructure;
 public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("ev-app-").FullName;
     private string _connectionString = string.Empty;
 
     public string ContainerName => "evidence-" + _suffix;
@@ -27,13 +28,20 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>The app's data folder: its development timestamp authority and receipt key live here.</summary>
+    public string DataDirectory => _dataDirectory;
+
     internal BlobContainerClient Container => new BlobServiceClient(_connectionString).GetBlobContainerClient(ContainerName);
 
     internal TableClient Table(string name) => new TableServiceClient(_connectionString).GetTableClient(TablePrefix + name);
 
     public virtual async Task InitializeAsync() => _connectionString = (await TestAzurite.InstanceAsync()).ConnectionString;
 
-    public new virtual async Task DisposeAsync() => await base.DisposeAsync();
+    public new virtual async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
 
     /// <summary>Settings on top of the storage wiring.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
@@ -43,6 +51,7 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("EvidenceVault:StartAzurite", "false");
+        builder.UseSetting("EvidenceVault:DataDirectory", _dataDirectory);
         builder.UseSetting($"{VaultStorageOptions.Section}:ConnectionString", StorageConnectionString);
         builder.UseSetting($"{VaultStorageOptions.Section}:EvidenceContainer", ContainerName);
         builder.UseSetting($"{VaultStorageOptions.Section}:TablePrefix", TablePrefix);

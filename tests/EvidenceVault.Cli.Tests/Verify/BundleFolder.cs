@@ -16,16 +16,21 @@ internal sealed class BundleFolder : IDisposable
 
     public string Zip { get; private set; } = string.Empty;
 
+    public string TsaRoot { get; private set; } = string.Empty;
+
+    public string VaultKey { get; private set; } = string.Empty;
+
     public string Bag { get; private set; } = string.Empty;
 
     public static async Task<BundleFolder> CreateAsync()
     {
         var folder = new BundleFolder();
-        folder.Zip = await LocalBundles.CreateZipAsync(
+        var bundle = await LocalBundles.CreateAsync(
             folder._root,
             SampleEvidence.PathOf("screenshot-refund-page.png"),
             SampleEvidence.PathOf("call-recording.m4a"),
             SampleEvidence.PathOf("page-snapshot-refund.mhtml"));
+        (folder.Zip, folder.TsaRoot, folder.VaultKey) = (bundle.Zip, bundle.TsaRootPem, bundle.VaultKeyPem);
         ZipFile.ExtractToDirectory(folder.Zip, Path.Combine(folder._root, "unzipped"));
         folder.Bag = Directory.GetDirectories(Path.Combine(folder._root, "unzipped")).Single();
         return folder;
@@ -62,6 +67,15 @@ internal sealed class BundleFolder : IDisposable
         {
             Rewrite("tagmanifest-sha256.txt", manifest);
         }
+    }
+
+    /// <summary>What a careful forger does after changing payload sizes: recompute Payload-Oxum, and the tag manifest.</summary>
+    public void FixPayloadOxum()
+    {
+        var payload = Directory.GetFiles(PathOf("data"), "*", SearchOption.AllDirectories);
+        var oxum = File.ReadAllLines(PathOf("bag-info.txt")).Single(l => l.StartsWith("Payload-Oxum:", StringComparison.Ordinal));
+        Replace("bag-info.txt", oxum, $"Payload-Oxum: {payload.Sum(f => new FileInfo(f).Length)}.{payload.Length}");
+        RehashManifests("bag-info.txt");
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

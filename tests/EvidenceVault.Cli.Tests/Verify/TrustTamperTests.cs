@@ -1,0 +1,134 @@
+using EvidenceVault.Bundles;
+using EvidenceVault.Cli.Verify;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Cli.Tests.Verify;
+
+/// <summary>Timestamps and receipts in a bundle: each tampered one is named; the expert's own roots and keys are honoured.</summary>
+public sealed class TrustTamperTests
+{
+    [Fact]
+    public async Task Verify_IntactBundle_ReportsEveryTimestampAndReceipt()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+
+        var report = await BagVerifier.VerifyAsync(bundle.Zip);
+        var (exit, output) = await RunAsync(bundle.Zip);
+
+        Assert.True(report.Intact, string.Join("\n", report.Findings));
+        Assert.All(report.Items, i =>
+        {
+            Assert.Equal("CN=Test TSA, O=Test Authority", i.TimestampAuthority);
+            Assert.NotNull(i.TimestampTime);
+            Assert.NotNull(i.ReceiptKeyId);
+        });
+        Assert.Equal(VerifyCommand.Intact, exit);
+        Assert.Contains("by CN=Test TSA, O=Test Authority", output, StringComparison.Ordinal);
+        Assert.Contains("timestamp roots from the bundle", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_TimestampTokenByteFlippedAndRehashed_TokenIsRejected()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var token = Directory.GetFiles(bundle.PathOf("data/timestamps")).Order(StringComparer.Ordinal).First();
+        BundleFolder.FlipByte(token, new FileInfo(token).Length - 3);
+        bundle.RehashManifests(bundle.Relative(token));
+
+        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+
+        Assert.Equal(BagFindingCodes.TimestampInvalid, finding.Code);
+        Assert.Equal(bundle.Relative(token), finding.Path);
+    }
+
+    [Fact]
+    public async Task Verify_TimestampOfAnotherItemSwappedIn_ImprintMismatch()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var tokens = Directory.GetFiles(bundle.PathOf("data/timestamps")).Order(StringComparer.Ordinal).ToList();
+        File.Copy(tokens[1], tokens[0], overwrite: true);
+        bundle.RehashManifests(bundle.Relative(tokens[0]));
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Code == BagFindingCodes.TimestampInvalid && f.Path == bundle.Relative(tokens[0]) && f.Message.Contains("another imprint", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Verify_ReceiptEditedAndRehashed_SignatureFails()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var receipt = Directory.GetFiles(bundle.PathOf("data/receipts"), "*.json").Order(StringComparer.Ordinal).First();
+        bundle.Replace(bundle.Relative(receipt), "\"size\":", "\"size\": ");
+        bundle.RehashManifests(bundle.Relative(receipt));
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Code == BagFindingCodes.ReceiptInvalid && f.Path == bundle.Relative(receipt) && f.Message.Contains("signature does not verify", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Verify_VaultKeySwappedForAnother_ReceiptsNoLongerVerify()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var keyFile = Directory.GetFiles(bundle.PathOf("data/certs"), "vault-receipt-key-*.pem").Single();
+        using var forger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        File.WriteAllText(keyFile, forger.ExportSubjectPublicKeyInfoPem() + "\n");
+        bundle.RehashManifests(bundle.Relative(keyFile));
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Equal(3, report.Findings.Count(f => f.Code == BagFindingCodes.ReceiptInvalid && f.Message.Contains("not among the trusted vault keys", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Verify_TsaRootSwappedByAForger_SuppliedRootStillCatchesIt()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        using var forger = OpensslTimestampAuthority.Create("Forged TSA");
+        File.WriteAllText(bundle.PathOf("data/certs/tsa-roots.pem"), forger.Root.ExportCertificatePem() + "\n");
+        bundle.RehashManifests("data/certs/tsa-roots.pem");
+        bundle.FixPayloadOxum();
+
+        var withBundleRoots = await BagVerifier.VerifyAsync(bundle.Bag);
+        var (exit, output) = await RunAsync(bundle.Bag, tsaRoots: [bundle.TsaRoot], vaultKeys: [bundle.VaultKey]);
+
+        Assert.Equal(3, withBundleRoots.Findings.Count(f => f.Code == BagFindingCodes.TimestampInvalid && f.Message.Contains("does not chain", StringComparison.Ordinal)));
+        Assert.True(exit == VerifyCommand.Intact, output);
+        Assert.Contains("timestamp roots from the supplied, receipt keys from the supplied", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_SuppliedRootOfAnotherAuthority_TimestampsDoNotChain()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        using var other = OpensslTimestampAuthority.Create("Other TSA");
+
+        var (exit, output) = await RunAsync(bundle.Zip, tsaRoots: [other.RootPemPath]);
+
+        Assert.Equal(VerifyCommand.Tampered, exit);
+        Assert.Contains("timestamp-invalid", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpensslTsVerify_EveryTokenInTheBundle_PassesWithTheBundledRoot()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        foreach (var token in Directory.GetFiles(bundle.PathOf("data/timestamps")))
+        {
+            var itemId = Path.GetFileNameWithoutExtension(token);
+            var evidence = Directory.GetFiles(bundle.PathOf("data/evidence"), itemId + ".*").Single();
+
+            var result = await ExternalTool.RunAsync("openssl", bundle.Bag, "ts", "-verify", "-data", evidence, "-in", token, "-CAfile", bundle.PathOf("data/certs/tsa-roots.pem"));
+
+            Assert.True(result.ExitCode == 0 && result.Output.Contains("Verification: OK", StringComparison.Ordinal), result.Output);
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string location, string[]? tsaRoots = null, string[]? vaultKeys = null)
+    {
+        using var output = new StringWriter();
+        var exit = await VerifyCommand.RunAsync(location, json: false, output, CancellationToken.None, tsaRoots, vaultKeys);
+        return (exit, output.ToString());
+    }
+}
