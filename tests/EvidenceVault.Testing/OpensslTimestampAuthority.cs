@@ -6,8 +6,7 @@ namespace EvidenceVault.Testing;
 /// <summary>How the test authority's signing certificate is made.</summary>
 /// <param name="NotBefore">Start of validity.</param>
 /// <param name="NotAfter">End of validity.</param>
-/// <param name="TimeStampingEku">Whether it carries the (critical) timeStamping EKU.</param>
-public sealed record TsaCertificateProfile(DateTimeOffset NotBefore, DateTimeOffset NotAfter, bool TimeStampingEku = true)
+public sealed record TsaCertificateProfile(DateTimeOffset NotBefore, DateTimeOffset NotAfter)
 {
     public static TsaCertificateProfile Valid => new(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
 }
@@ -46,8 +45,8 @@ public sealed class OpensslTimestampAuthority : IDisposable
         using var tsaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var tsaRequest = new CertificateRequest($"CN={name}, O=Test Authority", tsaKey, HashAlgorithmName.SHA256);
         tsaRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true));
-        tsaRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid(profile.TimeStampingEku ? "1.3.6.1.5.5.7.3.8" : "1.3.6.1.5.5.7.3.3")], critical: true));
+        // openssl ts -reply refuses to sign without the critical timeStamping EKU, so every test authority has it.
+        tsaRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.8")], critical: true));
         tsaRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
         using var tsa = tsaRequest.Create(root, profile.NotBefore, profile.NotAfter, RandomNumberGenerator.GetBytes(8));
 

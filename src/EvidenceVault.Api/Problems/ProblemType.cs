@@ -15,6 +15,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static readonly ProblemType MalformedHeader = new("malformed-header", 400, "A request header is not valid.");
     public static readonly ProblemType MalformedRequest = new("malformed-request", 400, "The request is not valid.");
     public static readonly ProblemType Unauthorized = new("unauthorized", 401, "A valid case token is required.");
+    public static readonly ProblemType Forbidden = new("forbidden", 403, "This caller may not do that.");
     public static readonly ProblemType CaseNotFound = new("case-not-found", 404, "No such case.");
     public static readonly ProblemType ItemNotFound = new("item-not-found", 404, "No such item in this case.");
     public static readonly ProblemType TimestampPending = new("timestamp-pending", 404, "The item's trusted timestamp is not granted yet.");
@@ -30,7 +31,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     /// <summary>Every problem type, for the documentation test.</summary>
     public static IReadOnlyList<ProblemType> All { get; } =
     [
-        EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, CaseNotFound, ItemNotFound, TimestampPending, NotFound,
+        EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, Forbidden, CaseNotFound, ItemNotFound, TimestampPending, NotFound,
         EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch, InternalError, StorageUnavailable, StorageNotImmutable,
     ];
 }

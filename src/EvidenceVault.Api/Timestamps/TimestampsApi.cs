@@ -45,11 +45,11 @@ internal static class TimestampsApi
         return TypedResults.Stream(await blob.OpenReadAsync(cancellationToken: cancellationToken), "application/timestamp-reply", item.ItemId + ".tsr");
     }
 
-    public static async Task<Results<Ok<TimerInvocationResult>, ForbidHttpResult>> RetryPendingTimestamps(HttpContext http, TimestampRetryWorker worker, CancellationToken cancellationToken)
+    public static async Task<Ok<TimerInvocationResult>> RetryPendingTimestamps(HttpContext http, TimestampRetryWorker worker, CancellationToken cancellationToken)
     {
         if (http.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
         {
-            return TypedResults.Forbid();
+            throw new VaultProblemException(ProblemType.Forbidden, "Only the Functions host on this machine triggers timestamp retries.");
         }
 
         var granted = await worker.RetryDueAsync(cancellationToken);

@@ -55,7 +55,7 @@ public static class TimestampVerifier
 
         if (!Rfc3161TimestampToken.TryDecode(tokenBytes, out var token, out _))
         {
-            return TimestampCheck.Fail("the timestamp token cannot be decoded");
+            return TimestampCheck.Fail(DiagnoseUndecodable(tokenBytes));
         }
 
         var info = token.TokenInfo;
@@ -90,6 +90,40 @@ public static class TimestampVerifier
                 Sha256Digest.Of(response.Span).Hex,
                 root!),
             null);
+    }
+
+    /// <summary>
+    /// .NET refuses to decode a token whose signature does not match or whose signer was not valid at its genTime;
+    /// say which, so the person reading the report knows what is wrong.
+    /// </summary>
+    private static string DiagnoseUndecodable(ReadOnlyMemory<byte> token)
+    {
+        try
+        {
+            var cms = new SignedCms();
+            cms.Decode(token.Span);
+            try
+            {
+                cms.CheckSignature(verifySignatureOnly: true);
+            }
+            catch (CryptographicException)
+            {
+                return "the token's signature does not match its content";
+            }
+
+            var signer = cms.SignerInfos.Count == 1 ? cms.SignerInfos[0].Certificate : null;
+            if (signer is not null && Rfc3161TimestampTokenInfo.TryDecode(cms.ContentInfo.Content, out var info, out _) &&
+                (info.Timestamp < signer.NotBefore || info.Timestamp > signer.NotAfter))
+            {
+                return $"the signer's certificate was not valid at the token's time {info.Timestamp.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} (NotTimeValid)";
+            }
+
+            return "the timestamp token is malformed";
+        }
+        catch (CryptographicException)
+        {
+            return "the timestamp token cannot be decoded";
+        }
     }
 
     /// <summary>

@@ -35,6 +35,16 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
     }
 
     [Fact]
+    public async Task TimerEndpoint_FromAnywhereButThisMachine_IsForbidden()
+    {
+        using var client = app.CreateClient(); // the in-memory test server has no loopback remote address
+
+        using var response = await client.PostAsync("/timestamp-retry", null);
+
+        await ProblemAssert.IsAsync(response, 403, "forbidden");
+    }
+
+    [Fact]
     public void FunctionManifests_CoverEveryMappedRouteAndMethod()
     {
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>();

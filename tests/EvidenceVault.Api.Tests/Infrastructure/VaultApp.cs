@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.TestHost;
 using EvidenceVault.Api.Cases;
 using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Storage;
@@ -48,6 +49,11 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected virtual string StorageConnectionString => _connectionString;
 
+    /// <summary>Services to replace after the app registered its own (a fake clock, …).</summary>
+    protected virtual void ReplaceServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("EvidenceVault:StartAzurite", "false");
@@ -62,6 +68,7 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureTestServices(ReplaceServices);
     }
 
     /// <summary>Opens a case and returns a client that carries its owner token.</summary>
