@@ -1,6 +1,6 @@
 using EvidenceVault.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/EvidenceVault.Benchmarks -- <ingest|hash|bundle> [--size-mib N] [--items N]
+// dotnet run -c Release --project benchmarks/EvidenceVault.Benchmarks -- <ingest|hash|bundle|timestamp> [--size-mib N] [--items N] [--rounds N]
 var mode = args.FirstOrDefault() ?? "help";
 var sizeMib = Option(args, "--size-mib", 1024);
 return mode switch
@@ -8,6 +8,7 @@ return mode switch
     "hash" => await HashBenchmark.RunAsync(sizeMib),
     "ingest" => await IngestBenchmark.RunAsync(sizeMib),
     "bundle" => await BundleBenchmark.RunAsync(Option(args, "--items", 1000)),
+    "timestamp" => await TimestampBenchmark.RunAsync(Option(args, "--rounds", 200)),
     _ => Usage(),
 };
 
@@ -19,6 +20,6 @@ static int Option(string[] args, string name, int fallback)
 
 static int Usage()
 {
-    Console.WriteLine("usage: ingest [--size-mib 1024] | hash [--size-mib 1024] | bundle [--items 1000]");
+    Console.WriteLine("usage: ingest [--size-mib 1024] | hash [--size-mib 1024] | bundle [--items 1000] | timestamp [--rounds 200]");
     return 2;
 }

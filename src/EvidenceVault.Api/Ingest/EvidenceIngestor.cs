@@ -54,38 +54,51 @@ internal sealed partial class EvidenceIngestor(
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         EvidenceFormat? format = null;
         long size = 0;
-        while (true)
+
+        // Block n is hashed on the pool while block n+1 is read and earlier blocks are staged; hashes stay in order.
+        var hashing = Task.CompletedTask;
+        try
         {
-            var buffer = _blocks.Rent(limits.BlockSizeBytes);
-            int read;
-            try
+            while (true)
             {
-                read = await body.ReadAtLeastAsync(buffer.AsMemory(0, limits.BlockSizeBytes), limits.BlockSizeBytes, throwOnEndOfStream: false, cancellationToken);
-                if (read > 0)
+                var buffer = _blocks.Rent(limits.BlockSizeBytes);
+                int read;
+                try
                 {
-                    format ??= Recognise(buffer.AsSpan(0, read), claims);
-                    size += read;
-                    if (size > limits.MaxEvidenceBytes)
+                    read = await body.ReadAtLeastAsync(buffer.AsMemory(0, limits.BlockSizeBytes), limits.BlockSizeBytes, throwOnEndOfStream: false, cancellationToken);
+                    if (read > 0)
                     {
-                        throw new VaultProblemException(ProblemType.EvidenceTooLarge, $"Evidence is limited to {limits.MaxEvidenceBytes} bytes per request; use resumable upload for larger recordings.");
+                        format ??= Recognise(buffer.AsSpan(0, read), claims);
+                        size += read;
+                        if (size > limits.MaxEvidenceBytes)
+                        {
+                            throw new VaultProblemException(ProblemType.EvidenceTooLarge, $"Evidence is limited to {limits.MaxEvidenceBytes} bytes per request; use resumable upload for larger recordings.");
+                        }
                     }
-
-                    hash.AppendData(buffer, 0, read);
                 }
-            }
-            catch
-            {
-                _blocks.Return(buffer);
-                throw;
+                catch
+                {
+                    _blocks.Return(buffer);
+                    throw;
+                }
+
+                if (read == 0)
+                {
+                    _blocks.Return(buffer);
+                    break;
+                }
+
+                await hashing;
+                hashing = Task.Run(() => hash.AppendData(buffer, 0, read), cancellationToken);
+                await upload.StageAsync(buffer, read, hashing, cancellationToken);
             }
 
-            if (read == 0)
-            {
-                _blocks.Return(buffer);
-                break;
-            }
-
-            await upload.StageAsync(buffer, read, cancellationToken);
+            await hashing;
+        }
+        finally
+        {
+            // Never leave while a hash still reads a block: the hash would be disposed under it.
+            await hashing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         if (format is null)

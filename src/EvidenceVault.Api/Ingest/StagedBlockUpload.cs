@@ -25,8 +25,11 @@ internal sealed class StagedBlockUpload(BlockBlobClient blob, ArrayPool<byte> bu
     private readonly List<string> _blockIds = [];
     private readonly List<Task> _inFlight = [];
 
-    /// <summary>Stages <paramref name="count"/> bytes of <paramref name="rentedBuffer"/>; the buffer goes back to the pool when done.</summary>
-    public async Task StageAsync(byte[] rentedBuffer, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stages <paramref name="count"/> bytes of <paramref name="rentedBuffer"/>. The buffer goes back to the pool once it
+    /// is staged and <paramref name="alsoReading"/> (the hash over the same bytes) has finished with it.
+    /// </summary>
+    public async Task StageAsync(byte[] rentedBuffer, int count, Task alsoReading, CancellationToken cancellationToken)
     {
         try
         {
@@ -39,13 +42,14 @@ internal sealed class StagedBlockUpload(BlockBlobClient blob, ArrayPool<byte> bu
         }
         catch
         {
+            await alsoReading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             buffers.Return(rentedBuffer);
             throw;
         }
 
         var blockId = Convert.ToBase64String(Encoding.ASCII.GetBytes(_blockIds.Count.ToString("D8", CultureInfo.InvariantCulture)));
         _blockIds.Add(blockId);
-        _inFlight.Add(StageOneAsync(blockId, rentedBuffer, count, cancellationToken));
+        _inFlight.Add(StageOneAsync(blockId, rentedBuffer, count, alsoReading, cancellationToken));
     }
 
     /// <summary>Waits until every staged block is stored.</summary>
@@ -81,7 +85,7 @@ internal sealed class StagedBlockUpload(BlockBlobClient blob, ArrayPool<byte> bu
         }
     }
 
-    private async Task StageOneAsync(string blockId, byte[] buffer, int count, CancellationToken cancellationToken)
+    private async Task StageOneAsync(string blockId, byte[] buffer, int count, Task alsoReading, CancellationToken cancellationToken)
     {
         try
         {
@@ -90,6 +94,7 @@ internal sealed class StagedBlockUpload(BlockBlobClient blob, ArrayPool<byte> bu
         }
         finally
         {
+            await alsoReading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             buffers.Return(buffer);
         }
     }
