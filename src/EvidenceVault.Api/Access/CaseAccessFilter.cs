@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Data.Tables;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Storage;
 using Microsoft.Net.Http.Headers;
@@ -10,7 +11,7 @@ namespace EvidenceVault.Api.Access;
 /// No token or a wrong one is 401; a token of another case is 404, so a token never reveals whether some other
 /// case exists. The token is looked up by its SHA-256 only; it is never stored, compared or logged in clear.
 /// </summary>
-internal sealed class CaseAuthenticator(VaultStorage storage)
+internal sealed class CaseAuthenticator(VaultStorage storage, TimeProvider clock)
 {
     public async Task<CaseCaller> AuthenticateAsync(HttpContext http)
     {
@@ -28,16 +29,38 @@ internal sealed class CaseAuthenticator(VaultStorage storage)
         }
 
         await storage.EnsureReadyAsync(http.RequestAborted);
+        GrantEntity grant;
         try
         {
-            var grant = (await storage.Grants.GetEntityAsync<GrantEntity>(routeCase, CaseTokens.Hash(token).Hex, cancellationToken: http.RequestAborted)).Value;
-            return new CaseCaller(routeCase, grant.GrantId, grant.Role);
+            grant = (await storage.Grants.GetEntityAsync<GrantEntity>(routeCase, CaseTokens.Hash(token).Hex, cancellationToken: http.RequestAborted)).Value;
         }
         catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
         {
             throw new VaultProblemException(ProblemType.Unauthorized, "The token is not valid for this case.");
         }
+
+        var now = clock.GetUtcNow();
+        if (grant.RevokedAt is not null)
+        {
+            throw new VaultProblemException(ProblemType.TokenRevoked, "This token was revoked by the case owner.");
+        }
+
+        if (grant.ExpiresAt <= now)
+        {
+            throw new VaultProblemException(ProblemType.TokenExpired, "This token has expired; ask the case owner for a new link.");
+        }
+
+        if (grant.LastUsedAt is null || now - grant.LastUsedAt > LastUsedResolution)
+        {
+            await storage.Grants.UpdateEntityAsync(
+                new TableEntity(grant.PartitionKey, grant.RowKey) { [nameof(GrantEntity.LastUsedAt)] = now }, ETag.All, TableUpdateMode.Merge, http.RequestAborted);
+        }
+
+        return new CaseCaller(routeCase, grant.GrantId, grant.Role, grant.Label);
     }
+
+    /// <summary>Last use is kept to the minute: a write per request would double the load for no one's benefit.</summary>
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     private static string? ReadBearer(HttpRequest request)
     {
@@ -49,12 +72,20 @@ internal sealed class CaseAuthenticator(VaultStorage storage)
 
 /// <summary>
 /// Guards the case scope: every endpoint under <c>/api/cases/{caseId}</c> must take a <see cref="CaseCaller"/>
-/// (whose binding authenticates), so an endpoint added without authentication fails loudly instead of serving.
+/// (whose binding authenticates) and declare a <see cref="CaseAccessRule"/>, so an endpoint added without either
+/// fails loudly instead of serving. A caller whose role the rule does not admit gets 403.
 /// </summary>
-internal sealed class RequireCaseCaller : IEndpointFilter
+internal sealed class EnforceCaseAccess : IEndpointFilter
 {
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        context.Arguments.OfType<CaseCaller>().Any()
+    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var endpoint = context.HttpContext.GetEndpoint();
+        var caller = context.Arguments.OfType<CaseCaller>().SingleOrDefault()
+            ?? throw new InvalidOperationException($"{endpoint?.DisplayName} is in the case scope but takes no CaseCaller.");
+        var rule = endpoint?.Metadata.GetMetadata<CaseAccessRule>()
+            ?? throw new InvalidOperationException($"{endpoint?.DisplayName} is in the case scope but declares no CaseAccessRule.");
+        return rule.Roles.Contains(caller.Role)
             ? next(context)
-            : throw new InvalidOperationException($"{context.HttpContext.GetEndpoint()?.DisplayName} is in the case scope but takes no CaseCaller.");
+            : throw new VaultProblemException(ProblemType.Forbidden, $"A {caller.Role} may not do this.");
+    }
 }

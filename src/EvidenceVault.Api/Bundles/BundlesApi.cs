@@ -10,13 +10,14 @@ internal static class BundlesApi
         caseScope.MapGet("/bundle", GetBundle)
             .WithName(nameof(GetBundle))
             .WithSummary("The whole case as a BagIt 1.0 bag in a streamed ZIP, re-hashed on the way out; check it with 'evidencevault verify'.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/zip");
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .AllowRoles(CaseRoles.Owner, CaseRoles.Lawyer);
         return caseScope;
     }
 
-    public static async Task<PushStreamHttpResult> GetBundle(CaseCaller caller, CaseBundleExporter exporter, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<PushStreamHttpResult> GetBundle(CaseCaller caller, string? contributor, CaseBundleExporter exporter, HttpContext http, CancellationToken cancellationToken)
     {
-        var bundle = await exporter.PrepareAsync(caller, cancellationToken);
+        var bundle = await exporter.PrepareAsync(caller, string.IsNullOrEmpty(contributor) ? null : contributor, cancellationToken);
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Stream(
             output => exporter.WriteAsync(caller, bundle, output, http.RequestAborted),

@@ -33,18 +33,21 @@ internal sealed partial class CaseBundleExporter(
     TimeProvider clock,
     ILogger<CaseBundleExporter> logger)
 {
-    public async Task<PreparedBundle> PrepareAsync(CaseCaller caller, CancellationToken cancellationToken)
+    /// <summary>Lists the case's items (or one contributor's) and logs the export; the bundle covers the log up to that line.</summary>
+    public async Task<PreparedBundle> PrepareAsync(CaseCaller caller, string? contributor, CancellationToken cancellationToken)
     {
         var entity = await cases.FindAsync(caller.CaseId, cancellationToken);
         var items = new List<EvidenceItemRecord>();
-        await foreach (var item in index.ListAllAsync(caller.CaseId, cancellationToken))
+        await foreach (var item in index.ListAllAsync(caller.CaseId, contributor, cancellationToken))
         {
             items.Add(item);
         }
 
         var (_, position) = await custody.AppendAsync(
             caller.CaseId,
-            new CustodyEntry(CustodyEventTypes.BundleExported, caller.GrantId, Details: new Dictionary<string, string> { ["items"] = items.Count.ToString(CultureInfo.InvariantCulture) }),
+            new CustodyEntry(CustodyEventTypes.BundleExported, caller.GrantId, Details: contributor is null
+                ? new Dictionary<string, string> { ["items"] = items.Count.ToString(CultureInfo.InvariantCulture) }
+                : new Dictionary<string, string> { ["items"] = items.Count.ToString(CultureInfo.InvariantCulture), ["contributor"] = contributor }),
             cancellationToken);
         var catalog = new BundleCatalog
         {

@@ -34,7 +34,7 @@ internal sealed record NewCase(string CaseId, string OwnerToken, string? Title, 
 /// Opens cases. Order matters for crashes: the custody log first, then the case, then the owner's grant — a case
 /// whose creation was cut short has no grant, so nobody holds a token to it and it can never half-work.
 /// </summary>
-internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, TimeProvider clock)
+internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, GrantDirectory grants, TimeProvider clock)
 {
     public const int MaxTitleLength = 200;
 
@@ -42,24 +42,14 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Ti
     {
         await storage.EnsureReadyAsync(cancellationToken);
         var caseId = Ulid.NewUlid(clock);
-        var grantId = Ulid.NewUlid(clock);
-        var token = CaseTokens.Create(caseId);
         var createdAt = clock.GetUtcNow();
 
         await custody.CreateAsync(caseId, cancellationToken);
         var details = title is null ? null : new Dictionary<string, string> { ["title"] = title };
-        var (_, position) = await custody.AppendAsync(caseId, new CustodyEntry(CustodyEventTypes.CaseCreated, grantId, Details: details), cancellationToken);
+        var (_, position) = await custody.AppendAsync(caseId, new CustodyEntry(CustodyEventTypes.CaseCreated, null, Details: details), cancellationToken);
         await storage.Cases.AddEntityAsync(new CaseEntity { PartitionKey = caseId, Title = title, CreatedAt = createdAt }, cancellationToken);
-        await storage.Grants.AddEntityAsync(new GrantEntity
-        {
-            PartitionKey = caseId,
-            RowKey = CaseTokens.Hash(token).Hex,
-            GrantId = grantId,
-            Role = CaseRoles.Owner,
-            Label = "owner",
-            CreatedAt = createdAt,
-        }, cancellationToken);
-        return new NewCase(caseId, token, title, createdAt, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex));
+        var owner = await grants.IssueAsync(caseId, CaseRoles.Owner, "owner", null, actor: null, cancellationToken);
+        return new NewCase(caseId, owner.Token, title, createdAt, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex));
     }
 
     public async Task<CaseEntity?> FindAsync(string caseId, CancellationToken cancellationToken)

@@ -27,7 +27,8 @@ internal static class CasesApi
             .ProducesProblem(StatusCodes.Status400BadRequest);
         caseScope.MapGet("/", GetCase)
             .WithName(nameof(GetCase))
-            .WithSummary("The case: title, creation time, the caller's role and the custody head.");
+            .WithSummary("The case: title, creation time, the caller's role and the custody head.")
+            .AllowRoles(CaseRoles.All);
         return api;
     }
 

@@ -20,13 +20,14 @@ internal static class CustodyApi
     {
         caseScope.MapGet("/custody", GetCustodyLog)
             .WithName(nameof(GetCustodyLog))
-            .WithSummary("The case's chain-of-custody log, with the server's check of its hash chain.");
+            .WithSummary("The case's chain-of-custody log, with the server's check of its hash chain (owner and lawyer).")
+            .AllowRoles(CaseRoles.Owner, CaseRoles.Lawyer);
         return caseScope;
     }
 
     public static async Task<Ok<CustodyLogView>> GetCustodyLog(CaseCaller caller, CustodyLog custody, CancellationToken cancellationToken)
     {
-        var position = await custody.ReadPositionAsync(caller.CaseId, cancellationToken);
+        var (_, position) = await custody.AppendAsync(caller.CaseId, new CustodyEntry(CustodyEventTypes.CustodyViewed, caller.GrantId), cancellationToken);
         await using var log = await custody.OpenReadAsync(caller.CaseId, position.Length, cancellationToken);
         using var reader = new StreamReader(log, Encoding.UTF8);
         var check = await CustodyChain.CheckAsync(reader, caller.CaseId, cancellationToken);

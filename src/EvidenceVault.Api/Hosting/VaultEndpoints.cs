@@ -30,7 +30,7 @@ internal static class VaultEndpoints
 
         app.MapOpenApi();
         var api = app.MapGroup("/api");
-        var caseScope = api.MapGroup("/cases/{caseId}").AddEndpointFilter<RequireCaseCaller>();
+        var caseScope = api.MapGroup("/cases/{caseId}").AddEndpointFilter<EnforceCaseAccess>();
         api.MapHealthApi();
         api.MapCasesApi(caseScope);
         caseScope.MapIngestApi();
@@ -39,6 +39,7 @@ internal static class VaultEndpoints
         caseScope.MapBundlesApi();
         caseScope.MapTimestampsApi(app);
         caseScope.MapReceiptsApi(app);
+        caseScope.MapGrantsApi();
         return app;
     }
 }

@@ -32,6 +32,7 @@ internal static class VaultServices
         services.AddSingleton<CustodyLog>();
         services.AddSingleton<ItemIndex>();
         services.AddSingleton<CaseDirectory>();
+        services.AddSingleton<GrantDirectory>();
         services.AddSingleton<EvidenceIngestor>();
         services.AddSingleton<CaseBundleExporter>();
         services.AddSingleton<CaseAuthenticator>();

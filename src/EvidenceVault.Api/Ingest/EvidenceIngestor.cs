@@ -142,6 +142,7 @@ internal sealed partial class EvidenceIngestor(
             ReceivedAt = receivedAt,
             SourceUrl = claims.SourceUrl,
             Contributor = caller.GrantId,
+            ContributorLabel = caller.Label,
             Custody = new ItemCustody(received.Seq, position.Head.Hash.Hex),
             Timestamp = new ItemTimestamp { Status = TimestampStatuses.Pending },
         };

@@ -35,6 +35,8 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? Contributor { get; set; }
 
+    public string? ContributorLabel { get; set; }
+
     public long CustodySeq { get; set; }
 
     public string CustodyHead { get; set; } = string.Empty;
@@ -74,6 +76,7 @@ internal sealed class ItemEntity : ITableEntity
         ReceivedAt = item.ReceivedAt,
         SourceUrl = item.SourceUrl,
         Contributor = item.Contributor,
+        ContributorLabel = item.ContributorLabel,
         CustodySeq = item.Custody.Seq,
         CustodyHead = item.Custody.Head,
         TimestampStatus = item.Timestamp?.Status,
@@ -100,6 +103,7 @@ internal sealed class ItemEntity : ITableEntity
         ReceivedAt = ReceivedAt,
         SourceUrl = SourceUrl,
         Contributor = Contributor,
+        ContributorLabel = ContributorLabel,
         Custody = new ItemCustody(CustodySeq, CustodyHead),
         Timestamp = TimestampStatus is null ? null : new ItemTimestamp
         {
@@ -139,8 +143,9 @@ internal sealed class ItemIndex(VaultStorage storage)
     public const int MaxPageSize = 1000;
 
     // Item ids are upper-case ULIDs; every digest row sorts after them ('s' > 'Z').
-    private static string ItemsOf(string caseId) =>
-        TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix}");
+    private static string ItemsOf(string caseId, string? contributor) => contributor is null
+        ? TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix}")
+        : TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix} and Contributor eq {contributor}");
 
     /// <summary>Adds an item and its digest row atomically; false when the case already holds these bytes.</summary>
     public async Task<bool> TryAddAsync(EvidenceItemRecord item, DateTimeOffset? timestampDueAt, CancellationToken cancellationToken)
@@ -207,9 +212,9 @@ internal sealed class ItemIndex(VaultStorage storage)
         return item.HasValue ? item.Value!.ToRecord() : null;
     }
 
-    public async Task<ItemPage> ListAsync(string caseId, int pageSize, string? cursor, CancellationToken cancellationToken)
+    public async Task<ItemPage> ListAsync(string caseId, int pageSize, string? cursor, string? contributor, CancellationToken cancellationToken)
     {
-        var pages = storage.Items.QueryAsync<ItemEntity>(ItemsOf(caseId), maxPerPage: pageSize, cancellationToken: cancellationToken)
+        var pages = storage.Items.QueryAsync<ItemEntity>(ItemsOf(caseId, contributor), maxPerPage: pageSize, cancellationToken: cancellationToken)
             .AsPages(cursor, pageSize);
         await foreach (var page in pages)
         {
@@ -219,9 +224,9 @@ internal sealed class ItemIndex(VaultStorage storage)
         return new ItemPage([], null);
     }
 
-    public async IAsyncEnumerable<EvidenceItemRecord> ListAllAsync(string caseId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<EvidenceItemRecord> ListAllAsync(string caseId, string? contributor, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var entity in storage.Items.QueryAsync<ItemEntity>(ItemsOf(caseId), maxPerPage: MaxPageSize, cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Items.QueryAsync<ItemEntity>(ItemsOf(caseId, contributor), maxPerPage: MaxPageSize, cancellationToken: cancellationToken))
         {
             yield return entity.ToRecord();
         }

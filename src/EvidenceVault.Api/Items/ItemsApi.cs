@@ -18,14 +18,17 @@ internal static class ItemsApi
     {
         caseScope.MapGet("/items", ListItems)
             .WithName(nameof(ListItems))
-            .WithSummary("The case's items, oldest first, a page at a time (pageSize ≤ 1000; pass 'next' back as cursor).");
+            .WithSummary("The case's items, oldest first, a page at a time (pageSize ≤ 1000; pass 'next' back as cursor). Contributors see their own.")
+            .AllowRoles(CaseRoles.All);
         caseScope.MapGet("/items/{itemId}", GetItem)
             .WithName(nameof(GetItem))
             .WithSummary("One item: hash, size, kind, times, contributor and custody position.")
+            .AllowRoles(CaseRoles.All)
             .ProducesProblem(StatusCodes.Status404NotFound);
         caseScope.MapGet("/items/{itemId}/content", GetItemContent)
             .WithName(nameof(GetItemContent))
             .WithSummary("The exact original bytes, streamed, with Repr-Digest, ETag and Range support; always as an attachment.")
+            .AllowRoles(CaseRoles.All)
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .Produces(StatusCodes.Status206PartialContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -40,11 +43,15 @@ internal static class ItemsApi
             throw new VaultProblemException(ProblemType.MalformedRequest, $"pageSize must be between 1 and {ItemIndex.MaxPageSize}.");
         }
 
-        return TypedResults.Ok(await index.ListAsync(caller.CaseId, size, string.IsNullOrEmpty(cursor) ? null : cursor, cancellationToken));
+        return TypedResults.Ok(await index.ListAsync(caller.CaseId, size, string.IsNullOrEmpty(cursor) ? null : cursor, caller.OnlyContributor, cancellationToken));
     }
 
-    public static async Task<Ok<EvidenceItemRecord>> GetItem(CaseCaller caller, string itemId, ItemIndex index, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await FindAsync(caller, itemId, index, cancellationToken));
+    public static async Task<Ok<EvidenceItemRecord>> GetItem(CaseCaller caller, string itemId, ItemIndex index, CustodyLog custody, CancellationToken cancellationToken)
+    {
+        var item = await FindAsync(caller, itemId, index, cancellationToken);
+        await custody.AppendAsync(caller.CaseId, new CustodyEntry(CustodyEventTypes.ItemViewed, caller.GrantId, item.ItemId, item.Sha256), cancellationToken);
+        return TypedResults.Ok(item);
+    }
 
     public static async Task<FileStreamHttpResult> GetItemContent(
         CaseCaller caller, string itemId, HttpContext http, ItemIndex index, VaultStorage storage, CustodyLog custody, CancellationToken cancellationToken)
@@ -70,7 +77,9 @@ internal static class ItemsApi
             enableRangeProcessing: true);
     }
 
-    private static async Task<EvidenceItemRecord> FindAsync(CaseCaller caller, string itemId, ItemIndex index, CancellationToken cancellationToken) =>
-        await index.GetAsync(caller.CaseId, itemId, cancellationToken)
-        ?? throw new VaultProblemException(ProblemType.ItemNotFound, "No such item in this case.");
+    /// <summary>The item, if the caller may see it: another contributor's item is as absent as a missing one.</summary>
+    public static async Task<EvidenceItemRecord> FindAsync(CaseCaller caller, string itemId, ItemIndex index, CancellationToken cancellationToken) =>
+        await index.GetAsync(caller.CaseId, itemId, cancellationToken) is { } item && caller.CanSee(item)
+            ? item
+            : throw new VaultProblemException(ProblemType.ItemNotFound, "No such item in this case.");
 }

@@ -40,7 +40,7 @@ internal sealed partial class ProblemResponses(IProblemDetailsService problems, 
         }
 
         httpContext.Response.StatusCode = problem.Status;
-        if (problem == ProblemType.Unauthorized)
+        if (problem.Status == StatusCodes.Status401Unauthorized)
         {
             httpContext.Response.Headers.WWWAuthenticate = "Bearer";
         }

@@ -15,9 +15,12 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static readonly ProblemType MalformedHeader = new("malformed-header", 400, "A request header is not valid.");
     public static readonly ProblemType MalformedRequest = new("malformed-request", 400, "The request is not valid.");
     public static readonly ProblemType Unauthorized = new("unauthorized", 401, "A valid case token is required.");
+    public static readonly ProblemType TokenRevoked = new("token-revoked", 401, "This token was revoked.");
+    public static readonly ProblemType TokenExpired = new("token-expired", 401, "This token has expired.");
     public static readonly ProblemType Forbidden = new("forbidden", 403, "This caller may not do that.");
     public static readonly ProblemType CaseNotFound = new("case-not-found", 404, "No such case.");
     public static readonly ProblemType ItemNotFound = new("item-not-found", 404, "No such item in this case.");
+    public static readonly ProblemType GrantNotFound = new("grant-not-found", 404, "No such grant in this case.");
     public static readonly ProblemType TimestampPending = new("timestamp-pending", 404, "The item's trusted timestamp is not granted yet.");
     public static readonly ProblemType NotFound = new("not-found", 404, "Nothing is here.");
     public static readonly ProblemType EvidenceTooLarge = new("evidence-too-large", 413, "The upload is larger than the vault accepts in one request.");
@@ -31,7 +34,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     /// <summary>Every problem type, for the documentation test.</summary>
     public static IReadOnlyList<ProblemType> All { get; } =
     [
-        EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, Forbidden, CaseNotFound, ItemNotFound, TimestampPending, NotFound,
+        EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, TokenRevoked, TokenExpired, Forbidden, CaseNotFound, ItemNotFound, GrantNotFound, TimestampPending, NotFound,
         EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch, InternalError, StorageUnavailable, StorageNotImmutable,
     ];
 }

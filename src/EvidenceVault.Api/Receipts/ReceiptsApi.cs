@@ -20,6 +20,7 @@ internal static class ReceiptsApi
         caseScope.MapGet("/items/{itemId}/receipt", GetReceipt)
             .WithName(nameof(GetReceipt))
             .WithSummary("The item's latest signed receipt: the document, its DER ECDSA P-256 signature (base64) and key id.")
+            .AllowRoles(CaseRoles.All)
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/.well-known/evidencevault/keys", GetReceiptKeys)
             .WithName(nameof(GetReceiptKeys))
@@ -27,10 +28,10 @@ internal static class ReceiptsApi
         return caseScope;
     }
 
-    public static async Task<Ok<ItemReceipt>> GetReceipt(CaseCaller caller, string itemId, ItemIndex index, ReceiptIssuer receipts, CancellationToken cancellationToken)
+    public static async Task<Ok<ItemReceipt>> GetReceipt(CaseCaller caller, string itemId, ItemIndex index, ReceiptIssuer receipts, Custody.CustodyLog custody, CancellationToken cancellationToken)
     {
-        var item = await index.GetAsync(caller.CaseId, itemId, cancellationToken)
-            ?? throw new VaultProblemException(ProblemType.ItemNotFound, "No such item in this case.");
+        var item = await ItemsApi.FindAsync(caller, itemId, index, cancellationToken);
+        await custody.AppendAsync(caller.CaseId, new Custody.CustodyEntry(EvidenceVault.Custody.CustodyEventTypes.ItemViewed, caller.GrantId, item.ItemId, item.Sha256, Details: new Dictionary<string, string> { ["what"] = "receipt" }), cancellationToken);
         return TypedResults.Ok(await receipts.ReadLatestAsync(item, cancellationToken)
             ?? throw new VaultProblemException(ProblemType.ItemNotFound, "This item has no receipt yet."));
     }

@@ -22,6 +22,7 @@ internal static class TimestampsApi
             .WithName(nameof(GetTimestamp))
             .WithSummary("The item's RFC 3161 TimeStampResp (DER, application/timestamp-reply), as stored; 404 timestamp-pending until granted.")
             .Produces(StatusCodes.Status200OK, contentType: "application/timestamp-reply")
+            .AllowRoles(CaseRoles.All)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         // Not under /api and matched by no HTTP trigger: in Azure only the host's timer reaches it (custom handler on loopback).
@@ -32,15 +33,15 @@ internal static class TimestampsApi
         return caseScope;
     }
 
-    public static async Task<FileStreamHttpResult> GetTimestamp(CaseCaller caller, string itemId, ItemIndex index, VaultStorage storage, CancellationToken cancellationToken)
+    public static async Task<FileStreamHttpResult> GetTimestamp(CaseCaller caller, string itemId, ItemIndex index, VaultStorage storage, Custody.CustodyLog custody, CancellationToken cancellationToken)
     {
-        var item = await index.GetAsync(caller.CaseId, itemId, cancellationToken)
-            ?? throw new VaultProblemException(ProblemType.ItemNotFound, "No such item in this case.");
+        var item = await Items.ItemsApi.FindAsync(caller, itemId, index, cancellationToken);
         if (item.Timestamp?.Status != TimestampStatuses.Granted)
         {
             throw new VaultProblemException(ProblemType.TimestampPending, "The timestamp authority has not granted this item's timestamp yet; the vault keeps trying.");
         }
 
+        await custody.AppendAsync(caller.CaseId, new Custody.CustodyEntry(EvidenceVault.Custody.CustodyEventTypes.ItemViewed, caller.GrantId, item.ItemId, item.Sha256, Details: new Dictionary<string, string> { ["what"] = "timestamp" }), cancellationToken);
         var blob = storage.Blob(EvidencePaths.Timestamp(caller.CaseId, item.ItemId));
         return TypedResults.Stream(await blob.OpenReadAsync(cancellationToken: cancellationToken), "application/timestamp-reply", item.ItemId + ".tsr");
     }

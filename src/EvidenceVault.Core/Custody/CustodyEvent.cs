@@ -67,6 +67,12 @@ public static class CustodyEventTypes
     /// </summary>
     public const string ItemDuplicate = "item.duplicate";
 
+    /// <summary>An item's record (or its timestamp or receipt) was viewed.</summary>
+    public const string ItemViewed = "item.viewed";
+
+    /// <summary>The custody log itself was read.</summary>
+    public const string CustodyViewed = "custody.viewed";
+
     /// <summary>An item's original bytes were downloaded.</summary>
     public const string ItemDownloaded = "item.downloaded";
 

@@ -101,6 +101,9 @@ public sealed record EvidenceItemRecord
     /// <summary>The grant that contributed the item.</summary>
     public string? Contributor { get; init; }
 
+    /// <summary>That grant's label: which victim of a group case contributed it.</summary>
+    public string? ContributorLabel { get; init; }
+
     /// <summary>The item's place in the custody log.</summary>
     public required ItemCustody Custody { get; init; }
 

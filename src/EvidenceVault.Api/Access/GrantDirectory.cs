@@ -1,0 +1,120 @@
+using Azure;
+using Azure.Data.Tables;
+using EvidenceVault.Api.Custody;
+using EvidenceVault.Api.Problems;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Identifiers;
+
+namespace EvidenceVault.Api.Access;
+
+/// <summary>A grant as its owner sees it: never the token.</summary>
+public sealed record GrantView(string GrantId, string Role, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>A new grant with its token, shown only once.</summary>
+public sealed record IssuedGrant(string GrantId, string Token, string Role, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+
+/// <summary>
+/// The capabilities of each case: issue (one per victim in a group case, read-only ones for lawyers), list,
+/// revoke at once, and rotate the owner's own token. Tokens are stored only as their SHA-256; every change is a
+/// custody event naming the grant id, never the token.
+/// </summary>
+internal sealed class GrantDirectory(VaultStorage storage, CustodyLog custody, TimeProvider clock)
+{
+    public const string Created = "grant.created";
+    public const string Revoked = "grant.revoked";
+    public const string OwnerRotated = "owner.rotated";
+
+    public async Task<IssuedGrant> IssueAsync(string caseId, string role, string? label, DateTimeOffset? expiresAt, string? actor, CancellationToken cancellationToken)
+    {
+        var grantId = Ulid.NewUlid(clock);
+        var token = CaseTokens.Create(caseId);
+        var createdAt = clock.GetUtcNow();
+        await storage.Grants.AddEntityAsync(new GrantEntity
+        {
+            PartitionKey = caseId,
+            RowKey = CaseTokens.Hash(token).Hex,
+            GrantId = grantId,
+            Role = role,
+            Label = label,
+            CreatedAt = createdAt,
+            ExpiresAt = expiresAt,
+        }, cancellationToken);
+        if (actor is not null)
+        {
+            await custody.AppendAsync(caseId, new CustodyEntry(Created, actor, Details: Details(grantId, role, label, expiresAt)), cancellationToken);
+        }
+
+        return new IssuedGrant(grantId, token, role, label, createdAt, expiresAt);
+    }
+
+    public async Task<IReadOnlyList<GrantView>> ListAsync(string caseId, CancellationToken cancellationToken)
+    {
+        var grants = new List<GrantView>();
+        await foreach (var grant in storage.Grants.QueryAsync<GrantEntity>(g => g.PartitionKey == caseId, cancellationToken: cancellationToken))
+        {
+            grants.Add(new GrantView(grant.GrantId, grant.Role, grant.Label, grant.CreatedAt, grant.ExpiresAt, grant.LastUsedAt, grant.RevokedAt));
+        }
+
+        return [.. grants.OrderBy(g => g.GrantId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Revokes a grant; effective on the next request. Idempotent.</summary>
+    public async Task RevokeAsync(string caseId, string grantId, string actor, CancellationToken cancellationToken)
+    {
+        var grant = await FindAsync(caseId, grantId, cancellationToken)
+            ?? throw new VaultProblemException(ProblemType.GrantNotFound, "No such grant in this case.");
+        if (grant.RevokedAt is not null)
+        {
+            return;
+        }
+
+        await storage.Grants.UpdateEntityAsync(
+            new TableEntity(caseId, grant.RowKey) { [nameof(GrantEntity.RevokedAt)] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        await custody.AppendAsync(caseId, new CustodyEntry(Revoked, actor, Details: Details(grantId, grant.Role, grant.Label, grant.ExpiresAt)), cancellationToken);
+    }
+
+    /// <summary>Replaces the owner's token: a new owner grant, the old one revoked.</summary>
+    public async Task<IssuedGrant> RotateOwnerAsync(CaseCaller owner, CancellationToken cancellationToken)
+    {
+        var issued = await IssueAsync(owner.CaseId, CaseRoles.Owner, owner.Label, null, actor: null, cancellationToken);
+        var old = await FindAsync(owner.CaseId, owner.GrantId, cancellationToken);
+        if (old is not null)
+        {
+            await storage.Grants.UpdateEntityAsync(
+                new TableEntity(owner.CaseId, old.RowKey) { [nameof(GrantEntity.RevokedAt)] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+
+        await custody.AppendAsync(owner.CaseId, new CustodyEntry(OwnerRotated, owner.GrantId, Details: new Dictionary<string, string>
+        {
+            ["revokedGrantId"] = owner.GrantId,
+            ["grantId"] = issued.GrantId,
+        }), cancellationToken);
+        return issued;
+    }
+
+    private async Task<GrantEntity?> FindAsync(string caseId, string grantId, CancellationToken cancellationToken)
+    {
+        await foreach (var grant in storage.Grants.QueryAsync<GrantEntity>(g => g.PartitionKey == caseId && g.GrantId == grantId, cancellationToken: cancellationToken))
+        {
+            return grant;
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, string> Details(string grantId, string role, string? label, DateTimeOffset? expiresAt)
+    {
+        var details = new Dictionary<string, string> { ["grantId"] = grantId, ["role"] = role };
+        if (label is not null)
+        {
+            details["label"] = label;
+        }
+
+        if (expiresAt is { } expires)
+        {
+            details["expiresAt"] = EvidenceVault.Serialization.VaultJson.FormatUtc(expires);
+        }
+
+        return details;
+    }
+}
