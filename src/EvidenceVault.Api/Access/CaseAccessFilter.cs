@@ -11,9 +11,28 @@ namespace EvidenceVault.Api.Access;
 /// No token or a wrong one is 401; a token of another case is 404, so a token never reveals whether some other
 /// case exists. The token is looked up by its SHA-256 only; it is never stored, compared or logged in clear.
 /// </summary>
-internal sealed class CaseAuthenticator(VaultStorage storage, TimeProvider clock)
+internal sealed class CaseAuthenticator(VaultStorage storage, Hardening.FailedTokenAttempts failures, TimeProvider clock)
 {
     public async Task<CaseCaller> AuthenticateAsync(HttpContext http)
+    {
+        var client = Hardening.AbuseLimits.ClientOf(http);
+        if (failures.IsBlocked(client))
+        {
+            throw new VaultProblemException(ProblemType.RateLimited, "Too many unusable tokens from this client; try again later.");
+        }
+
+        try
+        {
+            return await AuthenticateTokenAsync(http);
+        }
+        catch (VaultProblemException e) when (e.Problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status404NotFound)
+        {
+            failures.Record(client);
+            throw;
+        }
+    }
+
+    private async Task<CaseCaller> AuthenticateTokenAsync(HttpContext http)
     {
         var routeCase = http.GetRouteValue("caseId") as string ?? string.Empty;
         var token = ReadBearer(http.Request)

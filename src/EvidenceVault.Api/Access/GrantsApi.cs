@@ -23,6 +23,7 @@ internal static class GrantsApi
     {
         caseScope.MapPost("/grants", CreateGrant)
             .WithName(nameof(CreateGrant))
+            .RequireRateLimiting(Hardening.AbuseLimits.GrantCreation)
             .WithSummary("Issue a contributor or lawyer token for this case (owner only); the token is shown once.")
             .AllowRoles(CaseRoles.Owner)
             .ProducesProblem(StatusCodes.Status400BadRequest)

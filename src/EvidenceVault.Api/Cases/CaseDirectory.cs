@@ -25,6 +25,10 @@ internal sealed class CaseEntity : ITableEntity
     public string? Title { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    public long ItemCount { get; set; }
+
+    public long TotalBytes { get; set; }
 }
 
 /// <summary>A new case and the owner's token (shown once, never stored).</summary>
@@ -50,6 +54,26 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Gr
         await storage.Cases.AddEntityAsync(new CaseEntity { PartitionKey = caseId, Title = title, CreatedAt = createdAt }, cancellationToken);
         var owner = await grants.IssueAsync(caseId, CaseRoles.Owner, "owner", null, actor: null, cancellationToken);
         return new NewCase(caseId, owner.Token, title, createdAt, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex));
+    }
+
+    /// <summary>Counts an indexed item against the case's quota (optimistic concurrency: concurrent uploads retry).</summary>
+    public async Task AddUsageAsync(string caseId, long bytes, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var entity = (await storage.Cases.GetEntityAsync<CaseEntity>(caseId, CaseEntity.Row, cancellationToken: cancellationToken)).Value;
+            entity.ItemCount++;
+            entity.TotalBytes += bytes;
+            try
+            {
+                await storage.Cases.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status == StatusCodes.Status412PreconditionFailed && attempt < 50)
+            {
+                // Another upload counted first: read again.
+            }
+        }
     }
 
     public async Task<CaseEntity?> FindAsync(string caseId, CancellationToken cancellationToken)

@@ -23,6 +23,7 @@ internal static class CasesApi
     {
         api.MapPost("/cases", CreateCase)
             .WithName(nameof(CreateCase))
+            .RequireRateLimiting(Hardening.AbuseLimits.CaseCreation)
             .WithSummary("Open a new case; returns the owner token once.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         caseScope.MapGet("/", GetCase)
@@ -35,8 +36,17 @@ internal static class CasesApi
     public static async Task<Created<CreatedCase>> CreateCase(
         [FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CreateCaseRequest? request,
         CaseDirectory cases,
+        HttpRequest http,
+        Microsoft.Extensions.Options.IOptions<Hardening.AbuseLimitsOptions> limits,
         CancellationToken cancellationToken)
     {
+        if (limits.Value.OperatorKeySha256 is { Length: > 0 } expected &&
+            !(EvidenceVault.Hashing.Sha256Digest.TryParseHex(expected, out var wanted) &&
+              EvidenceVault.Hashing.Sha256Digest.Of(System.Text.Encoding.UTF8.GetBytes(http.Headers["X-Operator-Key"].ToString())).FixedTimeEquals(wanted)))
+        {
+            throw new VaultProblemException(ProblemType.OperatorKeyRequired, "Send the operator's key as X-Operator-Key.");
+        }
+
         var title = string.IsNullOrWhiteSpace(request?.Title) ? null : request.Title.Trim();
         if (title is { Length: > CaseDirectory.MaxTitleLength })
         {

@@ -2,6 +2,7 @@ using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Bundles;
 using EvidenceVault.Api.Cases;
 using EvidenceVault.Api.Custody;
+using EvidenceVault.Api.Hardening;
 using EvidenceVault.Api.Health;
 using EvidenceVault.Api.Ingest;
 using EvidenceVault.Api.Items;
@@ -28,6 +29,8 @@ internal static class VaultEndpoints
             await ProblemResponses.WriteAsync(context.HttpContext, problems, problem, null);
         });
 
+        app.UseSecurityHeaders();
+        app.UseRateLimiter();
         app.MapOpenApi();
         var api = app.MapGroup("/api");
         var caseScope = api.MapGroup("/cases/{caseId}").AddEndpointFilter<EnforceCaseAccess>();

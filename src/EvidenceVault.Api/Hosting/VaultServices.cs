@@ -2,6 +2,7 @@ using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Bundles;
 using EvidenceVault.Api.Cases;
 using EvidenceVault.Api.Custody;
+using EvidenceVault.Api.Hardening;
 using EvidenceVault.Api.Ingest;
 using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Problems;
@@ -49,6 +50,7 @@ internal static class VaultServices
         services.AddHostedService<EmbeddedAzurite>();
         services.AddHostedService(provider => provider.GetRequiredService<TimestampRetryWorker>());
 
+        services.AddAbuseLimits(builder.Configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemResponses>();
         services.ConfigureHttpJsonOptions(json =>

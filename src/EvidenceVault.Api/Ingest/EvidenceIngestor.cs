@@ -33,6 +33,8 @@ internal sealed partial class EvidenceIngestor(
     ItemIndex index,
     CustodyLog custody,
     IOptions<IngestOptions> options,
+    IOptions<Hardening.AbuseLimitsOptions> limitOptions,
+    Cases.CaseDirectory cases,
     IOptions<VaultStorageOptions> storageOptions,
     IOptions<TimestampOptions> timestampOptions,
     ItemTimestamper timestamper,
@@ -48,6 +50,17 @@ internal sealed partial class EvidenceIngestor(
     {
         await storage.EnsureReadyAsync(cancellationToken);
         var limits = options.Value;
+
+        // Quotas are checked before and while streaming, so an upload over them commits nothing. Uploads already in
+        // flight when the last slot is taken may each still complete: the quota is a limit, not a lock.
+        var usage = await cases.FindAsync(caller.CaseId, cancellationToken);
+        var quota = limitOptions.Value;
+        if (usage is not null && usage.ItemCount >= quota.MaxItemsPerCase)
+        {
+            throw new VaultProblemException(ProblemType.CaseQuotaExceeded, $"This case holds its maximum of {quota.MaxItemsPerCase} items.");
+        }
+
+        var bytesLeft = quota.MaxBytesPerCase - (usage?.TotalBytes ?? 0);
         var itemId = Ulid.NewUlid(clock);
         var blob = storage.Blob(EvidencePaths.Original(caller.CaseId, itemId));
         await using var upload = new StagedBlockUpload(blob, _blocks, limits.MaxBlocksInFlight, storageOptions.Value.EffectiveBlockChecksum);
@@ -73,6 +86,11 @@ internal sealed partial class EvidenceIngestor(
                         if (size > limits.MaxEvidenceBytes)
                         {
                             throw new VaultProblemException(ProblemType.EvidenceTooLarge, $"Evidence is limited to {limits.MaxEvidenceBytes} bytes per request; use resumable upload for larger recordings.");
+                        }
+
+                        if (size > bytesLeft)
+                        {
+                            throw new VaultProblemException(ProblemType.CaseQuotaExceeded, $"This case has {Math.Max(0, bytesLeft)} bytes of its storage quota left.");
                         }
                     }
                 }
@@ -151,6 +169,7 @@ internal sealed partial class EvidenceIngestor(
         if (await index.TryAddAsync(item, receivedAt + timestampOptions.Value.InlineBudget, cancellationToken))
         {
             LogReceived(logger, caller.CaseId, itemId, size);
+            await cases.AddUsageAsync(caller.CaseId, size, cancellationToken);
             item = item with { Timestamp = await timestamper.StampInlineAsync(item, caller.GrantId, cancellationToken) };
             item = item with { Receipt = await receipts.IssueAsync(item, caller.GrantId, cancellationToken) };
             return new IngestResult(item, Created: true);

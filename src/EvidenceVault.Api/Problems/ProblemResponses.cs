@@ -15,6 +15,11 @@ internal sealed partial class ProblemResponses(IProblemDetailsService problems, 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (problem, detail) = Classify(exception);
+        if (problem == ProblemType.RateLimited)
+        {
+            httpContext.Response.Headers.RetryAfter = "60";
+        }
+
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             LogStorageUnavailable(logger, exception.GetType().Name, (exception as RequestFailedException)?.Status ?? 0);

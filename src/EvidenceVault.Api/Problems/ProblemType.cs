@@ -23,6 +23,9 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static readonly ProblemType GrantNotFound = new("grant-not-found", 404, "No such grant in this case.");
     public static readonly ProblemType TimestampPending = new("timestamp-pending", 404, "The item's trusted timestamp is not granted yet.");
     public static readonly ProblemType NotFound = new("not-found", 404, "Nothing is here.");
+    public static readonly ProblemType RateLimited = new("rate-limited", 429, "Too many requests.");
+    public static readonly ProblemType CaseQuotaExceeded = new("case-quota-exceeded", 507, "The case has reached its item or storage quota; nothing was stored.");
+    public static readonly ProblemType OperatorKeyRequired = new("operator-key-required", 401, "Opening a case needs the operator's key.");
     public static readonly ProblemType EvidenceTooLarge = new("evidence-too-large", 413, "The upload is larger than the vault accepts in one request.");
     public static readonly ProblemType UnsupportedEvidenceType = new("unsupported-evidence-type", 415, "The bytes are not an accepted evidence format.");
     public static readonly ProblemType KindMismatch = new("kind-mismatch", 415, "The bytes do not match the declared evidence kind.");
@@ -35,7 +38,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, TokenRevoked, TokenExpired, Forbidden, CaseNotFound, ItemNotFound, GrantNotFound, TimestampPending, NotFound,
-        EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch, InternalError, StorageUnavailable, StorageNotImmutable,
+        RateLimited, CaseQuotaExceeded, OperatorKeyRequired, EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch, InternalError, StorageUnavailable, StorageNotImmutable,
     ];
 }
 

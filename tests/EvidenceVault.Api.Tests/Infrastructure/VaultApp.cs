@@ -62,6 +62,11 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting($"{VaultStorageOptions.Section}:EvidenceContainer", ContainerName);
         builder.UseSetting($"{VaultStorageOptions.Section}:TablePrefix", TablePrefix);
         builder.UseSetting($"{VaultStorageOptions.Section}:MaxRetries", "1");
+
+        // Every test is the same client: limits are exercised by the security tests' own app.
+        builder.UseSetting("EvidenceVault:Limits:CaseCreationsPerMinute", "100000");
+        builder.UseSetting("EvidenceVault:Limits:FailedTokenAttemptsPerMinute", "100000");
+        builder.UseSetting("EvidenceVault:Limits:UploadsPerMinute", "100000");
         foreach (var (key, value) in Settings())
         {
             builder.UseSetting(key, value);

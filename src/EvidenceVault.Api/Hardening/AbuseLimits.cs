@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Threading.RateLimiting;
+using EvidenceVault.Api.Problems;
+using EvidenceVault.Hashing;
+using Microsoft.Extensions.Options;
+
+namespace EvidenceVault.Api.Hardening;
+
+/// <summary>
+/// Rate limits (ASP.NET Core's limiter) on case creation per client, grant creation per case and uploads per
+/// token, plus a guard that stops a client guessing tokens. Every refusal is 429 with <c>Retry-After</c> and the
+/// <c>rate-limited</c> problem type. Tokens are partitioned by their SHA-256, never kept in clear.
+/// </summary>
+internal static class AbuseLimits
+{
+    public const string CaseCreation = "case-creation";
+    public const string GrantCreation = "grant-creation";
+    public const string Uploads = "uploads";
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    public static IServiceCollection AddAbuseLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AbuseLimitsOptions>().Bind(configuration.GetSection(AbuseLimitsOptions.Section));
+        services.AddSingleton<FailedTokenAttempts>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, _) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Window;
+                await RefuseAsync(context.HttpContext, retryAfter);
+            };
+            limiter.AddPolicy(CaseCreation, http => Fixed(ClientOf(http), Limits(http).CaseCreationsPerMinute));
+            limiter.AddPolicy(GrantCreation, http => Fixed(http.GetRouteValue("caseId") as string ?? string.Empty, Limits(http).GrantCreationsPerMinute));
+            limiter.AddPolicy(Uploads, http => Fixed(TokenPartition(http), Limits(http).UploadsPerMinute));
+        });
+        return services;
+    }
+
+    /// <summary>The client's address: the connection's, or the first forwarded one when configured to trust it.</summary>
+    public static string ClientOf(HttpContext http)
+    {
+        if (Limits(http).TrustForwardedFor && http.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
+        {
+            var first = forwarded.Split(',')[0].Trim();
+            return IPAddress.TryParse(first.Split(':')[0], out var address) ? address.ToString() : first;
+        }
+
+        return http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    }
+
+    public static async Task RefuseAsync(HttpContext http, TimeSpan retryAfter)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        await ProblemResponses.WriteAsync(http, http.RequestServices.GetRequiredService<IProblemDetailsService>(), ProblemType.RateLimited, "Too many requests; try again after the time in Retry-After.");
+    }
+
+    private static AbuseLimitsOptions Limits(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<AbuseLimitsOptions>>().Value;
+
+    private static RateLimitPartition<string> Fixed(string key, int permits) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = Window, QueueLimit = 0 });
+
+    private static string TokenPartition(HttpContext http) =>
+        Sha256Digest.Of(Encoding.UTF8.GetBytes(http.Request.Headers.Authorization.ToString())).Hex;
+}
+
+/// <summary>Counts unusable tokens per client; past the limit the client is refused until its window ends.</summary>
+internal sealed class FailedTokenAttempts(IOptions<AbuseLimitsOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _failures = PartitionedRateLimiter.Create<string, string>(client =>
+        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.FailedTokenAttemptsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    /// <summary>True when the client has used up its failures for this window.</summary>
+    public bool IsBlocked(string client) => _failures.GetStatistics(client)?.CurrentAvailablePermits == 0;
+
+    /// <summary>Records one failure.</summary>
+    public void Record(string client)
+    {
+        using var lease = _failures.AttemptAcquire(client);
+    }
+
+    public void Dispose() => _failures.Dispose();
+}
