@@ -16,14 +16,19 @@ internal static class SecurityHeaders
             app.UseHsts();
         }
 
+        // Applied as the response starts: error handling clears headers set earlier, and problems need them too.
         app.Use(async (context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
-            headers["Cross-Origin-Resource-Policy"] = "same-origin";
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers.XFrameOptions = "DENY";
+                headers["Referrer-Policy"] = "no-referrer";
+                headers["Cross-Origin-Resource-Policy"] = "same-origin";
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                return Task.CompletedTask;
+            });
             await next(context);
         });
         return app;

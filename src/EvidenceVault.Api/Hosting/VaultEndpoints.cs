@@ -17,6 +17,7 @@ internal static class VaultEndpoints
     /// <summary>The vault's middleware and its endpoint table (which also drives the Azure Functions manifests).</summary>
     public static WebApplication MapEvidenceVault(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             SuppressDiagnosticsCallback = context => ProblemResponses.IsExpected(context.Exception),
@@ -29,7 +30,6 @@ internal static class VaultEndpoints
             await ProblemResponses.WriteAsync(context.HttpContext, problems, problem, null);
         });
 
-        app.UseSecurityHeaders();
         app.UseRateLimiter();
         app.MapOpenApi();
         var api = app.MapGroup("/api");

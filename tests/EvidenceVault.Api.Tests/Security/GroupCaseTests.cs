@@ -1,0 +1,167 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using EvidenceVault.Api.Access;
+using EvidenceVault.Api.Items;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Custody;
+using EvidenceVault.Hashing;
+using EvidenceVault.Serialization;
+
+namespace EvidenceVault.Api.Tests.Security;
+
+/// <summary>Many victims, one case: each sees their own; the lawyer sees all; nobody deletes; tokens never leak.</summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVault>
+{
+    [Fact]
+    public async Task Contributors_SeeOnlyTheirOwnItems_TheLawyerAndOwnerSeeAllWithLabels()
+    {
+        using var owner = await app.CreateCaseAsync("42 phishing victims v. retailer");
+        var victimA = await app.GrantAsync(owner, CaseRoles.Contributor, "Victim A 张伟");
+        var victimB = await app.GrantAsync(owner, CaseRoles.Contributor, "Victim B");
+        var lawyer = await app.GrantAsync(owner, CaseRoles.Lawyer, "Law firm");
+        var itemA = await app.UploadAsAsync(victimA.Token, owner.CaseId, Ingest.IngestTests.GeneratedPng(11));
+        var itemB = await app.UploadAsAsync(victimB.Token, owner.CaseId, Ingest.IngestTests.GeneratedPng(12));
+        using var clientA = app.ClientWith(victimA.Token);
+        using var lawyerClient = app.ClientWith(lawyer.Token);
+
+        var seenByA = await clientA.GetFromJsonAsync<ItemPage>($"/api/cases/{owner.CaseId}/items", VaultJson.Compact);
+        Assert.Equal([itemA.ItemId], seenByA!.Items.Select(i => i.ItemId));
+        foreach (var suffix in new[] { string.Empty, "/content", "/timestamp", "/receipt" })
+        {
+            using var response = await clientA.GetAsync($"/api/cases/{owner.CaseId}/items/{itemB.ItemId}{suffix}");
+            await ProblemAssert.IsAsync(response, 404, "item-not-found");
+        }
+
+        var seenByLawyer = await lawyerClient.GetFromJsonAsync<ItemPage>($"/api/cases/{owner.CaseId}/items", VaultJson.Compact);
+        Assert.Equal(
+            [("Victim A 张伟", itemA.ItemId), ("Victim B", itemB.ItemId)],
+            seenByLawyer!.Items.Select(i => (i.ContributorLabel!, i.ItemId)));
+        using var upload = await lawyerClient.PostAsync($"/api/cases/{owner.CaseId}/items", new ByteArrayContent(Ingest.IngestTests.GeneratedPng(13)));
+        await ProblemAssert.IsAsync(upload, 403, "forbidden");
+
+        // A bundle for one contributor holds only their items, with their label.
+        var bag = await BundleFilesAsync(owner.Client, $"/api/cases/{owner.CaseId}/bundle?contributor={victimA.GrantId}");
+        var csv = bag.Single(f => f.Key.EndsWith("data/items.csv", StringComparison.Ordinal)).Value;
+        Assert.Contains("Victim A 张伟", csv, StringComparison.Ordinal);
+        Assert.DoesNotContain(itemB.ItemId, csv, StringComparison.Ordinal);
+        Assert.Contains(itemA.ItemId, csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Revocation_TakesEffectOnTheNextRequest_AndIsLoggedByGrantId()
+    {
+        using var owner = await app.CreateCaseAsync();
+        var victim = await app.GrantAsync(owner, CaseRoles.Contributor, "Victim C");
+        await app.UploadAsAsync(victim.Token, owner.CaseId, Ingest.IngestTests.GeneratedPng(21));
+
+        (await owner.Client.DeleteAsync($"/api/cases/{owner.CaseId}/grants/{victim.GrantId}")).EnsureSuccessStatusCode();
+
+        using var client = app.ClientWith(victim.Token);
+        using var after = await client.PostAsync($"/api/cases/{owner.CaseId}/items", new ByteArrayContent(Ingest.IngestTests.GeneratedPng(22)));
+        await ProblemAssert.IsAsync(after, 401, "token-revoked");
+        var grants = await owner.Client.GetStringAsync($"/api/cases/{owner.CaseId}/grants");
+        Assert.DoesNotContain(victim.Token, grants, StringComparison.Ordinal);
+        var listed = System.Text.Json.JsonSerializer.Deserialize<List<GrantView>>(grants, VaultJson.Compact)!.Single(g => g.GrantId == victim.GrantId);
+        Assert.NotNull(listed.RevokedAt);
+        Assert.NotNull(listed.LastUsedAt);
+        var custody = await owner.CheckCustodyAsync();
+        Assert.Contains(custody.Events, e => e.Type == GrantDirectory.Revoked && e.Details!["grantId"] == victim.GrantId);
+        Assert.Contains(custody.Events, e => e.Type == CustodyEventTypes.ItemReceived && e.Actor == victim.GrantId);
+        Assert.Single(await owner.ListItemsAsync()); // revoking a grant keeps the evidence it gave
+    }
+
+    [Fact]
+    public async Task OwnerRotation_OldTokenStopsAtOnce_NewOneWorks()
+    {
+        using var owner = await app.CreateCaseAsync();
+
+        var rotated = await (await owner.Client.PostAsync($"/api/cases/{owner.CaseId}/owner-token", null)).Content.ReadFromJsonAsync<RotatedOwnerToken>(VaultJson.Compact);
+
+        using var old = await owner.Client.GetAsync($"/api/cases/{owner.CaseId}");
+        await ProblemAssert.IsAsync(old, 401, "token-revoked");
+        using var fresh = app.ClientWith(rotated!.OwnerToken);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync($"/api/cases/{owner.CaseId}/grants")).StatusCode);
+    }
+
+    [Fact]
+    public async Task NoRouteOrMethod_DeletesOrOverwritesEvidence()
+    {
+        using var owner = await app.CreateCaseAsync();
+        var item = await owner.UploadItemAsync("call-recording.wav");
+        var templates = new[]
+        {
+            "api/cases/{caseId}", "api/cases/{caseId}/items", "api/cases/{caseId}/items/{itemId}", "api/cases/{caseId}/items/{itemId}/content",
+            "api/cases/{caseId}/items/{itemId}/original", "api/cases/{caseId}/items/{itemId}/timestamp", "api/cases/{caseId}/items/{itemId}/receipt",
+            "api/cases/{caseId}/custody", "api/cases/{caseId}/bundle", "api/cases/{caseId}/grants/{itemId}",
+        };
+
+        foreach (var template in templates)
+        {
+            foreach (var method in new[] { HttpMethod.Delete, HttpMethod.Put, HttpMethod.Patch, HttpMethod.Post })
+            {
+                var path = "/" + template.Replace("{caseId}", owner.CaseId, StringComparison.Ordinal).Replace("{itemId}", item.ItemId, StringComparison.Ordinal);
+                if (method == HttpMethod.Post && template is "api/cases/{caseId}/items")
+                {
+                    continue; // upload: covered by idempotency and write-once tests
+                }
+
+                using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(Ingest.IngestTests.GeneratedPng(31)) };
+                using var response = await owner.Client.SendAsync(request);
+                Assert.True(response.StatusCode is HttpStatusCode.MethodNotAllowed or HttpStatusCode.NotFound, $"{method} {path} answered {(int)response.StatusCode}");
+            }
+        }
+
+        await using var stored = await app.Container.GetBlobClient($"cases/{owner.CaseId}/items/{item.ItemId}/original").OpenReadAsync();
+        Assert.Equal(item.Sha256, (await EvidenceHasher.HashAsync(stored)).Digest.Hex);
+        Assert.Single(await owner.ListItemsAsync());
+        Assert.True((await owner.CheckCustodyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task Tokens_NeverAppearInLogsCustodyProblemsOrBundles()
+    {
+        using var owner = await app.CreateCaseAsync();
+        var victim = await app.GrantAsync(owner, CaseRoles.Contributor, "Victim D");
+        var lawyer = await app.GrantAsync(owner, CaseRoles.Lawyer, "Counsel");
+        await app.UploadAsAsync(victim.Token, owner.CaseId, Ingest.IngestTests.GeneratedPng(41));
+        await owner.UploadItemAsync("screenshot-refund-page.jpg");
+        var guessed = lawyer.Token[..^5] + "AAAAA";
+        var problems = new StringBuilder();
+        foreach (var token in new[] { guessed, victim.Token })
+        {
+            using var client = app.ClientWith(token);
+            using var refused = await client.GetAsync($"/api/cases/{owner.CaseId}/custody");
+            problems.Append(await refused.Content.ReadAsStringAsync());
+        }
+
+        using (var query = app.CreateClient())
+        {
+            using var inQuery = await query.GetAsync($"/api/cases/{owner.CaseId}/items?access_token={Uri.EscapeDataString(owner.OwnerToken)}");
+            await ProblemAssert.IsAsync(inQuery, 401, "unauthorized"); // tokens travel in the Authorization header only
+        }
+
+        (await owner.Client.DeleteAsync($"/api/cases/{owner.CaseId}/grants/{victim.GrantId}")).EnsureSuccessStatusCode();
+        using var lawyerClient = app.ClientWith(lawyer.Token);
+        var bundle = await BundleFilesAsync(lawyerClient, $"/api/cases/{owner.CaseId}/bundle");
+        var custody = await app.CustodyLogAsync(owner.CaseId);
+
+        var everything = string.Join('\n', app.Logs.Lines) + custody + problems + string.Concat(bundle.Values);
+        foreach (var secret in new[] { owner.OwnerToken, victim.Token, lawyer.Token, guessed })
+        {
+            Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret[CaseTokens.Prefix.Length..], everything, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(victim.GrantId, custody, StringComparison.Ordinal); // grant ids, instead of tokens, say who acted
+    }
+
+    private static async Task<Dictionary<string, string>> BundleFilesAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        using var zip = new ZipArchive(await response.Content.ReadAsStreamAsync(), ZipArchiveMode.Read);
+        return zip.Entries.ToDictionary(e => e.FullName, e => new StreamReader(e.Open(), Encoding.Latin1).ReadToEnd());
+    }
+}

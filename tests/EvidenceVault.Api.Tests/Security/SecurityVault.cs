@@ -1,0 +1,42 @@
+using System.Net.Http.Headers;
+using EvidenceVault.Api.Access;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EvidenceVault.Api.Tests.Security;
+
+/// <summary>A vault on a clock the security tests move (to expire grants), with helpers to set up a group case.</summary>
+public sealed class SecurityVault : VaultApp
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+
+    protected override void ReplaceServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
+
+    public HttpClient ClientWith(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async Task<CreatedGrant> GrantAsync(TestCase vault, string role, string label, DateTimeOffset? expiresAt = null)
+    {
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/grants", new { role, label, expiresAt }, VaultJson.Compact);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<CreatedGrant>(VaultJson.Compact))!;
+    }
+
+    public async Task<EvidenceItemRecord> UploadAsAsync(string token, string caseId, byte[] bytes)
+    {
+        using var client = ClientWith(token);
+        using var response = await client.PostAsync($"/api/cases/{caseId}/items", new ByteArrayContent(bytes));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+    }
+}
