@@ -23,21 +23,12 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "EvidenceVault.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new DirectoryNotFoundException("EvidenceVault.sln not found above the benchmark.");
-        }
-    }
+    /// <summary>The repository root: two levels above tools/azurite, found the same way the app finds it.</summary>
+    public static string RepositoryRoot =>
+        Path.GetFullPath(Path.Combine(
+            AzuriteProcess.FindToolDirectory(AppContext.BaseDirectory) ?? throw new DirectoryNotFoundException("tools/azurite not found above the benchmark."),
+            "..",
+            ".."));
 
     public static async Task<BenchEnvironment> StartAsync()
     {

@@ -49,15 +49,7 @@ public static class LocalBundles
 
             var tsr = await authority.ReplyAsync(Rfc3161TimestampRequest.CreateFromHash(Convert.FromHexString(hashed.Digest.Hex), HashAlgorithmName.SHA256, nonce: RandomNumberGenerator.GetBytes(8), requestSignerCertificates: true).Encode());
             var facts = TimestampVerifier.Verify(tsr, hashed.Digest, [authority.Root]).Facts ?? throw new InvalidOperationException("openssl token did not verify");
-            var timestamp = new ItemTimestamp
-            {
-                Status = TimestampStatuses.Granted,
-                GenTime = facts.GenTime,
-                Authority = facts.Authority,
-                SerialNumber = facts.SerialNumber,
-                PolicyId = facts.PolicyId,
-                ResponseSha256 = facts.ResponseSha256,
-            };
+            var timestamp = ItemTimestamp.Granted(facts);
             var item = new EvidenceItemRecord
             {
                 ItemId = itemId,
@@ -72,19 +64,7 @@ public static class LocalBundles
                 Timestamp = timestamp,
             };
             var (headSeq, headHash) = log.Add("timestamp.granted", itemId, hashed.Digest.Hex, null);
-            var receipt = new EvidenceReceipt
-            {
-                CaseId = CaseId,
-                ItemId = itemId,
-                Sha256 = item.Sha256,
-                Size = item.Size,
-                ContentType = item.ContentType,
-                ReceivedAt = item.ReceivedAt,
-                Timestamp = timestamp,
-                Custody = new ItemCustody(headSeq, headHash),
-                IssuedAt = item.ReceivedAt.AddSeconds(1),
-                KeyId = keyId,
-            };
+            var receipt = EvidenceReceipt.For(item, new ItemCustody(headSeq, headHash), item.ReceivedAt.AddSeconds(1), keyId);
             var receiptBytes = receipt.ToBytes();
             log.Add("receipt.issued", itemId, hashed.Digest.Hex, null);
             stored[itemId] = (file, tsr, receiptBytes, ReceiptSignatures.Sign(key, receiptBytes));

@@ -36,6 +36,18 @@ public static class SampleEvidence
             .Where(l => l.Length > 66)
             .ToDictionary(l => l[66..].TrimStart('*', ' '), l => l[..64], StringComparer.Ordinal)).Value;
 
+    /// <summary><see cref="Accepted"/> as xunit theory data.</summary>
+    public static TheoryData<string, string, string> AcceptedTheoryData()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var (file, contentType, kind) in Accepted)
+        {
+            data.Add(file, contentType, kind);
+        }
+
+        return data;
+    }
+
     /// <summary>Every accepted fixture with the content type and kind the vault must record for it.</summary>
     public static IEnumerable<(string File, string ContentType, string Kind)> Accepted { get; } =
     [

@@ -21,19 +21,7 @@ internal sealed class ReceiptIssuer(VaultStorage storage, ItemIndex index, Custo
         var position = await custody.ReadPositionAsync(item.CaseId, cancellationToken);
         for (var version = (item.Receipt?.Version ?? 0) + 1; ; version++)
         {
-            var receipt = new EvidenceReceipt
-            {
-                CaseId = item.CaseId,
-                ItemId = item.ItemId,
-                Sha256 = item.Sha256,
-                Size = item.Size,
-                ContentType = item.ContentType,
-                ReceivedAt = item.ReceivedAt,
-                Timestamp = item.Timestamp ?? new ItemTimestamp { Status = TimestampStatuses.Pending },
-                Custody = new ItemCustody(position.Head.Seq, position.Head.Hash.Hex),
-                IssuedAt = clock.GetUtcNow(),
-                KeyId = keys.KeyId,
-            };
+            var receipt = EvidenceReceipt.For(item, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex), clock.GetUtcNow(), keys.KeyId);
             var bytes = receipt.ToBytes();
             var signature = ReceiptSignatures.Sign(keys.SigningKey, bytes);
             if (!await storage.TryCreateOnceAsync(EvidencePaths.Receipt(item.CaseId, item.ItemId, version), bytes, "application/json", cancellationToken))

@@ -107,15 +107,7 @@ internal sealed partial class ItemTimestamper(
 
     private async Task<ItemTimestamp> IndexGrantedAsync(EvidenceItemRecord item, TimestampFacts facts, CancellationToken cancellationToken)
     {
-        var granted = new ItemTimestamp
-        {
-            Status = TimestampStatuses.Granted,
-            GenTime = facts.GenTime,
-            Authority = facts.Authority,
-            SerialNumber = facts.SerialNumber,
-            PolicyId = facts.PolicyId,
-            ResponseSha256 = facts.ResponseSha256,
-        };
+        var granted = ItemTimestamp.Granted(facts);
         await index.MergeAsync(item.CaseId, item.ItemId, new Dictionary<string, object?>
         {
             [nameof(ItemEntity.TimestampStatus)] = granted.Status,

@@ -38,6 +38,21 @@ public sealed record ItemTimestamp
 
     /// <summary>Path of the <c>.tsr</c> inside a bundle; set only in bundles.</summary>
     public string? File { get; init; }
+
+    /// <summary>The record of a granted timestamp, from what the verified token says.</summary>
+    public static ItemTimestamp Granted(Timestamps.TimestampFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return new ItemTimestamp
+        {
+            Status = TimestampStatuses.Granted,
+            GenTime = facts.GenTime,
+            Authority = facts.Authority,
+            SerialNumber = facts.SerialNumber,
+            PolicyId = facts.PolicyId,
+            ResponseSha256 = facts.ResponseSha256,
+        };
+    }
 }
 
 /// <summary>The latest signed receipt of an item.</summary>

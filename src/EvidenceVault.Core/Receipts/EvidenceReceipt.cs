@@ -49,6 +49,25 @@ public sealed record EvidenceReceipt
     /// <summary>Id of the vault key that signs it (see <see cref="ReceiptSignatures.KeyId"/>).</summary>
     public required string KeyId { get; init; }
 
+    /// <summary>The receipt of an item as it stands: its facts, its timestamp (or pending), the custody head now.</summary>
+    public static EvidenceReceipt For(EvidenceItemRecord item, ItemCustody custodyHead, DateTimeOffset issuedAt, string keyId)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new EvidenceReceipt
+        {
+            CaseId = item.CaseId,
+            ItemId = item.ItemId,
+            Sha256 = item.Sha256,
+            Size = item.Size,
+            ContentType = item.ContentType,
+            ReceivedAt = item.ReceivedAt,
+            Timestamp = item.Timestamp ?? new ItemTimestamp { Status = TimestampStatuses.Pending },
+            Custody = custodyHead,
+            IssuedAt = issuedAt,
+            KeyId = keyId,
+        };
+    }
+
     /// <summary>The bytes stored as <c>receipt.json</c> and signed.</summary>
     public byte[] ToBytes() => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, VaultJson.Indented) + "\n");
 

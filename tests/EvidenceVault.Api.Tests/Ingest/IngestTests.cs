@@ -12,16 +12,7 @@ namespace EvidenceVault.Api.Tests.Ingest;
 [Collection(VaultOnAzurite.Name)]
 public sealed class IngestTests(VaultApp app) : IClassFixture<VaultApp>
 {
-    public static TheoryData<string, string, string> AcceptedSamples()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var (file, contentType, kind) in SampleEvidence.Accepted)
-        {
-            data.Add(file, contentType, kind);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string, string> AcceptedSamples() => SampleEvidence.AcceptedTheoryData();
 
     [Theory]
     [MemberData(nameof(AcceptedSamples))]

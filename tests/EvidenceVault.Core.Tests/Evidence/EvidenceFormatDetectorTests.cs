@@ -7,16 +7,7 @@ namespace EvidenceVault.Core.Tests.Evidence;
 
 public sealed class EvidenceFormatDetectorTests
 {
-    public static TheoryData<string, string, string> AcceptedSamples()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var (file, contentType, kind) in SampleEvidence.Accepted)
-        {
-            data.Add(file, contentType, kind);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string, string> AcceptedSamples() => SampleEvidence.AcceptedTheoryData();
 
     [Theory]
     [MemberData(nameof(AcceptedSamples))]
