@@ -48,12 +48,19 @@ internal sealed class CaseAuthenticator(VaultStorage storage, Hardening.FailedTo
         }
 
         await storage.EnsureReadyAsync(http.RequestAborted);
+        var hash = CaseTokens.Hash(token);
         GrantEntity grant;
         try
         {
-            grant = (await storage.Grants.GetEntityAsync<GrantEntity>(routeCase, CaseTokens.Hash(token).Hex, cancellationToken: http.RequestAborted)).Value;
+            grant = (await storage.Grants.GetEntityAsync<GrantEntity>(routeCase, hash.Hex, cancellationToken: http.RequestAborted)).Value;
         }
         catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
+        {
+            throw new VaultProblemException(ProblemType.Unauthorized, "The token is not valid for this case.");
+        }
+
+        // The table found the row by this hash; comparing again in constant time keeps the check itself timing-safe.
+        if (!EvidenceVault.Hashing.Sha256Digest.TryParseHex(grant.RowKey, out var stored) || !stored.FixedTimeEquals(hash))
         {
             throw new VaultProblemException(ProblemType.Unauthorized, "The token is not valid for this case.");
         }

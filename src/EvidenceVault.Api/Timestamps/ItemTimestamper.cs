@@ -28,6 +28,7 @@ internal sealed partial class ItemTimestamper(
 {
     public const string Granted = "timestamp.granted";
     public const string Rejected = "timestamp.rejected";
+    public const string Failed = "timestamp.failed";
 
     /// <summary>Stamps within the upload's budget; on timeout or failure the item stays pending for the worker.</summary>
     public async Task<ItemTimestamp> StampInlineAsync(EvidenceItemRecord item, string? actor, CancellationToken cancellationToken)
@@ -40,7 +41,7 @@ internal sealed partial class ItemTimestamper(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return await MarkPendingAsync(item, cancellationToken);
+            return await MarkPendingAsync(item, actor, cancellationToken);
         }
     }
 
@@ -81,7 +82,7 @@ internal sealed partial class ItemTimestamper(
             return await StoreAsync(item, actor, response, check.Facts!, cancellationToken);
         }
 
-        return await MarkPendingAsync(item, cancellationToken);
+        return await MarkPendingAsync(item, actor, cancellationToken);
     }
 
     private async Task<ItemTimestamp> StoreAsync(EvidenceItemRecord item, string? actor, byte[] response, TimestampFacts facts, CancellationToken cancellationToken)
@@ -121,10 +122,16 @@ internal sealed partial class ItemTimestamper(
         return granted;
     }
 
-    private async Task<ItemTimestamp> MarkPendingAsync(EvidenceItemRecord item, CancellationToken cancellationToken)
+    /// <summary>No authority granted in this round: the custody log says so, and the item waits for the next round.</summary>
+    private async Task<ItemTimestamp> MarkPendingAsync(EvidenceItemRecord item, string? actor, CancellationToken cancellationToken)
     {
         var attempts = await index.TimestampAttemptsAsync(item.CaseId, item.ItemId, cancellationToken) + 1;
         var wait = TimeSpan.FromTicks(Math.Min(options.Value.MaxBackoff.Ticks, options.Value.RetryInterval.Ticks * (1L << Math.Min(attempts - 1, 20))));
+        await custody.AppendAsync(item.CaseId, new CustodyEntry(Failed, actor, item.ItemId, item.Sha256, Details: new Dictionary<string, string>
+        {
+            ["attempt"] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["nextAttemptAt"] = EvidenceVault.Serialization.VaultJson.FormatUtc(clock.GetUtcNow() + wait),
+        }), cancellationToken);
         await index.MergeAsync(item.CaseId, item.ItemId, new Dictionary<string, object?>
         {
             [nameof(ItemEntity.TimestampStatus)] = TimestampStatuses.Pending,

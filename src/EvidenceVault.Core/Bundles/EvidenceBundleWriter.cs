@@ -116,6 +116,7 @@ public static class EvidenceBundleWriter
         var bundleCatalog = catalog with { Items = exported };
         await bag.AddPayloadFileAsync(BagVerifier.CatalogPath, JsonSerializer.Serialize(bundleCatalog, VaultJson.Indented) + "\n", cancellationToken);
         await bag.AddPayloadFileAsync("data/items.csv", ItemsCsv.Format(exported), cancellationToken);
+        await bag.AddPayloadFileAsync("data/report.html", BundleReport.Format(bundleCatalog), cancellationToken);
         await using (var log = await source.OpenCustodyLogAsync(cancellationToken))
         {
             await bag.AddPayloadFileAsync(BagVerifier.CustodyLogPath, log, cancellationToken);

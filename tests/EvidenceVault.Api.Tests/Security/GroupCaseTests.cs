@@ -47,6 +47,8 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
         Assert.Contains("Victim A 张伟", csv, StringComparison.Ordinal);
         Assert.DoesNotContain(itemB.ItemId, csv, StringComparison.Ordinal);
         Assert.Contains(itemA.ItemId, csv, StringComparison.Ordinal);
+        var report = bag.Single(f => f.Key.EndsWith("data/report.html", StringComparison.Ordinal)).Value;
+        Assert.Contains("Victim A 张伟", Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(report)), StringComparison.Ordinal); // read as bytes above
     }
 
     [Fact]

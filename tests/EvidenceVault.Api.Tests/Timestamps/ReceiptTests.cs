@@ -102,3 +102,49 @@ public sealed class ReceiptTests(VaultApp app) : IClassFixture<VaultApp>
             File.ReadAllText(Path.Combine(bag, "data", "certs", "tsa-roots.pem")).Trim());
     }
 }
+
+/// <summary>After a key rotation old receipts keep verifying: the previous public key stays published.</summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class ReceiptKeyRotationTests(ReceiptKeyRotationTests.RotatedKeyVault app) : IClassFixture<ReceiptKeyRotationTests.RotatedKeyVault>
+{
+    public sealed class RotatedKeyVault : VaultApp
+    {
+        public ECDsa Previous { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        public ECDsa Current { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings()
+        {
+            var previousFile = Path.Combine(DataDirectory, "previous-receipt-key.pem");
+            File.WriteAllText(previousFile, Previous.ExportSubjectPublicKeyInfoPem());
+            return
+            [
+                new("EvidenceVault:Receipts:SigningKeyPem", Current.ExportPkcs8PrivateKeyPem()),
+                new("EvidenceVault:Receipts:PreviousPublicKeyFiles:0", previousFile),
+            ];
+        }
+    }
+
+    [Fact]
+    public async Task Jwks_PublishesTheCurrentKeyFirstThenThePrevious_AndNewReceiptsUseTheCurrent()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var item = await vault.UploadItemAsync("screenshot-refund-page.webp");
+        var jwks = await app.CreateClient().GetFromJsonAsync<JsonWebKeySet>("/.well-known/evidencevault/keys", VaultJson.Compact);
+
+        Assert.Equal([ReceiptSignatures.KeyId(app.Current), ReceiptSignatures.KeyId(app.Previous)], jwks!.Keys.Select(k => k.Kid));
+        Assert.Equal(ReceiptSignatures.KeyId(app.Current), item.Receipt!.KeyId);
+        Assert.True(ReceiptSignatures.Verify(app.Current, item.Receipt.Document!.ToBytes(), Convert.FromBase64String(item.Receipt.Signature!)));
+
+        // A receipt signed with the previous key (before the rotation) still verifies with what is published.
+        var old = item.Receipt.Document with { KeyId = ReceiptSignatures.KeyId(app.Previous) };
+        var published = jwks.Keys[1];
+        using var previous = ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new ECPoint { X = WebEncoders.Base64UrlDecode(published.X), Y = WebEncoders.Base64UrlDecode(published.Y) },
+        });
+        Assert.True(ReceiptSignatures.Verify(previous, old.ToBytes(), ReceiptSignatures.Sign(app.Previous, old.ToBytes())));
+    }
+}

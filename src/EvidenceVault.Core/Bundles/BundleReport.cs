@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
+
+namespace EvidenceVault.Bundles;
+
+/// <summary>
+/// <c>data/report.html</c>: the bundle for a person — bilingual (中文/English), one row per item with its thumbnail
+/// when it is an image, times in UTC and Beijing time. Self-contained and offline: no scripts, no external resources;
+/// images are the evidence files themselves, referenced relatively.
+/// </summary>
+internal static class BundleReport
+{
+    private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    public static string Format(BundleCatalog catalog)
+    {
+        var html = new StringBuilder();
+        html.Append("""
+            <!DOCTYPE html>
+            <html lang="zh-CN">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>证据报告 Evidence report</title>
+            <style>
+            body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:1.5rem;color:#1b1b1b}
+            table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border:1px solid #bbb;padding:.35rem;vertical-align:top;text-align:left}
+            th{background:#f0f0f0}code{font-size:.75rem;word-break:break-all}img{max-width:120px;max-height:160px}
+            </style>
+            </head>
+            <body>
+            """);
+        html.Append(CultureInfo.InvariantCulture, $"<h1>证据报告 / Evidence report</h1>\n<p>案件 Case: <code>{Encode(catalog.CaseId)}</code>");
+        if (catalog.Title is not null)
+        {
+            html.Append(CultureInfo.InvariantCulture, $" — {Encode(catalog.Title)}");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<br>导出时间 Exported: {Times(catalog.ExportedAt)}<br>证据数量 Items: {catalog.Items.Count}<br>");
+        html.Append(CultureInfo.InvariantCulture, $"监管链末端 Custody head: seq {catalog.CustodyHead.Seq}, <code>{catalog.CustodyHead.Head}</code></p>\n");
+        html.Append("<p>核验方法见 VERIFY.md。/ How to check this bundle: see VERIFY.md.</p>\n");
+        html.Append("<table>\n<tr><th>#</th><th>证据 Item</th><th>类型 Kind</th><th>提交人 Contributor</th><th>接收时间 Received</th><th>可信时间戳 Trusted timestamp</th><th>SHA-256</th><th>预览 Preview</th></tr>\n");
+        var n = 0;
+        foreach (var item in catalog.Items)
+        {
+            n++;
+            var file = item.File is null ? string.Empty : item.File["data/".Length..];
+            var timestamp = item.Timestamp is { GenTime: { } genTime } stamp
+                ? $"{Times(genTime)}<br>{Encode(stamp.Authority ?? string.Empty)}"
+                : Encode(item.Timestamp?.Status ?? "—");
+            var preview = item.ContentType.StartsWith("image/", StringComparison.Ordinal) && item.ContentType != "image/heic"
+                ? $"<img src=\"{Encode(file)}\" alt=\"{Encode(item.FileName ?? item.ItemId)}\">"
+                : $"<a href=\"{Encode(file)}\">{Encode(item.ContentType)}</a>";
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{n}</td><td>{Encode(item.FileName ?? item.ItemId)}<br><code>{Encode(item.ItemId)}</code><br>{item.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Encode(item.Kind)}</td><td>{Encode(item.ContributorLabel ?? item.Contributor ?? string.Empty)}</td><td>{Times(item.ReceivedAt)}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{timestamp}</td><td><code>{item.Sha256}</code></td><td>{preview}</td></tr>\n");
+        }
+
+        html.Append("</table>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    private static string Times(DateTimeOffset value) =>
+        $"{VaultJson.FormatUtc(value)} (UTC)<br>{TimeZoneInfo.ConvertTime(value, Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} (北京时间 Beijing)";
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}

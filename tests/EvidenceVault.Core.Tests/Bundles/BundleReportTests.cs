@@ -1,0 +1,57 @@
+using EvidenceVault.Bundles;
+using EvidenceVault.Evidence;
+
+namespace EvidenceVault.Core.Tests.Bundles;
+
+public sealed class BundleReportTests
+{
+    private static readonly DateTimeOffset Received = new(2026, 11, 23, 22, 39, 31, TimeSpan.Zero);
+
+    [Fact]
+    public void Format_OneRowPerItem_InBothLanguagesAndTimeZones()
+    {
+        var html = BundleReport.Format(Catalog(Item("01KBZ6X3N8Q4T2V7W9Y0A1B000", "image/png", "截图.png"), Item("01KBZ6X3N8Q4T2V7W9Y0A1B001", "audio/mpeg", "call.mp3")));
+
+        Assert.Contains("证据报告 / Evidence report", html, StringComparison.Ordinal);
+        Assert.Equal(3, html.Split("<tr>").Length - 1); // header + two items
+        Assert.Contains("2026-11-23T22:39:31.000Z (UTC)", html, StringComparison.Ordinal);
+        Assert.Contains("2026-11-24 06:39:31 (北京时间 Beijing)", html, StringComparison.Ordinal);
+        Assert.Contains("<img src=\"evidence/01KBZ6X3N8Q4T2V7W9Y0A1B000.png\"", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"evidence/01KBZ6X3N8Q4T2V7W9Y0A1B001.mp3\">audio/mpeg</a>", html, StringComparison.Ordinal);
+        Assert.Contains("Victim 7 王芳", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Format_HostileFileNameAndTitle_AreEncodedNotRun()
+    {
+        var html = BundleReport.Format(Catalog(Item("01KBZ6X3N8Q4T2V7W9Y0A1B002", "text/html", "<script>alert(1)</script>.html")) with { Title = "<img src=x onerror=alert(1)>" });
+
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img src=x", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;.html", html, StringComparison.Ordinal);
+    }
+
+    private static BundleCatalog Catalog(params EvidenceItemRecord[] items) => new()
+    {
+        CaseId = "01KBZ6X3N8Q4T2V7W9Y0A1B2C3",
+        ExportedAt = Received.AddHours(1),
+        CustodyHead = new ItemCustody(9, new string('a', 64)),
+        Items = items,
+    };
+
+    private static EvidenceItemRecord Item(string itemId, string contentType, string fileName) => new()
+    {
+        ItemId = itemId,
+        CaseId = "01KBZ6X3N8Q4T2V7W9Y0A1B2C3",
+        Sha256 = new string('b', 64),
+        Size = 1234,
+        Kind = "screenshot",
+        ContentType = contentType,
+        FileName = fileName,
+        ReceivedAt = Received,
+        ContributorLabel = "Victim 7 王芳",
+        Custody = new ItemCustody(2, new string('c', 64)),
+        File = $"data/evidence/{itemId}{EvidenceFormatDetector.ExtensionFor(contentType)}",
+    };
+}
