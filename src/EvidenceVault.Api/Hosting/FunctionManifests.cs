@@ -75,7 +75,7 @@ internal static class FunctionManifests
                         ["direction"] = "in",
                         ["name"] = "req",
                         ["authLevel"] = "anonymous",
-                        ["methods"] = new JsonArray(trigger.Methods.Select(m => (JsonNode)m).ToArray()),
+                        ["methods"] = new JsonArray([.. trigger.Methods.Select(m => (JsonNode)m)]),
                         ["route"] = trigger.Route,
                     },
                     new JsonObject { ["type"] = "http", ["direction"] = "out", ["name"] = "res" });

@@ -89,7 +89,7 @@ internal sealed partial record EvidenceClaims(
 
         try
         {
-            return StrictUtf8.GetString(bytes.ToArray());
+            return StrictUtf8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes));
         }
         catch (System.Text.DecoderFallbackException)
         {

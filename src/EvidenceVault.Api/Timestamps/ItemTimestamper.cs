@@ -91,7 +91,7 @@ internal sealed partial class ItemTimestamper(
         if (!await storage.TryCreateOnceAsync(path, response, "application/timestamp-reply", cancellationToken))
         {
             // Stamped concurrently (the upload and the retry worker): the token already stored stands.
-            var stored = (await storage.Blob(path).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+            var stored = (await storage.Blob(path).DownloadContentAsync(cancellationToken)).Value.Content.ToMemory();
             var existing = TimestampVerifier.Verify(stored, Sha256Digest.ParseHex(item.Sha256), authorities.TrustedRoots);
             return existing.IsValid ? await IndexGrantedAsync(item, existing.Facts!, cancellationToken) : throw new InvalidOperationException($"The stored timestamp of {item.ItemId} does not verify: {existing.Failure}");
         }

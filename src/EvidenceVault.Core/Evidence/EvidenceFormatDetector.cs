@@ -202,7 +202,8 @@ public static class EvidenceFormatDetector
 
     private static bool IsGzippedWarc(ReadOnlySpan<byte> head)
     {
-        // Inflate just enough of the first member to see whether it is a WARC record.
+        // Inflate just enough of the first member to see whether it is a WARC record. The head is at most
+        // HeadLength (4 KiB) bytes, so copying it for GZipStream is bounded.
         try
         {
             using var compressed = new MemoryStream(head.ToArray(), writable: false);
