@@ -18,7 +18,6 @@ internal static class AbuseLimits
     public const string CaseCreation = "case-creation";
     public const string GrantCreation = "grant-creation";
     public const string Uploads = "uploads";
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     public static IServiceCollection AddAbuseLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,12 +28,12 @@ internal static class AbuseLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, _) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Window;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Limits(context.HttpContext).Window;
                 await RefuseAsync(context.HttpContext, retryAfter);
             };
-            limiter.AddPolicy(CaseCreation, http => Fixed(ClientOf(http), Limits(http).CaseCreationsPerMinute));
-            limiter.AddPolicy(GrantCreation, http => Fixed(http.GetRouteValue("caseId") as string ?? string.Empty, Limits(http).GrantCreationsPerMinute));
-            limiter.AddPolicy(Uploads, http => Fixed(TokenPartition(http), Limits(http).UploadsPerMinute));
+            limiter.AddPolicy(CaseCreation, http => Fixed(ClientOf(http), Limits(http).CaseCreationsPerMinute, Limits(http).Window));
+            limiter.AddPolicy(GrantCreation, http => Fixed(http.GetRouteValue("caseId") as string ?? string.Empty, Limits(http).GrantCreationsPerMinute, Limits(http).Window));
+            limiter.AddPolicy(Uploads, http => Fixed(TokenPartition(http), Limits(http).UploadsPerMinute, Limits(http).Window));
         });
         return services;
     }
@@ -59,8 +58,8 @@ internal static class AbuseLimits
 
     private static AbuseLimitsOptions Limits(HttpContext http) => http.RequestServices.GetRequiredService<IOptions<AbuseLimitsOptions>>().Value;
 
-    private static RateLimitPartition<string> Fixed(string key, int permits) =>
-        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = Window, QueueLimit = 0 });
+    private static RateLimitPartition<string> Fixed(string key, int permits, TimeSpan window) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 });
 
     private static string TokenPartition(HttpContext http) =>
         Sha256Digest.Of(Encoding.UTF8.GetBytes(http.Request.Headers.Authorization.ToString())).Hex;
@@ -73,7 +72,7 @@ internal sealed class FailedTokenAttempts(IOptions<AbuseLimitsOptions> options) 
         RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = options.Value.FailedTokenAttemptsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
+            Window = options.Value.Window,
             QueueLimit = 0,
         }));
 

@@ -1,9 +1,12 @@
 namespace EvidenceVault.Api.Hardening;
 
-/// <summary>Limits against abuse (<c>EvidenceVault:Limits</c>). Windows are one minute.</summary>
+/// <summary>Limits against abuse (<c>EvidenceVault:Limits</c>). The "per minute" limits count per <see cref="Window"/>.</summary>
 public sealed class AbuseLimitsOptions
 {
     public const string Section = "EvidenceVault:Limits";
+
+    /// <summary>The counting window of the rate limits (one minute).</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Cases one client may open per minute.</summary>
     public int CaseCreationsPerMinute { get; set; } = 10;

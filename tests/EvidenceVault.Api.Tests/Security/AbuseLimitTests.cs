@@ -16,6 +16,7 @@ public sealed class AbuseLimitTests(AbuseLimitTests.TightVault app) : IClassFixt
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
         [
+            new("EvidenceVault:Limits:Window", "01:00:00"), // no window ends mid-test
             new("EvidenceVault:Limits:CaseCreationsPerMinute", "1000"),
             new("EvidenceVault:Limits:GrantCreationsPerMinute", "2"),
             new("EvidenceVault:Limits:UploadsPerMinute", "4"),
