@@ -21,6 +21,9 @@ namespace EvidenceVault.Api.Ingest;
 /// <summary>The item an upload produced, and whether it is new (201) or the same bytes again (200).</summary>
 internal sealed record IngestResult(EvidenceItemRecord Item, bool Created);
 
+/// <summary>Evidence received and staged but not committed: its item id, recognised format, SHA-256 and size.</summary>
+internal sealed record ReceivedEvidence(string ItemId, EvidenceFormat Format, Sha256Digest Digest, long Size);
+
 /// <summary>
 /// Takes evidence into the vault in one pass: the body is read block by block, each block hashed and staged
 /// to the item's blob; nothing is committed until the whole body is in, its format, size and declared digest are
@@ -46,13 +49,24 @@ internal sealed partial class EvidenceIngestor(
     // caches would miss and allocate afresh, so ingest keeps its own lock-based pool of whole blocks.
     private readonly ArrayPool<byte> _blocks = ArrayPool<byte>.Create(options.Value.BlockSizeBytes, maxArraysPerBucket: 64);
 
+    /// <summary>Takes one upload from a request body: receive it (streamed, hashed, staged), then complete it.</summary>
     public async Task<IngestResult> IngestAsync(CaseCaller caller, EvidenceClaims claims, Stream body, CancellationToken cancellationToken)
     {
         await storage.EnsureReadyAsync(cancellationToken);
-        var limits = options.Value;
+        var bytesLeft = await CheckQuotaAsync(caller, cancellationToken);
+        var itemId = Ulid.NewUlid(clock);
+        var blob = storage.Blob(EvidencePaths.Original(caller.CaseId, itemId));
+        await using var upload = new StagedBlockUpload(blob, _blocks, options.Value.MaxBlocksInFlight, storageOptions.Value.EffectiveBlockChecksum);
+        var received = await ReceiveAsync(itemId, claims, body, upload, bytesLeft, cancellationToken);
+        return await CompleteAsync(caller, claims, received, upload.CommitAsync, cancellationToken);
+    }
 
-        // Quotas are checked before and while streaming, so an upload over them commits nothing. Uploads already in
-        // flight when the last slot is taken may each still complete: the quota is a limit, not a lock.
+    /// <summary>
+    /// Quotas are checked before and while streaming, so an upload over them commits nothing. Uploads already in
+    /// flight when the last slot is taken may each still complete: the quota is a limit, not a lock.
+    /// </summary>
+    private async Task<long> CheckQuotaAsync(CaseCaller caller, CancellationToken cancellationToken)
+    {
         var usage = await cases.FindAsync(caller.CaseId, cancellationToken);
         var quota = limitOptions.Value;
         if (usage is not null && usage.ItemCount >= quota.MaxItemsPerCase)
@@ -60,10 +74,13 @@ internal sealed partial class EvidenceIngestor(
             throw new VaultProblemException(ProblemType.CaseQuotaExceeded, $"This case holds its maximum of {quota.MaxItemsPerCase} items.");
         }
 
-        var bytesLeft = quota.MaxBytesPerCase - (usage?.TotalBytes ?? 0);
-        var itemId = Ulid.NewUlid(clock);
-        var blob = storage.Blob(EvidencePaths.Original(caller.CaseId, itemId));
-        await using var upload = new StagedBlockUpload(blob, _blocks, limits.MaxBlocksInFlight, storageOptions.Value.EffectiveBlockChecksum);
+        return quota.MaxBytesPerCase - (usage?.TotalBytes ?? 0);
+    }
+
+    /// <summary>Reads the body block by block: recognises the format, counts, hashes and stages; commits nothing.</summary>
+    private async Task<ReceivedEvidence> ReceiveAsync(string itemId, EvidenceClaims claims, Stream body, StagedBlockUpload upload, long bytesLeft, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         EvidenceFormat? format = null;
         long size = 0;
@@ -125,7 +142,21 @@ internal sealed partial class EvidenceIngestor(
         }
 
         await upload.FlushAsync();
-        var digest = Sha256Digest.FromBytes(hash.GetHashAndReset());
+        return new ReceivedEvidence(itemId, format, Sha256Digest.FromBytes(hash.GetHashAndReset()), size);
+    }
+
+    /// <summary>
+    /// Completes received bytes as an item: declared digest, idempotency, then commit (write-once), custody event,
+    /// index entry (pending), timestamp and receipt. Every way of receiving evidence ends here.
+    /// </summary>
+    internal async Task<IngestResult> CompleteAsync(
+        CaseCaller caller,
+        EvidenceClaims claims,
+        ReceivedEvidence received,
+        Func<BlobHttpHeaders, IDictionary<string, string>, CancellationToken, Task> commit,
+        CancellationToken cancellationToken)
+    {
+        var (itemId, format, digest, size) = received;
         if (claims.DeclaredDigest is { } declared && declared != digest)
         {
             throw new VaultProblemException(ProblemType.DigestMismatch, $"The bytes received have SHA-256 {digest.Hex}; the request declared {declared.Hex}. Nothing was stored.");
@@ -138,12 +169,12 @@ internal sealed partial class EvidenceIngestor(
 
         var receivedAt = clock.GetUtcNow();
         var kind = (claims.Kind ?? format.DefaultKind).ToWireName();
-        await upload.CommitAsync(
+        await commit(
             new BlobHttpHeaders { ContentType = format.ContentType },
             BlobMetadata(caller, itemId, digest, size, format, kind, receivedAt, claims),
             cancellationToken);
 
-        var (received, position) = await custody.AppendAsync(
+        var (receivedEvent, position) = await custody.AppendAsync(
             caller.CaseId,
             new CustodyEntry(CustodyEventTypes.ItemReceived, caller.GrantId, itemId, digest.Hex, size, CustodyDetails(format, kind, claims)),
             cancellationToken);
@@ -161,7 +192,7 @@ internal sealed partial class EvidenceIngestor(
             SourceUrl = claims.SourceUrl,
             Contributor = caller.GrantId,
             ContributorLabel = caller.Label,
-            Custody = new ItemCustody(received.Seq, position.Head.Hash.Hex),
+            Custody = new ItemCustody(receivedEvent.Seq, position.Head.Hash.Hex),
             Timestamp = new ItemTimestamp { Status = TimestampStatuses.Pending },
         };
 

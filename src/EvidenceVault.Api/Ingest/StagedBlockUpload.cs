@@ -60,17 +60,16 @@ internal sealed class StagedBlockUpload(BlockBlobClient blob, ArrayPool<byte> bu
     }
 
     /// <summary>Commits the staged blocks as a new blob; fails with 409/412 if the blob already exists.</summary>
-    public async Task<BlobContentInfo> CommitAsync(BlobHttpHeaders headers, IDictionary<string, string> metadata, CancellationToken cancellationToken)
+    public async Task CommitAsync(BlobHttpHeaders headers, IDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         await FlushAsync();
-        var response = await blob.CommitBlockListAsync(_blockIds, new CommitBlockListOptions
+        await blob.CommitBlockListAsync(_blockIds, new CommitBlockListOptions
         {
             HttpHeaders = headers,
             Metadata = metadata,
             // Passing options drops the SDK's default condition: write-once must be stated here.
             Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
         }, cancellationToken);
-        return response.Value;
     }
 
     public async ValueTask DisposeAsync()
