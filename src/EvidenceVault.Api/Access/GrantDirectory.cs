@@ -68,8 +68,7 @@ internal sealed class GrantDirectory(VaultStorage storage, CustodyLog custody, T
             return;
         }
 
-        await storage.Grants.UpdateEntityAsync(
-            new TableEntity(caseId, grant.RowKey) { [nameof(GrantEntity.RevokedAt)] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        await MarkRevokedAsync(grant, cancellationToken);
         await custody.AppendAsync(caseId, new CustodyEntry(Revoked, actor, Details: Details(grantId, grant.Role, grant.Label, grant.ExpiresAt)), cancellationToken);
     }
 
@@ -80,8 +79,7 @@ internal sealed class GrantDirectory(VaultStorage storage, CustodyLog custody, T
         var old = await FindAsync(owner.CaseId, owner.GrantId, cancellationToken);
         if (old is not null)
         {
-            await storage.Grants.UpdateEntityAsync(
-                new TableEntity(owner.CaseId, old.RowKey) { [nameof(GrantEntity.RevokedAt)] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            await MarkRevokedAsync(old, cancellationToken);
         }
 
         await custody.AppendAsync(owner.CaseId, new CustodyEntry(OwnerRotated, owner.GrantId, Details: new Dictionary<string, string>
@@ -91,6 +89,10 @@ internal sealed class GrantDirectory(VaultStorage storage, CustodyLog custody, T
         }), cancellationToken);
         return issued;
     }
+
+    private async Task MarkRevokedAsync(GrantEntity grant, CancellationToken cancellationToken) =>
+        await storage.Grants.UpdateEntityAsync(
+            new TableEntity(grant.PartitionKey, grant.RowKey) { [nameof(GrantEntity.RevokedAt)] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
 
     private async Task<GrantEntity?> FindAsync(string caseId, string grantId, CancellationToken cancellationToken)
     {

@@ -28,7 +28,7 @@ internal static class AbuseLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, _) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : Limits(context.HttpContext).Window;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : DefaultRetryAfter(context.HttpContext);
                 await RefuseAsync(context.HttpContext, retryAfter);
             };
             limiter.AddPolicy(CaseCreation, http => Fixed(ClientOf(http), Limits(http).CaseCreationsPerMinute, Limits(http).Window));
@@ -50,9 +50,16 @@ internal static class AbuseLimits
         return http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
     }
 
+    /// <summary>Sets <c>Retry-After</c> in whole seconds (at least one).</summary>
+    public static void SetRetryAfter(HttpContext http, TimeSpan retryAfter) =>
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The wait after a refusal that has no lease to say better: the end of the counting window.</summary>
+    public static TimeSpan DefaultRetryAfter(HttpContext http) => Limits(http).Window;
+
     public static async Task RefuseAsync(HttpContext http, TimeSpan retryAfter)
     {
-        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        SetRetryAfter(http, retryAfter);
         await ProblemResponses.WriteAsync(http, http.RequestServices.GetRequiredService<IProblemDetailsService>(), ProblemType.RateLimited, "Too many requests; try again after the time in Retry-After.");
     }
 

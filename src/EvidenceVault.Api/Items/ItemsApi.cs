@@ -49,7 +49,7 @@ internal static class ItemsApi
     public static async Task<Ok<EvidenceItemRecord>> GetItem(CaseCaller caller, string itemId, ItemIndex index, CustodyLog custody, CancellationToken cancellationToken)
     {
         var item = await FindAsync(caller, itemId, index, cancellationToken);
-        await custody.AppendAsync(caller.CaseId, new CustodyEntry(CustodyEventTypes.ItemViewed, caller.GrantId, item.ItemId, item.Sha256), cancellationToken);
+        await RecordViewAsync(custody, caller, item, what: null, cancellationToken);
         return TypedResults.Ok(item);
     }
 
@@ -76,6 +76,13 @@ internal static class ItemsApi
             entityTag: new EntityTagHeaderValue($"\"{item.Sha256}\""),
             enableRangeProcessing: true);
     }
+
+    /// <summary>Records in the custody log that the caller viewed an item (its record, or <paramref name="what"/> of it).</summary>
+    public static Task RecordViewAsync(CustodyLog custody, CaseCaller caller, EvidenceItemRecord item, string? what, CancellationToken cancellationToken) =>
+        custody.AppendAsync(
+            caller.CaseId,
+            new CustodyEntry(CustodyEventTypes.ItemViewed, caller.GrantId, item.ItemId, item.Sha256, Details: what is null ? null : new Dictionary<string, string> { ["what"] = what }),
+            cancellationToken);
 
     /// <summary>The item, if the caller may see it: another contributor's item is as absent as a missing one.</summary>
     public static async Task<EvidenceItemRecord> FindAsync(CaseCaller caller, string itemId, ItemIndex index, CancellationToken cancellationToken) =>

@@ -17,13 +17,14 @@ internal sealed partial class ProblemResponses(IProblemDetailsService problems, 
         var (problem, detail) = Classify(exception);
         if (problem == ProblemType.RateLimited)
         {
-            httpContext.Response.Headers.RetryAfter = "60";
+            // The token-guessing guard refuses by exception; it waits out the same window as the limiter's refusals.
+            Hardening.AbuseLimits.SetRetryAfter(httpContext, Hardening.AbuseLimits.DefaultRetryAfter(httpContext));
         }
 
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             LogStorageUnavailable(logger, exception.GetType().Name, (exception as RequestFailedException)?.Status ?? 0);
-            httpContext.Response.Headers.RetryAfter = ((int)RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Hardening.AbuseLimits.SetRetryAfter(httpContext, RetryAfter);
         }
 
         return await WriteAsync(httpContext, problems, problem, detail);
@@ -34,7 +35,7 @@ internal sealed partial class ProblemResponses(IProblemDetailsService problems, 
     /// Storage outages are logged once, above, without the request.
     /// </summary>
     public static bool IsExpected(Exception exception) =>
-        Classify(exception).Problem is { Status: < 500 } || Classify(exception).Problem.Status == StatusCodes.Status503ServiceUnavailable;
+        Classify(exception).Problem.Status is < 500 or StatusCodes.Status503ServiceUnavailable;
 
     /// <summary>Writes a problem response.</summary>
     public static async ValueTask<bool> WriteAsync(HttpContext httpContext, IProblemDetailsService problems, ProblemType problem, string? detail)

@@ -31,7 +31,7 @@ internal static class ReceiptsApi
     public static async Task<Ok<ItemReceipt>> GetReceipt(CaseCaller caller, string itemId, ItemIndex index, ReceiptIssuer receipts, Custody.CustodyLog custody, CancellationToken cancellationToken)
     {
         var item = await ItemsApi.FindAsync(caller, itemId, index, cancellationToken);
-        await custody.AppendAsync(caller.CaseId, new Custody.CustodyEntry(EvidenceVault.Custody.CustodyEventTypes.ItemViewed, caller.GrantId, item.ItemId, item.Sha256, Details: new Dictionary<string, string> { ["what"] = "receipt" }), cancellationToken);
+        await ItemsApi.RecordViewAsync(custody, caller, item, "receipt", cancellationToken);
         return TypedResults.Ok(await receipts.ReadLatestAsync(item, cancellationToken)
             ?? throw new VaultProblemException(ProblemType.ItemNotFound, "This item has no receipt yet."));
     }

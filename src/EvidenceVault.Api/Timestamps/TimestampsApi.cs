@@ -41,7 +41,7 @@ internal static class TimestampsApi
             throw new VaultProblemException(ProblemType.TimestampPending, "The timestamp authority has not granted this item's timestamp yet; the vault keeps trying.");
         }
 
-        await custody.AppendAsync(caller.CaseId, new Custody.CustodyEntry(EvidenceVault.Custody.CustodyEventTypes.ItemViewed, caller.GrantId, item.ItemId, item.Sha256, Details: new Dictionary<string, string> { ["what"] = "timestamp" }), cancellationToken);
+        await Items.ItemsApi.RecordViewAsync(custody, caller, item, "timestamp", cancellationToken);
         var blob = storage.Blob(EvidencePaths.Timestamp(caller.CaseId, item.ItemId));
         return TypedResults.Stream(await blob.OpenReadAsync(cancellationToken: cancellationToken), "application/timestamp-reply", item.ItemId + ".tsr");
     }
