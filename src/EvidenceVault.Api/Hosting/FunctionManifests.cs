@@ -96,3 +96,16 @@ internal static class FunctionManifests
         return segments[0] == "api" && segments.Length > 1 ? $"api/{segments[1]}" : segments[0];
     }
 }
+
+/// <summary>Endpoints that only the Functions host's timer calls.</summary>
+internal static class TimerTrigger
+{
+    /// <summary>Refuses anyone but the Functions host on this machine (the custom handler listens on loopback).</summary>
+    public static void EnsureFromHost(HttpContext http)
+    {
+        if (http.Connection.RemoteIpAddress is not { } remote || !System.Net.IPAddress.IsLoopback(remote))
+        {
+            throw new Problems.VaultProblemException(Problems.ProblemType.Forbidden, "Only the Functions host on this machine triggers scheduled work.");
+        }
+    }
+}

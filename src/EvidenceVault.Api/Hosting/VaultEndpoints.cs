@@ -9,6 +9,7 @@ using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Timestamps;
+using EvidenceVault.Api.Uploads;
 
 namespace EvidenceVault.Api.Hosting;
 
@@ -18,6 +19,7 @@ internal static class VaultEndpoints
     public static WebApplication MapEvidenceVault(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        app.UseTusHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             SuppressDiagnosticsCallback = context => ProblemResponses.IsExpected(context.Exception),
@@ -30,6 +32,7 @@ internal static class VaultEndpoints
             await ProblemResponses.WriteAsync(context.HttpContext, problems, problem, null);
         });
 
+        app.UseCors();
         app.UseRateLimiter();
         app.MapOpenApi();
         var api = app.MapGroup("/api");
@@ -37,6 +40,7 @@ internal static class VaultEndpoints
         api.MapHealthApi();
         api.MapCasesApi(caseScope);
         caseScope.MapIngestApi();
+        caseScope.MapUploadsApi(app);
         caseScope.MapItemsApi();
         caseScope.MapCustodyApi();
         caseScope.MapBundlesApi();

@@ -9,6 +9,7 @@ using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Storage;
 using EvidenceVault.Api.Timestamps;
+using EvidenceVault.Api.Uploads;
 using EvidenceVault.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -34,7 +35,13 @@ internal static class VaultServices
         services.AddSingleton<ItemIndex>();
         services.AddSingleton<CaseDirectory>();
         services.AddSingleton<GrantDirectory>();
+        services.AddSingleton<EvidenceBlocks>();
         services.AddSingleton<EvidenceIngestor>();
+        services.AddOptions<ResumableUploadOptions>().Bind(builder.Configuration.GetSection(ResumableUploadOptions.Section))
+            .Validate(o => o.MaxUploadBytes > 0 && o.MaxChunkBytes is > 0 and < 100_000_000 && o.Expiry > TimeSpan.Zero, "Upload limits are out of range (a chunk must stay below the 100 MB request limit of Azure Functions).");
+        services.AddSingleton<UploadStore>();
+        services.AddSingleton<ResumableUploads>();
+        services.AddUploadCors(builder.Configuration);
         services.AddSingleton<CaseBundleExporter>();
         services.AddSingleton<CaseAuthenticator>();
         services.AddOptions<TimestampOptions>().Bind(builder.Configuration.GetSection(TimestampOptions.Section));
@@ -49,6 +56,7 @@ internal static class VaultServices
         // Order matters: Azurite must be up before the retry worker's first round.
         services.AddHostedService<EmbeddedAzurite>();
         services.AddHostedService(provider => provider.GetRequiredService<TimestampRetryWorker>());
+        services.AddHostedService<UploadSweeper>();
 
         services.AddAbuseLimits(builder.Configuration);
         services.AddProblemDetails();

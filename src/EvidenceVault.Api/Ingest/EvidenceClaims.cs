@@ -42,24 +42,50 @@ internal sealed partial record EvidenceClaims(
             ParseDigest(headers, "Repr-Digest") ?? ParseDigest(headers, "Content-Digest"));
     }
 
-    /// <summary>A file name from a header or a multipart part: percent-decoded, path stripped, checked.</summary>
-    public static string? ParseFileName(string? raw)
+    /// <summary>
+    /// Claims from a resumable upload's <c>Upload-Metadata</c> (already base64-decoded): <c>filename</c> (or
+    /// <c>name</c>), <c>kind</c>, <c>capturedAt</c>, <c>sourceUrl</c> and <c>sha256</c> (64 hex digits). Other keys are ignored.
+    /// </summary>
+    public static EvidenceClaims FromMetadata(IReadOnlyDictionary<string, string> metadata)
     {
-        if (string.IsNullOrWhiteSpace(raw))
+        EvidenceKind? kind = null;
+        if (metadata.GetValueOrDefault("kind") is { Length: > 0 } kindText)
         {
-            return null;
+            kind = EvidenceKinds.TryParse(kindText, out var parsed)
+                ? parsed
+                : throw Malformed($"Upload-Metadata kind must be one of {string.Join(", ", EvidenceKinds.Names)}.");
         }
 
-        var name = PercentDecodeUtf8(raw.Trim().Trim('"')) ?? throw Malformed("X-File-Name must be UTF-8, percent-encoded.");
-
-        name = name[(name.LastIndexOfAny(['/', '\\']) + 1)..];
-        if (name.Length is 0 or > MaxFileNameLength || name.Any(char.IsControl) || name.Contains('\uFFFD', StringComparison.Ordinal))
+        Sha256Digest? declared = null;
+        if (metadata.GetValueOrDefault("sha256") is { Length: > 0 } hex)
         {
-            throw Malformed($"X-File-Name must be 1 to {MaxFileNameLength} printable characters.");
+            declared = Sha256Digest.TryParseHex(hex, out var digest) ? digest : throw Malformed("Upload-Metadata sha256 must be 64 hexadecimal digits.");
         }
 
-        return name;
+        var fileName = metadata.GetValueOrDefault("filename") ?? metadata.GetValueOrDefault("name");
+        return new EvidenceClaims(
+            kind,
+            string.IsNullOrWhiteSpace(fileName) ? null : CheckFileName(fileName.Trim()),
+            ParseCapturedAt(EmptyAsNull(metadata.GetValueOrDefault("capturedAt"))),
+            ParseSourceUrl(EmptyAsNull(metadata.GetValueOrDefault("sourceUrl"))),
+            declared);
     }
+
+    /// <summary>A file name from a header or a multipart part: percent-decoded, path stripped, checked.</summary>
+    public static string? ParseFileName(string? raw) =>
+        string.IsNullOrWhiteSpace(raw)
+            ? null
+            : CheckFileName(PercentDecodeUtf8(raw.Trim().Trim('"')) ?? throw Malformed("X-File-Name must be UTF-8, percent-encoded."));
+
+    private static string CheckFileName(string name)
+    {
+        name = name[(name.LastIndexOfAny(['/', '\\']) + 1)..];
+        return name.Length is 0 or > MaxFileNameLength || name.Any(char.IsControl) || name.Contains('\uFFFD', StringComparison.Ordinal)
+            ? throw Malformed($"The file name must be 1 to {MaxFileNameLength} printable characters.")
+            : name;
+    }
+
+    private static string? EmptyAsNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>Strict percent-decoding: every % starts a two-digit escape, and the bytes are valid UTF-8.</summary>
     private static string? PercentDecodeUtf8(string text)
@@ -110,7 +136,7 @@ internal sealed partial record EvidenceClaims(
         return Iso8601WithOffset().IsMatch(raw) &&
                DateTimeOffset.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value)
             ? value.ToUniversalTime()
-            : throw Malformed("X-Captured-At must be an ISO 8601 time with a zone, e.g. 2026-11-23T22:39:31+08:00.");
+            : throw Malformed("The capture time (X-Captured-At, capturedAt) must be ISO 8601 with a zone, e.g. 2026-11-23T22:39:31+08:00.");
     }
 
     private static string? ParseSourceUrl(string? raw)
@@ -122,7 +148,7 @@ internal sealed partial record EvidenceClaims(
 
         return raw.Length <= MaxSourceUrlLength && Uri.TryCreate(raw, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri.OriginalString
-            : throw Malformed($"X-Source-Url must be an absolute http(s) URL of at most {MaxSourceUrlLength} characters.");
+            : throw Malformed($"The source URL (X-Source-Url, sourceUrl) must be an absolute http(s) URL of at most {MaxSourceUrlLength} characters.");
     }
 
     /// <summary>Reads the sha-256 member of an RFC 9530 digest field (<c>sha-256=:base64:</c>); other algorithms are ignored.</summary>

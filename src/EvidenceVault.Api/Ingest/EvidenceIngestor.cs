@@ -33,6 +33,7 @@ internal sealed record ReceivedEvidence(string ItemId, EvidenceFormat Format, Sh
 /// </summary>
 internal sealed partial class EvidenceIngestor(
     VaultStorage storage,
+    EvidenceBlocks blocks,
     ItemIndex index,
     CustodyLog custody,
     IOptions<IngestOptions> options,
@@ -45,9 +46,7 @@ internal sealed partial class EvidenceIngestor(
     TimeProvider clock,
     ILogger<EvidenceIngestor> logger)
 {
-    // Blocks are rented on the request's thread and returned on storage completions: a shared pool's per-thread
-    // caches would miss and allocate afresh, so ingest keeps its own lock-based pool of whole blocks.
-    private readonly ArrayPool<byte> _blocks = ArrayPool<byte>.Create(options.Value.BlockSizeBytes, maxArraysPerBucket: 64);
+    private readonly ArrayPool<byte> _blocks = blocks.Pool;
 
     /// <summary>Takes one upload from a request body: receive it (streamed, hashed, staged), then complete it.</summary>
     public async Task<IngestResult> IngestAsync(CaseCaller caller, EvidenceClaims claims, Stream body, CancellationToken cancellationToken)
@@ -65,7 +64,7 @@ internal sealed partial class EvidenceIngestor(
     /// Quotas are checked before and while streaming, so an upload over them commits nothing. Uploads already in
     /// flight when the last slot is taken may each still complete: the quota is a limit, not a lock.
     /// </summary>
-    private async Task<long> CheckQuotaAsync(CaseCaller caller, CancellationToken cancellationToken)
+    internal async Task<long> CheckQuotaAsync(CaseCaller caller, CancellationToken cancellationToken)
     {
         var usage = await cases.FindAsync(caller.CaseId, cancellationToken);
         var quota = limitOptions.Value;
@@ -216,7 +215,8 @@ internal sealed partial class EvidenceIngestor(
         return new IngestResult(winner, Created: false);
     }
 
-    private static EvidenceFormat Recognise(ReadOnlySpan<byte> head, EvidenceClaims claims)
+    /// <summary>The evidence format of <paramref name="head"/> (the first bytes), checked against the claimed kind.</summary>
+    internal static EvidenceFormat Recognise(ReadOnlySpan<byte> head, EvidenceClaims claims)
     {
         var format = EvidenceFormatDetector.Detect(head, claims.FileName)
             ?? throw new VaultProblemException(ProblemType.UnsupportedEvidenceType, "The file is not a screenshot, recording, saved page or document format the vault accepts (checked by its content, not its name).");

@@ -14,8 +14,16 @@ namespace EvidenceVault.Api.Ingest;
 /// <c>If-None-Match: *</c> — so a rejected upload commits nothing and an existing blob is never overwritten.
 /// Blocks that are never committed are discarded by storage (after 7 days in Azure).
 /// </summary>
-internal sealed class StagedBlockUpload(BlockBlobClient blob, ArrayPool<byte> buffers, int maxInFlight, StorageChecksumAlgorithm blockChecksum) : IAsyncDisposable
+/// <param name="blob">The blob the blocks belong to.</param>
+/// <param name="buffers">The pool the staged buffers go back to.</param>
+/// <param name="maxInFlight">Blocks staged concurrently.</param>
+/// <param name="blockChecksum">Transfer checksum per block.</param>
+/// <param name="blockId">Names the n-th block of this upload; by default its number. Every id of a blob must have the same length.</param>
+internal sealed class StagedBlockUpload(
+    BlockBlobClient blob, ArrayPool<byte> buffers, int maxInFlight, StorageChecksumAlgorithm blockChecksum, Func<int, string>? blockId = null) : IAsyncDisposable
 {
+    private readonly Func<int, string> _blockId = blockId ?? SequentialBlockId;
+
     // A checksum per block: storage refuses a block damaged on the way.
     private readonly BlockBlobStageBlockOptions _stageOptions = new()
     {
@@ -47,10 +55,13 @@ internal sealed class StagedBlockUpload(BlockBlobClient blob, ArrayPool<byte> bu
             throw;
         }
 
-        var blockId = Convert.ToBase64String(Encoding.ASCII.GetBytes(_blockIds.Count.ToString("D8", CultureInfo.InvariantCulture)));
-        _blockIds.Add(blockId);
-        _inFlight.Add(StageOneAsync(blockId, rentedBuffer, count, alsoReading, cancellationToken));
+        var id = _blockId(_blockIds.Count);
+        _blockIds.Add(id);
+        _inFlight.Add(StageOneAsync(id, rentedBuffer, count, alsoReading, cancellationToken));
     }
+
+    /// <summary>The ids of the blocks staged so far, in order.</summary>
+    public IReadOnlyList<string> BlockIds => _blockIds;
 
     /// <summary>Waits until every staged block is stored.</summary>
     public async Task FlushAsync()
@@ -63,7 +74,14 @@ internal sealed class StagedBlockUpload(BlockBlobClient blob, ArrayPool<byte> bu
     public async Task CommitAsync(BlobHttpHeaders headers, IDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         await FlushAsync();
-        await blob.CommitBlockListAsync(_blockIds, new CommitBlockListOptions
+        await CommitAsync(blob, _blockIds, headers, metadata, cancellationToken);
+    }
+
+    /// <summary>Commits <paramref name="blockIds"/> as a new blob, write-once; fails with 409/412 if the blob already exists.</summary>
+    public static async Task CommitAsync(
+        BlockBlobClient blob, IEnumerable<string> blockIds, BlobHttpHeaders headers, IDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        await blob.CommitBlockListAsync(blockIds, new CommitBlockListOptions
         {
             HttpHeaders = headers,
             Metadata = metadata,
@@ -83,6 +101,9 @@ internal sealed class StagedBlockUpload(BlockBlobClient blob, ArrayPool<byte> bu
             // The ingest already failed and reports its own error; this only waits so no buffer is still in use.
         }
     }
+
+    private static string SequentialBlockId(int index) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes(index.ToString("D8", CultureInfo.InvariantCulture)));
 
     private async Task StageOneAsync(string blockId, byte[] buffer, int count, Task alsoReading, CancellationToken cancellationToken)
     {

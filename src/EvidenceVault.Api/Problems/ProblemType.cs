@@ -30,6 +30,16 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static readonly ProblemType UnsupportedEvidenceType = new("unsupported-evidence-type", 415, "The bytes are not an accepted evidence format.");
     public static readonly ProblemType KindMismatch = new("kind-mismatch", 415, "The bytes do not match the declared evidence kind.");
     public static readonly ProblemType DigestMismatch = new("digest-mismatch", 422, "The bytes do not match the declared digest.");
+    public static readonly ProblemType TusVersionUnsupported = new("tus-version-unsupported", 412, "The request needs Tus-Resumable: 1.0.0.");
+    public static readonly ProblemType UploadContentType = new("upload-content-type", 415, "A PATCH body must be application/offset+octet-stream.");
+    public static readonly ProblemType ChecksumAlgorithmUnsupported = new("checksum-algorithm-unsupported", 400, "The Upload-Checksum algorithm is not supported.");
+    public static readonly ProblemType UploadNotFound = new("upload-not-found", 404, "No such upload in this case.");
+    public static readonly ProblemType UploadOffsetMismatch = new("upload-offset-mismatch", 409, "The upload is not at that offset.");
+    public static readonly ProblemType UploadCompleted = new("upload-completed", 403, "The upload is complete.");
+    public static readonly ProblemType UploadGone = new("upload-gone", 410, "The upload was terminated, expired or refused.");
+    public static readonly ProblemType UploadLengthExceeded = new("upload-length-exceeded", 413, "The request carries more bytes than the upload has left.");
+    public static readonly ProblemType ChunkTooLarge = new("chunk-too-large", 413, "The PATCH carries more bytes than one request may.");
+    public static readonly ProblemType ChecksumMismatch = new("checksum-mismatch", 460, "The chunk does not match its Upload-Checksum; it was discarded.");
     public static readonly ProblemType InternalError = new("internal-error", 500, "The vault failed; nothing half-stored is ever indexed. Try again.");
     public static readonly ProblemType StorageUnavailable = new("storage-unavailable", 503, "Evidence storage is unavailable; nothing was stored. Try again.");
     public static readonly ProblemType StorageNotImmutable = new("storage-not-immutable", 503, "Evidence storage is not write-once; the vault takes no evidence until it is.");
@@ -38,7 +48,9 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, TokenRevoked, TokenExpired, Forbidden, CaseNotFound, ItemNotFound, GrantNotFound, TimestampPending, NotFound,
-        RateLimited, CaseQuotaExceeded, OperatorKeyRequired, EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch, InternalError, StorageUnavailable, StorageNotImmutable,
+        RateLimited, CaseQuotaExceeded, OperatorKeyRequired, EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch,
+        TusVersionUnsupported, UploadContentType, ChecksumAlgorithmUnsupported, UploadNotFound, UploadOffsetMismatch, UploadCompleted, UploadGone, UploadLengthExceeded, ChunkTooLarge, ChecksumMismatch,
+        InternalError, StorageUnavailable, StorageNotImmutable,
     ];
 }
 

@@ -41,6 +41,8 @@ internal sealed class VaultStorage : IDisposable
 
     public TableClient Grants => Table("grants");
 
+    public TableClient Uploads => Table("uploads");
+
     public BlockBlobClient Blob(string path) => Evidence.GetBlockBlobClient(path);
 
     public AppendBlobClient AppendBlob(string path) => Evidence.GetAppendBlobClient(path);
@@ -88,7 +90,7 @@ internal sealed class VaultStorage : IDisposable
                 throw new VaultProblemException(ProblemType.StorageNotImmutable, $"The container '{_options.EvidenceContainer}' is not immutable; the vault takes no evidence until it is.");
             }
 
-            foreach (var table in new[] { Cases, Items, Grants })
+            foreach (var table in new[] { Cases, Items, Grants, Uploads })
             {
                 await table.CreateIfNotExistsAsync(cancellationToken);
             }

@@ -1,4 +1,3 @@
-using System.Net;
 using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Problems;
@@ -48,11 +47,7 @@ internal static class TimestampsApi
 
     public static async Task<Ok<TimerInvocationResult>> RetryPendingTimestamps(HttpContext http, TimestampRetryWorker worker, CancellationToken cancellationToken)
     {
-        if (http.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
-        {
-            throw new VaultProblemException(ProblemType.Forbidden, "Only the Functions host on this machine triggers timestamp retries.");
-        }
-
+        Hosting.TimerTrigger.EnsureFromHost(http);
         var granted = await worker.RetryDueAsync(cancellationToken);
         return TypedResults.Ok(new TimerInvocationResult(new Dictionary<string, object?>(), [$"granted {granted} pending timestamp(s)"], granted));
     }

@@ -34,14 +34,25 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         }
     }
 
-    [Fact]
-    public async Task TimerEndpoint_FromAnywhereButThisMachine_IsForbidden()
+    [Theory]
+    [InlineData("/timestamp-retry")]
+    [InlineData("/upload-sweep")]
+    public async Task TimerEndpoint_FromAnywhereButThisMachine_IsForbidden(string path)
     {
         using var client = app.CreateClient(); // the in-memory test server has no loopback remote address
 
-        using var response = await client.PostAsync("/timestamp-retry", null);
+        using var response = await client.PostAsync(path, null);
 
         await ProblemAssert.IsAsync(response, 403, "forbidden");
+    }
+
+    [Fact]
+    public async Task EveryProblemType_IsDocumentedWithItsStatus()
+    {
+        var api = await File.ReadAllTextAsync(Path.Combine(SampleEvidence.RepositoryRoot, "docs", "api.md"));
+
+        Assert.All(Problems.ProblemType.All, problem => Assert.Contains($"| `{problem.Type}` | {problem.Status} |", api, StringComparison.Ordinal));
+        Assert.Equal(Problems.ProblemType.All.Count, Problems.ProblemType.All.Select(p => p.Code).Distinct().Count());
     }
 
     [Fact]
@@ -64,11 +75,14 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Contains(triggers, t => t.Name == "api-health" && t.Route == "api/health");
         Assert.Contains(triggers, t => t.Name == "well-known" && t.Route == ".well-known/evidencevault/keys");
 
-        // The timestamp retry endpoint is a timer's target, never reachable through an HTTP trigger.
-        var timer = Assert.Single(triggers, t => t.Schedule is not null);
-        Assert.Equal("timestamp-retry", timer.Name);
-        Assert.Null(timer.Route);
-        Assert.DoesNotContain(triggers, t => t.Route is not null && new TemplateMatcher(TemplateParser.Parse(t.Route), new RouteValueDictionary()).TryMatch("/timestamp-retry", new RouteValueDictionary()));
+        // The timestamp retry and upload sweep endpoints are timers' targets, never reachable through an HTTP trigger.
+        var timers = triggers.Where(t => t.Schedule is not null).ToList();
+        Assert.Equal(["timestamp-retry", "upload-sweep"], timers.Select(t => t.Name).Order());
+        Assert.All(timers, timer => Assert.Null(timer.Route));
+        foreach (var timer in timers)
+        {
+            Assert.DoesNotContain(triggers, t => t.Route is not null && new TemplateMatcher(TemplateParser.Parse(t.Route), new RouteValueDictionary()).TryMatch("/" + timer.Name, new RouteValueDictionary()));
+        }
     }
 
     [Fact]

@@ -100,6 +100,10 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
         return names;
     }
 
+    /// <summary>Committed evidence originals of a case (no timestamps or receipts), read from storage itself.</summary>
+    public async Task<List<string>> CommittedOriginalsAsync(string caseId) =>
+        [.. (await CommittedBlobsAsync(caseId)).Where(name => name.EndsWith("/original", StringComparison.Ordinal))];
+
     /// <summary>Every row of a case in the items table (items and digest rows), read from storage itself.</summary>
     public async Task<List<TableEntity>> IndexRowsAsync(string caseId)
     {

@@ -29,6 +29,12 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
         ["GET api/cases/{caseId}/grants"] = [CaseRoles.Owner],
         ["DELETE api/cases/{caseId}/grants/{grantId}"] = [CaseRoles.Owner],
         ["POST api/cases/{caseId}/owner-token"] = [CaseRoles.Owner],
+        ["OPTIONS api/cases/{caseId}/uploads"] = Everyone,
+        ["POST api/cases/{caseId}/uploads"] = [CaseRoles.Owner, CaseRoles.Contributor],
+        ["HEAD api/cases/{caseId}/uploads/{uploadId}"] = [CaseRoles.Owner, CaseRoles.Contributor],
+        ["PATCH api/cases/{caseId}/uploads/{uploadId}"] = [CaseRoles.Owner, CaseRoles.Contributor],
+        ["DELETE api/cases/{caseId}/uploads/{uploadId}"] = [CaseRoles.Owner, CaseRoles.Contributor],
+        ["GET api/cases/{caseId}/uploads/{uploadId}"] = [CaseRoles.Owner, CaseRoles.Contributor],
     };
 
     public static TheoryData<string> CaseEndpoints()
@@ -62,16 +68,25 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
         var (method, template) = (endpoint.Split(' ')[0], endpoint.Split(' ')[1]);
         var path = "/" + template.Replace("{caseId}", scenario.CaseId, StringComparison.Ordinal)
             .Replace("{itemId}", scenario.OwnerItemId, StringComparison.Ordinal)
-            .Replace("{grantId}", scenario.LawyerGrantId, StringComparison.Ordinal);
+            .Replace("{grantId}", scenario.LawyerGrantId, StringComparison.Ordinal)
+            .Replace("{uploadId}", scenario.OwnerUploadId, StringComparison.Ordinal);
 
         // The owner goes last: its calls may rotate its token or revoke the lawyer.
         foreach (var (caller, token) in scenario.Callers)
         {
             using var client = app.ClientWith(token);
-            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Body(template) };
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Body(method, template) };
+            AddProtocolHeaders(request, method, template);
             using var response = await client.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
             var because = $"{caller} → {endpoint}: {(int)response.StatusCode} {body}";
+            if (method == "HEAD")
+            {
+                // HEAD answers carry no body: the status alone says it.
+                Assert.True((int)response.StatusCode == ExpectedStatus(caller, endpoint, template), because);
+                continue;
+            }
+
             switch (caller)
             {
                 case "no token" or "garbage token":
@@ -95,6 +110,10 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
                     {
                         await ProblemAssert.IsAsync(response, 404, "item-not-found"); // another victim's item is as good as absent
                     }
+                    else if (caller == CaseRoles.Contributor && template.Contains("{uploadId}", StringComparison.Ordinal))
+                    {
+                        await ProblemAssert.IsAsync(response, 404, "upload-not-found"); // and so is the owner's upload
+                    }
                     else
                     {
                         Assert.True(response.IsSuccessStatusCode, because);
@@ -105,11 +124,39 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
         }
     }
 
-    private static HttpContent? Body(string template) => template switch
+    private static HttpContent? Body(string method, string template) => (method, template) switch
     {
-        "api/cases/{caseId}/items" => new ByteArrayContent(Ingest.IngestTests.GeneratedPng(Random.Shared.Next(1, 100_000))),
-        "api/cases/{caseId}/grants" => JsonContent.Create(new { role = "lawyer", label = "matrix" }),
+        ("POST", "api/cases/{caseId}/items") => new ByteArrayContent(Ingest.IngestTests.GeneratedPng(Random.Shared.Next(1, 100_000))),
+        ("POST", "api/cases/{caseId}/grants") => JsonContent.Create(new { role = "lawyer", label = "matrix" }),
+        ("PATCH", _) => new ByteArrayContent(Ingest.IngestTests.GeneratedPng(1)[..100]) { Headers = { ContentType = new("application/offset+octet-stream") } },
         _ => null,
+    };
+
+    private static void AddProtocolHeaders(HttpRequestMessage request, string method, string template)
+    {
+        if (!template.Contains("/uploads", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        request.Headers.Add("Tus-Resumable", "1.0.0");
+        if (method == "POST")
+        {
+            request.Headers.Add("Upload-Length", "1000000");
+        }
+        else if (method == "PATCH")
+        {
+            request.Headers.Add("Upload-Offset", "0");
+        }
+    }
+
+    private static int ExpectedStatus(string caller, string endpoint, string template) => caller switch
+    {
+        "no token" or "garbage token" or "revoked contributor" or "expired lawyer" => 401,
+        "other case's owner" => 404,
+        _ when !Policy[endpoint].Contains(caller) => 403,
+        CaseRoles.Contributor when template.Contains("{uploadId}", StringComparison.Ordinal) => 404,
+        _ => 200,
     };
 
     private async Task<Scenario> ScenarioAsync()
@@ -117,13 +164,15 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
         using var owner = await app.CreateCaseAsync("Matrix case");
         using var other = await app.CreateCaseAsync("Someone else's case");
         var item = await owner.UploadItemAsync("screenshot-refund-page.png");
+        using var opened = await new Uploads.TusClient(owner.Client, owner.CaseId).CreateAsync(1_000_000);
+        var upload = opened.Headers.Location!.OriginalString.Split('/')[^1];
         var contributor = await app.GrantAsync(owner, CaseRoles.Contributor, "Victim 2");
         var lawyer = await app.GrantAsync(owner, CaseRoles.Lawyer, "Law firm");
         var revoked = await app.GrantAsync(owner, CaseRoles.Contributor, "Victim 3");
         (await owner.Client.DeleteAsync($"/api/cases/{owner.CaseId}/grants/{revoked.GrantId}")).EnsureSuccessStatusCode();
         var expired = await app.GrantAsync(owner, CaseRoles.Lawyer, "Old link", app.Clock.GetUtcNow().AddMinutes(5));
         app.Clock.Advance(TimeSpan.FromMinutes(6));
-        return new Scenario(owner.CaseId, item.ItemId, lawyer.GrantId,
+        return new Scenario(owner.CaseId, item.ItemId, lawyer.GrantId, upload,
         [
             ("no token", null),
             ("garbage token", "evv_not-a-token"),
@@ -136,5 +185,5 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
         ]);
     }
 
-    private sealed record Scenario(string CaseId, string OwnerItemId, string LawyerGrantId, IReadOnlyList<(string Caller, string? Token)> Callers);
+    private sealed record Scenario(string CaseId, string OwnerItemId, string LawyerGrantId, string OwnerUploadId, IReadOnlyList<(string Caller, string? Token)> Callers);
 }

@@ -1,0 +1,33 @@
+namespace EvidenceVault.Api.Uploads;
+
+/// <summary>Limits of resumable (tus) uploads (<c>EvidenceVault:Uploads</c>).</summary>
+public sealed class ResumableUploadOptions
+{
+    public const string Section = "EvidenceVault:Uploads";
+
+    /// <summary>Largest upload (<c>Tus-Max-Size</c>); default 64 GiB. The case quota applies as well.</summary>
+    public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024 * 1024;
+
+    /// <summary>Largest PATCH body: below the 100 MB request limit of Azure Functions. Default 64 MiB.</summary>
+    public long MaxChunkBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>An unfinished upload expires this long after its last PATCH: Azure discards uncommitted blocks after 7 days.</summary>
+    public TimeSpan Expiry { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// A completion that has not finished in this time (its instance stopped) may be taken over by the next request
+    /// or by the sweep.
+    /// </summary>
+    public TimeSpan CompletionTakeover { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the sweep expires unfinished uploads and finishes abandoned completions (hosted service).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Run the sweep as a hosted service (in Azure a timer function triggers it instead).</summary>
+    public bool RunSweeper { get; set; } = true;
+
+    /// <summary>
+    /// Other origins whose pages may upload (CORS). Empty by default: the vault's own pages are same-origin and need none.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+}

@@ -1,0 +1,421 @@
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs.Models;
+using EvidenceVault.Api.Access;
+using EvidenceVault.Api.Ingest;
+using EvidenceVault.Api.Problems;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Evidence;
+using EvidenceVault.Hashing;
+using EvidenceVault.Identifiers;
+using Microsoft.Extensions.Options;
+
+namespace EvidenceVault.Api.Uploads;
+
+/// <summary>What a PATCH achieved: the new offset, and the item once the upload is complete.</summary>
+internal sealed record AppendResult(UploadSession Session, IngestResult? Completed);
+
+/// <summary>
+/// Resumable uploads (tus 1.0.0) straight into the item's block blob. Each PATCH is read block by block, hashed,
+/// checksummed and staged on the final blob under random block ids; only when every byte of it is stored does
+/// the session advance — offset, block ids and SHA-256 state in one ETag-conditional update — so a PATCH cut
+/// off, refused (checksum) or beaten by a racing one leaves blocks that are never committed. The last PATCH
+/// completes the upload through <see cref="EvidenceIngestor.CompleteAsync"/>, exactly as a single-request upload:
+/// declared digest and idempotency first, then commit (write-once), custody, index, timestamp, receipt.
+/// </summary>
+internal sealed partial class ResumableUploads(
+    VaultStorage storage,
+    UploadStore store,
+    EvidenceBlocks blocks,
+    EvidenceIngestor ingestor,
+    IOptions<IngestOptions> ingestOptions,
+    IOptions<ResumableUploadOptions> options,
+    IOptions<VaultStorageOptions> storageOptions,
+    TimeProvider clock,
+    ILogger<ResumableUploads> logger)
+{
+    /// <summary>Opens an upload of <paramref name="length"/> bytes (tus creation).</summary>
+    public async Task<UploadSession> CreateAsync(CaseCaller caller, long length, string? metadataHeader, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (length == 0)
+        {
+            throw new VaultProblemException(ProblemType.EmptyEvidence, "An upload needs at least one byte.");
+        }
+
+        if (length > limits.MaxUploadBytes)
+        {
+            throw new VaultProblemException(ProblemType.EvidenceTooLarge, $"An upload is limited to {limits.MaxUploadBytes} bytes.");
+        }
+
+        var claims = EvidenceClaims.FromMetadata(TusProtocol.ParseMetadata(metadataHeader));
+        await storage.EnsureReadyAsync(cancellationToken);
+        var bytesLeft = await ingestor.CheckQuotaAsync(caller, cancellationToken);
+        if (length > bytesLeft)
+        {
+            throw new VaultProblemException(ProblemType.CaseQuotaExceeded, $"This case has {Math.Max(0, bytesLeft)} bytes of its storage quota left.");
+        }
+
+        var now = clock.GetUtcNow();
+        var session = await store.AddAsync(
+            new UploadSession
+            {
+                CaseId = caller.CaseId,
+                UploadId = Ulid.NewUlid(clock),
+                ItemId = Ulid.NewUlid(clock),
+                GrantId = caller.GrantId,
+                GrantRole = caller.Role,
+                GrantLabel = caller.Label,
+                Length = length,
+                State = UploadStates.Open,
+                Metadata = string.IsNullOrWhiteSpace(metadataHeader) ? null : metadataHeader,
+                Claims = claims,
+                HashState = ResumableSha256.Create().SaveState(),
+                CreatedAt = now,
+                ExpiresAt = now + limits.Expiry,
+            },
+            cancellationToken);
+        LogCreated(logger, caller.CaseId, session.UploadId, length);
+        return session;
+    }
+
+    /// <summary>
+    /// The caller's upload as it stands (tus HEAD). An upload past its expiry is marked expired; one whose completion
+    /// stopped midway (its instance died) is completed now.
+    /// </summary>
+    public async Task<UploadSession> GetAsync(CaseCaller caller, string uploadId, CancellationToken cancellationToken)
+    {
+        var session = await FindAsync(caller, uploadId, cancellationToken);
+        if (session.State == UploadStates.Completing && session.CompletingSince + options.Value.CompletionTakeover <= clock.GetUtcNow())
+        {
+            (session, _) = await TakeOverCompletionAsync(session, cancellationToken);
+        }
+
+        return session;
+    }
+
+    /// <summary>Appends one PATCH body at <paramref name="offset"/>; completes the upload with its last byte.</summary>
+    public async Task<AppendResult> AppendAsync(
+        CaseCaller caller, string uploadId, long offset, long? contentLength, (HashAlgorithmName Algorithm, byte[] Digest)? checksum, Stream body, CancellationToken cancellationToken)
+    {
+        var session = await FindAsync(caller, uploadId, cancellationToken);
+        EnsureOpen(session);
+        if (offset != session.Offset)
+        {
+            throw new VaultProblemException(ProblemType.UploadOffsetMismatch, $"The upload is at offset {session.Offset}, not {offset}; ask with HEAD and resume from there.");
+        }
+
+        var remaining = session.Length - session.Offset;
+        var maxChunk = options.Value.MaxChunkBytes;
+        if (contentLength > remaining)
+        {
+            throw new VaultProblemException(ProblemType.UploadLengthExceeded, $"The upload has {remaining} bytes left; the request carries {contentLength}.");
+        }
+
+        if (contentLength > maxChunk)
+        {
+            throw new VaultProblemException(ProblemType.ChunkTooLarge, $"A PATCH may carry at most {maxChunk} bytes; send the upload in smaller chunks.");
+        }
+
+        var chunk = await ReceiveChunkAsync(session, checksum, body, Math.Min(remaining, maxChunk), cancellationToken);
+        if (chunk.Length == 0)
+        {
+            return new AppendResult(session, null);
+        }
+
+        var now = clock.GetUtcNow();
+        var complete = session.Offset + chunk.Length == session.Length;
+        var advanced = session with
+        {
+            Offset = session.Offset + chunk.Length,
+            Head = chunk.Head,
+            HashState = chunk.HashState,
+            BlockIds = [.. session.BlockIds, .. chunk.BlockIds],
+            ExpiresAt = now + options.Value.Expiry,
+            State = complete ? UploadStates.Completing : UploadStates.Open,
+            CompletingSince = complete ? now : null,
+        };
+
+        // Recognised as soon as the first bytes are in: a file the vault will never accept is refused now, not at the end.
+        if (advanced.Head.Length == Math.Min(EvidenceFormatDetector.HeadLength, advanced.Length))
+        {
+            try
+            {
+                EvidenceIngestor.Recognise(advanced.Head, advanced.Claims);
+            }
+            catch (VaultProblemException e)
+            {
+                await RejectAsync(session, e, cancellationToken);
+                throw;
+            }
+        }
+
+        session = await store.TryReplaceAsync(advanced, cancellationToken)
+            ?? throw new VaultProblemException(ProblemType.UploadOffsetMismatch, "Another request advanced this upload at the same time; ask with HEAD and resume from there.");
+        if (!complete)
+        {
+            return new AppendResult(session, null);
+        }
+
+        var (completed, result) = await CompleteAsync(session, cancellationToken);
+        return new AppendResult(completed, result);
+    }
+
+    /// <summary>Ends an unfinished upload (tus termination); its staged blocks are never committed.</summary>
+    public async Task TerminateAsync(CaseCaller caller, string uploadId, CancellationToken cancellationToken)
+    {
+        var session = await FindAsync(caller, uploadId, cancellationToken);
+        EnsureOpen(session);
+        _ = await store.TryReplaceAsync(session with { State = UploadStates.Terminated }, cancellationToken)
+            ?? throw new VaultProblemException(ProblemType.UploadOffsetMismatch, "The upload changed while it was being terminated; ask with HEAD and try again.");
+    }
+
+    /// <summary>Expires unfinished uploads past their expiry and completes those whose completion stopped; returns how many it changed.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var changed = 0;
+        await foreach (var session in store.ListStaleAsync(now, now - options.Value.CompletionTakeover, cancellationToken))
+        {
+            if (session.State == UploadStates.Open)
+            {
+                changed += await store.TryReplaceAsync(session with { State = UploadStates.Expired }, cancellationToken) is null ? 0 : 1;
+            }
+            else
+            {
+                try
+                {
+                    await TakeOverCompletionAsync(session, cancellationToken);
+                    changed++;
+                }
+                catch (VaultProblemException)
+                {
+                    changed++; // refused and recorded as rejected: nothing more to do.
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    private async Task<UploadSession> FindAsync(CaseCaller caller, string uploadId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        var session = await store.FindAsync(caller.CaseId, uploadId, cancellationToken);
+
+        // Uploads belong to the grant that opened them: to anyone else they are as good as absent.
+        if (session is null || session.GrantId != caller.GrantId)
+        {
+            throw new VaultProblemException(ProblemType.UploadNotFound, "No such upload in this case for this token.");
+        }
+
+        if (session.State == UploadStates.Open && session.ExpiresAt <= clock.GetUtcNow())
+        {
+            session = await store.TryReplaceAsync(session with { State = UploadStates.Expired }, cancellationToken) ?? session;
+        }
+
+        return session;
+    }
+
+    private static void EnsureOpen(UploadSession session)
+    {
+        switch (session.State)
+        {
+            case UploadStates.Completed or UploadStates.Completing:
+                throw new VaultProblemException(ProblemType.UploadCompleted, "This upload is complete; it cannot take more bytes or be terminated.");
+            case UploadStates.Terminated or UploadStates.Expired or UploadStates.Rejected:
+                throw new VaultProblemException(ProblemType.UploadGone, $"This upload is {session.State}{(session.Reason is null ? string.Empty : $" ({session.Reason})")}; start a new one.");
+        }
+    }
+
+    /// <summary>Reads one PATCH: hashes (continuing the stored state), checksums and stages it; changes nothing stored.</summary>
+    private async Task<ReceivedChunk> ReceiveChunkAsync(
+        UploadSession session, (HashAlgorithmName Algorithm, byte[] Digest)? checksum, Stream body, long maxBytes, CancellationToken cancellationToken)
+    {
+        var pool = blocks.Pool;
+        var blockSize = blocks.BlockSize;
+        var hash = ResumableSha256.Restore(session.HashState);
+        using var transport = checksum is { } c ? IncrementalHash.CreateHash(c.Algorithm) : null;
+        var head = new byte[Math.Min(EvidenceFormatDetector.HeadLength, session.Length)];
+        session.Head.CopyTo(head, 0);
+        var headFilled = session.Head.Length;
+
+        var blob = storage.Blob(EvidencePaths.Original(session.CaseId, session.ItemId));
+        await using var staged = new StagedBlockUpload(
+            blob, pool, ingestOptions.Value.MaxBlocksInFlight, storageOptions.Value.EffectiveBlockChecksum,
+            _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(UploadSession.BlockIdBytes)));
+        long received = 0;
+        var hashing = Task.CompletedTask;
+        try
+        {
+            while (true)
+            {
+                var buffer = pool.Rent(blockSize);
+                int read;
+                try
+                {
+                    read = await body.ReadAtLeastAsync(buffer.AsMemory(0, blockSize), blockSize, throwOnEndOfStream: false, cancellationToken);
+                    received += read;
+                    if (received > maxBytes)
+                    {
+                        throw received > session.Length - session.Offset
+                            ? new VaultProblemException(ProblemType.UploadLengthExceeded, $"The upload has {session.Length - session.Offset} bytes left; the request carries more.")
+                            : new VaultProblemException(ProblemType.ChunkTooLarge, $"A PATCH may carry at most {options.Value.MaxChunkBytes} bytes.");
+                    }
+
+                    if (session.BlockCount + staged.BlockIds.Count >= UploadSession.MaxBlocks && read > 0)
+                    {
+                        throw new VaultProblemException(ProblemType.ChunkTooLarge, $"The upload has reached {UploadSession.MaxBlocks} pieces; send larger chunks.");
+                    }
+                }
+                catch
+                {
+                    pool.Return(buffer);
+                    throw;
+                }
+
+                if (read == 0)
+                {
+                    pool.Return(buffer);
+                    break;
+                }
+
+                var take = Math.Min(read, head.Length - headFilled);
+                if (take > 0)
+                {
+                    buffer.AsSpan(0, take).CopyTo(head.AsSpan(headFilled));
+                    headFilled += take;
+                }
+
+                await hashing;
+                hashing = Task.Run(
+                    () =>
+                    {
+                        hash.Append(buffer.AsSpan(0, read));
+                        transport?.AppendData(buffer, 0, read);
+                    },
+                    cancellationToken);
+                await staged.StageAsync(buffer, read, hashing, cancellationToken);
+            }
+
+            await hashing;
+        }
+        finally
+        {
+            await hashing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await staged.FlushAsync();
+        if (transport is not null && !CryptographicOperations.FixedTimeEquals(transport.GetHashAndReset(), checksum!.Value.Digest))
+        {
+            throw new VaultProblemException(ProblemType.ChecksumMismatch, $"The chunk's {checksum.Value.Algorithm.Name} does not match Upload-Checksum; it was discarded. Send it again.");
+        }
+
+        var ids = new byte[staged.BlockIds.Count * UploadSession.BlockIdBytes];
+        for (var i = 0; i < staged.BlockIds.Count; i++)
+        {
+            Convert.FromBase64String(staged.BlockIds[i]).CopyTo(ids, i * UploadSession.BlockIdBytes);
+        }
+
+        return new ReceivedChunk(received, head[..headFilled], hash.SaveState(), ids);
+    }
+
+    /// <summary>Takes over a completion that stopped, if nobody else has just done so.</summary>
+    private async Task<(UploadSession Session, IngestResult? Result)> TakeOverCompletionAsync(UploadSession session, CancellationToken cancellationToken)
+    {
+        var claimed = await store.TryReplaceAsync(session with { CompletingSince = clock.GetUtcNow() }, cancellationToken);
+        return claimed is null
+            ? (await store.FindAsync(session.CaseId, session.UploadId, cancellationToken) ?? session, null)
+            : await CompleteAsync(claimed, cancellationToken);
+    }
+
+    /// <summary>Every byte is staged: complete through the ingest path, then record the outcome on the session.</summary>
+    private async Task<(UploadSession Session, IngestResult Result)> CompleteAsync(UploadSession session, CancellationToken cancellationToken)
+    {
+        var uploader = new CaseCaller(session.CaseId, session.GrantId, session.GrantRole, session.GrantLabel);
+        IngestResult result;
+        try
+        {
+            var format = EvidenceIngestor.Recognise(session.Head, session.Claims);
+            var digest = ResumableSha256.Restore(session.HashState).Finish();
+            result = await ingestor.CompleteAsync(
+                uploader,
+                session.Claims,
+                new ReceivedEvidence(session.ItemId, format, digest, session.Length),
+                (headers, metadata, token) => CommitAsync(session, headers, metadata, token),
+                cancellationToken);
+        }
+        catch (VaultProblemException e)
+        {
+            await RejectAsync(session, e, cancellationToken);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Storage failed midway: release the completion so the next HEAD or the sweep takes it over at once.
+            await ReleaseCompletionAsync(session);
+            throw;
+        }
+
+        var completed = session with { State = UploadStates.Completed, ResultItemId = result.Item.ItemId, CompletingSince = null };
+        completed = await store.TryReplaceAsync(completed, cancellationToken)
+            ?? await store.FindAsync(session.CaseId, session.UploadId, cancellationToken)
+            ?? completed;
+        LogCompleted(logger, session.CaseId, session.UploadId, result.Item.ItemId, result.Created);
+        return (completed, result);
+    }
+
+    /// <summary>
+    /// Commits the session's blocks as the item's blob, write-once. A completion taken over after its instance stopped
+    /// may find the blob already committed by that instance: the same upload's bytes are accepted as they are.
+    /// </summary>
+    private async Task CommitAsync(UploadSession session, BlobHttpHeaders headers, IDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        metadata["uploadid"] = session.UploadId;
+        var blob = storage.Blob(EvidencePaths.Original(session.CaseId, session.ItemId));
+        try
+        {
+            await StagedBlockUpload.CommitAsync(blob, session.BlockIdList(), headers, metadata, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            var existing = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.Metadata;
+            if (!existing.TryGetValue("uploadid", out var uploadId) || uploadId != session.UploadId ||
+                !existing.TryGetValue("sha256", out var sha256) || sha256 != metadata["sha256"])
+            {
+                throw;
+            }
+        }
+    }
+
+    private async Task ReleaseCompletionAsync(UploadSession session)
+    {
+        try
+        {
+            _ = await store.TryReplaceAsync(session with { CompletingSince = DateTimeOffset.UnixEpoch }, CancellationToken.None);
+        }
+        catch (RequestFailedException)
+        {
+            // Storage is still down: the completion is taken over once its takeover time has passed.
+        }
+    }
+
+    private async Task RejectAsync(UploadSession session, VaultProblemException problem, CancellationToken cancellationToken)
+    {
+        // The session may already have moved on (a racing request); the refusal stands for this request either way.
+        _ = await store.TryReplaceAsync(session with { State = UploadStates.Rejected, Reason = problem.Problem.Code, CompletingSince = null }, cancellationToken);
+        LogRejected(logger, session.CaseId, session.UploadId, problem.Problem.Code);
+    }
+
+    private sealed record ReceivedChunk(long Length, byte[] Head, byte[] HashState, byte[] BlockIds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload opened: case {CaseId}, upload {UploadId}, {Length} bytes.")]
+    private static partial void LogCreated(ILogger logger, string caseId, string uploadId, long length);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload completed: case {CaseId}, upload {UploadId}, item {ItemId} (new: {Created}).")]
+    private static partial void LogCompleted(ILogger logger, string caseId, string uploadId, string itemId, bool created);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload refused: case {CaseId}, upload {UploadId} ({Reason}).")]
+    private static partial void LogRejected(ILogger logger, string caseId, string uploadId, string reason);
+}

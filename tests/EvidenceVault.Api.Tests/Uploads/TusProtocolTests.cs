@@ -1,0 +1,458 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using Azure.Data.Tables;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Api.Tests.Uploads;
+
+/// <summary>The tus 1.0.0 protocol, request by request, with storage inspected after every refusal.</summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture<TusProtocolTests.Vault>
+{
+    private const int Chunk = 256 * 1024;
+    private const int Step = 100_000;
+
+    /// <summary>Small blocks so that one PATCH is several staged blocks.</summary>
+    public sealed class Vault : VaultOnKestrel
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        [
+            new("EvidenceVault:Ingest:BlockSizeBytes", (64 * 1024).ToString(CultureInfo.InvariantCulture)),
+            new("EvidenceVault:Uploads:MaxChunkBytes", (1024 * 1024).ToString(CultureInfo.InvariantCulture)),
+            new("EvidenceVault:Limits:MaxBytesPerCase", (50L * 1024 * 1024 * 1024).ToString(CultureInfo.InvariantCulture)),
+        ];
+    }
+
+    [Fact]
+    public async Task Discovery_names_the_version_extensions_limits_and_checksums()
+    {
+        using var vault = await app.CreateCaseAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Options, $"/api/cases/{vault.CaseId}/uploads");
+        using var response = await vault.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("1.0.0", response.Headers.GetValues("Tus-Version").Single());
+        Assert.Equal(["creation", "termination", "checksum", "expiration"], response.Headers.GetValues("Tus-Extension").Single().Split(','));
+        Assert.Equal(["sha1", "sha256"], response.Headers.GetValues("Tus-Checksum-Algorithm").Single().Split(','));
+        Assert.True(long.Parse(response.Headers.GetValues("Tus-Max-Size").Single(), CultureInfo.InvariantCulture) > 0);
+    }
+
+    [Fact]
+    public async Task A_recording_sent_in_chunks_with_checksums_becomes_one_item_with_its_sha256()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = await File.ReadAllBytesAsync(SampleEvidence.PathOf("call-recording.wav"));
+        var upload = await tus.OpenAsync(file.Length, new Dictionary<string, string>
+        {
+            ["filename"] = "通话录音 call.wav",
+            ["filetype"] = "audio/wav",
+            ["kind"] = "audio",
+            ["capturedAt"] = "2026-11-20T21:05:00+08:00",
+            ["sourceUrl"] = "https://refund-scam.example/call",
+            ["sha256"] = SampleEvidence.KnownSha256["call-recording.wav"],
+        });
+
+        using (var created = await tus.HeadAsync(upload))
+        {
+            Assert.Equal("0", created.Headers.GetValues("Upload-Offset").Single());
+            Assert.Equal(file.Length.ToString(CultureInfo.InvariantCulture), created.Headers.GetValues("Upload-Length").Single());
+            Assert.Equal("no-store", created.Headers.CacheControl!.ToString());
+            Assert.Equal("1.0.0", created.Headers.GetValues("Tus-Resumable").Single());
+        }
+
+        long offset = 0;
+        HttpResponseMessage? last = null;
+        foreach (var algorithm in new[] { "sha1", "sha256" })
+        {
+            last?.Dispose();
+            last = await tus.PatchAsync(upload, offset, file.AsMemory((int)offset, Step), algorithm);
+            Assert.Equal(HttpStatusCode.NoContent, last.StatusCode);
+            offset += Step;
+            Assert.Equal(offset, long.Parse(last.Headers.GetValues("Upload-Offset").Single(), CultureInfo.InvariantCulture));
+            Assert.True(last.Headers.Contains("Upload-Expires"));
+            Assert.Equal(offset, await tus.OffsetAsync(upload));
+        }
+
+        last!.Dispose();
+        using var final = await tus.PatchAsync(upload, offset, file.AsMemory((int)offset), checksumAlgorithm: null);
+
+        Assert.Equal(HttpStatusCode.NoContent, final.StatusCode);
+        var itemId = final.Headers.GetValues("X-Evidence-Item-Id").Single();
+        var item = await vault.Client.GetFromJsonAsync<EvidenceItemRecord>($"/api/cases/{vault.CaseId}/items/{itemId}", VaultJson.Compact);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), item!.Sha256);
+        Assert.Equal(("audio", "audio/wav", "通话录音 call.wav", "https://refund-scam.example/call"), (item.Kind, item.ContentType, item.FileName, item.SourceUrl));
+        Assert.Equal(DateTimeOffset.Parse("2026-11-20T13:05:00Z", CultureInfo.InvariantCulture), item.CapturedAt);
+        Assert.Equal(TimestampStatuses.Granted, item.Timestamp!.Status);
+        Assert.NotNull(item.Receipt);
+
+        var blob = app.Container.GetBlobClient((await app.CommittedOriginalsAsync(vault.CaseId)).Single());
+        Assert.Equal(file, (await blob.DownloadContentAsync()).Value.Content.ToArray());
+        Assert.Equal(upload.Split('/')[^1], (await blob.GetPropertiesAsync()).Value.Metadata["uploadid"]);
+        var custody = await vault.CheckCustodyAsync();
+        Assert.True(custody.IsIntact);
+        Assert.Single(custody.Events, e => e.Type == CustodyEventTypes.ItemReceived && e.ItemId == itemId);
+
+        var status = await vault.Client.GetFromJsonAsync<Api.Uploads.UploadStatus>(upload, VaultJson.Compact);
+        Assert.Equal(("completed", itemId, file.Length), (status!.State, status.ItemId, status.Offset));
+        Assert.Equal(file.Length, await tus.OffsetAsync(upload));
+    }
+
+    [Fact]
+    public async Task Requests_without_tus_resumable_are_refused_with_412_and_the_version()
+    {
+        using var vault = await app.CreateCaseAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{vault.CaseId}/uploads");
+        request.Headers.Add("Upload-Length", "10");
+        request.Headers.Add("Tus-Resumable", "0.2.2");
+        using var response = await vault.Client.SendAsync(request);
+
+        await ProblemAssert.IsAsync(response, 412, "tus-version-unsupported");
+        Assert.Equal("1.0.0", response.Headers.GetValues("Tus-Version").Single());
+        Assert.Equal("1.0.0", response.Headers.GetValues("Tus-Resumable").Single());
+        Assert.Empty(await UploadRowsAsync(vault.CaseId));
+    }
+
+    [Theory]
+    [InlineData(null, "malformed-header", 400)]
+    [InlineData("0", "empty-evidence", 400)]
+    [InlineData("-5", "malformed-header", 400)]
+    [InlineData("99999999999999999999", "malformed-header", 400)]
+    [InlineData("70000000000000", "evidence-too-large", 413)]
+    public async Task Creation_refuses_bad_lengths_and_stores_nothing(string? length, string problem, int status)
+    {
+        using var vault = await app.CreateCaseAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{vault.CaseId}/uploads");
+        request.Headers.Add("Tus-Resumable", "1.0.0");
+        if (length is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Upload-Length", length);
+        }
+
+        using var response = await vault.Client.SendAsync(request);
+
+        await ProblemAssert.IsAsync(response, status, problem);
+        Assert.Empty(await UploadRowsAsync(vault.CaseId));
+    }
+
+    [Theory]
+    [InlineData("filename !!!")]
+    [InlineData("kind c2NyZWVuc2hvdA==,kind YXVkaW8=")]
+    [InlineData("kind bm90LWEta2luZA==")]
+    [InlineData("capturedAt MjAyNi0xMS0yMCAyMTowNQ==")]
+    [InlineData("sourceUrl amF2YXNjcmlwdDphbGVydCgxKQ==")]
+    [InlineData("sha256 YWJj")]
+    public async Task Creation_refuses_malformed_metadata_and_stores_nothing(string metadata)
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        using var response = await tus.CreateAsync(100, configure: r => r.Headers.TryAddWithoutValidation("Upload-Metadata", metadata));
+
+        await ProblemAssert.IsAsync(response, 400, "malformed-header");
+        Assert.Empty(await UploadRowsAsync(vault.CaseId));
+    }
+
+    [Fact]
+    public async Task A_patch_at_the_wrong_offset_gets_409_and_changes_nothing()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = IngestTestsPng(3 * Chunk);
+        var upload = await tus.OpenAsync(file.Length);
+        (await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk))).EnsureSuccessStatusCode();
+
+        using var behind = await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk));
+        using var ahead = await tus.PatchAsync(upload, 2 * Chunk, file.AsMemory(2 * Chunk, Chunk));
+
+        await ProblemAssert.IsAsync(behind, 409, "upload-offset-mismatch");
+        await ProblemAssert.IsAsync(ahead, 409, "upload-offset-mismatch");
+        Assert.Equal(Chunk, await tus.OffsetAsync(upload));
+        Assert.Equal(Chunk / (64 * 1024), (await UploadRowsAsync(vault.CaseId)).Single().GetInt32("BlockCount"));
+        using var rest = await tus.SendRestAsync(upload, file, Chunk);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), (await vault.ListItemsAsync()).Single().Sha256);
+    }
+
+    [Theory]
+    [InlineData("sha1")]
+    [InlineData("sha256")]
+    public async Task A_chunk_that_fails_its_checksum_gets_460_and_is_discarded(string algorithm)
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = IngestTestsPng(2 * Chunk);
+        var upload = await tus.OpenAsync(file.Length);
+        var damaged = file.AsSpan(0, Chunk).ToArray();
+        damaged[Chunk / 2] ^= 0xFF;
+
+        using var response = await tus.PatchAsync(upload, 0, new ByteArrayContent(damaged), $"{algorithm} {TusClient.Checksum(algorithm, file.AsSpan(0, Chunk))}");
+
+        await ProblemAssert.IsAsync(response, 460, "checksum-mismatch");
+        Assert.Equal(0, await tus.OffsetAsync(upload));
+        Assert.Equal(0, (await UploadRowsAsync(vault.CaseId)).Single().GetInt32("BlockCount"));
+
+        using var resent = await tus.SendRestAsync(upload, file, Chunk);
+        Assert.Equal(HttpStatusCode.NoContent, resent.StatusCode);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), (await vault.ListItemsAsync()).Single().Sha256);
+    }
+
+    [Theory]
+    [InlineData("md5 1B2M2Y8AsgTpgAmY7PhCfg==", 400, "checksum-algorithm-unsupported")]
+    [InlineData("sha1", 400, "malformed-header")]
+    [InlineData("sha256 AAAA", 400, "malformed-header")]
+    public async Task Bad_checksum_headers_are_refused(string header, int status, string problem)
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = IngestTestsPng(Chunk);
+        var upload = await tus.OpenAsync(file.Length);
+
+        using var response = await tus.PatchAsync(upload, 0, new ByteArrayContent(file), header);
+
+        await ProblemAssert.IsAsync(response, status, problem);
+        Assert.Equal(0, await tus.OffsetAsync(upload));
+    }
+
+    [Fact]
+    public async Task A_patch_of_another_content_type_gets_415()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var upload = await tus.OpenAsync(Chunk);
+
+        using var response = await tus.PatchAsync(upload, 0, new ByteArrayContent(IngestTestsPng(Chunk)), contentType: "application/octet-stream");
+
+        await ProblemAssert.IsAsync(response, 415, "upload-content-type");
+        Assert.Equal(0, await tus.OffsetAsync(upload));
+    }
+
+    [Fact]
+    public async Task Bytes_beyond_the_declared_length_get_413_and_change_nothing()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = IngestTestsPng(Chunk);
+        var upload = await tus.OpenAsync(file.Length - 10);
+
+        using var response = await tus.PatchAsync(upload, 0, file);
+
+        await ProblemAssert.IsAsync(response, 413, "upload-length-exceeded");
+        Assert.Equal(0, await tus.OffsetAsync(upload));
+        Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
+    }
+
+    [Fact]
+    public async Task A_chunk_over_the_configured_maximum_gets_413()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = IngestTestsPng(2 * 1024 * 1024);
+        var upload = await tus.OpenAsync(file.Length);
+
+        using var response = await tus.PatchAsync(upload, 0, file);
+
+        await ProblemAssert.IsAsync(response, 413, "chunk-too-large");
+        Assert.Equal(0, await tus.OffsetAsync(upload));
+    }
+
+    [Fact]
+    public async Task After_completion_a_patch_gets_403_and_termination_gets_403_and_the_item_stays()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = IngestTestsPng(Chunk);
+        var upload = await tus.OpenAsync(file.Length);
+        (await tus.PatchAsync(upload, 0, file)).EnsureSuccessStatusCode();
+
+        using var again = await tus.PatchAsync(upload, file.Length, new byte[1]);
+        using var delete = await tus.DeleteAsync(upload);
+
+        await ProblemAssert.IsAsync(again, 403, "upload-completed");
+        await ProblemAssert.IsAsync(delete, 403, "upload-completed");
+        Assert.Single(await app.CommittedOriginalsAsync(vault.CaseId));
+        Assert.Single(await vault.ListItemsAsync());
+    }
+
+    [Fact]
+    public async Task A_terminated_upload_is_gone_and_left_nothing_behind()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = IngestTestsPng(2 * Chunk);
+        var upload = await tus.OpenAsync(file.Length);
+        (await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk))).EnsureSuccessStatusCode();
+
+        using var deleted = await tus.DeleteAsync(upload);
+        using var head = await tus.HeadAsync(upload);
+        using var patch = await tus.PatchAsync(upload, Chunk, file.AsMemory(Chunk));
+        using var deletedAgain = await tus.DeleteAsync(upload);
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
+        await ProblemAssert.IsAsync(patch, 410, "upload-gone");
+        await ProblemAssert.IsAsync(deletedAgain, 410, "upload-gone");
+        Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
+        Assert.Empty(await app.IndexRowsAsync(vault.CaseId));
+        Assert.DoesNotContain(CustodyEventTypes.ItemReceived, await app.CustodyLogAsync(vault.CaseId), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_no_evidence_format_are_refused_at_the_first_chunk_and_the_upload_is_gone()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var text = new byte[3 * Chunk];
+        Array.Fill(text, (byte)'a');
+        var upload = await tus.OpenAsync(text.Length);
+
+        using var first = await tus.PatchAsync(upload, 0, text.AsMemory(0, Chunk));
+        using var head = await tus.HeadAsync(upload);
+
+        await ProblemAssert.IsAsync(first, 415, "unsupported-evidence-type");
+        Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
+        var row = (await UploadRowsAsync(vault.CaseId)).Single();
+        Assert.Equal(("rejected", "unsupported-evidence-type", 0L), (row.GetString("State"), row.GetString("Reason"), row.GetInt64("Offset")));
+        Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
+    }
+
+    [Fact]
+    public async Task A_declared_sha256_that_the_bytes_do_not_have_is_refused_at_the_end_and_nothing_is_committed()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = IngestTestsPng(2 * Chunk);
+        var upload = await tus.OpenAsync(file.Length, new Dictionary<string, string> { ["sha256"] = new string('0', 64) });
+        (await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk))).EnsureSuccessStatusCode();
+
+        using var last = await tus.PatchAsync(upload, Chunk, file.AsMemory(Chunk));
+
+        await ProblemAssert.IsAsync(last, 422, "digest-mismatch");
+        Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
+        Assert.Empty(await app.IndexRowsAsync(vault.CaseId));
+        Assert.DoesNotContain(CustodyEventTypes.ItemReceived, await app.CustodyLogAsync(vault.CaseId), StringComparison.Ordinal);
+        Assert.Equal("rejected", (await UploadRowsAsync(vault.CaseId)).Single().GetString("State"));
+    }
+
+    [Fact]
+    public async Task Bytes_the_case_already_holds_complete_as_that_item_without_a_second_copy()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var existing = await vault.UploadItemAsync("screenshot-refund-page.png");
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = await File.ReadAllBytesAsync(SampleEvidence.PathOf("screenshot-refund-page.png"));
+        var upload = await tus.OpenAsync(file.Length);
+
+        using var last = await tus.SendRestAsync(upload, file, Chunk);
+
+        Assert.Equal(HttpStatusCode.NoContent, last.StatusCode);
+        Assert.Equal(existing.ItemId, last.Headers.GetValues("X-Evidence-Item-Id").Single());
+        Assert.Single(await app.CommittedOriginalsAsync(vault.CaseId));
+        Assert.Single(await vault.ListItemsAsync());
+    }
+
+    [Fact]
+    public async Task Uploads_belong_to_the_grant_that_opened_them()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var upload = await tus.OpenAsync(Chunk);
+        using var grant = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/grants", new { role = "contributor", label = "Victim 2" });
+        var token = (await grant.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
+        using var contributor = app.CreateClient();
+        contributor.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var other = new TusClient(contributor, vault.CaseId);
+
+        using var head = await other.HeadAsync(upload);
+        using var patch = await other.PatchAsync(upload, 0, IngestTestsPng(Chunk));
+        using var delete = await other.DeleteAsync(upload);
+
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+        await ProblemAssert.IsAsync(patch, 404, "upload-not-found");
+        await ProblemAssert.IsAsync(delete, 404, "upload-not-found");
+        Assert.Equal(0, await tus.OffsetAsync(upload));
+    }
+
+    [Fact]
+    public async Task Two_clients_resuming_at_the_same_offset_one_wins_the_other_gets_409_and_the_item_is_right()
+    {
+        using var vault = await app.CreateCaseAsync();
+        using var plain = app.PlainClient(vault.OwnerToken);
+        var tus = new TusClient(plain, vault.CaseId);
+        var file = IngestTestsPng(3 * Chunk);
+        var upload = await tus.OpenAsync(file.Length);
+        (await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk))).EnsureSuccessStatusCode();
+
+        // Both send their first half, then wait until the other has too: the two PATCHes are in the vault at once.
+        using var bothStarted = new Barrier(2);
+        var racing = await Task.WhenAll(
+            tus.PatchAsync(upload, Chunk, new HeldContent(file.AsMemory(Chunk, Chunk), bothStarted)),
+            tus.PatchAsync(upload, Chunk, new HeldContent(file.AsMemory(Chunk, Chunk), bothStarted)));
+
+        Assert.Single(racing, r => r.StatusCode == HttpStatusCode.NoContent);
+        var loser = racing.Single(r => r.StatusCode != HttpStatusCode.NoContent);
+        await ProblemAssert.IsAsync(loser, 409, "upload-offset-mismatch");
+        Assert.Equal(2 * Chunk, await tus.OffsetAsync(upload));
+
+        using var rest = await tus.SendRestAsync(upload, file, Chunk);
+        Assert.Equal(HttpStatusCode.NoContent, rest.StatusCode);
+        var blob = app.Container.GetBlobClient((await app.CommittedOriginalsAsync(vault.CaseId)).Single());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), Convert.ToHexStringLower(SHA256.HashData((await blob.DownloadContentAsync()).Value.Content.ToArray())));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), (await vault.ListItemsAsync()).Single().Sha256);
+        foreach (var r in racing)
+        {
+            r.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Creation_over_the_case_quota_gets_507()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+
+        using var response = await tus.CreateAsync(60L * 1024 * 1024 * 1024);
+
+        await ProblemAssert.IsAsync(response, 507, "case-quota-exceeded");
+        Assert.Empty(await UploadRowsAsync(vault.CaseId));
+    }
+
+    internal static byte[] IngestTestsPng(int length)
+    {
+        var bytes = Ingest.IngestTests.GeneratedPng(length - 4096);
+        return bytes;
+    }
+
+    private async Task<List<TableEntity>> UploadRowsAsync(string caseId)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in app.Table("uploads").QueryAsync<TableEntity>(e => e.PartitionKey == caseId))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>A body sent in two halves with a meeting in between.</summary>
+    private sealed class HeldContent(ReadOnlyMemory<byte> bytes, Barrier meeting) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            var half = bytes.Length / 2;
+            await stream.WriteAsync(bytes[..half]);
+            await stream.FlushAsync();
+            await Task.Run(() => meeting.SignalAndWait(TimeSpan.FromSeconds(30)));
+            await stream.WriteAsync(bytes[half..]);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = bytes.Length;
+            return true;
+        }
+    }
+}
