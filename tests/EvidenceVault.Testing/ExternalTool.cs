@@ -7,7 +7,11 @@ public static class ExternalTool
 {
     public sealed record Result(int ExitCode, string Output);
 
-    public static async Task<Result> RunAsync(string fileName, string workingDirectory, params string[] arguments)
+    public static Task<Result> RunAsync(string fileName, string workingDirectory, params string[] arguments) =>
+        RunAsync(fileName, workingDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs a tool with extra environment variables (secrets go there, never on the command line).</summary>
+    public static async Task<Result> RunAsync(string fileName, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -19,6 +23,11 @@ public static class ExternalTool
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException(fileName + " did not start");

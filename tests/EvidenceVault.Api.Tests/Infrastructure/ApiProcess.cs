@@ -120,6 +120,13 @@ public sealed class ApiProcess : IAsyncDisposable
         await _process.WaitForExitAsync(wait.Token);
     }
 
+    /// <summary>Kills the app and everything it started at once, as a crash or an OOM kill does: nothing runs on the way out.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EvidenceVault.Testing;
+
+/// <summary>
+/// A TCP proxy in front of a server that drops every open connection once the client has sent a given number
+/// of bytes through it — a phone losing its network in the middle of an upload. Later connections pass.
+/// </summary>
+public sealed class CuttingProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint _target;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<Socket, byte> _open = new();
+    private readonly Task _accepting;
+    private long _sent;
+    private int _cuts;
+
+    public CuttingProxy(Uri target, long cutAfterBytes)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        _target = new IPEndPoint(IPAddress.Loopback, target.Port);
+        CutAfterBytes = cutAfterBytes;
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+
+    /// <summary>Client bytes after which every open connection is dropped (once).</summary>
+    public long CutAfterBytes { get; }
+
+    /// <summary>How many times connections were dropped.</summary>
+    public int Cuts => _cuts;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        foreach (var socket in _open.Keys)
+        {
+            socket.Dispose();
+        }
+
+        await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptSocketAsync(_stop.Token);
+            var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await server.ConnectAsync(_target, _stop.Token);
+            _open[client] = 0;
+            _open[server] = 0;
+            _ = Task.WhenAll(PumpAsync(client, server, countsTowardsCut: true), PumpAsync(server, client, countsTowardsCut: false))
+                .ContinueWith(_ => Close(client, server), TaskScheduler.Default);
+        }
+    }
+
+    private async Task PumpAsync(Socket from, Socket to, bool countsTowardsCut)
+    {
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReceiveAsync(buffer, _stop.Token);
+                if (read == 0)
+                {
+                    to.Shutdown(SocketShutdown.Send);
+                    return;
+                }
+
+                if (countsTowardsCut && Interlocked.Add(ref _sent, read) >= CutAfterBytes && Interlocked.CompareExchange(ref _cuts, 1, 0) == 0)
+                {
+                    // Drop everything open, as a lost network does: no orderly close, the peers see a reset.
+                    foreach (var socket in _open.Keys)
+                    {
+                        socket.LingerState = new LingerOption(true, 0);
+                        socket.Close();
+                    }
+
+                    return;
+                }
+
+                await to.SendAsync(buffer.AsMemory(0, read), _stop.Token);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The connection ended (or was cut): the other direction notices on its own.
+        }
+    }
+
+    private void Close(Socket client, Socket server)
+    {
+        _open.TryRemove(client, out _);
+        _open.TryRemove(server, out _);
+        client.Dispose();
+        server.Dispose();
+    }
+}
