@@ -18,7 +18,7 @@ public sealed class TusClientInteropTests(VaultOnKestrel app) : IClassFixture<Va
     {
         using var vault = await app.CreateCaseAsync();
         using var recording = await LargeRecording.CreateAsync(300L * 1024 * 1024);
-        await using var network = new CuttingProxy(app.BaseAddress, cutAfterBytes: 120L * 1024 * 1024);
+        await using var network = new PhoneNetwork(app.BaseAddress, cutAfterBytes: 120L * 1024 * 1024);
 
         var run = await RunClientAsync(new Uri(network.Address, $"/api/cases/{vault.CaseId}/uploads").ToString(), vault.OwnerToken, recording.Path, EightMegabytes);
 
@@ -41,7 +41,7 @@ public sealed class TusClientInteropTests(VaultOnKestrel app) : IClassFixture<Va
         using var vault = await app.CreateCaseAsync();
         using var recording = await LargeRecording.CreateAsync(40L * 1024 * 1024);
         var urlStorage = Path.Combine(Path.GetDirectoryName(recording.Path)!, "tus-urls.json");
-        await using var network = new CuttingProxy(app.BaseAddress, cutAfterBytes: 20L * 1024 * 1024);
+        await using var network = new PhoneNetwork(app.BaseAddress, cutAfterBytes: 20L * 1024 * 1024);
         var endpoint = new Uri(network.Address, $"/api/cases/{vault.CaseId}/uploads").ToString();
 
         // The first run gives up at the cut (no retries: the victim closed the app); the second is started later.

@@ -5,10 +5,11 @@ using System.Net.Sockets;
 namespace EvidenceVault.Testing;
 
 /// <summary>
-/// A TCP proxy in front of a server that drops every open connection once the client has sent a given number
-/// of bytes through it — a phone losing its network in the middle of an upload. Later connections pass.
+/// A TCP proxy in front of a server, standing for a phone's network: it can drop every open connection once the
+/// client has sent a given number of bytes (the network lost in the middle of an upload; later connections pass)
+/// and can carry the client's bytes at a limited rate.
 /// </summary>
-public sealed class CuttingProxy : IAsyncDisposable
+public sealed class PhoneNetwork : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint _target;
@@ -18,8 +19,9 @@ public sealed class CuttingProxy : IAsyncDisposable
     private long _sent;
     private int _cuts;
 
-    public CuttingProxy(Uri target, long cutAfterBytes)
+    public PhoneNetwork(Uri target, long cutAfterBytes = long.MaxValue, long bytesPerSecond = long.MaxValue)
     {
+        BytesPerSecond = bytesPerSecond;
         ArgumentNullException.ThrowIfNull(target);
         _target = new IPEndPoint(IPAddress.Loopback, target.Port);
         CutAfterBytes = cutAfterBytes;
@@ -31,6 +33,9 @@ public sealed class CuttingProxy : IAsyncDisposable
 
     /// <summary>Client bytes after which every open connection is dropped (once).</summary>
     public long CutAfterBytes { get; }
+
+    /// <summary>The upload rate of the client's bytes.</summary>
+    public long BytesPerSecond { get; }
 
     /// <summary>How many times connections were dropped.</summary>
     public int Cuts => _cuts;
@@ -89,6 +94,10 @@ public sealed class CuttingProxy : IAsyncDisposable
                 }
 
                 await to.SendAsync(buffer.AsMemory(0, read), _stop.Token);
+                if (countsTowardsCut && BytesPerSecond != long.MaxValue)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds((double)read / BytesPerSecond), _stop.Token);
+                }
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Api.Tests.Uploads;
+
+/// <summary><c>evidencevault upload</c>, run as a process against the vault on a real socket.</summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<VaultOnKestrel>, IDisposable
+{
+    private readonly string _state = Directory.CreateTempSubdirectory("ev-cli-state-").FullName;
+
+    private static string CliDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+            return Path.Combine(SampleEvidence.RepositoryRoot, "src", "EvidenceVault.Cli", "bin", configuration, "net10.0", "evidencevault.dll");
+        }
+    }
+
+    [Fact]
+    public async Task A_call_recording_is_saved_with_its_claims_and_the_command_prints_its_sha256()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var run = await RunAsync(vault, SampleEvidence.PathOf("call-recording.m4a"), "--kind", "audio", "--captured-at", "2026-11-20T21:05:00+08:00");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var item = Assert.Single(await vault.ListItemsAsync());
+        Assert.Equal(SampleEvidence.KnownSha256["call-recording.m4a"], item.Sha256);
+        Assert.Equal(("audio", "call-recording.m4a"), (item.Kind, item.FileName));
+        Assert.Contains(item.Sha256, run.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_state)); // nothing left to resume
+    }
+
+    [Fact]
+    public async Task Stopped_midway_and_run_again_it_resumes_from_the_vaults_offset()
+    {
+        using var vault = await app.CreateCaseAsync();
+        using var recording = await LargeRecording.CreateAsync(48L * 1024 * 1024);
+
+        await using var slowNetwork = new PhoneNetwork(app.BaseAddress, bytesPerSecond: 16 * 1024 * 1024);
+        using (var first = Start(vault, recording.Path, slowNetwork.Address, "--chunk-size", "1"))
+        {
+            // The victim's laptop is closed once a few MiB are in.
+            while (await OffsetAsync(vault.CaseId) < 6 * 1024 * 1024)
+            {
+                if (first.HasExited)
+                {
+                    Assert.Fail("The upload ended before it could be stopped: " + await first.StandardOutput.ReadToEndAsync());
+                }
+
+                await Task.Delay(10);
+            }
+
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync();
+        }
+
+        var stoppedAt = await OffsetAsync(vault.CaseId);
+        Assert.Empty(await vault.ListItemsAsync());
+        Assert.Single(Directory.GetFiles(_state));
+
+        var second = await RunAsync(vault, recording.Path, slowNetwork.Address, "--chunk-size", "1");
+
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains($"Resuming at byte {stoppedAt:N0}", second.Output, StringComparison.Ordinal);
+        var item = Assert.Single(await vault.ListItemsAsync());
+        Assert.Equal(await LargeRecording.Sha256SumAsync(recording.Path), item.Sha256);
+        Assert.Single(await app.CommittedOriginalsAsync(vault.CaseId));
+    }
+
+    [Fact]
+    public async Task A_file_the_vault_refuses_exits_1_with_the_problem_and_leaves_nothing_to_resume()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var notes = Path.Combine(_state, "..", $"notes-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(notes, new string('x', 10_000));
+        try
+        {
+            var run = await RunAsync(vault, notes);
+
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("unsupported-evidence-type", run.Output, StringComparison.Ordinal);
+            Assert.Empty(await vault.ListItemsAsync());
+            Assert.Empty(Directory.GetFiles(_state));
+        }
+        finally
+        {
+            File.Delete(notes);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_token_it_says_where_the_token_goes()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var run = await ExternalTool.RunAsync("dotnet", _state, CliDll, "upload", SampleEvidence.PathOf("call-recording.m4a"), "--case", vault.CaseId, "--vault", app.BaseAddress.ToString());
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("EVIDENCEVAULT_TOKEN", run.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_state, recursive: true);
+
+    private Task<ExternalTool.Result> RunAsync(TestCase vault, string file, params string[] options) => RunAsync(vault, file, null, options);
+
+    private Task<ExternalTool.Result> RunAsync(TestCase vault, string file, Uri? through, params string[] options) =>
+        ExternalTool.RunAsync("dotnet", _state, new Dictionary<string, string> { ["EVIDENCEVAULT_TOKEN"] = vault.OwnerToken }, [CliDll, .. Arguments(vault, file, options, through)]);
+
+    private Process Start(TestCase vault, string file, Uri through, params string[] options)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[CliDll, .. Arguments(vault, file, options, through)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["EVIDENCEVAULT_TOKEN"] = vault.OwnerToken;
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private string[] Arguments(TestCase vault, string file, string[] options, Uri? through = null) =>
+        ["upload", file, "--case", vault.CaseId, "--vault", (through ?? app.BaseAddress).ToString(), "--state-dir", _state, .. options];
+
+    private async Task<long> OffsetAsync(string caseId)
+    {
+        await foreach (var row in app.Table("uploads").QueryAsync<TableEntity>(e => e.PartitionKey == caseId))
+        {
+            return row.GetInt64("Offset") ?? 0;
+        }
+
+        return 0;
+    }
+}
