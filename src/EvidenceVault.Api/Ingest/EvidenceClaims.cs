@@ -14,15 +14,18 @@ namespace EvidenceVault.Api.Ingest;
 /// <param name="CapturedAt">When the victim says it was captured (<c>X-Captured-At</c>), if any.</param>
 /// <param name="SourceUrl">The page it came from (<c>X-Source-Url</c>), if any.</param>
 /// <param name="DeclaredDigest">SHA-256 from <c>Repr-Digest</c> or <c>Content-Digest</c> (RFC 9530), if any.</param>
+/// <param name="Note">The victim's note (<c>X-Evidence-Note</c>, UTF-8 percent-encoded), if any.</param>
 internal sealed partial record EvidenceClaims(
     EvidenceKind? Kind,
     string? FileName,
     DateTimeOffset? CapturedAt,
     string? SourceUrl,
-    Sha256Digest? DeclaredDigest)
+    Sha256Digest? DeclaredDigest,
+    string? Note = null)
 {
     public const int MaxFileNameLength = 255;
     public const int MaxSourceUrlLength = 2048;
+    public const int MaxNoteLength = 1000;
 
     public static EvidenceClaims FromHeaders(IHeaderDictionary headers)
     {
@@ -39,7 +42,8 @@ internal sealed partial record EvidenceClaims(
             ParseFileName(Single(headers, "X-File-Name")),
             ParseCapturedAt(Single(headers, "X-Captured-At")),
             ParseSourceUrl(Single(headers, "X-Source-Url")),
-            ParseDigest(headers, "Repr-Digest") ?? ParseDigest(headers, "Content-Digest"));
+            ParseDigest(headers, "Repr-Digest") ?? ParseDigest(headers, "Content-Digest"),
+            Single(headers, "X-Evidence-Note") is { } note ? CheckNote(PercentDecodeUtf8(note.Trim()) ?? throw Malformed("X-Evidence-Note must be UTF-8, percent-encoded.")) : null);
     }
 
     /// <summary>
@@ -68,7 +72,19 @@ internal sealed partial record EvidenceClaims(
             string.IsNullOrWhiteSpace(fileName) ? null : CheckFileName(fileName.Trim()),
             ParseCapturedAt(EmptyAsNull(metadata.GetValueOrDefault("capturedAt"))),
             ParseSourceUrl(EmptyAsNull(metadata.GetValueOrDefault("sourceUrl"))),
-            declared);
+            declared,
+            EmptyAsNull(metadata.GetValueOrDefault("note")) is { } note ? CheckNote(note) : null);
+    }
+
+    /// <summary>A note: trimmed, at most <see cref="MaxNoteLength"/> characters, no control characters but line breaks.</summary>
+    private static string? CheckNote(string note)
+    {
+        note = note.Trim();
+        return note.Length == 0
+            ? null
+            : note.Length > MaxNoteLength || note.Any(c => char.IsControl(c) && c is not '\n' and not '\r') || note.Contains('\uFFFD', StringComparison.Ordinal)
+                ? throw Malformed($"The note must be at most {MaxNoteLength} printable characters.")
+                : note;
     }
 
     /// <summary>A file name from a header or a multipart part: percent-decoded, path stripped, checked.</summary>

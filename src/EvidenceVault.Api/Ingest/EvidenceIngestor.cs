@@ -189,6 +189,7 @@ internal sealed partial class EvidenceIngestor(
             CapturedAt = claims.CapturedAt,
             ReceivedAt = receivedAt,
             SourceUrl = claims.SourceUrl,
+            Note = claims.Note,
             Contributor = caller.GrantId,
             ContributorLabel = caller.Label,
             Custody = new ItemCustody(receivedEvent.Seq, position.Head.Hash.Hex),
@@ -274,6 +275,12 @@ internal sealed partial class EvidenceIngestor(
         if (claims.SourceUrl is not null)
         {
             details["sourceUrl"] = claims.SourceUrl;
+        }
+
+        // The note lives in the custody log and the index, not in blob metadata (8 KiB for all of it).
+        if (claims.Note is not null)
+        {
+            details["note"] = claims.Note;
         }
 
         return details;

@@ -33,6 +33,8 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? SourceUrl { get; set; }
 
+    public string? Note { get; set; }
+
     public string? Contributor { get; set; }
 
     public string? ContributorLabel { get; set; }
@@ -75,6 +77,7 @@ internal sealed class ItemEntity : ITableEntity
         CapturedAt = item.CapturedAt,
         ReceivedAt = item.ReceivedAt,
         SourceUrl = item.SourceUrl,
+        Note = item.Note,
         Contributor = item.Contributor,
         ContributorLabel = item.ContributorLabel,
         CustodySeq = item.Custody.Seq,
@@ -102,6 +105,7 @@ internal sealed class ItemEntity : ITableEntity
         CapturedAt = CapturedAt,
         ReceivedAt = ReceivedAt,
         SourceUrl = SourceUrl,
+        Note = Note,
         Contributor = Contributor,
         ContributorLabel = ContributorLabel,
         Custody = new ItemCustody(CustodySeq, CustodyHead),

@@ -11,6 +11,12 @@ public sealed class ResumableUploadOptions
     /// <summary>Largest PATCH body: below the 100 MB request limit of Azure Functions. Default 64 MiB.</summary>
     public long MaxChunkBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Each PATCH is staged in blocks of this size (at most the ingest block size), so that storing the start of a
+    /// chunk overlaps receiving its end. Default 4 MiB: an 8 MiB chunk is two blocks (measured best on Azurite).
+    /// </summary>
+    public int StageBlockBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>An unfinished upload expires this long after its last PATCH: Azure discards uncommitted blocks after 7 days.</summary>
     public TimeSpan Expiry { get; set; } = TimeSpan.FromDays(7);
 

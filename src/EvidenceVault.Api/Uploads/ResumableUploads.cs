@@ -234,7 +234,7 @@ internal sealed partial class ResumableUploads(
         UploadSession session, (HashAlgorithmName Algorithm, byte[] Digest)? checksum, Stream body, long maxBytes, CancellationToken cancellationToken)
     {
         var pool = blocks.Pool;
-        var blockSize = blocks.BlockSize;
+        var blockSize = Math.Min(blocks.BlockSize, options.Value.StageBlockBytes);
         var hash = ResumableSha256.Restore(session.HashState);
         using var transport = checksum is { } c ? IncrementalHash.CreateHash(c.Algorithm) : null;
         var head = new byte[Math.Min(EvidenceFormatDetector.HeadLength, session.Length)];

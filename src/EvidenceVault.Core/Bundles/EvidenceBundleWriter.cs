@@ -148,7 +148,7 @@ internal static class ItemsCsv
     public static string Format(IEnumerable<EvidenceItemRecord> items)
     {
         var csv = new StringBuilder("\uFEFF");
-        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,contributor,contributor_label,custody_seq\r\n");
+        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_label,custody_seq\r\n");
         foreach (var item in items)
         {
             string[] fields =
@@ -161,7 +161,7 @@ internal static class ItemsCsv
                 item.Timestamp?.Status ?? string.Empty,
                 item.Timestamp?.GenTime is { } genTime ? VaultJson.FormatUtc(genTime) : string.Empty,
                 item.Timestamp?.Authority ?? string.Empty,
-                item.SourceUrl ?? string.Empty, item.Contributor ?? string.Empty, item.ContributorLabel ?? string.Empty, item.Custody.Seq.ToString(CultureInfo.InvariantCulture),
+                item.SourceUrl ?? string.Empty, item.Note ?? string.Empty, item.Contributor ?? string.Empty, item.ContributorLabel ?? string.Empty, item.Custody.Seq.ToString(CultureInfo.InvariantCulture),
             ];
             csv.AppendJoin(',', fields.Select(Quote)).Append("\r\n");
         }

@@ -113,6 +113,9 @@ public sealed record EvidenceItemRecord
     /// <summary>The page address the victim gives for a page snapshot or screenshot.</summary>
     public string? SourceUrl { get; init; }
 
+    /// <summary>The victim's own note about the file (what it shows, why it matters): a claim, kept as written.</summary>
+    public string? Note { get; init; }
+
     /// <summary>The grant that contributed the item.</summary>
     public string? Contributor { get; init; }
 

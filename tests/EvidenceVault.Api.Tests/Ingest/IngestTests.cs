@@ -185,6 +185,7 @@ public sealed class IngestTests(VaultApp app) : IClassFixture<VaultApp>
             r.Headers.Add("X-Captured-At", "2026-11-24T06:39:31+08:00");
             r.Headers.Add("X-Source-Url", "https://refund-center.example/order/114-3941689-8772232/refund");
             r.Headers.Add("X-File-Name", "%E9%80%80%E6%AC%BE%E9%A1%B5.mhtml");
+            r.Headers.Add("X-Evidence-Note", "%E5%81%87%E9%80%80%E6%AC%BE%E9%A1%B5%E9%9D%A2"); // 假退款页面
         });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -194,6 +195,7 @@ public sealed class IngestTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Equal("退款页.mhtml", item.FileName);
         var received = (await vault.CheckCustodyAsync()).Events.Single(e => e.ItemId == item.ItemId && e.Type == CustodyEventTypes.ItemReceived);
         Assert.Equal("退款页.mhtml", received.Details!["fileName"]);
+        Assert.Equal(("假退款页面", "假退款页面"), (item.Note, received.Details["note"]));
     }
 
     [Fact]

@@ -76,6 +76,8 @@ public sealed class RejectionTests(RejectionTests.SmallLimitVault app) : IClassF
     [InlineData("X-Captured-At", "2026-11-23T22:39:31")]
     [InlineData("X-Source-Url", "javascript:alert(1)")]
     [InlineData("X-Source-Url", "/relative/path")]
+    [InlineData("X-Evidence-Note", "%ZZ")]
+    [InlineData("X-Evidence-Note", "a%07b")]
     [InlineData("X-File-Name", "%E0%A4%A")]
     [InlineData("X-File-Name", "a%00b.png")]
     [InlineData("Repr-Digest", "sha-256=:not-base64:")]

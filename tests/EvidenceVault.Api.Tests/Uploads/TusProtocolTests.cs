@@ -56,6 +56,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
             ["capturedAt"] = "2026-11-20T21:05:00+08:00",
             ["sourceUrl"] = "https://refund-scam.example/call",
             ["sha256"] = SampleEvidence.KnownSha256["call-recording.wav"],
+            ["note"] = "骗子自称客服 — the caller posed as support",
         });
 
         using (var created = await tus.HeadAsync(upload))
@@ -88,6 +89,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), item!.Sha256);
         Assert.Equal(("audio", "audio/wav", "通话录音 call.wav", "https://refund-scam.example/call"), (item.Kind, item.ContentType, item.FileName, item.SourceUrl));
         Assert.Equal(DateTimeOffset.Parse("2026-11-20T13:05:00Z", CultureInfo.InvariantCulture), item.CapturedAt);
+        Assert.Equal("骗子自称客服 — the caller posed as support", item.Note);
         Assert.Equal(TimestampStatuses.Granted, item.Timestamp!.Status);
         Assert.NotNull(item.Receipt);
 
@@ -147,6 +149,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
     [InlineData("capturedAt MjAyNi0xMS0yMCAyMTowNQ==")]
     [InlineData("sourceUrl amF2YXNjcmlwdDphbGVydCgxKQ==")]
     [InlineData("sha256 YWJj")]
+    [InlineData("note YQdi")] // a BEL control character in the note
     public async Task Creation_refuses_malformed_metadata_and_stores_nothing(string metadata)
     {
         using var vault = await app.CreateCaseAsync();

@@ -1,0 +1,101 @@
+// The vault's HTTP API as the pages use it: bearer token, JSON, RFC 9457 problems turned into errors.
+
+export class VaultError extends Error {
+  constructor(code, detail, status) {
+    super(detail || code);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export class VaultApi {
+  constructor(caseId, token) {
+    this.caseId = caseId;
+    this.token = token;
+  }
+
+  static async createCase(title) {
+    return request('POST', '/api/cases', null, { title: title || null });
+  }
+
+  get base() {
+    return `/api/cases/${encodeURIComponent(this.caseId)}`;
+  }
+
+  caseInfo() { return request('GET', this.base, this.token); }
+  items() { return request('GET', `${this.base}/items?pageSize=1000`, this.token); }
+  item(itemId) { return request('GET', `${this.base}/items/${encodeURIComponent(itemId)}`, this.token); }
+  upload(url) { return request('GET', url, this.token); }
+  custody() { return request('GET', `${this.base}/custody`, this.token); }
+  grants() { return request('GET', `${this.base}/grants`, this.token); }
+  createGrant(role, label) { return request('POST', `${this.base}/grants`, this.token, { role, label: label || null }); }
+  revokeGrant(grantId) { return request('DELETE', `${this.base}/grants/${encodeURIComponent(grantId)}`, this.token); }
+
+  /** An item's bytes as a blob URL (images, audio and video are shown from memory, never from a vault URL). */
+  async contentUrl(itemId) {
+    const response = await send('GET', `${this.base}/items/${encodeURIComponent(itemId)}/content`, this.token);
+    return URL.createObjectURL(await response.blob());
+  }
+
+  /** Streams the bundle, reporting bytes received; returns the file name and a blob to save. */
+  async bundle(onProgress) {
+    const response = await send('GET', `${this.base}/bundle`, this.token);
+    const disposition = response.headers.get('Content-Disposition') || '';
+    const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] || `evidence-${this.caseId}.zip`;
+    const reader = response.body.getReader();
+    const parts = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        break;
+      }
+      parts.push(value);
+      received += value.length;
+      onProgress(received);
+    }
+    return { name, blob: new Blob(parts, { type: 'application/zip' }) };
+  }
+}
+
+async function send(method, url, token, body) {
+  const headers = {};
+  if (token) {
+    headers.Authorization = `Bearer ${token}`;
+  }
+  if (body !== undefined && body !== null) {
+    headers['Content-Type'] = 'application/json';
+  }
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body: body == null ? undefined : JSON.stringify(body), cache: 'no-store' });
+  } catch {
+    throw new VaultError('network', null, 0);
+  }
+  if (!response.ok) {
+    let problem = {};
+    try {
+      problem = await response.json();
+    } catch {
+      // not a problem document
+    }
+    const code = (problem.type || '').replace('urn:evidencevault:problem:', '') || `http-${response.status}`;
+    throw new VaultError(code, problem.detail || problem.title, response.status);
+  }
+  return response;
+}
+
+async function request(method, url, token, body) {
+  const response = await send(method, url, token, body);
+  return response.status === 204 ? null : response.json();
+}
+
+/** Reads `#case=…&token=…` (a share link), a whole link, or a bare token `evv_{caseId}_…`. */
+export function parseCaseLink(text) {
+  const value = (text || '').trim();
+  const fragment = value.includes('#') ? value.slice(value.indexOf('#') + 1) : value;
+  const parameters = new URLSearchParams(fragment);
+  const token = parameters.get('token') || (/^evv_[0-9A-HJKMNP-TV-Z]{26}_[A-Za-z0-9_-]{43}$/.test(value) ? value : null);
+  const caseId = parameters.get('case') || (token ? token.split('_')[1] : null);
+  return token && caseId && /^[0-9A-HJKMNP-TV-Z]{26}$/.test(caseId) ? { caseId, token } : null;
+}

@@ -1,0 +1,536 @@
+// EvidenceVault's pages: a victim's phone page (create or open a case, add evidence resumably, receipts, share
+// links) and the lawyer's page (every item, the custody log, the bundle). Everything is served by the vault.
+import Uppy from '@uppy/core';
+import Dashboard from '@uppy/dashboard';
+import Tus from '@uppy/tus';
+import Webcam from '@uppy/webcam';
+import Audio from '@uppy/audio';
+import ScreenCapture from '@uppy/screen-capture';
+import GoldenRetriever from '@uppy/golden-retriever';
+import zhCN from '@uppy/locales/lib/zh_CN.js';
+import enUS from '@uppy/locales/lib/en_US.js';
+import qrcode from 'qrcode-generator';
+import { strings, initialLanguage } from './i18n.js';
+import { VaultApi, VaultError, parseCaseLink } from './api.js';
+
+const SESSION_KEY = 'evidencevault.session';
+const LANGUAGE_KEY = 'evidencevault.language';
+const CHUNK_SIZE = 8 * 1024 * 1024;
+const ACCEPTED = ['image/*', 'audio/*', 'video/*', '.mhtml', '.mht', '.html', '.htm', '.pdf', '.warc', '.gz', '.wacz', '.zip', '.heic', '.heif', '.amr', '.3gp', '.m4a'];
+
+const state = {
+  language: initialLanguage(localStorage.getItem(LANGUAGE_KEY), navigator.languages || [navigator.language || '']),
+  session: null, // { caseId, token }
+  caseInfo: null,
+  items: [],
+  receipts: [],
+  grants: [],
+  newLink: null,
+  ownerLink: null, // shown once after creating a case
+  error: null,
+  bundleProgress: null,
+};
+let api = null;
+let uppy = null;
+const objectUrls = new Map();
+
+const t = (key) => key.split('.').reduce((value, part) => value?.[part], strings[state.language]) ?? key;
+
+/** Creates an element: h('p', { class: 'x', onclick }, 'text', child…). */
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) {
+      continue;
+    }
+    if (name.startsWith('on')) {
+      element.addEventListener(name.slice(2), value);
+    } else if (name === 'dataset') {
+      Object.assign(element.dataset, value);
+    } else {
+      element.setAttribute(name, value === true ? '' : value);
+    }
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) {
+      element.append(child instanceof Node ? child : String(child));
+    }
+  }
+  return element;
+}
+
+function shareLink(caseId, token) {
+  return `${location.origin}/#case=${caseId}&token=${token}`;
+}
+
+// ---------- times and sizes ----------
+
+function formatTime(iso, timeZone) {
+  if (!iso) {
+    return '—';
+  }
+  return new Intl.DateTimeFormat(state.language === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+  }).format(new Date(iso)) + (timeZone === 'UTC' ? ' UTC' : '');
+}
+
+function formatSize(bytes) {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]} (${bytes.toLocaleString('en-US')} ${t('bytes')})`;
+}
+
+/** A datetime-local value ("2026-11-20T21:05") as ISO 8601 with this device's offset, as the vault requires. */
+function withZone(local) {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(local || '')) {
+    return local || undefined;
+  }
+  const date = new Date(local);
+  const minutes = -date.getTimezoneOffset();
+  const sign = minutes >= 0 ? '+' : '-';
+  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  return `${local.length === 16 ? `${local}:00` : local}${sign}${pad(minutes / 60)}:${pad(minutes % 60)}`;
+}
+
+// ---------- session ----------
+
+function saveSession(session) {
+  state.session = session;
+  localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  api = new VaultApi(session.caseId, session.token);
+}
+
+function forgetSession() {
+  localStorage.removeItem(SESSION_KEY);
+  uppy?.destroy();
+  uppy = null;
+  api = null;
+  Object.assign(state, { session: null, caseInfo: null, items: [], receipts: [], grants: [], newLink: null, ownerLink: null });
+  render();
+}
+
+async function openSession(session) {
+  saveSession(session);
+  try {
+    state.caseInfo = await api.caseInfo();
+    state.error = null;
+  } catch (error) {
+    localStorage.removeItem(SESSION_KEY);
+    state.session = null;
+    showError(error);
+    return;
+  }
+  await refresh();
+}
+
+async function refresh() {
+  if (!api) {
+    render();
+    return;
+  }
+  try {
+    state.items = (await api.items()).items;
+    if (state.caseInfo?.role === 'owner') {
+      state.grants = await api.grants();
+    }
+    state.error = null;
+  } catch (error) {
+    state.error = error;
+  }
+  render();
+}
+
+function showError(error) {
+  state.error = error;
+  render();
+}
+
+function errorText(error) {
+  const known = error instanceof VaultError ? t(`errors.${error.code}`) : null;
+  return t('errorPrefix') + (known && known !== `errors.${error.code}` ? known : (error.message || String(error)));
+}
+
+// ---------- uploads (Uppy) ----------
+
+function uppyLocale() {
+  return state.language === 'en' ? enUS : zhCN;
+}
+
+function metaFields() {
+  return [
+    { id: 'note', name: t('noteField'), placeholder: t('notePlaceholder') },
+    {
+      id: 'kind',
+      name: t('kindField'),
+      render: ({ value, onChange }, create) => create('select', { value: value || '', onChange: (e) => onChange(e.target.value), class: 'uppy-u-reset uppy-c-textInput' },
+        create('option', { value: '' }, t('kindAuto')),
+        Object.entries(t('kinds')).map(([kind, name]) => create('option', { value: kind }, name))),
+    },
+    {
+      id: 'capturedAt',
+      name: t('capturedAtField'),
+      render: ({ value, onChange }, create) => create('input', { type: 'datetime-local', value: value || '', onChange: (e) => onChange(e.target.value), class: 'uppy-u-reset uppy-c-textInput' }),
+    },
+    { id: 'sourceUrl', name: t('sourceUrlField'), placeholder: 'https://' },
+  ];
+}
+
+function startUppy(target) {
+  if (uppy) {
+    uppy.getPlugin('Dashboard')?.uninstall();
+    uppy.getPlugin('Dashboard') || uppy.use(Dashboard, dashboardOptions(target));
+    return;
+  }
+  const { caseId, token } = state.session;
+  uppy = new Uppy({
+    id: `evidencevault-${caseId}`,
+    autoProceed: true,
+    locale: uppyLocale(),
+    restrictions: { allowedFileTypes: ACCEPTED },
+    onBeforeUpload: (files) => Object.fromEntries(Object.entries(files).map(([id, file]) => [id, { ...file, meta: { ...file.meta, capturedAt: withZone(file.meta.capturedAt) } }])),
+  })
+    .use(Dashboard, dashboardOptions(target))
+    .use(Webcam, { modes: ['picture', 'video-audio'], showVideoSourceDropdown: true })
+    .use(Audio)
+    .use(ScreenCapture)
+    .use(Tus, {
+      endpoint: `/api/cases/${caseId}/uploads`,
+      headers: { Authorization: `Bearer ${token}` },
+      chunkSize: CHUNK_SIZE,
+      retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000],
+      allowedMetaFields: ['name', 'type', 'note', 'kind', 'capturedAt', 'sourceUrl'],
+      removeFingerprintOnSuccess: true,
+    })
+    .use(GoldenRetriever, { serviceWorker: false });
+  uppy.on('upload-success', (file, response) => onUploaded(file, response.uploadURL));
+  uppy.on('upload-error', (file, error) => {
+    state.error = new VaultError('upload', `${file.name}: ${error.message}`);
+    renderErrorOnly();
+  });
+}
+
+function dashboardOptions(target) {
+  return {
+    inline: true,
+    target,
+    width: '100%',
+    height: 360,
+    note: t('uploadNote'),
+    showProgressDetails: true,
+    proudlyDisplayPoweredByUppy: false,
+    metaFields: metaFields(),
+    plugins: ['Webcam', 'Audio', 'ScreenCapture'],
+    theme: 'light',
+  };
+}
+
+async function onUploaded(file, uploadUrl) {
+  try {
+    let status = await api.upload(uploadUrl);
+    for (let attempt = 0; !status.itemId && attempt < 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      status = await api.upload(uploadUrl);
+    }
+    const item = await api.item(status.itemId);
+    state.receipts = [item, ...state.receipts.filter((r) => r.itemId !== item.itemId)];
+    await refresh();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+// ---------- views ----------
+
+function languageButton() {
+  return h('button', {
+    type: 'button', class: 'language', id: 'language', 'aria-label': t('switchLanguageLabel'), lang: state.language === 'en' ? 'zh-CN' : 'en',
+    onclick: () => {
+      state.language = state.language === 'en' ? 'zh-CN' : 'en';
+      localStorage.setItem(LANGUAGE_KEY, state.language);
+      uppy?.setOptions({ locale: uppyLocale() });
+      render();
+    },
+  }, t('switchLanguage'));
+}
+
+function startView() {
+  const title = h('input', { id: 'case-title', name: 'title', maxlength: '200', placeholder: t('caseTitlePlaceholder'), autocomplete: 'off' });
+  const link = h('input', { id: 'case-link', name: 'link', placeholder: t('openPlaceholder'), autocomplete: 'off' });
+  return [
+    h('p', { class: 'intro' }, t('intro')),
+    h('form', {
+      class: 'card', id: 'create-form',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        try {
+          const created = await VaultApi.createCase(title.value.trim());
+          state.ownerLink = shareLink(created.caseId, created.ownerToken);
+          await openSession({ caseId: created.caseId, token: created.ownerToken });
+        } catch (error) {
+          showError(error);
+        }
+      },
+    }, h('h2', {}, t('createTitle')), h('label', { for: 'case-title' }, t('caseTitleLabel')), title, h('button', { type: 'submit', class: 'primary', id: 'create-case' }, t('createButton'))),
+    h('form', {
+      class: 'card', id: 'open-form',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const session = parseCaseLink(link.value);
+        if (session) {
+          await openSession(session);
+        } else {
+          showError(new Error(t('openInvalid')));
+        }
+      },
+    }, h('h2', {}, t('openTitle')), h('label', { for: 'case-link' }, t('openLabel')), link, h('button', { type: 'submit', id: 'open-case' }, t('openButton'))),
+  ];
+}
+
+/** A link shown once: the text, copy, QR code. */
+function linkBox(id, link) {
+  const qr = h('div', { class: 'qr', hidden: true });
+  const copyButton = h('button', {
+    type: 'button', id: `${id}-copy`,
+    onclick: async () => {
+      try {
+        await navigator.clipboard.writeText(link);
+      } catch {
+        document.getElementById(`${id}-text`).select();
+      }
+      copyButton.textContent = t('copied');
+    },
+  }, t('copy'));
+  const qrButton = h('button', {
+    type: 'button', id: `${id}-qr`,
+    onclick: () => {
+      if (!qr.firstChild) {
+        const code = qrcode(0, 'M');
+        code.addData(link);
+        code.make();
+        qr.append(h('img', { src: code.createDataURL(4, 8), alt: t('qrAlt'), width: '240', height: '240' }));
+      }
+      qr.hidden = !qr.hidden;
+      qrButton.textContent = qr.hidden ? t('showQr') : t('hideQr');
+    },
+  }, t('showQr'));
+  return h('div', { class: 'link-box' },
+    h('textarea', { id: `${id}-text`, readonly: true, rows: '3', 'aria-label': t('newLinkTitle') }, link),
+    h('div', { class: 'buttons' }, copyButton, qrButton),
+    qr);
+}
+
+function ownerTokenView() {
+  return h('section', { class: 'card warning', id: 'owner-token', role: 'alert' },
+    h('h2', {}, t('tokenTitle')),
+    h('p', {}, t('tokenWarning')),
+    linkBox('owner-link', state.ownerLink),
+    h('button', { type: 'button', class: 'primary', id: 'saved-it', onclick: () => { state.ownerLink = null; render(); } }, t('savedIt')));
+}
+
+function receiptCard(item) {
+  const row = (label, value, attributes = {}) => [h('dt', {}, label), h('dd', attributes, value)];
+  const stamp = item.timestamp?.status === 'granted'
+    ? `${t('timestampGranted')} — ${formatTime(item.timestamp.genTime, 'Asia/Shanghai')}`
+    : t('timestampPending');
+  return h('article', { class: 'receipt', dataset: { itemId: item.itemId } },
+    h('h3', {}, `✔ ${t('receiptSaved')}`),
+    h('dl', {},
+      row(t('fileName'), item.fileName || item.itemId),
+      row(t('size'), formatSize(item.size)),
+      row(t('sha256'), item.sha256, { class: 'hash', dataset: { sha256: item.sha256 } }),
+      row(t('receivedBeijing'), formatTime(item.receivedAt, 'Asia/Shanghai')),
+      row(t('receivedUtc'), formatTime(item.receivedAt, 'UTC')),
+      row(t('timestamp'), stamp, { class: `stamp ${item.timestamp?.status}` })));
+}
+
+function itemRow(item, lawyer) {
+  const media = lawyer ? mediaPreview(item) : null;
+  return h('li', { class: 'item', dataset: { itemId: item.itemId, sha256: item.sha256 } },
+    media,
+    h('div', { class: 'item-text' },
+      h('strong', {}, item.fileName || item.itemId),
+      h('span', {}, `${t(`kinds.${item.kind}`)} · ${formatSize(item.size)}`),
+      h('span', {}, `${t('received')}: ${formatTime(item.receivedAt, 'Asia/Shanghai')} (${formatTime(item.receivedAt, 'UTC')})`),
+      item.capturedAt ? h('span', {}, `${t('capturedAt')}: ${formatTime(item.capturedAt, 'Asia/Shanghai')}`) : null,
+      item.note ? h('span', {}, `${t('note')}: ${item.note}`) : null,
+      item.contributorLabel ? h('span', {}, `${t('contributor')}: ${item.contributorLabel}`) : null,
+      h('span', { class: `stamp ${item.timestamp?.status}` }, `${t('timestamp')}: ${item.timestamp?.status === 'granted' ? t('timestampGranted') : t('timestampPending')}`),
+      h('code', { class: 'hash' }, item.sha256)));
+}
+
+function mediaPreview(item) {
+  const box = h('div', { class: 'media' });
+  const show = async (make) => {
+    try {
+      let url = objectUrls.get(item.itemId);
+      if (!url) {
+        url = await api.contentUrl(item.itemId);
+        objectUrls.set(item.itemId, url);
+      }
+      box.replaceChildren(make(url));
+    } catch (error) {
+      showError(error);
+    }
+  };
+  if (item.contentType.startsWith('image/') && !/hei[cf]/.test(item.contentType)) {
+    show((url) => h('img', { src: url, alt: item.fileName || item.itemId, loading: 'lazy' }));
+  } else if (item.contentType.startsWith('audio/') || item.contentType.startsWith('video/')) {
+    const tag = item.contentType.startsWith('audio/') ? 'audio' : 'video';
+    box.append(h('button', { type: 'button', class: 'play', onclick: () => show((url) => h(tag, { src: url, controls: true, autoplay: true, 'aria-label': item.fileName || item.itemId })) }, `▶ ${t('play')}`));
+  } else {
+    box.append(h('span', { class: 'no-preview' }, t('noPreview')));
+  }
+  return box;
+}
+
+function shareView() {
+  const label = h('input', { id: 'grant-label', maxlength: '100', autocomplete: 'off' });
+  const create = (role) => async () => {
+    try {
+      const grant = await api.createGrant(role, label.value.trim());
+      state.newLink = { role, link: shareLink(state.session.caseId, grant.token) };
+      await refresh();
+    } catch (error) {
+      showError(error);
+    }
+  };
+  return h('section', { class: 'card', id: 'share' },
+    h('h2', {}, t('shareTitle')),
+    h('p', {}, t('shareHelp')),
+    h('label', { for: 'grant-label' }, t('labelField')), label,
+    h('div', { class: 'buttons' },
+      h('button', { type: 'button', id: 'new-contributor-link', onclick: create('contributor') }, t('newContributorLink')),
+      h('button', { type: 'button', id: 'new-lawyer-link', onclick: create('lawyer') }, t('newLawyerLink'))),
+    state.newLink ? h('div', { class: 'new-link', id: 'new-link', dataset: { role: state.newLink.role } }, h('h3', {}, t('newLinkTitle')), linkBox('new-link', state.newLink.link)) : null,
+    h('h3', {}, t('linksTitle')),
+    h('ul', { class: 'grants' }, state.grants.filter((g) => g.role !== 'owner').map((grant) => h('li', { dataset: { grantId: grant.grantId } },
+      h('span', {}, `${t(`roleNames.${grant.role}`)} · ${grant.label || '—'} · ${t('lastUsed')}: ${grant.lastUsedAt ? formatTime(grant.lastUsedAt, 'Asia/Shanghai') : t('never')}`),
+      grant.revokedAt
+        ? h('em', {}, t('revoked'))
+        : h('button', {
+          type: 'button', class: 'revoke',
+          onclick: async () => {
+            try {
+              await api.revokeGrant(grant.grantId);
+              await refresh();
+            } catch (error) {
+              showError(error);
+            }
+          },
+        }, t('revoke'))))));
+}
+
+function caseView() {
+  const role = state.caseInfo.role;
+  const dashboard = h('div', { id: 'uppy' });
+  queueMicrotask(() => startUppy(dashboard));
+  return [
+    h('div', { class: 'case-head' }, h('h2', {}, state.caseInfo.title || state.session.caseId), h('p', { class: 'role' }, t(role === 'owner' ? 'roleOwner' : 'roleContributor'))),
+    state.ownerLink ? ownerTokenView() : null,
+    h('section', { class: 'card', id: 'add-evidence' }, h('h2', {}, t('addEvidence')), h('p', {}, t('addEvidenceHelp')), dashboard),
+    state.receipts.length ? h('section', { class: 'card', id: 'receipts', 'aria-live': 'polite' }, h('h2', {}, t('receiptsTitle')), state.receipts.map(receiptCard)) : null,
+    h('section', { class: 'card', id: 'items' }, h('h2', {}, t('itemsTitle')),
+      state.items.length ? h('ul', { class: 'items' }, state.items.map((item) => itemRow(item, false))) : h('p', {}, t('noItems'))),
+    role === 'owner' ? shareView() : null,
+    h('button', { type: 'button', class: 'link', id: 'forget', onclick: forgetSession }, t('forget')),
+  ];
+}
+
+function lawyerView() {
+  const contributors = [...new Set(state.items.map((item) => item.contributorLabel || t('roleNames.owner')))];
+  const custody = h('section', { class: 'card', id: 'custody' }, h('h2', {}, t('custodyTitle')));
+  api.custody().then((log) => {
+    custody.append(
+      h('p', { class: log.intact ? 'ok' : 'bad', id: 'custody-status' }, log.intact ? t('custodyIntact') : t('custodyBroken')),
+      h('ol', { class: 'events' }, log.events.map((event) => h('li', {},
+        `${formatTime(event.at, 'Asia/Shanghai')} · ${t(`eventTypes.${event.type}`)}${event.itemId ? ` · ${event.itemId}` : ''}`))));
+  }).catch(showError);
+  const progress = h('progress', { id: 'bundle-progress', hidden: true, 'aria-label': t('downloading') });
+  const progressText = h('span', { id: 'bundle-progress-text', 'aria-live': 'polite' });
+  const download = h('button', {
+    type: 'button', class: 'primary', id: 'download-bundle',
+    onclick: async () => {
+      download.disabled = true;
+      progress.hidden = false;
+      try {
+        const { name, blob } = await api.bundle((received) => { progressText.textContent = `${t('downloading')} ${formatSize(received)}`; });
+        const url = URL.createObjectURL(blob);
+        const anchor = h('a', { href: url, download: name, hidden: true });
+        document.body.append(anchor);
+        anchor.click();
+        anchor.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+        progressText.textContent = `${t('downloaded')}: ${name} (${formatSize(blob.size)})`;
+      } catch (error) {
+        showError(error);
+      } finally {
+        progress.hidden = true;
+        download.disabled = false;
+      }
+    },
+  }, t('downloadBundle'));
+  return [
+    h('div', { class: 'case-head' }, h('h2', {}, state.caseInfo.title || state.session.caseId), h('p', { class: 'role' }, t('roleLawyer'))),
+    h('section', { class: 'card', id: 'bundle' }, download, progress, progressText,
+      h('h3', {}, t('verifyTitle')), h('p', {}, t('verifyHelp')),
+      h('pre', { class: 'commands' }, [
+        'unzip evidence-*.zip && cd evidence-*/',
+        'sha256sum -c manifest-sha256.txt',
+        'sha256sum -c tagmanifest-sha256.txt',
+        'openssl ts -verify -data data/evidence/<item>.<ext> -in data/timestamps/<item>.tsr -CAfile data/certs/tsa-roots.pem',
+        'evidencevault verify evidence-*.zip',
+      ].join('\n'))),
+    h('section', { class: 'card', id: 'contributors' }, h('h2', {}, t('contributorsTitle')), h('ul', {}, contributors.map((name) => h('li', {}, name)))),
+    h('section', { class: 'card', id: 'items' }, h('h2', {}, t('itemsTitle')),
+      state.items.length ? h('ul', { class: 'items' }, state.items.map((item) => itemRow(item, true))) : h('p', {}, t('noItems'))),
+    custody,
+    h('button', { type: 'button', class: 'link', id: 'forget', onclick: forgetSession }, t('forget')),
+  ];
+}
+
+function errorView() {
+  return state.error ? h('p', { class: 'error', role: 'alert', id: 'error' }, errorText(state.error)) : null;
+}
+
+function renderErrorOnly() {
+  document.getElementById('error')?.remove();
+  const view = errorView();
+  if (view) {
+    document.querySelector('main').prepend(view);
+  }
+}
+
+function render() {
+  document.documentElement.lang = state.language;
+  document.title = t('appName');
+  const main = state.session && state.caseInfo
+    ? (state.caseInfo.role === 'lawyer' ? lawyerView() : caseView())
+    : startView();
+  document.body.replaceChildren(
+    h('header', {}, h('h1', {}, t('appName')), languageButton()),
+    h('main', {}, errorView(), main));
+}
+
+// ---------- start ----------
+
+async function start() {
+  const fromLink = parseCaseLink(location.hash);
+  if (fromLink) {
+    history.replaceState(null, '', location.pathname); // the token leaves the address bar at once
+    await openSession(fromLink);
+    return;
+  }
+  const saved = JSON.parse(localStorage.getItem(SESSION_KEY) || 'null');
+  if (saved?.caseId && saved?.token) {
+    await openSession(saved);
+    return;
+  }
+  render();
+}
+
+start();
