@@ -6,8 +6,8 @@ namespace EvidenceVault.Testing;
 
 /// <summary>
 /// A TCP proxy in front of a server, standing for a phone's network: it can drop every open connection once the
-/// client has sent a given number of bytes (the network lost in the middle of an upload; later connections pass)
-/// and can carry the client's bytes at a limited rate.
+/// client has sent a given number of bytes, and again at each further mark (the network lost in the middle of an
+/// upload; later connections pass), and can carry the client's bytes at a limited rate.
 /// </summary>
 public sealed class PhoneNetwork : IAsyncDisposable
 {
@@ -19,9 +19,12 @@ public sealed class PhoneNetwork : IAsyncDisposable
     private long _sent;
     private int _cuts;
 
-    public PhoneNetwork(Uri target, long cutAfterBytes = long.MaxValue, long bytesPerSecond = long.MaxValue)
+    private readonly long[] _cutMarks;
+
+    public PhoneNetwork(Uri target, long cutAfterBytes = long.MaxValue, long bytesPerSecond = long.MaxValue, params long[] furtherCutsAfterBytes)
     {
         BytesPerSecond = bytesPerSecond;
+        _cutMarks = [cutAfterBytes, .. furtherCutsAfterBytes];
         ArgumentNullException.ThrowIfNull(target);
         _target = new IPEndPoint(IPAddress.Loopback, target.Port);
         CutAfterBytes = cutAfterBytes;
@@ -31,7 +34,7 @@ public sealed class PhoneNetwork : IAsyncDisposable
 
     public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
 
-    /// <summary>Client bytes after which every open connection is dropped (once).</summary>
+    /// <summary>Client bytes after which every open connection is dropped (the first mark).</summary>
     public long CutAfterBytes { get; }
 
     /// <summary>The upload rate of the client's bytes.</summary>
@@ -81,7 +84,9 @@ public sealed class PhoneNetwork : IAsyncDisposable
                     return;
                 }
 
-                if (countsTowardsCut && Interlocked.Add(ref _sent, read) >= CutAfterBytes && Interlocked.CompareExchange(ref _cuts, 1, 0) == 0)
+                var cuts = Volatile.Read(ref _cuts);
+                if (countsTowardsCut && Interlocked.Add(ref _sent, read) >= (cuts < _cutMarks.Length ? _cutMarks[cuts] : long.MaxValue) &&
+                    Interlocked.CompareExchange(ref _cuts, cuts + 1, cuts) == cuts)
                 {
                     // Drop everything open, as a lost network does: no orderly close, the peers see a reset.
                     foreach (var socket in _open.Keys)

@@ -23,10 +23,14 @@ internal sealed record TimerTriggerMetadata(string Schedule);
 /// (<c>--write-function-manifests DIR</c>), so a new endpoint can never be missing from Azure.
 /// An endpoint group is the route's first segment after <c>/api</c> (<c>cases</c>, <c>health</c>) or its first
 /// segment elsewhere (<c>openapi</c>); its trigger route ends in a catch-all unless the group is a single route.
+/// The web pages are one more function, <c>web</c>, a GET catch-all below every literal route.
 /// </summary>
 internal static class FunctionManifests
 {
     public const string Argument = "--write-function-manifests";
+
+    /// <summary>The function that serves the web pages.</summary>
+    public const string WebFunction = "web";
 
     public static bool IsRequested(string[] args, out string directory)
     {
@@ -42,8 +46,12 @@ internal static class FunctionManifests
         var timers = all
             .Where(e => e.Metadata.GetMetadata<TimerTriggerMetadata>() is not null)
             .Select(e => new FunctionTrigger(NameOf(Template(e.RoutePattern)), null, [], e.Metadata.GetMetadata<TimerTriggerMetadata>()!.Schedule));
+        // The pages are one catch-all GET function: the Functions host routes literal segments (api/…) first.
+        var pages = all.Any(e => e.Metadata.GetMetadata<WebPages.WebPageMetadata>() is not null)
+            ? [new FunctionTrigger(WebFunction, "{*path}", ["get", "head"])]
+            : Array.Empty<FunctionTrigger>();
         var routes = all
-            .Where(e => e.Metadata.GetMetadata<TimerTriggerMetadata>() is null)
+            .Where(e => e.Metadata.GetMetadata<TimerTriggerMetadata>() is null && e.Metadata.GetMetadata<WebPages.WebPageMetadata>() is null)
             .Select(e => (Pattern: e.RoutePattern, Methods: e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]))
             .ToList();
         return routes
@@ -56,6 +64,7 @@ internal static class FunctionManifests
                 var methods = g.SelectMany(r => r.Methods).Select(m => m.ToLowerInvariant()).Append("options").Distinct().Order(StringComparer.Ordinal).ToList();
                 return new FunctionTrigger(NameOf(g.Key), route, methods);
             })
+            .Concat(pages)
             .Concat(timers)
             .ToList();
     }

@@ -10,6 +10,7 @@ using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Timestamps;
 using EvidenceVault.Api.Uploads;
+using EvidenceVault.Api.WebPages;
 
 namespace EvidenceVault.Api.Hosting;
 
@@ -47,6 +48,7 @@ internal static class VaultEndpoints
         caseScope.MapTimestampsApi(app);
         caseScope.MapReceiptsApi(app);
         caseScope.MapGrantsApi();
+        app.MapWebPages();
         return app;
     }
 }

@@ -88,7 +88,7 @@ internal sealed partial class ResumableUploads(
         var session = await FindAsync(caller, uploadId, cancellationToken);
         if (session.State == UploadStates.Completing && session.CompletingSince + options.Value.CompletionTakeover <= clock.GetUtcNow())
         {
-            (session, _) = await TakeOverCompletionAsync(session, cancellationToken);
+            (session, _) = await TakeOverCompletionAsync(session, CancellationToken.None);
         }
 
         return session;
@@ -99,6 +99,14 @@ internal sealed partial class ResumableUploads(
         CaseCaller caller, string uploadId, long offset, long? contentLength, (HashAlgorithmName Algorithm, byte[] Digest)? checksum, Stream body, CancellationToken cancellationToken)
     {
         var session = await FindAsync(caller, uploadId, cancellationToken);
+
+        // A retry of a PATCH whose answer was lost, after the upload completed: the offset moved on (409, so the
+        // client asks with HEAD and sees the upload done), which is not the same as sending bytes after the end (403).
+        if (session.State is UploadStates.Completed or UploadStates.Completing && offset < session.Length)
+        {
+            throw new VaultProblemException(ProblemType.UploadOffsetMismatch, $"The upload already has all {session.Length} bytes; ask with HEAD.");
+        }
+
         EnsureOpen(session);
         if (offset != session.Offset)
         {
@@ -157,7 +165,8 @@ internal sealed partial class ResumableUploads(
             return new AppendResult(session, null);
         }
 
-        var (completed, result) = await CompleteAsync(session, cancellationToken);
+        // Every byte is stored and the session says so: finish even if the client goes away now.
+        var (completed, result) = await CompleteAsync(session, CancellationToken.None);
         return new AppendResult(completed, result);
     }
 

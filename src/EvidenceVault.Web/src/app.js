@@ -32,9 +32,14 @@ const state = {
 };
 let api = null;
 let uppy = null;
+let dashboardHost = null; // one element for the session's Dashboard, moved into each new render
 const objectUrls = new Map();
 
-const t = (key) => key.split('.').reduce((value, part) => value?.[part], strings[state.language]) ?? key;
+/** A string of the current language; `t('kinds', 'audio')` for one entry of a table (their keys may contain dots). */
+const t = (key, entry) => {
+  const value = strings[state.language][key];
+  return (entry === undefined ? value : value?.[entry]) ?? (entry ?? key);
+};
 
 /** Creates an element: h('p', { class: 'x', onclick }, 'text', child…). */
 function h(tag, attributes = {}, ...children) {
@@ -109,6 +114,7 @@ function forgetSession() {
   localStorage.removeItem(SESSION_KEY);
   uppy?.destroy();
   uppy = null;
+  dashboardHost = null;
   api = null;
   Object.assign(state, { session: null, caseInfo: null, items: [], receipts: [], grants: [], newLink: null, ownerLink: null });
   render();
@@ -151,8 +157,8 @@ function showError(error) {
 }
 
 function errorText(error) {
-  const known = error instanceof VaultError ? t(`errors.${error.code}`) : null;
-  return t('errorPrefix') + (known && known !== `errors.${error.code}` ? known : (error.message || String(error)));
+  const known = error instanceof VaultError ? strings[state.language].errors[error.code] : null;
+  return t('errorPrefix') + (known || error.message || String(error));
 }
 
 // ---------- uploads (Uppy) ----------
@@ -180,10 +186,19 @@ function metaFields() {
   ];
 }
 
+const CLAIMS = ['note', 'kind', 'capturedAt', 'sourceUrl'];
+
+/** The claims sent with a file: empty when not filled in (never "undefined"), capture times with their zone. */
+function uploadMeta(meta) {
+  const claims = { ...meta, capturedAt: withZone(meta.capturedAt) };
+  for (const field of CLAIMS) {
+    claims[field] = claims[field] === undefined || claims[field] === null ? '' : String(claims[field]).trim();
+  }
+  return claims;
+}
+
 function startUppy(target) {
   if (uppy) {
-    uppy.getPlugin('Dashboard')?.uninstall();
-    uppy.getPlugin('Dashboard') || uppy.use(Dashboard, dashboardOptions(target));
     return;
   }
   const { caseId, token } = state.session;
@@ -191,8 +206,9 @@ function startUppy(target) {
     id: `evidencevault-${caseId}`,
     autoProceed: true,
     locale: uppyLocale(),
+    meta: Object.fromEntries(CLAIMS.map((field) => [field, ''])),
     restrictions: { allowedFileTypes: ACCEPTED },
-    onBeforeUpload: (files) => Object.fromEntries(Object.entries(files).map(([id, file]) => [id, { ...file, meta: { ...file.meta, capturedAt: withZone(file.meta.capturedAt) } }])),
+    onBeforeUpload: (files) => Object.fromEntries(Object.entries(files).map(([id, file]) => [id, { ...file, meta: uploadMeta(file.meta) }])),
   })
     .use(Dashboard, dashboardOptions(target))
     .use(Webcam, { modes: ['picture', 'video-audio'], showVideoSourceDropdown: true })
@@ -354,8 +370,9 @@ function itemRow(item, lawyer) {
     media,
     h('div', { class: 'item-text' },
       h('strong', {}, item.fileName || item.itemId),
-      h('span', {}, `${t(`kinds.${item.kind}`)} · ${formatSize(item.size)}`),
-      h('span', {}, `${t('received')}: ${formatTime(item.receivedAt, 'Asia/Shanghai')} (${formatTime(item.receivedAt, 'UTC')})`),
+      h('span', {}, `${t('kinds', item.kind)} · ${formatSize(item.size)}`),
+      h('span', {}, `${t('receivedBeijing')}: ${formatTime(item.receivedAt, 'Asia/Shanghai')}`),
+      h('span', {}, `${t('receivedUtc')}: ${formatTime(item.receivedAt, 'UTC')}`),
       item.capturedAt ? h('span', {}, `${t('capturedAt')}: ${formatTime(item.capturedAt, 'Asia/Shanghai')}`) : null,
       item.note ? h('span', {}, `${t('note')}: ${item.note}`) : null,
       item.contributorLabel ? h('span', {}, `${t('contributor')}: ${item.contributorLabel}`) : null,
@@ -409,7 +426,7 @@ function shareView() {
     state.newLink ? h('div', { class: 'new-link', id: 'new-link', dataset: { role: state.newLink.role } }, h('h3', {}, t('newLinkTitle')), linkBox('new-link', state.newLink.link)) : null,
     h('h3', {}, t('linksTitle')),
     h('ul', { class: 'grants' }, state.grants.filter((g) => g.role !== 'owner').map((grant) => h('li', { dataset: { grantId: grant.grantId } },
-      h('span', {}, `${t(`roleNames.${grant.role}`)} · ${grant.label || '—'} · ${t('lastUsed')}: ${grant.lastUsedAt ? formatTime(grant.lastUsedAt, 'Asia/Shanghai') : t('never')}`),
+      h('span', {}, `${t('roleNames', grant.role)} · ${grant.label || '—'} · ${t('lastUsed')}: ${grant.lastUsedAt ? formatTime(grant.lastUsedAt, 'Asia/Shanghai') : t('never')}`),
       grant.revokedAt
         ? h('em', {}, t('revoked'))
         : h('button', {
@@ -427,7 +444,8 @@ function shareView() {
 
 function caseView() {
   const role = state.caseInfo.role;
-  const dashboard = h('div', { id: 'uppy' });
+  dashboardHost ??= h('div', { id: 'uppy' });
+  const dashboard = dashboardHost;
   queueMicrotask(() => startUppy(dashboard));
   return [
     h('div', { class: 'case-head' }, h('h2', {}, state.caseInfo.title || state.session.caseId), h('p', { class: 'role' }, t(role === 'owner' ? 'roleOwner' : 'roleContributor'))),
@@ -442,13 +460,13 @@ function caseView() {
 }
 
 function lawyerView() {
-  const contributors = [...new Set(state.items.map((item) => item.contributorLabel || t('roleNames.owner')))];
+  const contributors = [...new Set(state.items.map((item) => item.contributorLabel || t('roleNames', 'owner')))];
   const custody = h('section', { class: 'card', id: 'custody' }, h('h2', {}, t('custodyTitle')));
   api.custody().then((log) => {
     custody.append(
       h('p', { class: log.intact ? 'ok' : 'bad', id: 'custody-status' }, log.intact ? t('custodyIntact') : t('custodyBroken')),
       h('ol', { class: 'events' }, log.events.map((event) => h('li', {},
-        `${formatTime(event.at, 'Asia/Shanghai')} · ${t(`eventTypes.${event.type}`)}${event.itemId ? ` · ${event.itemId}` : ''}`))));
+        `${formatTime(event.at, 'Asia/Shanghai')} · ${t('eventTypes', event.type)}${event.itemId ? ` · ${event.itemId}` : ''}`))));
   }).catch(showError);
   const progress = h('progress', { id: 'bundle-progress', hidden: true, 'aria-label': t('downloading') });
   const progressText = h('span', { id: 'bundle-progress-text', 'aria-live': 'polite' });

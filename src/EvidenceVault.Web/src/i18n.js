@@ -78,7 +78,6 @@ export const strings = {
     download: '下载原件',
     noPreview: '无法预览',
     kind: '类型',
-    received: '接收时间',
     errorPrefix: '出错了：',
     errors: {
       'unsupported-evidence-type': '这个文件不是可接受的证据格式（截图、录音、视频、网页或文档）。',
@@ -175,7 +174,6 @@ export const strings = {
     download: 'Download original',
     noPreview: 'No preview',
     kind: 'Kind',
-    received: 'Received',
     errorPrefix: 'Something went wrong: ',
     errors: {
       'unsupported-evidence-type': 'This file is not an accepted evidence format (screenshot, recording, video, web page or document).',

@@ -19,7 +19,7 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
 
         var paths = document.RootElement.GetProperty("paths");
-        foreach (var route in ApiRoutes())
+        foreach (var route in ApiRoutes().Where(r => r.Template.StartsWith("api/", StringComparison.Ordinal)))
         {
             Assert.True(paths.TryGetProperty("/" + route.Template, out _), $"/{route.Template} is missing from the OpenAPI document");
         }
@@ -64,9 +64,17 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
 
         foreach (var route in ApiRoutes())
         {
-            // Match a concrete request path the way the Functions host routes it, independent of the grouping logic.
+            // Match a concrete request path the way the Functions host routes it, independent of the grouping logic:
+            // literal routes first, the pages' catch-all only when nothing else matches.
             var sample = "/" + string.Join('/', route.Template.Split('/').Select(s => s.StartsWith('{') ? "01KC0000000000000000000000" : s));
-            var covering = triggers.Where(t => t.Route is not null && new TemplateMatcher(TemplateParser.Parse(t.Route), new RouteValueDictionary()).TryMatch(sample, new RouteValueDictionary())).ToList();
+            var covering = triggers.Where(t => t.Route is not null && t.Name != FunctionManifests.WebFunction && Matches(t.Route, sample)).ToList();
+            if (route.IsPage)
+            {
+                Assert.Empty(covering);
+                covering = [triggers.Single(t => t.Name == FunctionManifests.WebFunction)];
+                Assert.True(Matches(covering[0].Route!, sample), sample);
+            }
+
             Assert.True(covering.Count == 1, $"{sample} is served by {covering.Count} function triggers");
             Assert.All(route.Methods, m => Assert.Contains(m.ToLowerInvariant(), covering[0].Methods));
         }
@@ -81,7 +89,7 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.All(timers, timer => Assert.Null(timer.Route));
         foreach (var timer in timers)
         {
-            Assert.DoesNotContain(triggers, t => t.Route is not null && new TemplateMatcher(TemplateParser.Parse(t.Route), new RouteValueDictionary()).TryMatch("/" + timer.Name, new RouteValueDictionary()));
+            Assert.DoesNotContain(triggers, t => t.Route is not null && t.Methods.Contains("post") && Matches(t.Route, "/" + timer.Name));
         }
     }
 
@@ -94,6 +102,8 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
             var project = Path.Combine(SampleEvidence.RepositoryRoot, "src", "EvidenceVault.Api");
             var publish = await ExternalTool.RunAsync("dotnet", project, "publish", "--no-restore", "-c", "Release", "-o", output);
             Assert.True(publish.ExitCode == 0, publish.Output);
+            Assert.True(File.Exists(Path.Combine(output, "web", "index.html")), "the web pages are published beside the app");
+            Assert.True(File.Exists(Path.Combine(output, "web", "app.js")), "the web pages are published beside the app");
 
             var expected = FunctionManifests.Triggers(app.Services.GetRequiredService<EndpointDataSource>());
             var written = Directory.GetFiles(output, "function.json", SearchOption.AllDirectories).Select(f => Path.GetFileName(Path.GetDirectoryName(f))!).Order().ToList();
@@ -171,9 +181,16 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         }
     }
 
-    private IEnumerable<(string Template, IReadOnlyList<string> Methods)> ApiRoutes() =>
+    /// <summary>Every HTTP route of the app (timer targets aside), with its methods and whether it is a page.</summary>
+    private IEnumerable<(string Template, IReadOnlyList<string> Methods, bool IsPage)> ApiRoutes() =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .Where(e => e.Metadata.GetMetadata<TimerTriggerMetadata>() is null)
             .GroupBy(e => e.RoutePattern.RawText!.Trim('/'))
-            .Select(g => (g.Key, (IReadOnlyList<string>)g.SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? []).ToList()));
+            .Select(g => (
+                g.Key,
+                (IReadOnlyList<string>)g.SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).ToList(),
+                g.Any(e => e.Metadata.GetMetadata<Api.WebPages.WebPageMetadata>() is not null)));
+
+    private static bool Matches(string route, string path) =>
+        new TemplateMatcher(TemplateParser.Parse(route), new RouteValueDictionary()).TryMatch(path, new RouteValueDictionary());
 }

@@ -1,0 +1,269 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EvidenceVault.Api.Tests.WebPages;
+
+/// <summary>
+/// The victim's phone page and the lawyer's page in a real Chromium against the vault on a real port with Azurite,
+/// through a network that drops every connection once mid-upload. Screenshots of each page go to
+/// <c>screenshots/</c> beside the tests (and to docs/screenshots with EVIDENCEVAULT_UPDATE_SCREENSHOTS=1).
+/// </summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chromium) : IClassFixture<VaultOnKestrel>, IClassFixture<DebianChromium>
+{
+    private static readonly BrowserNewContextOptions Phone = new()
+    {
+        ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+        IsMobile = true,
+        HasTouch = true,
+        Locale = "zh-CN",
+        TimezoneId = "Asia/Shanghai",
+        AcceptDownloads = true,
+    };
+
+    private static readonly BrowserNewContextOptions Desktop = new()
+    {
+        ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        Locale = "en-US",
+        TimezoneId = "Europe/Berlin",
+        AcceptDownloads = true,
+    };
+
+    [Fact]
+    public async Task A_victim_on_a_phone_saves_evidence_through_a_dropped_connection_and_a_lawyer_downloads_a_verified_bundle()
+    {
+        using var video = await LargeRecording.CreateAsync(50L * 1024 * 1024);
+        string[] files = [SampleEvidence.PathOf("screenshot-refund-page.png"), SampleEvidence.PathOf("call-recording.m4a"), video.Path];
+        var expected = files.ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))));
+        // Dropped twice in quick succession: Chromium silently retries a request once when a reused connection drops,
+        // so the second drop is the one the page itself sees.
+        await using var network = new PhoneNetwork(app.BaseAddress, cutAfterBytes: 30L * 1024 * 1024, furtherCutsAfterBytes: 31L * 1024 * 1024);
+
+        // The victim's phone.
+        await using var phone = await chromium.Browser.NewContextAsync(Phone);
+        var watch = Watch(phone, network.Address);
+        var page = await phone.NewPageAsync();
+        await page.GotoAsync(network.Address.ToString());
+        await Expect(page.Locator("#create-case")).ToHaveTextAsync("新建案件");
+        await AssertFitsAsync(page);
+        await SnapAsync(page, "start-phone-zh");
+
+        await page.FillAsync("#case-title", "Refund scam 2026");
+        await page.ClickAsync("#create-case");
+        var ownerLink = await page.InputValueAsync("#owner-link-text");
+        Assert.Matches(@"/#case=[0-9A-Z]{26}&token=evv_[0-9A-Z]{26}_[A-Za-z0-9_-]{43}$", ownerLink);
+        await page.ClickAsync("#owner-link-qr");
+        await Expect(page.Locator("#owner-token .qr img")).ToBeVisibleAsync();
+        Assert.True(await page.EvalOnSelectorAsync<bool>("#owner-token .qr img", "img => img.complete && img.naturalWidth > 100"));
+        await AssertFitsAsync(page);
+        await SnapAsync(page, "owner-token-phone-zh");
+        await page.ClickAsync("#saved-it");
+        Assert.Equal(0, await page.Locator("#owner-token").CountAsync());
+        Assert.Empty(watch.ScriptErrors);
+
+        // Three files at once: a screenshot, a call recording and a 50 MB screen recording; the network drops mid-way.
+        await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(files);
+        try
+        {
+            await Expect(page.Locator(".receipt")).ToHaveCountAsync(3, new() { Timeout = 60_000 });
+        }
+        catch (PlaywrightException)
+        {
+            await SnapAsync(page, "failed-upload");
+            Assert.Fail("No receipts. Console:\n" + string.Join('\n', watch.Console) + "\nFailed requests:\n" + string.Join('\n', watch.FailedRequests));
+        }
+
+        Assert.Equal(2, network.Cuts);
+        Assert.Contains(watch.FailedRequests, url => url.Contains("/uploads/", StringComparison.Ordinal));
+        Assert.Contains(watch.Resumed, url => url.Contains("/uploads/", StringComparison.Ordinal)); // tus asked the vault's offset with HEAD
+        foreach (var (name, sha256) in expected)
+        {
+            var receipt = page.Locator(".receipt", new() { HasText = name });
+            await Expect(receipt.Locator("dd.hash")).ToHaveTextAsync(sha256);
+            await Expect(receipt).ToContainTextAsync("北京时间");
+            await Expect(receipt).ToContainTextAsync("UTC");
+            await Expect(receipt.Locator(".stamp")).ToContainTextAsync("已获得");
+        }
+
+        await Expect(page.Locator("#items .item")).ToHaveCountAsync(3);
+        await AssertFitsAsync(page);
+        await SnapAsync(page, "victim-phone-zh");
+
+        // Language: switched on the page, every visible string follows.
+        await page.ClickAsync("#language");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(page.Locator("#receipts h2")).ToHaveTextAsync("Receipts");
+        Assert.DoesNotMatch(Cjk(), await page.Locator("main").InnerTextAsync());
+        await AssertFitsAsync(page);
+        await AssertLabelledAsync(page);
+        await SnapAsync(page, "victim-phone-en");
+
+        // Share: a fellow victim's link (then revoked) and the lawyer's read-only link.
+        await page.FillAsync("#grant-label", "Victim 2");
+        await page.ClickAsync("#new-contributor-link");
+        await Expect(page.Locator("#new-link")).ToHaveAttributeAsync("data-role", "contributor");
+        var victim2 = page.Locator(".grants li", new() { HasText = "Victim 2" });
+        await victim2.Locator(".revoke").ClickAsync();
+        await Expect(victim2).ToContainTextAsync("revoked");
+        await page.FillAsync("#grant-label", "Law firm");
+        await page.ClickAsync("#new-lawyer-link");
+        await Expect(page.Locator("#new-link")).ToHaveAttributeAsync("data-role", "lawyer");
+        var lawyerLink = await page.InputValueAsync("#new-link-text");
+        await SnapAsync(page, "share-phone-en");
+
+        // The lawyer, at a desk, in a separate browser.
+        await using var desk = await chromium.Browser.NewContextAsync(Desktop);
+        var deskWatch = Watch(desk, network.Address);
+        var lawyer = await desk.NewPageAsync();
+        await lawyer.GotoAsync(lawyerLink);
+        await Expect(lawyer.Locator(".role")).ToHaveTextAsync("Lawyer (read-only)");
+        Assert.DoesNotContain("token=", lawyer.Url, StringComparison.Ordinal); // the token leaves the address bar
+        await Expect(lawyer.Locator("#items .item")).ToHaveCountAsync(3);
+        await Expect(lawyer.Locator("#custody-status")).ToHaveTextAsync("The custody chain is intact");
+        await Expect(lawyer.Locator(".media img")).ToHaveCountAsync(1);
+        Assert.True(await lawyer.EvalOnSelectorAsync<bool>(".media img", "img => img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:')"));
+        await lawyer.Locator(".item", new() { HasText = "call-recording.m4a" }).Locator(".play").ClickAsync();
+        await Expect(lawyer.Locator(".media audio")).ToHaveCountAsync(1);
+        await lawyer.WaitForFunctionAsync("() => document.querySelector('.media audio').duration > 0");
+        await SnapAsync(lawyer, "lawyer-desktop-en");
+
+        var download = await lawyer.RunAndWaitForDownloadAsync(() => lawyer.ClickAsync("#download-bundle"));
+        var bundle = Path.Combine(Path.GetDirectoryName(video.Path)!, download.SuggestedFilename);
+        await download.SaveAsAsync(bundle);
+        await Expect(lawyer.Locator("#bundle-progress-text")).ToContainTextAsync("Downloaded");
+        var verify = await ExternalTool.RunAsync("dotnet", Path.GetDirectoryName(bundle)!, CliDll, "verify", bundle);
+        Assert.True(verify.ExitCode == 0, verify.Output);
+        foreach (var sha256 in expected.Values)
+        {
+            Assert.Contains(sha256, (await ExternalTool.RunAsync("unzip", Path.GetDirectoryName(bundle)!, "-p", bundle, "*/data/items.csv")).Output, StringComparison.Ordinal);
+        }
+
+        await lawyer.ClickAsync("#language");
+        await Expect(lawyer.Locator(".role")).ToHaveTextAsync("律师（只读）");
+        await SnapAsync(lawyer, "lawyer-desktop-zh");
+
+        // The same pages at the other widths, for the documentation.
+        await lawyer.SetViewportSizeAsync(360, 740);
+        await AssertFitsAsync(lawyer);
+        await SnapAsync(lawyer, "lawyer-phone-zh");
+        await page.SetViewportSizeAsync(1280, 900);
+        await SnapAsync(page, "victim-desktop-en");
+
+        Assert.Empty(watch.ThirdParty.Concat(deskWatch.ThirdParty));
+        Assert.Empty(watch.PolicyViolations.Concat(deskWatch.PolicyViolations));
+        Assert.Empty(watch.ScriptErrors.Concat(deskWatch.ScriptErrors));
+    }
+
+    [Fact]
+    public async Task Both_languages_have_every_string()
+    {
+        var check = await ExternalTool.RunAsync("node", Path.Combine(SampleEvidence.RepositoryRoot, "src", "EvidenceVault.Web"), "--input-type=module", "-e", """
+            import { strings } from './src/i18n.js';
+            const keys = (o, p = '') => Object.entries(o).flatMap(([k, v]) => typeof v === 'object' ? keys(v, p + k + '/') : [p + k]);
+            const [zh, en] = [new Set(keys(strings['zh-CN'])), new Set(keys(strings.en))];
+            const missing = [...[...zh].filter((k) => !en.has(k)).map((k) => 'en lacks ' + k), ...[...en].filter((k) => !zh.has(k)).map((k) => 'zh-CN lacks ' + k)];
+            const value = (language, key) => key.split('/').reduce((o, p) => o[p], strings[language]);
+            const empty = [...zh].filter((k) => !value('zh-CN', k) || (en.has(k) && !value('en', k))).map((k) => 'empty ' + k);
+            console.log(zh.size + ' keys'); if (missing.length + empty.length) { console.log([...missing, ...empty].join('\n')); process.exit(1); }
+            """);
+
+        Assert.True(check.ExitCode == 0, check.Output);
+        Assert.True(int.Parse(check.Output.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) > 100, check.Output);
+    }
+
+    private static string CliDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+            return Path.Combine(SampleEvidence.RepositoryRoot, "src", "EvidenceVault.Cli", "bin", configuration, "net10.0", "evidencevault.dll");
+        }
+    }
+
+    /// <summary>Records requests to other origins, failed requests and content-policy violations of every page in the context.</summary>
+    private static PageWatch Watch(IBrowserContext context, Uri origin)
+    {
+        var watch = new PageWatch();
+        context.Request += (_, request) =>
+        {
+            if (Uri.TryCreate(request.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Authority != origin.Authority)
+            {
+                watch.ThirdParty.Add(request.Url);
+            }
+        };
+        context.RequestFailed += (_, request) => watch.FailedRequests.Add(request.Url);
+        context.Request += (_, request) =>
+        {
+            if (request.Method == "HEAD")
+            {
+                watch.Resumed.Add(request.Url);
+            }
+        };
+        context.Page += (_, page) =>
+        {
+            page.Console += (_, message) =>
+            {
+                watch.Console.Enqueue($"{message.Type}: {message.Text}");
+                if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                {
+                    watch.PolicyViolations.Add(message.Text);
+                }
+            };
+            page.PageError += (_, error) => watch.ScriptErrors.Add(error);
+        };
+        return watch;
+    }
+
+    /// <summary>Nothing wider than the screen: no horizontal scrolling on a phone.</summary>
+    private static async Task AssertFitsAsync(IPage page) =>
+        Assert.True(
+            await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            $"{page.Url} scrolls sideways: {await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")}px");
+
+    /// <summary>Every control of the vault's own markup has an accessible name.</summary>
+    private static async Task AssertLabelledAsync(IPage page)
+    {
+        var unlabelled = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('main input, main select, main textarea, main button, header button')]
+              .filter((e) => !e.closest('.uppy-Root') && !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
+              .map((e) => e.outerHTML.slice(0, 120))
+            """);
+        Assert.Empty(unlabelled);
+    }
+
+    private static async Task SnapAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        if (Environment.GetEnvironmentVariable("EVIDENCEVAULT_UPDATE_SCREENSHOTS") == "1")
+        {
+            var docs = Path.Combine(SampleEvidence.RepositoryRoot, "docs", "screenshots");
+            Directory.CreateDirectory(docs);
+            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
+        }
+    }
+
+    [GeneratedRegex(@"[\u3400-\u9FFF]")]
+    private static partial Regex Cjk();
+
+    private sealed class PageWatch
+    {
+        public System.Collections.Concurrent.ConcurrentBag<string> ThirdParty { get; } = [];
+
+        public System.Collections.Concurrent.ConcurrentBag<string> FailedRequests { get; } = [];
+
+        public System.Collections.Concurrent.ConcurrentBag<string> Resumed { get; } = [];
+
+        public System.Collections.Concurrent.ConcurrentBag<string> PolicyViolations { get; } = [];
+
+        public System.Collections.Concurrent.ConcurrentBag<string> ScriptErrors { get; } = [];
+
+        public System.Collections.Concurrent.ConcurrentQueue<string> Console { get; } = [];
+    }
+}
