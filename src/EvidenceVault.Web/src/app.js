@@ -222,8 +222,11 @@ function startUppy(target) {
       allowedMetaFields: ['name', 'type', 'note', 'kind', 'capturedAt', 'sourceUrl'],
       removeFingerprintOnSuccess: true,
     })
-    .use(GoldenRetriever, { serviceWorker: false });
+    // Files up to 100 MB are kept in the browser (IndexedDB) until uploaded, so closing the tab loses nothing; larger
+    // ones are asked for again after a reopen and then continue where the vault stopped.
+    .use(GoldenRetriever, { serviceWorker: false, indexedDB: { maxFileSize: 100 * 1024 * 1024, maxTotalSize: 500 * 1024 * 1024 } });
   uppy.on('upload-success', (file, response) => onUploaded(file, response.uploadURL));
+  watchForStalls(uppy);
   uppy.on('upload-error', (file, error) => {
     state.error = new VaultError('upload', `${file.name}: ${error.message}`);
     renderErrorOnly();
@@ -243,6 +246,32 @@ function dashboardOptions(target) {
     plugins: ['Webcam', 'Audio', 'ScreenCapture'],
     theme: 'light',
   };
+}
+
+/**
+ * A phone's connection can die without an error (no reset ever arrives), and a request then waits forever. An upload
+ * that has not progressed for 30 s is paused and resumed: tus asks the vault's offset and continues from there.
+ */
+function watchForStalls(instance) {
+  const lastProgress = new Map();
+  instance.on('upload-progress', (file) => lastProgress.set(file.id, Date.now()));
+  instance.on('upload-success', (file) => lastProgress.delete(file.id));
+  instance.on('file-removed', (file) => lastProgress.delete(file.id));
+  const timer = setInterval(() => {
+    for (const [id, at] of lastProgress) {
+      const file = instance.getFile(id);
+      if (!file || file.progress?.uploadComplete) {
+        lastProgress.delete(id);
+      } else if (!file.isPaused && Date.now() - at > 30_000) {
+        console.warn(`EvidenceVault: no progress on ${file.name} for 30 s; resuming from the vault's offset`);
+        lastProgress.set(id, Date.now());
+        instance.pauseResume(id);
+        instance.pauseResume(id);
+      }
+    }
+  }, 5_000);
+  instance.on('cancel-all', () => lastProgress.clear());
+  return timer;
 }
 
 async function onUploaded(file, uploadUrl) {

@@ -25,8 +25,13 @@ public sealed class DebianChromium : IAsyncLifetime
         {
             ExecutablePath = Executable,
             Headless = true,
-            // No sandbox as root in a container; no background traffic, so "no third-party requests" is the page's doing.
-            Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+            // No sandbox as root in a container; no background traffic, so "no third-party requests" is the page's doing;
+            // a test pattern and tone stand in for the phone's camera and microphone.
+            Args =
+            [
+                "--no-sandbox", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            ],
         });
     }
 

@@ -69,12 +69,13 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(files);
         try
         {
-            await Expect(page.Locator(".receipt")).ToHaveCountAsync(3, new() { Timeout = 60_000 });
+            await Expect(page.Locator(".receipt")).ToHaveCountAsync(3, new() { Timeout = 120_000 });
         }
         catch (PlaywrightException)
         {
             await SnapAsync(page, "failed-upload");
-            Assert.Fail("No receipts. Console:\n" + string.Join('\n', watch.Console) + "\nFailed requests:\n" + string.Join('\n', watch.FailedRequests));
+            Assert.Fail("No receipts. Page:\n" + await page.Locator("main").InnerTextAsync() + "\nConsole:\n" + string.Join('\n', watch.Console) +
+                "\nFailed requests:\n" + string.Join('\n', watch.FailedRequests) + "\nVault:\n" + string.Join('\n', app.Logs.Lines.Where(l => l.Contains("upload", StringComparison.OrdinalIgnoreCase)).TakeLast(30)));
         }
 
         Assert.Equal(2, network.Cuts);
@@ -150,12 +151,86 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await lawyer.SetViewportSizeAsync(360, 740);
         await AssertFitsAsync(lawyer);
         await SnapAsync(lawyer, "lawyer-phone-zh");
+        await lawyer.ClickAsync("#language");
+        await Expect(lawyer.Locator(".role")).ToHaveTextAsync("Lawyer (read-only)");
+        await SnapAsync(lawyer, "lawyer-phone-en");
         await page.SetViewportSizeAsync(1280, 900);
         await SnapAsync(page, "victim-desktop-en");
+        await page.ClickAsync("#language");
+        await Expect(page.Locator("#receipts h2")).ToHaveTextAsync("收据");
+        await SnapAsync(page, "victim-desktop-zh");
 
         Assert.Empty(watch.ThirdParty.Concat(deskWatch.ThirdParty));
         Assert.Empty(watch.PolicyViolations.Concat(deskWatch.PolicyViolations));
         Assert.Empty(watch.ScriptErrors.Concat(deskWatch.ScriptErrors));
+    }
+
+    [Fact]
+    public async Task A_tab_closed_mid_upload_and_opened_again_continues_the_upload_where_the_vault_stopped()
+    {
+        using var recording = await LargeRecording.CreateAsync(24L * 1024 * 1024);
+        var sha256 = await LargeRecording.Sha256SumAsync(recording.Path);
+        await using var slowNetwork = new PhoneNetwork(app.BaseAddress, bytesPerSecond: 4 * 1024 * 1024);
+        using var vault = await app.CreateCaseAsync();
+        await using var phone = await chromium.Browser.NewContextAsync(Phone);
+        var watch = Watch(phone, slowNetwork.Address);
+        var creations = 0;
+        phone.Request += (_, request) => creations += request.Method == "POST" && request.Url.EndsWith("/uploads", StringComparison.Ordinal) ? 1 : 0;
+
+        var page = await phone.NewPageAsync();
+        await page.GotoAsync($"{slowNetwork.Address}#case={vault.CaseId}&token={vault.OwnerToken}");
+        await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(recording.Path);
+        while (await UploadOffsetAsync(vault.CaseId) < 8 * 1024 * 1024)
+        {
+            await Task.Delay(50);
+        }
+
+        await page.CloseAsync();
+        var stoppedAt = await UploadOffsetAsync(vault.CaseId);
+        Assert.InRange(stoppedAt, 8 * 1024 * 1024, recording.Length - 1);
+        Assert.Empty(await vault.ListItemsAsync());
+
+        var reopened = await phone.NewPageAsync();
+        await reopened.GotoAsync(slowNetwork.Address.ToString());
+        await Expect(reopened.Locator(".uppy-Dashboard-serviceMsg")).ToContainTextAsync("会话已恢复");
+        await SnapAsync(reopened, "restored-phone-zh");
+        await reopened.Locator(".uppy-StatusBar-actionBtn--upload").ClickAsync();
+
+        await Expect(reopened.Locator(".receipt dd.hash")).ToHaveTextAsync(sha256, new() { Timeout = 60_000 });
+        Assert.Equal(1, creations); // the same upload continued: never opened again
+        Assert.Contains(watch.Resumed, url => url.Contains("/uploads/", StringComparison.Ordinal));
+        Assert.Equal(sha256, Assert.Single(await vault.ListItemsAsync()).Sha256);
+    }
+
+    [Fact]
+    public async Task Evidence_captured_with_the_microphone_and_the_camera_is_saved_with_receipts()
+    {
+        using var vault = await app.CreateCaseAsync();
+        await using var desk = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions(Desktop) { Permissions = ["microphone", "camera"] });
+        var page = await desk.NewPageAsync();
+        await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={vault.OwnerToken}");
+
+        await page.ClickAsync("[data-uppy-acquirer-id=Audio] button");
+        await page.ClickAsync("button[aria-label='Begin audio recording']");
+        await Task.Delay(1500);
+        await page.ClickAsync("button[aria-label='Stop audio recording']");
+        await page.ClickAsync("button[aria-label='Submit recorded file']");
+        await Expect(page.Locator(".receipt")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+
+        await page.ClickAsync("button.uppy-DashboardContent-addMore");
+        await page.ClickAsync("[data-uppy-acquirer-id=Webcam] button");
+        await page.ClickAsync("button[aria-label='Take a picture']");
+        await page.ClickAsync("button[aria-label='Submit recorded file']");
+        await Expect(page.Locator(".receipt")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+
+        var items = await vault.ListItemsAsync();
+        Assert.Equal(2, items.Count);
+        Assert.Contains(items, i => i.ContentType is "video/webm" or "audio/ogg" or "audio/mp4"); // the recording, as the browser encodes it
+        Assert.Contains(items, i => i.ContentType.StartsWith("image/", StringComparison.Ordinal)); // the photo
+        foreach (var item in items)
+        {
+            await Expect(page.Locator(".receipt", new() { Has = page.Locator($"dd.hash:text-is('{item.Sha256}')") })).ToHaveCountAsync(1);
+        }
     }
 
     [Fact]
@@ -218,6 +293,16 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         return watch;
     }
 
+    private async Task<long> UploadOffsetAsync(string caseId)
+    {
+        await foreach (var row in app.Table("uploads").QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == caseId))
+        {
+            return row.GetInt64("Offset") ?? 0;
+        }
+
+        return 0;
+    }
+
     /// <summary>Nothing wider than the screen: no horizontal scrolling on a phone.</summary>
     private static async Task AssertFitsAsync(IPage page) =>
         Assert.True(
@@ -239,13 +324,13 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        var path = Path.Combine(folder, name + ".jpg");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Type = ScreenshotType.Jpeg, Quality = 70 });
         if (Environment.GetEnvironmentVariable("EVIDENCEVAULT_UPDATE_SCREENSHOTS") == "1")
         {
             var docs = Path.Combine(SampleEvidence.RepositoryRoot, "docs", "screenshots");
             Directory.CreateDirectory(docs);
-            File.Copy(path, Path.Combine(docs, name + ".png"), overwrite: true);
+            File.Copy(path, Path.Combine(docs, name + ".jpg"), overwrite: true);
         }
     }
 
