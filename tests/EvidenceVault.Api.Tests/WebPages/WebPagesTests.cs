@@ -73,7 +73,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         }
         catch (PlaywrightException)
         {
-            await SnapAsync(page, "failed-upload");
+            await SnapAsync(page, "failed-upload", forDocs: false);
             Assert.Fail("No receipts. Page:\n" + await page.Locator("main").InnerTextAsync() + "\nConsole:\n" + string.Join('\n', watch.Console) +
                 "\nFailed requests:\n" + string.Join('\n', watch.FailedRequests) + "\nVault:\n" + string.Join('\n', app.Logs.Lines.Where(l => l.Contains("upload", StringComparison.OrdinalIgnoreCase)).TakeLast(30)));
         }
@@ -320,13 +320,13 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         Assert.Empty(unlabelled);
     }
 
-    private static async Task SnapAsync(IPage page, string name)
+    private static async Task SnapAsync(IPage page, string name, bool forDocs = true)
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, name + ".jpg");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Type = ScreenshotType.Jpeg, Quality = 70 });
-        if (Environment.GetEnvironmentVariable("EVIDENCEVAULT_UPDATE_SCREENSHOTS") == "1")
+        if (forDocs && Environment.GetEnvironmentVariable("EVIDENCEVAULT_UPDATE_SCREENSHOTS") == "1")
         {
             var docs = Path.Combine(SampleEvidence.RepositoryRoot, "docs", "screenshots");
             Directory.CreateDirectory(docs);
