@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using Azure;
 using Azure.Storage;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 
 namespace EvidenceVault.Benchmarks;
 
@@ -100,23 +98,8 @@ internal static class IngestBenchmark
         return seconds;
     }
 
-    private static async Task<double> PlainSdkAsync(BlobContainerClient container, string path, int round, StorageChecksumAlgorithm? checksum)
-    {
-        var blob = container.GetBlobClient($"round-{round}-{Guid.NewGuid():N}");
-        var options = new BlobUploadOptions
-        {
-            TransferOptions = new StorageTransferOptions { InitialTransferSize = BlockSize, MaximumTransferSize = BlockSize, MaximumConcurrency = Concurrency },
-            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-        };
-        if (checksum is { } algorithm)
-        {
-            options.TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = algorithm };
-        }
+    private static Task<double> PlainSdkAsync(BlobContainerClient container, string path, int round, StorageChecksumAlgorithm? checksum) =>
+        PlainSdkUpload.TimeAsync(container, path, BlockSize, Concurrency, checksum);
 
-        var watch = Stopwatch.StartNew();
-        await blob.UploadAsync(path, options);
-        return watch.Elapsed.TotalSeconds;
-    }
-
-    private static double Mb(long bytes, double seconds) => bytes / seconds / 1e6;
+    private static double Mb(long bytes, double seconds) => PlainSdkUpload.Mb(bytes, seconds);
 }

@@ -2,10 +2,8 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using Azure;
 using Azure.Storage;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 
 namespace EvidenceVault.Benchmarks;
 
@@ -102,23 +100,9 @@ internal static class TusBenchmark
         return seconds;
     }
 
-    private static async Task<double> PlainSdkAsync(BlobContainerClient container, string path, StorageChecksumAlgorithm? checksum, int? concurrency = null)
-    {
-        // The SDK's own block upload with the same 8 MiB blocks and its default parallelism (or the one given).
-        var options = new BlobUploadOptions
-        {
-            TransferOptions = new StorageTransferOptions { InitialTransferSize = Chunk, MaximumTransferSize = Chunk, MaximumConcurrency = concurrency },
-            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-        };
-        if (checksum is { } algorithm)
-        {
-            options.TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = algorithm };
-        }
+    // The SDK's own block upload with the same 8 MiB blocks and its default parallelism (or the one given).
+    private static Task<double> PlainSdkAsync(BlobContainerClient container, string path, StorageChecksumAlgorithm? checksum, int? concurrency = null) =>
+        PlainSdkUpload.TimeAsync(container, path, Chunk, concurrency, checksum);
 
-        var watch = Stopwatch.StartNew();
-        await container.GetBlobClient(Guid.NewGuid().ToString("N")).UploadAsync(path, options);
-        return watch.Elapsed.TotalSeconds;
-    }
-
-    private static double Mb(long bytes, double seconds) => bytes / seconds / 1e6;
+    private static double Mb(long bytes, double seconds) => PlainSdkUpload.Mb(bytes, seconds);
 }

@@ -27,15 +27,17 @@ public sealed class ApiProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>The API's build output for the same configuration as these tests.</summary>
-    public static string ApiDll
+    public static string ApiDll => BuildOutput("EvidenceVault.Api", "EvidenceVault.Api.dll");
+
+    /// <summary>The evidencevault command's build output for the same configuration as these tests.</summary>
+    public static string CliDll => BuildOutput("EvidenceVault.Cli", "evidencevault.dll");
+
+    private static string BuildOutput(string project, string dll)
     {
-        get
-        {
-            // Tests run from tests/<project>/bin/<Configuration>/net10.0/.
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            var dll = Path.Combine(SampleEvidence.RepositoryRoot, "src", "EvidenceVault.Api", "bin", configuration, "net10.0", "EvidenceVault.Api.dll");
-            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
-        }
+        // Tests run from tests/<project>/bin/<Configuration>/net10.0/.
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var path = Path.Combine(SampleEvidence.RepositoryRoot, "src", project, "bin", configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first.", path);
     }
 
     public static ApiProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)

@@ -116,6 +116,17 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
         return rows;
     }
 
+    /// <summary>The offset of the case's (first) resumable upload, read from the uploads table itself; 0 before it exists.</summary>
+    public async Task<long> UploadOffsetAsync(string caseId)
+    {
+        await foreach (var row in Table("uploads").QueryAsync<TableEntity>(e => e.PartitionKey == caseId))
+        {
+            return row.GetInt64("Offset") ?? 0;
+        }
+
+        return 0;
+    }
+
     /// <summary>The raw custody log of a case, read from storage itself.</summary>
     public async Task<string> CustodyLogAsync(string caseId)
     {

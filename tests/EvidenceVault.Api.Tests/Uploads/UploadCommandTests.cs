@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Azure.Data.Tables;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Testing;
 
@@ -10,15 +9,6 @@ namespace EvidenceVault.Api.Tests.Uploads;
 public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<VaultOnKestrel>, IDisposable
 {
     private readonly string _state = Directory.CreateTempSubdirectory("ev-cli-state-").FullName;
-
-    private static string CliDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            return Path.Combine(SampleEvidence.RepositoryRoot, "src", "EvidenceVault.Cli", "bin", configuration, "net10.0", "evidencevault.dll");
-        }
-    }
 
     [Fact]
     public async Task A_call_recording_is_saved_with_its_claims_and_the_command_prints_its_sha256()
@@ -45,7 +35,7 @@ public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<Vault
         using (var first = Start(vault, recording.Path, slowNetwork.Address, "--chunk-size", "1"))
         {
             // The victim's laptop is closed once a few MiB are in.
-            while (await OffsetAsync(vault.CaseId) < 6 * 1024 * 1024)
+            while (await app.UploadOffsetAsync(vault.CaseId) < 6 * 1024 * 1024)
             {
                 if (first.HasExited)
                 {
@@ -59,7 +49,7 @@ public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<Vault
             await first.WaitForExitAsync();
         }
 
-        var stoppedAt = await OffsetAsync(vault.CaseId);
+        var stoppedAt = await app.UploadOffsetAsync(vault.CaseId);
         Assert.Empty(await vault.ListItemsAsync());
         Assert.Single(Directory.GetFiles(_state));
 
@@ -98,7 +88,7 @@ public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<Vault
     {
         using var vault = await app.CreateCaseAsync();
 
-        var run = await ExternalTool.RunAsync("dotnet", _state, CliDll, "upload", SampleEvidence.PathOf("call-recording.m4a"), "--case", vault.CaseId, "--vault", app.BaseAddress.ToString());
+        var run = await ExternalTool.RunAsync("dotnet", _state, ApiProcess.CliDll, "upload", SampleEvidence.PathOf("call-recording.m4a"), "--case", vault.CaseId, "--vault", app.BaseAddress.ToString());
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("EVIDENCEVAULT_TOKEN", run.Output, StringComparison.Ordinal);
@@ -109,12 +99,12 @@ public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<Vault
     private Task<ExternalTool.Result> RunAsync(TestCase vault, string file, params string[] options) => RunAsync(vault, file, null, options);
 
     private Task<ExternalTool.Result> RunAsync(TestCase vault, string file, Uri? through, params string[] options) =>
-        ExternalTool.RunAsync("dotnet", _state, new Dictionary<string, string> { ["EVIDENCEVAULT_TOKEN"] = vault.OwnerToken }, [CliDll, .. Arguments(vault, file, options, through)]);
+        ExternalTool.RunAsync("dotnet", _state, new Dictionary<string, string> { ["EVIDENCEVAULT_TOKEN"] = vault.OwnerToken }, [ApiProcess.CliDll, .. Arguments(vault, file, options, through)]);
 
     private Process Start(TestCase vault, string file, Uri through, params string[] options)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[CliDll, .. Arguments(vault, file, options, through)])
+        foreach (var argument in (string[])[ApiProcess.CliDll, .. Arguments(vault, file, options, through)])
         {
             start.ArgumentList.Add(argument);
         }
@@ -128,14 +118,4 @@ public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<Vault
 
     private string[] Arguments(TestCase vault, string file, string[] options, Uri? through = null) =>
         ["upload", file, "--case", vault.CaseId, "--vault", (through ?? app.BaseAddress).ToString(), "--state-dir", _state, .. options];
-
-    private async Task<long> OffsetAsync(string caseId)
-    {
-        await foreach (var row in app.Table("uploads").QueryAsync<TableEntity>(e => e.PartitionKey == caseId))
-        {
-            return row.GetInt64("Offset") ?? 0;
-        }
-
-        return 0;
-    }
 }

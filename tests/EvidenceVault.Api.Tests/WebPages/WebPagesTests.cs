@@ -136,7 +136,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         var bundle = Path.Combine(Path.GetDirectoryName(video.Path)!, download.SuggestedFilename);
         await download.SaveAsAsync(bundle);
         await Expect(lawyer.Locator("#bundle-progress-text")).ToContainTextAsync("Downloaded");
-        var verify = await ExternalTool.RunAsync("dotnet", Path.GetDirectoryName(bundle)!, CliDll, "verify", bundle);
+        var verify = await ExternalTool.RunAsync("dotnet", Path.GetDirectoryName(bundle)!, ApiProcess.CliDll, "verify", bundle);
         Assert.True(verify.ExitCode == 0, verify.Output);
         foreach (var sha256 in expected.Values)
         {
@@ -180,13 +180,13 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         var page = await phone.NewPageAsync();
         await page.GotoAsync($"{slowNetwork.Address}#case={vault.CaseId}&token={vault.OwnerToken}");
         await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(recording.Path);
-        while (await UploadOffsetAsync(vault.CaseId) < 8 * 1024 * 1024)
+        while (await app.UploadOffsetAsync(vault.CaseId) < 8 * 1024 * 1024)
         {
             await Task.Delay(50);
         }
 
         await page.CloseAsync();
-        var stoppedAt = await UploadOffsetAsync(vault.CaseId);
+        var stoppedAt = await app.UploadOffsetAsync(vault.CaseId);
         Assert.InRange(stoppedAt, 8 * 1024 * 1024, recording.Length - 1);
         Assert.Empty(await vault.ListItemsAsync());
 
@@ -250,15 +250,6 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         Assert.True(int.Parse(check.Output.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) > 100, check.Output);
     }
 
-    private static string CliDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            return Path.Combine(SampleEvidence.RepositoryRoot, "src", "EvidenceVault.Cli", "bin", configuration, "net10.0", "evidencevault.dll");
-        }
-    }
-
     /// <summary>Records requests to other origins, failed requests and content-policy violations of every page in the context.</summary>
     private static PageWatch Watch(IBrowserContext context, Uri origin)
     {
@@ -291,16 +282,6 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             page.PageError += (_, error) => watch.ScriptErrors.Add(error);
         };
         return watch;
-    }
-
-    private async Task<long> UploadOffsetAsync(string caseId)
-    {
-        await foreach (var row in app.Table("uploads").QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == caseId))
-        {
-            return row.GetInt64("Offset") ?? 0;
-        }
-
-        return 0;
     }
 
     /// <summary>Nothing wider than the screen: no horizontal scrolling on a phone.</summary>
