@@ -21,6 +21,8 @@ public sealed class PhoneNetwork : IAsyncDisposable
 
     private readonly long[] _cutMarks;
 
+    private long _downUntilTicks;
+
     public PhoneNetwork(Uri target, long cutAfterBytes = long.MaxValue, long bytesPerSecond = long.MaxValue, params long[] furtherCutsAfterBytes)
     {
         BytesPerSecond = bytesPerSecond;
@@ -36,6 +38,9 @@ public sealed class PhoneNetwork : IAsyncDisposable
 
     /// <summary>Client bytes after which every open connection is dropped (the first mark).</summary>
     public long CutAfterBytes { get; }
+
+    /// <summary>How long the network stays down after each cut: connections opened meanwhile are reset at once.</summary>
+    public TimeSpan Outage { get; init; }
 
     /// <summary>The upload rate of the client's bytes.</summary>
     public long BytesPerSecond { get; }
@@ -61,6 +66,13 @@ public sealed class PhoneNetwork : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptSocketAsync(_stop.Token);
+            if (Environment.TickCount64 < Volatile.Read(ref _downUntilTicks))
+            {
+                client.LingerState = new LingerOption(true, 0);
+                client.Dispose();
+                continue;
+            }
+
             var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await server.ConnectAsync(_target, _stop.Token);
             _open[client] = 0;
@@ -89,6 +101,7 @@ public sealed class PhoneNetwork : IAsyncDisposable
                     Interlocked.CompareExchange(ref _cuts, cuts + 1, cuts) == cuts)
                 {
                     // Drop everything open, as a lost network does: no orderly close, the peers see a reset.
+                    Volatile.Write(ref _downUntilTicks, Environment.TickCount64 + (long)Outage.TotalMilliseconds);
                     foreach (var socket in _open.Keys)
                     {
                         socket.LingerState = new LingerOption(true, 0);

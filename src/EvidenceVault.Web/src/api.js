@@ -58,6 +58,9 @@ export class VaultApi {
   }
 }
 
+// A phone's network comes and goes: reads are tried again after a failure, with growing pauses.
+const READ_RETRY_DELAYS = [500, 1000, 2000, 4000, 8000];
+
 async function send(method, url, token, body) {
   const headers = {};
   if (token) {
@@ -67,10 +70,15 @@ async function send(method, url, token, body) {
     headers['Content-Type'] = 'application/json';
   }
   let response;
-  try {
-    response = await fetch(url, { method, headers, body: body == null ? undefined : JSON.stringify(body), cache: 'no-store' });
-  } catch {
-    throw new VaultError('network', null, 0);
+  for (let attempt = 0; !response; attempt++) {
+    try {
+      response = await fetch(url, { method, headers, body: body == null ? undefined : JSON.stringify(body), cache: 'no-store' });
+    } catch {
+      if (method !== 'GET' || attempt >= READ_RETRY_DELAYS.length) {
+        throw new VaultError('network', null, 0);
+      }
+      await new Promise((resolve) => setTimeout(resolve, READ_RETRY_DELAYS[attempt]));
+    }
   }
   if (!response.ok) {
     let problem = {};
