@@ -6,8 +6,8 @@ namespace EvidenceVault.Testing;
 
 /// <summary>
 /// A TCP proxy in front of a server, standing for a phone's network: it can drop every open connection once the
-/// client has sent a given number of bytes, and again at each further mark (the network lost in the middle of an
-/// upload; later connections pass), and can carry the client's bytes at a limited rate.
+/// client has sent a given number of bytes (the network lost in the middle of an upload), stay down for a moment
+/// (connections opened meanwhile are reset; later ones pass), and carry the client's bytes at a limited rate.
 /// </summary>
 public sealed class PhoneNetwork : IAsyncDisposable
 {
@@ -19,25 +19,21 @@ public sealed class PhoneNetwork : IAsyncDisposable
     private long _sent;
     private int _cuts;
 
-    private readonly long[] _cutMarks;
+    private readonly long _cutAfterBytes;
 
     private long _downUntilTicks;
 
-    public PhoneNetwork(Uri target, long cutAfterBytes = long.MaxValue, long bytesPerSecond = long.MaxValue, params long[] furtherCutsAfterBytes)
+    public PhoneNetwork(Uri target, long cutAfterBytes = long.MaxValue, long bytesPerSecond = long.MaxValue)
     {
         BytesPerSecond = bytesPerSecond;
-        _cutMarks = [cutAfterBytes, .. furtherCutsAfterBytes];
+        _cutAfterBytes = cutAfterBytes;
         ArgumentNullException.ThrowIfNull(target);
         _target = new IPEndPoint(IPAddress.Loopback, target.Port);
-        CutAfterBytes = cutAfterBytes;
         _listener.Start();
         _accepting = AcceptAsync();
     }
 
     public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-
-    /// <summary>Client bytes after which every open connection is dropped (the first mark).</summary>
-    public long CutAfterBytes { get; }
 
     /// <summary>How long the network stays down after each cut: connections opened meanwhile are reset at once.</summary>
     public TimeSpan Outage { get; init; }
@@ -45,7 +41,7 @@ public sealed class PhoneNetwork : IAsyncDisposable
     /// <summary>The upload rate of the client's bytes.</summary>
     public long BytesPerSecond { get; }
 
-    /// <summary>How many times connections were dropped.</summary>
+    /// <summary>How many times connections were dropped (once at most).</summary>
     public int Cuts => _cuts;
 
     public async ValueTask DisposeAsync()
@@ -96,9 +92,7 @@ public sealed class PhoneNetwork : IAsyncDisposable
                     return;
                 }
 
-                var cuts = Volatile.Read(ref _cuts);
-                if (countsTowardsCut && Interlocked.Add(ref _sent, read) >= (cuts < _cutMarks.Length ? _cutMarks[cuts] : long.MaxValue) &&
-                    Interlocked.CompareExchange(ref _cuts, cuts + 1, cuts) == cuts)
+                if (countsTowardsCut && Interlocked.Add(ref _sent, read) >= _cutAfterBytes && Interlocked.CompareExchange(ref _cuts, 1, 0) == 0)
                 {
                     // Drop everything open, as a lost network does: no orderly close, the peers see a reset.
                     Volatile.Write(ref _downUntilTicks, Environment.TickCount64 + (long)Outage.TotalMilliseconds);

@@ -145,7 +145,8 @@ internal sealed partial class ResumableUploads(
         };
 
         // Recognised as soon as the first bytes are in: a file the vault will never accept is refused now, not at the end.
-        if (advanced.Head.Length == Math.Min(EvidenceFormatDetector.HeadLength, advanced.Length))
+        var headLength = Math.Min(EvidenceFormatDetector.HeadLength, advanced.Length);
+        if (session.Head.Length < headLength && advanced.Head.Length == headLength)
         {
             try
             {

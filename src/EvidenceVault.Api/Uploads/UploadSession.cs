@@ -94,8 +94,6 @@ internal sealed record UploadSession
 
     public int BlockCount => BlockIds.Length / BlockIdBytes;
 
-    public bool IsFinished => State is UploadStates.Completed or UploadStates.Terminated or UploadStates.Expired or UploadStates.Rejected;
-
     /// <summary>The block ids as Azure takes them (base64).</summary>
     public IEnumerable<string> BlockIdList()
     {
