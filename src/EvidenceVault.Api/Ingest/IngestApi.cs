@@ -1,7 +1,6 @@
 using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Evidence;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -52,11 +51,8 @@ internal static class IngestApi
         CancellationToken cancellationToken)
     {
         var maxBytes = options.Value.MaxEvidenceBytes;
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            // The body itself is counted while streaming; the server limit only needs to allow a multipart envelope around it.
-            limit.MaxRequestBodySize = maxBytes + (1024 * 1024);
-        }
+        // The body itself is counted while streaming; the server limit only needs to allow a multipart envelope around it.
+        RequestBodies.AllowUpTo(request, maxBytes + (1024 * 1024));
 
         if (request.ContentLength > maxBytes + (1024 * 1024))
         {
@@ -104,5 +100,18 @@ internal static class IngestApi
         return boundary.Length is > 0 and <= 70
             ? true
             : throw new VaultProblemException(ProblemType.MalformedHeader, "multipart/form-data needs a boundary of 1 to 70 characters.");
+    }
+}
+
+/// <summary>Request bodies larger than the server's default limit, for the endpoints that stream evidence.</summary>
+internal static class RequestBodies
+{
+    /// <summary>Lets this request's body reach <paramref name="bytes"/> (where the server allows changing it).</summary>
+    public static void AllowUpTo(HttpRequest request, long bytes)
+    {
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = bytes;
+        }
     }
 }

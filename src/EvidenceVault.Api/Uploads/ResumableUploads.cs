@@ -228,14 +228,21 @@ internal sealed partial class ResumableUploads(
         return session;
     }
 
+    /// <summary>410 for an upload that was terminated, expired or refused: it takes nothing more and answers no HEAD.</summary>
+    public static void EnsureNotGone(UploadSession session)
+    {
+        if (session.State is UploadStates.Terminated or UploadStates.Expired or UploadStates.Rejected)
+        {
+            throw new VaultProblemException(ProblemType.UploadGone, $"This upload is {session.State}{(session.Reason is null ? string.Empty : $" ({session.Reason})")}; start a new one.");
+        }
+    }
+
     private static void EnsureOpen(UploadSession session)
     {
-        switch (session.State)
+        EnsureNotGone(session);
+        if (session.State is UploadStates.Completed or UploadStates.Completing)
         {
-            case UploadStates.Completed or UploadStates.Completing:
-                throw new VaultProblemException(ProblemType.UploadCompleted, "This upload is complete; it cannot take more bytes or be terminated.");
-            case UploadStates.Terminated or UploadStates.Expired or UploadStates.Rejected:
-                throw new VaultProblemException(ProblemType.UploadGone, $"This upload is {session.State}{(session.Reason is null ? string.Empty : $" ({session.Reason})")}; start a new one.");
+            throw new VaultProblemException(ProblemType.UploadCompleted, "This upload is complete; it cannot take more bytes or be terminated.");
         }
     }
 

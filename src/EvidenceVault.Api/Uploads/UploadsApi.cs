@@ -2,7 +2,6 @@ using System.Globalization;
 using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Timestamps;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -127,10 +126,7 @@ internal static class UploadsApi
     public static async Task<Ok> GetUploadOffset(CaseCaller caller, string uploadId, HttpResponse response, ResumableUploads uploads, CancellationToken cancellationToken)
     {
         var session = await uploads.GetAsync(caller, uploadId, cancellationToken);
-        if (session.State is UploadStates.Terminated or UploadStates.Expired or UploadStates.Rejected)
-        {
-            throw new VaultProblemException(ProblemType.UploadGone, $"This upload is {session.State}.");
-        }
+        ResumableUploads.EnsureNotGone(session);
 
         response.Headers.CacheControl = "no-store";
         response.Headers[TusProtocol.UploadOffset] = session.Offset.ToString(CultureInfo.InvariantCulture);
@@ -156,11 +152,8 @@ internal static class UploadsApi
         var offset = TusProtocol.NonNegative(request.Headers, TusProtocol.UploadOffset)
             ?? throw new VaultProblemException(ProblemType.MalformedHeader, "Upload-Offset is required.");
         var checksum = TusProtocol.ParseChecksum(request.Headers);
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            // The body is counted while streaming; the server's own limit only has to allow the largest chunk.
-            limit.MaxRequestBodySize = options.Value.MaxChunkBytes + 1;
-        }
+        // The body is counted while streaming; the server's own limit only has to allow the largest chunk.
+        Ingest.RequestBodies.AllowUpTo(request, options.Value.MaxChunkBytes + 1);
 
         var result = await uploads.AppendAsync(caller, uploadId, offset, request.ContentLength, checksum, request.Body, cancellationToken);
         var response = request.HttpContext.Response;
