@@ -57,7 +57,9 @@ internal sealed class StagedBlockUpload(
 
         var id = _blockId(_blockIds.Count);
         _blockIds.Add(id);
-        _inFlight.Add(StageOneAsync(id, rentedBuffer, count, alsoReading, cancellationToken));
+        // On the pool: the SDK computes the block's transport checksum before its first await, which would otherwise
+        // hold up the reading of the next block.
+        _inFlight.Add(Task.Run(() => StageOneAsync(id, rentedBuffer, count, alsoReading, cancellationToken), CancellationToken.None));
     }
 
     /// <summary>The ids of the blocks staged so far, in order.</summary>

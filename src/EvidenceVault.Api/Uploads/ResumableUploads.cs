@@ -34,6 +34,9 @@ internal sealed partial class ResumableUploads(
     TimeProvider clock,
     ILogger<ResumableUploads> logger)
 {
+    /// <summary>The first block of a PATCH longer than one block: small enough to arrive in a few milliseconds.</summary>
+    internal const int LeadBlockBytes = 512 * 1024;
+
     /// <summary>Opens an upload of <paramref name="length"/> bytes (tus creation).</summary>
     public async Task<UploadSession> CreateAsync(CaseCaller caller, long length, string? metadataHeader, CancellationToken cancellationToken)
     {
@@ -98,7 +101,12 @@ internal sealed partial class ResumableUploads(
     public async Task<AppendResult> AppendAsync(
         CaseCaller caller, string uploadId, long offset, long? contentLength, (HashAlgorithmName Algorithm, byte[] Digest)? checksum, Stream body, CancellationToken cancellationToken)
     {
-        var session = await FindAsync(caller, uploadId, cancellationToken);
+        // Usually the version this instance saved after the previous PATCH; refusals are decided on the table's.
+        var session = await FindAsync(caller, uploadId, cancellationToken, recentIsEnough: true);
+        if (session.State != UploadStates.Open || offset != session.Offset)
+        {
+            session = await FindAsync(caller, uploadId, cancellationToken);
+        }
 
         // A retry of a PATCH whose answer was lost, after the upload completed: the offset moved on (409, so the
         // client asks with HEAD and sees the upload done), which is not the same as sending bytes after the end (403).
@@ -125,7 +133,7 @@ internal sealed partial class ResumableUploads(
             throw new VaultProblemException(ProblemType.ChunkTooLarge, $"A PATCH may carry at most {maxChunk} bytes; send the upload in smaller chunks.");
         }
 
-        var chunk = await ReceiveChunkAsync(session, checksum, body, Math.Min(remaining, maxChunk), cancellationToken);
+        var chunk = await ReceiveChunkAsync(session, checksum, body, Math.Min(remaining, maxChunk), contentLength, cancellationToken);
         if (chunk.Length == 0)
         {
             return new AppendResult(session, null);
@@ -159,8 +167,7 @@ internal sealed partial class ResumableUploads(
             }
         }
 
-        session = await store.TryReplaceAsync(advanced, cancellationToken)
-            ?? throw new VaultProblemException(ProblemType.UploadOffsetMismatch, "Another request advanced this upload at the same time; ask with HEAD and resume from there.");
+        session = await store.TryReplaceAsync(advanced, cancellationToken) ?? await LostRaceAsync(session, cancellationToken);
         if (!complete)
         {
             return new AppendResult(session, null);
@@ -169,6 +176,20 @@ internal sealed partial class ResumableUploads(
         // Every byte is stored and the session says so: finish even if the client goes away now.
         var (completed, result) = await CompleteAsync(session, CancellationToken.None);
         return new AppendResult(completed, result);
+    }
+
+    /// <summary>
+    /// The session changed while a PATCH was staged (a racing PATCH, or another instance ended the upload): its
+    /// blocks are never referenced, and the client hears what the table says now.
+    /// </summary>
+    private async Task<UploadSession> LostRaceAsync(UploadSession session, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(session.CaseId, session.UploadId, cancellationToken) is { } current)
+        {
+            EnsureNotGone(current);
+        }
+
+        throw new VaultProblemException(ProblemType.UploadOffsetMismatch, "Another request advanced this upload at the same time; ask with HEAD and resume from there.");
     }
 
     /// <summary>Ends an unfinished upload (tus termination); its staged blocks are never committed.</summary>
@@ -209,10 +230,12 @@ internal sealed partial class ResumableUploads(
         return changed;
     }
 
-    private async Task<UploadSession> FindAsync(CaseCaller caller, string uploadId, CancellationToken cancellationToken)
+    private async Task<UploadSession> FindAsync(CaseCaller caller, string uploadId, CancellationToken cancellationToken, bool recentIsEnough = false)
     {
         await storage.EnsureReadyAsync(cancellationToken);
-        var session = await store.FindAsync(caller.CaseId, uploadId, cancellationToken);
+        var session = recentIsEnough
+            ? await store.FindRecentAsync(caller.CaseId, uploadId, cancellationToken)
+            : await store.FindAsync(caller.CaseId, uploadId, cancellationToken);
 
         // Uploads belong to the grant that opened them: to anyone else they are as good as absent.
         if (session is null || session.GrantId != caller.GrantId)
@@ -246,12 +269,20 @@ internal sealed partial class ResumableUploads(
         }
     }
 
-    /// <summary>Reads one PATCH: hashes (continuing the stored state), checksums and stages it; changes nothing stored.</summary>
+    /// <summary>
+    /// Reads one PATCH: hashes (continuing the stored state), checksums and stages it; changes nothing stored.
+    /// </summary>
+    /// <remarks>
+    /// A client sends the next PATCH only when this one is answered, so storage idles while a PATCH's first block
+    /// arrives. A PATCH longer than one block therefore starts with a <see cref="LeadBlockBytes"/> block: storage
+    /// is busy with it a few milliseconds into the request while the rest streams in behind it.
+    /// </remarks>
     private async Task<ReceivedChunk> ReceiveChunkAsync(
-        UploadSession session, (HashAlgorithmName Algorithm, byte[] Digest)? checksum, Stream body, long maxBytes, CancellationToken cancellationToken)
+        UploadSession session, (HashAlgorithmName Algorithm, byte[] Digest)? checksum, Stream body, long maxBytes, long? contentLength, CancellationToken cancellationToken)
     {
         var pool = blocks.Pool;
         var blockSize = Math.Min(blocks.BlockSize, options.Value.StageBlockBytes);
+        var leadBlock = (contentLength ?? maxBytes) > blockSize ? Math.Min(LeadBlockBytes, blockSize) : blockSize;
         var hash = ResumableSha256.Restore(session.HashState);
         using var transport = checksum is { } c ? IncrementalHash.CreateHash(c.Algorithm) : null;
         var head = new byte[Math.Min(EvidenceFormatDetector.HeadLength, session.Length)];
@@ -268,11 +299,12 @@ internal sealed partial class ResumableUploads(
         {
             while (true)
             {
-                var buffer = pool.Rent(blockSize);
+                var size = staged.BlockIds.Count == 0 ? leadBlock : blockSize;
+                var buffer = pool.Rent(size);
                 int read;
                 try
                 {
-                    read = await body.ReadAtLeastAsync(buffer.AsMemory(0, blockSize), blockSize, throwOnEndOfStream: false, cancellationToken);
+                    read = await body.ReadAtLeastAsync(buffer.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken);
                     received += read;
                     if (received > maxBytes)
                     {

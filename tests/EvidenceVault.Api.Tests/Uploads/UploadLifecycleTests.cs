@@ -108,6 +108,51 @@ public sealed class UploadLifecycleTests(UploadLifecycleTests.Vault app) : IClas
     }
 
     [Fact]
+    public async Task An_instance_that_remembers_an_upload_defers_to_the_table_when_another_instance_moved_it_on()
+    {
+        using var vault = await app.CreateCaseAsync();
+        await using var other = app.WithWebHostBuilder(_ => { });
+        using var otherClient = other.CreateClient();
+        otherClient.DefaultRequestHeaders.Authorization = vault.Client.DefaultRequestHeaders.Authorization;
+        var here = new TusClient(vault.Client, vault.CaseId);
+        var there = new TusClient(otherClient, vault.CaseId);
+        var file = TusProtocolTests.IngestTestsPng(3 * Chunk);
+        var upload = await here.OpenAsync(file.Length);
+
+        using var first = await here.PatchAsync(upload, 0, file.AsMemory(0, Chunk));
+        using var second = await there.PatchAsync(upload, Chunk, file.AsMemory(Chunk, Chunk));
+        using var last = await here.PatchAsync(upload, 2 * Chunk, file.AsMemory(2 * Chunk));
+
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.NoContent], new[] { first.StatusCode, second.StatusCode, last.StatusCode });
+        var item = Assert.Single(await vault.ListItemsAsync());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), item.Sha256);
+        Assert.Single(await app.CommittedOriginalsAsync(vault.CaseId));
+        Assert.True((await vault.CheckCustodyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task An_upload_terminated_on_another_instance_is_gone_here_too_and_takes_nothing_more()
+    {
+        using var vault = await app.CreateCaseAsync();
+        await using var other = app.WithWebHostBuilder(_ => { });
+        using var otherClient = other.CreateClient();
+        otherClient.DefaultRequestHeaders.Authorization = vault.Client.DefaultRequestHeaders.Authorization;
+        var here = new TusClient(vault.Client, vault.CaseId);
+        var file = TusProtocolTests.IngestTestsPng(2 * Chunk);
+        var upload = await here.OpenAsync(file.Length);
+        using var first = await here.PatchAsync(upload, 0, file.AsMemory(0, Chunk));
+
+        using var terminated = await new TusClient(otherClient, vault.CaseId).DeleteAsync(upload);
+        using var patch = await here.PatchAsync(upload, Chunk, file.AsMemory(Chunk));
+
+        Assert.Equal(HttpStatusCode.NoContent, terminated.StatusCode);
+        await ProblemAssert.IsAsync(patch, 410, "upload-gone");
+        var session = await SessionAsync(vault.CaseId, upload);
+        Assert.Equal((UploadStates.Terminated, (long)Chunk), (session.State, session.Offset));
+        Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
+    }
+
+    [Fact]
     public async Task Only_configured_origins_may_use_the_upload_endpoints_across_origins_and_they_see_the_tus_headers()
     {
         using var vault = await app.CreateCaseAsync();
