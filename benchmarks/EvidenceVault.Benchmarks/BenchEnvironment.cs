@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using Azure.Storage.Blobs;
 using EvidenceVault.Api.Storage;
 
 namespace EvidenceVault.Benchmarks;
@@ -61,12 +63,23 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         }
     }
 
-    public async Task<(string CaseId, string Token)> CreateCaseAsync(HttpClient client)
+    /// <summary>Opens a case; returns a client of the API that carries its owner token.</summary>
+    public async Task<(HttpClient Http, string CaseId)> OpenCaseAsync()
     {
-        var response = await client.PostAsJsonAsync(new Uri(BaseAddress, "/api/cases"), new { title = "benchmark" });
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromHours(1) };
+        var response = await http.PostAsJsonAsync("/api/cases", new { title = "benchmark" });
         response.EnsureSuccessStatusCode();
         var created = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        return (created.GetProperty("caseId").GetString()!, created.GetProperty("ownerToken").GetString()!);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("ownerToken").GetString());
+        return (http, created.GetProperty("caseId").GetString()!);
+    }
+
+    /// <summary>The container the plain SDK reference uploads into, on the same Azurite.</summary>
+    public async Task<BlobContainerClient> ReferenceContainerAsync()
+    {
+        var container = new BlobServiceClient(Azurite.ConnectionString).GetBlobContainerClient("plain-sdk-reference");
+        await container.CreateIfNotExistsAsync();
+        return container;
     }
 
     /// <summary>Resident and peak resident memory of the API process, from /proc.</summary>

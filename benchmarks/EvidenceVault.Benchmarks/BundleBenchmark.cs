@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 
 namespace EvidenceVault.Benchmarks;
 
@@ -9,9 +8,8 @@ internal static class BundleBenchmark
     public static async Task<int> RunAsync(int items)
     {
         await using var environment = await BenchEnvironment.StartAsync();
-        using var http = new HttpClient { BaseAddress = environment.BaseAddress, Timeout = TimeSpan.FromHours(1) };
-        var (caseId, token) = await environment.CreateCaseAsync(http);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var (http, caseId) = await environment.OpenCaseAsync();
+        using var _ = http;
         var upload = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, items), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, cancellationToken) =>
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 
@@ -23,11 +22,9 @@ internal static class IngestBenchmark
     {
         var bytes = sizeMib * 1024L * 1024;
         await using var environment = await BenchEnvironment.StartAsync();
-        using var http = new HttpClient { BaseAddress = environment.BaseAddress, Timeout = TimeSpan.FromHours(1) };
-        var container = new BlobServiceClient(environment.Azurite.ConnectionString).GetBlobContainerClient("plain-sdk-reference");
-        await container.CreateIfNotExistsAsync();
-        var (caseId, token) = await environment.CreateCaseAsync(http);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var (http, caseId) = await environment.OpenCaseAsync();
+        using var _ = http;
+        var container = await environment.ReferenceContainerAsync();
         await WarmUpAsync(http, caseId, container);
 
         var ours = new List<double>();

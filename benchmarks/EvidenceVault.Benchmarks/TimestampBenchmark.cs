@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using EvidenceVault.Api.Timestamps;
@@ -50,11 +49,9 @@ internal static class TimestampBenchmark
     private static async Task<(List<double> Uploads, List<double> Plain)> UploadLatencyAsync(int rounds)
     {
         await using var environment = await BenchEnvironment.StartAsync();
-        using var http = new HttpClient { BaseAddress = environment.BaseAddress };
-        var (caseId, token) = await environment.CreateCaseAsync(http);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var container = new Azure.Storage.Blobs.BlobServiceClient(environment.Azurite.ConnectionString).GetBlobContainerClient("plain-sdk-reference");
-        await container.CreateIfNotExistsAsync();
+        var (http, caseId) = await environment.OpenCaseAsync();
+        using var _ = http;
+        var container = await environment.ReferenceContainerAsync();
         var uploads = new List<double>();
         var plain = new List<double>();
         for (var i = 0; i < rounds + 10; i++)

@@ -97,11 +97,9 @@ internal static class TusBenchmark
     private static async Task<T> InFreshVaultAsync<T>(Func<BenchEnvironment, HttpClient, BlobContainerClient, string, Task<T>> measure)
     {
         await using var environment = await BenchEnvironment.StartAsync();
-        using var http = new HttpClient { BaseAddress = environment.BaseAddress, Timeout = TimeSpan.FromHours(1) };
-        var container = new BlobServiceClient(environment.Azurite.ConnectionString).GetBlobContainerClient("plain-sdk-reference");
-        await container.CreateIfNotExistsAsync();
-        var (caseId, token) = await environment.CreateCaseAsync(http);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var (http, caseId) = await environment.OpenCaseAsync();
+        using var _ = http;
+        var container = await environment.ReferenceContainerAsync();
         var warmUp = BenchEnvironment.CreateVideoFile(WarmUpMib * 1024L * 1024);
         try
         {

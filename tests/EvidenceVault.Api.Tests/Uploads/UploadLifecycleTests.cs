@@ -8,6 +8,7 @@ using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Api.Uploads;
 using EvidenceVault.Custody;
 using EvidenceVault.Hashing;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvidenceVault.Api.Tests.Uploads;
@@ -111,11 +112,8 @@ public sealed class UploadLifecycleTests(UploadLifecycleTests.Vault app) : IClas
     public async Task An_instance_that_remembers_an_upload_defers_to_the_table_when_another_instance_moved_it_on()
     {
         using var vault = await app.CreateCaseAsync();
-        await using var other = app.WithWebHostBuilder(_ => { });
-        using var otherClient = other.CreateClient();
-        otherClient.DefaultRequestHeaders.Authorization = vault.Client.DefaultRequestHeaders.Authorization;
-        var here = new TusClient(vault.Client, vault.CaseId);
-        var there = new TusClient(otherClient, vault.CaseId);
+        await using var other = new OtherInstance(app, vault);
+        var (here, there) = (new TusClient(vault.Client, vault.CaseId), other.Tus);
         var file = TusProtocolTests.IngestTestsPng(3 * Chunk);
         var upload = await here.OpenAsync(file.Length);
 
@@ -134,15 +132,13 @@ public sealed class UploadLifecycleTests(UploadLifecycleTests.Vault app) : IClas
     public async Task An_upload_terminated_on_another_instance_is_gone_here_too_and_takes_nothing_more()
     {
         using var vault = await app.CreateCaseAsync();
-        await using var other = app.WithWebHostBuilder(_ => { });
-        using var otherClient = other.CreateClient();
-        otherClient.DefaultRequestHeaders.Authorization = vault.Client.DefaultRequestHeaders.Authorization;
+        await using var other = new OtherInstance(app, vault);
         var here = new TusClient(vault.Client, vault.CaseId);
         var file = TusProtocolTests.IngestTestsPng(2 * Chunk);
         var upload = await here.OpenAsync(file.Length);
         using var first = await here.PatchAsync(upload, 0, file.AsMemory(0, Chunk));
 
-        using var terminated = await new TusClient(otherClient, vault.CaseId).DeleteAsync(upload);
+        using var terminated = await other.Tus.DeleteAsync(upload);
         using var patch = await here.PatchAsync(upload, Chunk, file.AsMemory(Chunk));
 
         Assert.Equal(HttpStatusCode.NoContent, terminated.StatusCode);
@@ -220,6 +216,29 @@ public sealed class UploadLifecycleTests(UploadLifecycleTests.Vault app) : IClas
         }
 
         return stopped;
+    }
+
+    /// <summary>A second instance of the vault on the same storage, with a memory of its own, used with the case's token.</summary>
+    private sealed class OtherInstance : IAsyncDisposable
+    {
+        private readonly WebApplicationFactory<Program> _instance;
+        private readonly HttpClient _client;
+
+        public OtherInstance(Vault app, TestCase vault)
+        {
+            _instance = app.WithWebHostBuilder(_ => { });
+            _client = _instance.CreateClient();
+            _client.DefaultRequestHeaders.Authorization = vault.Client.DefaultRequestHeaders.Authorization;
+            Tus = new TusClient(_client, vault.CaseId);
+        }
+
+        public TusClient Tus { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            _client.Dispose();
+            await _instance.DisposeAsync();
+        }
     }
 
     private async Task<UploadSession> SessionAsync(string caseId, string upload) =>
