@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Storage;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace EvidenceVault.Api.Access;
@@ -35,7 +36,7 @@ internal sealed class CaseAuthenticator(VaultStorage storage, Hardening.FailedTo
     private async Task<CaseCaller> AuthenticateTokenAsync(HttpContext http)
     {
         var routeCase = http.GetRouteValue("caseId") as string ?? string.Empty;
-        var token = ReadBearer(http.Request)
+        var token = ReadBearer(http.Request) ?? await ReadFormTokenAsync(http)
             ?? throw new VaultProblemException(ProblemType.Unauthorized, "Send the case token as 'Authorization: Bearer <token>'.");
         if (!CaseTokens.TryReadCase(token, out var tokenCase))
         {
@@ -93,6 +94,44 @@ internal sealed class CaseAuthenticator(VaultStorage storage, Hardening.FailedTo
         var header = request.Headers[HeaderNames.Authorization].ToString();
         const string scheme = "Bearer ";
         return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
+    }
+
+    // A form that carries a token and nothing else.
+    private static readonly FormOptions TokenFormLimits = new() { ValueCountLimit = 4, KeyLengthLimit = 64, ValueLengthLimit = 256 };
+
+    /// <summary>
+    /// RFC 6750 §2.2: the token as the field <c>access_token</c> of a form-encoded POST, only on endpoints marked
+    /// <see cref="FormTokenAccepted"/>. A page hands such a request to the browser itself (a form submission), which
+    /// then streams a large download to disk; the token travels in the body, never in a URL, history or log.
+    /// </summary>
+    private static async Task<string?> ReadFormTokenAsync(HttpContext http)
+    {
+        var request = http.Request;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<FormTokenAccepted>() is null || !HttpMethods.IsPost(request.Method)
+            || !MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var form = await request.ReadFormAsync(TokenFormLimits, http.RequestAborted);
+            return form["access_token"] is { Count: 1 } values ? values[0] : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null; // over the limits: not a token form
+        }
+    }
+}
+
+/// <summary>Marks an endpoint that also takes the case token as a form field (RFC 6750 §2.2), for browser downloads.</summary>
+internal sealed class FormTokenAccepted
+{
+    public static readonly FormTokenAccepted Instance = new();
+
+    private FormTokenAccepted()
+    {
     }
 }
 

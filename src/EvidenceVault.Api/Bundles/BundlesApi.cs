@@ -12,6 +12,16 @@ internal static class BundlesApi
             .WithSummary("The whole case as a BagIt 1.0 bag in a streamed ZIP, re-hashed on the way out; check it with 'evidencevault verify'.")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .AllowRoles(CaseRoles.Owner, CaseRoles.Lawyer);
+
+        // The same bundle for a browser to save by itself (streamed to disk at any size): a form POST whose body
+        // carries the token as 'access_token' (RFC 6750 §2.2), so the token is never part of a URL.
+        caseScope.MapPost("/bundle", GetBundle)
+            .WithName("GetBundleByForm")
+            .WithSummary("The same bundle, for a browser's own download: a form POST with the case token as the field 'access_token' (RFC 6750 §2.2).")
+            .Accepts<IFormCollection>("application/x-www-form-urlencoded")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .WithMetadata(FormTokenAccepted.Instance)
+            .AllowRoles(CaseRoles.Owner, CaseRoles.Lawyer);
         return caseScope;
     }
 

@@ -28,7 +28,6 @@ const state = {
   newLink: null,
   ownerLink: null, // shown once after creating a case
   error: null,
-  bundleProgress: null,
 };
 let api = null;
 let uppy = null;
@@ -497,33 +496,26 @@ function lawyerView() {
       h('ol', { class: 'events' }, log.events.map((event) => h('li', {},
         `${formatTime(event.at, 'Asia/Shanghai')} · ${t('eventTypes', event.type)}${event.itemId ? ` · ${event.itemId}` : ''}`))));
   }).catch(showError);
-  const progress = h('progress', { id: 'bundle-progress', hidden: true, 'aria-label': t('downloading') });
   const progressText = h('span', { id: 'bundle-progress-text', 'aria-live': 'polite' });
   const download = h('button', {
     type: 'button', class: 'primary', id: 'download-bundle',
     onclick: async () => {
       download.disabled = true;
-      progress.hidden = false;
       try {
-        const { name, blob } = await api.bundle((received) => { progressText.textContent = `${t('downloading')} ${formatSize(received)}`; });
-        const url = URL.createObjectURL(blob);
-        const anchor = h('a', { href: url, download: name, hidden: true });
-        document.body.append(anchor);
-        anchor.click();
-        anchor.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 60_000);
-        progressText.textContent = `${t('downloaded')}: ${name} (${formatSize(blob.size)})`;
+        // The case is read first, so a revoked or expired link is said here rather than on a page of its own.
+        await api.caseInfo();
+        api.downloadBundle();
+        progressText.textContent = t('downloadStarted');
       } catch (error) {
         showError(error);
       } finally {
-        progress.hidden = true;
-        download.disabled = false;
+        setTimeout(() => { download.disabled = false; }, 3000);
       }
     },
   }, t('downloadBundle'));
   return [
     h('div', { class: 'case-head' }, h('h2', {}, state.caseInfo.title || state.session.caseId), h('p', { class: 'role' }, t('roleLawyer'))),
-    h('section', { class: 'card', id: 'bundle' }, download, progress, progressText,
+    h('section', { class: 'card', id: 'bundle' }, download, progressText,
       h('h3', {}, t('verifyTitle')), h('p', {}, t('verifyHelp')),
       h('pre', { class: 'commands' }, [
         'unzip evidence-*.zip && cd evidence-*/',

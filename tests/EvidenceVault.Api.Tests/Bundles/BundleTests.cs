@@ -100,12 +100,52 @@ public sealed class BundleTests(VaultApp app) : IClassFixture<VaultApp>, IDispos
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
+    [Fact]
+    public async Task Bundle_SavedByABrowserThroughAFormPost_IsTheSameVerifiedBag_AndTakesTheTokenOnlyFromThatBody()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var item = await vault.UploadItemAsync("screenshot-refund-page.png");
+
+        var (zip, _) = await DownloadAsync(vault, byForm: true);
+
+        var report = await BagVerifier.VerifyAsync(zip);
+        Assert.True(report.Intact, string.Join("\n", report.Findings));
+        Assert.Equal([item.ItemId], report.Items.Select(i => i.ItemId));
+        Assert.Contains((await vault.CheckCustodyAsync()).Events, e => e.Type == CustodyEventTypes.BundleExported);
+
+        // Not from a URL, not from a wrong token, and on no endpoint but the bundle; a multipart body is not taken at all.
+        var bundle = $"/api/cases/{vault.CaseId}/bundle";
+        using var anonymous = app.CreateClient();
+        using var multipart = new MultipartFormDataContent { { new StringContent(vault.OwnerToken), "access_token" } };
+        (HttpResponseMessage Response, int Status, string Type)[] refused =
+        [
+            (await anonymous.PostAsync($"{bundle}?access_token={Uri.EscapeDataString(vault.OwnerToken)}", TokenForm(string.Empty)), 401, "unauthorized"),
+            (await anonymous.PostAsync(bundle, TokenForm(vault.OwnerToken[..^4] + "AAAA")), 401, "unauthorized"),
+            (await anonymous.PostAsync($"/api/cases/{vault.CaseId}/owner-token", TokenForm(vault.OwnerToken)), 401, "unauthorized"),
+            (await anonymous.PostAsync(bundle, multipart), 415, "http-415"),
+        ];
+        foreach (var (response, status, type) in refused)
+        {
+            await ProblemAssert.IsAsync(response, status, type);
+            response.Dispose();
+        }
+
+        Assert.DoesNotContain(vault.OwnerToken, string.Join('\n', app.Logs.Lines), StringComparison.Ordinal);
+    }
+
+    private static FormUrlEncodedContent TokenForm(string token) => new([new("access_token", token)]);
+
     private static string FixtureOf(List<EvidenceItemRecord> uploaded, EvidenceItemRecord item) =>
         SampleEvidence.Accepted.ElementAt(uploaded.FindIndex(u => u.ItemId == item.ItemId)).File;
 
-    private async Task<(string Zip, string Bag)> DownloadAsync(TestCase vault)
+    /// <summary>The bundle as a script gets it (GET with the bearer header) or as a browser saves it (a form POST).</summary>
+    private async Task<(string Zip, string Bag)> DownloadAsync(TestCase vault, bool byForm = false)
     {
-        using var response = await vault.Client.GetAsync($"/api/cases/{vault.CaseId}/bundle", HttpCompletionOption.ResponseHeadersRead);
+        using var anonymous = app.CreateClient();
+        using var response = byForm
+            ? await anonymous.SendAsync(
+                new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{vault.CaseId}/bundle") { Content = TokenForm(vault.OwnerToken) }, HttpCompletionOption.ResponseHeadersRead)
+            : await vault.Client.GetAsync($"/api/cases/{vault.CaseId}/bundle", HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
         var name = response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName;

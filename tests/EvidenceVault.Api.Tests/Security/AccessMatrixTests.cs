@@ -25,6 +25,7 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
         ["GET api/cases/{caseId}/items/{itemId}/receipt"] = Everyone,
         ["GET api/cases/{caseId}/custody"] = [CaseRoles.Owner, CaseRoles.Lawyer],
         ["GET api/cases/{caseId}/bundle"] = [CaseRoles.Owner, CaseRoles.Lawyer],
+        ["POST api/cases/{caseId}/bundle"] = [CaseRoles.Owner, CaseRoles.Lawyer],
         ["POST api/cases/{caseId}/grants"] = [CaseRoles.Owner],
         ["GET api/cases/{caseId}/grants"] = [CaseRoles.Owner],
         ["DELETE api/cases/{caseId}/grants/{grantId}"] = [CaseRoles.Owner],

@@ -132,10 +132,15 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await lawyer.WaitForFunctionAsync("() => document.querySelector('.media audio').duration > 0");
         await SnapAsync(lawyer, "lawyer-desktop-en");
 
+        // The browser saves the bundle itself (a form POST, streamed to disk); the page stays, the token stays out of the URL.
+        var lawyerPage = lawyer.Url;
         var download = await lawyer.RunAndWaitForDownloadAsync(() => lawyer.ClickAsync("#download-bundle"));
         var bundle = Path.Combine(Path.GetDirectoryName(video.Path)!, download.SuggestedFilename);
         await download.SaveAsAsync(bundle);
-        await Expect(lawyer.Locator("#bundle-progress-text")).ToContainTextAsync("Downloaded");
+        await Expect(lawyer.Locator("#bundle-progress-text")).ToContainTextAsync("Download started");
+        Assert.Equal(lawyerPage, lawyer.Url);
+        Assert.Matches(@"/api/cases/[0-9A-Z]{26}/bundle$", download.Url);
+        await Expect(lawyer.Locator("#custody-status")).ToBeVisibleAsync();
         var verify = await ExternalTool.RunAsync("dotnet", Path.GetDirectoryName(bundle)!, ApiProcess.CliDll, "verify", bundle);
         Assert.True(verify.ExitCode == 0, verify.Output);
         foreach (var sha256 in expected.Values)
