@@ -496,7 +496,7 @@ function lawyerView() {
       h('ol', { class: 'events' }, log.events.map((event) => h('li', {},
         `${formatTime(event.at, 'Asia/Shanghai')} · ${t('eventTypes', event.type)}${event.itemId ? ` · ${event.itemId}` : ''}`))));
   }).catch(showError);
-  const progressText = h('span', { id: 'bundle-progress-text', 'aria-live': 'polite' });
+  const status = h('span', { id: 'bundle-status', 'aria-live': 'polite' });
   const download = h('button', {
     type: 'button', class: 'primary', id: 'download-bundle',
     onclick: async () => {
@@ -505,7 +505,7 @@ function lawyerView() {
         // The case is read first, so a revoked or expired link is said here rather than on a page of its own.
         await api.caseInfo();
         api.downloadBundle();
-        progressText.textContent = t('downloadStarted');
+        status.textContent = t('downloadStarted');
       } catch (error) {
         showError(error);
       } finally {
@@ -515,7 +515,7 @@ function lawyerView() {
   }, t('downloadBundle'));
   return [
     h('div', { class: 'case-head' }, h('h2', {}, state.caseInfo.title || state.session.caseId), h('p', { class: 'role' }, t('roleLawyer'))),
-    h('section', { class: 'card', id: 'bundle' }, download, progressText,
+    h('section', { class: 'card', id: 'bundle' }, download, status,
       h('h3', {}, t('verifyTitle')), h('p', {}, t('verifyHelp')),
       h('pre', { class: 'commands' }, [
         'unzip evidence-*.zip && cd evidence-*/',

@@ -137,7 +137,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         var download = await lawyer.RunAndWaitForDownloadAsync(() => lawyer.ClickAsync("#download-bundle"));
         var bundle = Path.Combine(Path.GetDirectoryName(video.Path)!, download.SuggestedFilename);
         await download.SaveAsAsync(bundle);
-        await Expect(lawyer.Locator("#bundle-progress-text")).ToContainTextAsync("Download started");
+        await Expect(lawyer.Locator("#bundle-status")).ToContainTextAsync("Download started");
         Assert.Equal(lawyerPage, lawyer.Url);
         Assert.Matches(@"/api/cases/[0-9A-Z]{26}/bundle$", download.Url);
         await Expect(lawyer.Locator("#custody-status")).ToBeVisibleAsync();
