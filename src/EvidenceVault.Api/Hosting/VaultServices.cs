@@ -23,6 +23,7 @@ internal static class VaultServices
         CustomHandler.ListenOnFunctionsPort(builder);
 
         var services = builder.Services;
+        services.AddTransportBlocks();
         services.AddOptions<VaultStorageOptions>().Bind(builder.Configuration.GetSection(VaultStorageOptions.Section));
         services.AddOptions<VaultHostOptions>().Bind(builder.Configuration.GetSection(VaultHostOptions.Section));
         services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))

@@ -37,6 +37,9 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
 
     public int TablePort { get; }
 
+    /// <summary>The Azurite process (the benchmarks read its CPU time).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>A connection string for this Azurite with explicit endpoints.</summary>
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +

@@ -149,6 +149,7 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
 
         Assert.True(await api.WaitUntilHealthyAsync($"http://127.0.0.1:{port}/api/health", TimeSpan.FromSeconds(30)), api.Output);
         Assert.False(ApiProcess.IsListening(7071) && api.Output.Contains("localhost:7071", StringComparison.Ordinal), "the app must not also listen on its standalone port");
+        Assert.Contains($"received into {TransportBlockPool.DefaultBlockSize}-byte transport blocks", api.Output, StringComparison.Ordinal);
     }
 
     [Fact]

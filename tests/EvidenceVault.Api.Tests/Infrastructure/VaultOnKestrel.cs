@@ -1,3 +1,5 @@
+using EvidenceVault.Api.Hosting;
+
 namespace EvidenceVault.Api.Tests.Infrastructure;
 
 /// <summary>
@@ -15,6 +17,16 @@ public class VaultOnKestrel : VaultApp
         UseKestrel(0);
         StartServer();
         BaseAddress = CreateClient().BaseAddress!;
+    }
+
+    /// <summary>
+    /// The test factory registers Kestrel's services again after the app's own, which would put Kestrel's 4 KiB
+    /// pool back in front; registering the vault's transport blocks last again keeps this server like the real one.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        builder.ConfigureServices(services => services.AddTransportBlocks());
+        return base.CreateHost(builder);
     }
 
     /// <summary>A plain HttpClient (no test handlers) carrying a bearer token.</summary>
