@@ -74,7 +74,9 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
         };
         foreach (var arg in new[]
                  {
-                     entry, "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+                     // --silent: no access-log line per request, which Azurite would format and write and this
+                     // process would read, for every block of every upload.
+                     entry, "--skipApiVersionCheck", "--disableTelemetry", "--loose", "--silent",
                      "--blobHost", "127.0.0.1", "--blobPort", Port(launch.BlobPort),
                      "--tableHost", "127.0.0.1", "--tablePort", Port(launch.TablePort),
                      "--queueHost", "127.0.0.1", "--queuePort", Port(launch.QueuePort),
@@ -105,7 +107,12 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
                 return;
             }
 
-            output.Enqueue(line);
+            // Kept only until Azurite is ready, to explain a failed start; afterwards the lines are read and dropped.
+            if (!(blob.Task.IsCompleted && table.Task.IsCompleted))
+            {
+                output.Enqueue(line);
+            }
+
             var match = ListeningLine().Match(line);
             if (match.Success)
             {
