@@ -123,6 +123,16 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Gives a file from <see cref="CreateVideoFile"/> new bytes (and so a new SHA-256) behind its header.</summary>
+    public static void Reshuffle(string path)
+    {
+        using var file = File.OpenWrite(path);
+        file.Position = 64;
+        Span<byte> fresh = stackalloc byte[64];
+        Random.Shared.NextBytes(fresh);
+        file.Write(fresh);
+    }
+
     /// <summary>A file of random bytes behind an MP4 header, so the vault takes it as a video.</summary>
     public static string CreateVideoFile(long bytes)
     {
