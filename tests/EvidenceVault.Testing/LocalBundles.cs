@@ -45,7 +45,9 @@ public static class LocalBundles
             var read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false);
             var format = EvidenceFormatDetector.Detect(head.AsSpan(0, read), file) ?? throw new InvalidOperationException(file + " is not evidence");
             var itemId = $"01KBZ6X3N8Q4T2V7W9Y0A1B{n++:D3}";
-            var (seq, lineHash) = log.Add(CustodyEventTypes.ItemReceived, itemId, hashed.Digest.Hex, hashed.Length);
+            stream.Position = 0;
+            var snapshot = await PageSnapshotOriginReader.ReadAsync(stream, format);
+            var (seq, lineHash) = log.Add(CustodyEventTypes.ItemReceived, itemId, hashed.Digest.Hex, hashed.Length, snapshot is null ? null : new Dictionary<string, string>(SnapshotDetails.Of(snapshot)));
 
             var tsr = await authority.ReplyAsync(Rfc3161TimestampRequest.CreateFromHash(Convert.FromHexString(hashed.Digest.Hex), HashAlgorithmName.SHA256, nonce: RandomNumberGenerator.GetBytes(8), requestSignerCertificates: true).Encode());
             var facts = TimestampVerifier.Verify(tsr, hashed.Digest, [authority.Root]).Facts ?? throw new InvalidOperationException("openssl token did not verify");
@@ -59,6 +61,7 @@ public static class LocalBundles
                 Kind = format.DefaultKind.ToWireName(),
                 ContentType = format.ContentType,
                 FileName = Path.GetFileName(file),
+                Snapshot = snapshot,
                 ReceivedAt = at.AddSeconds(seq),
                 Custody = new ItemCustody(seq, lineHash),
                 Timestamp = timestamp,
@@ -127,7 +130,7 @@ public sealed class CustodyLogBuilder(string caseId, DateTimeOffset start)
 
     public string Text => _text.ToString();
 
-    public (long Seq, string Hash) Add(string type, string? itemId, string? sha256, long? size)
+    public (long Seq, string Hash) Add(string type, string? itemId, string? sha256, long? size, IReadOnlyDictionary<string, string>? details = null)
     {
         var line = new CustodyEvent
         {
@@ -139,6 +142,7 @@ public sealed class CustodyLogBuilder(string caseId, DateTimeOffset start)
             ItemId = itemId,
             Sha256 = sha256,
             Size = size,
+            Details = details,
             Prev = _head.Hash.Hex,
         }.ToLine();
         _text.Append(line).Append('\n');

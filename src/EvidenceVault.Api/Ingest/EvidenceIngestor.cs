@@ -173,9 +173,10 @@ internal sealed partial class EvidenceIngestor(
             BlobMetadata(caller, itemId, digest, size, format, kind, receivedAt, claims),
             cancellationToken);
 
+        var snapshot = await ReadSnapshotOriginAsync(caller.CaseId, itemId, format, cancellationToken);
         var (receivedEvent, position) = await custody.AppendAsync(
             caller.CaseId,
-            new CustodyEntry(CustodyEventTypes.ItemReceived, caller.GrantId, itemId, digest.Hex, size, CustodyDetails(format, kind, claims)),
+            new CustodyEntry(CustodyEventTypes.ItemReceived, caller.GrantId, itemId, digest.Hex, size, CustodyDetails(format, kind, claims, snapshot)),
             cancellationToken);
         var item = new EvidenceItemRecord
         {
@@ -189,6 +190,7 @@ internal sealed partial class EvidenceIngestor(
             CapturedAt = claims.CapturedAt,
             ReceivedAt = receivedAt,
             SourceUrl = claims.SourceUrl,
+            Snapshot = snapshot,
             Note = claims.Note,
             Contributor = caller.GrantId,
             ContributorLabel = caller.Label,
@@ -226,6 +228,22 @@ internal sealed partial class EvidenceIngestor(
             : format;
     }
 
+    /// <summary>
+    /// What a saved page says about its own capture, read from the committed bytes — what the vault keeps is what it
+    /// reports on. A WACZ is a ZIP whose directory sits at its end, so the blob is read with ranged requests.
+    /// </summary>
+    private async Task<PageSnapshotOrigin?> ReadSnapshotOriginAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
+    {
+        if (format.MediaClass != MediaClass.Page || format.Extension == ".html")
+        {
+            return null;
+        }
+
+        var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
+        await using var content = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 256 * 1024 }, cancellationToken);
+        return await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken);
+    }
+
     /// <summary>Blob metadata: enough to rebuild the index from the blobs alone. Values are ASCII (percent-encoded).</summary>
     private static Dictionary<string, string> BlobMetadata(
         CaseCaller caller, string itemId, Sha256Digest digest, long size, EvidenceFormat format, string kind, DateTimeOffset receivedAt, EvidenceClaims claims)
@@ -259,7 +277,7 @@ internal sealed partial class EvidenceIngestor(
         return metadata;
     }
 
-    private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims)
+    private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims, PageSnapshotOrigin? snapshot)
     {
         var details = new Dictionary<string, string> { ["contentType"] = format.ContentType, ["kind"] = kind };
         if (claims.FileName is not null)
@@ -281,6 +299,14 @@ internal sealed partial class EvidenceIngestor(
         if (claims.Note is not null)
         {
             details["note"] = claims.Note;
+        }
+
+        if (snapshot is not null)
+        {
+            foreach (var (name, value) in SnapshotDetails.Of(snapshot))
+            {
+                details[name] = value;
+            }
         }
 
         return details;

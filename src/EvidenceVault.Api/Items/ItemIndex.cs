@@ -33,6 +33,12 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? SourceUrl { get; set; }
 
+    public string? SnapshotSource { get; set; }
+
+    public string? SnapshotUrl { get; set; }
+
+    public DateTimeOffset? SnapshotCapturedAt { get; set; }
+
     public string? Note { get; set; }
 
     public string? Contributor { get; set; }
@@ -77,6 +83,9 @@ internal sealed class ItemEntity : ITableEntity
         CapturedAt = item.CapturedAt,
         ReceivedAt = item.ReceivedAt,
         SourceUrl = item.SourceUrl,
+        SnapshotSource = item.Snapshot?.Source,
+        SnapshotUrl = item.Snapshot?.Url,
+        SnapshotCapturedAt = item.Snapshot?.CapturedAt,
         Note = item.Note,
         Contributor = item.Contributor,
         ContributorLabel = item.ContributorLabel,
@@ -105,6 +114,7 @@ internal sealed class ItemEntity : ITableEntity
         CapturedAt = CapturedAt,
         ReceivedAt = ReceivedAt,
         SourceUrl = SourceUrl,
+        Snapshot = SnapshotSource is null ? null : new PageSnapshotOrigin { Source = SnapshotSource, Url = SnapshotUrl, CapturedAt = SnapshotCapturedAt },
         Note = Note,
         Contributor = Contributor,
         ContributorLabel = ContributorLabel,

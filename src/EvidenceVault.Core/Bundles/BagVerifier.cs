@@ -278,6 +278,10 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: custody line {item.Custody.Seq} does not record its receipt with this hash and size");
             }
+            else if (SnapshotDetails.From(received.Details) != item.Snapshot)
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the saved page says about its capture differs from custody line {item.Custody.Seq}");
+            }
         }
 
         private async Task<HashedLength?> HashAsync(string path, CancellationToken cancellationToken)

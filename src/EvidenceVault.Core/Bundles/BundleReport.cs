@@ -42,7 +42,7 @@ internal static class BundleReport
         html.Append(CultureInfo.InvariantCulture, $"<br>导出时间 Exported: {Times(catalog.ExportedAt)}<br>证据数量 Items: {catalog.Items.Count}<br>");
         html.Append(CultureInfo.InvariantCulture, $"监管链末端 Custody head: seq {catalog.CustodyHead.Seq}, <code>{catalog.CustodyHead.Head}</code></p>\n");
         html.Append("<p>核验方法见 VERIFY.md。/ How to check this bundle: see VERIFY.md.</p>\n");
-        html.Append("<table>\n<tr><th>#</th><th>证据 Item</th><th>类型 Kind</th><th>提交人 Contributor</th><th>接收时间 Received</th><th>可信时间戳 Trusted timestamp</th><th>SHA-256</th><th>预览 Preview</th></tr>\n");
+        html.Append("<table>\n<tr><th>#</th><th>证据 Item</th><th>类型 Kind</th><th>提交人 Contributor</th><th>接收时间 Received</th><th>来源与拍摄时间 Source and capture</th><th>可信时间戳 Trusted timestamp</th><th>SHA-256</th><th>预览 Preview</th></tr>\n");
         var n = 0;
         foreach (var item in catalog.Items)
         {
@@ -55,12 +55,48 @@ internal static class BundleReport
                 ? $"<img src=\"{Encode(file)}\" alt=\"{Encode(item.FileName ?? item.ItemId)}\">"
                 : $"<a href=\"{Encode(file)}\">{Encode(item.ContentType)}</a>";
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{n}</td><td>{Encode(item.FileName ?? item.ItemId)}<br><code>{Encode(item.ItemId)}</code><br>{item.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes</td>");
-            html.Append(CultureInfo.InvariantCulture, $"<td>{Encode(item.Kind)}</td><td>{Encode(item.ContributorLabel ?? item.Contributor ?? string.Empty)}</td><td>{Times(item.ReceivedAt)}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Encode(item.Kind)}</td><td>{Encode(item.ContributorLabel ?? item.Contributor ?? string.Empty)}</td><td>{Times(item.ReceivedAt)}</td><td>{Origin(item)}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{timestamp}</td><td><code>{item.Sha256}</code></td><td>{preview}</td></tr>\n");
         }
 
         html.Append("</table>\n</body>\n</html>\n");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// Where and when the item was captured, each with who says so: the contributor (a claim), and for a saved page
+    /// the file itself. The vault's own time is the Received column.
+    /// </summary>
+    private static string Origin(EvidenceItemRecord item)
+    {
+        var lines = new List<string>();
+        if (item.SourceUrl is not null || item.CapturedAt is not null)
+        {
+            lines.Add("提交人所述 Contributor says: " + Said(item.SourceUrl, item.CapturedAt));
+        }
+
+        if (item.Snapshot is { } snapshot)
+        {
+            lines.Add($"文件自述 The file says ({Encode(snapshot.Source.ToUpperInvariant())}): " + Said(snapshot.Url, snapshot.CapturedAt));
+        }
+
+        return lines.Count == 0 ? "—" : string.Join("<br>", lines);
+    }
+
+    private static string Said(string? url, DateTimeOffset? at)
+    {
+        var parts = new List<string>();
+        if (url is not null)
+        {
+            parts.Add($"<code>{Encode(url)}</code>");
+        }
+
+        if (at is { } time)
+        {
+            parts.Add(Times(time));
+        }
+
+        return string.Join("<br>", parts);
     }
 
     private static string Times(DateTimeOffset value) =>

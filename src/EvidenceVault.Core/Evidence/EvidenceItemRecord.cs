@@ -113,6 +113,9 @@ public sealed record EvidenceItemRecord
     /// <summary>The page address the victim gives for a page snapshot or screenshot.</summary>
     public string? SourceUrl { get; init; }
 
+    /// <summary>For a saved page (MHTML, WARC, WACZ): the address and time the file itself states it was captured at.</summary>
+    public PageSnapshotOrigin? Snapshot { get; init; }
+
     /// <summary>The victim's own note about the file (what it shows, why it matters): a claim, kept as written.</summary>
     public string? Note { get; init; }
 

@@ -402,6 +402,8 @@ function itemRow(item, lawyer) {
       h('span', {}, `${t('receivedBeijing')}: ${formatTime(item.receivedAt, 'Asia/Shanghai')}`),
       h('span', {}, `${t('receivedUtc')}: ${formatTime(item.receivedAt, 'UTC')}`),
       item.capturedAt ? h('span', {}, `${t('capturedAt')}: ${formatTime(item.capturedAt, 'Asia/Shanghai')}`) : null,
+      item.sourceUrl ? h('span', { class: 'url' }, `${t('sourceUrlField')}: ${item.sourceUrl}`) : null,
+      item.snapshot ? h('span', { class: 'url snapshot' }, `${t('pageSays')}: ${[item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · ')}`) : null,
       item.note ? h('span', {}, `${t('note')}: ${item.note}`) : null,
       item.contributorLabel ? h('span', {}, `${t('contributor')}: ${item.contributorLabel}`) : null,
       h('span', { class: `stamp ${item.timestamp?.status}` }, `${t('timestamp')}: ${item.timestamp?.status === 'granted' ? t('timestampGranted') : t('timestampPending')}`),

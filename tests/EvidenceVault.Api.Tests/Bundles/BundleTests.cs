@@ -49,6 +49,25 @@ public sealed class BundleTests(VaultApp app) : IClassFixture<VaultApp>, IDispos
     }
 
     [Fact]
+    public async Task Bundle_OfASavedPage_CarriesWhatThePageSaysInEveryCatalogAndVerifies()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var page = await vault.UploadItemAsync("page-snapshot-refund.mhtml");
+
+        var (zip, bag) = await DownloadAsync(vault);
+
+        var catalog = JsonSerializer.Deserialize<BundleCatalog>(await File.ReadAllTextAsync(Path.Combine(bag, BagVerifier.CatalogPath)), VaultJson.Compact)!;
+        Assert.Equal(page.Snapshot, Assert.Single(catalog.Items).Snapshot);
+        using var csv = new Microsoft.VisualBasic.FileIO.TextFieldParser(Path.Combine(bag, "data/items.csv")) { Delimiters = [","], HasFieldsEnclosedInQuotes = true };
+        var row = csv.ReadFields()!.Zip(csv.ReadFields()!).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal(("mhtml", SamplePackages.WarcTargetUri, "2026-11-23T22:39:31.000Z"), (row["snapshot_source"], row["snapshot_url"], row["snapshot_captured_at_utc"]));
+        var report = await File.ReadAllTextAsync(Path.Combine(bag, "data/report.html"));
+        Assert.Contains($"文件自述 The file says (MHTML): <code>{SamplePackages.WarcTargetUri}</code>", report, StringComparison.Ordinal);
+        var verified = await BagVerifier.VerifyAsync(zip);
+        Assert.True(verified.Intact, string.Join("\n", verified.Findings));
+    }
+
+    [Fact]
     public async Task Bundle_CustodyLogInTheBag_EndsWithTheExportAndLaterEventsStayOut()
     {
         using var vault = await app.CreateCaseAsync();

@@ -32,6 +32,12 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         {
             Assert.True(upload.GetProperty("responses").TryGetProperty(status, out _), $"upload does not document {status}");
         }
+
+        // What a saved page says about itself is part of the item's public shape.
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("snapshot", out _));
+        var origin = schemas.GetProperty("PageSnapshotOrigin").GetProperty("properties");
+        Assert.Equal(["capturedAt", "source", "url"], origin.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
     [Theory]

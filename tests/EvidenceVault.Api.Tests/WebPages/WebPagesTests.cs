@@ -37,7 +37,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     public async Task A_victim_on_a_phone_saves_evidence_through_a_dropped_connection_and_a_lawyer_downloads_a_verified_bundle()
     {
         using var video = await LargeRecording.CreateAsync(50L * 1024 * 1024);
-        string[] files = [SampleEvidence.PathOf("screenshot-refund-page.png"), SampleEvidence.PathOf("call-recording.m4a"), video.Path];
+        string[] files = [SampleEvidence.PathOf("screenshot-refund-page.png"), SampleEvidence.PathOf("call-recording.m4a"), SampleEvidence.PathOf("page-snapshot-refund.mhtml"), video.Path];
         var expected = files.ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))));
         // The network drops mid-upload and stays down for a moment (Chromium silently retries a request once on a
         // new connection; that one is refused, so the page itself sees the failure and tus resumes from HEAD).
@@ -65,11 +65,11 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         Assert.Equal(0, await page.Locator("#owner-token").CountAsync());
         Assert.Empty(watch.ScriptErrors);
 
-        // Three files at once: a screenshot, a call recording and a 50 MB screen recording; the network drops mid-way.
+        // Four files at once: a screenshot, a call recording, a saved page and a 50 MB screen recording; the network drops mid-way.
         await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(files);
         try
         {
-            await Expect(page.Locator(".receipt")).ToHaveCountAsync(3, new() { Timeout = 120_000 });
+            await Expect(page.Locator(".receipt")).ToHaveCountAsync(4, new() { Timeout = 120_000 });
         }
         catch (PlaywrightException)
         {
@@ -90,7 +90,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(receipt.Locator(".stamp")).ToContainTextAsync("已获得");
         }
 
-        await Expect(page.Locator("#items .item")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#items .item")).ToHaveCountAsync(4);
         await AssertFitsAsync(page);
         await SnapAsync(page, "victim-phone-zh");
 
@@ -123,7 +123,11 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await lawyer.GotoAsync(lawyerLink);
         await Expect(lawyer.Locator(".role")).ToHaveTextAsync("Lawyer (read-only)");
         Assert.DoesNotContain("token=", lawyer.Url, StringComparison.Ordinal); // the token leaves the address bar
-        await Expect(lawyer.Locator("#items .item")).ToHaveCountAsync(3);
+        await Expect(lawyer.Locator("#items .item")).ToHaveCountAsync(4);
+        // The saved page: what the file itself says, apart from anything the victim typed.
+        var pageSays = lawyer.Locator(".item", new() { HasText = "page-snapshot-refund.mhtml" }).Locator(".snapshot");
+        await Expect(pageSays).ToContainTextAsync($"The saved page itself says: {SamplePackages.WarcTargetUri} · ");
+        await Expect(pageSays).ToContainTextAsync("22:39:31 UTC");
         await Expect(lawyer.Locator("#custody-status")).ToHaveTextAsync("The custody chain is intact");
         await Expect(lawyer.Locator(".media img")).ToHaveCountAsync(1);
         Assert.True(await lawyer.EvalOnSelectorAsync<bool>(".media img", "img => img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:')"));

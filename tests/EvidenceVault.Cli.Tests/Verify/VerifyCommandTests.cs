@@ -153,6 +153,18 @@ public sealed class VerifyCommandTests
         Assert.Contains(report.Findings, f => f.Code == BagFindingCodes.ItemMismatch && f.Message.Contains("95338", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Verify_SavedPagesOwnAddressEditedAndRehashed_CustodyMismatchIsReported()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        bundle.Replace(BagVerifier.CatalogPath, "\"url\": \"https://refund-center.example/order/114-3941689-8772232/refund\"", "\"url\": \"https://innocent.example/\"");
+        bundle.RehashManifests(BagVerifier.CatalogPath);
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Code == BagFindingCodes.CustodyMismatch && f.Message.Contains("saved page", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("data/evidence/extra.png")]
     [InlineData("data/extra.txt")]

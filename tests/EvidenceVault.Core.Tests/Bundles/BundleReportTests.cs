@@ -32,6 +32,24 @@ public sealed class BundleReportTests
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;.html", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Format_SavedPage_ShowsTheContributorsClaimAndWhatTheFileSaysApart()
+    {
+        var page = Item("01KBZ6X3N8Q4T2V7W9Y0A1B003", "multipart/related", "refund.mhtml") with
+        {
+            SourceUrl = "https://claimed.example/refund",
+            CapturedAt = Received.AddMinutes(-5),
+            Snapshot = new PageSnapshotOrigin { Source = PageSnapshotSources.Mhtml, Url = "https://refund-center.example/order/114?a=1&b=<2>", CapturedAt = Received.AddMinutes(-1) },
+        };
+
+        var html = BundleReport.Format(Catalog(page, Item("01KBZ6X3N8Q4T2V7W9Y0A1B004", "image/png", "shot.png")));
+
+        Assert.Contains("来源与拍摄时间 Source and capture", html, StringComparison.Ordinal);
+        Assert.Contains("提交人所述 Contributor says: <code>https://claimed.example/refund</code><br>2026-11-23T22:34:31.000Z (UTC)", html, StringComparison.Ordinal);
+        Assert.Contains("文件自述 The file says (MHTML): <code>https://refund-center.example/order/114?a=1&amp;b=&lt;2&gt;</code><br>2026-11-23T22:38:31.000Z (UTC)", html, StringComparison.Ordinal);
+        Assert.Equal(1, html.Split("The file says").Length - 1); // the screenshot states nothing of its own
+    }
+
     private static BundleCatalog Catalog(params EvidenceItemRecord[] items) => new()
     {
         CaseId = "01KBZ6X3N8Q4T2V7W9Y0A1B2C3",

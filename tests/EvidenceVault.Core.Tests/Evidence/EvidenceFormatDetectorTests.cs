@@ -64,22 +64,18 @@ public sealed class EvidenceFormatDetectorTests
     [Fact]
     public void Detect_WaczBuiltFromTheWarc_IsWaczEvenWithoutItsName()
     {
-        using var zip = new MemoryStream();
-        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        var folder = Directory.CreateTempSubdirectory("ev-wacz-").FullName;
+        try
         {
-            using (var writer = new StreamWriter(archive.CreateEntry("datapackage.json").Open()))
-            {
-                writer.Write("""{"profile":"data-package","wacz_version":"1.1.1","resources":[]}""");
-            }
+            var head = Head(SamplePackages.Wacz(Path.Combine(folder, "capture.zip"), """{"profile":"data-package","wacz_version":"1.1.1","resources":[]}"""));
 
-            using var warc = archive.CreateEntry("archive/data.warc").Open();
-            using var sample = File.OpenRead(SampleEvidence.PathOf("page-snapshot-refund.warc"));
-            sample.CopyTo(warc);
+            Assert.Equal("application/wacz", EvidenceFormatDetector.Detect(head)?.ContentType);
+            Assert.Equal(EvidenceKind.PageSnapshot, EvidenceFormatDetector.Detect(head)?.DefaultKind);
         }
-
-        var head = zip.GetBuffer().AsSpan(0, (int)zip.Length);
-        Assert.Equal("application/wacz", EvidenceFormatDetector.Detect(head)?.ContentType);
-        Assert.Equal(EvidenceKind.PageSnapshot, EvidenceFormatDetector.Detect(head)?.DefaultKind);
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Theory]

@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
+namespace EvidenceVault.Evidence;
+
+/// <summary>
+/// Reads what a saved page says about where and when it was captured (<see cref="PageSnapshotOrigin"/>): the
+/// MHTML header block of a browser's "save as single file" (<c>Snapshot-Content-Location</c>, <c>Date</c>), the first
+/// captured record of a WARC, plain or gzip-compressed (<c>WARC-Target-URI</c>, <c>WARC-Date</c>), or a WACZ
+/// package's <c>datapackage.json</c> (<c>mainPageUrl</c>, <c>mainPageDate</c>), else its first page in
+/// <c>pages/pages.jsonl</c>. Reads are bounded and stop at the first answer; a file whose self-description is
+/// missing or malformed gives null — the evidence stands without it.
+/// </summary>
+public static partial class PageSnapshotOriginReader
+{
+    /// <summary>Longest address kept; a longer one is left out rather than cut.</summary>
+    public const int MaxUrlLength = 2048;
+
+    // Bounds: the MHTML header block, one WARC record's header, how far into a WARC to look, JSON in a WACZ.
+    private const int MaxHeaderBytes = 64 * 1024;
+    private const long MaxWarcScanBytes = 16L * 1024 * 1024;
+    private const int MaxWarcRecords = 64;
+    private const int MaxJsonBytes = 1024 * 1024;
+    private const int MaxPageLines = 1000;
+
+    /// <summary>The origin stated by <paramref name="content"/>, a file of <paramref name="format"/>; null for other formats or none stated.</summary>
+    /// <param name="content">The file from its first byte; for a WACZ, seekable (a ZIP's directory is at its end).</param>
+    /// <param name="format">The recognised format.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public static async Task<PageSnapshotOrigin?> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(format);
+        try
+        {
+            switch (format.ContentType)
+            {
+                case "multipart/related":
+                    return await ReadMhtmlAsync(content, cancellationToken);
+                case "application/warc":
+                    return await ReadWarcAsync(content, cancellationToken);
+                case "application/gzip":
+                    // GZipStream reads every member of a per-record compressed WARC in turn.
+                    await using (var gzip = new GZipStream(content, CompressionMode.Decompress, leaveOpen: true))
+                    {
+                        return await ReadWarcAsync(gzip, cancellationToken);
+                    }
+
+                case "application/wacz":
+                    return await ReadWaczAsync(content, cancellationToken);
+                default:
+                    return null;
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<PageSnapshotOrigin?> ReadMhtmlAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var reader = new HeaderReader(content, MaxHeaderBytes);
+        var headers = await reader.ReadHeaderBlockAsync(cancellationToken);
+        return Origin(PageSnapshotSources.Mhtml, Header(headers, "Snapshot-Content-Location"), ParseMailDate(Header(headers, "Date")));
+    }
+
+    private static async Task<PageSnapshotOrigin?> ReadWarcAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var reader = new HeaderReader(content, MaxWarcScanBytes);
+        for (var record = 0; record < MaxWarcRecords; record++)
+        {
+            var version = await reader.ReadLineAsync(cancellationToken);
+            while (version is { Length: 0 })
+            {
+                version = await reader.ReadLineAsync(cancellationToken); // the blank lines that end the previous record
+            }
+
+            if (version is null || !version.StartsWith("WARC/", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var headers = await reader.ReadHeaderBlockAsync(cancellationToken);
+            var type = Header(headers, "WARC-Type");
+            if (type is "response" or "resource" or "request" && Header(headers, "WARC-Target-URI") is { } target)
+            {
+                return Origin(PageSnapshotSources.Warc, target, ParseIsoDate(Header(headers, "WARC-Date")));
+            }
+
+            if (!long.TryParse(Header(headers, "Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+            {
+                return null;
+            }
+
+            await reader.SkipAsync(length, cancellationToken);
+        }
+
+        return null;
+    }
+
+    private static async Task<PageSnapshotOrigin?> ReadWaczAsync(Stream content, CancellationToken cancellationToken)
+    {
+        await using var zip = await ZipArchive.CreateAsync(content, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, cancellationToken);
+        string? url = null;
+        DateTimeOffset? capturedAt = null;
+        if (zip.GetEntry("datapackage.json") is { } package && package.Length <= MaxJsonBytes)
+        {
+            await using var stream = await package.OpenAsync(cancellationToken);
+            using var json = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            if (json.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                url = StringProperty(json.RootElement, "mainPageUrl");
+                capturedAt = ParseIsoDate(StringProperty(json.RootElement, "mainPageDate"));
+            }
+        }
+
+        if (url is null && zip.GetEntry("pages/pages.jsonl") is { } pages)
+        {
+            await using var stream = await pages.OpenAsync(cancellationToken);
+            using var lines = new StreamReader(stream, Encoding.UTF8);
+            for (var n = 0; n < MaxPageLines && await lines.ReadLineAsync(cancellationToken) is { } line; n++)
+            {
+                if (line.Length > MaxHeaderBytes || line.Length == 0)
+                {
+                    continue;
+                }
+
+                using var page = JsonDocument.Parse(line);
+                // The first line is the list's own header ({"format": "json-pages-1.0", ...}); pages carry url and ts.
+                if (page.RootElement.ValueKind == JsonValueKind.Object && StringProperty(page.RootElement, "url") is { } pageUrl)
+                {
+                    url = pageUrl;
+                    capturedAt = ParseIsoDate(StringProperty(page.RootElement, "ts"));
+                    break;
+                }
+            }
+        }
+
+        return Origin(PageSnapshotSources.Wacz, url, capturedAt);
+    }
+
+    private static PageSnapshotOrigin? Origin(string source, string? url, DateTimeOffset? capturedAt)
+    {
+        var address = CleanUrl(url);
+        return address is null && capturedAt is null ? null : new PageSnapshotOrigin { Source = source, Url = address, CapturedAt = capturedAt };
+    }
+
+    /// <summary>The address without control characters, if it is an absolute URI of bounded length.</summary>
+    private static string? CleanUrl(string? url)
+    {
+        if (url is null)
+        {
+            return null;
+        }
+
+        var clean = new string(url.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        return clean.Length is > 0 and <= MaxUrlLength && Uri.TryCreate(clean, UriKind.Absolute, out _) ? clean : null;
+    }
+
+    private static string? Header(Dictionary<string, string> headers, string name) => headers.GetValueOrDefault(name);
+
+    private static string? StringProperty(JsonElement element, string name)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String)
+            {
+                return property.Value.GetString();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An RFC 5322 date (<c>Mon, 23 Nov 2026 22:39:31 GMT</c>, or with a numeric zone like <c>+0800</c>).</summary>
+    private static DateTimeOffset? ParseMailDate(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        // Comments such as "(UTC)" are dropped; a numeric zone gets its colon so the invariant parser reads it.
+        var text = NumericZone().Replace(MailComment().Replace(value, string.Empty).Trim(), "$1:$2");
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? Plausible(date) : null;
+    }
+
+    /// <summary>An ISO 8601 / RFC 3339 date (<c>2026-11-23T22:40:00Z</c>); WARC allows seconds, minutes or days of precision.</summary>
+    private static DateTimeOffset? ParseIsoDate(string? value) =>
+        value is not null && DateTimeOffset.TryParse(value.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? Plausible(date) : null;
+
+    // The web is younger than 1991; a far-future year is a malformed file, not a capture time.
+    private static DateTimeOffset? Plausible(DateTimeOffset date) => date.Year is >= 1991 and <= 2200 ? date.ToUniversalTime() : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\([^)]*\)", System.Text.RegularExpressions.RegexOptions.None, matchTimeoutMilliseconds: 100)]
+    private static partial System.Text.RegularExpressions.Regex MailComment();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"([+-]\d{2})(\d{2})$", System.Text.RegularExpressions.RegexOptions.None, matchTimeoutMilliseconds: 100)]
+    private static partial System.Text.RegularExpressions.Regex NumericZone();
+
+    /// <summary>Reads header lines (CRLF or LF) and skips bodies, never more than <c>limit</c> bytes in all.</summary>
+    private sealed class HeaderReader(Stream stream, long limit)
+    {
+        private readonly byte[] _buffer = new byte[8192];
+        private int _start;
+        private int _end;
+        private long _consumed;
+
+        /// <summary>Header lines up to the first empty one, folded lines joined; the first of a repeated name wins.</summary>
+        public async Task<Dictionary<string, string>> ReadHeaderBlockAsync(CancellationToken cancellationToken)
+        {
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            string? name = null;
+            long blockBytes = 0;
+            while (await ReadLineAsync(cancellationToken) is { Length: > 0 } line)
+            {
+                blockBytes += line.Length;
+                if (blockBytes > MaxHeaderBytes)
+                {
+                    throw new InvalidDataException("The header block is too long.");
+                }
+
+                if (line[0] is ' ' or '\t')
+                {
+                    if (name is not null)
+                    {
+                        headers[name] += " " + line.Trim();
+                    }
+
+                    continue;
+                }
+
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon <= 0)
+                {
+                    throw new InvalidDataException("A header line has no name.");
+                }
+
+                name = line[..colon].Trim();
+                if (!headers.TryAdd(name, line[(colon + 1)..].Trim()))
+                {
+                    name = null; // a repeated header: keep the first, ignore its continuations
+                }
+            }
+
+            return headers;
+        }
+
+        /// <summary>The next line without its line break; null at the end of the stream.</summary>
+        public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+        {
+            var line = new List<byte>();
+            while (true)
+            {
+                if (_start == _end && !await FillAsync(cancellationToken))
+                {
+                    return line.Count == 0 ? null : Decode(line);
+                }
+
+                var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+                var stop = newline < 0 ? _end : newline;
+                line.AddRange(_buffer.AsSpan(_start, stop - _start));
+                if (line.Count > MaxHeaderBytes)
+                {
+                    throw new InvalidDataException("A header line is too long.");
+                }
+
+                _start = newline < 0 ? _end : newline + 1;
+                if (newline >= 0)
+                {
+                    if (line.Count > 0 && line[^1] == '\r')
+                    {
+                        line.RemoveAt(line.Count - 1);
+                    }
+
+                    return Decode(line);
+                }
+            }
+        }
+
+        /// <summary>Skips <paramref name="count"/> bytes (a record's body).</summary>
+        public async Task SkipAsync(long count, CancellationToken cancellationToken)
+        {
+            while (count > 0)
+            {
+                if (_start == _end && !await FillAsync(cancellationToken))
+                {
+                    return;
+                }
+
+                var take = (int)Math.Min(count, _end - _start);
+                _start += take;
+                count -= take;
+            }
+        }
+
+        private async Task<bool> FillAsync(CancellationToken cancellationToken)
+        {
+            if (_consumed >= limit)
+            {
+                throw new InvalidDataException("Nothing found within the bytes the reader may look at.");
+            }
+
+            _start = 0;
+            _end = await stream.ReadAsync(_buffer.AsMemory(0, (int)Math.Min(_buffer.Length, limit - _consumed)), cancellationToken);
+            _consumed += _end;
+            return _end > 0;
+        }
+
+        private static string Decode(List<byte> line) => Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(line));
+    }
+}
