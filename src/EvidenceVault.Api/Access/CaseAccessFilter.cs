@@ -12,11 +12,38 @@ namespace EvidenceVault.Api.Access;
 /// No token or a wrong one is 401; a token of another case is 404, so a token never reveals whether some other
 /// case exists. The token is looked up by its SHA-256 only; it is never stored, compared or logged in clear.
 /// </summary>
-internal sealed class CaseAuthenticator(VaultStorage storage, Hardening.FailedTokenAttempts failures, TimeProvider clock)
+internal sealed class CaseAuthenticator(VaultStorage storage, Hardening.FailedTokenAttempts failures, RecentCallers recent, TimeProvider clock)
 {
     public async Task<CaseCaller> AuthenticateAsync(HttpContext http)
     {
         var client = Hardening.AbuseLimits.ClientOf(http);
+        var routeCase = http.GetRouteValue("caseId") as string ?? string.Empty;
+        var token = ReadBearer(http.Request) ?? await ReadFormTokenAsync(http);
+        return await AuthenticateAsync(client, routeCase, token, http.RequestAborted);
+    }
+
+    /// <summary>
+    /// For a request whose work may start before its token is confirmed (<see cref="PresumedCaller"/>): the caller
+    /// this instance last confirmed for this very token, with the full check already running; or, for a token it
+    /// has not confirmed recently, the full check awaited first.
+    /// </summary>
+    public async Task<PresumedCaller> PresumeAsync(HttpContext http)
+    {
+        var client = Hardening.AbuseLimits.ClientOf(http);
+        var routeCase = http.GetRouteValue("caseId") as string ?? string.Empty;
+        var token = ReadBearer(http.Request);
+        if (!failures.IsBlocked(client) && token is not null && CaseTokens.TryReadCase(token, out var tokenCase) &&
+            string.Equals(tokenCase, routeCase, StringComparison.Ordinal) && recent.Find(CaseTokens.Hash(token)) is { } known)
+        {
+            return new PresumedCaller(known, AuthenticateAsync(client, routeCase, token, http.RequestAborted));
+        }
+
+        var caller = await AuthenticateAsync(client, routeCase, token, http.RequestAborted);
+        return new PresumedCaller(caller, Task.FromResult(caller));
+    }
+
+    private async Task<CaseCaller> AuthenticateAsync(string client, string routeCase, string? token, CancellationToken cancellationToken)
+    {
         if (failures.IsBlocked(client))
         {
             throw new VaultProblemException(ProblemType.RateLimited, "Too many unusable tokens from this client; try again later.");
@@ -24,7 +51,7 @@ internal sealed class CaseAuthenticator(VaultStorage storage, Hardening.FailedTo
 
         try
         {
-            return await AuthenticateTokenAsync(http);
+            return await AuthenticateTokenAsync(routeCase, token, cancellationToken);
         }
         catch (VaultProblemException e) when (e.Problem.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status404NotFound)
         {
@@ -33,11 +60,13 @@ internal sealed class CaseAuthenticator(VaultStorage storage, Hardening.FailedTo
         }
     }
 
-    private async Task<CaseCaller> AuthenticateTokenAsync(HttpContext http)
+    private async Task<CaseCaller> AuthenticateTokenAsync(string routeCase, string? token, CancellationToken cancellationToken)
     {
-        var routeCase = http.GetRouteValue("caseId") as string ?? string.Empty;
-        var token = ReadBearer(http.Request) ?? await ReadFormTokenAsync(http)
-            ?? throw new VaultProblemException(ProblemType.Unauthorized, "Send the case token as 'Authorization: Bearer <token>'.");
+        if (token is null)
+        {
+            throw new VaultProblemException(ProblemType.Unauthorized, "Send the case token as 'Authorization: Bearer <token>'.");
+        }
+
         if (!CaseTokens.TryReadCase(token, out var tokenCase))
         {
             throw new VaultProblemException(ProblemType.Unauthorized, "The token is not a valid case token.");
@@ -48,12 +77,27 @@ internal sealed class CaseAuthenticator(VaultStorage storage, Hardening.FailedTo
             throw new VaultProblemException(ProblemType.CaseNotFound, "No such case.");
         }
 
-        await storage.EnsureReadyAsync(http.RequestAborted);
         var hash = CaseTokens.Hash(token);
+        try
+        {
+            var caller = await CheckGrantAsync(routeCase, hash, cancellationToken);
+            recent.Remember(hash, caller);
+            return caller;
+        }
+        catch (VaultProblemException)
+        {
+            recent.Forget(hash);
+            throw;
+        }
+    }
+
+    private async Task<CaseCaller> CheckGrantAsync(string routeCase, EvidenceVault.Hashing.Sha256Digest hash, CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
         GrantEntity grant;
         try
         {
-            grant = (await storage.Grants.GetEntityAsync<GrantEntity>(routeCase, hash.Hex, cancellationToken: http.RequestAborted)).Value;
+            grant = (await storage.Grants.GetEntityAsync<GrantEntity>(routeCase, hash.Hex, cancellationToken: cancellationToken)).Value;
         }
         catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
         {
@@ -80,7 +124,7 @@ internal sealed class CaseAuthenticator(VaultStorage storage, Hardening.FailedTo
         if (grant.LastUsedAt is null || now - grant.LastUsedAt > LastUsedResolution)
         {
             await storage.Grants.UpdateEntityAsync(
-                new TableEntity(grant.PartitionKey, grant.RowKey) { [nameof(GrantEntity.LastUsedAt)] = now }, ETag.All, TableUpdateMode.Merge, http.RequestAborted);
+                new TableEntity(grant.PartitionKey, grant.RowKey) { [nameof(GrantEntity.LastUsedAt)] = now }, ETag.All, TableUpdateMode.Merge, cancellationToken);
         }
 
         return new CaseCaller(routeCase, grant.GrantId, grant.Role, grant.Label);
@@ -137,20 +181,42 @@ internal sealed class FormTokenAccepted
 
 /// <summary>
 /// Guards the case scope: every endpoint under <c>/api/cases/{caseId}</c> must take a <see cref="CaseCaller"/>
-/// (whose binding authenticates) and declare a <see cref="CaseAccessRule"/>, so an endpoint added without either
-/// fails loudly instead of serving. A caller whose role the rule does not admit gets 403.
+/// (whose binding authenticates) or a <see cref="PresumedCaller"/> (whose binding starts to), and declare a
+/// <see cref="CaseAccessRule"/>, so an endpoint added without either fails loudly instead of serving. A caller whose
+/// role the rule does not admit gets 403. A presumed caller hears nothing before its token is confirmed.
 /// </summary>
 internal sealed class EnforceCaseAccess : IEndpointFilter
 {
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var endpoint = context.HttpContext.GetEndpoint();
-        var caller = context.Arguments.OfType<CaseCaller>().SingleOrDefault()
+        var presumed = context.Arguments.OfType<PresumedCaller>().SingleOrDefault();
+        var caller = context.Arguments.OfType<CaseCaller>().SingleOrDefault() ?? presumed?.Caller
             ?? throw new InvalidOperationException($"{endpoint?.DisplayName} is in the case scope but takes no CaseCaller.");
         var rule = endpoint?.Metadata.GetMetadata<CaseAccessRule>()
             ?? throw new InvalidOperationException($"{endpoint?.DisplayName} is in the case scope but declares no CaseAccessRule.");
-        return rule.Roles.Contains(caller.Role)
-            ? next(context)
-            : throw new VaultProblemException(ProblemType.Forbidden, $"A {caller.Role} may not do this.");
+        if (presumed is null)
+        {
+            return rule.Roles.Contains(caller.Role)
+                ? await next(context)
+                : throw new VaultProblemException(ProblemType.Forbidden, $"A {caller.Role} may not do this.");
+        }
+
+        // Nothing is answered to a presumed caller before its token is confirmed: a token gone bad hears 401, whatever else failed.
+        object? result;
+        try
+        {
+            result = rule.Roles.Contains(caller.Role)
+                ? await next(context)
+                : throw new VaultProblemException(ProblemType.Forbidden, $"A {caller.Role} may not do this.");
+        }
+        catch (Exception)
+        {
+            await presumed.ConfirmAsync();
+            throw;
+        }
+
+        await presumed.ConfirmAsync();
+        return result;
     }
 }

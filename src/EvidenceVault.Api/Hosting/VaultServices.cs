@@ -45,6 +45,7 @@ internal static class VaultServices
         services.AddUploadCors(builder.Configuration);
         services.AddSingleton<CaseBundleExporter>();
         services.AddSingleton<CaseAuthenticator>();
+        services.AddSingleton<RecentCallers>();
         services.AddOptions<TimestampOptions>().Bind(builder.Configuration.GetSection(TimestampOptions.Section));
         services.AddOptions<ReceiptOptions>().Bind(builder.Configuration.GetSection(ReceiptOptions.Section));
         services.AddHttpClient(nameof(TimestampAuthorities));

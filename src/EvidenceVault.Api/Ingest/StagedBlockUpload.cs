@@ -39,6 +39,16 @@ internal sealed class StagedBlockUpload(
     /// </summary>
     public async Task StageAsync(byte[] rentedBuffer, int count, Task alsoReading, CancellationToken cancellationToken)
     {
+        await WaitForRoomAsync(rentedBuffer, alsoReading);
+        var id = NextBlockId();
+        // On the pool: the SDK computes the block's transport checksum before its first await, which would otherwise
+        // hold up the reading of the next block.
+        _inFlight.Add(Task.Run(() => StageOneAsync(id, rentedBuffer, count, alsoReading, _stageOptions, cancellationToken), CancellationToken.None));
+    }
+
+    /// <summary>Waits until fewer than the maximum blocks are in flight; on failure the buffer goes back to the pool.</summary>
+    private async Task WaitForRoomAsync(byte[] rentedBuffer, Task alsoReading)
+    {
         try
         {
             while (_inFlight.Count >= maxInFlight)
@@ -54,12 +64,27 @@ internal sealed class StagedBlockUpload(
             buffers.Return(rentedBuffer);
             throw;
         }
+    }
 
+    private string NextBlockId()
+    {
         var id = _blockId(_blockIds.Count);
         _blockIds.Add(id);
-        // On the pool: the SDK computes the block's transport checksum before its first await, which would otherwise
-        // hold up the reading of the next block.
-        _inFlight.Add(Task.Run(() => StageOneAsync(id, rentedBuffer, count, alsoReading, cancellationToken), CancellationToken.None));
+        return id;
+    }
+
+    /// <summary>
+    /// Stages <paramref name="count"/> bytes of <paramref name="rentedBuffer"/> whose transport checksum was computed
+    /// as they arrived (<see cref="BlockChecksum"/>); the request goes out at once.
+    /// </summary>
+    public async Task StageAsync(byte[] rentedBuffer, int count, BlockChecksum checksum, Task alsoReading, CancellationToken cancellationToken)
+    {
+        await WaitForRoomAsync(rentedBuffer, alsoReading);
+        var options = checksum.Algorithm == StorageChecksumAlgorithm.None ? _stageOptions : new BlockBlobStageBlockOptions
+        {
+            TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = checksum.Algorithm, PrecalculatedChecksum = checksum.Finish() },
+        };
+        _inFlight.Add(StageOneAsync(NextBlockId(), rentedBuffer, count, alsoReading, options, cancellationToken));
     }
 
     /// <summary>The ids of the blocks staged so far, in order.</summary>
@@ -107,12 +132,12 @@ internal sealed class StagedBlockUpload(
     private static string SequentialBlockId(int index) =>
         Convert.ToBase64String(Encoding.ASCII.GetBytes(index.ToString("D8", CultureInfo.InvariantCulture)));
 
-    private async Task StageOneAsync(string blockId, byte[] buffer, int count, Task alsoReading, CancellationToken cancellationToken)
+    private async Task StageOneAsync(string blockId, byte[] buffer, int count, Task alsoReading, BlockBlobStageBlockOptions options, CancellationToken cancellationToken)
     {
         try
         {
             using var content = new MemoryStream(buffer, 0, count, writable: false);
-            await blob.StageBlockAsync(blockId, content, _stageOptions, cancellationToken);
+            await blob.StageBlockAsync(blockId, content, options, cancellationToken);
         }
         finally
         {

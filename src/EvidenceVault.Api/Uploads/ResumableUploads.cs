@@ -98,14 +98,21 @@ internal sealed partial class ResumableUploads(
     }
 
     /// <summary>Appends one PATCH body at <paramref name="offset"/>; completes the upload with its last byte.</summary>
+    /// <remarks>
+    /// The bytes are received and staged while the caller's token is still being checked (<see cref="PresumedCaller"/>):
+    /// that check is what a PATCH would otherwise wait for first, a storage round trip per chunk while storage idles.
+    /// Staged blocks count only once the session lists them, and the session changes only after the check succeeded;
+    /// a PATCH whose token turns out revoked leaves blocks that are never committed, like a PATCH cut off.
+    /// </remarks>
     public async Task<AppendResult> AppendAsync(
-        CaseCaller caller, string uploadId, long offset, long? contentLength, (HashAlgorithmName Algorithm, byte[] Digest)? checksum, Stream body, CancellationToken cancellationToken)
+        PresumedCaller presumed, string uploadId, long offset, long? contentLength, (HashAlgorithmName Algorithm, byte[] Digest)? checksum, Stream body, CancellationToken cancellationToken)
     {
+        var caller = presumed.Caller;
         // Usually the version this instance saved after the previous PATCH; refusals are decided on the table's.
-        var session = await FindAsync(caller, uploadId, cancellationToken, recentIsEnough: true);
+        var session = await FindAsync(caller, uploadId, cancellationToken, recentIsEnough: true, presumed);
         if (session.State != UploadStates.Open || offset != session.Offset)
         {
-            session = await FindAsync(caller, uploadId, cancellationToken);
+            session = await FindAsync(caller, uploadId, cancellationToken, presumed: presumed);
         }
 
         // A retry of a PATCH whose answer was lost, after the upload completed: the offset moved on (409, so the
@@ -162,11 +169,13 @@ internal sealed partial class ResumableUploads(
             }
             catch (VaultProblemException e)
             {
+                await presumed.ConfirmAsync();
                 await RejectAsync(session, e, cancellationToken);
                 throw;
             }
         }
 
+        await presumed.ConfirmAsync();
         session = await store.TryReplaceAsync(advanced, cancellationToken) ?? await LostRaceAsync(session, cancellationToken);
         if (!complete)
         {
@@ -230,7 +239,8 @@ internal sealed partial class ResumableUploads(
         return changed;
     }
 
-    private async Task<UploadSession> FindAsync(CaseCaller caller, string uploadId, CancellationToken cancellationToken, bool recentIsEnough = false)
+    private async Task<UploadSession> FindAsync(
+        CaseCaller caller, string uploadId, CancellationToken cancellationToken, bool recentIsEnough = false, PresumedCaller? presumed = null)
     {
         await storage.EnsureReadyAsync(cancellationToken);
         var session = recentIsEnough
@@ -245,6 +255,11 @@ internal sealed partial class ResumableUploads(
 
         if (session.State == UploadStates.Open && session.ExpiresAt <= clock.GetUtcNow())
         {
+            if (presumed is not null)
+            {
+                await presumed.ConfirmAsync();
+            }
+
             session = await store.TryReplaceAsync(session with { State = UploadStates.Expired }, cancellationToken) ?? session;
         }
 
@@ -293,6 +308,7 @@ internal sealed partial class ResumableUploads(
         await using var staged = new StagedBlockUpload(
             blob, pool, ingestOptions.Value.MaxBlocksInFlight, storageOptions.Value.EffectiveBlockChecksum,
             _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(UploadSession.BlockIdBytes)));
+        using var blockChecksum = new BlockChecksum(storageOptions.Value.EffectiveBlockChecksum);
         long received = 0;
         var hashing = Task.CompletedTask;
         try
@@ -304,7 +320,7 @@ internal sealed partial class ResumableUploads(
                 int read;
                 try
                 {
-                    read = await body.ReadAtLeastAsync(buffer.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken);
+                    read = await ReadBlockAsync(body, buffer.AsMemory(0, size), blockChecksum, cancellationToken);
                     received += read;
                     if (received > maxBytes)
                     {
@@ -337,15 +353,18 @@ internal sealed partial class ResumableUploads(
                     headFilled += take;
                 }
 
-                await hashing;
+                // SHA-256 and Upload-Checksum run over the blocks in order, on the pool, off the path to storage.
+                var previous = hashing;
+                var block = new ArraySegment<byte>(buffer, 0, read);
                 hashing = Task.Run(
-                    () =>
+                    async () =>
                     {
-                        hash.Append(buffer.AsSpan(0, read));
-                        transport?.AppendData(buffer, 0, read);
+                        await previous;
+                        hash.Append(block);
+                        transport?.AppendData(block);
                     },
                     cancellationToken);
-                await staged.StageAsync(buffer, read, hashing, cancellationToken);
+                await staged.StageAsync(buffer, read, blockChecksum, hashing, cancellationToken);
             }
 
             await hashing;
@@ -368,6 +387,25 @@ internal sealed partial class ResumableUploads(
         }
 
         return new ReceivedChunk(received, head[..headFilled], hash.SaveState(), ids);
+    }
+
+    /// <summary>Fills <paramref name="block"/> from <paramref name="body"/> (less only at its end), checksumming the bytes as they come.</summary>
+    private static async Task<int> ReadBlockAsync(Stream body, Memory<byte> block, BlockChecksum checksum, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        while (filled < block.Length)
+        {
+            var read = await body.ReadAsync(block[filled..], cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            checksum.Append(block.Span.Slice(filled, read));
+            filled += read;
+        }
+
+        return filled;
     }
 
     /// <summary>Takes over a completion that stopped, if nobody else has just done so.</summary>

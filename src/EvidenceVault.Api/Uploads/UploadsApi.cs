@@ -141,7 +141,7 @@ internal static class UploadsApi
     }
 
     public static async Task<NoContent> AppendToUpload(
-        CaseCaller caller, string uploadId, HttpRequest request, ResumableUploads uploads, IOptions<ResumableUploadOptions> options, CancellationToken cancellationToken)
+        PresumedCaller caller, string uploadId, HttpRequest request, ResumableUploads uploads, IOptions<ResumableUploadOptions> options, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) ||
             !contentType.MediaType.Equals(TusProtocol.OffsetContentType, StringComparison.OrdinalIgnoreCase))

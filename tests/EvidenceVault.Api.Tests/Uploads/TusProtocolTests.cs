@@ -7,6 +7,7 @@ using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
 using EvidenceVault.Serialization;
 using EvidenceVault.Testing;
+using Azure.Storage.Blobs.Specialized;
 
 namespace EvidenceVault.Api.Tests.Uploads;
 
@@ -365,8 +366,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         using var vault = await app.CreateCaseAsync();
         var tus = new TusClient(vault.Client, vault.CaseId);
         var upload = await tus.OpenAsync(Chunk);
-        using var grant = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/grants", new { role = "contributor", label = "Victim 2" });
-        var token = (await grant.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
+        var (_, token) = await ContributorAsync(vault);
         using var contributor = app.CreateClient();
         contributor.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var other = new TusClient(contributor, vault.CaseId);
@@ -379,6 +379,40 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         await ProblemAssert.IsAsync(patch, 404, "upload-not-found");
         await ProblemAssert.IsAsync(delete, 404, "upload-not-found");
         Assert.Equal(0, await tus.OffsetAsync(upload));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_token_revoked_mid_upload_gets_401_whatever_it_sends_and_the_upload_does_not_move(bool atTheRightOffset)
+    {
+        using var vault = await app.CreateCaseAsync();
+        var (grantId, token) = await ContributorAsync(vault);
+        using var contributor = app.PlainClient(token);
+        var tus = new TusClient(contributor, vault.CaseId);
+        var file = IngestTestsPng(3 * Chunk);
+        var upload = await tus.OpenAsync(file.Length);
+        (await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk))).EnsureSuccessStatusCode();
+        var itemId = (await UploadRowsAsync(vault.CaseId)).Single().GetString("ItemId");
+        var blob = app.Container.GetBlockBlobClient(Api.Storage.EvidencePaths.Original(vault.CaseId, itemId));
+        (await vault.Client.DeleteAsync($"/api/cases/{vault.CaseId}/grants/{grantId}")).EnsureSuccessStatusCode();
+
+        // This instance confirmed the token a moment ago, so the PATCH starts while the token is checked again: its
+        // bytes are staged (at the right offset) or it is refused (409 at the wrong one), and either way it hears 401.
+        var offset = atTheRightOffset ? Chunk : 2 * Chunk;
+        using var first = await tus.PatchAsync(upload, offset, file.AsMemory(offset, Chunk));
+        var staged = (await blob.GetBlockListAsync(Azure.Storage.Blobs.Models.BlockListTypes.Uncommitted)).Value.UncommittedBlocks.Count();
+        // Once refused, the token is checked before anything: nothing of this PATCH is staged.
+        using var again = await tus.PatchAsync(upload, Chunk, file.AsMemory(Chunk, Chunk));
+
+        await ProblemAssert.IsAsync(first, 401, "token-revoked");
+        await ProblemAssert.IsAsync(again, 401, "token-revoked");
+        Assert.Equal(atTheRightOffset, staged > Chunk / (64 * 1024));
+        var row = (await UploadRowsAsync(vault.CaseId)).Single();
+        Assert.Equal(((long)Chunk, Chunk / (64 * 1024), "open"), (row.GetInt64("Offset")!.Value, row.GetInt32("BlockCount")!.Value, row.GetString("State")));
+        Assert.Equal(staged, (await blob.GetBlockListAsync(Azure.Storage.Blobs.Models.BlockListTypes.Uncommitted)).Value.UncommittedBlocks.Count());
+        Assert.Empty(await app.CommittedOriginalsAsync(vault.CaseId));
+        Assert.Empty(await vault.ListItemsAsync());
     }
 
     [Fact]
@@ -429,6 +463,14 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
     {
         var bytes = Ingest.IngestTests.GeneratedPng(length - 4096);
         return bytes;
+    }
+
+    /// <summary>A fellow victim's grant in the case: its id and token.</summary>
+    private static async Task<(string GrantId, string Token)> ContributorAsync(TestCase vault)
+    {
+        using var grant = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/grants", new { role = "contributor", label = "Victim 2" });
+        var created = await grant.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return (created.GetProperty("grantId").GetString()!, created.GetProperty("token").GetString()!);
     }
 
     private async Task<List<TableEntity>> UploadRowsAsync(string caseId)
