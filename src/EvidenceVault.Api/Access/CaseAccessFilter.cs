@@ -195,13 +195,6 @@ internal sealed class EnforceCaseAccess : IEndpointFilter
             ?? throw new InvalidOperationException($"{endpoint?.DisplayName} is in the case scope but takes no CaseCaller.");
         var rule = endpoint?.Metadata.GetMetadata<CaseAccessRule>()
             ?? throw new InvalidOperationException($"{endpoint?.DisplayName} is in the case scope but declares no CaseAccessRule.");
-        if (presumed is null)
-        {
-            return rule.Roles.Contains(caller.Role)
-                ? await next(context)
-                : throw new VaultProblemException(ProblemType.Forbidden, $"A {caller.Role} may not do this.");
-        }
-
         // Nothing is answered to a presumed caller before its token is confirmed: a token gone bad hears 401, whatever else failed.
         object? result;
         try
@@ -210,13 +203,17 @@ internal sealed class EnforceCaseAccess : IEndpointFilter
                 ? await next(context)
                 : throw new VaultProblemException(ProblemType.Forbidden, $"A {caller.Role} may not do this.");
         }
-        catch (Exception)
+        catch (Exception) when (presumed is not null)
         {
             await presumed.ConfirmAsync();
             throw;
         }
 
-        await presumed.ConfirmAsync();
+        if (presumed is not null)
+        {
+            await presumed.ConfirmAsync();
+        }
+
         return result;
     }
 }
