@@ -228,6 +228,8 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
 
         await page.ClickAsync("button.uppy-DashboardContent-addMore");
         await page.ClickAsync("[data-uppy-acquirer-id=Webcam] button");
+        // A picture taken before the camera's first frame is 0 × 0 and Uppy drops it: wait for the picture to exist.
+        await page.WaitForFunctionAsync("() => document.querySelector('.uppy-Webcam-video')?.videoWidth > 0", null, new() { Timeout = 30_000 });
         await page.ClickAsync("button[aria-label='Take a picture']");
         await page.ClickAsync("button[aria-label='Submit recorded file']");
         await Expect(page.Locator(".receipt")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
