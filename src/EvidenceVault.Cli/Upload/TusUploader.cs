@@ -21,8 +21,8 @@ internal sealed class VaultUnreachableException(string message, Exception? inner
 
 /// <summary>
 /// A tus 1.0.0 client for the vault: creation with metadata, PATCH in chunks with a SHA-256 Upload-Checksum
-/// each, and after any network failure or 5xx a pause, a HEAD for the offset, and on from there. One chunk
-/// buffer (pooled) whatever the file's size.
+/// each, and after any network failure or 5xx a pause, a HEAD for the offset, and on from there. Two chunk
+/// buffers (pooled) whatever the file's size: one being sent, one being read ahead.
 /// </summary>
 internal sealed class TusUploader(HttpClient http, TimeSpan[] retryDelays)
 {
@@ -58,9 +58,14 @@ internal sealed class TusUploader(HttpClient http, TimeSpan[] retryDelays)
         }, cancellationToken);
 
     /// <summary>Sends the file from <paramref name="offset"/> to its end; returns the item id the vault gave it.</summary>
+    /// <remarks>
+    /// While one chunk is on its way, the next is read and hashed into the second buffer, so the vault's answer is
+    /// followed by the next request at once. A read-ahead is used only if the vault's new offset is where it starts.
+    /// </remarks>
     public async Task<string> SendAsync(Uri upload, Stream file, long offset, int chunkSize, Action<long> progress, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(chunkSize), ArrayPool<byte>.Shared.Rent(chunkSize)];
+        Task<Chunk>? ahead = null;
         try
         {
             var length = file.Length;
@@ -69,14 +74,16 @@ internal sealed class TusUploader(HttpClient http, TimeSpan[] retryDelays)
             var failures = 0;
             while (offset < length)
             {
-                file.Position = offset;
-                var count = await file.ReadAtLeastAsync(buffer.AsMemory(0, (int)Math.Min(chunkSize, length - offset)), (int)Math.Min(chunkSize, length - offset), throwOnEndOfStream: true, cancellationToken);
+                // A read-ahead that is not needed has finished, so either buffer is free for this chunk.
+                var chunk = ahead is not null && (await ahead).Offset == offset ? await ahead : await ReadChunkAsync(file, offset, buffers[0], chunkSize, cancellationToken);
+                var following = offset + chunk.Count;
+                ahead = following < length ? ReadChunkAsync(file, following, chunk.Buffer == buffers[0] ? buffers[1] : buffers[0], chunkSize, cancellationToken) : null;
                 try
                 {
                     using var request = Request(HttpMethod.Patch, upload);
                     request.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
-                    request.Headers.Add("Upload-Checksum", "sha256 " + Convert.ToBase64String(SHA256.HashData(buffer.AsSpan(0, count))));
-                    request.Content = new ReadOnlyMemoryContent(buffer.AsMemory(0, count));
+                    request.Headers.Add("Upload-Checksum", "sha256 " + Convert.ToBase64String(chunk.Sha256));
+                    request.Content = new ReadOnlyMemoryContent(chunk.Buffer.AsMemory(0, chunk.Count));
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
                     using var response = await http.SendAsync(request, cancellationToken);
                     if (IsRetryable(response.StatusCode))
@@ -107,9 +114,26 @@ internal sealed class TusUploader(HttpClient http, TimeSpan[] retryDelays)
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (ahead is not null)
+            {
+                await ((Task)ahead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            Array.ForEach(buffers, b => ArrayPool<byte>.Shared.Return(b));
         }
     }
+
+    /// <summary>Reads the chunk at <paramref name="offset"/> into <paramref name="buffer"/> and hashes it for <c>Upload-Checksum</c>.</summary>
+    private static async Task<Chunk> ReadChunkAsync(Stream file, long offset, byte[] buffer, int chunkSize, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var count = (int)Math.Min(chunkSize, file.Length - offset);
+        file.Position = offset;
+        await file.ReadExactlyAsync(buffer.AsMemory(0, count), cancellationToken);
+        return new Chunk(offset, buffer, count, SHA256.HashData(buffer.AsSpan(0, count)));
+    }
+
+    private sealed record Chunk(long Offset, byte[] Buffer, int Count, byte[] Sha256);
 
     /// <summary>The item an upload became, when the answer that named it was lost (it may still be completing).</summary>
     public async Task<string> CompletedItemAsync(Uri upload, CancellationToken cancellationToken)

@@ -63,6 +63,24 @@ public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<Vault
     }
 
     [Fact]
+    public async Task The_network_lost_in_the_middle_of_a_chunk_the_same_run_asks_for_the_offset_and_carries_on()
+    {
+        using var vault = await app.CreateCaseAsync();
+        using var recording = await LargeRecording.CreateAsync(24L * 1024 * 1024);
+
+        // Cut 2.5 chunks in: the chunk read ahead (the fourth) is not where the vault stands, the third is.
+        await using var network = new PhoneNetwork(app.BaseAddress, cutAfterBytes: (5L * 1024 * 1024) + (512 * 1024)) { Outage = TimeSpan.FromMilliseconds(300) };
+        var run = await RunAsync(vault, recording.Path, network.Address, "--chunk-size", "2");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Equal(1, network.Cuts);
+        var item = Assert.Single(await vault.ListItemsAsync());
+        Assert.Equal(await LargeRecording.Sha256SumAsync(recording.Path), item.Sha256);
+        Assert.Equal(recording.Length, item.Size);
+        Assert.Single(await app.CommittedOriginalsAsync(vault.CaseId));
+    }
+
+    [Fact]
     public async Task A_file_the_vault_refuses_exits_1_with_the_problem_and_leaves_nothing_to_resume()
     {
         using var vault = await app.CreateCaseAsync();
