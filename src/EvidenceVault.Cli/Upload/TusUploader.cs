@@ -74,10 +74,11 @@ internal sealed class TusUploader(HttpClient http, TimeSpan[] retryDelays)
             var failures = 0;
             while (offset < length)
             {
-                // A read-ahead that is not needed has finished, so either buffer is free for this chunk.
-                var chunk = ahead is not null && (await ahead).Offset == offset ? await ahead : await ReadChunkAsync(file, offset, buffers[0], chunkSize, cancellationToken);
+                // A read-ahead that is not where the vault stands has finished, so either buffer is free for this chunk.
+                var readAhead = ahead is null ? null : await ahead;
+                var chunk = readAhead?.Offset == offset ? readAhead : await ReadChunkAsync(file, offset, length, buffers[0], chunkSize, cancellationToken);
                 var following = offset + chunk.Count;
-                ahead = following < length ? ReadChunkAsync(file, following, chunk.Buffer == buffers[0] ? buffers[1] : buffers[0], chunkSize, cancellationToken) : null;
+                ahead = following < length ? ReadChunkAsync(file, following, length, chunk.Buffer == buffers[0] ? buffers[1] : buffers[0], chunkSize, cancellationToken) : null;
                 try
                 {
                     using var request = Request(HttpMethod.Patch, upload);
@@ -124,10 +125,10 @@ internal sealed class TusUploader(HttpClient http, TimeSpan[] retryDelays)
     }
 
     /// <summary>Reads the chunk at <paramref name="offset"/> into <paramref name="buffer"/> and hashes it for <c>Upload-Checksum</c>.</summary>
-    private static async Task<Chunk> ReadChunkAsync(Stream file, long offset, byte[] buffer, int chunkSize, CancellationToken cancellationToken)
+    private static async Task<Chunk> ReadChunkAsync(Stream file, long offset, long length, byte[] buffer, int chunkSize, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        var count = (int)Math.Min(chunkSize, file.Length - offset);
+        var count = (int)Math.Min(chunkSize, length - offset);
         file.Position = offset;
         await file.ReadExactlyAsync(buffer.AsMemory(0, count), cancellationToken);
         return new Chunk(offset, buffer, count, SHA256.HashData(buffer.AsSpan(0, count)));
