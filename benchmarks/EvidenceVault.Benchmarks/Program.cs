@@ -1,6 +1,6 @@
 using EvidenceVault.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/EvidenceVault.Benchmarks -- <ingest|tus|hash|bundle|timestamp> [--size-mib N] [--items N] [--rounds N] [--chunk-mib N]
+// dotnet run -c Release --project benchmarks/EvidenceVault.Benchmarks -- <ingest|tus|tus-ceiling|hash|bundle|timestamp> [--size-mib N] [--items N] [--rounds N] [--chunk-mib N] [--load-percent N]
 var mode = args.FirstOrDefault() ?? "help";
 var sizeMib = Option(args, "--size-mib", 1024);
 return mode switch
@@ -8,6 +8,7 @@ return mode switch
     "hash" => await HashBenchmark.RunAsync(sizeMib),
     "ingest" => await IngestBenchmark.RunAsync(sizeMib, Option(args, "--rounds", 3)),
     "tus" => await TusBenchmark.RunAsync(args.Contains("--size-mib") ? [sizeMib] : [256, 2048], Option(args, "--rounds", 2), Option(args, "--chunk-mib", 8)),
+    "tus-ceiling" => await TusCeilingBenchmark.RunAsync(sizeMib, Option(args, "--rounds", 4), Option(args, "--load-percent", 0)),
     "bundle" => await BundleBenchmark.RunAsync(Option(args, "--items", 1000)),
     "timestamp" => await TimestampBenchmark.RunAsync(Option(args, "--rounds", 200)),
     _ => Usage(),
@@ -21,6 +22,6 @@ static int Option(string[] args, string name, int fallback)
 
 static int Usage()
 {
-    Console.WriteLine("usage: ingest [--size-mib 1024] [--rounds 3] | tus [--size-mib N, default 256 and 2048] [--rounds 2] [--chunk-mib 8] | hash [--size-mib 1024] | bundle [--items 1000] | timestamp [--rounds 200]");
+    Console.WriteLine("usage: ingest [--size-mib 1024] [--rounds 3] | tus [--size-mib N, default 256 and 2048] [--rounds 2] [--chunk-mib 8] | tus-ceiling [--size-mib 1024] [--rounds 4] [--load-percent 0] | hash [--size-mib 1024] | bundle [--items 1000] | timestamp [--rounds 200]");
     return 2;
 }
