@@ -14,7 +14,7 @@ namespace EvidenceVault.Benchmarks;
 internal static class TusBenchmark
 {
     // The reference's block size, and the PATCH size unless another is asked for.
-    private const int Chunk = 8 * 1024 * 1024;
+    internal const int Chunk = 8 * 1024 * 1024;
     private const int WarmUpMib = 1024;
 
     /// <summary>
@@ -131,8 +131,8 @@ internal static class TusBenchmark
         return seconds;
     }
 
-    // The SDK's own block upload with the same 8 MiB blocks, transactional MD5 and its default parallelism (or the one given).
-    private static Task<double> PlainSdkAsync(BlobContainerClient container, string path, int? concurrency = null) =>
+    /// <summary>The reference: the SDK's own block upload with the same 8 MiB blocks, transactional MD5 and its default parallelism (or the one given).</summary>
+    internal static Task<double> PlainSdkAsync(BlobContainerClient container, string path, int? concurrency = null) =>
         PlainSdkUpload.TimeAsync(container, path, Chunk, concurrency, StorageChecksumAlgorithm.MD5);
 
     private static double Mb(long bytes, double seconds) => PlainSdkUpload.Mb(bytes, seconds);

@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using EvidenceVault.Api.Ingest;
 
 namespace EvidenceVault.Benchmarks;
 
@@ -17,7 +18,7 @@ namespace EvidenceVault.Benchmarks;
 /// </summary>
 internal static class TusCeilingBenchmark
 {
-    private const int Chunk = 8 * 1024 * 1024;
+    private const int Chunk = TusBenchmark.Chunk;
     private static readonly int[] Layout = [512 * 1024, 4 * 1024 * 1024, 3584 * 1024];
 
     public static async Task<int> RunAsync(int sizeMib, int rounds, int loadPercent)
@@ -32,11 +33,11 @@ internal static class TusCeilingBenchmark
                 $"{sizeMib} MiB ceiling", bytes, rounds,
                 async session =>
                 {
-                    await PlainSdkUpload.TimeAsync(session.Container, warmUp, Chunk, concurrency: null, StorageChecksumAlgorithm.MD5);
-                    await PlainSdkUpload.TimeAsync(session.Container, warmUp, Chunk, concurrency: null, StorageChecksumAlgorithm.MD5);
+                    await TusBenchmark.PlainSdkAsync(session.Container, warmUp);
+                    await TusBenchmark.PlainSdkAsync(session.Container, warmUp);
                 },
                 session => WithLoadAsync(loadPercent, () => BurstsAsync(session, path)),
-                session => WithLoadAsync(loadPercent, () => PlainSdkUpload.TimeAsync(session.Container, path, Chunk, concurrency: null, StorageChecksumAlgorithm.MD5)));
+                session => WithLoadAsync(loadPercent, () => TusBenchmark.PlainSdkAsync(session.Container, path)));
             var (median, all) = PairedRounds.Median(results.Select(r => r.ReferenceSeconds / r.VaultSeconds));
             Console.WriteLine(
                 $"{sizeMib} MiB: the vault's storage work alone, one 8 MiB chunk after another, with {loadPercent}% of a core busy besides: " +
@@ -61,6 +62,7 @@ internal static class TusCeilingBenchmark
         var blob = session.Container.GetBlockBlobClient(Guid.NewGuid().ToString("N"));
         var chunk = new byte[Chunk];
         var ids = new List<string>();
+        using var transportChecksum = new BlockChecksum(StorageChecksumAlgorithm.MD5);
 
         await using var file = File.OpenRead(path);
         var watch = Stopwatch.StartNew();
@@ -79,12 +81,13 @@ internal static class TusCeilingBenchmark
 
                 var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
                 ids.Add(id);
+                transportChecksum.Append(chunk.AsSpan(offset, length));
                 var options = new BlockBlobStageBlockOptions
                 {
                     TransferValidation = new UploadTransferValidationOptions
                     {
                         ChecksumAlgorithm = StorageChecksumAlgorithm.MD5,
-                        PrecalculatedChecksum = TransportMd5(chunk.AsSpan(offset, length)),
+                        PrecalculatedChecksum = transportChecksum.Finish(),
                     },
                 };
                 stores.Add(blob.StageBlockAsync(id, new MemoryStream(chunk, offset, length, writable: false), options));
@@ -98,14 +101,6 @@ internal static class TusCeilingBenchmark
 
         await blob.CommitBlockListAsync(ids, new CommitBlockListOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } });
         return watch.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>The block's transport checksum, as the vault sends it to Azurite (it guards the wire, not the evidence).</summary>
-    private static byte[] TransportMd5(ReadOnlySpan<byte> block)
-    {
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        md5.AppendData(block);
-        return md5.GetHashAndReset();
     }
 
     /// <summary>Runs <paramref name="measure"/> while a thread keeps <paramref name="percent"/>% of one core busy hashing.</summary>
