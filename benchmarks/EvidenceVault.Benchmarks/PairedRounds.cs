@@ -61,7 +61,32 @@ internal static class PairedRounds
         using var _ = http;
         var session = new BenchSession(environment, http, await environment.ReferenceContainerAsync(), caseId);
         await warmUp(session);
+        await SettleAsync(environment);
         return await measure(session);
+    }
+
+    /// <summary>
+    /// Waits until the API and Azurite are idle after the warm-up. A fresh runtime goes on compiling the hot code in the
+    /// background for seconds after the load that made it hot (measured with <c>perf</c>: 40–70% of a core for 2–3 s
+    /// after a 1 GiB warm-up), which would take that CPU from whichever upload is timed next.
+    /// </summary>
+    private static async Task SettleAsync(BenchEnvironment environment)
+    {
+        var started = DateTime.UtcNow;
+        var last = environment.CpuTimes();
+        while (DateTime.UtcNow - started < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var now = environment.CpuTimes();
+            var busy = (now.Api - last.Api) + (now.Azurite - last.Azurite);
+            last = now;
+            if (busy < TimeSpan.FromMilliseconds(20))
+            {
+                break;
+            }
+        }
+
+        Console.WriteLine($"  settled after the warm-up in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
     }
 
     /// <summary>The median of <paramref name="values"/>, and all of them in order for the record.</summary>

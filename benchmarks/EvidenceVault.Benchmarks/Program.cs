@@ -3,6 +3,7 @@ using EvidenceVault.Benchmarks;
 // dotnet run -c Release --project benchmarks/EvidenceVault.Benchmarks -- <ingest|tus|tus-ceiling|hash|bundle|timestamp> [--size-mib N] [--items N] [--rounds N] [--chunk-mib N] [--load-percent N]
 var mode = args.FirstOrDefault() ?? "help";
 var sizeMib = Option(args, "--size-mib", 1024);
+TusBenchmark.UploadChecksum = Array.IndexOf(args, "--upload-checksum") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "md5";
 return mode switch
 {
     "hash" => await HashBenchmark.RunAsync(sizeMib),

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Azure;
+using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Ingest;
@@ -295,6 +296,11 @@ internal sealed partial class ResumableUploads(
     private async Task<ReceivedChunk> ReceiveChunkAsync(
         UploadSession session, (HashAlgorithmName Algorithm, byte[] Digest)? checksum, Stream body, long maxBytes, long? contentLength, CancellationToken cancellationToken)
     {
+        if (checksum is { Algorithm.Name: nameof(HashAlgorithmName.MD5) } md5 && contentLength is > 0 and var length)
+        {
+            return await ForwardChunkAsync(session, md5.Digest, body, length, cancellationToken);
+        }
+
         var pool = blocks.Pool;
         var blockSize = Math.Min(blocks.BlockSize, options.Value.StageBlockBytes);
         var leadBlock = (contentLength ?? maxBytes) > blockSize ? Math.Min(LeadBlockBytes, blockSize) : blockSize;
@@ -387,6 +393,64 @@ internal sealed partial class ResumableUploads(
         }
 
         return new ReceivedChunk(received, head[..headFilled], hash.SaveState(), ids);
+    }
+
+    /// <summary>
+    /// Passes a PATCH of known length with an MD5 <c>Upload-Checksum</c> to storage as one block while it arrives,
+    /// hashing it on the way; storage checks the client's MD5 as the block's transactional checksum and refuses the
+    /// block if a byte differs. Changes nothing stored but that uncommitted block.
+    /// </summary>
+    private async Task<ReceivedChunk> ForwardChunkAsync(UploadSession session, byte[] md5, Stream body, long length, CancellationToken cancellationToken)
+    {
+        if (session.BlockCount >= UploadSession.MaxBlocks)
+        {
+            throw new VaultProblemException(ProblemType.ChunkTooLarge, $"The upload has reached {UploadSession.MaxBlocks} pieces; send larger chunks.");
+        }
+
+        var hash = ResumableSha256.Restore(session.HashState);
+        var head = new byte[Math.Min(EvidenceFormatDetector.HeadLength, session.Length)];
+        session.Head.CopyTo(head, 0);
+        var headFilled = session.Head.Length;
+        var forwarded = new ForwardedChunk(body, length, bytes =>
+        {
+            hash.Append(bytes);
+            var take = Math.Min(bytes.Length, head.Length - headFilled);
+            if (take > 0)
+            {
+                bytes[..take].CopyTo(head.AsSpan(headFilled));
+                headFilled += take;
+            }
+        });
+
+        var blockId = RandomNumberGenerator.GetBytes(UploadSession.BlockIdBytes);
+        var blob = storage.Blob(EvidencePaths.Original(session.CaseId, session.ItemId));
+        try
+        {
+            await blob.StageBlockAsync(
+                Convert.ToBase64String(blockId),
+                forwarded,
+                new BlockBlobStageBlockOptions
+                {
+                    TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = md5 },
+                },
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.Md5Mismatch)
+        {
+            throw new VaultProblemException(ProblemType.ChecksumMismatch, "The chunk's MD5 does not match Upload-Checksum; it was discarded. Send it again.");
+        }
+        catch (ForwardedChunk.ReplayRefusedException) when (!forwarded.BodyFailed)
+        {
+            throw new VaultProblemException(ProblemType.StorageUnavailable, "Storage failed while the chunk passed through; none of it counts. Send it again.");
+        }
+        catch (Exception)
+        {
+            // The client's side failed (cut off, too short): that is the answer, not what the SDK made of it.
+            forwarded.ThrowIfBodyFailed();
+            throw;
+        }
+
+        return new ReceivedChunk(length, head[..headFilled], hash.SaveState(), blockId);
     }
 
     /// <summary>Fills <paramref name="block"/> from <paramref name="body"/> (less only at its end), checksumming the bytes as they come.</summary>

@@ -10,7 +10,7 @@ internal static class TusProtocol
 {
     public const string Version = "1.0.0";
     public const string Extensions = "creation,termination,checksum,expiration";
-    public const string ChecksumAlgorithms = "sha1,sha256";
+    public const string ChecksumAlgorithms = "sha1,sha256,md5";
     public const string OffsetContentType = "application/offset+octet-stream";
 
     public const string TusResumable = "Tus-Resumable";
@@ -77,7 +77,7 @@ internal static class TusProtocol
         return metadata;
     }
 
-    /// <summary><c>Upload-Checksum: &lt;algorithm&gt; &lt;base64 digest&gt;</c>, for sha1 or sha256; null when absent.</summary>
+    /// <summary><c>Upload-Checksum: &lt;algorithm&gt; &lt;base64 digest&gt;</c>, for sha1, sha256 or md5; null when absent.</summary>
     public static (HashAlgorithmName Algorithm, byte[] Digest)? ParseChecksum(IHeaderDictionary headers)
     {
         var values = headers[UploadChecksum];
@@ -92,11 +92,13 @@ internal static class TusProtocol
             throw Malformed("Upload-Checksum must be '<algorithm> <base64 digest>'.");
         }
 
-        // SHA-1 here checks that a chunk arrived intact (it is what tus clients send); evidence is identified by SHA-256 only.
+        // SHA-1 (what tus clients send) and MD5 (what storage checks itself) only check that a chunk arrived intact;
+        // evidence is identified by SHA-256 only.
         var (algorithm, length) = parts[0].ToLowerInvariant() switch
         {
             "sha1" => (HashAlgorithmName.SHA1, 20),
             "sha256" => (HashAlgorithmName.SHA256, 32),
+            "md5" => (HashAlgorithmName.MD5, 16),
             _ => throw new VaultProblemException(ProblemType.ChecksumAlgorithmUnsupported, $"Upload-Checksum algorithm '{parts[0]}' is not supported; use one of {ChecksumAlgorithms}."),
         };
         var digest = new byte[length];

@@ -56,7 +56,7 @@ internal static class UploadsApi
         uploads.MapPatch("/{uploadId}", AppendToUpload)
             .WithName(nameof(AppendToUpload))
             .AllowRoles(CaseRoles.Owner, CaseRoles.Contributor)
-            .WithSummary("tus PATCH: application/offset+octet-stream at Upload-Offset, optional Upload-Checksum (sha1, sha256). The last byte completes the item (X-Evidence-Item-Id).")
+            .WithSummary("tus PATCH: application/offset+octet-stream at Upload-Offset, optional Upload-Checksum (sha1, sha256, md5; with md5 and a Content-Length the chunk passes straight to storage, which checks the MD5). The last byte completes the item (X-Evidence-Item-Id).")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody

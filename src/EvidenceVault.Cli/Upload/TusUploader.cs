@@ -20,10 +20,16 @@ internal sealed class UploadRefusedException(int status, string? problemType, st
 internal sealed class VaultUnreachableException(string message, Exception? inner) : Exception(message, inner);
 
 /// <summary>
-/// A tus 1.0.0 client for the vault: creation with metadata, PATCH in chunks with a SHA-256 Upload-Checksum
+/// A tus 1.0.0 client for the vault: creation with metadata, PATCH in chunks with an MD5 Upload-Checksum
 /// each, and after any network failure or 5xx a pause, a HEAD for the offset, and on from there. Two chunk
 /// buffers (pooled) whatever the file's size: one being sent, one being read ahead.
 /// </summary>
+/// <remarks>
+/// The MD5 only checks that a chunk arrived intact: the vault hands it to storage as the chunk's block checksum, so
+/// storage itself refuses a chunk damaged anywhere on the way, and the vault passes the chunk on as it arrives
+/// instead of reading it into blocks first. The evidence itself is identified by the SHA-256 of the whole file,
+/// declared in the upload's metadata and checked by the vault at the end.
+/// </remarks>
 internal sealed class TusUploader(HttpClient http, TimeSpan[] retryDelays)
 {
     public const string TusVersion = "1.0.0";
@@ -83,7 +89,7 @@ internal sealed class TusUploader(HttpClient http, TimeSpan[] retryDelays)
                 {
                     using var request = Request(HttpMethod.Patch, upload);
                     request.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
-                    request.Headers.Add("Upload-Checksum", "sha256 " + Convert.ToBase64String(chunk.Sha256));
+                    request.Headers.Add("Upload-Checksum", "md5 " + Convert.ToBase64String(chunk.Md5));
                     request.Content = new ReadOnlyMemoryContent(chunk.Buffer.AsMemory(0, chunk.Count));
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
                     using var response = await http.SendAsync(request, cancellationToken);
@@ -131,10 +137,13 @@ internal sealed class TusUploader(HttpClient http, TimeSpan[] retryDelays)
         var count = (int)Math.Min(chunkSize, length - offset);
         file.Position = offset;
         await file.ReadExactlyAsync(buffer.AsMemory(0, count), cancellationToken);
-        return new Chunk(offset, buffer, count, SHA256.HashData(buffer.AsSpan(0, count)));
+        // A transfer checksum storage verifies, not the evidence's identity (see the class remarks).
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        md5.AppendData(buffer.AsSpan(0, count));
+        return new Chunk(offset, buffer, count, md5.GetHashAndReset());
     }
 
-    private sealed record Chunk(long Offset, byte[] Buffer, int Count, byte[] Sha256);
+    private sealed record Chunk(long Offset, byte[] Buffer, int Count, byte[] Md5);
 
     /// <summary>The item an upload became, when the answer that named it was lost (it may still be completing).</summary>
     public async Task<string> CompletedItemAsync(Uri upload, CancellationToken cancellationToken)

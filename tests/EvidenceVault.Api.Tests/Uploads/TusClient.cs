@@ -63,13 +63,13 @@ internal sealed class TusClient(HttpClient client, string caseId)
     }
 
     /// <summary>PATCHes <paramref name="file"/> from the upload's offset in chunks and returns the last response.</summary>
-    public async Task<HttpResponseMessage> SendRestAsync(string upload, byte[] file, int chunkSize)
+    public async Task<HttpResponseMessage> SendRestAsync(string upload, byte[] file, int chunkSize, string checksumAlgorithm = "sha1")
     {
         var offset = await OffsetAsync(upload);
         while (true)
         {
             var size = (int)Math.Min(chunkSize, file.Length - offset);
-            var response = await PatchAsync(upload, offset, file.AsMemory((int)offset, size), "sha1");
+            var response = await PatchAsync(upload, offset, file.AsMemory((int)offset, size), checksumAlgorithm);
             if (response.StatusCode != System.Net.HttpStatusCode.NoContent || offset + size == file.Length)
             {
                 return response;
@@ -96,6 +96,9 @@ internal sealed class TusClient(HttpClient client, string caseId)
         "sha1" => SHA1.HashData(data),
 #pragma warning restore CA5350
         "sha256" => SHA256.HashData(data),
+#pragma warning disable CA5351 // MD5 is the chunk checksum storage itself checks.
+        "md5" => MD5.HashData(data),
+#pragma warning restore CA5351
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm)),
     });
 }

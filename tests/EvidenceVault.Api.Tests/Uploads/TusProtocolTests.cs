@@ -39,7 +39,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("1.0.0", response.Headers.GetValues("Tus-Version").Single());
         Assert.Equal(["creation", "termination", "checksum", "expiration"], response.Headers.GetValues("Tus-Extension").Single().Split(','));
-        Assert.Equal(["sha1", "sha256"], response.Headers.GetValues("Tus-Checksum-Algorithm").Single().Split(','));
+        Assert.Equal(["sha1", "sha256", "md5"], response.Headers.GetValues("Tus-Checksum-Algorithm").Single().Split(','));
         Assert.True(long.Parse(response.Headers.GetValues("Tus-Max-Size").Single(), CultureInfo.InvariantCulture) > 0);
     }
 
@@ -70,7 +70,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
 
         long offset = 0;
         HttpResponseMessage? last = null;
-        foreach (var algorithm in new[] { "sha1", "sha256" })
+        foreach (var algorithm in new[] { "sha1", "sha256", "md5" })
         {
             last?.Dispose();
             last = await tus.PatchAsync(upload, offset, file.AsMemory((int)offset, Step), algorithm);
@@ -184,6 +184,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
     [Theory]
     [InlineData("sha1")]
     [InlineData("sha256")]
+    [InlineData("md5")]
     public async Task A_chunk_that_fails_its_checksum_gets_460_and_is_discarded(string algorithm)
     {
         using var vault = await app.CreateCaseAsync();
@@ -198,14 +199,52 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         await ProblemAssert.IsAsync(response, 460, "checksum-mismatch");
         Assert.Equal(0, await tus.OffsetAsync(upload));
         Assert.Equal(0, (await UploadRowsAsync(vault.CaseId)).Single().GetInt32("BlockCount"));
+        if (algorithm == "md5")
+        {
+            // Passed to storage as it arrived, with the client's MD5: storage itself refused the block.
+            Assert.Empty(await UncommittedBlocksAsync(vault.CaseId));
+        }
 
         using var resent = await tus.SendRestAsync(upload, file, Chunk);
         Assert.Equal(HttpStatusCode.NoContent, resent.StatusCode);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), (await vault.ListItemsAsync()).Single().Sha256);
     }
 
+    [Fact]
+    public async Task A_patch_with_an_md5_goes_to_storage_as_one_block_and_one_without_a_length_is_checked_by_the_vault()
+    {
+        using var vault = await app.CreateCaseAsync();
+        using var plain = app.PlainClient(vault.OwnerToken); // over a socket, where a body of no length is sent chunked
+        var tus = new TusClient(plain, vault.CaseId);
+        var file = IngestTestsPng(3 * Chunk);
+        var upload = await tus.OpenAsync(file.Length);
+
+        using var sized = await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk), "md5");
+
+        Assert.Equal(HttpStatusCode.NoContent, sized.StatusCode);
+        Assert.Equal(1, (await UploadRowsAsync(vault.CaseId)).Single().GetInt32("BlockCount"));
+        Assert.Equal(Chunk, Assert.Single(await UncommittedBlocksAsync(vault.CaseId)).SizeLong);
+
+        // Without Content-Length the chunk is read into blocks as usual, and the vault checks the MD5 itself.
+        var md5 = $"md5 {TusClient.Checksum("md5", file.AsSpan(Chunk, Chunk))}";
+        var damaged = file.AsSpan(Chunk, Chunk).ToArray();
+        damaged[^1] ^= 0x01;
+        using var refused = await tus.PatchAsync(upload, Chunk, new UnsizedContent(damaged), md5);
+        using var unsized = await tus.PatchAsync(upload, Chunk, new UnsizedContent(file.AsMemory(Chunk, Chunk)), md5);
+
+        await ProblemAssert.IsAsync(refused, 460, "checksum-mismatch");
+        Assert.Equal(HttpStatusCode.NoContent, unsized.StatusCode);
+        Assert.Equal(1 + (Chunk / (64 * 1024)), (await UploadRowsAsync(vault.CaseId)).Single().GetInt32("BlockCount"));
+        using var last = await tus.SendRestAsync(upload, file, Chunk, "md5");
+        Assert.Equal(HttpStatusCode.NoContent, last.StatusCode);
+        var blob = app.Container.GetBlobClient((await app.CommittedOriginalsAsync(vault.CaseId)).Single());
+        Assert.Equal(file, (await blob.DownloadContentAsync()).Value.Content.ToArray());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), (await vault.ListItemsAsync()).Single().Sha256);
+    }
+
     [Theory]
-    [InlineData("md5 1B2M2Y8AsgTpgAmY7PhCfg==", 400, "checksum-algorithm-unsupported")]
+    [InlineData("crc32 AAAAAA==", 400, "checksum-algorithm-unsupported")]
+    [InlineData("md5 AAAA", 400, "malformed-header")]
     [InlineData("sha1", 400, "malformed-header")]
     [InlineData("sha256 AAAA", 400, "malformed-header")]
     public async Task Bad_checksum_headers_are_refused(string header, int status, string problem)
@@ -415,8 +454,10 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         Assert.Empty(await vault.ListItemsAsync());
     }
 
-    [Fact]
-    public async Task Two_clients_resuming_at_the_same_offset_one_wins_the_other_gets_409_and_the_item_is_right()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("md5")]
+    public async Task Two_clients_resuming_at_the_same_offset_one_wins_the_other_gets_409_and_the_item_is_right(string? algorithm)
     {
         using var vault = await app.CreateCaseAsync();
         using var plain = app.PlainClient(vault.OwnerToken);
@@ -427,9 +468,10 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
 
         // Both send their first half, then wait until the other has too: the two PATCHes are in the vault at once.
         using var bothStarted = new Barrier(2);
+        var checksum = algorithm is null ? null : $"{algorithm} {TusClient.Checksum(algorithm, file.AsSpan(Chunk, Chunk))}";
         var racing = await Task.WhenAll(
-            tus.PatchAsync(upload, Chunk, new HeldContent(file.AsMemory(Chunk, Chunk), bothStarted)),
-            tus.PatchAsync(upload, Chunk, new HeldContent(file.AsMemory(Chunk, Chunk), bothStarted)));
+            tus.PatchAsync(upload, Chunk, new HeldContent(file.AsMemory(Chunk, Chunk), bothStarted), checksum),
+            tus.PatchAsync(upload, Chunk, new HeldContent(file.AsMemory(Chunk, Chunk), bothStarted), checksum));
 
         Assert.Single(racing, r => r.StatusCode == HttpStatusCode.NoContent);
         var loser = racing.Single(r => r.StatusCode != HttpStatusCode.NoContent);
@@ -482,6 +524,33 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         }
 
         return rows;
+    }
+
+    /// <summary>The blocks staged but not committed on the blob of the case's one upload; none when storage has no trace of it.</summary>
+    private async Task<IReadOnlyList<Azure.Storage.Blobs.Models.BlobBlock>> UncommittedBlocksAsync(string caseId)
+    {
+        var itemId = (await UploadRowsAsync(caseId)).Single().GetString("ItemId");
+        var blob = app.Container.GetBlockBlobClient(Api.Storage.EvidencePaths.Original(caseId, itemId!));
+        try
+        {
+            return [.. (await blob.GetBlockListAsync(Azure.Storage.Blobs.Models.BlockListTypes.Uncommitted)).Value.UncommittedBlocks];
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>A body of no declared length: sent chunked.</summary>
+    private sealed class UnsizedContent(ReadOnlyMemory<byte> bytes) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     /// <summary>A body sent in two halves with a meeting in between.</summary>

@@ -16,8 +16,14 @@ public sealed class UploadCrashTests(VaultApp app) : IClassFixture<VaultApp>, ID
     private const int Chunk = 8 * 1024 * 1024;
     private readonly string _data = Directory.CreateTempSubdirectory("ev-crash-").FullName;
 
-    [Fact]
-    public async Task Killed_mid_patch_and_restarted_the_upload_resumes_from_head_and_ends_as_exactly_one_item()
+    /// <param name="algorithm">
+    /// The PATCHes' <c>Upload-Checksum</c>: none (the vault reads each PATCH into blocks) or md5 (the vault passes
+    /// each PATCH to storage as one block while it arrives).
+    /// </param>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("md5")]
+    public async Task Killed_mid_patch_and_restarted_the_upload_resumes_from_head_and_ends_as_exactly_one_item(string? algorithm)
     {
         var port = ApiProcess.FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -31,12 +37,13 @@ public sealed class UploadCrashTests(VaultApp app) : IClassFixture<VaultApp>, ID
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created!.OwnerToken);
         var tus = new TusClient(client, created.CaseId);
         var upload = await tus.OpenAsync(file.Length, new Dictionary<string, string> { ["filename"] = "screen-recording-whole-call.webm" });
-        (await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk), "sha256")).EnsureSuccessStatusCode();
+        (await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk), algorithm ?? "sha256")).EnsureSuccessStatusCode();
 
         // The second chunk is half sent when the vault dies.
         using var halfSent = new SemaphoreSlim(0);
         using var giveUp = new CancellationTokenSource();
-        var cut = tus.PatchAsync(upload, Chunk, new StalledContent(file.AsMemory(Chunk, Chunk), halfSent, giveUp.Token));
+        var checksum = algorithm is null ? null : $"{algorithm} {TusClient.Checksum(algorithm, file.AsSpan(Chunk, Chunk))}";
+        var cut = tus.PatchAsync(upload, Chunk, new StalledContent(file.AsMemory(Chunk, Chunk), halfSent, giveUp.Token), checksum);
         Assert.True(await halfSent.WaitAsync(TimeSpan.FromSeconds(30)));
         await Task.Delay(300); // the vault is reading and staging the half it has
         await vault.KillAsync();
@@ -46,7 +53,7 @@ public sealed class UploadCrashTests(VaultApp app) : IClassFixture<VaultApp>, ID
         await using var restarted = await StartAsync(port);
         var offset = await tus.OffsetAsync(upload);
         Assert.Equal(Chunk, offset);
-        using var last = await tus.SendRestAsync(upload, file, Chunk);
+        using var last = await tus.SendRestAsync(upload, file, Chunk, algorithm ?? "sha1");
 
         Assert.Equal(HttpStatusCode.NoContent, last.StatusCode);
         var itemId = last.Headers.GetValues("X-Evidence-Item-Id").Single();
