@@ -1,6 +1,6 @@
 using EvidenceVault.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/EvidenceVault.Benchmarks -- <ingest|tus|tus-ceiling|hash|bundle|timestamp> [--size-mib N] [--items N] [--rounds N] [--chunk-mib N] [--load-percent N]
+// dotnet run -c Release --project benchmarks/EvidenceVault.Benchmarks -- <ingest|tus|tus-ceiling|hash|bundle|timestamp> [--size-mib N] [--items N] [--rounds N] [--chunk-mib N] [--upload-checksum md5|none] [--load-percent N]
 var mode = args.FirstOrDefault() ?? "help";
 var sizeMib = Option(args, "--size-mib", 1024);
 TusBenchmark.UploadChecksum = Array.IndexOf(args, "--upload-checksum") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "md5";
@@ -23,6 +23,6 @@ static int Option(string[] args, string name, int fallback)
 
 static int Usage()
 {
-    Console.WriteLine("usage: ingest [--size-mib 1024] [--rounds 3] | tus [--size-mib N, default 256 and 2048] [--rounds 2] [--chunk-mib 8] | tus-ceiling [--size-mib 1024] [--rounds 4] [--load-percent 0] | hash [--size-mib 1024] | bundle [--items 1000] | timestamp [--rounds 200]");
+    Console.WriteLine("usage: ingest [--size-mib 1024] [--rounds 3] | tus [--size-mib N, default 256 and 2048] [--rounds 2] [--chunk-mib 8] [--upload-checksum md5|none] | tus-ceiling [--size-mib 1024] [--rounds 4] [--load-percent 0] | hash [--size-mib 1024] | bundle [--items 1000] | timestamp [--rounds 200]");
     return 2;
 }
