@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Azure.Storage.Blobs;
 
@@ -72,9 +73,9 @@ internal static class PairedRounds
     /// </summary>
     private static async Task SettleAsync(BenchEnvironment environment)
     {
-        var started = DateTime.UtcNow;
+        var waited = Stopwatch.StartNew();
         var last = environment.CpuTimes();
-        while (DateTime.UtcNow - started < TimeSpan.FromSeconds(60))
+        while (waited.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500));
             var now = environment.CpuTimes();
@@ -86,7 +87,7 @@ internal static class PairedRounds
             }
         }
 
-        Console.WriteLine($"  settled after the warm-up in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
+        Console.WriteLine($"  settled after the warm-up in {waited.Elapsed.TotalSeconds:F1} s");
     }
 
     /// <summary>The median of <paramref name="values"/>, and all of them in order for the record.</summary>

@@ -3,22 +3,26 @@ using EvidenceVault.Benchmarks;
 // dotnet run -c Release --project benchmarks/EvidenceVault.Benchmarks -- <ingest|tus|tus-ceiling|hash|bundle|timestamp> [--size-mib N] [--items N] [--rounds N] [--chunk-mib N] [--upload-checksum md5|none] [--load-percent N]
 var mode = args.FirstOrDefault() ?? "help";
 var sizeMib = Option(args, "--size-mib", 1024);
-TusBenchmark.UploadChecksum = Array.IndexOf(args, "--upload-checksum") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "md5";
+var uploadChecksum = TextOption(args, "--upload-checksum") ?? "md5";
 return mode switch
 {
     "hash" => await HashBenchmark.RunAsync(sizeMib),
     "ingest" => await IngestBenchmark.RunAsync(sizeMib, Option(args, "--rounds", 3)),
-    "tus" => await TusBenchmark.RunAsync(args.Contains("--size-mib") ? [sizeMib] : [256, 2048], Option(args, "--rounds", 2), Option(args, "--chunk-mib", 8)),
+    "tus" when uploadChecksum is "md5" or "none" =>
+        await TusBenchmark.RunAsync(args.Contains("--size-mib") ? [sizeMib] : [256, 2048], Option(args, "--rounds", 2), Option(args, "--chunk-mib", 8), sendMd5: uploadChecksum == "md5"),
     "tus-ceiling" => await TusCeilingBenchmark.RunAsync(sizeMib, Option(args, "--rounds", 4), Option(args, "--load-percent", 0)),
     "bundle" => await BundleBenchmark.RunAsync(Option(args, "--items", 1000)),
     "timestamp" => await TimestampBenchmark.RunAsync(Option(args, "--rounds", 200)),
     _ => Usage(),
 };
 
-static int Option(string[] args, string name, int fallback)
+static int Option(string[] args, string name, int fallback) =>
+    TextOption(args, name) is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+
+static string? TextOption(string[] args, string name)
 {
     var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
 static int Usage()

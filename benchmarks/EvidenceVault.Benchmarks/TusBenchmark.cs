@@ -23,9 +23,10 @@ internal static class TusBenchmark
     /// API for every timed upload, the order alternating). The reference is the SDK's own parallel block upload of the
     /// same file with transactional MD5, its fastest setting on Azurite.
     /// </summary>
-    public static async Task<int> RunAsync(int[] sizesMib, int rounds, int patchMib)
+    public static async Task<int> RunAsync(int[] sizesMib, int rounds, int patchMib, bool sendMd5)
     {
         PatchBytes = patchMib * 1024 * 1024;
+        SendMd5 = sendMd5;
         var summary = new List<string>();
         foreach (var sizeMib in sizesMib)
         {
@@ -141,7 +142,7 @@ internal static class TusBenchmark
     private static Task<(int Count, byte[]? Md5)> ReadChunkAsync(FileStream file, byte[] buffer) => Task.Run(async () =>
     {
         var count = await file.ReadAtLeastAsync(buffer.AsMemory(0, PatchBytes), PatchBytes, throwOnEndOfStream: false);
-        if (UploadChecksum != "md5")
+        if (!SendMd5)
         {
             return (count, (byte[]?)null);
         }
@@ -151,8 +152,8 @@ internal static class TusBenchmark
         return (count, md5.Finish());
     });
 
-    /// <summary>The <c>Upload-Checksum</c> each PATCH carries (<c>--upload-checksum</c>): md5, or none.</summary>
-    internal static string UploadChecksum { get; set; } = "md5";
+    /// <summary>Whether each PATCH carries an MD5 <c>Upload-Checksum</c> (<c>--upload-checksum md5</c>, the default) or none.</summary>
+    private static bool SendMd5 { get; set; } = true;
 
     /// <summary>The reference: the SDK's own block upload with the same 8 MiB blocks, transactional MD5 and its default parallelism (or the one given).</summary>
     internal static Task<double> PlainSdkAsync(BlobContainerClient container, string path, int? concurrency = null) =>

@@ -22,9 +22,6 @@ internal sealed class ForwardedChunk(Stream body, long length, ForwardedChunk.Ob
     private long _read;
     private ExceptionDispatchInfo? _bodyFailure;
 
-    /// <summary>Bytes passed on so far.</summary>
-    public long Forwarded => _read;
-
     /// <summary>Whether reading the body failed.</summary>
     public bool BodyFailed => _bodyFailure is not null;
 

@@ -306,9 +306,7 @@ internal sealed partial class ResumableUploads(
         var leadBlock = (contentLength ?? maxBytes) > blockSize ? Math.Min(LeadBlockBytes, blockSize) : blockSize;
         var hash = ResumableSha256.Restore(session.HashState);
         using var transport = checksum is { } c ? IncrementalHash.CreateHash(c.Algorithm) : null;
-        var head = new byte[Math.Min(EvidenceFormatDetector.HeadLength, session.Length)];
-        session.Head.CopyTo(head, 0);
-        var headFilled = session.Head.Length;
+        var head = new UploadHead(session);
 
         var blob = storage.Blob(EvidencePaths.Original(session.CaseId, session.ItemId));
         await using var staged = new StagedBlockUpload(
@@ -337,7 +335,7 @@ internal sealed partial class ResumableUploads(
 
                     if (session.BlockCount + staged.BlockIds.Count >= UploadSession.MaxBlocks && read > 0)
                     {
-                        throw new VaultProblemException(ProblemType.ChunkTooLarge, $"The upload has reached {UploadSession.MaxBlocks} pieces; send larger chunks.");
+                        throw TooManyPieces();
                     }
                 }
                 catch
@@ -352,12 +350,7 @@ internal sealed partial class ResumableUploads(
                     break;
                 }
 
-                var take = Math.Min(read, head.Length - headFilled);
-                if (take > 0)
-                {
-                    buffer.AsSpan(0, take).CopyTo(head.AsSpan(headFilled));
-                    headFilled += take;
-                }
+                head.Append(buffer.AsSpan(0, read));
 
                 // SHA-256 and Upload-Checksum run over the blocks in order, on the pool, off the path to storage.
                 var previous = hashing;
@@ -392,7 +385,7 @@ internal sealed partial class ResumableUploads(
             Convert.FromBase64String(staged.BlockIds[i]).CopyTo(ids, i * UploadSession.BlockIdBytes);
         }
 
-        return new ReceivedChunk(received, head[..headFilled], hash.SaveState(), ids);
+        return new ReceivedChunk(received, head.Bytes, hash.SaveState(), ids);
     }
 
     /// <summary>
@@ -404,22 +397,15 @@ internal sealed partial class ResumableUploads(
     {
         if (session.BlockCount >= UploadSession.MaxBlocks)
         {
-            throw new VaultProblemException(ProblemType.ChunkTooLarge, $"The upload has reached {UploadSession.MaxBlocks} pieces; send larger chunks.");
+            throw TooManyPieces();
         }
 
         var hash = ResumableSha256.Restore(session.HashState);
-        var head = new byte[Math.Min(EvidenceFormatDetector.HeadLength, session.Length)];
-        session.Head.CopyTo(head, 0);
-        var headFilled = session.Head.Length;
+        var head = new UploadHead(session);
         var forwarded = new ForwardedChunk(body, length, bytes =>
         {
             hash.Append(bytes);
-            var take = Math.Min(bytes.Length, head.Length - headFilled);
-            if (take > 0)
-            {
-                bytes[..take].CopyTo(head.AsSpan(headFilled));
-                headFilled += take;
-            }
+            head.Append(bytes);
         });
 
         var blockId = RandomNumberGenerator.GetBytes(UploadSession.BlockIdBytes);
@@ -450,8 +436,11 @@ internal sealed partial class ResumableUploads(
             throw;
         }
 
-        return new ReceivedChunk(length, head[..headFilled], hash.SaveState(), blockId);
+        return new ReceivedChunk(length, head.Bytes, hash.SaveState(), blockId);
     }
+
+    private static VaultProblemException TooManyPieces() =>
+        new(ProblemType.ChunkTooLarge, $"The upload has reached {UploadSession.MaxBlocks} pieces; send larger chunks.");
 
     /// <summary>Fills <paramref name="block"/> from <paramref name="body"/> (less only at its end), checksumming the bytes as they come.</summary>
     private static async Task<int> ReadBlockAsync(Stream body, Memory<byte> block, BlockChecksum checksum, CancellationToken cancellationToken)
@@ -560,6 +549,34 @@ internal sealed partial class ResumableUploads(
     }
 
     private sealed record ReceivedChunk(long Length, byte[] Head, byte[] HashState, byte[] BlockIds);
+
+    /// <summary>The upload's first bytes (to recognise its format), continued from the session's as a PATCH arrives.</summary>
+    private sealed class UploadHead
+    {
+        private readonly byte[] _bytes;
+        private int _filled;
+
+        public UploadHead(UploadSession session)
+        {
+            _bytes = new byte[Math.Min(EvidenceFormatDetector.HeadLength, session.Length)];
+            session.Head.CopyTo(_bytes, 0);
+            _filled = session.Head.Length;
+        }
+
+        /// <summary>The head so far.</summary>
+        public byte[] Bytes => _bytes[.._filled];
+
+        /// <summary>Keeps what of <paramref name="bytes"/> still belongs to the head.</summary>
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            var take = Math.Min(bytes.Length, _bytes.Length - _filled);
+            if (take > 0)
+            {
+                bytes[..take].CopyTo(_bytes.AsSpan(_filled));
+                _filled += take;
+            }
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload opened: case {CaseId}, upload {UploadId}, {Length} bytes.")]
     private static partial void LogCreated(ILogger logger, string caseId, string uploadId, long length);

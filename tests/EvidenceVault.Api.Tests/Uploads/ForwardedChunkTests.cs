@@ -21,7 +21,7 @@ public sealed class ForwardedChunkTests
         Assert.Equal(4096, first); // filled from several reads of the body, not just the first 333 bytes
         Assert.Equal(bytes, copy.ToArray());
         Assert.Equal(bytes, seen);
-        Assert.Equal((bytes.Length, bytes.Length), (chunk.Forwarded, chunk.Position));
+        Assert.Equal(bytes.Length, chunk.Position);
         Assert.Throws<ForwardedChunk.ReplayRefusedException>(() => chunk.Seek(0, SeekOrigin.Begin)); // a retry cannot replay it
         Assert.False(chunk.BodyFailed);
     }

@@ -432,15 +432,13 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         var file = IngestTestsPng(3 * Chunk);
         var upload = await tus.OpenAsync(file.Length);
         (await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk))).EnsureSuccessStatusCode();
-        var itemId = (await UploadRowsAsync(vault.CaseId)).Single().GetString("ItemId");
-        var blob = app.Container.GetBlockBlobClient(Api.Storage.EvidencePaths.Original(vault.CaseId, itemId));
         (await vault.Client.DeleteAsync($"/api/cases/{vault.CaseId}/grants/{grantId}")).EnsureSuccessStatusCode();
 
         // This instance confirmed the token a moment ago, so the PATCH starts while the token is checked again: its
         // bytes are staged (at the right offset) or it is refused (409 at the wrong one), and either way it hears 401.
         var offset = atTheRightOffset ? Chunk : 2 * Chunk;
         using var first = await tus.PatchAsync(upload, offset, file.AsMemory(offset, Chunk));
-        var staged = (await blob.GetBlockListAsync(Azure.Storage.Blobs.Models.BlockListTypes.Uncommitted)).Value.UncommittedBlocks.Count();
+        var staged = (await UncommittedBlocksAsync(vault.CaseId)).Count;
         // Once refused, the token is checked before anything: nothing of this PATCH is staged.
         using var again = await tus.PatchAsync(upload, Chunk, file.AsMemory(Chunk, Chunk));
 
@@ -449,7 +447,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         Assert.Equal(atTheRightOffset, staged > Chunk / (64 * 1024));
         var row = (await UploadRowsAsync(vault.CaseId)).Single();
         Assert.Equal(((long)Chunk, Chunk / (64 * 1024), "open"), (row.GetInt64("Offset")!.Value, row.GetInt32("BlockCount")!.Value, row.GetString("State")));
-        Assert.Equal(staged, (await blob.GetBlockListAsync(Azure.Storage.Blobs.Models.BlockListTypes.Uncommitted)).Value.UncommittedBlocks.Count());
+        Assert.Equal(staged, (await UncommittedBlocksAsync(vault.CaseId)).Count);
         Assert.Empty(await app.CommittedOriginalsAsync(vault.CaseId));
         Assert.Empty(await vault.ListItemsAsync());
     }
