@@ -130,7 +130,8 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(pageSays).ToContainTextAsync("22:39:31 UTC");
         await Expect(lawyer.Locator("#custody-status")).ToHaveTextAsync("The custody chain is intact");
         await Expect(lawyer.Locator(".media img")).ToHaveCountAsync(1);
-        Assert.True(await lawyer.EvalOnSelectorAsync<bool>(".media img", "img => img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:')"));
+        // The image appears before it has decoded: wait until it has, from the downloaded bytes.
+        await lawyer.WaitForFunctionAsync("() => { const img = document.querySelector('.media img'); return img.complete && img.naturalWidth > 0 && img.src.startsWith('blob:'); }");
         await lawyer.Locator(".item", new() { HasText = "call-recording.m4a" }).Locator(".play").ClickAsync();
         await Expect(lawyer.Locator(".media audio")).ToHaveCountAsync(1);
         await lawyer.WaitForFunctionAsync("() => document.querySelector('.media audio').duration > 0");
