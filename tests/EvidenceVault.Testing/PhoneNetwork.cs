@@ -44,6 +44,9 @@ public sealed class PhoneNetwork : IAsyncDisposable
     /// <summary>How many times connections were dropped (once at most).</summary>
     public int Cuts => _cuts;
 
+    /// <summary>Client connections still carried to the server (each is a pair of sockets here).</summary>
+    public int OpenConnections => _open.Count / 2;
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
