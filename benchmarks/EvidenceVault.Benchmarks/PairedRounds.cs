@@ -109,8 +109,10 @@ internal static class PairedRounds
         var after = environment.CpuTimes();
         var per8MiB = bytes / (8.0 * 1024 * 1024);
         Console.WriteLine(
-            $"  {label}: CPU per 8 MiB: API {(after.Api - before.Api).TotalMilliseconds / per8MiB:F1} ms, Azurite {(after.Azurite - before.Azurite).TotalMilliseconds / per8MiB:F1} ms, " +
-            $"client {(after.Client - before.Client).TotalMilliseconds / per8MiB:F1} ms; wall {seconds * 1000 / per8MiB:F1} ms");
+            $"  {label}: CPU per 8 MiB: API {(after.Api - before.Api).TotalMilliseconds / per8MiB:F1} ms, Azurite {(after.Azurite - before.Azurite).TotalMilliseconds / per8MiB:F1} ms " +
+            $"(its JavaScript thread {(after.AzuriteMain - before.AzuriteMain).TotalMilliseconds / per8MiB:F1}), " +
+            $"client {(after.Client - before.Client).TotalMilliseconds / per8MiB:F1} ms; wall {seconds * 1000 / per8MiB:F1} ms; " +
+            $"{((after.Api - before.Api) + (after.Azurite - before.Azurite) + (after.Client - before.Client)).TotalSeconds / seconds:F2} of {Environment.ProcessorCount} cores busy");
         return seconds;
     }
 }
