@@ -107,12 +107,12 @@ internal static class PairedRounds
         var before = environment.CpuTimes();
         var seconds = await upload();
         var after = environment.CpuTimes();
+        var (api, azurite, azuriteMain, client) = (after.Api - before.Api, after.Azurite - before.Azurite, after.AzuriteMain - before.AzuriteMain, after.Client - before.Client);
         var per8MiB = bytes / (8.0 * 1024 * 1024);
         Console.WriteLine(
-            $"  {label}: CPU per 8 MiB: API {(after.Api - before.Api).TotalMilliseconds / per8MiB:F1} ms, Azurite {(after.Azurite - before.Azurite).TotalMilliseconds / per8MiB:F1} ms " +
-            $"(its JavaScript thread {(after.AzuriteMain - before.AzuriteMain).TotalMilliseconds / per8MiB:F1}), " +
-            $"client {(after.Client - before.Client).TotalMilliseconds / per8MiB:F1} ms; wall {seconds * 1000 / per8MiB:F1} ms; " +
-            $"{((after.Api - before.Api) + (after.Azurite - before.Azurite) + (after.Client - before.Client)).TotalSeconds / seconds:F2} of {Environment.ProcessorCount} cores busy");
+            $"  {label}: CPU per 8 MiB: API {api.TotalMilliseconds / per8MiB:F1} ms, Azurite {azurite.TotalMilliseconds / per8MiB:F1} ms " +
+            $"(its JavaScript thread {azuriteMain.TotalMilliseconds / per8MiB:F1}), client {client.TotalMilliseconds / per8MiB:F1} ms; " +
+            $"wall {seconds * 1000 / per8MiB:F1} ms; {(api + azurite + client).TotalSeconds / seconds:F2} of {Environment.ProcessorCount} cores busy");
         return seconds;
     }
 }
