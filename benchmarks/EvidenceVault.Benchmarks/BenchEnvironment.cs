@@ -109,6 +109,22 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         return (Read($"/proc/{Api.Id}/stat"), Read($"/proc/{azurite}/stat"), Read($"/proc/{azurite}/task/{azurite}/stat"), Read($"/proc/{Environment.ProcessId}/stat"));
     }
 
+    /// <summary>
+    /// How many read calls Azurite has made so far (<c>syscr</c> in <c>/proc/&lt;pid&gt;/io</c>) and how often its JavaScript
+    /// thread has gone to sleep waiting for work (its voluntary context switches): per byte, both show whether
+    /// storage received its data in full reads or in pieces as it trickled in.
+    /// </summary>
+    public (long Reads, long Sleeps) AzuriteWakeups()
+    {
+        static long Field(string path, string key) => File.ReadLines(path)
+            .Where(l => l.StartsWith(key, StringComparison.Ordinal))
+            .Select(l => long.Parse(l[key.Length..].Trim(), CultureInfo.InvariantCulture))
+            .Single();
+
+        var azurite = Azurite.ProcessId;
+        return (Field($"/proc/{azurite}/io", "syscr:"), Field($"/proc/{azurite}/task/{azurite}/status", "voluntary_ctxt_switches:"));
+    }
+
     /// <summary>Resets the kernel's peak-RSS mark of the API process, so the next peak is this run's.</summary>
     public void ResetPeak() => File.WriteAllText($"/proc/{Api.Id}/clear_refs", "5");
 

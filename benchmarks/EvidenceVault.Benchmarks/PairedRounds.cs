@@ -104,15 +104,18 @@ internal static class PairedRounds
     /// </summary>
     private static async Task<double> WithCpuAsync(BenchEnvironment environment, long bytes, string label, Func<Task<double>> upload)
     {
+        var wokenBefore = environment.AzuriteWakeups();
         var before = environment.CpuTimes();
         var seconds = await upload();
         var after = environment.CpuTimes();
+        var wokenAfter = environment.AzuriteWakeups();
         var (api, azurite, azuriteMain, client) = (after.Api - before.Api, after.Azurite - before.Azurite, after.AzuriteMain - before.AzuriteMain, after.Client - before.Client);
         var per8MiB = bytes / (8.0 * 1024 * 1024);
         Console.WriteLine(
             $"  {label}: CPU per 8 MiB: API {api.TotalMilliseconds / per8MiB:F1} ms, Azurite {azurite.TotalMilliseconds / per8MiB:F1} ms " +
             $"(its JavaScript thread {azuriteMain.TotalMilliseconds / per8MiB:F1}), client {client.TotalMilliseconds / per8MiB:F1} ms; " +
-            $"wall {seconds * 1000 / per8MiB:F1} ms; {(api + azurite + client).TotalSeconds / seconds:F2} of {Environment.ProcessorCount} cores busy");
+            $"wall {seconds * 1000 / per8MiB:F1} ms; {(api + azurite + client).TotalSeconds / seconds:F2} of {Environment.ProcessorCount} cores busy; " +
+            $"Azurite {(wokenAfter.Reads - wokenBefore.Reads) / per8MiB:F0} reads and {(wokenAfter.Sleeps - wokenBefore.Sleeps) / per8MiB:F0} sleeps of its JavaScript thread");
         return seconds;
     }
 }

@@ -17,6 +17,14 @@ public sealed class ResumableUploadOptions
     /// </summary>
     public int StageBlockBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// How far the evidence hash of a PATCH with an MD5 may lag behind the bytes passed to storage: up to this many of
+    /// its last bytes are held in a pooled block, unhashed, until storage has the whole block, and are hashed while
+    /// storage checks it. Default 8 MiB, a whole chunk of the vault's own clients; at most the ingest block size; 0
+    /// hashes every byte on its way.
+    /// </summary>
+    public long HashLagBytes { get; set; } = 8L * 1024 * 1024;
+
     /// <summary>An unfinished upload expires this long after its last PATCH: Azure discards uncommitted blocks after 7 days.</summary>
     public TimeSpan Expiry { get; set; } = TimeSpan.FromDays(7);
 

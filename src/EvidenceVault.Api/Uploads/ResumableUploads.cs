@@ -390,7 +390,8 @@ internal sealed partial class ResumableUploads(
 
     /// <summary>
     /// Passes a PATCH of known length with an MD5 <c>Upload-Checksum</c> to storage as one block while it arrives,
-    /// hashing it on the way; storage checks the client's MD5 as the block's transactional checksum and refuses the
+    /// hashing its last <see cref="ResumableUploadOptions.HashLagBytes"/> while storage checks the block (any before
+    /// them on the way); storage checks the client's MD5 as the block's transactional checksum and refuses the
     /// block if a byte differs. Changes nothing stored but that uncommitted block.
     /// </summary>
     private async Task<ReceivedChunk> ForwardChunkAsync(UploadSession session, byte[] md5, Stream body, long length, CancellationToken cancellationToken)
@@ -402,24 +403,22 @@ internal sealed partial class ResumableUploads(
 
         var hash = ResumableSha256.Restore(session.HashState);
         var head = new UploadHead(session);
-        var forwarded = new ForwardedChunk(body, length, bytes =>
-        {
-            hash.Append(bytes);
-            head.Append(bytes);
-        });
+        var lag = (int)Math.Min(Math.Min(options.Value.HashLagBytes, blocks.BlockSize), length);
+        var hold = lag > 0 ? blocks.Pool.Rent(lag) : [];
+        var forwarded = new ForwardedChunk(body, length, hold.AsMemory(0, lag), head.Append, hash.Append);
 
         var blockId = RandomNumberGenerator.GetBytes(UploadSession.BlockIdBytes);
         var blob = storage.Blob(EvidencePaths.Original(session.CaseId, session.ItemId));
         try
         {
-            await blob.StageBlockAsync(
+            await forwarded.StoreAsync(blob.StageBlockAsync(
                 Convert.ToBase64String(blockId),
                 forwarded,
                 new BlockBlobStageBlockOptions
                 {
                     TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = md5 },
                 },
-                cancellationToken);
+                cancellationToken));
         }
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.Md5Mismatch)
         {
@@ -434,6 +433,13 @@ internal sealed partial class ResumableUploads(
             // The client's side failed (cut off, too short): that is the answer, not what the SDK made of it.
             forwarded.ThrowIfBodyFailed();
             throw;
+        }
+        finally
+        {
+            if (lag > 0)
+            {
+                blocks.Pool.Return(hold);
+            }
         }
 
         return new ReceivedChunk(length, head.Bytes, hash.SaveState(), blockId);
