@@ -85,11 +85,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>Resident and peak resident memory of the API process, from /proc.</summary>
     public (long RssBytes, long PeakBytes) ApiMemory()
     {
-        long Read(string key) => File.ReadLines($"/proc/{Api.Id}/status")
-            .Where(l => l.StartsWith(key, StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024)
-            .Single();
-        return (Read("VmRSS:"), Read("VmHWM:"));
+        var status = $"/proc/{Api.Id}/status";
+        return (ProcField(status, "VmRSS:") * 1024, ProcField(status, "VmHWM:") * 1024);
     }
 
     /// <summary>
@@ -116,14 +113,15 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// </summary>
     public (long Reads, long Sleeps) AzuriteWakeups()
     {
-        static long Field(string path, string key) => File.ReadLines(path)
-            .Where(l => l.StartsWith(key, StringComparison.Ordinal))
-            .Select(l => long.Parse(l[key.Length..].Trim(), CultureInfo.InvariantCulture))
-            .Single();
-
         var azurite = Azurite.ProcessId;
-        return (Field($"/proc/{azurite}/io", "syscr:"), Field($"/proc/{azurite}/task/{azurite}/status", "voluntary_ctxt_switches:"));
+        return (ProcField($"/proc/{azurite}/io", "syscr:"), ProcField($"/proc/{azurite}/task/{azurite}/status", "voluntary_ctxt_switches:"));
     }
+
+    /// <summary>The number on the line of a <c>/proc</c> file that starts with <paramref name="key"/> (<c>VmRSS:  1234 kB</c> gives 1234).</summary>
+    private static long ProcField(string path, string key) => File.ReadLines(path)
+        .Where(l => l.StartsWith(key, StringComparison.Ordinal))
+        .Select(l => long.Parse(l[key.Length..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture))
+        .Single();
 
     /// <summary>Resets the kernel's peak-RSS mark of the API process, so the next peak is this run's.</summary>
     public void ResetPeak() => File.WriteAllText($"/proc/{Api.Id}/clear_refs", "5");
