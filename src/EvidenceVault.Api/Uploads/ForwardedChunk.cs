@@ -46,7 +46,6 @@ internal sealed class ForwardedChunk(Stream body, long length, Memory<byte> hold
         }
 
         await storing;
-        HashHeld(); // nothing if it all went above; otherwise what storage took without waiting for the end
     }
 
     public override bool CanRead => true;
@@ -79,7 +78,6 @@ internal sealed class ForwardedChunk(Stream body, long length, Memory<byte> hold
         var wanted = (int)Math.Min(buffer.Length, length - _read);
         if (wanted == 0)
         {
-            _sent.TrySetResult();
             return 0;
         }
 
