@@ -139,7 +139,7 @@ internal static class TusBenchmark
     }
 
     /// <summary>Reads the next chunk (and, when asked, its MD5 for <c>Upload-Checksum</c>) while the previous PATCH is on its way.</summary>
-    private static Task<(int Count, byte[]? Md5)> ReadChunkAsync(FileStream file, byte[] buffer) => Task.Run(async () =>
+    internal static Task<(int Count, byte[]? Md5)> ReadChunkAsync(FileStream file, byte[] buffer) => Task.Run(async () =>
     {
         var count = await file.ReadAtLeastAsync(buffer.AsMemory(0, PatchBytes), PatchBytes, throwOnEndOfStream: false);
         if (!SendMd5)
