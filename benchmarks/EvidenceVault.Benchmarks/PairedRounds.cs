@@ -71,7 +71,7 @@ internal static class PairedRounds
     /// background for seconds after the load that made it hot (measured with <c>perf</c>: 40–70% of a core for 2–3 s
     /// after a 1 GiB warm-up), which would take that CPU from whichever upload is timed next.
     /// </summary>
-    private static async Task SettleAsync(BenchEnvironment environment)
+    public static async Task SettleAsync(BenchEnvironment environment)
     {
         var waited = Stopwatch.StartNew();
         var last = environment.CpuTimes();
