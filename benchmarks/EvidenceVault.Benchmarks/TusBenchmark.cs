@@ -97,8 +97,6 @@ internal static class TusBenchmark
     private static async Task<double> TusAsync(HttpClient http, string caseId, string path)
     {
         await using var file = File.OpenRead(path);
-        // Like the CLI: the next chunk is read while a PATCH is on its way, so the client adds no wait between PATCHes.
-        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(PatchBytes), ArrayPool<byte>.Shared.Rent(PatchBytes)];
         var watch = Stopwatch.StartNew();
         using var create = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{caseId}/uploads");
         create.Headers.Add("Tus-Resumable", "1.0.0");
@@ -106,12 +104,9 @@ internal static class TusBenchmark
         using var created = await http.SendAsync(create);
         var upload = created.IsSuccessStatusCode ? created.Headers.Location! : throw new InvalidOperationException(await created.Content.ReadAsStringAsync());
         long offset = 0;
-        var next = ReadChunkAsync(file, buffers[0]);
-        for (var turn = 0; offset < file.Length; turn ^= 1)
+        await foreach (var (chunk, md5) in ReadAheadAsync(file))
         {
-            var (count, md5) = await next;
-            next = ReadChunkAsync(file, buffers[turn ^ 1]);
-            using var patch = new HttpRequestMessage(HttpMethod.Patch, upload) { Content = new ReadOnlyMemoryContent(buffers[turn].AsMemory(0, count)) };
+            using var patch = new HttpRequestMessage(HttpMethod.Patch, upload) { Content = new ReadOnlyMemoryContent(chunk) };
             patch.Headers.Add("Tus-Resumable", "1.0.0");
             patch.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
             if (md5 is not null)
@@ -126,12 +121,10 @@ internal static class TusBenchmark
                 throw new InvalidOperationException($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             }
 
-            offset += count;
+            offset += chunk.Count;
         }
 
         var seconds = watch.Elapsed.TotalSeconds;
-        await next;
-        Array.ForEach(buffers, b => ArrayPool<byte>.Shared.Return(b));
 
         // What a PATCH costs besides its bytes: a HEAD is authentication plus one session read.
         var head = Stopwatch.StartNew();
@@ -146,8 +139,39 @@ internal static class TusBenchmark
         return seconds;
     }
 
-    /// <summary>Reads the next chunk (and, when asked, its MD5 for <c>Upload-Checksum</c>) while the previous PATCH is on its way.</summary>
-    internal static Task<(int Count, byte[]? Md5)> ReadChunkAsync(FileStream file, byte[] buffer) => Task.Run(async () =>
+    /// <summary>
+    /// The file chunk by chunk, as the CLI reads it: each chunk (and, when asked, its MD5 for <c>Upload-Checksum</c>) is
+    /// read while the caller sends the one before, so the client adds no wait between PATCHes. A chunk's bytes are
+    /// reused once the caller asks for the next one.
+    /// </summary>
+    internal static async IAsyncEnumerable<(ArraySegment<byte> Chunk, byte[]? Md5)> ReadAheadAsync(FileStream file)
+    {
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(PatchBytes), ArrayPool<byte>.Shared.Rent(PatchBytes)];
+        var next = ReadChunkAsync(file, buffers[0]);
+        try
+        {
+            for (var turn = 0; ; turn ^= 1)
+            {
+                var (count, md5) = await next;
+                if (count == 0)
+                {
+                    yield break;
+                }
+
+                next = ReadChunkAsync(file, buffers[turn ^ 1]);
+                yield return (new ArraySegment<byte>(buffers[turn], 0, count), md5);
+            }
+        }
+        finally
+        {
+            // A caller that stops early leaves a read on its way: the buffers go back only once it is done.
+            await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Array.ForEach(buffers, b => ArrayPool<byte>.Shared.Return(b));
+        }
+    }
+
+    /// <summary>Reads the next chunk, and its MD5 when asked, on the pool.</summary>
+    private static Task<(int Count, byte[]? Md5)> ReadChunkAsync(FileStream file, byte[] buffer) => Task.Run(async () =>
     {
         var count = await file.ReadAtLeastAsync(buffer.AsMemory(0, PatchBytes), PatchBytes, throwOnEndOfStream: false);
         if (!SendMd5)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Azure;
@@ -64,31 +63,24 @@ internal static class TusCeilingBenchmark
 
         var blob = session.Container.GetBlockBlobClient(Guid.NewGuid().ToString("N"));
         var ids = new List<string>();
-        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(Chunk), ArrayPool<byte>.Shared.Rent(Chunk)];
+        long offset = 0;
         await using var file = File.OpenRead(path);
         var watch = Stopwatch.StartNew();
-        var next = TusBenchmark.ReadChunkAsync(file, buffers[0]);
-        for (var turn = 0; ; turn ^= 1)
+        await foreach (var (chunk, md5) in TusBenchmark.ReadAheadAsync(file))
         {
-            var (count, md5) = await next;
-            if (count == 0)
-            {
-                break;
-            }
-
-            next = TusBenchmark.ReadChunkAsync(file, buffers[turn ^ 1]);
+            offset += chunk.Count;
             var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
             ids.Add(id);
             var options = new BlockBlobStageBlockOptions
             {
                 TransferValidation = new UploadTransferValidationOptions { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = md5 },
             };
-            var stored = blob.StageBlockAsync(id, new MemoryStream(buffers[turn], 0, count, writable: false), options);
+            var stored = blob.StageBlockAsync(id, new MemoryStream(chunk.Array!, chunk.Offset, chunk.Count, writable: false), options);
             if (tables)
             {
                 await Task.WhenAll(stored, grants.GetEntityAsync<TableEntity>("case", "grant"));
                 await uploads.UpsertEntityAsync(
-                    new TableEntity("case", "upload") { ["Offset"] = file.Position, ["BlockIds"] = new byte[Math.Min(ids.Count * 16, 60_000)] }, TableUpdateMode.Replace);
+                    new TableEntity("case", "upload") { ["Offset"] = offset, ["BlockIds"] = new byte[Math.Min(ids.Count * 16, 60_000)] }, TableUpdateMode.Replace);
             }
             else
             {
@@ -97,9 +89,7 @@ internal static class TusCeilingBenchmark
         }
 
         await blob.CommitBlockListAsync(ids, new CommitBlockListOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } });
-        var seconds = watch.Elapsed.TotalSeconds;
-        Array.ForEach(buffers, b => ArrayPool<byte>.Shared.Return(b));
-        return seconds;
+        return watch.Elapsed.TotalSeconds;
     }
 
     /// <summary>Runs <paramref name="measure"/> while a thread keeps <paramref name="percent"/>% of one core busy hashing.</summary>
