@@ -142,7 +142,8 @@ internal static class TusBenchmark
     /// <summary>
     /// The file chunk by chunk, as the CLI reads it: each chunk (and, when asked, its MD5 for <c>Upload-Checksum</c>) is
     /// read while the caller sends the one before, so the client adds no wait between PATCHes. A chunk's bytes are
-    /// reused once the caller asks for the next one.
+    /// reused once the caller asks for the next one. Chunks are <see cref="PatchBytes"/> long, with an MD5 unless
+    /// <see cref="SendMd5"/> is off: 8 MiB with MD5 but where the <c>tus</c> mode was asked otherwise.
     /// </summary>
     internal static async IAsyncEnumerable<(ArraySegment<byte> Chunk, byte[]? Md5)> ReadAheadAsync(FileStream file)
     {

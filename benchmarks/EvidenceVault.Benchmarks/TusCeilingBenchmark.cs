@@ -17,8 +17,6 @@ namespace EvidenceVault.Benchmarks;
 /// </summary>
 internal static class TusCeilingBenchmark
 {
-    private const int Chunk = TusBenchmark.Chunk;
-
     public static async Task<int> RunAsync(int sizeMib, int rounds, int loadPercent, bool tables)
     {
         var bytes = sizeMib * 1024L * 1024;
