@@ -1,8 +1,10 @@
 using System.CommandLine;
+using EvidenceVault.Cli.Bundle;
 using EvidenceVault.Cli.Upload;
 using EvidenceVault.Cli.Verify;
 
-var root = new RootCommand("EvidenceVault: upload evidence resumably, and check evidence bundles offline without trusting the vault.");
+var root = new RootCommand("EvidenceVault: upload evidence resumably, save a case's evidence bundle, and check bundles offline without trusting the vault.");
 root.Subcommands.Add(VerifyCommand.Create(Console.Out));
 root.Subcommands.Add(UploadCommand.Create(Console.Out, Console.Error));
+root.Subcommands.Add(BundleCommand.Create(Console.Out, Console.Error));
 return await root.Parse(args).InvokeAsync();

@@ -6,7 +6,8 @@ namespace EvidenceVault.Testing;
 
 /// <summary>
 /// A TCP proxy in front of a server, standing for a phone's network: it can drop every open connection once the
-/// client has sent a given number of bytes (the network lost in the middle of an upload), stay down for a moment
+/// client has sent a given number of bytes (the network lost in the middle of an upload) or received one (in the
+/// middle of a download), stay down for a moment
 /// (connections opened meanwhile are reset; later ones pass), and carry the client's bytes at a limited rate.
 /// </summary>
 public sealed class PhoneNetwork : IAsyncDisposable
@@ -17,6 +18,7 @@ public sealed class PhoneNetwork : IAsyncDisposable
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
     private readonly Task _accepting;
     private long _sent;
+    private long _received;
     private int _cuts;
 
     private readonly long _cutAfterBytes;
@@ -37,6 +39,9 @@ public sealed class PhoneNetwork : IAsyncDisposable
 
     /// <summary>How long the network stays down after each cut: connections opened meanwhile are reset at once.</summary>
     public TimeSpan Outage { get; init; }
+
+    /// <summary>Drops every open connection once the server has sent the client this many bytes (headers included).</summary>
+    public long CutDownloadAfterBytes { get; init; } = long.MaxValue;
 
     /// <summary>The upload rate of the client's bytes.</summary>
     public long BytesPerSecond { get; }
@@ -76,12 +81,12 @@ public sealed class PhoneNetwork : IAsyncDisposable
             await server.ConnectAsync(_target, _stop.Token);
             _open[client] = 0;
             _open[server] = 0;
-            _ = Task.WhenAll(PumpAsync(client, server, countsTowardsCut: true), PumpAsync(server, client, countsTowardsCut: false))
+            _ = Task.WhenAll(PumpAsync(client, server, upload: true), PumpAsync(server, client, upload: false))
                 .ContinueWith(_ => Close(client, server), TaskScheduler.Default);
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to, bool countsTowardsCut)
+    private async Task PumpAsync(Socket from, Socket to, bool upload)
     {
         var buffer = new byte[64 * 1024];
         try
@@ -95,7 +100,8 @@ public sealed class PhoneNetwork : IAsyncDisposable
                     return;
                 }
 
-                if (countsTowardsCut && Interlocked.Add(ref _sent, read) >= _cutAfterBytes && Interlocked.CompareExchange(ref _cuts, 1, 0) == 0)
+                var carried = Interlocked.Add(ref upload ? ref _sent : ref _received, read);
+                if (carried >= (upload ? _cutAfterBytes : CutDownloadAfterBytes) && Interlocked.CompareExchange(ref _cuts, 1, 0) == 0)
                 {
                     // Drop everything open, as a lost network does: no orderly close, the peers see a reset.
                     Volatile.Write(ref _downUntilTicks, Environment.TickCount64 + (long)Outage.TotalMilliseconds);
@@ -109,7 +115,7 @@ public sealed class PhoneNetwork : IAsyncDisposable
                 }
 
                 await to.SendAsync(buffer.AsMemory(0, read), _stop.Token);
-                if (countsTowardsCut && BytesPerSecond != long.MaxValue)
+                if (upload && BytesPerSecond != long.MaxValue)
                 {
                     await Task.Delay(TimeSpan.FromSeconds((double)read / BytesPerSecond), _stop.Token);
                 }

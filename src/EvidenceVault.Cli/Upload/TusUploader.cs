@@ -208,15 +208,7 @@ internal sealed class TusUploader(HttpClient http, TimeSpan[] retryDelays)
             throw new HttpRequestException($"The vault answered {(int)response.StatusCode}.", null, response.StatusCode);
         }
 
-        string? type = null;
-        var detail = $"The vault refused the upload ({(int)response.StatusCode}).";
-        if (response.Content.Headers.ContentType?.MediaType == "application/problem+json")
-        {
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            type = problem.RootElement.TryGetProperty("type", out var t) ? t.GetString() : null;
-            detail = problem.RootElement.TryGetProperty("detail", out var d) && d.GetString() is { } text ? text : detail;
-        }
-
+        var (type, detail) = await VaultConnection.ReadProblemAsync(response, $"The vault refused the upload ({(int)response.StatusCode}).", cancellationToken);
         throw new UploadRefusedException((int)response.StatusCode, type, detail);
     }
 }

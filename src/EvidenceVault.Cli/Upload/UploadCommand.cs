@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using EvidenceVault.Hashing;
 
@@ -16,7 +15,6 @@ internal static class UploadCommand
     public const int Saved = 0;
     public const int Refused = 1;
     public const int Interrupted = 2;
-    public const string TokenVariable = "EVIDENCEVAULT_TOKEN";
 
     /// <summary>Pauses before each retry after a network failure: about a minute in all before giving up (and staying resumable).</summary>
     private static readonly TimeSpan[] RetryDelays = [.. new[] { 1, 2, 4, 8, 16, 30 }.Select(s => TimeSpan.FromSeconds(s))];
@@ -25,14 +23,7 @@ internal static class UploadCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "The evidence file (a recording, screenshot, saved page…)." };
         var caseId = new Option<string>("--case") { Description = "The case id.", Required = true };
-        var vault = new Option<string>("--vault") { Description = "The vault's address (default: EVIDENCEVAULT_URL, else http://localhost:7071).", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EVIDENCEVAULT_URL") ?? "http://localhost:7071" };
-        vault.Validators.Add(result =>
-        {
-            if (!Uri.TryCreate(result.GetValueOrDefault<string>(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            {
-                result.AddError("--vault must be an http(s) address such as https://vault.example.org.");
-            }
-        });
+        var vault = VaultConnection.AddressOption();
         var kind = new Option<string?>("--kind") { Description = "screenshot, audio, video, screen-recording, page-snapshot or document (default: from the bytes)." };
         var capturedAt = new Option<string?>("--captured-at") { Description = "When it was captured, ISO 8601 with a zone (e.g. 2026-11-20T21:05:00+08:00)." };
         var sourceUrl = new Option<string?>("--source-url") { Description = "The page it shows or came from." };
@@ -46,7 +37,7 @@ internal static class UploadCommand
         command.SetAction((parse, cancellationToken) => RunAsync(
             new UploadRequest(parse.GetValue(file)!, new Uri(parse.GetValue(vault)!), parse.GetValue(caseId)!, parse.GetValue(kind), parse.GetValue(capturedAt), parse.GetValue(sourceUrl), parse.GetValue(chunkMiB), parse.GetValue(json)),
             new ResumeState(parse.GetValue(stateFolder)!),
-            Environment.GetEnvironmentVariable(TokenVariable),
+            VaultConnection.Token(),
             output,
             progress,
             cancellationToken));
@@ -57,7 +48,7 @@ internal static class UploadCommand
     {
         if (string.IsNullOrWhiteSpace(token))
         {
-            await output.WriteLineAsync($"Set {TokenVariable} to the case token (owner or contributor link token).");
+            await output.WriteLineAsync($"Set {VaultConnection.TokenVariable} to the case token (owner or contributor link token).");
             return Refused;
         }
 
@@ -67,8 +58,7 @@ internal static class UploadCommand
             return Refused;
         }
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var http = VaultConnection.CreateClient(token, TimeSpan.FromMinutes(10));
         var tus = new TusUploader(http, RetryDelays);
         var key = ResumeState.KeyOf(upload.Vault, upload.CaseId, upload.File);
         try

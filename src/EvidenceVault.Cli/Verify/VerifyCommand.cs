@@ -21,8 +21,7 @@ internal static class VerifyCommand
     {
         var bundle = new Argument<string>("bundle") { Description = "The bundle ZIP, or the folder it was unzipped into." };
         var json = new Option<bool>("--json") { Description = "Print the full report as JSON (for machines)." };
-        var tsaRoots = new Option<string[]>("--tsa-root") { Description = "PEM file of a timestamp authority root to trust instead of the bundle's data/certs/tsa-roots.pem (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var vaultKeys = new Option<string[]>("--vault-key") { Description = "PEM file of a vault receipt public key to trust instead of the bundle's (repeatable)." };
+        var (tsaRoots, vaultKeys) = TrustOptions();
         var command = new Command("verify", "Check a bundle offline: BagIt manifests, Payload-Oxum, every item against the catalog, the custody hash chain, every RFC 3161 timestamp and every signed receipt.")
         {
             bundle,
@@ -33,6 +32,11 @@ internal static class VerifyCommand
         command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(bundle)!, parse.GetValue(json), output, cancellationToken, parse.GetValue(tsaRoots), parse.GetValue(vaultKeys)));
         return command;
     }
+
+    /// <summary>The roots and keys to trust instead of the bundle's own: what an expert who checked them elsewhere pins.</summary>
+    public static (Option<string[]> TsaRoots, Option<string[]> VaultKeys) TrustOptions() =>
+        (new Option<string[]>("--tsa-root") { Description = "PEM file of a timestamp authority root to trust instead of the bundle's data/certs/tsa-roots.pem (repeatable).", AllowMultipleArgumentsPerToken = false },
+         new Option<string[]>("--vault-key") { Description = "PEM file of a vault receipt public key to trust instead of the bundle's (repeatable)." });
 
     public static async Task<int> RunAsync(string location, bool json, TextWriter output, CancellationToken cancellationToken, string[]? tsaRoots = null, string[]? vaultKeys = null)
     {

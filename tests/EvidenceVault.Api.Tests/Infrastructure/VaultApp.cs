@@ -3,6 +3,7 @@ using System.Text;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.TestHost;
+using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Cases;
 using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Storage;
@@ -153,6 +154,14 @@ public sealed record TestCase(VaultApp App, string CaseId, string OwnerToken, Ht
         using var response = await UploadAsync(fixture);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+    }
+
+    /// <summary>A grant the case's owner issues (a contributor's or a lawyer's link token).</summary>
+    public async Task<CreatedGrant> GrantAsync(string role, string label, DateTimeOffset? expiresAt = null)
+    {
+        using var response = await Client.PostAsJsonAsync($"/api/cases/{CaseId}/grants", new { role, label, expiresAt }, VaultJson.Compact);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<CreatedGrant>(VaultJson.Compact))!;
     }
 
     public async Task<List<EvidenceItemRecord>> ListItemsAsync()

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace EvidenceVault.Cli;
+
+/// <summary>
+/// How the commands that talk to a vault reach it: its address from <c>--vault</c> (default <c>EVIDENCEVAULT_URL</c>,
+/// else the local vault), the case token from <c>EVIDENCEVAULT_TOKEN</c> — never from the command line, where shell
+/// history and the process list would keep it.
+/// </summary>
+internal static class VaultConnection
+{
+    public const string TokenVariable = "EVIDENCEVAULT_TOKEN";
+
+    public static Option<string> AddressOption()
+    {
+        var vault = new Option<string>("--vault")
+        {
+            Description = "The vault's address (default: EVIDENCEVAULT_URL, else http://localhost:7071).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EVIDENCEVAULT_URL") ?? "http://localhost:7071",
+        };
+        vault.Validators.Add(result =>
+        {
+            if (!Uri.TryCreate(result.GetValueOrDefault<string>(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                result.AddError("--vault must be an http(s) address such as https://vault.example.org.");
+            }
+        });
+        return vault;
+    }
+
+    public static string? Token() => Environment.GetEnvironmentVariable(TokenVariable);
+
+    /// <summary>A client that sends <paramref name="token"/> with every request.</summary>
+    public static HttpClient CreateClient(string token, TimeSpan timeout)
+    {
+        var http = new HttpClient { Timeout = timeout };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    /// <summary>The problem type and detail of a refusal (RFC 9457), or <paramref name="fallback"/> when it has none.</summary>
+    public static async Task<(string? Type, string Detail)> ReadProblemAsync(HttpResponseMessage response, string fallback, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+        {
+            return (null, fallback);
+        }
+
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var type = problem.RootElement.TryGetProperty("type", out var t) ? t.GetString() : null;
+        var detail = problem.RootElement.TryGetProperty("detail", out var d) && d.GetString() is { } text ? text : fallback;
+        return (type, detail);
+    }
+}
