@@ -6,10 +6,11 @@ using EvidenceVault.Cli.Verify;
 namespace EvidenceVault.Cli.Bundle;
 
 /// <summary>
-/// <c>evidencevault bundle --case &lt;caseId&gt; [--contributor &lt;grantId&gt;] [--out FILE]</c>: saves a case's evidence bundle and checks it offline at
-/// once, as <c>evidencevault verify</c> would, so a lawyer files a bundle already known to be intact. The bundle is
-/// written under a <c>.partial</c> name while it arrives and takes its own name only once it is whole; an existing
-/// file is never overwritten. The token (owner or lawyer) is read from <c>EVIDENCEVAULT_TOKEN</c>.
+/// <c>evidencevault bundle --case &lt;caseId&gt; [--contributor &lt;grantId&gt;] [--out FILE]</c>: saves a case's evidence
+/// bundle and checks it offline at once, as <c>evidencevault verify</c> would, so a lawyer files a bundle already known
+/// to be intact. The bundle is written under a <c>.partial</c> name while it arrives and takes its own name only once
+/// it is whole; an existing file is never overwritten. The token (owner or lawyer) is read from
+/// <c>EVIDENCEVAULT_TOKEN</c>.
 /// </summary>
 internal static class BundleCommand
 {
@@ -53,9 +54,11 @@ internal static class BundleCommand
             return NotSaved;
         }
 
-        if (bundle.Path is { } chosen && File.Exists(chosen))
+        if (bundle.Path is { } chosen && (File.Exists(chosen) || !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(chosen)))))
         {
-            await output.WriteLineAsync($"{chosen} already exists; nothing was downloaded or overwritten.");
+            await output.WriteLineAsync(File.Exists(chosen)
+                ? $"{chosen} already exists; nothing was downloaded or overwritten."
+                : $"The folder for {chosen} does not exist; nothing was downloaded.");
             return NotSaved;
         }
 

@@ -89,6 +89,7 @@ public sealed class BundleCommandTests(VaultOnKestrel app) : IClassFixture<Vault
         var wrongToken = await RunAsync(vault.OwnerToken[..^4] + "AAAA", options);
         var noToken = await RunAsync(string.Empty, options);
         var taken = await RunAsync(vault.OwnerToken, [.. options, "--out", existing]);
+        var nowhere = await RunAsync(vault.OwnerToken, [.. options, "--out", Path.Combine(_folder, "no-such-folder", "filing.zip")]);
 
         Assert.True(victim.ExitCode == 2, victim.Output);
         Assert.Contains($"Refused (403 {ProblemTypeUri("forbidden")})", victim.Output, StringComparison.Ordinal);
@@ -97,6 +98,8 @@ public sealed class BundleCommandTests(VaultOnKestrel app) : IClassFixture<Vault
         Assert.True(noToken.ExitCode == 2, noToken.Output);
         Assert.Contains("EVIDENCEVAULT_TOKEN", noToken.Output, StringComparison.Ordinal);
         Assert.True(taken.ExitCode == 2, taken.Output);
+        Assert.True(nowhere.ExitCode == 2, nowhere.Output);
+        Assert.Contains("does not exist", nowhere.Output, StringComparison.Ordinal);
         Assert.Equal([existing], Directory.GetFiles(_folder));
         Assert.Equal("an earlier filing", await File.ReadAllTextAsync(existing));
         Assert.DoesNotContain(vault.OwnerToken, string.Join('\n', app.Logs.Lines), StringComparison.Ordinal);
