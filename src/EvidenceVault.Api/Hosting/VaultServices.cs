@@ -12,6 +12,7 @@ using EvidenceVault.Api.Timestamps;
 using EvidenceVault.Api.Uploads;
 using EvidenceVault.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace EvidenceVault.Api.Hosting;
 
@@ -25,7 +26,8 @@ internal static class VaultServices
         var services = builder.Services;
         services.AddTransportBlocks();
         services.AddOptions<VaultStorageOptions>().Bind(builder.Configuration.GetSection(VaultStorageOptions.Section));
-        services.AddOptions<VaultHostOptions>().Bind(builder.Configuration.GetSection(VaultHostOptions.Section));
+        services.AddOptions<VaultHostOptions>().Bind(builder.Configuration.GetSection(VaultHostOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VaultHostOptions>, ConfiguredTrust>();
         services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
             .Validate(o => o.MaxEvidenceBytes > 0 && o.BlockSizeBytes is >= 64 * 1024 and <= 100 * 1024 * 1024 && o.MaxBlocksInFlight is >= 1 and <= 16,
                 "Ingest limits are out of range.");

@@ -36,6 +36,8 @@ internal sealed class ReceiptKeys : IDisposable
 {
     public ReceiptKeys(IOptions<ReceiptOptions> options, IOptions<VaultHostOptions> host, IHostEnvironment environment)
     {
+        // Read first: where configured trust is required, reading these checks every trust setting (ConfiguredTrust).
+        var data = host.Value.DataDirectory;
         var settings = options.Value;
         SigningKey = ECDsa.Create();
         if (!string.IsNullOrWhiteSpace(settings.SigningKeyPem))
@@ -46,7 +48,7 @@ internal sealed class ReceiptKeys : IDisposable
         {
             var file = settings.SigningKeyFile is { Length: > 0 } configured
                 ? Path.Combine(environment.ContentRootPath, configured)
-                : Path.Combine(environment.ContentRootPath, host.Value.DataDirectory, "receipt-signing-key.pem");
+                : Path.Combine(environment.ContentRootPath, data, "receipt-signing-key.pem");
             if (!File.Exists(file))
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);

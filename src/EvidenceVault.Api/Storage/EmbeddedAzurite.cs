@@ -13,6 +13,12 @@ public sealed class VaultHostOptions
 
     /// <summary>Start Azurite when the storage is development storage and nothing listens on its ports.</summary>
     public bool StartAzurite { get; set; } = true;
+
+    /// <summary>
+    /// Refuse to start unless trusted time and receipts are configured — an authority with its roots, and a receipt
+    /// key — instead of falling back to the development authority and a generated key (set in Azure by <c>infra/</c>).
+    /// </summary>
+    public bool RequireConfiguredTrust { get; set; }
 }
 
 /// <summary>

@@ -45,6 +45,8 @@ internal sealed class TimestampAuthorities
 {
     public TimestampAuthorities(IOptions<TimestampOptions> options, IOptions<VaultHostOptions> host, IHostEnvironment environment, IHttpClientFactory httpClients, TimeProvider clock)
     {
+        // Read first: where configured trust is required, reading these checks every trust setting (ConfiguredTrust).
+        var data = host.Value.DataDirectory;
         var configured = options.Value.Authorities.Where(a => a.Url is not null).ToList();
         var roots = new X509Certificate2Collection();
         foreach (var file in options.Value.TrustedRootFiles)
@@ -52,9 +54,14 @@ internal sealed class TimestampAuthorities
             roots.ImportFromPemFile(Path.IsPathRooted(file) ? file : Path.Combine(environment.ContentRootPath, file));
         }
 
+        if (!string.IsNullOrWhiteSpace(options.Value.TrustedRootsPem))
+        {
+            roots.ImportFromPem(options.Value.TrustedRootsPem);
+        }
+
         if (configured.Count == 0)
         {
-            var development = DevelopmentTimestampAuthority.OpenOrCreate(Path.Combine(environment.ContentRootPath, host.Value.DataDirectory, "dev-tsa"), clock);
+            var development = DevelopmentTimestampAuthority.OpenOrCreate(Path.Combine(environment.ContentRootPath, data, "dev-tsa"), clock);
             roots.Add(development.RootCertificate);
             All = [development];
         }

@@ -21,6 +21,9 @@ public sealed class TimestampOptions
     /// <summary>PEM files of the roots the authorities' certificates must chain to.</summary>
     public List<string> TrustedRootFiles { get; set; } = [];
 
+    /// <summary>The same roots as PEM text (one or more certificates), for settings that hold no files, as in Azure.</summary>
+    public string? TrustedRootsPem { get; set; }
+
     /// <summary>Time one authority may take to answer.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -1,9 +1,11 @@
 using System.Net;
+using System.Security.Cryptography;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Api.Timestamps;
 using EvidenceVault.Bundles;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
+using EvidenceVault.Receipts;
 using EvidenceVault.Serialization;
 using EvidenceVault.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -18,6 +20,12 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
     public sealed class ExternalAuthorityVault : VaultOnKestrel
     {
         public OpensslTimestampAuthority Authority { get; } = OpensslTimestampAuthority.Create("External TSA");
+
+        /// <summary>An authority this vault also trusts (from a file) but never asks: the inline roots are what make tokens count.</summary>
+        public OpensslTimestampAuthority Unused { get; } = OpensslTimestampAuthority.Create("Unused TSA");
+
+        /// <summary>The receipt key from configuration, as in Azure (there, a Key Vault reference).</summary>
+        public ECDsa ReceiptKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
         public TimestampAuthorityServer AuthorityServer { get; private set; } = null!;
 
@@ -34,13 +42,18 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
             await base.DisposeAsync();
             await AuthorityServer.DisposeAsync();
             Authority.Dispose();
+            Unused.Dispose();
+            ReceiptKey.Dispose();
         }
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
         [
             new("EvidenceVault:Timestamps:Authorities:0:Name", "External TSA"),
             new("EvidenceVault:Timestamps:Authorities:0:Url", AuthorityServer.Url.ToString()),
-            new("EvidenceVault:Timestamps:TrustedRootFiles:0", Authority.RootPemPath),
+            new("EvidenceVault:RequireConfiguredTrust", "true"),
+            new("EvidenceVault:Timestamps:TrustedRootsPem", File.ReadAllText(Authority.RootPemPath)),
+            new("EvidenceVault:Timestamps:TrustedRootFiles:0", Unused.RootPemPath),
+            new("EvidenceVault:Receipts:SigningKeyPem", ReceiptKey.ExportPkcs8PrivateKeyPem()),
             new("EvidenceVault:Timestamps:RunRetryWorker", "false"),
             new("EvidenceVault:Timestamps:RetryInterval", "00:00:30"),
         ];
@@ -59,6 +72,7 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
         Assert.Equal(TimestampStatuses.Granted, item.Timestamp?.Status);
         Assert.Equal("CN=External TSA, O=Test Authority", item.Timestamp?.Authority);
         Assert.Equal("1.2.3.4.1", item.Timestamp?.PolicyId);
+        Assert.Equal(ReceiptSignatures.KeyId(app.ReceiptKey), item.Receipt?.KeyId);
         var token = await DownloadTokenAsync(vault, item.ItemId);
         var verify = await ExternalTool.RunAsync("openssl", app.Authority.Folder, "ts", "-verify", "-data", SampleEvidence.PathOf("call-recording.m4a"), "-in", token, "-CAfile", app.Authority.RootPemPath);
         Assert.True(verify.ExitCode == 0 && verify.Output.Contains("Verification: OK", StringComparison.Ordinal), verify.Output);

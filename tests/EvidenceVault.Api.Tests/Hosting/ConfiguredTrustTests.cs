@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using EvidenceVault.Testing;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Options;
+
+namespace EvidenceVault.Api.Tests.Hosting;
+
+/// <summary>
+/// A deployment that requires configured trust (as <c>infra/</c> sets) does not start on the development authority or
+/// a generated receipt key, and says which setting is missing; the vault with everything configured is in
+/// <c>ExternalAuthorityTests</c>, which runs with this requirement on.
+/// </summary>
+public sealed class ConfiguredTrustTests : IDisposable
+{
+    private const string RootsPem = "EvidenceVault:Timestamps:TrustedRootsPem";
+    private const string KeyPem = "EvidenceVault:Receipts:SigningKeyPem";
+
+    private readonly string _data = Directory.CreateTempSubdirectory("ev-trust-").FullName;
+    private readonly OpensslTimestampAuthority _authority = OpensslTimestampAuthority.Create("Configured TSA");
+
+    public void Dispose()
+    {
+        _authority.Dispose();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public void Nothing_configured_the_vault_refuses_to_start_and_names_every_missing_setting()
+    {
+        var failures = StartFailures(new Dictionary<string, string?>());
+
+        Assert.Equal(3, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("EvidenceVault:Timestamps:Authorities", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith(RootsPem, StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith(KeyPem, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(_data, "dev-tsa")));
+        Assert.False(File.Exists(Path.Combine(_data, "receipt-signing-key.pem")));
+    }
+
+    [Fact]
+    public void A_key_vault_reference_the_platform_did_not_resolve_is_named_as_such()
+    {
+        var failures = StartFailures(Configured(KeyPem, "@Microsoft.KeyVault(VaultName=ev-vault;SecretName=receipt-signing-key)"));
+
+        var failure = Assert.Single(failures);
+        Assert.StartsWith(KeyPem + " is a Key Vault reference", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unreadable_roots_or_a_key_on_another_curve_are_refused_without_repeating_the_key()
+    {
+        using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+
+        var failures = StartFailures(Configured(RootsPem, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----", KeyPem, p384.ExportPkcs8PrivateKeyPem()));
+
+        Assert.Equal([$"{KeyPem} holds no usable PEM.", $"{RootsPem} holds no usable PEM."], failures.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Everything a deployment needs, with <paramref name="overrides"/> (setting, value, setting, value…) on top.</summary>
+    private Dictionary<string, string?> Configured(params string[] overrides)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var settings = new Dictionary<string, string?>
+        {
+            ["EvidenceVault:Timestamps:Authorities:0:Name"] = "Configured TSA",
+            ["EvidenceVault:Timestamps:Authorities:0:Url"] = "https://tsa.example.org/",
+            [RootsPem] = File.ReadAllText(_authority.RootPemPath),
+            [KeyPem] = key.ExportPkcs8PrivateKeyPem(),
+        };
+        for (var i = 0; i < overrides.Length; i += 2)
+        {
+            settings[overrides[i]] = overrides[i + 1];
+        }
+
+        return settings;
+    }
+
+    private List<string> StartFailures(Dictionary<string, string?> settings)
+    {
+        using var vault = new VaultRequiringTrust(_data, settings);
+        var refused = Record.Exception(() => vault.CreateClient());
+        var validation = Assert.IsType<OptionsValidationException>(refused is AggregateException all ? Assert.Single(all.InnerExceptions) : refused);
+        return [.. validation.Failures];
+    }
+
+    /// <summary>The vault as <c>infra/</c> configures it, on storage it never reaches: the refusal comes first.</summary>
+    private sealed class VaultRequiringTrust(string data, Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("EvidenceVault:StartAzurite", "false");
+            builder.UseSetting("EvidenceVault:DataDirectory", data);
+            builder.UseSetting("EvidenceVault:Storage:ConnectionString", "UseDevelopmentStorage=true");
+            builder.UseSetting("EvidenceVault:RequireConfiguredTrust", "true");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}
