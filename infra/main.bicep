@@ -14,6 +14,21 @@ param location string = resourceGroup().location
 @minValue(1)
 param retentionDays int = 3650
 
+@description('The RFC 3161 timestamp authority the vault asks for trusted time: one the courts you file in recognise.')
+@minLength(8)
+param timestampAuthorityUrl string
+
+@description('A name for that authority in logs and custody events.')
+@minLength(1)
+param timestampAuthorityName string
+
+@description('PEM of the root certificate(s) that authority chains to, obtained from the authority itself.')
+@minLength(1)
+param timestampRootsPem string
+
+@description('Object id of whoever runs the deployment (azd fills it in), allowed to create the receipt key secret.')
+param principalId string = ''
+
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName, application: 'evidencevault' }
 
@@ -27,6 +42,11 @@ module storage 'app/storage.bicep' = {
   params: { name: 'ev${token}', location: location, tags: tags, retentionDays: retentionDays }
 }
 
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  params: { name: 'ev-${token}', location: location, tags: tags }
+}
+
 module functionApp 'app/functionapp.bicep' = {
   name: 'functionapp'
   params: {
@@ -37,13 +57,23 @@ module functionApp 'app/functionapp.bicep' = {
     blobEndpoint: storage.outputs.blobEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
     appInsightsConnectionString: monitoring.outputs.connectionString
+    keyVaultName: keyVault.outputs.name
+    timestampAuthorityName: timestampAuthorityName
+    timestampAuthorityUrl: timestampAuthorityUrl
+    timestampRootsPem: timestampRootsPem
   }
 }
 
 module access 'app/access.bicep' = {
   name: 'access'
-  params: { storageAccountName: storage.outputs.name, principalId: functionApp.outputs.principalId }
+  params: {
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    principalId: functionApp.outputs.principalId
+    deployerPrincipalId: principalId
+  }
 }
 
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output EVIDENCEVAULT_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name

@@ -1,6 +1,8 @@
 // The Functions app: Linux, custom handler (the published ASP.NET Core app), system-assigned identity.
 // No keys in settings: storage is reached with the identity (AzureWebJobsStorage__accountName, and the vault's
-// own BlobServiceUri/TableServiceUri with an empty connection string).
+// own BlobServiceUri/TableServiceUri with an empty connection string); the receipt key is a Key Vault reference the
+// platform resolves with the same identity. RequireConfiguredTrust makes the app refuse to start without its
+// authority, roots and key, rather than timestamp with its development authority.
 param name string
 param location string
 param tags object
@@ -8,6 +10,10 @@ param storageAccountName string
 param blobEndpoint string
 param tableEndpoint string
 param appInsightsConnectionString string
+param keyVaultName string
+param timestampAuthorityName string
+param timestampAuthorityUrl string
+param timestampRootsPem string
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: '${name}-plan'
@@ -41,6 +47,11 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'EvidenceVault__Storage__RequireImmutableContainer', value: 'true' }
         { name: 'EvidenceVault__Storage__BlobServiceUri', value: blobEndpoint }
         { name: 'EvidenceVault__Storage__TableServiceUri', value: tableEndpoint }
+        { name: 'EvidenceVault__RequireConfiguredTrust', value: 'true' }
+        { name: 'EvidenceVault__Receipts__SigningKeyPem', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=receipt-signing-key)' }
+        { name: 'EvidenceVault__Timestamps__Authorities__0__Name', value: timestampAuthorityName }
+        { name: 'EvidenceVault__Timestamps__Authorities__0__Url', value: timestampAuthorityUrl }
+        { name: 'EvidenceVault__Timestamps__TrustedRootsPem', value: timestampRootsPem }
       ]
     }
   }
