@@ -143,8 +143,14 @@ public sealed class InfraTemplateTests : IDisposable
     {
         get
         {
-            var path = typeof(InfraTemplateTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!;
-            return Path.GetFullPath(path.Replace('\\', '/'));
+            var path = Path.GetFullPath(typeof(InfraTemplateTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!.Replace('\\', '/'));
+            if (OperatingSystem.IsLinux() && !File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserExecute))
+            {
+                // A package extracted without its file modes: the compiler is still the one restored.
+                File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute);
+            }
+
+            return path;
         }
     }
 
