@@ -14,7 +14,7 @@ namespace EvidenceVault.Api.Hosting;
 /// receipt key generated on whichever instance signs first. Checked once at start-up, so the mistake shows at
 /// deployment rather than in the first victim's receipt.
 /// </summary>
-internal sealed class ConfiguredTrust(IOptions<TimestampOptions> timestamps, IOptions<ReceiptOptions> receipts) : IValidateOptions<VaultHostOptions>
+internal sealed class ConfiguredTrust(IOptions<TimestampOptions> timestamps, IOptions<ReceiptOptions> receipts, IHostEnvironment environment) : IValidateOptions<VaultHostOptions>
 {
     private const string KeyVaultReference = "@Microsoft.KeyVault(";
 
@@ -41,6 +41,14 @@ internal sealed class ConfiguredTrust(IOptions<TimestampOptions> timestamps, IOp
             failures.Add($"{TimestampOptions.Section}:TrustedRootsPem {rootsProblem}");
         }
 
+        for (var i = 0; i < time.TrustedRootFiles.Count; i++)
+        {
+            if (FileProblem(time.TrustedRootFiles[i], ReadsAsCertificates) is { } fileProblem)
+            {
+                failures.Add($"{TimestampOptions.Section}:TrustedRootFiles:{i} {fileProblem}");
+            }
+        }
+
         var key = receipts.Value;
         if (string.IsNullOrWhiteSpace(key.SigningKeyPem) && string.IsNullOrWhiteSpace(key.SigningKeyFile))
         {
@@ -49,6 +57,10 @@ internal sealed class ConfiguredTrust(IOptions<TimestampOptions> timestamps, IOp
         else if (!string.IsNullOrWhiteSpace(key.SigningKeyPem) && Problem(key.SigningKeyPem, ReadsAsReceiptKey) is { } keyProblem)
         {
             failures.Add($"{ReceiptOptions.Section}:SigningKeyPem {keyProblem}");
+        }
+        else if (string.IsNullOrWhiteSpace(key.SigningKeyPem) && FileProblem(key.SigningKeyFile!, ReadsAsReceiptKey) is { } keyFileProblem)
+        {
+            failures.Add($"{ReceiptOptions.Section}:SigningKeyFile {keyFileProblem}");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -70,6 +82,13 @@ internal sealed class ConfiguredTrust(IOptions<TimestampOptions> timestamps, IOp
         {
             return "holds no usable PEM.";
         }
+    }
+
+    /// <summary>Why a PEM file setting (relative to the content root, as the vault reads it) cannot be used, or null.</summary>
+    private string? FileProblem(string file, Func<string, bool> reads)
+    {
+        var path = Path.Combine(environment.ContentRootPath, file);
+        return File.Exists(path) ? Problem(File.ReadAllText(path), reads) : "names a file that does not exist.";
     }
 
     private static bool ReadsAsCertificates(string pem)

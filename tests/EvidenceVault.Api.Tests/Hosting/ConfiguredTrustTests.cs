@@ -56,6 +56,14 @@ public sealed class ConfiguredTrustTests : IDisposable
         Assert.Equal([$"{KeyPem} holds no usable PEM.", $"{RootsPem} holds no usable PEM."], failures.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void Root_and_key_files_that_are_missing_are_named()
+    {
+        var failures = StartFailures(Configured(RootsPem, string.Empty, "EvidenceVault:Timestamps:TrustedRootFiles:0", _authority.RootPemPath, "EvidenceVault:Timestamps:TrustedRootFiles:1", Path.Combine(_data, "gone.pem"), KeyPem, string.Empty, "EvidenceVault:Receipts:SigningKeyFile", Path.Combine(_data, "no-key.pem")));
+
+        Assert.Equal(["EvidenceVault:Receipts:SigningKeyFile names a file that does not exist.", "EvidenceVault:Timestamps:TrustedRootFiles:1 names a file that does not exist."], failures.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Everything a deployment needs, with <paramref name="overrides"/> (setting, value, setting, value…) on top.</summary>
     private Dictionary<string, string?> Configured(params string[] overrides)
     {
