@@ -30,7 +30,7 @@ internal static class BundleCommand
         var caseId = new Option<string>("--case") { Description = "The case id.", Required = true };
         var vault = VaultConnection.AddressOption();
         var contributor = new Option<string?>("--contributor") { Description = "Only the items one contributor sent (their grant id), for a lawyer acting for one victim of a group case." };
-        var path = new Option<string?>("--out") { Description = "Where to save the bundle (default: the name the vault gives it, in the current folder). Never overwritten." };
+        var path = new Option<string?>("--out") { Description = "The file to save the bundle as, or a folder to save it in under the name the vault gives it (default: the current folder). Never overwritten." };
         var json = new Option<bool>("--json") { Description = "Print the verification report as JSON." };
         var (tsaRoots, vaultKeys) = VerifyCommand.TrustOptions();
         var command = new Command("bundle", "Save a case's evidence bundle (BagIt ZIP) and verify it offline at once. The case token (owner or lawyer) is read from EVIDENCEVAULT_TOKEN.")
@@ -54,7 +54,8 @@ internal static class BundleCommand
             return NotSaved;
         }
 
-        if (bundle.Path is { } chosen && (File.Exists(chosen) || !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(chosen)))))
+        var folder = bundle.Path is null ? "." : Directory.Exists(bundle.Path) ? bundle.Path : null;
+        if (folder is null && bundle.Path is { } chosen && (File.Exists(chosen) || !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(chosen)))))
         {
             await output.WriteLineAsync(File.Exists(chosen)
                 ? $"{chosen} already exists; nothing was downloaded or overwritten."
@@ -77,7 +78,7 @@ internal static class BundleCommand
                 return NotSaved;
             }
 
-            target = Path.GetFullPath(bundle.Path ?? NameFrom(response, bundle.CaseId));
+            target = Path.GetFullPath(folder is null ? bundle.Path! : Path.Combine(folder, NameFrom(response, bundle.CaseId)));
             if (File.Exists(target))
             {
                 await output.WriteLineAsync($"{target} already exists; nothing was overwritten.");

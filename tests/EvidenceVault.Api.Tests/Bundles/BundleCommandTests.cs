@@ -49,10 +49,14 @@ public sealed class BundleCommandTests(VaultOnKestrel app) : IClassFixture<Vault
         Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
         var lawyer = await vault.GrantAsync(CaseRoles.Lawyer, "Law firm");
 
-        var run = await RunAsync(lawyer.Token, "--case", vault.CaseId, "--vault", app.BaseAddress.ToString(), "--contributor", victim.GrantId, "--out", "victim-2.zip");
+        var filings = Directory.CreateDirectory(Path.Combine(_folder, "victim-2")).FullName;
+
+        var run = await RunAsync(lawyer.Token, "--case", vault.CaseId, "--vault", app.BaseAddress.ToString(), "--contributor", victim.GrantId, "--out", filings);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        var report = await BagVerifier.VerifyAsync(Path.Combine(_folder, "victim-2.zip"));
+        var saved = Assert.Single(Directory.GetFiles(filings));
+        Assert.StartsWith($"evidence-{vault.CaseId}-", Path.GetFileName(saved), StringComparison.Ordinal);
+        var report = await BagVerifier.VerifyAsync(saved);
         var item = Assert.Single(report.Items);
         Assert.Equal(SampleEvidence.KnownSha256["call-recording.mp3"], item.Sha256);
     }
