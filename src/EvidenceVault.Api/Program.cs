@@ -13,4 +13,11 @@ if (FunctionManifests.IsRequested(args, out var manifestDirectory))
     return;
 }
 
+if (IndexRepairCommand.IsRequested(args, out var repair))
+{
+    // Operator step: finish uploads a crash left committed but unindexed, then exit without serving.
+    Environment.ExitCode = await IndexRepairCommand.RunAsync(app, repair, Console.Out);
+    return;
+}
+
 app.Run();

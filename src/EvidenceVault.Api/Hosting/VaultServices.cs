@@ -40,6 +40,7 @@ internal static class VaultServices
         services.AddSingleton<GrantDirectory>();
         services.AddSingleton<EvidenceBlocks>();
         services.AddSingleton<EvidenceIngestor>();
+        services.AddSingleton<IndexRepair>();
         services.AddOptions<ResumableUploadOptions>().Bind(builder.Configuration.GetSection(ResumableUploadOptions.Section))
             .Validate(o => o.MaxUploadBytes > 0 && o.MaxChunkBytes is > 0 and < 100_000_000 && o.StageBlockBytes is >= 64 * 1024 and <= 100 * 1024 * 1024 && o.HashLagBytes >= 0 && o.Expiry > TimeSpan.Zero, "Upload limits are out of range (a chunk must stay below the 100 MB request limit of Azure Functions).");
         services.AddSingleton<UploadStore>();

@@ -24,12 +24,18 @@ internal sealed record IngestResult(EvidenceItemRecord Item, bool Created);
 /// <summary>Evidence received and staged but not committed: its item id, recognised format, SHA-256 and size.</summary>
 internal sealed record ReceivedEvidence(string ItemId, EvidenceFormat Format, Sha256Digest Digest, long Size);
 
+/// <summary>Evidence whose blob is committed: who sent it, what they claimed, what it is, and when the vault received it.</summary>
+internal sealed record CommittedEvidence(CaseCaller Uploader, EvidenceClaims Claims, ReceivedEvidence Received, string Kind, DateTimeOffset ReceivedAt);
+
+/// <summary>An item's <c>item.received</c> event already in the custody log: its sequence number and the hash of its line.</summary>
+internal sealed record RecordedEvent(long Seq, Sha256Digest LineHash);
+
 /// <summary>
 /// Takes evidence into the vault in one pass: the body is read block by block, each block hashed and staged
 /// to the item's blob; nothing is committed until the whole body is in, its format, size and declared digest are
 /// checked and the case is known not to hold these bytes already. Then: commit (write-once), custody event,
 /// index entry — in that order, so an index entry never exists without its blob, and a crash at any step leaves
-/// at most an unindexed blob that <c>reindex</c> adopts.
+/// at most an unindexed blob that <see cref="IndexRepair"/> adopts.
 /// </summary>
 internal sealed partial class EvidenceIngestor(
     VaultStorage storage,
@@ -173,11 +179,27 @@ internal sealed partial class EvidenceIngestor(
             BlobMetadata(caller, itemId, digest, size, format, kind, receivedAt, claims),
             cancellationToken);
 
+        return await IndexCommittedAsync(new CommittedEvidence(caller, claims, received, kind, receivedAt), recorded: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The steps after the commit: custody event — or <paramref name="recorded"/>, the one the log already holds —,
+    /// index entry (pending), timestamp and receipt. Completion ends here, and so does the repair of a blob a crash
+    /// left committed but unindexed (<see cref="IndexRepair"/>).
+    /// </summary>
+    internal async Task<IngestResult> IndexCommittedAsync(CommittedEvidence committed, RecordedEvent? recorded, CancellationToken cancellationToken)
+    {
+        var (caller, claims, (itemId, format, digest, size), kind, receivedAt) = committed;
         var snapshot = await ReadSnapshotOriginAsync(caller.CaseId, itemId, format, cancellationToken);
-        var (receivedEvent, position) = await custody.AppendAsync(
-            caller.CaseId,
-            new CustodyEntry(CustodyEventTypes.ItemReceived, caller.GrantId, itemId, digest.Hex, size, CustodyDetails(format, kind, claims, snapshot)),
-            cancellationToken);
+        if (recorded is null)
+        {
+            var (receivedEvent, position) = await custody.AppendAsync(
+                caller.CaseId,
+                new CustodyEntry(CustodyEventTypes.ItemReceived, caller.GrantId, itemId, digest.Hex, size, CustodyDetails(format, kind, claims, snapshot)),
+                cancellationToken);
+            recorded = new RecordedEvent(receivedEvent.Seq, position.Head.Hash);
+        }
+
         var item = new EvidenceItemRecord
         {
             ItemId = itemId,
@@ -194,7 +216,7 @@ internal sealed partial class EvidenceIngestor(
             Note = claims.Note,
             Contributor = caller.GrantId,
             ContributorLabel = caller.Label,
-            Custody = new ItemCustody(receivedEvent.Seq, position.Head.Hash.Hex),
+            Custody = new ItemCustody(recorded.Seq, recorded.LineHash.Hex),
             Timestamp = new ItemTimestamp { Status = TimestampStatuses.Pending },
         };
 

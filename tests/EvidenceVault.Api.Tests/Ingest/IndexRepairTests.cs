@@ -1,0 +1,181 @@
+using Azure.Storage.Blobs.Models;
+using EvidenceVault.Api.Access;
+using EvidenceVault.Api.Custody;
+using EvidenceVault.Api.Hosting;
+using EvidenceVault.Api.Ingest;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Hashing;
+using EvidenceVault.Identifiers;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Api.Tests.Ingest;
+
+/// <summary>
+/// Uploads the vault stopped in the middle of — its blob committed, its index entry never written — finished by
+/// <see cref="IndexRepair"/>, in process and as the operator's <c>repair-index</c> command. Each crash is the vault's own
+/// completion cut short: the commit goes to storage, then the process "dies" before the next step.
+/// </summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
+{
+    private IndexRepair Repair => app.Services.GetRequiredService<IndexRepair>();
+
+    [Fact]
+    public async Task A_blob_committed_just_before_a_crash_is_adopted_once_with_its_claims_custody_timestamp_and_receipt()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 2");
+        var capturedAt = new DateTimeOffset(2026, 11, 20, 21, 5, 0, TimeSpan.FromHours(8));
+        var itemId = await CrashAfterCommitAsync(vault, victim, "call-recording.m4a", new EvidenceClaims(EvidenceKind.Audio, "诈骗电话.m4a", capturedAt, null, null));
+        Assert.Empty(await vault.ListItemsAsync());
+
+        var report = await Repair.RepairAsync(vault.CaseId, TimeSpan.Zero, CancellationToken.None);
+        var again = await Repair.RepairAsync(vault.CaseId, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal([itemId], report.Adopted);
+        Assert.Empty(report.Duplicates);
+        Assert.Empty(report.Left);
+        Assert.Equal((0, 0, 0), (again.Adopted.Count, again.Duplicates.Count, again.Left.Count));
+        var item = Assert.Single(await vault.ListItemsAsync());
+        Assert.Equal((itemId, SampleEvidence.KnownSha256["call-recording.m4a"], "audio", "诈骗电话.m4a"), (item.ItemId, item.Sha256, item.Kind, item.FileName));
+        Assert.Equal((victim.GrantId, "Victim 2", capturedAt), (item.Contributor, item.ContributorLabel, item.CapturedAt));
+        Assert.Equal(TimestampStatuses.Granted, item.Timestamp?.Status);
+        Assert.NotNull(item.Receipt);
+
+        var custody = await vault.CheckCustodyAsync();
+        Assert.True(custody.IsIntact, string.Join("\n", custody.Breaks));
+        var received = Assert.Single(custody.Events, e => e.Type == CustodyEventTypes.ItemReceived && e.ItemId == itemId);
+        Assert.Equal(received.Seq, item.Custody.Seq);
+
+        // The victim, never answered, sends the same recording again: it is that item.
+        using var resent = await vault.UploadAsync("call-recording.m4a");
+        Assert.Equal(System.Net.HttpStatusCode.OK, resent.StatusCode);
+        Assert.Single(await vault.ListItemsAsync());
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_custody_event_keeps_that_event_and_the_note_it_holds()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 3");
+        var itemId = await CrashAfterCommitAsync(vault, victim, "screenshot-refund-page.png", new EvidenceClaims(null, "refund.png", null, null, null));
+        var (logged, _) = await app.Services.GetRequiredService<CustodyLog>().AppendAsync(
+            vault.CaseId,
+            new CustodyEntry(CustodyEventTypes.ItemReceived, victim.GrantId, itemId, SampleEvidence.KnownSha256["screenshot-refund-page.png"], new FileInfo(SampleEvidence.PathOf("screenshot-refund-page.png")).Length,
+                new Dictionary<string, string> { ["contentType"] = "image/png", ["kind"] = "screenshot", ["fileName"] = "refund.png", ["note"] = "第二次付款页面" }),
+            CancellationToken.None);
+
+        var report = await Repair.RepairAsync(vault.CaseId, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal([itemId], report.Adopted);
+        var item = Assert.Single(await vault.ListItemsAsync());
+        Assert.Equal((logged.Seq, "第二次付款页面"), (item.Custody.Seq, item.Note));
+        var custody = await vault.CheckCustodyAsync();
+        Assert.True(custody.IsIntact, string.Join("\n", custody.Breaks));
+        Assert.Single(custody.Events, e => e.Type == CustodyEventTypes.ItemReceived && e.ItemId == itemId);
+    }
+
+    [Fact]
+    public async Task Bytes_sent_again_since_make_a_copy_and_recent_or_altered_blobs_are_left_unindexed()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 4");
+        var copy = await CrashAfterCommitAsync(vault, victim, "screenshot-refund-page.jpg", new EvidenceClaims(null, null, null, null, null));
+        var resent = await vault.UploadItemAsync("screenshot-refund-page.jpg");
+        var altered = await CrashAfterCommitAsync(vault, victim, "screenshot-refund-page.webp", new EvidenceClaims(null, null, null, null, null));
+        var original = app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, altered));
+        var metadata = (await original.GetPropertiesAsync()).Value.Metadata;
+        await original.UploadAsync(BinaryData.FromBytes(IngestTests.GeneratedPng(5)), new BlobUploadOptions { Metadata = metadata });
+
+        var recent = await Repair.RepairAsync(vault.CaseId, TimeSpan.FromHours(1), CancellationToken.None);
+        var report = await Repair.RepairAsync(vault.CaseId, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal(new[] { altered, copy }.Order(StringComparer.Ordinal), recent.Left.Select(l => l.ItemId).Order(StringComparer.Ordinal));
+        Assert.All(recent.Left, l => Assert.StartsWith("committed too recently", l.Reason, StringComparison.Ordinal));
+        Assert.Empty(report.Adopted);
+        Assert.Equal([copy], report.Duplicates);
+        var left = Assert.Single(report.Left);
+        Assert.Equal(altered, left.ItemId);
+        Assert.Contains("no longer match", left.Reason, StringComparison.Ordinal);
+        Assert.Equal([resent.ItemId], (await vault.ListItemsAsync()).Select(i => i.ItemId));
+        var events = (await vault.CheckCustodyAsync()).Events;
+        var duplicate = Assert.Single(events, e => e.Type == CustodyEventTypes.ItemDuplicate && e.ItemId == copy);
+        Assert.Equal(resent.ItemId, duplicate.Details!["sameAs"]);
+        Assert.DoesNotContain(events, e => e.Type == CustodyEventTypes.ItemReceived && e.ItemId is { } id && (id == copy || id == altered));
+    }
+
+    [Fact]
+    public async Task The_operators_repair_index_command_adopts_the_blob_and_says_so()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 5");
+        var itemId = await CrashAfterCommitAsync(vault, victim, "page-snapshot-refund.mhtml", new EvidenceClaims(EvidenceKind.PageSnapshot, null, null, "https://refund-center.example/", null));
+        var data = Directory.CreateTempSubdirectory("ev-repair-").FullName;
+        try
+        {
+            var run = await ExternalTool.RunAsync("dotnet", data, new Dictionary<string, string>
+            {
+                ["EvidenceVault__StartAzurite"] = "false",
+                ["EvidenceVault__DataDirectory"] = data,
+                ["EvidenceVault__Storage__ConnectionString"] = (await TestAzurite.InstanceAsync()).ConnectionString,
+                ["EvidenceVault__Storage__EvidenceContainer"] = app.ContainerName,
+                ["EvidenceVault__Storage__TablePrefix"] = app.TablePrefix,
+            }, ApiProcess.ApiDll, IndexRepairCommand.Verb, "--case", vault.CaseId, "--min-age-minutes", "0");
+
+            Assert.True(run.ExitCode == 0, run.Output);
+            Assert.Contains($"{vault.CaseId} {itemId} adopted", run.Output, StringComparison.Ordinal);
+            Assert.Contains("1 adopted, 0 recorded as copies, 0 left unindexed", run.Output, StringComparison.Ordinal);
+            var item = Assert.Single(await vault.ListItemsAsync());
+            Assert.Equal(("https://refund-center.example/", "page-snapshot"), (item.SourceUrl, item.Kind));
+            Assert.NotNull(item.Snapshot);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The vault's own completion of an upload by <paramref name="uploader"/>, stopped right after the commit: the blob
+    /// is stored write-once with the metadata the vault writes, then the process "dies" — no custody event, no index entry.
+    /// </summary>
+    private async Task<string> CrashAfterCommitAsync(TestCase vault, CreatedGrant uploader, string fixture, EvidenceClaims claims)
+    {
+        var path = SampleEvidence.PathOf(fixture);
+        var itemId = Ulid.NewUlid(TimeProvider.System);
+        var blob = app.Services.GetRequiredService<VaultStorage>().Blob(EvidencePaths.Original(vault.CaseId, itemId));
+        var blockId = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+        Sha256Digest digest;
+        await using (var file = File.OpenRead(path))
+        {
+            digest = (await EvidenceHasher.HashAsync(file)).Digest;
+            file.Position = 0;
+            await blob.StageBlockAsync(blockId, file);
+        }
+
+        var head = new byte[EvidenceFormatDetector.HeadLength];
+        await using (var file = File.OpenRead(path))
+        {
+            Array.Resize(ref head, await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false));
+        }
+
+        var caller = new CaseCaller(vault.CaseId, uploader.GrantId, uploader.Role, uploader.Label);
+        var received = new ReceivedEvidence(itemId, EvidenceIngestor.Recognise(head, claims), digest, new FileInfo(path).Length);
+        await Assert.ThrowsAsync<VaultStopped>(() => app.Services.GetRequiredService<EvidenceIngestor>().CompleteAsync(
+            caller,
+            claims,
+            received,
+            async (headers, metadata, token) =>
+            {
+                await StagedBlockUpload.CommitAsync(blob, [blockId], headers, metadata, token);
+                throw new VaultStopped();
+            },
+            CancellationToken.None));
+        return itemId;
+    }
+
+    private sealed class VaultStopped : Exception;
+}
