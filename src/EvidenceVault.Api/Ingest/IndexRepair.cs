@@ -65,11 +65,16 @@ internal sealed partial class IndexRepair(
             (itemBlobs.TryGetValue(itemId, out var list) ? list : itemBlobs[itemId] = []).Add(blob);
         }
 
+        var indexed = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var item in index.ListAllAsync(caseId, contributor: null, cancellationToken))
+        {
+            indexed.Add(item.ItemId);
+        }
+
         CustodyRecord? log = null;
         foreach (var (itemId, blobs) in itemBlobs)
         {
-            if (blobs.FirstOrDefault(b => b.Name.EndsWith("/original", StringComparison.Ordinal)) is not { } original ||
-                await index.GetAsync(caseId, itemId, cancellationToken) is not null)
+            if (indexed.Contains(itemId) || blobs.FirstOrDefault(b => b.Name.EndsWith("/original", StringComparison.Ordinal)) is not { } original)
             {
                 continue;
             }
