@@ -233,9 +233,15 @@ internal sealed partial class EvidenceIngestor(
         // A concurrent upload of the same bytes was indexed first: its item stands; this copy is recorded as such.
         var winner = await index.FindByDigestAsync(caller.CaseId, digest.Hex, cancellationToken)
             ?? throw new InvalidOperationException("The digest row exists but its item does not.");
+        return await RecordCopyAsync(caller, itemId, digest, size, winner, cancellationToken);
+    }
+
+    /// <summary>Records a committed blob as a copy of <paramref name="winner"/>, the item the case holds for the same bytes.</summary>
+    internal async Task<IngestResult> RecordCopyAsync(CaseCaller uploader, string itemId, Sha256Digest digest, long size, EvidenceItemRecord winner, CancellationToken cancellationToken)
+    {
         await custody.AppendAsync(
-            caller.CaseId,
-            new CustodyEntry(CustodyEventTypes.ItemDuplicate, caller.GrantId, itemId, digest.Hex, size, new Dictionary<string, string> { ["sameAs"] = winner.ItemId }),
+            uploader.CaseId,
+            new CustodyEntry(CustodyEventTypes.ItemDuplicate, uploader.GrantId, itemId, digest.Hex, size, new Dictionary<string, string> { ["sameAs"] = winner.ItemId }),
             cancellationToken);
         return new IngestResult(winner, Created: false);
     }

@@ -159,11 +159,7 @@ internal sealed partial class IndexRepair(
         // The same bytes indexed since (the victim sent them again): this blob is a copy, as when two uploads race.
         if (await index.FindByDigestAsync(caseId, digest.Hex, cancellationToken) is { } existing)
         {
-            await custody.AppendAsync(
-                caseId,
-                new CustodyEntry(CustodyEventTypes.ItemDuplicate, contributor, itemId, digest.Hex, size, new Dictionary<string, string> { ["sameAs"] = existing.ItemId }),
-                cancellationToken);
-            return new IngestResult(existing, Created: false);
+            return await ingestor.RecordCopyAsync(uploader, itemId, digest, size, existing, cancellationToken);
         }
 
         var receivedAt = DateTimeOffset.Parse(metadata["receivedat"], CultureInfo.InvariantCulture);
