@@ -43,11 +43,11 @@ internal sealed partial class IndexRepair(
     public async IAsyncEnumerable<string> CaseIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await storage.EnsureReadyAsync(cancellationToken);
-        await foreach (var entry in storage.Evidence.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", "cases/", cancellationToken))
+        await foreach (var entry in storage.Evidence.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", EvidencePaths.Cases, cancellationToken))
         {
             if (entry.IsPrefix)
             {
-                yield return entry.Prefix["cases/".Length..].TrimEnd('/');
+                yield return entry.Prefix[EvidencePaths.Cases.Length..].TrimEnd('/');
             }
         }
     }
@@ -59,9 +59,9 @@ internal sealed partial class IndexRepair(
         var duplicates = new List<string>();
         var left = new List<(string, string)>();
         var itemBlobs = new Dictionary<string, List<BlobItem>>(StringComparer.Ordinal);
-        await foreach (var blob in storage.Evidence.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, $"cases/{caseId}/items/", cancellationToken))
+        await foreach (var blob in storage.Evidence.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, EvidencePaths.Items(caseId), cancellationToken))
         {
-            var itemId = blob.Name.Split('/')[3];
+            var itemId = EvidencePaths.ItemIdOf(caseId, blob.Name);
             (itemBlobs.TryGetValue(itemId, out var list) ? list : itemBlobs[itemId] = []).Add(blob);
         }
 
@@ -74,7 +74,7 @@ internal sealed partial class IndexRepair(
         CustodyRecord? log = null;
         foreach (var (itemId, blobs) in itemBlobs)
         {
-            if (indexed.Contains(itemId) || blobs.FirstOrDefault(b => b.Name.EndsWith("/original", StringComparison.Ordinal)) is not { } original)
+            if (indexed.Contains(itemId) || blobs.FirstOrDefault(b => b.Name == EvidencePaths.Original(caseId, itemId)) is not { } original)
             {
                 continue;
             }
