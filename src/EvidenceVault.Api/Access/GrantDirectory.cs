@@ -10,15 +10,19 @@ namespace EvidenceVault.Api.Access;
 /// <summary>A grant as its owner sees it: never the token.</summary>
 public sealed record GrantView(string GrantId, string Role, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
+/// <summary>What restoring a case's grants changed, and every grant the case now has, by id.</summary>
+internal sealed record GrantRestoration(IReadOnlyList<string> Restored, IReadOnlyList<string> RevocationsApplied, IReadOnlyDictionary<string, GrantEntity> Grants);
+
 /// <summary>A new grant with its token, shown only once.</summary>
 public sealed record IssuedGrant(string GrantId, string Token, string Role, string? Label, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
 
 /// <summary>
 /// The capabilities of each case: issue (one per victim in a group case, read-only ones for lawyers), list,
 /// revoke at once, and rotate the owner's own token. Tokens are stored only as their SHA-256; every change is a
-/// custody event naming the grant id, never the token.
+/// custody event naming the grant id, never the token. Each grant and each revocation is first written once to the
+/// evidence container (<see cref="GrantRecords"/>), then to the table: the table is an index that reindex rebuilds.
 /// </summary>
-internal sealed class GrantDirectory(VaultStorage storage, CustodyLog custody, TimeProvider clock)
+internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records, CustodyLog custody, TimeProvider clock)
 {
     public const string Created = "grant.created";
     public const string Revoked = "grant.revoked";
@@ -28,17 +32,11 @@ internal sealed class GrantDirectory(VaultStorage storage, CustodyLog custody, T
     {
         var grantId = Ulid.NewUlid(clock);
         var token = CaseTokens.Create(caseId);
-        var createdAt = clock.GetUtcNow();
-        await storage.Grants.AddEntityAsync(new GrantEntity
-        {
-            PartitionKey = caseId,
-            RowKey = CaseTokens.Hash(token).Hex,
-            GrantId = grantId,
-            Role = role,
-            Label = label,
-            CreatedAt = createdAt,
-            ExpiresAt = expiresAt,
-        }, cancellationToken);
+        var createdAt = EvidenceVault.Serialization.VaultJson.ToMilliseconds(clock.GetUtcNow());
+        expiresAt = expiresAt is { } expires ? EvidenceVault.Serialization.VaultJson.ToMilliseconds(expires) : null;
+        var record = new GrantRecord(grantId, role, label, createdAt, expiresAt, CaseTokens.Hash(token).Hex);
+        await records.WriteAsync(caseId, record, cancellationToken);
+        await storage.Grants.AddEntityAsync(record.ToEntity(caseId, revokedAt: null), cancellationToken);
         if (actor is not null)
         {
             await custody.AppendAsync(caseId, new CustodyEntry(Created, actor, Details: Details(grantId, role, label, expiresAt)), cancellationToken);
@@ -90,9 +88,58 @@ internal sealed class GrantDirectory(VaultStorage storage, CustodyLog custody, T
         return issued;
     }
 
-    private async Task MarkRevokedAsync(GrantEntity grant, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Restores a case's grants from their records (reindex): a recorded grant without a row gets it back — revoked,
+    /// if its revocation was recorded — and a recorded revocation its row missed (a crash between the two) is applied.
+    /// Existing rows are otherwise left as they are. Returns which grants changed and every grant id the case now has.
+    /// </summary>
+    public async Task<GrantRestoration> RestoreAsync(string caseId, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, GrantEntity>(StringComparer.Ordinal);
+        await foreach (var row in storage.Grants.QueryAsync<GrantEntity>(g => g.PartitionKey == caseId, cancellationToken: cancellationToken))
+        {
+            rows[row.GrantId] = row;
+        }
+
+        var restored = new List<string>();
+        var revoked = new List<string>();
+        foreach (var (record, revokedAt) in await records.ReadAllAsync(caseId, cancellationToken))
+        {
+            if (!rows.TryGetValue(record.GrantId, out var row))
+            {
+                var entity = record.ToEntity(caseId, revokedAt);
+                try
+                {
+                    await storage.Grants.AddEntityAsync(entity, cancellationToken);
+                    restored.Add(record.GrantId);
+                }
+                catch (RequestFailedException e) when (e.Status == StatusCodes.Status409Conflict)
+                {
+                    // Restored meanwhile by another run.
+                }
+
+                rows[record.GrantId] = entity;
+            }
+            else if (revokedAt is { } at && row.RevokedAt is null)
+            {
+                await MarkRevokedAsync(caseId, row.RowKey, at, cancellationToken);
+                row.RevokedAt = at;
+                revoked.Add(record.GrantId);
+            }
+        }
+
+        return new GrantRestoration(restored, revoked, rows);
+    }
+
+    private async Task MarkRevokedAsync(GrantEntity grant, CancellationToken cancellationToken)
+    {
+        var revokedAt = await records.RevokeAsync(grant.PartitionKey, grant.GrantId, clock.GetUtcNow(), cancellationToken);
+        await MarkRevokedAsync(grant.PartitionKey, grant.RowKey, revokedAt, cancellationToken);
+    }
+
+    private async Task MarkRevokedAsync(string caseId, string rowKey, DateTimeOffset revokedAt, CancellationToken cancellationToken) =>
         await storage.Grants.UpdateEntityAsync(
-            new TableEntity(grant.PartitionKey, grant.RowKey) { [nameof(GrantEntity.RevokedAt)] = clock.GetUtcNow() }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            new TableEntity(caseId, rowKey) { [nameof(GrantEntity.RevokedAt)] = revokedAt }, ETag.All, TableUpdateMode.Merge, cancellationToken);
 
     private async Task<GrantEntity?> FindAsync(string caseId, string grantId, CancellationToken cancellationToken)
     {

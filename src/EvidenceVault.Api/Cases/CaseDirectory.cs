@@ -6,6 +6,7 @@ using EvidenceVault.Api.Storage;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
 using EvidenceVault.Identifiers;
+using EvidenceVault.Serialization;
 
 namespace EvidenceVault.Api.Cases;
 
@@ -46,11 +47,12 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Gr
     {
         await storage.EnsureReadyAsync(cancellationToken);
         var caseId = Ulid.NewUlid(clock);
-        var createdAt = clock.GetUtcNow();
-
         await custody.CreateAsync(caseId, cancellationToken);
         var details = title is null ? null : new Dictionary<string, string> { ["title"] = title };
-        var (_, position) = await custody.AppendAsync(caseId, new CustodyEntry(CustodyEventTypes.CaseCreated, null, Details: details), cancellationToken);
+        var (created, position) = await custody.AppendAsync(caseId, new CustodyEntry(CustodyEventTypes.CaseCreated, null, Details: details), cancellationToken);
+
+        // The case's time is its first custody line's, as the log keeps it: the row can be rebuilt from the log.
+        var createdAt = VaultJson.ToMilliseconds(created.At);
         await storage.Cases.AddEntityAsync(new CaseEntity { PartitionKey = caseId, Title = title, CreatedAt = createdAt }, cancellationToken);
         var owner = await grants.IssueAsync(caseId, CaseRoles.Owner, "owner", null, actor: null, cancellationToken);
         return new NewCase(caseId, owner.Token, title, createdAt, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex));
@@ -73,6 +75,25 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Gr
             {
                 // Another upload counted first: read again.
             }
+        }
+    }
+
+    /// <summary>
+    /// Restores a case's row from its <c>case.created</c> event (reindex), with the usage of the items already
+    /// indexed; false when the row exists.
+    /// </summary>
+    public async Task<bool> RestoreAsync(CustodyEvent created, long itemCount, long totalBytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Cases.AddEntityAsync(
+                new CaseEntity { PartitionKey = created.CaseId, Title = created.Details?.GetValueOrDefault("title"), CreatedAt = created.At, ItemCount = itemCount, TotalBytes = totalBytes },
+                cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == StatusCodes.Status409Conflict)
+        {
+            return false;
         }
     }
 

@@ -4,17 +4,18 @@ using EvidenceVault.Api.Storage;
 
 namespace EvidenceVault.Api.Hosting;
 
-/// <summary>What an operator asked to repair: one case or every case, and how old an unindexed blob must be.</summary>
+/// <summary>What an operator asked to reindex: one case or every case, and how old a never-indexed blob must be to be adopted.</summary>
 internal sealed record IndexRepairRequest(string? CaseId, TimeSpan MinimumAge);
 
 /// <summary>
-/// <c>dotnet EvidenceVault.Api.dll repair-index [--case &lt;caseId&gt;] [--min-age-minutes N]</c>: runs
+/// <c>dotnet EvidenceVault.Api.dll reindex [--case &lt;caseId&gt;] [--min-age-minutes N]</c>: runs
 /// <see cref="IndexRepair"/> with the vault's own configuration (its storage, identity and trust settings) and exits
-/// without serving; with development storage it starts the embedded Azurite for the run, as the vault does.
+/// without serving; with development storage it starts the embedded Azurite for the run, as the vault does. Exit
+/// code 0 when every case was reindexed, 1 when one could not be (each is reported, the others still run).
 /// </summary>
 internal static class IndexRepairCommand
 {
-    public const string Verb = "repair-index";
+    public const string Verb = "reindex";
 
     /// <summary>Blobs committed in the last ten minutes may belong to uploads still completing.</summary>
     public static readonly TimeSpan DefaultMinimumAge = TimeSpan.FromMinutes(10);
@@ -51,33 +52,56 @@ internal static class IndexRepairCommand
                 }
             }
 
-            var (adopted, copies, left) = (0, 0, 0);
+            var reports = new List<IndexRepairReport>();
+            var failed = 0;
             foreach (var id in caseIds)
             {
-                var report = await repair.RepairAsync(id, request.MinimumAge, CancellationToken.None);
-                (adopted, copies, left) = (adopted + report.Adopted.Count, copies + report.Duplicates.Count, left + report.Left.Count);
-                foreach (var itemId in report.Adopted)
+                try
                 {
-                    await output.WriteLineAsync($"{id} {itemId} adopted");
+                    var report = await repair.RepairAsync(id, request.MinimumAge, CancellationToken.None);
+                    reports.Add(report);
+                    await WriteAsync(output, report);
                 }
-
-                foreach (var itemId in report.Duplicates)
+                catch (Exception e) when (e is Azure.RequestFailedException or InvalidDataException or System.Text.Json.JsonException)
                 {
-                    await output.WriteLineAsync($"{id} {itemId} recorded as a copy");
-                }
-
-                foreach (var (itemId, reason) in report.Left)
-                {
-                    await output.WriteLineAsync($"{id} {itemId} left: {reason}");
+                    failed++;
+                    await output.WriteLineAsync($"{id} failed: {e.Message}");
                 }
             }
 
-            await output.WriteLineAsync($"Repaired {caseIds.Count} case(s): {adopted} adopted, {copies} recorded as copies, {left} left unindexed.");
-            return 0;
+            await output.WriteLineAsync(
+                $"Reindexed {reports.Count} case(s): {reports.Count(r => r.CaseRestored)} case row(s) and " +
+                $"{reports.Sum(r => r.Grants.Restored.Count)} grant(s) restored, {reports.Sum(r => r.Grants.RevocationsApplied.Count)} revocation(s) applied, " +
+                $"{reports.Sum(r => r.Restored.Count)} item(s) restored, {reports.Sum(r => r.Adopted.Count)} adopted, " +
+                $"{reports.Sum(r => r.Duplicates.Count)} recorded as copies, {reports.Sum(r => r.Left.Count)} left unindexed" +
+                (failed > 0 ? $"; {failed} case(s) failed." : "."));
+            return failed > 0 ? 1 : 0;
         }
         finally
         {
             await azurite.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task WriteAsync(TextWriter output, IndexRepairReport report)
+    {
+        var id = report.CaseId;
+        var lines = new List<string>();
+        if (report.CaseRestored)
+        {
+            lines.Add($"{id} case row restored");
+        }
+
+        lines.AddRange(report.Grants.Restored.Select(grantId => $"{id} grant {grantId} restored"));
+        lines.AddRange(report.Grants.RevocationsApplied.Select(grantId => $"{id} grant {grantId} revocation applied"));
+        lines.AddRange(report.Restored.Select(itemId => $"{id} {itemId} restored"));
+        lines.AddRange(report.Adopted.Select(itemId => $"{id} {itemId} adopted"));
+        lines.AddRange(report.Duplicates.Select(itemId => $"{id} {itemId} recorded as a copy"));
+        lines.AddRange(report.Left.Select(left => $"{id} {left.ItemId} left: {left.Reason}"));
+        lines.AddRange(report.Warnings.Select(warning => $"{id} warning: {warning}"));
+        foreach (var line in lines)
+        {
+            await output.WriteLineAsync(line);
         }
     }
 }

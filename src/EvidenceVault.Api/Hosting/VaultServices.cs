@@ -38,6 +38,7 @@ internal static class VaultServices
         services.AddSingleton<ItemIndex>();
         services.AddSingleton<CaseDirectory>();
         services.AddSingleton<GrantDirectory>();
+        services.AddSingleton<GrantRecords>();
         services.AddSingleton<EvidenceBlocks>();
         services.AddSingleton<EvidenceIngestor>();
         services.AddSingleton<IndexRepair>();

@@ -172,7 +172,8 @@ internal sealed partial class EvidenceIngestor(
             return new IngestResult(existing, Created: false);
         }
 
-        var receivedAt = clock.GetUtcNow();
+        // To the millisecond, as the blob's metadata and the receipt keep it: the index can be rebuilt to the same value.
+        var receivedAt = VaultJson.ToMilliseconds(clock.GetUtcNow());
         var kind = (claims.Kind ?? format.DefaultKind).ToWireName();
         await commit(
             new BlobHttpHeaders { ContentType = format.ContentType },
@@ -200,7 +201,29 @@ internal sealed partial class EvidenceIngestor(
             recorded = new RecordedEvent(receivedEvent.Seq, position.Head.Hash);
         }
 
-        var item = new EvidenceItemRecord
+        var item = RecordOf(committed, snapshot, recorded);
+
+        // Indexed as pending first: if the vault stops before the timestamp below, the retry worker finds the item.
+        if (await index.TryAddAsync(item, receivedAt + timestampOptions.Value.InlineBudget, cancellationToken))
+        {
+            LogReceived(logger, caller.CaseId, itemId, size);
+            await cases.AddUsageAsync(caller.CaseId, size, cancellationToken);
+            item = item with { Timestamp = await timestamper.StampInlineAsync(item, caller.GrantId, cancellationToken) };
+            item = item with { Receipt = await receipts.IssueAsync(item, caller.GrantId, cancellationToken) };
+            return new IngestResult(item, Created: true);
+        }
+
+        // A concurrent upload of the same bytes was indexed first: its item stands; this copy is recorded as such.
+        var winner = await index.FindByDigestAsync(caller.CaseId, digest.Hex, cancellationToken)
+            ?? throw new InvalidOperationException("The digest row exists but its item does not.");
+        return await RecordCopyAsync(caller, itemId, digest, size, winner, cancellationToken);
+    }
+
+    /// <summary>The index entry of committed evidence whose <c>item.received</c> event is <paramref name="recorded"/>; its timestamp pending, no receipt yet.</summary>
+    internal static EvidenceItemRecord RecordOf(CommittedEvidence committed, PageSnapshotOrigin? snapshot, RecordedEvent recorded)
+    {
+        var (caller, claims, (itemId, format, digest, size), kind, receivedAt) = committed;
+        return new EvidenceItemRecord
         {
             ItemId = itemId,
             CaseId = caller.CaseId,
@@ -219,21 +242,6 @@ internal sealed partial class EvidenceIngestor(
             Custody = new ItemCustody(recorded.Seq, recorded.LineHash.Hex),
             Timestamp = new ItemTimestamp { Status = TimestampStatuses.Pending },
         };
-
-        // Indexed as pending first: if the vault stops before the timestamp below, the retry worker finds the item.
-        if (await index.TryAddAsync(item, receivedAt + timestampOptions.Value.InlineBudget, cancellationToken))
-        {
-            LogReceived(logger, caller.CaseId, itemId, size);
-            await cases.AddUsageAsync(caller.CaseId, size, cancellationToken);
-            item = item with { Timestamp = await timestamper.StampInlineAsync(item, caller.GrantId, cancellationToken) };
-            item = item with { Receipt = await receipts.IssueAsync(item, caller.GrantId, cancellationToken) };
-            return new IngestResult(item, Created: true);
-        }
-
-        // A concurrent upload of the same bytes was indexed first: its item stands; this copy is recorded as such.
-        var winner = await index.FindByDigestAsync(caller.CaseId, digest.Hex, cancellationToken)
-            ?? throw new InvalidOperationException("The digest row exists but its item does not.");
-        return await RecordCopyAsync(caller, itemId, digest, size, winner, cancellationToken);
     }
 
     /// <summary>Records a committed blob as a copy of <paramref name="winner"/>, the item the case holds for the same bytes.</summary>
@@ -260,7 +268,7 @@ internal sealed partial class EvidenceIngestor(
     /// What a saved page says about its own capture, read from the committed bytes — what the vault keeps is what it
     /// reports on. A WACZ is a ZIP whose directory sits at its end, so the blob is read with ranged requests.
     /// </summary>
-    private async Task<PageSnapshotOrigin?> ReadSnapshotOriginAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
+    internal async Task<PageSnapshotOrigin?> ReadSnapshotOriginAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
     {
         if (format.MediaClass != MediaClass.Page || format.Extension == ".html")
         {

@@ -12,30 +12,55 @@ using EvidenceVault.Hashing;
 
 namespace EvidenceVault.Api.Ingest;
 
-/// <summary>What one repair of a case found: blobs adopted as items, blobs recorded as copies of an item, and blobs left alone with the reason.</summary>
-internal sealed record IndexRepairReport(string CaseId, IReadOnlyList<string> Adopted, IReadOnlyList<string> Duplicates, IReadOnlyList<(string ItemId, string Reason)> Left);
+/// <summary>
+/// What one reindex of a case did: its row restored or not, grants restored and revocations applied from their
+/// records, items restored (indexed once, index lost), blobs adopted as items (committed, never indexed), blobs
+/// recorded as copies of an item, blobs left alone with the reason, and what it could not restore.
+/// </summary>
+internal sealed record IndexRepairReport(
+    string CaseId,
+    bool CaseRestored,
+    GrantRestoration Grants,
+    IReadOnlyList<string> Restored,
+    IReadOnlyList<string> Adopted,
+    IReadOnlyList<string> Duplicates,
+    IReadOnlyList<(string ItemId, string Reason)> Left,
+    IReadOnlyList<string> Warnings);
 
 /// <summary>
-/// Finishes what a crash interrupted: an upload whose blob was committed (write-once, with the metadata the index
-/// needs) but whose index entry was never written — the vault stopped between the commit and the index, so the
-/// victim got no answer. Each such blob, once older than the repair's minimum age (an upload still in flight is
-/// not an orphan), is re-hashed and then completed by the same steps as any upload
-/// (<see cref="EvidenceIngestor.IndexCommittedAsync"/>): its <c>item.received</c> event — the one the log already
-/// holds if the crash came after it —, its index entry, timestamp and receipt. A blob whose bytes a case already
-/// indexes (the victim sent them again and that upload succeeded) is recorded as <c>item.duplicate</c> instead.
+/// Rebuilds what a case's index lacks from storage alone — the blobs and the custody log (reindex). It adds what is
+/// missing and changes an existing row only to apply a recorded revocation (and a case's usage as items are added),
+/// so it can run at any time and any number of times:
+/// <list type="bullet">
+/// <item>the case row, from its <c>case.created</c> event;</item>
+/// <item>grants, from their write-once records (<see cref="GrantRecords"/>), with recorded revocations;</item>
+/// <item>items indexed once whose rows were lost (they have a timestamp or receipt): restored as they were, from
+/// the blob's metadata, their <c>item.received</c> event, the stored timestamp token (checked again) and the
+/// latest receipt — a timestamp never stored is pending again, for the retry worker;</item>
+/// <item>uploads a crash left committed but never indexed (the vault stopped between the commit and the index,
+/// so the victim got no answer): once older than the minimum age (an upload still in flight is not an orphan),
+/// re-hashed and completed by the same steps as any upload (<see cref="EvidenceIngestor.IndexCommittedAsync"/>),
+/// reusing an <c>item.received</c> event the log already holds. Bytes the case indexes since (the victim sent them
+/// again) make the blob an <c>item.duplicate</c> instead.</item>
+/// </list>
+/// What it restored is recorded in the custody log as one <c>index.rebuilt</c> event.
 /// </summary>
 /// <remarks>
-/// Left alone, and reported: blobs a resumable upload still owns (its session completes them), blobs whose bytes no
-/// longer match their recorded SHA-256, and blobs that already have a timestamp or receipt — those were indexed once,
-/// so their index was lost afterwards, which takes the full rebuild this repair does not do.
+/// Left alone, and reported: blobs a resumable upload still owns (its session completes them), blobs whose bytes or
+/// metadata no longer match what was recorded, items whose stored timestamp no longer verifies against the trusted
+/// roots, and grants the log names but nothing records. Not rebuilt: unfinished resumable uploads (their sessions
+/// live only in the table; the client starts again) and when each grant was last used.
 /// </remarks>
 internal sealed partial class IndexRepair(
     VaultStorage storage,
     ItemIndex index,
     CustodyLog custody,
     GrantDirectory grants,
+    Cases.CaseDirectory cases,
     UploadStore uploads,
     EvidenceIngestor ingestor,
+    Timestamps.ItemTimestamper timestamper,
+    Receipts.ReceiptIssuer receipts,
     TimeProvider clock,
     ILogger<IndexRepair> logger)
 {
@@ -55,9 +80,19 @@ internal sealed partial class IndexRepair(
     public async Task<IndexRepairReport> RepairAsync(string caseId, TimeSpan minimumAge, CancellationToken cancellationToken)
     {
         await storage.EnsureReadyAsync(cancellationToken);
-        var adopted = new List<string>();
-        var duplicates = new List<string>();
-        var left = new List<(string, string)>();
+        var log = await CustodyRecord.ReadAsync(custody, caseId, cancellationToken);
+        var warnings = new List<string>();
+        var grantRestoration = await grants.RestoreAsync(caseId, cancellationToken);
+        foreach (var grantId in log.GrantIds.Where(id => !grantRestoration.Grants.ContainsKey(id)))
+        {
+            warnings.Add($"grant {grantId} is named in the custody log but has no record: its holder needs a new link from the case owner");
+        }
+
+        if (!grantRestoration.Grants.Values.Any(g => g.Role == CaseRoles.Owner && g.RevokedAt is null))
+        {
+            warnings.Add("no owner grant is recorded: nobody can manage this case");
+        }
+
         var itemBlobs = new Dictionary<string, List<BlobItem>>(StringComparer.Ordinal);
         await foreach (var blob in storage.Evidence.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, EvidencePaths.Items(caseId), cancellationToken))
         {
@@ -66,12 +101,18 @@ internal sealed partial class IndexRepair(
         }
 
         var indexed = new HashSet<string>(StringComparer.Ordinal);
+        long indexedBytes = 0;
         await foreach (var item in index.ListAllAsync(caseId, contributor: null, cancellationToken))
         {
             indexed.Add(item.ItemId);
+            indexedBytes += item.Size;
         }
 
-        CustodyRecord? log = null;
+        // Items restored or adopted below count against the case's quota as they are indexed.
+        var caseRestored = await cases.FindAsync(caseId, cancellationToken) is null &&
+            await cases.RestoreAsync(log.Created ?? throw new InvalidDataException($"The custody log of case {caseId} has no {CustodyEventTypes.CaseCreated} line."), indexed.Count, indexedBytes, cancellationToken);
+
+        var (restored, adopted, duplicates, left) = (new List<string>(), new List<string>(), new List<string>(), new List<(string, string)>());
         foreach (var (itemId, blobs) in itemBlobs)
         {
             if (indexed.Contains(itemId) || blobs.FirstOrDefault(b => b.Name == EvidencePaths.Original(caseId, itemId)) is not { } original)
@@ -79,15 +120,31 @@ internal sealed partial class IndexRepair(
                 continue;
             }
 
-            log ??= await CustodyRecord.ReadAsync(custody, caseId, cancellationToken);
-            var reason = await ReasonToLeaveAsync(caseId, itemId, original, blobs, log, minimumAge, cancellationToken);
+            // A timestamp or receipt is written only after the index entry: this item was indexed once.
+            if (blobs.Count > 1)
+            {
+                var failure = await RestoreAsync(caseId, itemId, original, blobs, log, grantRestoration, cancellationToken);
+                if (failure is null)
+                {
+                    restored.Add(itemId);
+                    LogRepaired(logger, caseId, itemId, "restored");
+                }
+                else
+                {
+                    left.Add((itemId, failure));
+                }
+
+                continue;
+            }
+
+            var reason = await ReasonToLeaveAsync(caseId, itemId, original, log, minimumAge, cancellationToken);
             if (reason is not null)
             {
                 left.Add((itemId, reason));
                 continue;
             }
 
-            var result = await AdoptAsync(caseId, itemId, original.Metadata, log, cancellationToken);
+            var result = await AdoptAsync(caseId, itemId, original.Metadata, log, grantRestoration, cancellationToken);
             (result.Item.ItemId == itemId ? adopted : duplicates).Add(itemId);
             LogRepaired(logger, caseId, itemId, result.Item.ItemId == itemId ? "adopted" : "recorded as a copy of " + result.Item.ItemId);
         }
@@ -97,11 +154,66 @@ internal sealed partial class IndexRepair(
             LogLeft(logger, caseId, itemId, reason);
         }
 
-        return new IndexRepairReport(caseId, adopted, duplicates, left);
+        if (caseRestored || grantRestoration.Restored.Count > 0 || grantRestoration.RevocationsApplied.Count > 0 || restored.Count > 0)
+        {
+            await custody.AppendAsync(caseId, new CustodyEntry(CustodyEventTypes.IndexRebuilt, null, Details: new Dictionary<string, string>
+            {
+                ["caseRestored"] = caseRestored ? "true" : "false",
+                ["grantsRestored"] = grantRestoration.Restored.Count.ToString(CultureInfo.InvariantCulture),
+                ["revocationsApplied"] = grantRestoration.RevocationsApplied.Count.ToString(CultureInfo.InvariantCulture),
+                ["itemsRestored"] = restored.Count.ToString(CultureInfo.InvariantCulture),
+            }), cancellationToken);
+        }
+
+        return new IndexRepairReport(caseId, caseRestored, grantRestoration, restored, adopted, duplicates, left, warnings);
+    }
+
+    /// <summary>
+    /// Restores the row of an item indexed once, as it was: null when done, else why it was left. Its bytes are not
+    /// read again (every export and every verify does that); its metadata must agree with its <c>item.received</c> event.
+    /// </summary>
+    private async Task<string?> RestoreAsync(
+        string caseId, string itemId, BlobItem original, List<BlobItem> blobs, CustodyRecord log, GrantRestoration grantRestoration, CancellationToken cancellationToken)
+    {
+        if (!log.Received.TryGetValue(itemId, out var received))
+        {
+            return "it has a timestamp or receipt but no item.received event in the custody log";
+        }
+
+        var metadata = original.Metadata;
+        if (!TryReadRecorded(metadata, out var digest, out var size) || received.Event.Sha256 != digest.Hex || received.Event.Size != size)
+        {
+            return "its metadata does not name the SHA-256 and size its item.received event records";
+        }
+
+        var timestamp = await timestamper.CheckStoredAsync(caseId, itemId, digest, cancellationToken);
+        if (timestamp is { IsValid: false })
+        {
+            return $"its stored timestamp does not verify against the trusted roots ({timestamp.Failure}): check the timestamp settings";
+        }
+
+        var (committed, format) = await CommittedOfAsync(caseId, itemId, metadata, digest, size, received, grantRestoration, cancellationToken);
+        var item = EvidenceIngestor.RecordOf(committed, await ingestor.ReadSnapshotOriginAsync(caseId, itemId, format, cancellationToken), received.Recorded) with
+        {
+            Timestamp = timestamp?.Facts is { } facts ? ItemTimestamp.Granted(facts) : new ItemTimestamp { Status = TimestampStatuses.Pending },
+            Receipt = await receipts.ReadStoredLatestAsync(caseId, itemId, blobs.Select(b => b.Name), cancellationToken),
+        };
+        if (!await index.TryAddAsync(item, timestamp is null ? clock.GetUtcNow() : null, cancellationToken))
+        {
+            return "the index holds another item with the same bytes";
+        }
+
+        if (timestamp is null && log.TimestampAttempts.GetValueOrDefault(itemId) is > 0 and var attempts)
+        {
+            await index.MergeAsync(caseId, itemId, new Dictionary<string, object?> { [nameof(ItemEntity.TimestampAttempts)] = attempts }, cancellationToken);
+        }
+
+        await cases.AddUsageAsync(caseId, size, cancellationToken);
+        return null;
     }
 
     private async Task<string?> ReasonToLeaveAsync(
-        string caseId, string itemId, BlobItem original, List<BlobItem> blobs, CustodyRecord log, TimeSpan minimumAge, CancellationToken cancellationToken)
+        string caseId, string itemId, BlobItem original, CustodyRecord log, TimeSpan minimumAge, CancellationToken cancellationToken)
     {
         var metadata = original.Metadata;
         if (clock.GetUtcNow() - original.Properties.LastModified < minimumAge)
@@ -119,13 +231,7 @@ internal sealed partial class IndexRepair(
             return "its resumable upload's session completes it";
         }
 
-        if (blobs.Count > 1)
-        {
-            return "it has a timestamp or receipt, so it was indexed once: the index needs a full rebuild";
-        }
-
-        if (!metadata.TryGetValue("sha256", out var sha256) || !Sha256Digest.TryParseHex(sha256, out var recorded) ||
-            !metadata.TryGetValue("size", out var sizeText) || !long.TryParse(sizeText, CultureInfo.InvariantCulture, out var size))
+        if (!TryReadRecorded(metadata, out var recorded, out var size))
         {
             return "its metadata does not name its SHA-256 and size";
         }
@@ -135,14 +241,41 @@ internal sealed partial class IndexRepair(
         return hashed.Digest == recorded && hashed.Length == size ? null : "its bytes no longer match the SHA-256 recorded when it was committed";
     }
 
-    private async Task<IngestResult> AdoptAsync(string caseId, string itemId, IDictionary<string, string> metadata, CustodyRecord log, CancellationToken cancellationToken)
+    private async Task<IngestResult> AdoptAsync(
+        string caseId, string itemId, IDictionary<string, string> metadata, CustodyRecord log, GrantRestoration grantRestoration, CancellationToken cancellationToken)
     {
-        var digest = Sha256Digest.ParseHex(metadata["sha256"]);
-        var size = long.Parse(metadata["size"], CultureInfo.InvariantCulture);
-        var contributor = metadata.TryGetValue("contributor", out var grantId) ? grantId : string.Empty;
-        var grant = (await grants.ListAsync(caseId, cancellationToken)).FirstOrDefault(g => g.GrantId == contributor);
-        var uploader = new CaseCaller(caseId, contributor, grant?.Role ?? CaseRoles.Contributor, grant?.Label);
+        TryReadRecorded(metadata, out var digest, out var size);
         var received = log.Received.GetValueOrDefault(itemId);
+        var (committed, _) = await CommittedOfAsync(caseId, itemId, metadata, digest, size, received, grantRestoration, cancellationToken);
+
+        // The same bytes indexed since (the victim sent them again): this blob is a copy, as when two uploads race.
+        if (await index.FindByDigestAsync(caseId, digest.Hex, cancellationToken) is { } existing)
+        {
+            return await ingestor.RecordCopyAsync(committed.Uploader, itemId, digest, size, existing, cancellationToken);
+        }
+
+        return await ingestor.IndexCommittedAsync(committed, received?.Recorded, cancellationToken);
+    }
+
+    /// <summary>The SHA-256 and size a committed blob's metadata records.</summary>
+    private static bool TryReadRecorded(IDictionary<string, string> metadata, out Sha256Digest digest, out long size)
+    {
+        size = 0;
+        digest = default;
+        return metadata.TryGetValue("sha256", out var sha256) && Sha256Digest.TryParseHex(sha256, out digest) &&
+            metadata.TryGetValue("size", out var sizeText) && long.TryParse(sizeText, CultureInfo.InvariantCulture, out size);
+    }
+
+    /// <summary>
+    /// A committed blob as the vault committed it, from its metadata (written at commit so the index can be rebuilt
+    /// from blobs alone), the note its <c>item.received</c> event holds, and its format recognised from its first bytes.
+    /// </summary>
+    private async Task<(CommittedEvidence Committed, EvidenceFormat Format)> CommittedOfAsync(
+        string caseId, string itemId, IDictionary<string, string> metadata, Sha256Digest digest, long size, ReceivedLine? received, GrantRestoration grantRestoration, CancellationToken cancellationToken)
+    {
+        var contributor = metadata.TryGetValue("contributor", out var grantId) ? grantId : string.Empty;
+        var grant = grantRestoration.Grants.GetValueOrDefault(contributor);
+        var uploader = new CaseCaller(caseId, contributor, grant?.Role ?? CaseRoles.Contributor, grant?.Label);
         var kindName = metadata.TryGetValue("kind", out var recordedKind) ? recordedKind : null;
         var claims = new EvidenceClaims(
             EvidenceKinds.TryParse(kindName, out var kind) ? kind : null,
@@ -155,18 +288,8 @@ internal sealed partial class IndexRepair(
         var head = await storage.Blob(EvidencePaths.Original(caseId, itemId)).DownloadContentAsync(
             new BlobDownloadOptions { Range = new Azure.HttpRange(0, EvidenceFormatDetector.HeadLength) }, cancellationToken);
         var format = EvidenceIngestor.Recognise(head.Value.Content.ToMemory().Span, claims);
-
-        // The same bytes indexed since (the victim sent them again): this blob is a copy, as when two uploads race.
-        if (await index.FindByDigestAsync(caseId, digest.Hex, cancellationToken) is { } existing)
-        {
-            return await ingestor.RecordCopyAsync(uploader, itemId, digest, size, existing, cancellationToken);
-        }
-
         var receivedAt = DateTimeOffset.Parse(metadata["receivedat"], CultureInfo.InvariantCulture);
-        return await ingestor.IndexCommittedAsync(
-            new CommittedEvidence(uploader, claims, new ReceivedEvidence(itemId, format, digest, size), kindName ?? format.DefaultKind.ToWireName(), receivedAt),
-            received?.Recorded,
-            cancellationToken);
+        return (new CommittedEvidence(uploader, claims, new ReceivedEvidence(itemId, format, digest, size), kindName ?? format.DefaultKind.ToWireName(), receivedAt), format);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index repair: case {CaseId}, item {ItemId} {Outcome}.")]
@@ -175,35 +298,43 @@ internal sealed partial class IndexRepair(
     [LoggerMessage(Level = LogLevel.Information, Message = "Index repair: case {CaseId}, item {ItemId} left unindexed: {Reason}.")]
     private static partial void LogLeft(ILogger logger, string caseId, string itemId, string reason);
 
-    /// <summary>What the case's custody log says about items: their <c>item.received</c> events, and which items are copies.</summary>
-    private sealed record CustodyRecord(Dictionary<string, ReceivedLine> Received, HashSet<string> Duplicates)
+    /// <summary>
+    /// What the case's custody log says: its <c>case.created</c> event, the grants it names, each item's
+    /// <c>item.received</c> event and failed timestamp attempts, and which items are copies.
+    /// </summary>
+    private sealed record CustodyRecord(
+        CustodyEvent? Created, HashSet<string> GrantIds, Dictionary<string, ReceivedLine> Received, Dictionary<string, int> TimestampAttempts, HashSet<string> Duplicates)
     {
         public static async Task<CustodyRecord> ReadAsync(CustodyLog custody, string caseId, CancellationToken cancellationToken)
         {
-            var received = new Dictionary<string, ReceivedLine>(StringComparer.Ordinal);
-            var duplicates = new HashSet<string>(StringComparer.Ordinal);
+            var record = new CustodyRecord(null, new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal));
             var position = await custody.ReadPositionAsync(caseId, cancellationToken);
             await using var stream = await custody.OpenReadAsync(caseId, position.Length, cancellationToken);
             using var reader = new StreamReader(stream, Encoding.UTF8);
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
                 var entry = CustodyEvent.Parse(line);
-                if (entry.ItemId is not { } itemId)
+                switch (entry.Type)
                 {
-                    continue;
-                }
-
-                if (entry.Type == CustodyEventTypes.ItemReceived)
-                {
-                    received[itemId] = new ReceivedLine(entry, new RecordedEvent(entry.Seq, CustodyEvent.HashLine(line)));
-                }
-                else if (entry.Type == CustodyEventTypes.ItemDuplicate)
-                {
-                    duplicates.Add(itemId);
+                    case CustodyEventTypes.CaseCreated:
+                        record = record with { Created = entry };
+                        break;
+                    case GrantDirectory.Created or GrantDirectory.OwnerRotated when entry.Details?.GetValueOrDefault("grantId") is { } grantId:
+                        record.GrantIds.Add(grantId);
+                        break;
+                    case CustodyEventTypes.ItemReceived when entry.ItemId is { } itemId:
+                        record.Received[itemId] = new ReceivedLine(entry, new RecordedEvent(entry.Seq, CustodyEvent.HashLine(line)));
+                        break;
+                    case Timestamps.ItemTimestamper.Failed when entry.ItemId is { } itemId:
+                        record.TimestampAttempts[itemId] = record.TimestampAttempts.GetValueOrDefault(itemId) + 1;
+                        break;
+                    case CustodyEventTypes.ItemDuplicate when entry.ItemId is { } itemId:
+                        record.Duplicates.Add(itemId);
+                        break;
                 }
             }
 
-            return new CustodyRecord(received, duplicates);
+            return record;
         }
     }
 

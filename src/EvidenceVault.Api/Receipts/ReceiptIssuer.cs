@@ -47,6 +47,22 @@ internal sealed class ReceiptIssuer(VaultStorage storage, ItemIndex index, Custo
         }
     }
 
+    /// <summary>
+    /// The latest receipt stored for an item, found among <paramref name="itemBlobs"/> (the names of the item's blobs)
+    /// without the index (reindex); null when it has none.
+    /// </summary>
+    public async Task<ItemReceipt?> ReadStoredLatestAsync(string caseId, string itemId, IEnumerable<string> itemBlobs, CancellationToken cancellationToken)
+    {
+        var latest = itemBlobs.Select(name => EvidencePaths.ReceiptVersionOf(caseId, itemId, name)).Max();
+        if (latest is not { } version)
+        {
+            return null;
+        }
+
+        var bytes = (await storage.Blob(EvidencePaths.Receipt(caseId, itemId, version)).DownloadContentAsync(cancellationToken)).Value.Content.ToMemory();
+        return new ItemReceipt { Version = version, KeyId = EvidenceReceipt.Parse(bytes.Span).KeyId, Sha256 = Sha256Digest.Of(bytes.Span).Hex };
+    }
+
     /// <summary>The item's latest receipt with its signature, read from storage.</summary>
     public async Task<ItemReceipt?> ReadLatestAsync(EvidenceItemRecord item, CancellationToken cancellationToken)
     {

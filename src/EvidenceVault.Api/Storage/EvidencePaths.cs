@@ -18,7 +18,24 @@ internal static class EvidencePaths
 
     public static string Receipt(string caseId, string itemId, int version) => $"{Items(caseId)}{itemId}/receipts/{version:D3}.json";
 
+    /// <summary>The version of a receipt blob of an item (<see cref="Receipt"/>), or null for any other blob.</summary>
+    public static int? ReceiptVersionOf(string caseId, string itemId, string blobName)
+    {
+        var receipts = $"{Items(caseId)}{itemId}/receipts/";
+        return blobName.StartsWith(receipts, StringComparison.Ordinal) && blobName.EndsWith(".json", StringComparison.Ordinal) &&
+            int.TryParse(blobName.AsSpan(receipts.Length, blobName.Length - receipts.Length - ".json".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? version
+            : null;
+    }
+
     public static string ReceiptSignature(string caseId, string itemId, int version) => Receipt(caseId, itemId, version) + ".sig";
 
     public static string CustodyLog(string caseId) => $"{Cases}{caseId}/custody.log";
+
+    /// <summary>The prefix of a case's grant records (never exported: they hold token hashes).</summary>
+    public static string Grants(string caseId) => $"{Cases}{caseId}/grants/";
+
+    public static string GrantRecord(string caseId, string grantId) => $"{Grants(caseId)}{grantId}.json";
+
+    public static string GrantRevocation(string caseId, string grantId) => $"{Grants(caseId)}{grantId}.revoked.json";
 }

@@ -91,8 +91,8 @@ internal sealed partial class ItemTimestamper(
         if (!await storage.TryCreateOnceAsync(path, response, "application/timestamp-reply", cancellationToken))
         {
             // Stamped concurrently (the upload and the retry worker): the token already stored stands.
-            var stored = (await storage.Blob(path).DownloadContentAsync(cancellationToken)).Value.Content.ToMemory();
-            var existing = TimestampVerifier.Verify(stored, Sha256Digest.ParseHex(item.Sha256), authorities.TrustedRoots);
+            var existing = await CheckStoredAsync(item.CaseId, item.ItemId, Sha256Digest.ParseHex(item.Sha256), cancellationToken)
+                ?? throw new InvalidOperationException($"The timestamp of {item.ItemId} was stored and is gone.");
             return existing.IsValid ? await IndexGrantedAsync(item, existing.Facts!, cancellationToken) : throw new InvalidOperationException($"The stored timestamp of {item.ItemId} does not verify: {existing.Failure}");
         }
 
@@ -104,6 +104,20 @@ internal sealed partial class ItemTimestamper(
             ["responseSha256"] = facts.ResponseSha256,
         }), cancellationToken);
         return await IndexGrantedAsync(item, facts, cancellationToken);
+    }
+
+    /// <summary>The item's stored timestamp token, checked as a new one is (without its nonce); null when none is stored.</summary>
+    public async Task<TimestampCheck?> CheckStoredAsync(string caseId, string itemId, Sha256Digest imprint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = (await storage.Blob(EvidencePaths.Timestamp(caseId, itemId)).DownloadContentAsync(cancellationToken)).Value.Content.ToMemory();
+            return TimestampVerifier.Verify(stored, imprint, authorities.TrustedRoots);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
+        {
+            return null;
+        }
     }
 
     private async Task<ItemTimestamp> IndexGrantedAsync(EvidenceItemRecord item, TimestampFacts facts, CancellationToken cancellationToken)

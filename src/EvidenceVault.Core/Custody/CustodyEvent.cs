@@ -79,6 +79,12 @@ public static class CustodyEventTypes
     /// <summary>A bundle of the case was exported.</summary>
     public const string BundleExported = "bundle.exported";
 
+    /// <summary>
+    /// The operator rebuilt what the index had lost from storage (reindex): the details count what was restored.
+    /// Nothing about the evidence changed; the items keep their own <c>item.received</c> events.
+    /// </summary>
+    public const string IndexRebuilt = "index.rebuilt";
+
     /// <summary>While exporting, stored bytes did not match the index: the bundle says so.</summary>
     public const string BundleIntegrityFailure = "bundle.integrity-failure";
 }

@@ -15,7 +15,7 @@ namespace EvidenceVault.Api.Tests.Ingest;
 
 /// <summary>
 /// Uploads the vault stopped in the middle of — its blob committed, its index entry never written — finished by
-/// <see cref="IndexRepair"/>, in process and as the operator's <c>repair-index</c> command. Each crash is the vault's own
+/// <see cref="IndexRepair"/>, in process and as the operator's <c>reindex</c> command. Each crash is the vault's own
 /// completion cut short: the commit goes to storage, then the process "dies" before the next step.
 /// </summary>
 [Collection(VaultOnAzurite.Name)]
@@ -108,11 +108,12 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
     }
 
     [Fact]
-    public async Task The_operators_repair_index_command_adopts_the_blob_and_says_so()
+    public async Task The_operators_reindex_command_restores_the_case_row_adopts_the_blob_and_says_so()
     {
         using var vault = await app.CreateCaseAsync();
         var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 5");
         var itemId = await CrashAfterCommitAsync(vault, victim, "page-snapshot-refund.mhtml", new EvidenceClaims(EvidenceKind.PageSnapshot, null, null, "https://refund-center.example/", null));
+        await app.Table("cases").DeleteEntityAsync(vault.CaseId, "case"); // and the case's own row is lost
         var data = Directory.CreateTempSubdirectory("ev-repair-").FullName;
         try
         {
@@ -126,8 +127,9 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
             }, ApiProcess.ApiDll, IndexRepairCommand.Verb, "--case", vault.CaseId, "--min-age-minutes", "0");
 
             Assert.True(run.ExitCode == 0, run.Output);
+            Assert.Contains($"{vault.CaseId} case row restored", run.Output, StringComparison.Ordinal);
             Assert.Contains($"{vault.CaseId} {itemId} adopted", run.Output, StringComparison.Ordinal);
-            Assert.Contains("1 adopted, 0 recorded as copies, 0 left unindexed", run.Output, StringComparison.Ordinal);
+            Assert.Contains("1 case row(s) and 0 grant(s) restored, 0 revocation(s) applied, 0 item(s) restored, 1 adopted, 0 recorded as copies, 0 left unindexed.", run.Output, StringComparison.Ordinal);
             var item = Assert.Single(await vault.ListItemsAsync());
             Assert.Equal(("https://refund-center.example/", "page-snapshot"), (item.SourceUrl, item.Kind));
             Assert.NotNull(item.Snapshot);
