@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace EvidenceVault.Api.Storage;
@@ -13,8 +14,11 @@ internal sealed record AzuriteLaunch(string ToolDirectory, string? DataDirectory
 
 /// <summary>
 /// A real Azurite (the npm package pinned in tools/azurite) as a child process: installed with <c>npm ci</c> when
-/// missing, started with <c>--skipApiVersionCheck</c>, ready once it reports its listening ports, and stopped by
-/// killing its whole process tree (it sometimes ignores SIGTERM).
+/// missing, started with <c>--skipApiVersionCheck</c>, ready once it reports its listening ports. One that keeps its
+/// data on disk is stopped with SIGTERM first: it writes its metadata (blob lists, block lists, table rows) to disk
+/// only every five seconds and when it closes, so killing it would lose what the vault wrote just before — items
+/// whose uploads were answered. Whatever is left of its process tree after that, or of an in-memory one at once, is
+/// killed.
 /// </summary>
 internal sealed partial class AzuriteProcess : IAsyncDisposable
 {
@@ -23,11 +27,18 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
 
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /// <summary>How long an Azurite with data on disk may take to close before it is killed (it needs about a second).</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(20);
+
+    private const int SigTerm = 15;
+
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
     private readonly Process _process;
+    private readonly bool _persistent;
 
-    private AzuriteProcess(Process process, int blobPort, int tablePort)
+    private AzuriteProcess(Process process, int blobPort, int tablePort, bool persistent)
     {
+        _persistent = persistent;
         _process = process;
         BlobPort = blobPort;
         TablePort = tablePort;
@@ -138,7 +149,7 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
                 throw new InvalidOperationException("Azurite exited before it was ready: " + string.Join(Environment.NewLine, output));
             }
 
-            return new AzuriteProcess(process, await blob.Task, await table.Task);
+            return new AzuriteProcess(process, await blob.Task, await table.Task, persistent: launch.DataDirectory is not null);
         }
         catch
         {
@@ -148,12 +159,38 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (_persistent)
+        {
+            await CloseAsync(_process);
+        }
+
         Kill(_process);
         _process.Dispose();
-        return ValueTask.CompletedTask;
     }
+
+    /// <summary>Asks Azurite to close (SIGTERM: it closes its services and saves its metadata) and waits for it to exit.</summary>
+    private static async Task CloseAsync(Process process)
+    {
+        if (OperatingSystem.IsWindows() || process.HasExited || SendSignal(process.Id, SigTerm) != 0)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(CloseTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Still running: killed below.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
 
     private static void Kill(Process process)
     {
