@@ -36,7 +36,9 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
         expiresAt = expiresAt is { } expires ? EvidenceVault.Serialization.VaultJson.ToMilliseconds(expires) : null;
         var record = new GrantRecord(grantId, role, label, createdAt, expiresAt, CaseTokens.Hash(token).Hex);
         await records.WriteAsync(caseId, record, cancellationToken);
-        await storage.Grants.AddEntityAsync(record.ToEntity(caseId, revokedAt: null), cancellationToken);
+
+        // False only when a reindex running meanwhile restored this very row from the record just written.
+        await TryAddAsync(record.ToEntity(caseId, revokedAt: null), cancellationToken);
         if (actor is not null)
         {
             await custody.AppendAsync(caseId, new CustodyEntry(Created, actor, Details: Details(grantId, role, label, expiresAt)), cancellationToken);
@@ -108,14 +110,9 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
             if (!rows.TryGetValue(record.GrantId, out var row))
             {
                 var entity = record.ToEntity(caseId, revokedAt);
-                try
+                if (await TryAddAsync(entity, cancellationToken))
                 {
-                    await storage.Grants.AddEntityAsync(entity, cancellationToken);
                     restored.Add(record.GrantId);
-                }
-                catch (RequestFailedException e) when (e.Status == StatusCodes.Status409Conflict)
-                {
-                    // Restored meanwhile by another run.
                 }
 
                 rows[record.GrantId] = entity;
@@ -129,6 +126,20 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
         }
 
         return new GrantRestoration(restored, revoked, rows);
+    }
+
+    /// <summary>Adds a grant's row; false when it exists (written from the same record by the issue or a reindex).</summary>
+    private async Task<bool> TryAddAsync(GrantEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Grants.AddEntityAsync(entity, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == StatusCodes.Status409Conflict)
+        {
+            return false;
+        }
     }
 
     private async Task MarkRevokedAsync(GrantEntity grant, CancellationToken cancellationToken)

@@ -53,7 +53,9 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Gr
 
         // The case's time is its first custody line's, as the log keeps it: the row can be rebuilt from the log.
         var createdAt = VaultJson.ToMilliseconds(created.At);
-        await storage.Cases.AddEntityAsync(new CaseEntity { PartitionKey = caseId, Title = title, CreatedAt = createdAt }, cancellationToken);
+
+        // False only when a reindex running meanwhile restored this very row from the line just written.
+        await TryAddAsync(new CaseEntity { PartitionKey = caseId, Title = title, CreatedAt = createdAt }, cancellationToken);
         var owner = await grants.IssueAsync(caseId, CaseRoles.Owner, "owner", null, actor: null, cancellationToken);
         return new NewCase(caseId, owner.Token, title, createdAt, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex));
     }
@@ -82,13 +84,16 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Gr
     /// Restores a case's row from its <c>case.created</c> event (reindex), with the usage of the items already
     /// indexed; false when the row exists.
     /// </summary>
-    public async Task<bool> RestoreAsync(CustodyEvent created, long itemCount, long totalBytes, CancellationToken cancellationToken)
+    public async Task<bool> RestoreAsync(CustodyEvent created, long itemCount, long totalBytes, CancellationToken cancellationToken) =>
+        await TryAddAsync(
+            new CaseEntity { PartitionKey = created.CaseId, Title = created.Details?.GetValueOrDefault("title"), CreatedAt = created.At, ItemCount = itemCount, TotalBytes = totalBytes },
+            cancellationToken);
+
+    private async Task<bool> TryAddAsync(CaseEntity entity, CancellationToken cancellationToken)
     {
         try
         {
-            await storage.Cases.AddEntityAsync(
-                new CaseEntity { PartitionKey = created.CaseId, Title = created.Details?.GetValueOrDefault("title"), CreatedAt = created.At, ItemCount = itemCount, TotalBytes = totalBytes },
-                cancellationToken);
+            await storage.Cases.AddEntityAsync(entity, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == StatusCodes.Status409Conflict)
