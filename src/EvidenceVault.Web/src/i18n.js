@@ -94,6 +94,7 @@ export const strings = {
       'timestamp.rejected': '时间戳被拒绝', 'timestamp.failed': '时间戳暂未获得', 'receipt.issued': '签发收据', 'grant.created': '创建链接',
       'grant.revoked': '撤销链接', 'owner.rotated': '更换创建人钥匙', 'item.viewed': '查看证据', 'item.downloaded': '下载证据',
       'custody.viewed': '查看保管链', 'bundle.exported': '导出证据包', 'bundle.integrity-failure': '导出时发现完整性错误',
+      'index.rebuilt': '运维人员重建索引',
     },
   },
   en: {
@@ -190,6 +191,7 @@ export const strings = {
       'timestamp.rejected': 'timestamp refused', 'timestamp.failed': 'timestamp not yet granted', 'receipt.issued': 'receipt issued', 'grant.created': 'link created',
       'grant.revoked': 'link revoked', 'owner.rotated': 'owner key replaced', 'item.viewed': 'evidence viewed', 'item.downloaded': 'evidence downloaded',
       'custody.viewed': 'custody log viewed', 'bundle.exported': 'bundle exported', 'bundle.integrity-failure': 'integrity failure on export',
+      'index.rebuilt': 'index rebuilt by the operator',
     },
   },
 };

@@ -262,6 +262,34 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         Assert.True(int.Parse(check.Output.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) > 100, check.Output);
     }
 
+    [Fact]
+    public async Task Every_custody_event_the_vault_writes_has_a_name_in_both_languages()
+    {
+        // Every event type is a constant "subject.verb" of the vault's code: the pages must name each in the custody log.
+        var eventTypes = new[] { typeof(EvidenceVault.Custody.CustodyEventTypes).Assembly, typeof(Program).Assembly }
+            .SelectMany(assembly => assembly.GetTypes())
+            .SelectMany(type => type.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static))
+            .Where(field => field.IsLiteral && field.FieldType == typeof(string))
+            .Select(field => (string)field.GetRawConstantValue()!)
+            .Where(value => EventTypeName().IsMatch(value))
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.Contains("index.rebuilt", eventTypes);
+        Assert.Contains("grant.created", eventTypes);
+
+        var check = await ExternalTool.RunAsync("node", Path.Combine(SampleEvidence.RepositoryRoot, "src", "EvidenceVault.Web"), "--input-type=module", "-e", """
+            import { strings } from './src/i18n.js';
+            const missing = JSON.parse(process.argv[1]).flatMap((type) => ['zh-CN', 'en'].filter((l) => !strings[l].eventTypes[type]).map((l) => l + ' lacks ' + type));
+            if (missing.length) { console.log(missing.join('\n')); process.exit(1); }
+            """, System.Text.Json.JsonSerializer.Serialize(eventTypes));
+
+        Assert.True(check.ExitCode == 0, check.Output);
+    }
+
+    [GeneratedRegex("^[a-z]+\\.[a-z]+(-[a-z]+)*$")]
+    private static partial Regex EventTypeName();
+
     /// <summary>Records requests to other origins, failed requests and content-policy violations of every page in the context.</summary>
     private static PageWatch Watch(IBrowserContext context, Uri origin)
     {
