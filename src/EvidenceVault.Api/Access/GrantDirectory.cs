@@ -38,7 +38,7 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
         await records.WriteAsync(caseId, record, cancellationToken);
 
         // False only when a reindex running meanwhile restored this very row from the record just written.
-        await TryAddAsync(record.ToEntity(caseId, revokedAt: null), cancellationToken);
+        await storage.Grants.TryAddEntityAsync(record.ToEntity(caseId, revokedAt: null), cancellationToken);
         if (actor is not null)
         {
             await custody.AppendAsync(caseId, new CustodyEntry(Created, actor, Details: Details(grantId, role, label, expiresAt)), cancellationToken);
@@ -110,7 +110,7 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
             if (!rows.TryGetValue(record.GrantId, out var row))
             {
                 var entity = record.ToEntity(caseId, revokedAt);
-                if (await TryAddAsync(entity, cancellationToken))
+                if (await storage.Grants.TryAddEntityAsync(entity, cancellationToken))
                 {
                     restored.Add(record.GrantId);
                 }
@@ -126,20 +126,6 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
         }
 
         return new GrantRestoration(restored, revoked, rows);
-    }
-
-    /// <summary>Adds a grant's row; false when it exists (written from the same record by the issue or a reindex).</summary>
-    private async Task<bool> TryAddAsync(GrantEntity entity, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await storage.Grants.AddEntityAsync(entity, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == StatusCodes.Status409Conflict)
-        {
-            return false;
-        }
     }
 
     private async Task MarkRevokedAsync(GrantEntity grant, CancellationToken cancellationToken)

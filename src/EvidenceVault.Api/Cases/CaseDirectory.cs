@@ -55,7 +55,7 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Gr
         var createdAt = VaultJson.ToMilliseconds(created.At);
 
         // False only when a reindex running meanwhile restored this very row from the line just written.
-        await TryAddAsync(new CaseEntity { PartitionKey = caseId, Title = title, CreatedAt = createdAt }, cancellationToken);
+        await storage.Cases.TryAddEntityAsync(new CaseEntity { PartitionKey = caseId, Title = title, CreatedAt = createdAt }, cancellationToken);
         var owner = await grants.IssueAsync(caseId, CaseRoles.Owner, "owner", null, actor: null, cancellationToken);
         return new NewCase(caseId, owner.Token, title, createdAt, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex));
     }
@@ -85,22 +85,9 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Gr
     /// indexed; false when the row exists.
     /// </summary>
     public async Task<bool> RestoreAsync(CustodyEvent created, long itemCount, long totalBytes, CancellationToken cancellationToken) =>
-        await TryAddAsync(
+        await storage.Cases.TryAddEntityAsync(
             new CaseEntity { PartitionKey = created.CaseId, Title = created.Details?.GetValueOrDefault("title"), CreatedAt = created.At, ItemCount = itemCount, TotalBytes = totalBytes },
             cancellationToken);
-
-    private async Task<bool> TryAddAsync(CaseEntity entity, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await storage.Cases.AddEntityAsync(entity, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == StatusCodes.Status409Conflict)
-        {
-            return false;
-        }
-    }
 
     public async Task<CaseEntity?> FindAsync(string caseId, CancellationToken cancellationToken)
     {
