@@ -15,7 +15,7 @@ if (FunctionManifests.IsRequested(args, out var manifestDirectory))
 
 if (IndexRepairCommand.IsRequested(args, out var repair))
 {
-    // Operator step: finish uploads a crash left committed but unindexed, then exit without serving.
+    // Operator step: rebuild what the index lacks from storage, then exit without serving.
     Environment.ExitCode = await IndexRepairCommand.RunAsync(app, repair, Console.Out);
     return;
 }

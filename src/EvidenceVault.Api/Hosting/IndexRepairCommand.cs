@@ -20,20 +20,50 @@ internal static class IndexRepairCommand
     /// <summary>Blobs committed in the last ten minutes may belong to uploads still completing.</summary>
     public static readonly TimeSpan DefaultMinimumAge = TimeSpan.FromMinutes(10);
 
-    public static bool IsRequested(string[] args, out IndexRepairRequest request)
+    public const string Usage =
+        "Usage: reindex [--case <caseId>] [--min-age-minutes <N>]\n" +
+        "Rebuilds what the index lacks from storage (every case, or the one named); adopts uploads committed but never\n" +
+        "indexed once they are N minutes old (default 10). Exit code 0 done, 1 a case could not be reindexed, 2 usage.";
+
+    /// <summary>True when the arguments ask for a reindex; <paramref name="request"/> is null when they do not parse.</summary>
+    public static bool IsRequested(string[] args, out IndexRepairRequest? request)
     {
-        var caseIndex = Array.IndexOf(args, "--case");
-        var ageIndex = Array.IndexOf(args, "--min-age-minutes");
-        request = new IndexRepairRequest(
-            caseIndex >= 0 && caseIndex + 1 < args.Length ? args[caseIndex + 1] : null,
-            ageIndex >= 0 && ageIndex + 1 < args.Length && double.TryParse(args[ageIndex + 1], CultureInfo.InvariantCulture, out var minutes) && minutes >= 0
-                ? TimeSpan.FromMinutes(minutes)
-                : DefaultMinimumAge);
-        return args.Length > 0 && args[0] == Verb;
+        request = null;
+        if (args.Length == 0 || args[0] != Verb)
+        {
+            return false;
+        }
+
+        string? caseId = null;
+        var minimumAge = DefaultMinimumAge;
+        for (var i = 1; i < args.Length; i += 2)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--case" when !string.IsNullOrWhiteSpace(value) && !value.StartsWith('-'):
+                    caseId = value;
+                    break;
+                case "--min-age-minutes" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) && minutes >= 0:
+                    minimumAge = TimeSpan.FromMinutes(minutes);
+                    break;
+                default:
+                    return true;
+            }
+        }
+
+        request = new IndexRepairRequest(caseId, minimumAge);
+        return true;
     }
 
-    public static async Task<int> RunAsync(WebApplication app, IndexRepairRequest request, TextWriter output)
+    public static async Task<int> RunAsync(WebApplication app, IndexRepairRequest? request, TextWriter output)
     {
+        if (request is null)
+        {
+            await output.WriteLineAsync(Usage);
+            return 2;
+        }
+
         var azurite = app.Services.GetServices<IHostedService>().OfType<EmbeddedAzurite>().Single();
         await azurite.StartAsync(CancellationToken.None);
         try
@@ -65,7 +95,8 @@ internal static class IndexRepairCommand
                 catch (Exception e) when (e is Azure.RequestFailedException or InvalidDataException or System.Text.Json.JsonException)
                 {
                     failed++;
-                    await output.WriteLineAsync($"{id} failed: {e.Message}");
+                    var reason = e is Azure.RequestFailedException { Status: StatusCodes.Status404NotFound } ? "storage holds no custody log for this case" : e.Message;
+                    await output.WriteLineAsync($"{id} failed: {reason}");
                 }
             }
 

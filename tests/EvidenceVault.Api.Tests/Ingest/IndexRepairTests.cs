@@ -117,14 +117,7 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
         var data = Directory.CreateTempSubdirectory("ev-repair-").FullName;
         try
         {
-            var run = await ExternalTool.RunAsync("dotnet", data, new Dictionary<string, string>
-            {
-                ["EvidenceVault__StartAzurite"] = "false",
-                ["EvidenceVault__DataDirectory"] = data,
-                ["EvidenceVault__Storage__ConnectionString"] = (await TestAzurite.InstanceAsync()).ConnectionString,
-                ["EvidenceVault__Storage__EvidenceContainer"] = app.ContainerName,
-                ["EvidenceVault__Storage__TablePrefix"] = app.TablePrefix,
-            }, ApiProcess.ApiDll, IndexRepairCommand.Verb, "--case", vault.CaseId, "--min-age-minutes", "0");
+            var run = await RunReindexAsync(data, "--case", vault.CaseId, "--min-age-minutes", "0");
 
             Assert.True(run.ExitCode == 0, run.Output);
             Assert.Contains($"{vault.CaseId} case row restored", run.Output, StringComparison.Ordinal);
@@ -139,6 +132,39 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
             Directory.Delete(data, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_operators_reindex_command_refuses_an_argument_it_does_not_know_and_names_a_case_storage_lacks()
+    {
+        var data = Directory.CreateTempSubdirectory("ev-repair-").FullName;
+        try
+        {
+            var misspelt = await RunReindexAsync(data, "--cases", "01M94JN72HHA5JJ00TKCJQFYWM");
+            var negative = await RunReindexAsync(data, "--min-age-minutes", "-5");
+            var unknown = await RunReindexAsync(data, "--case", "01M94JN72HHA5JJ00TKCJQFYWM");
+
+            Assert.True(misspelt.ExitCode == 2, misspelt.Output);
+            Assert.Contains(IndexRepairCommand.Usage.Split('\n')[0], misspelt.Output, StringComparison.Ordinal);
+            Assert.True(negative.ExitCode == 2, negative.Output);
+            Assert.True(unknown.ExitCode == 1, unknown.Output);
+            Assert.Contains("01M94JN72HHA5JJ00TKCJQFYWM failed: storage holds no custody log for this case", unknown.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary><c>dotnet EvidenceVault.Api.dll reindex …</c> on this test class's storage, as an operator runs it.</summary>
+    private async Task<ExternalTool.Result> RunReindexAsync(string data, params string[] arguments) =>
+        await ExternalTool.RunAsync("dotnet", data, new Dictionary<string, string>
+        {
+            ["EvidenceVault__StartAzurite"] = "false",
+            ["EvidenceVault__DataDirectory"] = data,
+            ["EvidenceVault__Storage__ConnectionString"] = (await TestAzurite.InstanceAsync()).ConnectionString,
+            ["EvidenceVault__Storage__EvidenceContainer"] = app.ContainerName,
+            ["EvidenceVault__Storage__TablePrefix"] = app.TablePrefix,
+        }, [ApiProcess.ApiDll, IndexRepairCommand.Verb, .. arguments]);
 
     /// <summary>
     /// The vault's own completion of an upload by <paramref name="uploader"/>, stopped right after the commit: the blob
