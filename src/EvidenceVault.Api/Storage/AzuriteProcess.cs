@@ -170,7 +170,11 @@ internal sealed partial class AzuriteProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>Asks Azurite to close (SIGTERM: it closes its services and saves its metadata) and waits for it to exit.</summary>
+    /// <summary>
+    /// Asks Azurite to close (SIGTERM: it closes its services and saves its metadata) and waits for it to exit. Windows
+    /// has no such signal for a process without a console of its own: there Azurite is killed, and what it wrote in its
+    /// last five seconds may be lost — stop the vault with Ctrl+C in its console, which reaches Azurite too.
+    /// </summary>
     private static async Task CloseAsync(Process process)
     {
         if (OperatingSystem.IsWindows() || process.HasExited || SendSignal(process.Id, SigTerm) != 0)
