@@ -134,6 +134,12 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Equal(TimestampStatuses.Granted, stamped.Timestamp?.Status);
         Assert.Equal(2, stamped.Receipt?.Version);
         Assert.True(await app.Container.GetBlobClient(EvidencePaths.Timestamp(vault.CaseId, item.ItemId)).ExistsAsync());
+
+        // Lost again: restored with the new timestamp and the latest of its two receipts.
+        await WipeIndexAsync(vault.CaseId);
+        await Repair.RepairAsync(vault.CaseId, TimeSpan.FromMinutes(10), CancellationToken.None);
+        var json = (EvidenceItemRecord record) => JsonSerializer.Serialize(record, VaultJson.Compact);
+        Assert.Equal(json(stamped), json(Assert.Single(await vault.ListItemsAsync())));
     }
 
     [Fact]
