@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
+using EvidenceVault.Api.Hosting;
 using EvidenceVault.Testing;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Options;
 
 namespace EvidenceVault.Api.Tests.Hosting;
@@ -83,27 +83,33 @@ public sealed class ConfiguredTrustTests : IDisposable
         return settings;
     }
 
+    /// <summary>
+    /// Starts the vault as <c>infra/</c> configures it, on storage it never reaches — the refusal comes first — and
+    /// returns what the refusal names. The app is built here rather than through <c>WebApplicationFactory</c>, whose
+    /// deferred host races the app's own disposal when start-up fails (it may throw ObjectDisposedException instead).
+    /// </summary>
     private List<string> StartFailures(Dictionary<string, string?> settings)
     {
-        using var vault = new VaultRequiringTrust(_data, settings);
-        var refused = Record.Exception(() => vault.CreateClient());
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(Program).Assembly.GetName().Name,
+            ContentRootPath = _data,
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["EvidenceVault:StartAzurite"] = "false",
+            ["EvidenceVault:DataDirectory"] = _data,
+            ["EvidenceVault:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            ["EvidenceVault:RequireConfiguredTrust"] = "true",
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddEvidenceVault();
+        using var app = builder.Build();
+        app.MapEvidenceVault();
+
+        var refused = Record.Exception(() => app.StartAsync().GetAwaiter().GetResult());
         var validation = Assert.IsType<OptionsValidationException>(refused is AggregateException all ? Assert.Single(all.InnerExceptions) : refused);
         return [.. validation.Failures];
-    }
-
-    /// <summary>The vault as <c>infra/</c> configures it, on storage it never reaches: the refusal comes first.</summary>
-    private sealed class VaultRequiringTrust(string data, Dictionary<string, string?> settings) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("EvidenceVault:StartAzurite", "false");
-            builder.UseSetting("EvidenceVault:DataDirectory", data);
-            builder.UseSetting("EvidenceVault:Storage:ConnectionString", "UseDevelopmentStorage=true");
-            builder.UseSetting("EvidenceVault:RequireConfiguredTrust", "true");
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-        }
     }
 }
