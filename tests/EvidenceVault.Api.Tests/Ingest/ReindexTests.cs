@@ -4,6 +4,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Cases;
+using EvidenceVault.Api.Hosting;
 using EvidenceVault.Api.Ingest;
 using EvidenceVault.Api.Storage;
 using EvidenceVault.Api.Tests.Infrastructure;
@@ -175,6 +176,40 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         var grants = await vault.Client.GetFromJsonAsync<List<GrantView>>($"/api/cases/{vault.CaseId}/grants", VaultJson.Compact);
         Assert.DoesNotContain(grants!, g => g.GrantId == unrecorded.GrantId);
         Assert.NotNull(Assert.Single(grants!, g => g.GrantId == victim.GrantId).RevokedAt);
+    }
+
+    [Fact]
+    public async Task A_reindex_while_victims_upload_restores_and_adopts_nothing_and_every_upload_is_indexed_once()
+    {
+        using var vault = await app.CreateCaseAsync();
+        string[] fixtures =
+        [
+            "screenshot-refund-page.png", "screenshot-refund-page.jpg", "screenshot-refund-page.webp", "call-recording.m4a",
+            "call-recording.mp3", "page-snapshot-refund.mhtml", "page-snapshot-refund.pdf", "screen-recording.mp4",
+        ];
+        var uploads = Task.WhenAll(fixtures.Select(async fixture =>
+        {
+            using var response = await vault.UploadAsync(fixture);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }));
+
+        // Reindex runs over and over while the uploads complete, the first one as they start.
+        var reports = new List<IndexRepairReport>();
+        do
+        {
+            reports.Add(await Repair.RepairAsync(vault.CaseId, IndexRepairCommand.DefaultMinimumAge, CancellationToken.None));
+        }
+        while (!uploads.IsCompleted);
+        await uploads;
+        reports.Add(await Repair.RepairAsync(vault.CaseId, IndexRepairCommand.DefaultMinimumAge, CancellationToken.None));
+
+        Assert.All(reports, r => Assert.Equal((false, 0, 0, 0, 0), (r.CaseRestored, r.Grants.Restored.Count, r.Restored.Count, r.Adopted.Count, r.Duplicates.Count)));
+        Assert.All(reports.SelectMany(r => r.Left), left => Assert.StartsWith("committed too recently", left.Reason, StringComparison.Ordinal));
+        Assert.Equal(fixtures.Length, (await vault.ListItemsAsync()).Select(i => i.ItemId).Distinct().Count());
+        var custody = await vault.CheckCustodyAsync();
+        Assert.True(custody.IsIntact, string.Join("\n", custody.Breaks));
+        Assert.DoesNotContain(custody.Events, e => e.Type is CustodyEventTypes.IndexRebuilt or CustodyEventTypes.ItemDuplicate);
+        Assert.Equal(fixtures.Length, custody.Events.Count(e => e.Type == CustodyEventTypes.ItemReceived));
     }
 
     /// <summary>What the API shows of a case: its items (to the owner and to one victim), its grants and the case itself.</summary>
