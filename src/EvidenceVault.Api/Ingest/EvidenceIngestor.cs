@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs.Models;
 using EvidenceVault.Api.Access;
@@ -177,7 +176,7 @@ internal sealed partial class EvidenceIngestor(
         var kind = (claims.Kind ?? format.DefaultKind).ToWireName();
         await commit(
             new BlobHttpHeaders { ContentType = format.ContentType },
-            BlobMetadata(caller, itemId, digest, size, format, kind, receivedAt, claims),
+            EvidenceMetadata.Of(caller, itemId, digest, size, format, kind, receivedAt, claims),
             cancellationToken);
 
         return await IndexCommittedAsync(new CommittedEvidence(caller, claims, received, kind, receivedAt), recorded: null, cancellationToken);
@@ -278,39 +277,6 @@ internal sealed partial class EvidenceIngestor(
         var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
         await using var content = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 256 * 1024 }, cancellationToken);
         return await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken);
-    }
-
-    /// <summary>Blob metadata: enough to rebuild the index from the blobs alone. Values are ASCII (percent-encoded).</summary>
-    private static Dictionary<string, string> BlobMetadata(
-        CaseCaller caller, string itemId, Sha256Digest digest, long size, EvidenceFormat format, string kind, DateTimeOffset receivedAt, EvidenceClaims claims)
-    {
-        var metadata = new Dictionary<string, string>
-        {
-            ["caseid"] = caller.CaseId,
-            ["itemid"] = itemId,
-            ["sha256"] = digest.Hex,
-            ["size"] = size.ToString(CultureInfo.InvariantCulture),
-            ["contenttype"] = format.ContentType,
-            ["kind"] = kind,
-            ["receivedat"] = VaultJson.FormatUtc(receivedAt),
-            ["contributor"] = caller.GrantId,
-        };
-        if (claims.FileName is not null)
-        {
-            metadata["filename"] = Uri.EscapeDataString(claims.FileName);
-        }
-
-        if (claims.CapturedAt is { } capturedAt)
-        {
-            metadata["capturedat"] = VaultJson.FormatUtc(capturedAt);
-        }
-
-        if (claims.SourceUrl is not null)
-        {
-            metadata["sourceurl"] = Uri.EscapeDataString(claims.SourceUrl);
-        }
-
-        return metadata;
     }
 
     private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims, PageSnapshotOrigin? snapshot)

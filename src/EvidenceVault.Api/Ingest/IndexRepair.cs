@@ -181,7 +181,7 @@ internal sealed partial class IndexRepair(
         }
 
         var metadata = original.Metadata;
-        if (!TryReadRecorded(metadata, out var digest, out var size) || received.Event.Sha256 != digest.Hex || received.Event.Size != size)
+        if (!EvidenceMetadata.TryReadRecorded(metadata, out var digest, out var size) || received.Event.Sha256 != digest.Hex || received.Event.Size != size)
         {
             return "its metadata does not name the SHA-256 and size its item.received event records";
         }
@@ -226,12 +226,12 @@ internal sealed partial class IndexRepair(
             return "already recorded as a copy of another item";
         }
 
-        if (metadata.TryGetValue("uploadid", out var uploadId) && await uploads.FindAsync(caseId, uploadId, cancellationToken) is not null)
+        if (metadata.TryGetValue(EvidenceMetadata.UploadId, out var uploadId) && await uploads.FindAsync(caseId, uploadId, cancellationToken) is not null)
         {
             return "its resumable upload's session completes it";
         }
 
-        if (!TryReadRecorded(metadata, out var recorded, out var size))
+        if (!EvidenceMetadata.TryReadRecorded(metadata, out var recorded, out var size))
         {
             return "its metadata does not name its SHA-256 and size";
         }
@@ -244,7 +244,7 @@ internal sealed partial class IndexRepair(
     private async Task<IngestResult> AdoptAsync(
         string caseId, string itemId, IDictionary<string, string> metadata, CustodyRecord log, GrantRestoration grantRestoration, CancellationToken cancellationToken)
     {
-        TryReadRecorded(metadata, out var digest, out var size);
+        EvidenceMetadata.TryReadRecorded(metadata, out var digest, out var size);
         var received = log.Received.GetValueOrDefault(itemId);
         var (committed, _) = await CommittedOfAsync(caseId, itemId, metadata, digest, size, received, grantRestoration, cancellationToken);
 
@@ -257,15 +257,6 @@ internal sealed partial class IndexRepair(
         return await ingestor.IndexCommittedAsync(committed, received?.Recorded, cancellationToken);
     }
 
-    /// <summary>The SHA-256 and size a committed blob's metadata records.</summary>
-    private static bool TryReadRecorded(IDictionary<string, string> metadata, out Sha256Digest digest, out long size)
-    {
-        size = 0;
-        digest = default;
-        return metadata.TryGetValue("sha256", out var sha256) && Sha256Digest.TryParseHex(sha256, out digest) &&
-            metadata.TryGetValue("size", out var sizeText) && long.TryParse(sizeText, CultureInfo.InvariantCulture, out size);
-    }
-
     /// <summary>
     /// A committed blob as the vault committed it, from its metadata (written at commit so the index can be rebuilt
     /// from blobs alone), the note its <c>item.received</c> event holds, and its format recognised from its first bytes.
@@ -273,22 +264,13 @@ internal sealed partial class IndexRepair(
     private async Task<(CommittedEvidence Committed, EvidenceFormat Format)> CommittedOfAsync(
         string caseId, string itemId, IDictionary<string, string> metadata, Sha256Digest digest, long size, ReceivedLine? received, GrantRestoration grantRestoration, CancellationToken cancellationToken)
     {
-        var contributor = metadata.TryGetValue("contributor", out var grantId) ? grantId : string.Empty;
+        var (claims, kindName, contributor, receivedAt) = EvidenceMetadata.ReadUpload(metadata, received?.Event.Details?.GetValueOrDefault("note"));
         var grant = grantRestoration.Grants.GetValueOrDefault(contributor);
         var uploader = new CaseCaller(caseId, contributor, grant?.Role ?? CaseRoles.Contributor, grant?.Label);
-        var kindName = metadata.TryGetValue("kind", out var recordedKind) ? recordedKind : null;
-        var claims = new EvidenceClaims(
-            EvidenceKinds.TryParse(kindName, out var kind) ? kind : null,
-            metadata.TryGetValue("filename", out var fileName) ? Uri.UnescapeDataString(fileName) : null,
-            metadata.TryGetValue("capturedat", out var capturedAt) ? DateTimeOffset.Parse(capturedAt, CultureInfo.InvariantCulture) : null,
-            metadata.TryGetValue("sourceurl", out var sourceUrl) ? Uri.UnescapeDataString(sourceUrl) : null,
-            DeclaredDigest: null,
-            Note: received?.Event.Details?.GetValueOrDefault("note"));
 
         var head = await storage.Blob(EvidencePaths.Original(caseId, itemId)).DownloadContentAsync(
             new BlobDownloadOptions { Range = new Azure.HttpRange(0, EvidenceFormatDetector.HeadLength) }, cancellationToken);
         var format = EvidenceIngestor.Recognise(head.Value.Content.ToMemory().Span, claims);
-        var receivedAt = DateTimeOffset.Parse(metadata["receivedat"], CultureInfo.InvariantCulture);
         return (new CommittedEvidence(uploader, claims, new ReceivedEvidence(itemId, format, digest, size), kindName ?? format.DefaultKind.ToWireName(), receivedAt), format);
     }
 

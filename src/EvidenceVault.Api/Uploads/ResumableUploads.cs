@@ -518,7 +518,7 @@ internal sealed partial class ResumableUploads(
     /// </summary>
     private async Task CommitAsync(UploadSession session, BlobHttpHeaders headers, IDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
-        metadata["uploadid"] = session.UploadId;
+        metadata[EvidenceMetadata.UploadId] = session.UploadId;
         var blob = storage.Blob(EvidencePaths.Original(session.CaseId, session.ItemId));
         try
         {
@@ -527,8 +527,8 @@ internal sealed partial class ResumableUploads(
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
             var existing = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.Metadata;
-            if (!existing.TryGetValue("uploadid", out var uploadId) || uploadId != session.UploadId ||
-                !existing.TryGetValue("sha256", out var sha256) || sha256 != metadata["sha256"])
+            if (!existing.TryGetValue(EvidenceMetadata.UploadId, out var uploadId) || uploadId != session.UploadId ||
+                !existing.TryGetValue(EvidenceMetadata.Sha256, out var sha256) || sha256 != metadata[EvidenceMetadata.Sha256])
             {
                 throw;
             }
