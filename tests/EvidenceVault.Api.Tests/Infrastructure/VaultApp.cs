@@ -84,9 +84,19 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
         var response = await anonymous.PostAsJsonAsync("/api/cases", new { title });
         response.EnsureSuccessStatusCode();
         var created = (await response.Content.ReadFromJsonAsync<CreatedCase>(VaultJson.Compact))!;
+        return new TestCase(this, created.CaseId, created.OwnerToken, ClientWith(created.OwnerToken));
+    }
+
+    /// <summary>A client that sends <paramref name="token"/> with every request (none when null).</summary>
+    public HttpClient ClientWith(string? token)
+    {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.OwnerToken);
-        return new TestCase(this, created.CaseId, created.OwnerToken, client);
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
     }
 
     /// <summary>Committed blobs of a case, read from storage itself.</summary>
@@ -175,6 +185,9 @@ public sealed record TestCase(VaultApp App, string CaseId, string OwnerToken, Ht
         var log = await App.CustodyLogAsync(CaseId);
         return await CustodyChain.CheckAsync(new StringReader(log), CaseId);
     }
+
+    /// <summary>The same case through another of its tokens (a victim's or a lawyer's link).</summary>
+    public TestCase As(string token) => this with { Client = App.ClientWith(token) };
 
     public void Dispose() => Client.Dispose();
 }

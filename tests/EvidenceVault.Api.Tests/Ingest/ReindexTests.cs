@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Azure.Data.Tables;
 using EvidenceVault.Api.Access;
@@ -38,7 +37,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
             Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
         }
 
-        using var victimCase = ClientFor(vault, victim.Token);
+        using var victimCase = vault.As(victim.Token);
         await vault.UploadItemAsync("screenshot-refund-page.png");
         using (var recording = await victimCase.UploadAsync("call-recording.m4a", r =>
         {
@@ -82,13 +81,13 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Equal((usage!.ItemCount, usage.TotalBytes, usage.CreatedAt), (restoredUsage!.ItemCount, restoredUsage.TotalBytes, restoredUsage.CreatedAt));
 
         // The revoked link stays revoked; the lawyer's still exports a bundle that verifies.
-        using var revokedCase = ClientFor(vault, revoked.Token);
+        using var revokedCase = vault.As(revoked.Token);
         using (var refused = await revokedCase.Client.GetAsync($"/api/cases/{vault.CaseId}/items"))
         {
             await ProblemAssert.IsAsync(refused, 401, "token-revoked");
         }
 
-        using var lawyerCase = ClientFor(vault, lawyer.Token);
+        using var lawyerCase = vault.As(lawyer.Token);
         var zip = Path.Combine(Directory.CreateTempSubdirectory("ev-reindex-").FullName, "bundle.zip");
         try
         {
@@ -152,7 +151,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
 
         // The owner revokes the victim's link and the vault stops after recording it, before the table changes.
         await app.Services.GetRequiredService<GrantRecords>().RevokeAsync(vault.CaseId, victim.GrantId, DateTimeOffset.UtcNow, CancellationToken.None);
-        using var victimCase = ClientFor(vault, victim.Token);
+        using var victimCase = vault.As(victim.Token);
         using (var stillWorks = await victimCase.Client.GetAsync($"/api/cases/{vault.CaseId}/items"))
         {
             Assert.Equal(HttpStatusCode.OK, stillWorks.StatusCode);
@@ -251,13 +250,6 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         }
 
         return null;
-    }
-
-    private TestCase ClientFor(TestCase vault, string token)
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return vault with { Client = client };
     }
 
     private sealed record CaseSnapshot(List<string> Items, List<string> VictimItems, List<string> Grants, string Case);

@@ -35,9 +35,7 @@ public sealed class AbuseLimitTests(AbuseLimitTests.TightVault app) : IClassFixt
             using var response = await client.PostAsync("/api/cases", null);
             response.EnsureSuccessStatusCode();
             var created = (await response.Content.ReadFromJsonAsync<Cases.CreatedCase>(EvidenceVault.Serialization.VaultJson.Compact))!;
-            var owner = CreateClient();
-            owner.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created.OwnerToken);
-            return new TestCase(this, created.CaseId, created.OwnerToken, owner);
+            return new TestCase(this, created.CaseId, created.OwnerToken, ClientWith(created.OwnerToken));
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Evidence;
@@ -13,17 +12,6 @@ public sealed class SecurityVault : VaultApp
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
     protected override void ReplaceServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
-
-    public HttpClient ClientWith(string? token)
-    {
-        var client = CreateClient();
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        return client;
-    }
 
     public Task<CreatedGrant> GrantAsync(TestCase vault, string role, string label, DateTimeOffset? expiresAt = null) =>
         vault.GrantAsync(role, label, expiresAt);

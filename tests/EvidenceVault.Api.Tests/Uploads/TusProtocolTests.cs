@@ -406,8 +406,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         var tus = new TusClient(vault.Client, vault.CaseId);
         var upload = await tus.OpenAsync(Chunk);
         var (_, token) = await ContributorAsync(vault);
-        using var contributor = app.CreateClient();
-        contributor.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var contributor = app.ClientWith(token);
         var other = new TusClient(contributor, vault.CaseId);
 
         using var head = await other.HeadAsync(upload);
