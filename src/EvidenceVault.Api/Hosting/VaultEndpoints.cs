@@ -19,6 +19,10 @@ internal static class VaultEndpoints
     /// <summary>The vault's middleware and its endpoint table (which also drives the Azure Functions manifests).</summary>
     public static WebApplication MapEvidenceVault(this WebApplication app)
     {
+        // tus 1.0.0: a POST with X-HTTP-Method-Override is the method it names (clients that cannot send PATCH or
+        // DELETE, such as tus-js-client with overridePatchMethod). Before routing, so it reaches that endpoint.
+        app.UseHttpMethodOverride();
+        app.UseRouting();
         app.UseSecurityHeaders();
         app.UseTusHeaders();
         app.UseExceptionHandler(new ExceptionHandlerOptions

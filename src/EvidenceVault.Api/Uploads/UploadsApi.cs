@@ -23,6 +23,8 @@ internal static class UploadsApi
     /// <summary>The sweep's timer function; the Functions host POSTs each tick to <c>/{name}</c>.</summary>
     public const string SweepFunction = "upload-sweep";
 
+    private const string MethodOverride = "A client that cannot send this method sends a POST with X-HTTP-Method-Override naming it (tus 1.0.0).";
+
     public static RouteGroupBuilder MapUploadsApi(this RouteGroupBuilder caseScope, IEndpointRouteBuilder app)
     {
         var uploads = caseScope.MapGroup("/uploads")
@@ -57,6 +59,7 @@ internal static class UploadsApi
             .WithName(nameof(AppendToUpload))
             .AllowRoles(CaseRoles.Owner, CaseRoles.Contributor)
             .WithSummary("tus PATCH: application/offset+octet-stream at Upload-Offset, optional Upload-Checksum (sha1, sha256, md5; with md5 and a Content-Length the chunk passes straight to storage, which checks the MD5). The last byte completes the item (X-Evidence-Item-Id).")
+            .WithDescription(MethodOverride)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
@@ -82,6 +85,7 @@ internal static class UploadsApi
             .WithName(nameof(TerminateUpload))
             .AllowRoles(CaseRoles.Owner, CaseRoles.Contributor)
             .WithSummary("tus termination of an unfinished upload; a completed one is evidence and stays (403).")
+            .WithDescription(MethodOverride)
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status410Gone);

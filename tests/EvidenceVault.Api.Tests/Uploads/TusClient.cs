@@ -87,6 +87,25 @@ internal sealed class TusClient(HttpClient client, string caseId)
         return await client.SendAsync(request);
     }
 
+    /// <summary>
+    /// A POST carrying <c>X-HTTP-Method-Override: <paramref name="method"/></c>, as clients that cannot send PATCH or DELETE do;
+    /// with <paramref name="chunk"/>, the PATCH of it at <paramref name="offset"/> bytes.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendOverriddenAsync(string method, string upload, long offset = 0, ReadOnlyMemory<byte>? chunk = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, upload);
+        request.Headers.Add("X-HTTP-Method-Override", method);
+        request.Headers.Add("Tus-Resumable", "1.0.0");
+        if (chunk is { } bytes)
+        {
+            request.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
+            request.Content = new ReadOnlyMemoryContent(bytes);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+        }
+
+        return await client.SendAsync(request);
+    }
+
     public static string Metadata(IReadOnlyDictionary<string, string> metadata) =>
         string.Join(',', metadata.Select(m => $"{m.Key} {Convert.ToBase64String(Encoding.UTF8.GetBytes(m.Value))}"));
 

@@ -62,12 +62,29 @@ public sealed class TusClientInteropTests(VaultOnKestrel app) : IClassFixture<Va
         Assert.Equal(await LargeRecording.Sha256SumAsync(recording.Path), item.Sha256);
     }
 
-    private static async Task<ExternalTool.Result> RunClientAsync(string endpoint, string token, string file, int chunkSize, string? urlStorage = null, string? retryDelays = null)
+    [Fact]
+    public async Task A_client_that_cannot_send_PATCH_sends_its_chunks_as_POST_with_the_method_override()
+    {
+        using var vault = await app.CreateCaseAsync();
+        using var recording = await LargeRecording.CreateAsync(10L * 1024 * 1024);
+
+        var run = await RunClientAsync(
+            new Uri(app.BaseAddress, $"/api/cases/{vault.CaseId}/uploads").ToString(), vault.OwnerToken, recording.Path, 4 * 1024 * 1024, overridePatchMethod: true);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var item = Assert.Single(await vault.ListItemsAsync());
+        Assert.Equal(Events(run.Output).Single(e => e.GetProperty("event").GetString() == "success").GetProperty("itemId").GetString(), item.ItemId);
+        Assert.Equal(await LargeRecording.Sha256SumAsync(recording.Path), item.Sha256);
+    }
+
+    private static async Task<ExternalTool.Result> RunClientAsync(
+        string endpoint, string token, string file, int chunkSize, string? urlStorage = null, string? retryDelays = null, bool overridePatchMethod = false)
     {
         string[] arguments = retryDelays is null
             ? ["upload.mjs", endpoint, file, chunkSize.ToString(CultureInfo.InvariantCulture), urlStorage ?? "-"]
             : ["upload.mjs", endpoint, file, chunkSize.ToString(CultureInfo.InvariantCulture), urlStorage ?? "-", retryDelays];
-        return await ExternalTool.RunAsync("node", ClientFolder, new Dictionary<string, string> { ["EVIDENCEVAULT_TOKEN"] = token }, arguments);
+        var environment = new Dictionary<string, string> { ["EVIDENCEVAULT_TOKEN"] = token, ["TUS_OVERRIDE_PATCH_METHOD"] = overridePatchMethod ? "1" : "0" };
+        return await ExternalTool.RunAsync("node", ClientFolder, environment, arguments);
     }
 
     private static List<JsonElement> Events(string output) =>

@@ -323,6 +323,27 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
     }
 
     [Fact]
+    public async Task A_POST_with_X_HTTP_Method_Override_is_the_PATCH_or_DELETE_it_names()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = IngestTestsPng(2 * Chunk);
+        var upload = await tus.OpenAsync(file.Length);
+
+        using var patched = await tus.SendOverriddenAsync("PATCH", upload, 0, file.AsMemory(0, Chunk));
+        var offset = await tus.OffsetAsync(upload);
+        using var terminated = await tus.SendOverriddenAsync("DELETE", upload);
+        using var head = await tus.HeadAsync(upload);
+
+        Assert.Equal(HttpStatusCode.NoContent, patched.StatusCode);
+        Assert.Equal(Chunk.ToString(CultureInfo.InvariantCulture), patched.Headers.GetValues("Upload-Offset").Single());
+        Assert.Equal(Chunk, offset);
+        Assert.Equal(HttpStatusCode.NoContent, terminated.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
+        Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
+    }
+
+    [Fact]
     public async Task A_terminated_upload_is_gone_and_left_nothing_behind()
     {
         using var vault = await app.CreateCaseAsync();

@@ -1,6 +1,7 @@
 // Uploads one file to an EvidenceVault case with the real tus-js-client, as a browser or app would.
 // Usage: node upload.mjs <endpoint> <file> <chunkSize> [urlStoragePath|-] [retryDelaysJson]
-// The case token comes from EVIDENCEVAULT_TOKEN (never on the command line). Prints JSON lines:
+// The case token comes from EVIDENCEVAULT_TOKEN (never on the command line); TUS_OVERRIDE_PATCH_METHOD=1 sends
+// each PATCH as a POST with X-HTTP-Method-Override, as clients behind proxies that drop PATCH do. Prints JSON lines:
 // {"event":"progress",...} now and then, {"event":"retry",...} on each retried request, and finally
 // {"event":"success","uploadUrl":…,"itemId":…} (exit 0) or {"event":"error",…} (exit 1).
 import fs from 'node:fs';
@@ -18,6 +19,7 @@ const upload = new Upload(fs.createReadStream(file), {
   endpoint,
   chunkSize,
   uploadSize: size,
+  overridePatchMethod: process.env.TUS_OVERRIDE_PATCH_METHOD === '1',
   headers: { Authorization: `Bearer ${process.env.EVIDENCEVAULT_TOKEN}` },
   metadata: { filename: path.basename(file), filetype: 'video/mp4' },
   retryDelays: retryDelaysJson ? JSON.parse(retryDelaysJson) : [0, 250, 500, 1000, 2000, 4000, 8000],
