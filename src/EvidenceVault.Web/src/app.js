@@ -226,6 +226,7 @@ function startUppy(target) {
     .use(GoldenRetriever, { serviceWorker: false, indexedDB: { maxFileSize: 100 * 1024 * 1024, maxTotalSize: 500 * 1024 * 1024 } });
   uppy.on('upload-success', (file, response) => onUploaded(file, response.uploadURL));
   watchForStalls(uppy);
+  keepFileListSemantics(target);
   uppy.on('upload-error', (file, error) => {
     state.error = new VaultError('upload', `${file.name}: ${error.message}`);
     renderErrorOnly();
@@ -245,6 +246,20 @@ function dashboardOptions(target) {
     plugins: ['Webcam', 'Audio', 'ScreenCapture'],
     theme: 'light',
   };
+}
+
+/**
+ * The dashboard shows a single file in a plain box, not in the list (role "list") its file items (role "listitem")
+ * belong to, so a screen reader announces them out of any list. The box gets its role back whenever it appears.
+ */
+function keepFileListSemantics(target) {
+  const mend = () => {
+    for (const files of target.querySelectorAll('.uppy-Dashboard-files:not([role])')) {
+      files.setAttribute('role', 'list');
+    }
+  };
+  new MutationObserver(mend).observe(target, { childList: true, subtree: true });
+  mend();
 }
 
 /**
@@ -290,16 +305,20 @@ async function onUploaded(file, uploadUrl) {
 
 // ---------- views ----------
 
+/**
+ * Named by what it shows ("English" / "中文", spoken in that language), so a voice-control user can say what they
+ * see; what it does is its description, in the page's language.
+ */
 function languageButton() {
   return h('button', {
-    type: 'button', class: 'language', id: 'language', 'aria-label': t('switchLanguageLabel'), lang: state.language === 'en' ? 'zh-CN' : 'en',
+    type: 'button', class: 'language', id: 'language', title: t('switchLanguageLabel'),
     onclick: () => {
       state.language = state.language === 'en' ? 'zh-CN' : 'en';
       localStorage.setItem(LANGUAGE_KEY, state.language);
       uppy?.setOptions({ locale: uppyLocale() });
       render();
     },
-  }, t('switchLanguage'));
+  }, h('span', { lang: state.language === 'en' ? 'zh-CN' : 'en' }, t('switchLanguage')));
 }
 
 function startView() {
