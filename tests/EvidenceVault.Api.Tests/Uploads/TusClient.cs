@@ -11,8 +11,7 @@ internal sealed class TusClient(HttpClient client, string caseId)
 
     public async Task<HttpResponseMessage> CreateAsync(long length, IReadOnlyDictionary<string, string>? metadata = null, Action<HttpRequestMessage>? configure = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{caseId}/uploads");
-        request.Headers.Add("Tus-Resumable", "1.0.0");
+        using var request = Request(HttpMethod.Post, $"/api/cases/{caseId}/uploads");
         request.Headers.Add("Upload-Length", length.ToString(CultureInfo.InvariantCulture));
         if (metadata is not null)
         {
@@ -33,8 +32,7 @@ internal sealed class TusClient(HttpClient client, string caseId)
 
     public async Task<HttpResponseMessage> HeadAsync(string upload)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Head, upload);
-        request.Headers.Add("Tus-Resumable", "1.0.0");
+        using var request = Request(HttpMethod.Head, upload);
         return await client.SendAsync(request);
     }
 
@@ -45,13 +43,14 @@ internal sealed class TusClient(HttpClient client, string caseId)
         return long.Parse(response.Headers.GetValues("Upload-Offset").Single(), CultureInfo.InvariantCulture);
     }
 
-    public Task<HttpResponseMessage> PatchAsync(string upload, long offset, ReadOnlyMemory<byte> chunk, string? checksumAlgorithm = null) =>
-        PatchAsync(upload, offset, new ReadOnlyMemoryContent(chunk), checksumAlgorithm is null ? null : $"{checksumAlgorithm} {Checksum(checksumAlgorithm, chunk.Span)}");
+    public Task<HttpResponseMessage> PatchAsync(string upload, long offset, ReadOnlyMemory<byte> chunk, string? checksumAlgorithm = null, bool viaMethodOverride = false) =>
+        PatchAsync(upload, offset, new ReadOnlyMemoryContent(chunk), checksumAlgorithm is null ? null : $"{checksumAlgorithm} {Checksum(checksumAlgorithm, chunk.Span)}", viaMethodOverride: viaMethodOverride);
 
-    public async Task<HttpResponseMessage> PatchAsync(string upload, long offset, HttpContent body, string? checksumHeader = null, string contentType = "application/offset+octet-stream")
+    public async Task<HttpResponseMessage> PatchAsync(
+        string upload, long offset, HttpContent body, string? checksumHeader = null, string contentType = "application/offset+octet-stream", bool viaMethodOverride = false)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Patch, upload) { Content = body };
-        request.Headers.Add("Tus-Resumable", "1.0.0");
+        using var request = Request(HttpMethod.Patch, upload, viaMethodOverride);
+        request.Content = body;
         request.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
         body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         if (checksumHeader is not null)
@@ -80,30 +79,26 @@ internal sealed class TusClient(HttpClient client, string caseId)
         }
     }
 
-    public async Task<HttpResponseMessage> DeleteAsync(string upload)
+    public async Task<HttpResponseMessage> DeleteAsync(string upload, bool viaMethodOverride = false)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Delete, upload);
-        request.Headers.Add("Tus-Resumable", "1.0.0");
+        using var request = Request(HttpMethod.Delete, upload, viaMethodOverride);
         return await client.SendAsync(request);
     }
 
     /// <summary>
-    /// A POST carrying <c>X-HTTP-Method-Override: <paramref name="method"/></c>, as clients that cannot send PATCH or DELETE do;
-    /// with <paramref name="chunk"/>, the PATCH of it at <paramref name="offset"/> bytes.
+    /// A tus request to the upload; <paramref name="viaMethodOverride"/> sends it as a POST naming the method in
+    /// <c>X-HTTP-Method-Override</c>, as clients that cannot send PATCH or DELETE do.
     /// </summary>
-    public async Task<HttpResponseMessage> SendOverriddenAsync(string method, string upload, long offset = 0, ReadOnlyMemory<byte>? chunk = null)
+    private static HttpRequestMessage Request(HttpMethod method, string upload, bool viaMethodOverride = false)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, upload);
-        request.Headers.Add("X-HTTP-Method-Override", method);
-        request.Headers.Add("Tus-Resumable", "1.0.0");
-        if (chunk is { } bytes)
+        var request = new HttpRequestMessage(viaMethodOverride ? HttpMethod.Post : method, upload);
+        if (viaMethodOverride)
         {
-            request.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
-            request.Content = new ReadOnlyMemoryContent(bytes);
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+            request.Headers.Add("X-HTTP-Method-Override", method.Method);
         }
 
-        return await client.SendAsync(request);
+        request.Headers.Add("Tus-Resumable", "1.0.0");
+        return request;
     }
 
     public static string Metadata(IReadOnlyDictionary<string, string> metadata) =>

@@ -330,9 +330,9 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         var file = IngestTestsPng(2 * Chunk);
         var upload = await tus.OpenAsync(file.Length);
 
-        using var patched = await tus.SendOverriddenAsync("PATCH", upload, 0, file.AsMemory(0, Chunk));
+        using var patched = await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk), viaMethodOverride: true);
         var offset = await tus.OffsetAsync(upload);
-        using var terminated = await tus.SendOverriddenAsync("DELETE", upload);
+        using var terminated = await tus.DeleteAsync(upload, viaMethodOverride: true);
         using var head = await tus.HeadAsync(upload);
 
         Assert.Equal(HttpStatusCode.NoContent, patched.StatusCode);
