@@ -4,6 +4,7 @@ using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Storage;
 using EvidenceVault.Identifiers;
+using EvidenceVault.Serialization;
 
 namespace EvidenceVault.Api.Access;
 
@@ -32,8 +33,8 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
     {
         var grantId = Ulid.NewUlid(clock);
         var token = CaseTokens.Create(caseId);
-        var createdAt = EvidenceVault.Serialization.VaultJson.ToMilliseconds(clock.GetUtcNow());
-        expiresAt = expiresAt is { } expires ? EvidenceVault.Serialization.VaultJson.ToMilliseconds(expires) : null;
+        var createdAt = VaultJson.ToMilliseconds(clock.GetUtcNow());
+        expiresAt = expiresAt is { } expires ? VaultJson.ToMilliseconds(expires) : null;
         var record = new GrantRecord(grantId, role, label, createdAt, expiresAt, CaseTokens.Hash(token).Hex);
         await records.WriteAsync(caseId, record, cancellationToken);
 

@@ -38,8 +38,6 @@ internal sealed record GrantRevocationRecord(string GrantId, DateTimeOffset Revo
 /// <summary>Writes and reads the grant records of a case.</summary>
 internal sealed class GrantRecords(VaultStorage storage)
 {
-    private const string RevocationSuffix = ".revoked.json";
-
     /// <summary>Writes a grant's record once; a record already there (a retried issue) stands.</summary>
     public async Task WriteAsync(string caseId, GrantRecord record, CancellationToken cancellationToken) =>
         await storage.TryCreateOnceAsync(EvidencePaths.GrantRecord(caseId, record.GrantId), Serialize(record), "application/json", cancellationToken);
@@ -61,7 +59,7 @@ internal sealed class GrantRecords(VaultStorage storage)
         var revoked = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         await foreach (var blob in storage.Evidence.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, EvidencePaths.Grants(caseId), cancellationToken))
         {
-            if (blob.Name.EndsWith(RevocationSuffix, StringComparison.Ordinal))
+            if (EvidencePaths.IsGrantRevocation(blob.Name))
             {
                 var revocation = await ReadAsync<GrantRevocationRecord>(blob.Name, cancellationToken);
                 revoked[revocation.GrantId] = revocation.RevokedAt;

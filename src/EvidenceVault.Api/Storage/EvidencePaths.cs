@@ -6,6 +6,8 @@ internal static class EvidencePaths
     /// <summary>The prefix every case's folder starts with.</summary>
     public const string Cases = "cases/";
 
+    private const string GrantRevocationSuffix = ".revoked.json";
+
     /// <summary>The prefix of every blob of every item of a case; the item id is the next path segment.</summary>
     public static string Items(string caseId) => $"{Cases}{caseId}/items/";
 
@@ -37,5 +39,8 @@ internal static class EvidencePaths
 
     public static string GrantRecord(string caseId, string grantId) => $"{Grants(caseId)}{grantId}.json";
 
-    public static string GrantRevocation(string caseId, string grantId) => $"{Grants(caseId)}{grantId}.revoked.json";
+    public static string GrantRevocation(string caseId, string grantId) => $"{Grants(caseId)}{grantId}{GrantRevocationSuffix}";
+
+    /// <summary>Whether a blob under <see cref="Grants"/> is a revocation (<see cref="GrantRevocation"/>) rather than a grant.</summary>
+    public static bool IsGrantRevocation(string blobName) => blobName.EndsWith(GrantRevocationSuffix, StringComparison.Ordinal);
 }
