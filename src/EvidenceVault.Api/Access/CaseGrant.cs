@@ -4,21 +4,6 @@ using EvidenceVault.Evidence;
 
 namespace EvidenceVault.Api.Access;
 
-/// <summary>What a grant lets its holder do in a case.</summary>
-internal static class CaseRoles
-{
-    /// <summary>Opened the case; manages grants; sees everything.</summary>
-    public const string Owner = "owner";
-
-    /// <summary>A fellow victim: uploads, and sees only what they uploaded.</summary>
-    public const string Contributor = "contributor";
-
-    /// <summary>Read-only: every item, the custody log and the bundle.</summary>
-    public const string Lawyer = "lawyer";
-
-    public static readonly string[] All = [Owner, Contributor, Lawyer];
-}
-
 /// <summary>A capability in the <c>grants</c> table: PK = case id, RK = SHA-256 of the token.</summary>
 internal sealed class GrantEntity : ITableEntity
 {

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Storage;
+using EvidenceVault.Evidence;
 using EvidenceVault.Identifiers;
 using EvidenceVault.Serialization;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EvidenceVault.Api.Storage;
+using EvidenceVault.Evidence;
 using EvidenceVault.Serialization;
 
 namespace EvidenceVault.Api.Access;

@@ -1,4 +1,5 @@
 using EvidenceVault.Api.Problems;
+using EvidenceVault.Evidence;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EvidenceVault.Api.Access;

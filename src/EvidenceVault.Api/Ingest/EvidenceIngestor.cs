@@ -237,6 +237,7 @@ internal sealed partial class EvidenceIngestor(
             Snapshot = snapshot,
             Note = claims.Note,
             Contributor = caller.GrantId,
+            ContributorRole = caller.Role,
             ContributorLabel = caller.Label,
             Custody = new ItemCustody(recorded.Seq, recorded.LineHash.Hex),
             Timestamp = new ItemTimestamp { Status = TimestampStatuses.Pending },

@@ -43,6 +43,8 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? Contributor { get; set; }
 
+    public string? ContributorRole { get; set; }
+
     public string? ContributorLabel { get; set; }
 
     public long CustodySeq { get; set; }
@@ -88,6 +90,7 @@ internal sealed class ItemEntity : ITableEntity
         SnapshotCapturedAt = item.Snapshot?.CapturedAt,
         Note = item.Note,
         Contributor = item.Contributor,
+        ContributorRole = item.ContributorRole,
         ContributorLabel = item.ContributorLabel,
         CustodySeq = item.Custody.Seq,
         CustodyHead = item.Custody.Head,
@@ -117,6 +120,7 @@ internal sealed class ItemEntity : ITableEntity
         Snapshot = SnapshotSource is null ? null : new PageSnapshotOrigin { Source = SnapshotSource, Url = SnapshotUrl, CapturedAt = SnapshotCapturedAt },
         Note = Note,
         Contributor = Contributor,
+        ContributorRole = ContributorRole,
         ContributorLabel = ContributorLabel,
         Custody = new ItemCustody(CustodySeq, CustodyHead),
         Timestamp = TimestampStatus is null ? null : new ItemTimestamp

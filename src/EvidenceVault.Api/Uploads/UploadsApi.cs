@@ -2,6 +2,7 @@ using System.Globalization;
 using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Timestamps;
+using EvidenceVault.Evidence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;

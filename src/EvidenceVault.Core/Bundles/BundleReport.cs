@@ -55,12 +55,29 @@ internal static class BundleReport
                 ? $"<img src=\"{Encode(file)}\" alt=\"{Encode(item.FileName ?? item.ItemId)}\">"
                 : $"<a href=\"{Encode(file)}\">{Encode(item.ContentType)}</a>";
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{n}</td><td>{Encode(item.FileName ?? item.ItemId)}<br><code>{Encode(item.ItemId)}</code><br>{item.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes</td>");
-            html.Append(CultureInfo.InvariantCulture, $"<td>{Encode(item.Kind)}</td><td>{Encode(item.ContributorLabel ?? item.Contributor ?? string.Empty)}</td><td>{Times(item.ReceivedAt)}</td><td>{Origin(item)}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Encode(item.Kind)}</td><td>{Contributor(item)}</td><td>{Times(item.ReceivedAt)}</td><td>{Origin(item)}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{timestamp}</td><td><code>{item.Sha256}</code></td><td>{preview}</td></tr>\n");
         }
 
         html.Append("</table>\n</body>\n</html>\n");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// Who contributed the item: the case's owner, or the victim the owner's link names (an unnamed link says so),
+    /// with the grant id that the custody log's events name as their actor.
+    /// </summary>
+    private static string Contributor(EvidenceItemRecord item)
+    {
+        var name = item switch
+        {
+            { ContributorRole: CaseRoles.Owner } => "案件创建人 Case owner",
+            { ContributorLabel: { } label } => Encode(label),
+            { ContributorRole: CaseRoles.Contributor } => "受害人（未命名链接）Victim (unnamed link)",
+            _ => string.Empty,
+        };
+        var grant = item.Contributor is null ? string.Empty : $"<code>{Encode(item.Contributor)}</code>";
+        return string.Join("<br>", new[] { name, grant }.Where(part => part.Length > 0));
     }
 
     /// <summary>

@@ -122,6 +122,9 @@ public sealed record EvidenceItemRecord
     /// <summary>The grant that contributed the item.</summary>
     public string? Contributor { get; init; }
 
+    /// <summary>That grant's role (<c>owner</c> or <c>contributor</c>), so the item names its contributor even when the grant has no label.</summary>
+    public string? ContributorRole { get; init; }
+
     /// <summary>That grant's label: which victim of a group case contributed it.</summary>
     public string? ContributorLabel { get; init; }
 

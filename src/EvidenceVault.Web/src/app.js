@@ -40,6 +40,9 @@ const t = (key, entry) => {
   return (entry === undefined ? value : value?.[entry]) ?? (entry ?? key);
 };
 
+/** "Label: value" with the language's own colon (full-width in Chinese). */
+const field = (key, value) => `${t(key)}${t('colon')}${value}`;
+
 /** Creates an element: h('p', { class: 'x', onclick }, 'text', child…). */
 function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
@@ -418,15 +421,26 @@ function itemRow(item, lawyer) {
     h('div', { class: 'item-text' },
       h('strong', {}, item.fileName || item.itemId),
       h('span', {}, `${t('kinds', item.kind)} · ${formatSize(item.size)}`),
-      h('span', {}, `${t('receivedBeijing')}: ${formatTime(item.receivedAt, 'Asia/Shanghai')}`),
-      h('span', {}, `${t('receivedUtc')}: ${formatTime(item.receivedAt, 'UTC')}`),
-      item.capturedAt ? h('span', {}, `${t('capturedAt')}: ${formatTime(item.capturedAt, 'Asia/Shanghai')}`) : null,
-      item.sourceUrl ? h('span', { class: 'url' }, `${t('sourceUrlField')}: ${item.sourceUrl}`) : null,
-      item.snapshot ? h('span', { class: 'url snapshot' }, `${t('pageSays')}: ${[item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · ')}`) : null,
-      item.note ? h('span', {}, `${t('note')}: ${item.note}`) : null,
-      item.contributorLabel ? h('span', {}, `${t('contributor')}: ${item.contributorLabel}`) : null,
-      h('span', { class: `stamp ${item.timestamp?.status}` }, `${t('timestamp')}: ${item.timestamp?.status === 'granted' ? t('timestampGranted') : t('timestampPending')}`),
+      h('span', {}, field('receivedBeijing', formatTime(item.receivedAt, 'Asia/Shanghai'))),
+      h('span', {}, field('receivedUtc', formatTime(item.receivedAt, 'UTC'))),
+      item.capturedAt ? h('span', {}, field('capturedAt', formatTime(item.capturedAt, 'Asia/Shanghai'))) : null,
+      item.sourceUrl ? h('span', { class: 'url' }, field('sourceUrlField', item.sourceUrl)) : null,
+      item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
+      item.note ? h('span', {}, field('note', item.note)) : null,
+      h('span', { class: 'contributor' }, field('contributor', contributorName(item))),
+      h('span', { class: `stamp ${item.timestamp?.status}` }, field('timestamp', item.timestamp?.status === 'granted' ? t('timestampGranted') : t('timestampPending'))),
       h('code', { class: 'hash' }, item.sha256)));
+}
+
+/**
+ * Who contributed an item: the case's owner, the victim the owner's link names, or a victim whose link has no name
+ * (told apart by the end of its grant id, which the custody log names).
+ */
+function contributorName(item) {
+  if (item.contributorRole === 'owner') {
+    return t('contributorOwner');
+  }
+  return item.contributorLabel || `${t('contributorUnnamed')} …${(item.contributor ?? '').slice(-6)}`;
 }
 
 function mediaPreview(item) {
@@ -475,7 +489,7 @@ function shareView() {
     state.newLink ? h('div', { class: 'new-link', id: 'new-link', dataset: { role: state.newLink.role } }, h('h3', {}, t('newLinkTitle')), linkBox('new-link', state.newLink.link)) : null,
     h('h3', {}, t('linksTitle')),
     h('ul', { class: 'grants' }, state.grants.filter((g) => g.role !== 'owner').map((grant) => h('li', { dataset: { grantId: grant.grantId } },
-      h('span', {}, `${t('roleNames', grant.role)} · ${grant.label || '—'} · ${t('lastUsed')}: ${grant.lastUsedAt ? formatTime(grant.lastUsedAt, 'Asia/Shanghai') : t('never')}`),
+      h('span', {}, `${t('roleNames', grant.role)} · ${grant.label || '—'} · ${field('lastUsed', grant.lastUsedAt ? formatTime(grant.lastUsedAt, 'Asia/Shanghai') : t('never'))}`),
       grant.revokedAt
         ? h('em', {}, t('revoked'))
         : h('button', {
@@ -509,7 +523,7 @@ function caseView() {
 }
 
 function lawyerView() {
-  const contributors = [...new Set(state.items.map((item) => item.contributorLabel || t('roleNames', 'owner')))];
+  const contributors = [...new Set(state.items.map(contributorName))];
   const custody = h('section', { class: 'card', id: 'custody' }, h('h2', {}, t('custodyTitle')));
   api.custody().then((log) => {
     custody.append(

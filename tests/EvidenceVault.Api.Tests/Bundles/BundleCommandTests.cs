@@ -1,6 +1,6 @@
-using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Bundles;
+using EvidenceVault.Evidence;
 using EvidenceVault.Testing;
 
 namespace EvidenceVault.Api.Tests.Bundles;

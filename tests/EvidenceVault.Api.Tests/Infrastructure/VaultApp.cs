@@ -167,7 +167,7 @@ public sealed record TestCase(VaultApp App, string CaseId, string OwnerToken, Ht
     }
 
     /// <summary>A grant the case's owner issues (a contributor's or a lawyer's link token).</summary>
-    public async Task<CreatedGrant> GrantAsync(string role, string label, DateTimeOffset? expiresAt = null)
+    public async Task<CreatedGrant> GrantAsync(string role, string? label, DateTimeOffset? expiresAt = null)
     {
         using var response = await Client.PostAsJsonAsync($"/api/cases/{CaseId}/grants", new { role, label, expiresAt }, VaultJson.Compact);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());

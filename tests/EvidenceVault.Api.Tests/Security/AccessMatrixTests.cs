@@ -1,5 +1,5 @@
-using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Evidence;
 
 namespace EvidenceVault.Api.Tests.Security;
 

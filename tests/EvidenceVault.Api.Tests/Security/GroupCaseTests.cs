@@ -5,6 +5,7 @@ using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
 using EvidenceVault.Serialization;
 
@@ -47,8 +48,45 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
         Assert.Contains("Victim A 张伟", csv, StringComparison.Ordinal);
         Assert.DoesNotContain(itemB.ItemId, csv, StringComparison.Ordinal);
         Assert.Contains(itemA.ItemId, csv, StringComparison.Ordinal);
-        var report = bag.Single(f => f.Key.EndsWith("data/report.html", StringComparison.Ordinal)).Value;
-        Assert.Contains("Victim A 张伟", Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(report)), StringComparison.Ordinal); // read as bytes above
+        Assert.Contains("Victim A 张伟", Utf8(bag, "data/report.html"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryItem_NamesItsContributorsRole_SoAnUnnamedLinkIsNeverTakenForTheOwner()
+    {
+        using var owner = await app.CreateCaseAsync();
+        var unnamed = await app.GrantAsync(owner, CaseRoles.Contributor, label: null);
+        var named = await app.GrantAsync(owner, CaseRoles.Contributor, "Victim D 李娜");
+        var byOwner = await app.UploadAsAsync(owner.OwnerToken, owner.CaseId, Ingest.IngestTests.GeneratedPng(31));
+        var byUnnamed = await app.UploadAsAsync(unnamed.Token, owner.CaseId, Ingest.IngestTests.GeneratedPng(32));
+        var byNamed = await app.UploadAsAsync(named.Token, owner.CaseId, Ingest.IngestTests.GeneratedPng(33));
+
+        (string? Role, string? Label, string? Grant)[] expected =
+            [(CaseRoles.Owner, "owner", byOwner.Contributor), (CaseRoles.Contributor, null, unnamed.GrantId), (CaseRoles.Contributor, "Victim D 李娜", named.GrantId)];
+        Assert.Equal(expected, new[] { byOwner, byUnnamed, byNamed }.Select(i => (i.ContributorRole, i.ContributorLabel, i.Contributor)));
+        Assert.Equal(expected, (await owner.ListItemsAsync()).Select(i => (i.ContributorRole, i.ContributorLabel, i.Contributor))); // from the index
+
+        // The bundle's catalog and report say the same, in both languages, with the grant id the custody log names.
+        var bag = await BundleFilesAsync(owner.Client, $"/api/cases/{owner.CaseId}/bundle");
+        using var csv = new Microsoft.VisualBasic.FileIO.TextFieldParser(new StringReader(bag.Single(f => f.Key.EndsWith("data/items.csv", StringComparison.Ordinal)).Value)) // a BOM: read as UTF-8
+        {
+            Delimiters = [","],
+            HasFieldsEnclosedInQuotes = true,
+        };
+        var header = csv.ReadFields()!;
+        var rows = new List<Dictionary<string, string>>();
+        while (csv.ReadFields() is { } fields)
+        {
+            rows.Add(header.Zip(fields).ToDictionary(p => p.First, p => p.Second));
+        }
+
+        Assert.Equal(
+            [(CaseRoles.Owner, "owner"), (CaseRoles.Contributor, string.Empty), (CaseRoles.Contributor, "Victim D 李娜")],
+            rows.Select(r => (r["contributor_role"], r["contributor_label"])));
+        var report = Utf8(bag, "data/report.html");
+        Assert.Contains($"<td>案件创建人 Case owner<br><code>{byOwner.Contributor}</code></td>", report, StringComparison.Ordinal);
+        Assert.Contains($"<td>受害人（未命名链接）Victim (unnamed link)<br><code>{unnamed.GrantId}</code></td>", report, StringComparison.Ordinal);
+        Assert.Contains($"<td>Victim D 李娜<br><code>{named.GrantId}</code></td>", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,6 +196,10 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
 
         Assert.Contains(victim.GrantId, custody, StringComparison.Ordinal); // grant ids, instead of tokens, say who acted
     }
+
+    /// <summary>A file of the bag without a byte-order mark, read by <see cref="BundleFilesAsync"/> as Latin-1, as the UTF-8 text it is.</summary>
+    private static string Utf8(Dictionary<string, string> bag, string path) =>
+        Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(bag.Single(f => f.Key.EndsWith(path, StringComparison.Ordinal)).Value));
 
     private static async Task<Dictionary<string, string>> BundleFilesAsync(HttpClient client, string path)
     {

@@ -13,7 +13,7 @@ public sealed class SecurityVault : VaultApp
 
     protected override void ReplaceServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 
-    public Task<CreatedGrant> GrantAsync(TestCase vault, string role, string label, DateTimeOffset? expiresAt = null) =>
+    public Task<CreatedGrant> GrantAsync(TestCase vault, string role, string? label, DateTimeOffset? expiresAt = null) =>
         vault.GrantAsync(role, label, expiresAt);
 
     public async Task<EvidenceItemRecord> UploadAsAsync(string token, string caseId, byte[] bytes)

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Evidence;
 using EvidenceVault.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -219,6 +220,38 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         Assert.Equal(1, creations); // the same upload continued: never opened again
         Assert.Contains(watch.Resumed, url => url.Contains("/uploads/", StringComparison.Ordinal));
         Assert.Equal(sha256, Assert.Single(await vault.ListItemsAsync()).Sha256);
+    }
+
+    [Fact]
+    public async Task The_lawyer_page_names_who_contributed_each_item_in_its_language_an_unnamed_link_never_as_the_owner()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var named = await vault.GrantAsync(CaseRoles.Contributor, "张伟");
+        var unnamed = await vault.GrantAsync(CaseRoles.Contributor, label: null);
+        var lawyerGrant = await vault.GrantAsync(CaseRoles.Lawyer, "Law firm");
+        using var namedVictim = vault.As(named.Token);
+        using var unnamedVictim = vault.As(unnamed.Token);
+        var byOwner = await vault.UploadItemAsync("screenshot-refund-page.png");
+        var byNamed = await namedVictim.UploadItemAsync("call-recording.m4a");
+        var byUnnamed = await unnamedVictim.UploadItemAsync("page-snapshot-refund.mhtml");
+        var unnamedName = $"受害人（未命名链接） …{unnamed.GrantId[^6..]}";
+
+        await using var phone = await chromium.Browser.NewContextAsync(Phone);
+        var page = await phone.NewPageAsync();
+        await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={lawyerGrant.Token}");
+        await Expect(page.Locator("#items .item")).ToHaveCountAsync(3);
+        Assert.Equal(new[] { "案件创建人", "张伟", unnamedName }.Order(StringComparer.Ordinal), (await page.Locator("#contributors li").AllInnerTextsAsync()).Order(StringComparer.Ordinal));
+        await Expect(ContributorOf(page, byOwner)).ToHaveTextAsync("提交人：案件创建人");
+        await Expect(ContributorOf(page, byNamed)).ToHaveTextAsync("提交人：张伟");
+        await Expect(ContributorOf(page, byUnnamed)).ToHaveTextAsync("提交人：" + unnamedName);
+        Assert.DoesNotContain(": ", await page.Locator("#items").InnerTextAsync(), StringComparison.Ordinal); // Chinese labels take the full-width colon
+        await AssertAccessibleAsync(page);
+
+        await page.ClickAsync("#language");
+        await Expect(ContributorOf(page, byOwner)).ToHaveTextAsync("Contributed by: Case owner");
+        await Expect(ContributorOf(page, byUnnamed)).ToHaveTextAsync($"Contributed by: Victim (unnamed link) …{unnamed.GrantId[^6..]}");
+
+        static ILocator ContributorOf(IPage page, EvidenceItemRecord item) => page.Locator($".item[data-item-id='{item.ItemId}'] .contributor");
     }
 
     [Fact]
