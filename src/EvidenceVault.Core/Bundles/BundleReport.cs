@@ -50,18 +50,30 @@ internal static class BundleReport
             var file = item.File is null ? string.Empty : item.File["data/".Length..];
             var timestamp = item.Timestamp is { GenTime: { } genTime } stamp
                 ? $"{Times(genTime)}<br>{Encode(stamp.Authority ?? string.Empty)}"
-                : Encode(item.Timestamp?.Status ?? "—");
+                : item.Timestamp?.Status == TimestampStatuses.Pending ? "等待中 Pending" : Encode(item.Timestamp?.Status ?? "—");
             var preview = item.ContentType.StartsWith("image/", StringComparison.Ordinal) && item.ContentType != "image/heic"
                 ? $"<img src=\"{Encode(file)}\" alt=\"{Encode(item.FileName ?? item.ItemId)}\">"
                 : $"<a href=\"{Encode(file)}\">{Encode(item.ContentType)}</a>";
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{n}</td><td>{Encode(item.FileName ?? item.ItemId)}<br><code>{Encode(item.ItemId)}</code><br>{item.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes</td>");
-            html.Append(CultureInfo.InvariantCulture, $"<td>{Encode(item.Kind)}</td><td>{Contributor(item)}</td><td>{Times(item.ReceivedAt)}</td><td>{Origin(item)}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Kind(item.Kind)}</td><td>{Contributor(item)}</td><td>{Times(item.ReceivedAt)}</td><td>{Origin(item)}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{timestamp}</td><td><code>{item.Sha256}</code></td><td>{preview}</td></tr>\n");
         }
 
         html.Append("</table>\n</body>\n</html>\n");
         return html.ToString();
     }
+
+    /// <summary>The item's kind in both languages (as the pages name it); an unknown name as it is.</summary>
+    private static string Kind(string kind) => !EvidenceKinds.TryParse(kind, out var known) ? Encode(kind) : known switch
+    {
+        EvidenceKind.Screenshot => "截图/照片 Screenshot / photo",
+        EvidenceKind.Audio => "录音 Audio recording",
+        EvidenceKind.Video => "视频 Video",
+        EvidenceKind.ScreenRecording => "录屏 Screen recording",
+        EvidenceKind.PageSnapshot => "保存的网页 Saved web page",
+        EvidenceKind.Document => "文档 Document",
+        _ => Encode(kind),
+    };
 
     /// <summary>
     /// Who contributed the item: the case's owner, or the victim the owner's link names (an unnamed link says so),

@@ -23,6 +23,22 @@ public sealed class BundleReportTests
     }
 
     [Fact]
+    public void Format_NamesKindContributorAndPendingTimestamp_InBothLanguages()
+    {
+        var html = BundleReport.Format(Catalog(
+            Item("01KBZ6X3N8Q4T2V7W9Y0A1B005", "image/png", "a.png") with { Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G000", ContributorRole = CaseRoles.Owner, ContributorLabel = "owner" },
+            Item("01KBZ6X3N8Q4T2V7W9Y0A1B006", "audio/mpeg", "b.mp3") with
+            {
+                Kind = "audio", Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G001", ContributorRole = CaseRoles.Contributor, ContributorLabel = null,
+                Timestamp = new ItemTimestamp { Status = TimestampStatuses.Pending },
+            }));
+
+        Assert.Contains("<td>截图/照片 Screenshot / photo</td><td>案件创建人 Case owner<br><code>01KBZ6X3N8Q4T2V7W9Y0A1G000</code></td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>录音 Audio recording</td><td>受害人（未命名链接）Victim (unnamed link)<br><code>01KBZ6X3N8Q4T2V7W9Y0A1G001</code></td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>等待中 Pending</td>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Format_HostileFileNameAndTitle_AreEncodedNotRun()
     {
         var html = BundleReport.Format(Catalog(Item("01KBZ6X3N8Q4T2V7W9Y0A1B002", "text/html", "<script>alert(1)</script>.html")) with { Title = "<img src=x onerror=alert(1)>" });
