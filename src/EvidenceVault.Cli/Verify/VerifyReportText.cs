@@ -4,39 +4,71 @@ using EvidenceVault.Serialization;
 
 namespace EvidenceVault.Cli.Verify;
 
-/// <summary>The human summary of a verification: one line per item, then every finding with its file and reason.</summary>
+/// <summary>
+/// The human summary of a verification, in Chinese and English side by side as the bundle's own report and guide
+/// are (a court expert in China reads the first, anyone else the second): one line per item, then every finding with
+/// its file, its code, what the code means and the verifier's exact reason.
+/// </summary>
 internal static class VerifyReportText
 {
     private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     public static async Task WriteAsync(BagVerificationReport report, TextWriter output)
     {
-        await output.WriteLineAsync($"Bundle:  {report.BagName}");
-        await output.WriteLineAsync($"Case:    {report.CaseId ?? "(unknown)"}");
-        await output.WriteLineAsync($"Custody: {report.CustodyEvents} events, head {report.CustodyHead ?? "(none)"}");
-        await output.WriteLineAsync($"Trust:   timestamp roots from the {report.TimestampRootsFrom}, receipt keys from the {report.ReceiptKeysFrom}");
-        await output.WriteLineAsync($"Items:   {report.Items.Count}");
+        await output.WriteLineAsync($"证据包 Bundle:   {report.BagName}");
+        await output.WriteLineAsync($"案件 Case:       {report.CaseId ?? "(未知 unknown)"}");
+        await output.WriteLineAsync($"监管链 Custody:  {report.CustodyEvents} 条 events, 末端 head {report.CustodyHead ?? "(无 none)"}");
+        await output.WriteLineAsync($"信任 Trust:      时间戳根证书 timestamp roots: {Source(report.TimestampRootsFrom)}; 回执公钥 receipt keys: {Source(report.ReceiptKeysFrom)}");
+        await output.WriteLineAsync($"证据 Items:      {report.Items.Count}");
         foreach (var item in report.Items)
         {
-            var beijing = TimeZoneInfo.ConvertTime(item.ReceivedAt, Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
             await output.WriteLineAsync(
-                $"  {(item.Intact ? "OK      " : "FAILED  ")}{item.File}  sha256 {item.Sha256}  {item.Size} bytes  received {VaultJson.FormatUtc(item.ReceivedAt)} (Beijing {beijing})");
+                $"  {(item.Intact ? "完好 OK       " : "未通过 FAILED ")}{item.File}  sha256 {item.Sha256}  {item.Size} bytes  received {VaultJson.FormatUtc(item.ReceivedAt)} (北京时间 Beijing {InBeijing(item.ReceivedAt)})");
             var timestamp = item.TimestampTime is { } time
-                ? $"timestamp {VaultJson.FormatUtc(time)} (Beijing {TimeZoneInfo.ConvertTime(time, Beijing):yyyy-MM-dd HH:mm:ss}) by {item.TimestampAuthority}"
+                ? $"timestamp {VaultJson.FormatUtc(time)} (北京时间 Beijing {InBeijing(time)}) by {item.TimestampAuthority}"
                 : $"timestamp {item.TimestampStatus ?? "none"}";
-            await output.WriteLineAsync($"          {timestamp}; receipt {(item.ReceiptKeyId is { } kid ? "signed by key " + kid : "not verified")}");
+            await output.WriteLineAsync($"                {timestamp}; receipt {(item.ReceiptKeyId is { } kid ? "signed by key " + kid : "not verified")}");
         }
 
         if (report.Intact)
         {
-            await output.WriteLineAsync("INTACT: every file, item and custody link checks out.");
+            await output.WriteLineAsync("完好 INTACT：所有文件、证据与监管链均核验通过。Every file, item and custody link checks out.");
             return;
         }
 
-        await output.WriteLineAsync($"TAMPERED: {report.Findings.Count} problem(s):");
+        await output.WriteLineAsync($"已被改动 TAMPERED：发现 {report.Findings.Count} 处问题 / {report.Findings.Count} problem(s):");
         foreach (var finding in report.Findings)
         {
-            await output.WriteLineAsync($"  {finding.Path}: {finding.Code}: {finding.Message}");
+            await output.WriteLineAsync($"  {finding.Path}: {finding.Code}（{Meaning(finding.Code)}）: {finding.Message}");
         }
     }
+
+    private static string InBeijing(DateTimeOffset time) =>
+        TimeZoneInfo.ConvertTime(time, Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static string Source(string from) => from switch
+    {
+        "bundle" => "证据包内 from the bundle",
+        "supplied" => "由您提供 supplied by you",
+        _ => from,
+    };
+
+    /// <summary>What each finding code means, in Chinese (the code itself and the verifier's reason are English).</summary>
+    internal static string Meaning(string code) => code switch
+    {
+        BagFindingCodes.InvalidDeclaration => "bagit.txt 缺失或不是 BagIt 1.0",
+        BagFindingCodes.MissingFile => "缺少文件",
+        BagFindingCodes.UnexpectedFile => "多出未登记的文件",
+        BagFindingCodes.ManifestMismatch => "文件的 SHA-256 与清单不符",
+        BagFindingCodes.MalformedManifest => "清单格式错误",
+        BagFindingCodes.OxumMismatch => "Payload-Oxum 与数据不符",
+        BagFindingCodes.InvalidCatalog => "证据目录 items.json 缺失、无法读取或属于其他案件",
+        BagFindingCodes.ItemMismatch => "证据文件与目录记录不符",
+        BagFindingCodes.CustodyBroken => "监管链的哈希链断裂",
+        BagFindingCodes.CustodyMismatch => "监管链与目录记录不符",
+        BagFindingCodes.TimestampInvalid => "可信时间戳缺失、无效或与证据不符",
+        BagFindingCodes.ReceiptInvalid => "保管回执缺失、签名无效或与证据不符",
+        BagFindingCodes.ExportIntegrityFailure => "导出时存储中的数据与索引不符",
+        _ => "未知问题",
+    };
 }

@@ -24,7 +24,7 @@ public sealed class TrustTamperTests
         });
         Assert.Equal(VerifyCommand.Intact, exit);
         Assert.Contains("by CN=Test TSA, O=Test Authority", output, StringComparison.Ordinal);
-        Assert.Contains("timestamp roots from the bundle", output, StringComparison.Ordinal);
+        Assert.Contains("timestamp roots: 证据包内 from the bundle; 回执公钥 receipt keys: 证据包内 from the bundle", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class TrustTamperTests
 
         Assert.Equal(3, withBundleRoots.Findings.Count(f => f.Code == BagFindingCodes.TimestampInvalid && f.Message.Contains("does not chain", StringComparison.Ordinal)));
         Assert.True(exit == VerifyCommand.Intact, output);
-        Assert.Contains("timestamp roots from the supplied, receipt keys from the supplied", output, StringComparison.Ordinal);
+        Assert.Contains("timestamp roots: 由您提供 supplied by you; 回执公钥 receipt keys: 由您提供 supplied by you", output, StringComparison.Ordinal);
     }
 
     [Fact]

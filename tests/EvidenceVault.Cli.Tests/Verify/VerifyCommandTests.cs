@@ -16,10 +16,10 @@ public sealed class VerifyCommandTests
         var (exit, output) = await RunAsync(bundle.Zip);
 
         Assert.Equal(VerifyCommand.Intact, exit);
-        Assert.Contains("INTACT", output, StringComparison.Ordinal);
+        Assert.Contains("完好 INTACT", output, StringComparison.Ordinal);
         Assert.Contains(SampleEvidence.KnownSha256["screenshot-refund-page.png"], output, StringComparison.Ordinal);
-        Assert.Contains("Beijing", output, StringComparison.Ordinal);
-        Assert.Equal(3, output.Split('\n').Count(l => l.TrimStart().StartsWith("OK ", StringComparison.Ordinal)));
+        Assert.Contains("北京时间 Beijing", output, StringComparison.Ordinal);
+        Assert.Equal(3, output.Split('\n').Count(l => l.TrimStart().StartsWith("完好 OK ", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -224,7 +224,18 @@ public sealed class VerifyCommandTests
         var (exit, output) = await RunAsync(bundle.Zip);
 
         Assert.Equal(VerifyCommand.Tampered, exit);
-        Assert.Contains("data/items.csv: manifest-mismatch", output, StringComparison.Ordinal);
+        Assert.Contains("data/items.csv: manifest-mismatch（文件的 SHA-256 与清单不符）: ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_finding_code_is_explained_in_Chinese_each_in_its_own_words()
+    {
+        var codes = typeof(BagFindingCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        var meanings = codes.Select(VerifyReportText.Meaning).ToList();
+
+        Assert.Equal(13, codes.Count);
+        Assert.DoesNotContain(VerifyReportText.Meaning("no-such-code"), meanings);
+        Assert.Equal(codes.Count, meanings.Distinct().Count());
     }
 
     [Fact]
