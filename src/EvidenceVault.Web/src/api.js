@@ -1,11 +1,27 @@
 // The vault's HTTP API as the pages use it: bearer token, JSON, RFC 9457 problems turned into errors.
 
 export class VaultError extends Error {
-  constructor(code, detail, status) {
+  /** `code` is the problem type's last part (or `network`); `subject`, when given, is what failed (a file's name). */
+  constructor(code, detail, status, subject) {
     super(detail || code);
     this.code = code;
     this.status = status;
+    this.subject = subject;
   }
+}
+
+const PROBLEM_PREFIX = 'urn:evidencevault:problem:';
+
+/** The error a vault response stands for: its RFC 9457 problem type names the reason (`http-<status>` without one). */
+export function problemError(status, body, subject) {
+  let problem = {};
+  try {
+    problem = JSON.parse(body || '{}') ?? {};
+  } catch {
+    // not a problem document
+  }
+  const code = (problem.type || '').replace(PROBLEM_PREFIX, '') || `http-${status}`;
+  return new VaultError(code, problem.detail || problem.title, status, subject);
 }
 
 export class VaultApi {
@@ -80,14 +96,7 @@ async function send(method, url, token, body) {
     }
   }
   if (!response.ok) {
-    let problem = {};
-    try {
-      problem = await response.json();
-    } catch {
-      // not a problem document
-    }
-    const code = (problem.type || '').replace('urn:evidencevault:problem:', '') || `http-${response.status}`;
-    throw new VaultError(code, problem.detail || problem.title, response.status);
+    throw problemError(response.status, await response.text().catch(() => ''));
   }
   return response;
 }

@@ -11,7 +11,7 @@ import zhCN from '@uppy/locales/lib/zh_CN.js';
 import enUS from '@uppy/locales/lib/en_US.js';
 import qrcode from 'qrcode-generator';
 import { strings, initialLanguage } from './i18n.js';
-import { VaultApi, VaultError, parseCaseLink } from './api.js';
+import { VaultApi, VaultError, parseCaseLink, problemError } from './api.js';
 
 const SESSION_KEY = 'evidencevault.session';
 const LANGUAGE_KEY = 'evidencevault.language';
@@ -160,7 +160,7 @@ function showError(error) {
 
 function errorText(error) {
   const known = error instanceof VaultError ? strings[state.language].errors[error.code] : null;
-  return t('errorPrefix') + (known || error.message || String(error));
+  return t('errorPrefix') + (error.subject ? error.subject + t('colon') : '') + (known || error.message || String(error));
 }
 
 // ---------- uploads (Uppy) ----------
@@ -231,7 +231,12 @@ function startUppy(target) {
   watchForStalls(uppy);
   keepFileListSemantics(target);
   uppy.on('upload-error', (file, error) => {
-    state.error = new VaultError('upload', `${file.name}: ${error.message}`);
+    // tus-js-client keeps the vault's answer: its problem type says why, in the page's language. Without an answer
+    // (every retry failed on the network) the network is the reason.
+    const response = error?.originalResponse;
+    state.error = response
+      ? problemError(response.getStatus(), response.getBody(), file.name)
+      : new VaultError('network', error?.message, 0, file.name);
     renderErrorOnly();
   });
 }

@@ -255,6 +255,38 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
+    public async Task A_file_that_is_no_evidence_is_refused_with_the_vaults_reason_in_the_pages_language_and_nothing_is_kept()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var folder = Directory.CreateTempSubdirectory("evidencevault-page-");
+        try
+        {
+            // Named like a screenshot, so the page lets it through; the vault reads its bytes and refuses it.
+            var fake = Path.Combine(folder.FullName, "转账截图.png");
+            await File.WriteAllTextAsync(fake, "not a picture, only text");
+            await using var phone = await chromium.Browser.NewContextAsync(Phone);
+            var watch = Watch(phone, app.BaseAddress);
+            var page = await phone.NewPageAsync();
+            await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={vault.OwnerToken}");
+
+            await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(fake);
+
+            await Expect(page.Locator("#error")).ToHaveTextAsync("出错了：转账截图.png：这个文件不是可接受的证据格式（截图、录音、视频、网页或文档）。", new() { Timeout = 30_000 });
+            await AssertAccessibleAsync(page);
+            await page.ClickAsync("#language");
+            await Expect(page.Locator("#error")).ToHaveTextAsync(
+                "Something went wrong: 转账截图.png: This file is not an accepted evidence format (screenshot, recording, video, web page or document).");
+            Assert.Empty(await vault.ListItemsAsync());
+            Assert.Empty(await app.CommittedOriginalsAsync(vault.CaseId));
+            Assert.Empty(watch.ScriptErrors);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Evidence_captured_with_the_microphone_and_the_camera_is_saved_with_receipts()
     {
         using var vault = await app.CreateCaseAsync();
