@@ -50,7 +50,7 @@ internal static class BundleCommand
     {
         if (string.IsNullOrWhiteSpace(token))
         {
-            await output.WriteLineAsync($"Set {VaultConnection.TokenVariable} to the case token (owner or lawyer link token).");
+            await output.WriteLineAsync($"请把案件令牌（创建人或律师链接中的令牌）设为 {VaultConnection.TokenVariable}。Set {VaultConnection.TokenVariable} to the case token (owner or lawyer link token).");
             return NotSaved;
         }
 
@@ -58,8 +58,8 @@ internal static class BundleCommand
         if (folder is null && bundle.Path is { } chosen && (File.Exists(chosen) || !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(chosen)))))
         {
             await output.WriteLineAsync(File.Exists(chosen)
-                ? $"{chosen} already exists; nothing was downloaded or overwritten."
-                : $"The folder for {chosen} does not exist; nothing was downloaded.");
+                ? $"{chosen} 已存在，未下载也未覆盖。{chosen} already exists; nothing was downloaded or overwritten."
+                : $"{chosen} 所在的文件夹不存在，未下载。The folder for {chosen} does not exist; nothing was downloaded.");
             return NotSaved;
         }
 
@@ -74,14 +74,14 @@ internal static class BundleCommand
             if (!response.IsSuccessStatusCode)
             {
                 var (type, detail) = await VaultConnection.ReadProblemAsync(response, $"The vault refused the bundle ({(int)response.StatusCode}).", cancellationToken);
-                await output.WriteLineAsync($"Refused ({(int)response.StatusCode}{(type is null ? string.Empty : " " + type)}): {detail}");
+                await output.WriteLineAsync($"被拒绝，未保存 Refused ({(int)response.StatusCode}{(type is null ? string.Empty : " " + type)}): {detail}");
                 return NotSaved;
             }
 
             target = Path.GetFullPath(folder is null ? bundle.Path! : Path.Combine(folder, NameFrom(response, bundle.CaseId)));
             if (File.Exists(target))
             {
-                await output.WriteLineAsync($"{target} already exists; nothing was overwritten.");
+                await output.WriteLineAsync($"{target} 已存在，未覆盖。{target} already exists; nothing was overwritten.");
                 return NotSaved;
             }
 
@@ -89,11 +89,11 @@ internal static class BundleCommand
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            await output.WriteLineAsync($"The bundle did not arrive whole ({e.Message}); nothing was saved. Run the same command again.");
+            await output.WriteLineAsync($"证据包未完整下载，未保存任何内容；请再次运行同一命令。The bundle did not arrive whole ({e.Message}); nothing was saved. Run the same command again.");
             return NotSaved;
         }
 
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Saved {target} ({length:N0} bytes). Checking it offline:"));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"已保存 Saved {target} ({length:N0} bytes). 正在离线核验 Checking it offline:"));
         return await VerifyCommand.RunAsync(target, bundle.Json, output, cancellationToken, bundle.TsaRoots, bundle.VaultKeys);
     }
 

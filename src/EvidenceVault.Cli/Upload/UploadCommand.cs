@@ -48,13 +48,13 @@ internal static class UploadCommand
     {
         if (string.IsNullOrWhiteSpace(token))
         {
-            await output.WriteLineAsync($"Set {VaultConnection.TokenVariable} to the case token (owner or contributor link token).");
+            await output.WriteLineAsync($"请把案件令牌（创建人或受害人链接中的令牌）设为 {VaultConnection.TokenVariable}。Set {VaultConnection.TokenVariable} to the case token (owner or contributor link token).");
             return Refused;
         }
 
         if (!upload.File.Exists || upload.ChunkMiB is < 1 or > 64)
         {
-            await output.WriteLineAsync(upload.File.Exists ? "--chunk-size must be 1 to 64 MiB." : $"No such file: {upload.File.FullName}");
+            await output.WriteLineAsync(upload.File.Exists ? "--chunk-size 须为 1 到 64 MiB。--chunk-size must be 1 to 64 MiB." : $"找不到文件 No such file: {upload.File.FullName}");
             return Refused;
         }
 
@@ -67,7 +67,7 @@ internal static class UploadCommand
             var (location, offset) = await ResumeAsync(tus, state, key, progress, cancellationToken);
             if (location is null)
             {
-                await progress.WriteLineAsync($"Hashing {upload.File.Name} ({file.Length:N0} bytes)…");
+                await progress.WriteLineAsync($"正在计算指纹 Hashing {upload.File.Name} ({file.Length:N0} bytes)…");
                 var hashed = await EvidenceHasher.HashAsync(file, cancellationToken);
                 location = await tus.CreateAsync(new Uri(upload.Vault, $"/api/cases/{upload.CaseId}/uploads"), file.Length, Metadata(upload, hashed.Digest), cancellationToken);
                 state.Save(key, location.ToString());
@@ -85,12 +85,12 @@ internal static class UploadCommand
         catch (UploadRefusedException e)
         {
             state.Forget(key);
-            await output.WriteLineAsync($"Refused ({e.Status}{(e.ProblemType is null ? string.Empty : " " + e.ProblemType)}): {e.Message}");
+            await output.WriteLineAsync($"被拒绝，未保存 Refused ({e.Status}{(e.ProblemType is null ? string.Empty : " " + e.ProblemType)}): {e.Message}");
             return Refused;
         }
         catch (VaultUnreachableException e)
         {
-            await output.WriteLineAsync($"{e.Message} Nothing is lost: run the same command again to continue.");
+            await output.WriteLineAsync($"{e.Message} 没有丢失任何内容：再次运行同一命令即可继续。Nothing is lost: run the same command again to continue.");
             return Interrupted;
         }
     }
@@ -108,7 +108,7 @@ internal static class UploadCommand
             return (null, 0);
         }
 
-        await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Resuming at byte {offset:N0}."));
+        await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"从第 {offset:N0} 字节继续 Resuming at byte {offset:N0}."));
         return (location, offset);
     }
 
@@ -144,12 +144,19 @@ internal static class UploadCommand
 
         using var item = JsonDocument.Parse(body);
         var root = item.RootElement;
-        await output.WriteLineAsync($"Saved {upload.File.Name} as item {itemId}");
-        await output.WriteLineAsync($"  SHA-256    {root.GetProperty("sha256").GetString()}");
-        await output.WriteLineAsync($"  size       {root.GetProperty("size").GetInt64():N0} bytes");
-        await output.WriteLineAsync($"  received   {root.GetProperty("receivedAt").GetString()}");
-        await output.WriteLineAsync($"  timestamp  {root.GetProperty("timestamp").GetProperty("status").GetString()}");
+        await output.WriteLineAsync($"已安全保存 Saved {upload.File.Name} as item {itemId}");
+        await output.WriteLineAsync($"  SHA-256 指纹 fingerprint   {root.GetProperty("sha256").GetString()}");
+        await output.WriteLineAsync($"  大小 size                  {root.GetProperty("size").GetInt64():N0} bytes");
+        await output.WriteLineAsync($"  接收时间 received (UTC)    {root.GetProperty("receivedAt").GetString()}");
+        await output.WriteLineAsync($"  可信时间戳 timestamp       {Timestamp(root.GetProperty("timestamp").GetProperty("status").GetString())}");
     }
+
+    private static string? Timestamp(string? status) => status switch
+    {
+        "granted" => "已获得 granted",
+        "pending" => "等待中（系统会自动重试）pending (the vault keeps trying)",
+        _ => status,
+    };
 }
 
 /// <summary>What to upload, where, and what the victim says about it.</summary>

@@ -26,7 +26,8 @@ public sealed class BundleCommandTests(VaultOnKestrel app) : IClassFixture<Vault
         Assert.True(run.ExitCode == 0, run.Output);
         var saved = Assert.Single(Directory.GetFiles(_folder));
         Assert.Matches($"^evidence-{vault.CaseId}-[0-9TZ]+\\.zip$", Path.GetFileName(saved));
-        Assert.Contains("INTACT", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"已保存 Saved {saved} (", run.Output, StringComparison.Ordinal);
+        Assert.Contains("完好 INTACT", run.Output, StringComparison.Ordinal);
         Assert.Contains(screenshot.Sha256, run.Output, StringComparison.Ordinal);
         Assert.Contains(recording.Sha256, run.Output, StringComparison.Ordinal);
 
@@ -96,14 +97,14 @@ public sealed class BundleCommandTests(VaultOnKestrel app) : IClassFixture<Vault
         var nowhere = await RunAsync(vault.OwnerToken, [.. options, "--out", Path.Combine(_folder, "no-such-folder", "filing.zip")]);
 
         Assert.True(victim.ExitCode == 2, victim.Output);
-        Assert.Contains($"Refused (403 {ProblemTypeUri("forbidden")})", victim.Output, StringComparison.Ordinal);
+        Assert.Contains($"被拒绝，未保存 Refused (403 {ProblemTypeUri("forbidden")})", victim.Output, StringComparison.Ordinal);
         Assert.True(wrongToken.ExitCode == 2, wrongToken.Output);
         Assert.Contains($"Refused (401 {ProblemTypeUri("unauthorized")})", wrongToken.Output, StringComparison.Ordinal);
         Assert.True(noToken.ExitCode == 2, noToken.Output);
         Assert.Contains("EVIDENCEVAULT_TOKEN", noToken.Output, StringComparison.Ordinal);
         Assert.True(taken.ExitCode == 2, taken.Output);
         Assert.True(nowhere.ExitCode == 2, nowhere.Output);
-        Assert.Contains("does not exist", nowhere.Output, StringComparison.Ordinal);
+        Assert.Contains("所在的文件夹不存在，未下载。The folder for ", nowhere.Output, StringComparison.Ordinal);
         Assert.Equal([existing], Directory.GetFiles(_folder));
         Assert.Equal("an earlier filing", await File.ReadAllTextAsync(existing));
         Assert.DoesNotContain(vault.OwnerToken, string.Join('\n', app.Logs.Lines), StringComparison.Ordinal);

@@ -21,7 +21,9 @@ public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<Vault
         var item = Assert.Single(await vault.ListItemsAsync());
         Assert.Equal(SampleEvidence.KnownSha256["call-recording.m4a"], item.Sha256);
         Assert.Equal(("audio", "call-recording.m4a"), (item.Kind, item.FileName));
-        Assert.Contains(item.Sha256, run.Output, StringComparison.Ordinal);
+        Assert.Contains($"已安全保存 Saved call-recording.m4a as item {item.ItemId}", run.Output, StringComparison.Ordinal); // in both languages
+        Assert.Contains($"SHA-256 指纹 fingerprint   {item.Sha256}", run.Output, StringComparison.Ordinal);
+        Assert.Contains("可信时间戳 timestamp       已获得 granted", run.Output, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_state)); // nothing left to resume
     }
 
@@ -64,7 +66,7 @@ public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<Vault
         var second = await RunAsync(vault, recording.Path, slowNetwork.Address, "--chunk-size", "1");
 
         Assert.True(second.ExitCode == 0, second.Output);
-        Assert.Contains($"Resuming at byte {stoppedAt:N0}", second.Output, StringComparison.Ordinal);
+        Assert.Contains($"从第 {stoppedAt:N0} 字节继续 Resuming at byte {stoppedAt:N0}", second.Output, StringComparison.Ordinal);
         var item = Assert.Single(await vault.ListItemsAsync());
         Assert.Equal(await LargeRecording.Sha256SumAsync(recording.Path), item.Sha256);
         Assert.Single(await app.CommittedOriginalsAsync(vault.CaseId));
@@ -99,7 +101,7 @@ public sealed class UploadCommandTests(VaultOnKestrel app) : IClassFixture<Vault
             var run = await RunAsync(vault, notes);
 
             Assert.Equal(1, run.ExitCode);
-            Assert.Contains("unsupported-evidence-type", run.Output, StringComparison.Ordinal);
+            Assert.Contains("被拒绝，未保存 Refused (415 urn:evidencevault:problem:unsupported-evidence-type): ", run.Output, StringComparison.Ordinal);
             Assert.Empty(await vault.ListItemsAsync());
             Assert.Empty(Directory.GetFiles(_state));
         }
