@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
 
 namespace EvidenceVault.Cli.Upload;
@@ -153,8 +154,8 @@ internal static class UploadCommand
 
     private static string? Timestamp(string? status) => status switch
     {
-        "granted" => "已获得 granted",
-        "pending" => "等待中（系统会自动重试）pending (the vault keeps trying)",
+        TimestampStatuses.Granted => "已获得 granted",
+        TimestampStatuses.Pending => "等待中（系统会自动重试）pending (the vault keeps trying)",
         _ => status,
     };
 }

@@ -48,8 +48,8 @@ internal static class VerifyReportText
 
     private static string Source(string from) => from switch
     {
-        "bundle" => "证据包内 from the bundle",
-        "supplied" => "由您提供 supplied by you",
+        TrustSources.Bundle => "证据包内 from the bundle",
+        TrustSources.Supplied => "由您提供 supplied by you",
         _ => from,
     };
 

@@ -53,14 +53,24 @@ public sealed record BagVerificationReport(
     string? CustodyHead,
     IReadOnlyList<BagFinding> Findings)
 {
-    /// <summary>Whose timestamp roots were trusted: the bundle's own, or the ones the expert supplied.</summary>
-    public string TimestampRootsFrom { get; init; } = "bundle";
+    /// <summary>Whose timestamp roots were trusted: the bundle's own, or the ones the expert supplied (<see cref="TrustSources"/>).</summary>
+    public string TimestampRootsFrom { get; init; } = TrustSources.Bundle;
 
-    /// <summary>Whose receipt keys were trusted: the bundle's own, or the ones the expert supplied.</summary>
-    public string ReceiptKeysFrom { get; init; } = "bundle";
+    /// <summary>Whose receipt keys were trusted: the bundle's own, or the ones the expert supplied (<see cref="TrustSources"/>).</summary>
+    public string ReceiptKeysFrom { get; init; } = TrustSources.Bundle;
 
     /// <summary>True when nothing is wrong.</summary>
     public bool Intact => Findings.Count == 0;
+}
+
+/// <summary>Where the verifier took the roots and keys it trusted from.</summary>
+public static class TrustSources
+{
+    /// <summary>The certificates and keys the bundle itself carries under <c>data/certs/</c>.</summary>
+    public const string Bundle = "bundle";
+
+    /// <summary>The roots or keys the expert supplied (<c>--tsa-root</c>, <c>--vault-key</c>).</summary>
+    public const string Supplied = "supplied";
 }
 
 /// <summary>The codes of <see cref="BagFinding"/>.</summary>

@@ -71,8 +71,8 @@ public static partial class BagVerifier
 
             return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings)
             {
-                TimestampRootsFrom = options.TsaRoots is null ? "bundle" : "supplied",
-                ReceiptKeysFrom = options.VaultKeys is null ? "bundle" : "supplied",
+                TimestampRootsFrom = options.TsaRoots is null ? TrustSources.Bundle : TrustSources.Supplied,
+                ReceiptKeysFrom = options.VaultKeys is null ? TrustSources.Bundle : TrustSources.Supplied,
             };
         }
 
