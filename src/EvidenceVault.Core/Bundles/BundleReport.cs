@@ -54,7 +54,8 @@ internal static class BundleReport
             var preview = item.ContentType.StartsWith("image/", StringComparison.Ordinal) && item.ContentType != "image/heic"
                 ? $"<img src=\"{Encode(file)}\" alt=\"{Encode(item.FileName ?? item.ItemId)}\">"
                 : $"<a href=\"{Encode(file)}\">{Encode(item.ContentType)}</a>";
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{n}</td><td>{Encode(item.FileName ?? item.ItemId)}<br><code>{Encode(item.ItemId)}</code><br>{item.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes</td>");
+            var note = item.Note is null ? string.Empty : $"<br>提交人备注 Contributor's note: {Encode(item.Note)}";
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{n}</td><td>{Encode(item.FileName ?? item.ItemId)}<br><code>{Encode(item.ItemId)}</code><br>{item.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes{note}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{Kind(item.Kind)}</td><td>{Contributor(item)}</td><td>{Times(item.ReceivedAt)}</td><td>{Origin(item)}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{timestamp}</td><td><code>{item.Sha256}</code></td><td>{preview}</td></tr>\n");
         }

@@ -23,10 +23,13 @@ public sealed class BundleReportTests
     }
 
     [Fact]
-    public void Format_NamesKindContributorAndPendingTimestamp_InBothLanguages()
+    public void Format_NamesKindContributorNoteAndPendingTimestamp_InBothLanguages()
     {
         var html = BundleReport.Format(Catalog(
-            Item("01KBZ6X3N8Q4T2V7W9Y0A1B005", "image/png", "a.png") with { Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G000", ContributorRole = CaseRoles.Owner, ContributorLabel = "owner" },
+            Item("01KBZ6X3N8Q4T2V7W9Y0A1B005", "image/png", "a.png") with
+            {
+                Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G000", ContributorRole = CaseRoles.Owner, ContributorLabel = "owner", Note = "第一通电话 <after> the transfer",
+            },
             Item("01KBZ6X3N8Q4T2V7W9Y0A1B006", "audio/mpeg", "b.mp3") with
             {
                 Kind = "audio", Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G001", ContributorRole = CaseRoles.Contributor, ContributorLabel = null,
@@ -36,6 +39,8 @@ public sealed class BundleReportTests
         Assert.Contains("<td>截图/照片 Screenshot / photo</td><td>案件创建人 Case owner<br><code>01KBZ6X3N8Q4T2V7W9Y0A1G000</code></td>", html, StringComparison.Ordinal);
         Assert.Contains("<td>录音 Audio recording</td><td>受害人（未命名链接）Victim (unnamed link)<br><code>01KBZ6X3N8Q4T2V7W9Y0A1G001</code></td>", html, StringComparison.Ordinal);
         Assert.Contains("<td>等待中 Pending</td>", html, StringComparison.Ordinal);
+        Assert.Contains("1,234 bytes<br>提交人备注 Contributor's note: 第一通电话 &lt;after&gt; the transfer</td>", html, StringComparison.Ordinal);
+        Assert.Equal(1, html.Split("Contributor's note").Length - 1); // the item without a note has no line for one
     }
 
     [Fact]
