@@ -30,7 +30,22 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
     public const string Revoked = "grant.revoked";
     public const string OwnerRotated = "owner.rotated";
 
-    public async Task<IssuedGrant> IssueAsync(string caseId, string role, string? label, DateTimeOffset? expiresAt, string? actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Issues a grant and logs it as <c>grant.created</c> by <paramref name="actor"/> (none: the vault itself, issuing
+    /// a new case's owner grant), so that every grant acting in a case's custody log is introduced there, with its
+    /// role and label. Returns the grant and the log's head after that line.
+    /// </summary>
+    public async Task<(IssuedGrant Grant, ItemCustody Head)> IssueAsync(
+        string caseId, string role, string? label, DateTimeOffset? expiresAt, string? actor, CancellationToken cancellationToken)
+    {
+        var issued = await RecordAsync(caseId, role, label, expiresAt, cancellationToken);
+        var (_, position) = await custody.AppendAsync(
+            caseId, new CustodyEntry(Created, actor, Details: Details(issued.GrantId, role, label, issued.ExpiresAt)), cancellationToken);
+        return (issued, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex));
+    }
+
+    /// <summary>Writes a new grant's record, then its row; logs nothing.</summary>
+    private async Task<IssuedGrant> RecordAsync(string caseId, string role, string? label, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         var grantId = Ulid.NewUlid(clock);
         var token = CaseTokens.Create(caseId);
@@ -41,11 +56,6 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
 
         // False only when a reindex running meanwhile restored this very row from the record just written.
         await storage.Grants.TryAddEntityAsync(record.ToEntity(caseId, revokedAt: null), cancellationToken);
-        if (actor is not null)
-        {
-            await custody.AppendAsync(caseId, new CustodyEntry(Created, actor, Details: Details(grantId, role, label, expiresAt)), cancellationToken);
-        }
-
         return new IssuedGrant(grantId, token, role, label, createdAt, expiresAt);
     }
 
@@ -77,7 +87,8 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
     /// <summary>Replaces the owner's token: a new owner grant, the old one revoked.</summary>
     public async Task<IssuedGrant> RotateOwnerAsync(CaseCaller owner, CancellationToken cancellationToken)
     {
-        var issued = await IssueAsync(owner.CaseId, CaseRoles.Owner, owner.Label, null, actor: null, cancellationToken);
+        // Logged below as one owner.rotated line, naming both grants.
+        var issued = await RecordAsync(owner.CaseId, CaseRoles.Owner, owner.Label, null, cancellationToken);
         var old = await FindAsync(owner.CaseId, owner.GrantId, cancellationToken);
         if (old is not null)
         {

@@ -63,7 +63,7 @@ internal static class GrantsApi
             throw new VaultProblemException(ProblemType.MalformedRequest, "expiresAt must be in the future.");
         }
 
-        var issued = await grants.IssueAsync(caller.CaseId, request.Role, label, request.ExpiresAt, caller.GrantId, cancellationToken);
+        var (issued, _) = await grants.IssueAsync(caller.CaseId, request.Role, label, request.ExpiresAt, caller.GrantId, cancellationToken);
         // The token travels in the fragment: browsers never send it to a server or put it in a Referer.
         var shareUrl = $"{http.Scheme}://{http.Host}/#case={caller.CaseId}&token={issued.Token}";
         return TypedResults.Created(

@@ -49,15 +49,15 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Gr
         var caseId = Ulid.NewUlid(clock);
         await custody.CreateAsync(caseId, cancellationToken);
         var details = title is null ? null : new Dictionary<string, string> { ["title"] = title };
-        var (created, position) = await custody.AppendAsync(caseId, new CustodyEntry(CustodyEventTypes.CaseCreated, null, Details: details), cancellationToken);
+        var (created, _) = await custody.AppendAsync(caseId, new CustodyEntry(CustodyEventTypes.CaseCreated, null, Details: details), cancellationToken);
 
         // The case's time is its first custody line's, as the log keeps it: the row can be rebuilt from the log.
         var createdAt = VaultJson.ToMilliseconds(created.At);
 
         // False only when a reindex running meanwhile restored this very row from the line just written.
         await storage.Cases.TryAddEntityAsync(new CaseEntity { PartitionKey = caseId, Title = title, CreatedAt = createdAt }, cancellationToken);
-        var owner = await grants.IssueAsync(caseId, CaseRoles.Owner, "owner", null, actor: null, cancellationToken);
-        return new NewCase(caseId, owner.Token, title, createdAt, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex));
+        var (owner, head) = await grants.IssueAsync(caseId, CaseRoles.Owner, "owner", null, actor: null, cancellationToken);
+        return new NewCase(caseId, owner.Token, title, createdAt, head);
     }
 
     /// <summary>Counts an indexed item against the case's quota (optimistic concurrency: concurrent uploads retry).</summary>

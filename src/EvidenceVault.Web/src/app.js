@@ -438,14 +438,33 @@ function itemRow(item, lawyer) {
 }
 
 /**
- * Who contributed an item: the case's owner, the victim the owner's link names, or a victim whose link has no name
- * (told apart by the end of its grant id, which the custody log names).
+ * A grant by who holds it: the case's owner, or the victim or lawyer its link names, or, for a link without a name,
+ * its role told apart by the end of its grant id (which the custody log names).
  */
-function contributorName(item) {
-  if (item.contributorRole === 'owner') {
+function grantName(role, label, grantId) {
+  if (role === 'owner') {
     return t('contributorOwner');
   }
-  return item.contributorLabel || `${t('contributorUnnamed')} …${(item.contributor ?? '').slice(-6)}`;
+  return label || `${t(role === 'lawyer' ? 'lawyerUnnamed' : 'contributorUnnamed')} …${(grantId ?? '').slice(-6)}`;
+}
+
+const contributorName = (item) => grantName(item.contributorRole, item.contributorLabel, item.contributor);
+
+/**
+ * Who acted in each custody event: every grant is introduced by a `grant.created` line of the same log (the owner's
+ * too, and a new owner grant by `owner.rotated`), so the log names its own actors; events without an actor are the
+ * vault's own (the case's opening, timestamp retries and their receipts).
+ */
+function actorNames(events) {
+  const names = new Map();
+  for (const event of events) {
+    if (event.type === 'grant.created' && event.details?.grantId) {
+      names.set(event.details.grantId, grantName(event.details.role, event.details.label, event.details.grantId));
+    } else if (event.type === 'owner.rotated' && event.details?.grantId) {
+      names.set(event.details.grantId, t('contributorOwner'));
+    }
+  }
+  return (actor) => (actor ? names.get(actor) ?? `…${actor.slice(-6)}` : t('actorVault'));
 }
 
 function mediaPreview(item) {
@@ -531,10 +550,11 @@ function lawyerView() {
   const contributors = [...new Set(state.items.map(contributorName))];
   const custody = h('section', { class: 'card', id: 'custody' }, h('h2', {}, t('custodyTitle')));
   api.custody().then((log) => {
+    const actor = actorNames(log.events);
     custody.append(
       h('p', { class: log.intact ? 'ok' : 'bad', id: 'custody-status' }, log.intact ? t('custodyIntact') : t('custodyBroken')),
-      h('ol', { class: 'events' }, log.events.map((event) => h('li', {},
-        `${formatTime(event.at, 'Asia/Shanghai')} · ${t('eventTypes', event.type)}${event.itemId ? ` · ${event.itemId}` : ''}`))));
+      h('ol', { class: 'events' }, log.events.map((event) => h('li', { dataset: { seq: event.seq } },
+        [formatTime(event.at, 'Asia/Shanghai'), t('eventTypes', event.type), actor(event.actor), event.itemId].filter(Boolean).join(' · ')))));
   }).catch(showError);
   const status = h('span', { id: 'bundle-status', 'aria-live': 'polite' });
   const download = h('button', {

@@ -79,10 +79,10 @@ public sealed class BundleTests(VaultApp app) : IClassFixture<VaultApp>, IDispos
         var inBag = await CustodyChain.CheckAsync(new StringReader(await File.ReadAllTextAsync(Path.Combine(bag, BagVerifier.CustodyLogPath))), vault.CaseId);
         Assert.True(inBag.IsIntact);
         Assert.Equal(CustodyEventTypes.BundleExported, inBag.Events[^1].Type);
-        Assert.Equal(5, inBag.Events.Count); // case, received, timestamp, receipt, export
+        Assert.Equal(6, inBag.Events.Count); // case, owner's grant, received, timestamp, receipt, export
         var now = await vault.CheckCustodyAsync();
         Assert.True(now.IsIntact);
-        Assert.Equal(8, now.Events.Count);
+        Assert.Equal(9, now.Events.Count);
     }
 
     [Fact]

@@ -149,7 +149,7 @@ public sealed class IngestTests(VaultApp app) : IClassFixture<VaultApp>
         var custody = await vault.CheckCustodyAsync();
         Assert.True(custody.IsIntact, string.Join("; ", custody.Breaks));
         Assert.Equal(12, items.Count);
-        Assert.Equal(1 + (12 * 3), custody.Events.Count); // case, then per item: received, timestamp granted, receipt issued
+        Assert.Equal(2 + (12 * 3), custody.Events.Count); // case and owner's grant, then per item: received, timestamp granted, receipt issued
         Assert.Equal(12, items.Select(i => i.Custody.Seq).Distinct().Count());
         Assert.All(items, i => Assert.Equal((CustodyEventTypes.ItemReceived, i.ItemId), custody.Events.Where(e => e.Seq == i.Custody.Seq).Select(e => (e.Type, e.ItemId)).Single()));
     }

@@ -66,6 +66,13 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
         Assert.Equal(expected, new[] { byOwner, byUnnamed, byNamed }.Select(i => (i.ContributorRole, i.ContributorLabel, i.Contributor)));
         Assert.Equal(expected, (await owner.ListItemsAsync()).Select(i => (i.ContributorRole, i.ContributorLabel, i.Contributor))); // from the index
 
+        // Every grant that acts in the log is introduced in it with its role and label, the owner's too (by the vault, at creation).
+        var introduced = (await owner.CheckCustodyAsync()).Events.Where(e => e.Type == GrantDirectory.Created)
+            .Select(e => (e.Actor, e.Details!["grantId"], e.Details["role"], e.Details.GetValueOrDefault("label")));
+        Assert.Equal(
+            [(null, byOwner.Contributor!, CaseRoles.Owner, "owner"), (byOwner.Contributor, unnamed.GrantId, CaseRoles.Contributor, null), (byOwner.Contributor, named.GrantId, CaseRoles.Contributor, "Victim D 李娜")],
+            introduced);
+
         // The bundle's catalog and report say the same, in both languages, with the grant id the custody log names.
         var bag = await BundleFilesAsync(owner.Client, $"/api/cases/{owner.CaseId}/bundle");
         using var csv = new Microsoft.VisualBasic.FileIO.TextFieldParser(new StringReader(bag.Single(f => f.Key.EndsWith("data/items.csv", StringComparison.Ordinal)).Value)) // a BOM: read as UTF-8

@@ -138,7 +138,7 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
         var custody = await vault.CheckCustodyAsync();
         Assert.True(custody.IsIntact);
         Assert.Equal(
-            ["case.created", "item.received", "timestamp.failed", "receipt.issued", "timestamp.failed", "timestamp.granted", "receipt.issued"],
+            ["case.created", "grant.created", "item.received", "timestamp.failed", "receipt.issued", "timestamp.failed", "timestamp.granted", "receipt.issued"],
             custody.Events.Where(e => e.Type != CustodyEventTypes.ItemViewed).Select(e => e.Type));
         Assert.All(custody.Events.Where(e => e.Type == CustodyEventTypes.ItemViewed), e => Assert.Equal(item.ItemId, e.ItemId));
         var before = (await vault.CheckCustodyAsync()).Events.Count;

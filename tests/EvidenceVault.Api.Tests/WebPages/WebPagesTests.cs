@@ -245,6 +245,25 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(ContributorOf(page, byNamed)).ToHaveTextAsync("提交人：张伟");
         await Expect(ContributorOf(page, byUnnamed)).ToHaveTextAsync("提交人：" + unnamedName);
         Assert.DoesNotContain(": ", await page.Locator("#items").InnerTextAsync(), StringComparison.Ordinal); // Chinese labels take the full-width colon
+
+        // The custody log names who acted in each event, from the log's own grant.created lines; the vault's own steps as the vault's.
+        await Expect(page.Locator("#custody-status")).ToBeVisibleAsync();
+        var events = await page.Locator("#custody .events li").AllInnerTextsAsync();
+        string[] expected =
+        [
+            "创建案件 · 证据保险箱",
+            "创建链接 · 证据保险箱", // the owner's, issued with the case
+            "创建链接 · 案件创建人",
+            $"收到证据 · 案件创建人 · {byOwner.ItemId}",
+            $"收到证据 · 张伟 · {byNamed.ItemId}",
+            $"收到证据 · {unnamedName} · {byUnnamed.ItemId}",
+            "查看保管链 · Law firm",
+        ];
+        foreach (var line in expected)
+        {
+            Assert.True(events.Any(e => e.EndsWith(line, StringComparison.Ordinal)), $"No custody line ends with \"{line}\":\n{string.Join('\n', events)}");
+        }
+
         await AssertAccessibleAsync(page);
 
         await page.ClickAsync("#language");
