@@ -52,7 +52,7 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
     }
 
     [Fact]
-    public async Task EveryItem_NamesItsContributorsRole_SoAnUnnamedLinkIsNeverTakenForTheOwner()
+    public async Task EveryItemAndTheCustodyLog_NameWhoContributed_SoAnUnnamedLinkIsNeverTakenForTheOwner()
     {
         using var owner = await app.CreateCaseAsync();
         var unnamed = await app.GrantAsync(owner, CaseRoles.Contributor, label: null);
