@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Storage;
+using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
 using EvidenceVault.Identifiers;
 using EvidenceVault.Serialization;
@@ -26,10 +27,6 @@ public sealed record IssuedGrant(string GrantId, string Token, string Role, stri
 /// </summary>
 internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records, CustodyLog custody, TimeProvider clock)
 {
-    public const string Created = "grant.created";
-    public const string Revoked = "grant.revoked";
-    public const string OwnerRotated = "owner.rotated";
-
     /// <summary>
     /// Issues a grant and logs it as <c>grant.created</c> by <paramref name="actor"/> (none: the vault itself, issuing
     /// a new case's owner grant), so that every grant acting in a case's custody log is introduced there, with its
@@ -40,7 +37,7 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
     {
         var issued = await RecordAsync(caseId, role, label, expiresAt, cancellationToken);
         var (_, position) = await custody.AppendAsync(
-            caseId, new CustodyEntry(Created, actor, Details: Details(issued.GrantId, role, label, issued.ExpiresAt)), cancellationToken);
+            caseId, new CustodyEntry(CustodyEventTypes.GrantCreated, actor, Details: Details(issued.GrantId, role, label, issued.ExpiresAt)), cancellationToken);
         return (issued, new ItemCustody(position.Head.Seq, position.Head.Hash.Hex));
     }
 
@@ -81,7 +78,7 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
         }
 
         await MarkRevokedAsync(grant, cancellationToken);
-        await custody.AppendAsync(caseId, new CustodyEntry(Revoked, actor, Details: Details(grantId, grant.Role, grant.Label, grant.ExpiresAt)), cancellationToken);
+        await custody.AppendAsync(caseId, new CustodyEntry(CustodyEventTypes.GrantRevoked, actor, Details: Details(grantId, grant.Role, grant.Label, grant.ExpiresAt)), cancellationToken);
     }
 
     /// <summary>Replaces the owner's token: a new owner grant, the old one revoked.</summary>
@@ -95,7 +92,7 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
             await MarkRevokedAsync(old, cancellationToken);
         }
 
-        await custody.AppendAsync(owner.CaseId, new CustodyEntry(OwnerRotated, owner.GrantId, Details: new Dictionary<string, string>
+        await custody.AppendAsync(owner.CaseId, new CustodyEntry(CustodyEventTypes.OwnerRotated, owner.GrantId, Details: new Dictionary<string, string>
         {
             ["revokedGrantId"] = owner.GrantId,
             ["grantId"] = issued.GrantId,

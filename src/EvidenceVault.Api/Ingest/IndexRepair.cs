@@ -301,7 +301,7 @@ internal sealed partial class IndexRepair(
                     case CustodyEventTypes.CaseCreated:
                         record = record with { Created = entry };
                         break;
-                    case GrantDirectory.Created or GrantDirectory.OwnerRotated when entry.Details?.GetValueOrDefault("grantId") is { } grantId:
+                    case CustodyEventTypes.GrantCreated or CustodyEventTypes.OwnerRotated when entry.Details?.GetValueOrDefault("grantId") is { } grantId:
                         record.GrantIds.Add(grantId);
                         break;
                     case CustodyEventTypes.ItemReceived when entry.ItemId is { } itemId:

@@ -15,7 +15,10 @@ internal static class BundleReport
 {
     private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
-    public static string Format(BundleCatalog catalog)
+    public static string Format(BundleCatalog catalog) => Format(catalog, []);
+
+    /// <summary>The report, with the case's <paramref name="links"/> (from its custody log) after the items.</summary>
+    public static string Format(BundleCatalog catalog, IReadOnlyList<CaseLink> links)
     {
         var html = new StringBuilder();
         html.Append("""
@@ -60,7 +63,22 @@ internal static class BundleReport
             html.Append(CultureInfo.InvariantCulture, $"<td>{timestamp}</td><td><code>{item.Sha256}</code></td><td>{preview}</td></tr>\n");
         }
 
-        html.Append("</table>\n</body>\n</html>\n");
+        html.Append("</table>\n");
+        if (links.Count > 0)
+        {
+            html.Append("<h2>本案链接 / Links of this case</h2>\n<p>监管链（data/custody-log.jsonl）中每行的 actor 是以下链接之一；没有 actor 的行是证据保险箱自身的操作。/ ");
+            html.Append("Each custody-log line's actor is one of these links; a line without an actor is the vault's own.</p>\n");
+            html.Append("<table>\n<tr><th>链接 Link</th><th>角色 Role</th><th>名称 Name</th><th>创建时间 Created</th><th>撤销时间 Revoked</th></tr>\n");
+            foreach (var link in links)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{Encode(link.GrantId)}</code></td><td>{RoleName(link.Role)}</td><td>{Encode(link.Label ?? "—")}</td>");
+                html.Append(CultureInfo.InvariantCulture, $"<td>{Times(link.CreatedAt)}</td><td>{(link.RevokedAt is { } revoked ? Times(revoked) : "—")}</td></tr>\n");
+            }
+
+            html.Append("</table>\n");
+        }
+
+        html.Append("</body>\n</html>\n");
         return html.ToString();
     }
 
@@ -74,6 +92,14 @@ internal static class BundleReport
         EvidenceKind.PageSnapshot => "保存的网页 Saved web page",
         EvidenceKind.Document => "文档 Document",
         _ => Encode(kind),
+    };
+
+    private static string RoleName(string role) => role switch
+    {
+        CaseRoles.Owner => "案件创建人 Case owner",
+        CaseRoles.Contributor => "受害人 Victim",
+        CaseRoles.Lawyer => "律师 Lawyer",
+        _ => Encode(role),
     };
 
     /// <summary>

@@ -12,7 +12,7 @@ public interface IBundleSource
     /// <summary>Opens the original bytes of an item.</summary>
     Task<Stream> OpenItemAsync(EvidenceItemRecord item, CancellationToken cancellationToken);
 
-    /// <summary>Opens the custody log, up to the head named in the catalog.</summary>
+    /// <summary>Opens the custody log, up to the head named in the catalog; opened twice (for the report's links, then for the bag).</summary>
     Task<Stream> OpenCustodyLogAsync(CancellationToken cancellationToken);
 
     /// <summary>Opens an item's stored RFC 3161 response (<c>timestamp.tsr</c>); called for granted timestamps only.</summary>
@@ -116,7 +116,13 @@ public static class EvidenceBundleWriter
         var bundleCatalog = catalog with { Items = exported };
         await bag.AddPayloadFileAsync(BagVerifier.CatalogPath, JsonSerializer.Serialize(bundleCatalog, VaultJson.Indented) + "\n", cancellationToken);
         await bag.AddPayloadFileAsync("data/items.csv", ItemsCsv.Format(exported), cancellationToken);
-        await bag.AddPayloadFileAsync("data/report.html", BundleReport.Format(bundleCatalog), cancellationToken);
+        IReadOnlyList<CaseLink> links;
+        await using (var log = await source.OpenCustodyLogAsync(cancellationToken))
+        {
+            links = await CaseLinks.ReadAsync(log, cancellationToken);
+        }
+
+        await bag.AddPayloadFileAsync("data/report.html", BundleReport.Format(bundleCatalog, links), cancellationToken);
         await using (var log = await source.OpenCustodyLogAsync(cancellationToken))
         {
             await bag.AddPayloadFileAsync(BagVerifier.CustodyLogPath, log, cancellationToken);

@@ -87,4 +87,13 @@ public static class CustodyEventTypes
 
     /// <summary>While exporting, stored bytes did not match the index: the bundle says so.</summary>
     public const string BundleIntegrityFailure = "bundle.integrity-failure";
+
+    /// <summary>A link (grant) was issued; details: <c>grantId</c>, <c>role</c>, <c>label</c>, <c>expiresAt</c>. The owner's is line 2, with no actor.</summary>
+    public const string GrantCreated = "grant.created";
+
+    /// <summary>A link was revoked; details as for <see cref="GrantCreated"/>.</summary>
+    public const string GrantRevoked = "grant.revoked";
+
+    /// <summary>The owner replaced their link; details: <c>grantId</c> (the new one), <c>revokedGrantId</c>.</summary>
+    public const string OwnerRotated = "owner.rotated";
 }

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json;
-using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Bundles;
 using EvidenceVault.Custody;
@@ -83,7 +82,7 @@ public sealed class BundleTests(VaultApp app) : IClassFixture<VaultApp>, IDispos
         Assert.Equal(6, inBag.Events.Count); // case, owner's grant, received, timestamp, receipt, export
         // As VERIFY.md tells the expert: line 2 introduces the owner's link, the actor of the lines after it.
         var ownerGrant = inBag.Events[1];
-        Assert.Equal((GrantDirectory.Created, null, CaseRoles.Owner), (ownerGrant.Type, ownerGrant.Actor, ownerGrant.Details!["role"]));
+        Assert.Equal((CustodyEventTypes.GrantCreated, null, CaseRoles.Owner), (ownerGrant.Type, ownerGrant.Actor, ownerGrant.Details!["role"]));
         Assert.Equal(ownerGrant.Details["grantId"], inBag.Events[2].Actor);
         Assert.Contains("the owner's is line 2", await File.ReadAllTextAsync(Path.Combine(bag, "VERIFY.md")), StringComparison.Ordinal);
         var now = await vault.CheckCustodyAsync();

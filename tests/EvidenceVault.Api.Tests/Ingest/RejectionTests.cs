@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Custody;
 using EvidenceVault.Hashing;
@@ -226,7 +225,7 @@ public sealed class RejectionTests(RejectionTests.SmallLimitVault app) : IClassF
         Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
         Assert.Empty(await app.IndexRowsAsync(vault.CaseId));
         var custody = await vault.CheckCustodyAsync();
-        Assert.Equal([CustodyEventTypes.CaseCreated, GrantDirectory.Created], custody.Events.Select(e => e.Type)); // the case and its owner's grant
+        Assert.Equal([CustodyEventTypes.CaseCreated, CustodyEventTypes.GrantCreated], custody.Events.Select(e => e.Type)); // the case and its owner's grant
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string token, HttpContent? content = null)

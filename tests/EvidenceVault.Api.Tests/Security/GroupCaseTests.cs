@@ -67,7 +67,7 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
         Assert.Equal(expected, (await owner.ListItemsAsync()).Select(i => (i.ContributorRole, i.ContributorLabel, i.Contributor))); // from the index
 
         // Every grant that acts in the log is introduced in it with its role and label, the owner's too (by the vault, at creation).
-        var introduced = (await owner.CheckCustodyAsync()).Events.Where(e => e.Type == GrantDirectory.Created)
+        var introduced = (await owner.CheckCustodyAsync()).Events.Where(e => e.Type == CustodyEventTypes.GrantCreated)
             .Select(e => (e.Actor, e.Details!["grantId"], e.Details["role"], e.Details.GetValueOrDefault("label")));
         Assert.Equal(
             [(null, byOwner.Contributor!, CaseRoles.Owner, "owner"), (byOwner.Contributor, unnamed.GrantId, CaseRoles.Contributor, null), (byOwner.Contributor, named.GrantId, CaseRoles.Contributor, "Victim D 李娜")],
@@ -94,6 +94,8 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
         Assert.Contains($"<td>案件创建人 Case owner<br><code>{byOwner.Contributor}</code></td>", report, StringComparison.Ordinal);
         Assert.Contains($"<td>受害人（未命名链接）Victim (unnamed link)<br><code>{unnamed.GrantId}</code></td>", report, StringComparison.Ordinal);
         Assert.Contains($"<td>Victim D 李娜<br><code>{named.GrantId}</code></td>", report, StringComparison.Ordinal);
+        Assert.Contains($"<tr><td><code>{byOwner.Contributor}</code></td><td>案件创建人 Case owner</td><td>owner</td>", report, StringComparison.Ordinal); // the links, from the log
+        Assert.Contains($"<tr><td><code>{unnamed.GrantId}</code></td><td>受害人 Victim</td><td>—</td>", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,7 +116,7 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
         Assert.NotNull(listed.RevokedAt);
         Assert.NotNull(listed.LastUsedAt);
         var custody = await owner.CheckCustodyAsync();
-        Assert.Contains(custody.Events, e => e.Type == GrantDirectory.Revoked && e.Details!["grantId"] == victim.GrantId);
+        Assert.Contains(custody.Events, e => e.Type == CustodyEventTypes.GrantRevoked && e.Details!["grantId"] == victim.GrantId);
         Assert.Contains(custody.Events, e => e.Type == CustodyEventTypes.ItemReceived && e.Actor == victim.GrantId);
         Assert.Single(await owner.ListItemsAsync()); // revoking a grant keeps the evidence it gave
     }

@@ -44,6 +44,24 @@ public sealed class BundleReportTests
     }
 
     [Fact]
+    public void Format_WithTheCasesLinks_SaysWhoEachCustodyActorIs()
+    {
+        CaseLink[] links =
+        [
+            new("01KBZ6X3N8Q4T2V7W9Y0A1G000", CaseRoles.Owner, "owner", Received, null),
+            new("01KBZ6X3N8Q4T2V7W9Y0A1G001", CaseRoles.Lawyer, "<Law firm>", Received.AddMinutes(1), Received.AddDays(1)),
+        ];
+
+        var html = BundleReport.Format(Catalog(Item("01KBZ6X3N8Q4T2V7W9Y0A1B007", "image/png", "a.png")), links);
+
+        Assert.Contains("<h2>本案链接 / Links of this case</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td><code>01KBZ6X3N8Q4T2V7W9Y0A1G000</code></td><td>案件创建人 Case owner</td><td>owner</td><td>2026-11-23T22:39:31.000Z (UTC)", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td><code>01KBZ6X3N8Q4T2V7W9Y0A1G001</code></td><td>律师 Lawyer</td><td>&lt;Law firm&gt;</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>2026-11-24T22:39:31.000Z (UTC)<br>2026-11-25 06:39:31 (北京时间 Beijing)</td></tr>", html, StringComparison.Ordinal); // revoked
+        Assert.DoesNotContain("Links of this case", BundleReport.Format(Catalog(Item("01KBZ6X3N8Q4T2V7W9Y0A1B007", "image/png", "a.png"))), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Format_HostileFileNameAndTitle_AreEncodedNotRun()
     {
         var html = BundleReport.Format(Catalog(Item("01KBZ6X3N8Q4T2V7W9Y0A1B002", "text/html", "<script>alert(1)</script>.html")) with { Title = "<img src=x onerror=alert(1)>" });
