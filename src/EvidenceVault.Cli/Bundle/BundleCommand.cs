@@ -33,7 +33,7 @@ internal static class BundleCommand
         var path = new Option<string?>("--out") { Description = "The file to save the bundle as, or a folder to save it in under the name the vault gives it (default: the current folder). Never overwritten." };
         var json = new Option<bool>("--json") { Description = "Print the verification report as JSON." };
         var (tsaRoots, vaultKeys) = VerifyCommand.TrustOptions();
-        var command = new Command("bundle", "Save a case's evidence bundle (BagIt ZIP) and verify it offline at once. The case token (owner or lawyer) is read from EVIDENCEVAULT_TOKEN.")
+        var command = new Command("bundle", "保存案件证据包并立即离线核验；令牌（创建人或律师）从 EVIDENCEVAULT_TOKEN 读取。Save a case's evidence bundle (BagIt ZIP) and verify it offline at once. The case token (owner or lawyer) is read from EVIDENCEVAULT_TOKEN.")
         {
             caseId, vault, contributor, path, json, tsaRoots, vaultKeys,
         };

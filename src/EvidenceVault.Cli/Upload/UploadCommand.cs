@@ -31,7 +31,7 @@ internal static class UploadCommand
         var chunkMiB = new Option<int>("--chunk-size") { Description = "MiB per request (1–64).", DefaultValueFactory = _ => 8 };
         var stateFolder = new Option<string>("--state-dir") { Description = "Where unfinished uploads are remembered.", DefaultValueFactory = _ => ResumeState.DefaultFolder };
         var json = new Option<bool>("--json") { Description = "Print the saved item as JSON." };
-        var command = new Command("upload", "Upload evidence to a case, resumably: run the same command again after an interruption to continue. The case token is read from EVIDENCEVAULT_TOKEN.")
+        var command = new Command("upload", "向案件上传证据，可续传：中断后再次运行同一命令即可继续；令牌从 EVIDENCEVAULT_TOKEN 读取。Upload evidence to a case, resumably: run the same command again after an interruption to continue. The case token is read from EVIDENCEVAULT_TOKEN.")
         {
             file, caseId, vault, kind, capturedAt, sourceUrl, chunkMiB, stateFolder, json,
         };

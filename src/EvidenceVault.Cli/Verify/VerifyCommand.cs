@@ -22,7 +22,7 @@ internal static class VerifyCommand
         var bundle = new Argument<string>("bundle") { Description = "The bundle ZIP, or the folder it was unzipped into." };
         var json = new Option<bool>("--json") { Description = "Print the full report as JSON (for machines)." };
         var (tsaRoots, vaultKeys) = TrustOptions();
-        var command = new Command("verify", "Check a bundle offline: BagIt manifests, Payload-Oxum, every item against the catalog, the custody hash chain, every RFC 3161 timestamp and every signed receipt.")
+        var command = new Command("verify", "离线核验证据包：清单、证据目录、监管链、可信时间戳与保管回执。Check a bundle offline: BagIt manifests, Payload-Oxum, every item against the catalog, the custody hash chain, every RFC 3161 timestamp and every signed receipt.")
         {
             bundle,
             json,
