@@ -40,6 +40,10 @@ internal static class VaultConnection
         return http;
     }
 
+    /// <summary>How the tool reports a request the vault refused: its status, problem type and detail, in both languages.</summary>
+    public static string Refused(int status, string? problemType, string detail) =>
+        $"被拒绝，未保存 Refused ({status}{(problemType is null ? string.Empty : " " + problemType)}): {detail}";
+
     /// <summary>The problem type and detail of a refusal (RFC 9457), or <paramref name="fallback"/> when it has none.</summary>
     public static async Task<(string? Type, string Detail)> ReadProblemAsync(HttpResponseMessage response, string fallback, CancellationToken cancellationToken)
     {

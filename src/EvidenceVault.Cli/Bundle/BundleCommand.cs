@@ -74,7 +74,7 @@ internal static class BundleCommand
             if (!response.IsSuccessStatusCode)
             {
                 var (type, detail) = await VaultConnection.ReadProblemAsync(response, $"The vault refused the bundle ({(int)response.StatusCode}).", cancellationToken);
-                await output.WriteLineAsync($"被拒绝，未保存 Refused ({(int)response.StatusCode}{(type is null ? string.Empty : " " + type)}): {detail}");
+                await output.WriteLineAsync(VaultConnection.Refused((int)response.StatusCode, type, detail));
                 return NotSaved;
             }
 

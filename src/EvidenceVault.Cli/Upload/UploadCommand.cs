@@ -86,7 +86,7 @@ internal static class UploadCommand
         catch (UploadRefusedException e)
         {
             state.Forget(key);
-            await output.WriteLineAsync($"被拒绝，未保存 Refused ({e.Status}{(e.ProblemType is null ? string.Empty : " " + e.ProblemType)}): {e.Message}");
+            await output.WriteLineAsync(VaultConnection.Refused(e.Status, e.ProblemType, e.Message));
             return Refused;
         }
         catch (VaultUnreachableException e)

@@ -110,7 +110,7 @@ internal static class BundleReport
     {
         var name = item switch
         {
-            { ContributorRole: CaseRoles.Owner } => "案件创建人 Case owner",
+            { ContributorRole: CaseRoles.Owner } => RoleName(CaseRoles.Owner),
             { ContributorLabel: { } label } => Encode(label),
             { ContributorRole: CaseRoles.Contributor } => "受害人（未命名链接）Victim (unnamed link)",
             _ => string.Empty,
