@@ -5,6 +5,7 @@ using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Hardening;
 using EvidenceVault.Api.Ingest;
 using EvidenceVault.Api.Items;
+using EvidenceVault.Api.Monitoring;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Storage;
@@ -18,10 +19,11 @@ namespace EvidenceVault.Api.Hosting;
 
 internal static class VaultServices
 {
-    /// <summary>Everything the vault needs: options, storage, the features, problem details and OpenAPI.</summary>
+    /// <summary>Everything the vault needs: options, storage, the features, problem details, OpenAPI and telemetry.</summary>
     public static WebApplicationBuilder AddEvidenceVault(this WebApplicationBuilder builder)
     {
         CustomHandler.ListenOnFunctionsPort(builder);
+        builder.AddVaultTelemetry();
 
         var services = builder.Services;
         services.AddTransportBlocks();
@@ -65,7 +67,8 @@ internal static class VaultServices
         services.AddHostedService<UploadSweeper>();
 
         services.AddAbuseLimits(builder.Configuration);
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+            context.HttpContext.RequestServices.GetRequiredService<VaultMetrics>().Problem(context.ProblemDetails.Type, context.ProblemDetails.Status));
         services.AddExceptionHandler<ProblemResponses>();
         services.ConfigureHttpJsonOptions(json =>
         {

@@ -48,6 +48,7 @@ internal sealed partial class EvidenceIngestor(
     IOptions<TimestampOptions> timestampOptions,
     ItemTimestamper timestamper,
     ReceiptIssuer receipts,
+    Monitoring.VaultMetrics metrics,
     TimeProvider clock,
     ILogger<EvidenceIngestor> logger)
 {
@@ -206,6 +207,7 @@ internal sealed partial class EvidenceIngestor(
         if (await index.TryAddAsync(item, receivedAt + timestampOptions.Value.InlineBudget, cancellationToken))
         {
             LogReceived(logger, caller.CaseId, itemId, size);
+            metrics.ItemReceived(kind, size);
             await cases.AddUsageAsync(caller.CaseId, size, cancellationToken);
             item = item with { Timestamp = await timestamper.StampInlineAsync(item, caller.GrantId, cancellationToken) };
             item = item with { Receipt = await receipts.IssueAsync(item, caller.GrantId, cancellationToken) };

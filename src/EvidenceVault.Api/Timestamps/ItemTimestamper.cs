@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Items;
+using EvidenceVault.Api.Monitoring;
 using EvidenceVault.Api.Storage;
 using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
@@ -23,6 +24,7 @@ internal sealed partial class ItemTimestamper(
     ItemIndex index,
     CustodyLog custody,
     IOptions<TimestampOptions> options,
+    VaultMetrics metrics,
     TimeProvider clock,
     ILogger<ItemTimestamper> logger)
 {
@@ -63,6 +65,7 @@ internal sealed partial class ItemTimestamper(
                 catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
                     LogUnreachable(logger, authority.Name, item.CaseId, item.ItemId, e.GetType().Name);
+                    metrics.TimestampAttempt(TimestampOutcomes.Unreachable, authority.Name);
                     continue;
                 }
             }
@@ -71,6 +74,7 @@ internal sealed partial class ItemTimestamper(
             if (!check.IsValid)
             {
                 LogRejected(logger, authority.Name, item.CaseId, item.ItemId, check.Failure!);
+                metrics.TimestampAttempt(TimestampOutcomes.Rejected, authority.Name);
                 await custody.AppendAsync(item.CaseId, new CustodyEntry(Rejected, actor, item.ItemId, item.Sha256, Details: new Dictionary<string, string>
                 {
                     ["authority"] = authority.Name,
@@ -79,6 +83,7 @@ internal sealed partial class ItemTimestamper(
                 continue;
             }
 
+            metrics.TimestampAttempt(TimestampOutcomes.Granted, authority.Name);
             return await StoreAsync(item, actor, response, check.Facts!, cancellationToken);
         }
 
@@ -153,6 +158,7 @@ internal sealed partial class ItemTimestamper(
             [nameof(ItemEntity.TimestampNextAttemptAt)] = clock.GetUtcNow() + wait,
         }, cancellationToken);
         LogPending(logger, item.CaseId, item.ItemId, attempts, wait);
+        metrics.TimestampPending();
         return new ItemTimestamp { Status = TimestampStatuses.Pending };
     }
 

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Security.Cryptography;
+using EvidenceVault.Api.Monitoring;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Api.Timestamps;
 using EvidenceVault.Bundles;
@@ -8,6 +10,7 @@ using EvidenceVault.Evidence;
 using EvidenceVault.Receipts;
 using EvidenceVault.Serialization;
 using EvidenceVault.Testing;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvidenceVault.Api.Tests.Timestamps;
@@ -87,9 +90,11 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
     {
         using var vault = await app.CreateCaseAsync();
         app.AuthorityServer.Behaviour = behaviour;
+        using var attempts = TimestampAttempts();
         try
         {
             var item = await vault.UploadItemAsync("screenshot-refund-page.png");
+            Assert.Equal(["rejected by External TSA", "pending"], Outcomes(attempts));
 
             Assert.Equal(TimestampStatuses.Pending, item.Timestamp?.Status);
             Assert.Equal(TimestampStatuses.Pending, item.Receipt?.Document?.Timestamp.Status);
@@ -113,9 +118,11 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
         using var vault = await app.CreateCaseAsync();
         app.AuthorityServer.Behaviour = AuthorityBehaviour.Down;
         var worker = app.Services.GetRequiredService<TimestampRetryWorker>();
+        using var attempts = TimestampAttempts();
 
         var item = await vault.UploadItemAsync("screen-recording.mp4");
         Assert.Equal(TimestampStatuses.Pending, item.Timestamp?.Status);
+        Assert.Equal(["unreachable by External TSA", "pending"], Outcomes(attempts)); // what an operator's alert on an authority outage counts
         Assert.Equal(1, item.Receipt?.Version);
         var requests = app.AuthorityServer.Requests;
         await worker.RetryDueAsync(CancellationToken.None);
@@ -132,6 +139,7 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
 
         var granted = await ItemAsync(vault, item.ItemId);
         Assert.Equal(TimestampStatuses.Granted, granted.Timestamp?.Status);
+        Assert.Equal(["unreachable by External TSA", "pending", "unreachable by External TSA", "pending", "granted by External TSA"], Outcomes(attempts));
         Assert.Equal(2, granted.Receipt?.Version);
         var receipt = await vault.Client.GetFromJsonAsync<ItemReceipt>($"/api/cases/{vault.CaseId}/items/{item.ItemId}/receipt", VaultJson.Compact);
         Assert.Equal(granted.Timestamp!.ResponseSha256, receipt!.Document!.Timestamp.ResponseSha256);
@@ -197,4 +205,13 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
         await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync());
         return path;
     }
+
+    /// <summary>The vault's timestamp counter, as an operator's dashboard reads it.</summary>
+    private MetricCollector<long> TimestampAttempts() =>
+        new(app.Services.GetRequiredService<IMeterFactory>(), VaultMetrics.MeterName, "evidencevault.timestamps");
+
+    private static List<string> Outcomes(MetricCollector<long> attempts) =>
+        [.. attempts.GetMeasurementSnapshot().Select(m => m.Tags.TryGetValue("evidencevault.timestamp.authority", out var authority)
+            ? $"{m.Tags["evidencevault.timestamp.outcome"]} by {authority}"
+            : $"{m.Tags["evidencevault.timestamp.outcome"]}")];
 }

@@ -1,0 +1,55 @@
+using System.Diagnostics.Metrics;
+
+namespace EvidenceVault.Api.Monitoring;
+
+/// <summary>
+/// What an operator watches besides requests and storage calls: evidence taken in, trusted time granted or put off
+/// (an authority that stops answering shows here first), and refusals by their stable problem type. Tags carry
+/// kinds, outcomes, authority names and problem types only — never a case, an item, a file name or a token.
+/// </summary>
+internal sealed class VaultMetrics
+{
+    public const string MeterName = "EvidenceVault";
+
+    private readonly Counter<long> _itemsReceived;
+    private readonly Counter<long> _bytesReceived;
+    private readonly Counter<long> _timestamps;
+    private readonly Counter<long> _problems;
+
+    public VaultMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _itemsReceived = meter.CreateCounter<long>("evidencevault.items.received", "{item}", "Evidence items stored write-once and indexed (the same bytes again count once).");
+        _bytesReceived = meter.CreateCounter<long>("evidencevault.evidence.received", "By", "Bytes of evidence stored write-once.");
+        _timestamps = meter.CreateCounter<long>("evidencevault.timestamps", "{attempt}", "RFC 3161 timestamp attempts: granted, rejected or unreachable per authority; pending when none granted one.");
+        _problems = meter.CreateCounter<long>("evidencevault.problems", "{response}", "Requests answered with problem details, by their stable type.");
+    }
+
+    /// <summary>An item was stored and indexed for the first time.</summary>
+    public void ItemReceived(string kind, long size)
+    {
+        var tag = new KeyValuePair<string, object?>("evidencevault.kind", kind);
+        _itemsReceived.Add(1, tag);
+        _bytesReceived.Add(size, tag);
+    }
+
+    /// <summary>An authority granted a token, or its answer failed the checks, or it could not be reached.</summary>
+    public void TimestampAttempt(string outcome, string authority) =>
+        _timestamps.Add(1, new("evidencevault.timestamp.outcome", outcome), new("evidencevault.timestamp.authority", authority));
+
+    /// <summary>No authority granted a token this round: the item waits for the retry worker.</summary>
+    public void TimestampPending() => _timestamps.Add(1, new KeyValuePair<string, object?>("evidencevault.timestamp.outcome", TimestampOutcomes.Pending));
+
+    /// <summary>A request was answered with a problem.</summary>
+    public void Problem(string? type, int? status) =>
+        _problems.Add(1, new("evidencevault.problem.type", type ?? "about:blank"), new("http.response.status_code", status));
+}
+
+/// <summary>The outcomes <see cref="VaultMetrics.TimestampAttempt"/> and <see cref="VaultMetrics.TimestampPending"/> record.</summary>
+internal static class TimestampOutcomes
+{
+    public const string Granted = "granted";
+    public const string Rejected = "rejected";
+    public const string Unreachable = "unreachable";
+    public const string Pending = "pending";
+}
