@@ -1,5 +1,5 @@
 // EvidenceVault on Azure: write-once evidence storage, the Functions app (custom handler) with a managed
-// identity, and monitoring. Deploy with `azd up` (azure.yaml at the repository root) or
+// identity, and monitoring with alerts. Deploy with `azd up` (azure.yaml at the repository root) or
 // `az deployment group create -g <rg> -f infra/main.bicep -p environmentName=<name>`.
 targetScope = 'resourceGroup'
 
@@ -26,6 +26,9 @@ param timestampAuthorityName string
 @minLength(1)
 param timestampRootsPem string
 
+@description('Where operator alerts (trusted time failing, evidence refused) are mailed; none when empty.')
+param alertEmail string = ''
+
 @description('Object id of whoever runs the deployment (azd fills it in), allowed to create the receipt key secret.')
 param principalId string = ''
 
@@ -35,6 +38,11 @@ var tags = { 'azd-env-name': environmentName, application: 'evidencevault' }
 module monitoring 'app/monitoring.bicep' = {
   name: 'monitoring'
   params: { name: 'ev-${token}', location: location, tags: tags }
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  params: { name: 'ev-${token}', location: location, tags: tags, appInsightsId: monitoring.outputs.id, alertEmail: alertEmail }
 }
 
 module storage 'app/storage.bicep' = {

@@ -11,6 +11,16 @@ internal sealed class VaultMetrics
 {
     public const string MeterName = "EvidenceVault";
 
+    // Instrument and tag names: the alert rules in infra/app/alerts.bicep query them by name.
+    public const string ItemsReceived = "evidencevault.items.received";
+    public const string EvidenceReceived = "evidencevault.evidence.received";
+    public const string Timestamps = "evidencevault.timestamps";
+    public const string Problems = "evidencevault.problems";
+    public const string KindTag = "evidencevault.kind";
+    public const string TimestampOutcomeTag = "evidencevault.timestamp.outcome";
+    public const string TimestampAuthorityTag = "evidencevault.timestamp.authority";
+    public const string ProblemTypeTag = "evidencevault.problem.type";
+
     private readonly Counter<long> _itemsReceived;
     private readonly Counter<long> _bytesReceived;
     private readonly Counter<long> _timestamps;
@@ -19,30 +29,30 @@ internal sealed class VaultMetrics
     public VaultMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _itemsReceived = meter.CreateCounter<long>("evidencevault.items.received", "{item}", "Evidence items stored write-once and indexed (the same bytes again count once).");
-        _bytesReceived = meter.CreateCounter<long>("evidencevault.evidence.received", "By", "Bytes of evidence stored write-once.");
-        _timestamps = meter.CreateCounter<long>("evidencevault.timestamps", "{attempt}", "RFC 3161 timestamp attempts: granted, rejected or unreachable per authority; pending when none granted one.");
-        _problems = meter.CreateCounter<long>("evidencevault.problems", "{response}", "Requests answered with problem details, by their stable type.");
+        _itemsReceived = meter.CreateCounter<long>(ItemsReceived, "{item}", "Evidence items stored write-once and indexed (the same bytes again count once).");
+        _bytesReceived = meter.CreateCounter<long>(EvidenceReceived, "By", "Bytes of evidence stored write-once.");
+        _timestamps = meter.CreateCounter<long>(Timestamps, "{attempt}", "RFC 3161 timestamp attempts: granted, rejected or unreachable per authority; pending when none granted one.");
+        _problems = meter.CreateCounter<long>(Problems, "{response}", "Requests answered with problem details, by their stable type.");
     }
 
     /// <summary>An item was stored and indexed for the first time.</summary>
     public void ItemReceived(string kind, long size)
     {
-        var tag = new KeyValuePair<string, object?>("evidencevault.kind", kind);
+        var tag = new KeyValuePair<string, object?>(KindTag, kind);
         _itemsReceived.Add(1, tag);
         _bytesReceived.Add(size, tag);
     }
 
     /// <summary>An authority granted a token, or its answer failed the checks, or it could not be reached.</summary>
     public void TimestampAttempt(string outcome, string authority) =>
-        _timestamps.Add(1, new("evidencevault.timestamp.outcome", outcome), new("evidencevault.timestamp.authority", authority));
+        _timestamps.Add(1, new(TimestampOutcomeTag, outcome), new(TimestampAuthorityTag, authority));
 
     /// <summary>No authority granted a token this round: the item waits for the retry worker.</summary>
-    public void TimestampPending() => _timestamps.Add(1, new KeyValuePair<string, object?>("evidencevault.timestamp.outcome", TimestampOutcomes.Pending));
+    public void TimestampPending() => _timestamps.Add(1, new KeyValuePair<string, object?>(TimestampOutcomeTag, TimestampOutcomes.Pending));
 
     /// <summary>A request was answered with a problem.</summary>
     public void Problem(string? type, int? status) =>
-        _problems.Add(1, new("evidencevault.problem.type", type ?? "about:blank"), new("http.response.status_code", status));
+        _problems.Add(1, new(ProblemTypeTag, type ?? "about:blank"), new("http.response.status_code", status));
 }
 
 /// <summary>The outcomes <see cref="VaultMetrics.TimestampAttempt"/> and <see cref="VaultMetrics.TimestampPending"/> record.</summary>

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EvidenceVault.Api.Monitoring;
+using EvidenceVault.Api.Problems;
 using EvidenceVault.Testing;
 
 namespace EvidenceVault.Api.Tests.Hosting;
@@ -61,6 +63,36 @@ public sealed class InfraTemplateTests : IDisposable
             .Select(r => (Role: r["properties"]!["roleDefinitionId"]!.ToString(), Principal: r["properties"]!["principalId"]!.ToString())).ToList();
         Assert.Contains(("4633458b-17de-408a-b874-0445c86b69e6", "[parameters('principalId')]"), vaultRoles.Select(r => (RoleId(r.Role), r.Principal)));
         Assert.DoesNotContain(vaultRoles, r => RoleId(r.Role) is "00482a5a-887f-4fb3-b363-3b7fe8e74483" or "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"); // Key Vault Administrator, Owner
+    }
+
+    [Fact]
+    public async Task Operators_are_alerted_when_trusted_time_fails_or_evidence_is_refused_for_the_vaults_own_reasons()
+    {
+        var resources = await CompiledResourcesAsync();
+
+        var rules = resources.Where(r => Type(r) == "Microsoft.Insights/scheduledQueryRules").ToDictionary(r => r["name"]!.ToString(), r => r["properties"]!);
+        Assert.Equal(2, rules.Count);
+        Assert.All(rules.Values, rule =>
+        {
+            Assert.Contains("appInsightsId", Assert.Single(rule["scopes"]!.AsArray())!.ToString(), StringComparison.Ordinal);
+            Assert.Equal(("PT5M", "PT15M", "GreaterThan", 0), (rule["evaluationFrequency"]!.ToString(), rule["windowSize"]!.ToString(), Criterion(rule)["operator"]!.ToString(), Criterion(rule)["threshold"]!.GetValue<int>()));
+        });
+
+        // The queries name what the vault exports, so renaming a counter, a tag or a problem type breaks this test.
+        var trustedTime = Query(rules.Single(r => r.Key.Contains("trusted-time", StringComparison.Ordinal)).Value);
+        Assert.Contains($"name == \"{VaultMetrics.Timestamps}\"", trustedTime, StringComparison.Ordinal);
+        Assert.Contains($"customDimensions[\"{VaultMetrics.TimestampOutcomeTag}\"]", trustedTime, StringComparison.Ordinal);
+        Assert.Contains($"in (\"{TimestampOutcomes.Pending}\", \"{TimestampOutcomes.Rejected}\")", trustedTime, StringComparison.Ordinal);
+
+        var refused = Query(rules.Single(r => r.Key.Contains("evidence-refused", StringComparison.Ordinal)).Value);
+        Assert.Contains($"name == \"{VaultMetrics.Problems}\"", refused, StringComparison.Ordinal);
+        Assert.Contains($"customDimensions[\"{VaultMetrics.ProblemTypeTag}\"]", refused, StringComparison.Ordinal);
+        Assert.All([ProblemType.StorageUnavailable, ProblemType.StorageNotImmutable, ProblemType.InternalError], problem => Assert.Contains($"\"{problem.Type}\"", refused, StringComparison.Ordinal));
+
+        // Mailed to the operator when an address is given (azd: EVIDENCEVAULT_ALERT_EMAIL), in the portal either way.
+        var operators = Single(resources, "Microsoft.Insights/actionGroups");
+        Assert.Contains("alertEmail", operators["condition"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("alertEmail", operators["properties"]!["emailReceivers"]![0]!["emailAddress"]!.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -190,6 +222,10 @@ public sealed class InfraTemplateTests : IDisposable
     }
 
     private static string Type(JsonNode resource) => resource["type"]!.GetValue<string>();
+
+    private static JsonNode Criterion(JsonNode rule) => Assert.Single(rule["criteria"]!["allOf"]!.AsArray())!;
+
+    private static string Query(JsonNode rule) => Criterion(rule)["query"]!.GetValue<string>();
 
     private static JsonNode Single(List<JsonNode> resources, string type) => Assert.Single(resources, r => Type(r) == type && r["existing"] is null);
 }

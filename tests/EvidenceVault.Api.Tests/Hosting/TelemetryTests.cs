@@ -68,17 +68,17 @@ public sealed class TelemetryTests(TelemetryTests.MonitoredVault app) : IClassFi
 
         // The vault's counters: evidence in, trusted time granted, refusals by their stable type.
         var metrics = Ingestion.Items("Metric").Select(m => (Metric: m.GetProperty("metrics")[0], Properties: Properties(m))).ToList();
-        Assert.Contains(metrics, m => m.Metric.GetProperty("name").GetString() == "evidencevault.items.received"
-            && m.Properties.GetValueOrDefault("evidencevault.kind") == EvidenceKind.Screenshot.ToWireName() && m.Metric.GetProperty("value").GetDouble() == 1);
-        Assert.Contains(metrics, m => m.Metric.GetProperty("name").GetString() == "evidencevault.evidence.received"
+        Assert.Contains(metrics, m => m.Metric.GetProperty("name").GetString() == VaultMetrics.ItemsReceived
+            && m.Properties.GetValueOrDefault(VaultMetrics.KindTag) == EvidenceKind.Screenshot.ToWireName() && m.Metric.GetProperty("value").GetDouble() == 1);
+        Assert.Contains(metrics, m => m.Metric.GetProperty("name").GetString() == VaultMetrics.EvidenceReceived
             && m.Metric.GetProperty("value").GetDouble() == png.Length);
-        Assert.Contains(metrics, m => m.Metric.GetProperty("name").GetString() == "evidencevault.timestamps"
-            && m.Properties.GetValueOrDefault("evidencevault.timestamp.outcome") == TimestampOutcomes.Granted
-            && m.Properties.GetValueOrDefault("evidencevault.timestamp.authority") == "EvidenceVault development TSA");
+        Assert.Contains(metrics, m => m.Metric.GetProperty("name").GetString() == VaultMetrics.Timestamps
+            && m.Properties.GetValueOrDefault(VaultMetrics.TimestampOutcomeTag) == TimestampOutcomes.Granted
+            && m.Properties.GetValueOrDefault(VaultMetrics.TimestampAuthorityTag) == "EvidenceVault development TSA");
         foreach (var (type, status) in new[] { ("empty-evidence", "400"), ("unauthorized", "401") })
         {
-            Assert.Contains(metrics, m => m.Metric.GetProperty("name").GetString() == "evidencevault.problems"
-                && m.Properties.GetValueOrDefault("evidencevault.problem.type") == "urn:evidencevault:problem:" + type
+            Assert.Contains(metrics, m => m.Metric.GetProperty("name").GetString() == VaultMetrics.Problems
+                && m.Properties.GetValueOrDefault(VaultMetrics.ProblemTypeTag) == "urn:evidencevault:problem:" + type
                 && m.Properties.GetValueOrDefault("http.response.status_code") == status);
         }
 

@@ -208,10 +208,10 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
 
     /// <summary>The vault's timestamp counter, as an operator's dashboard reads it.</summary>
     private MetricCollector<long> TimestampAttempts() =>
-        new(app.Services.GetRequiredService<IMeterFactory>(), VaultMetrics.MeterName, "evidencevault.timestamps");
+        new(app.Services.GetRequiredService<IMeterFactory>(), VaultMetrics.MeterName, VaultMetrics.Timestamps);
 
     private static List<string> Outcomes(MetricCollector<long> attempts) =>
-        [.. attempts.GetMeasurementSnapshot().Select(m => m.Tags.TryGetValue("evidencevault.timestamp.authority", out var authority)
-            ? $"{m.Tags["evidencevault.timestamp.outcome"]} by {authority}"
-            : $"{m.Tags["evidencevault.timestamp.outcome"]}")];
+        [.. attempts.GetMeasurementSnapshot().Select(m => m.Tags.TryGetValue(VaultMetrics.TimestampAuthorityTag, out var authority)
+            ? $"{m.Tags[VaultMetrics.TimestampOutcomeTag]} by {authority}"
+            : $"{m.Tags[VaultMetrics.TimestampOutcomeTag]}")];
 }

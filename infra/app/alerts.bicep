@@ -1,0 +1,86 @@
+// What an operator is told without watching a dashboard, from the counters the vault exports to Application
+// Insights (meter EvidenceVault, see docs/architecture.md#monitoring):
+// - trusted time failing: an authority answered wrongly or no authority granted a timestamp, so new evidence waits
+//   as pending — the vault keeps it and retries, but its time is only the vault's own until a token is granted;
+// - evidence refused for the vault's own reasons: storage unavailable, storage not write-once, or an internal error.
+// Each rule evaluates every 5 minutes over the last 15. With an address, an action group mails it.
+param name string
+param location string
+param tags object
+param appInsightsId string
+
+@description('Where alerts are mailed; none when empty (they still show in the portal).')
+param alertEmail string = ''
+
+resource operators 'Microsoft.Insights/actionGroups@2023-01-01' = if (!empty(alertEmail)) {
+  name: '${name}-operators'
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'evidvault'
+    enabled: true
+    emailReceivers: [ { name: 'operator', emailAddress: alertEmail, useCommonAlertSchema: true } ]
+  }
+}
+
+var actionGroups = empty(alertEmail) ? [] : [ operators.id ]
+
+resource trustedTime 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-trusted-time-failing'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'EvidenceVault: trusted time failing'
+    description: 'Timestamps pending or rejected: check the RFC 3161 authority (reachable, its root unchanged). Pending items are retried.'
+    severity: 1
+    enabled: true
+    scopes: [ appInsightsId ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "evidencevault.timestamps" | extend outcome = tostring(customDimensions["evidencevault.timestamp.outcome"]) | where outcome in ("pending", "rejected") | project timestamp, outcome, attempts = valueSum'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'attempts'
+          dimensions: [ { name: 'outcome', operator: 'Include', values: [ '*' ] } ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: { actionGroups: actionGroups }
+  }
+}
+
+resource evidenceRefused 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-evidence-refused'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'EvidenceVault: evidence refused for the vault\'s own reasons'
+    description: 'Requests answered storage-unavailable, storage-not-immutable or internal-error: victims cannot store evidence. Nothing half-stored is indexed; check storage and the app\'s exceptions.'
+    severity: 0
+    enabled: true
+    scopes: [ appInsightsId ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "evidencevault.problems" | extend problem = tostring(customDimensions["evidencevault.problem.type"]) | where problem in ("urn:evidencevault:problem:storage-unavailable", "urn:evidencevault:problem:storage-not-immutable", "urn:evidencevault:problem:internal-error") | project timestamp, problem, responses = valueSum'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'responses'
+          dimensions: [ { name: 'problem', operator: 'Include', values: [ '*' ] } ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: { actionGroups: actionGroups }
+  }
+}
