@@ -40,11 +40,6 @@ module monitoring 'app/monitoring.bicep' = {
   params: { name: 'ev-${token}', location: location, tags: tags }
 }
 
-module alerts 'app/alerts.bicep' = {
-  name: 'alerts'
-  params: { name: 'ev-${token}', location: location, tags: tags, appInsightsId: monitoring.outputs.id, alertEmail: alertEmail }
-}
-
 module storage 'app/storage.bicep' = {
   name: 'storage'
   params: { name: 'ev${token}', location: location, tags: tags, retentionDays: retentionDays }
@@ -69,6 +64,18 @@ module functionApp 'app/functionapp.bicep' = {
     timestampAuthorityName: timestampAuthorityName
     timestampAuthorityUrl: timestampAuthorityUrl
     timestampRootsPem: timestampRootsPem
+  }
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    name: 'ev-${token}'
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.id
+    functionAppId: functionApp.outputs.id
+    alertEmail: alertEmail
   }
 }
 

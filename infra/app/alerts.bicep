@@ -2,12 +2,15 @@
 // Insights (meter EvidenceVault, see docs/architecture.md#monitoring):
 // - trusted time failing: an authority answered wrongly or no authority granted a timestamp, so new evidence waits
 //   as pending — the vault keeps it and retries, but its time is only the vault's own until a token is granted;
-// - evidence refused for the vault's own reasons: storage unavailable, storage not write-once, or an internal error.
+// - evidence refused for the vault's own reasons: storage unavailable, storage not write-once, or an internal error;
+// - the app unhealthy: the platform's health check of /api/health failing on an instance (the same two storage
+//   conditions, or the app not answering at all), which fires even when no victim is uploading.
 // Each rule evaluates every 5 minutes over the last 15. With an address, an action group mails it.
 param name string
 param location string
 param tags object
 param appInsightsId string
+param functionAppId string
 
 @description('Where alerts are mailed; none when empty (they still show in the portal).')
 param alertEmail string = ''
@@ -82,5 +85,35 @@ resource evidenceRefused 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     }
     autoMitigate: true
     actions: { actionGroups: actionGroups }
+  }
+}
+
+resource unhealthy 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: '${name}-unhealthy'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'The platform\'s health check of /api/health fails: storage unreachable or not write-once, or the app not answering. Victims cannot store evidence.'
+    severity: 0
+    enabled: true
+    scopes: [ functionAppId ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'health-check-failing'
+          metricNamespace: 'Microsoft.Web/sites'
+          metricName: 'HealthCheckStatus'
+          timeAggregation: 'Average'
+          operator: 'LessThan'
+          threshold: 100
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: [for group in actionGroups: { actionGroupId: group }]
   }
 }

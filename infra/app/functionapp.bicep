@@ -37,6 +37,8 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
       linuxFxVersion: ''
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      // The platform asks every instance each minute; 503 when storage is unreachable or not write-once.
+      healthCheckPath: '/api/health'
       appSettings: [
         { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
         { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
@@ -58,5 +60,6 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
 }
 
 output name string = app.name
+output id string = app.id
 output defaultHostName string = app.properties.defaultHostName
 output principalId string = app.identity.principalId

@@ -66,7 +66,7 @@ public sealed class InfraTemplateTests : IDisposable
     }
 
     [Fact]
-    public async Task Operators_are_alerted_when_trusted_time_fails_or_evidence_is_refused_for_the_vaults_own_reasons()
+    public async Task Operators_are_alerted_when_trusted_time_fails_evidence_is_refused_for_the_vaults_own_reasons_or_the_app_is_unhealthy()
     {
         var resources = await CompiledResourcesAsync();
 
@@ -88,6 +88,14 @@ public sealed class InfraTemplateTests : IDisposable
         Assert.Contains($"name == \"{VaultMetrics.Problems}\"", refused, StringComparison.Ordinal);
         Assert.Contains($"customDimensions[\"{VaultMetrics.ProblemTypeTag}\"]", refused, StringComparison.Ordinal);
         Assert.All([ProblemType.StorageUnavailable, ProblemType.StorageNotImmutable, ProblemType.InternalError], problem => Assert.Contains($"\"{problem.Type}\"", refused, StringComparison.Ordinal));
+
+        // The platform's health check asks the vault's own health endpoint, and its failing is an alert too.
+        var site = Single(resources, "Microsoft.Web/sites");
+        Assert.Equal("/api/health", site["properties"]!["siteConfig"]!["healthCheckPath"]!.ToString());
+        var unhealthy = Single(resources, "Microsoft.Insights/metricAlerts")["properties"]!;
+        Assert.Contains("functionAppId", Assert.Single(unhealthy["scopes"]!.AsArray())!.ToString(), StringComparison.Ordinal);
+        var health = Assert.Single(unhealthy["criteria"]!["allOf"]!.AsArray())!;
+        Assert.Equal(("HealthCheckStatus", "LessThan", 100), (health["metricName"]!.ToString(), health["operator"]!.ToString(), health["threshold"]!.GetValue<int>()));
 
         // Mailed to the operator when an address is given (azd: EVIDENCEVAULT_ALERT_EMAIL), in the portal either way.
         var operators = Single(resources, "Microsoft.Insights/actionGroups");
