@@ -4,7 +4,8 @@ namespace EvidenceVault.Api.Monitoring;
 
 /// <summary>
 /// What an operator watches besides requests and storage calls: evidence taken in, trusted time granted or put off
-/// (an authority that stops answering shows here first), and refusals by their stable problem type. Tags carry
+/// (an authority that stops answering shows here first), resumable uploads that victims never finish, and refusals
+/// by their stable problem type. Tags carry
 /// kinds, outcomes, authority names and problem types only — never a case, an item, a file name or a token.
 /// </summary>
 internal sealed class VaultMetrics
@@ -16,15 +17,18 @@ internal sealed class VaultMetrics
     public const string EvidenceReceived = "evidencevault.evidence.received";
     public const string Timestamps = "evidencevault.timestamps";
     public const string Problems = "evidencevault.problems";
+    public const string Uploads = "evidencevault.uploads";
     public const string KindTag = "evidencevault.kind";
     public const string TimestampOutcomeTag = "evidencevault.timestamp.outcome";
     public const string TimestampAuthorityTag = "evidencevault.timestamp.authority";
     public const string ProblemTypeTag = "evidencevault.problem.type";
+    public const string UploadOutcomeTag = "evidencevault.upload.outcome";
 
     private readonly Counter<long> _itemsReceived;
     private readonly Counter<long> _bytesReceived;
     private readonly Counter<long> _timestamps;
     private readonly Counter<long> _problems;
+    private readonly Counter<long> _uploads;
 
     public VaultMetrics(IMeterFactory meters)
     {
@@ -33,6 +37,7 @@ internal sealed class VaultMetrics
         _bytesReceived = meter.CreateCounter<long>(EvidenceReceived, "By", "Bytes of evidence stored write-once.");
         _timestamps = meter.CreateCounter<long>(Timestamps, "{attempt}", "RFC 3161 timestamp attempts: granted, rejected or unreachable per authority; pending when none granted one.");
         _problems = meter.CreateCounter<long>(Problems, "{response}", "Requests answered with problem details, by their stable type.");
+        _uploads = meter.CreateCounter<long>(Uploads, "{upload}", "Resumable uploads opened, and how they ended: completed, refused, terminated by the client, or expired unfinished.");
     }
 
     /// <summary>An item was stored and indexed for the first time.</summary>
@@ -50,6 +55,9 @@ internal sealed class VaultMetrics
     /// <summary>No authority granted a token this round: the item waits for the retry worker.</summary>
     public void TimestampPending() => _timestamps.Add(1, new KeyValuePair<string, object?>(TimestampOutcomeTag, TimestampOutcomes.Pending));
 
+    /// <summary>A resumable upload was opened or ended (<see cref="UploadOutcomes"/>).</summary>
+    public void Upload(string outcome) => _uploads.Add(1, new KeyValuePair<string, object?>(UploadOutcomeTag, outcome));
+
     /// <summary>A request was answered with a problem.</summary>
     public void Problem(string? type, int? status) =>
         _problems.Add(1, new(ProblemTypeTag, type ?? "about:blank"), new("http.response.status_code", status));
@@ -62,4 +70,14 @@ internal static class TimestampOutcomes
     public const string Rejected = "rejected";
     public const string Unreachable = "unreachable";
     public const string Pending = "pending";
+}
+
+/// <summary>What <see cref="VaultMetrics.Upload"/> records of a resumable upload.</summary>
+internal static class UploadOutcomes
+{
+    public const string Opened = "opened";
+    public const string Completed = "completed";
+    public const string Refused = "refused";
+    public const string Terminated = "terminated";
+    public const string Expired = "expired";
 }

@@ -4,6 +4,7 @@ using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Ingest;
+using EvidenceVault.Api.Monitoring;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Storage;
 using EvidenceVault.Evidence;
@@ -32,6 +33,7 @@ internal sealed partial class ResumableUploads(
     IOptions<IngestOptions> ingestOptions,
     IOptions<ResumableUploadOptions> options,
     IOptions<VaultStorageOptions> storageOptions,
+    VaultMetrics metrics,
     TimeProvider clock,
     ILogger<ResumableUploads> logger)
 {
@@ -80,6 +82,7 @@ internal sealed partial class ResumableUploads(
             },
             cancellationToken);
         LogCreated(logger, caller.CaseId, session.UploadId, length);
+        metrics.Upload(UploadOutcomes.Opened);
         return session;
     }
 
@@ -209,6 +212,7 @@ internal sealed partial class ResumableUploads(
         EnsureOpen(session);
         _ = await store.TryReplaceAsync(session with { State = UploadStates.Terminated }, cancellationToken)
             ?? throw new VaultProblemException(ProblemType.UploadOffsetMismatch, "The upload changed while it was being terminated; ask with HEAD and try again.");
+        metrics.Upload(UploadOutcomes.Terminated);
     }
 
     /// <summary>Expires unfinished uploads past their expiry and completes those whose completion stopped; returns how many it changed.</summary>
@@ -221,7 +225,7 @@ internal sealed partial class ResumableUploads(
         {
             if (session.State == UploadStates.Open)
             {
-                changed += await store.TryReplaceAsync(session with { State = UploadStates.Expired }, cancellationToken) is null ? 0 : 1;
+                changed += await ExpireAsync(session, cancellationToken) is null ? 0 : 1;
             }
             else
             {
@@ -261,7 +265,7 @@ internal sealed partial class ResumableUploads(
                 await presumed.ConfirmAsync();
             }
 
-            session = await store.TryReplaceAsync(session with { State = UploadStates.Expired }, cancellationToken) ?? session;
+            session = await ExpireAsync(session, cancellationToken) ?? session;
         }
 
         return session;
@@ -509,6 +513,7 @@ internal sealed partial class ResumableUploads(
             ?? await store.FindAsync(session.CaseId, session.UploadId, cancellationToken)
             ?? completed;
         LogCompleted(logger, session.CaseId, session.UploadId, result.Item.ItemId, result.Created);
+        metrics.Upload(UploadOutcomes.Completed);
         return (completed, result);
     }
 
@@ -552,6 +557,19 @@ internal sealed partial class ResumableUploads(
         // The session may already have moved on (a racing request); the refusal stands for this request either way.
         _ = await store.TryReplaceAsync(session with { State = UploadStates.Rejected, Reason = problem.Problem.Code, CompletingSince = null }, cancellationToken);
         LogRejected(logger, session.CaseId, session.UploadId, problem.Problem.Code);
+        metrics.Upload(UploadOutcomes.Refused);
+    }
+
+    /// <summary>Marks an unfinished upload past its expiry as expired; null when another request changed it first.</summary>
+    private async Task<UploadSession?> ExpireAsync(UploadSession session, CancellationToken cancellationToken)
+    {
+        var expired = await store.TryReplaceAsync(session with { State = UploadStates.Expired }, cancellationToken);
+        if (expired is not null)
+        {
+            metrics.Upload(UploadOutcomes.Expired);
+        }
+
+        return expired;
     }
 
     private sealed record ReceivedChunk(long Length, byte[] Head, byte[] HashState, byte[] BlockIds);

@@ -1,14 +1,17 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using EvidenceVault.Api.Monitoring;
 using EvidenceVault.Api.Storage;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Api.Uploads;
 using EvidenceVault.Custody;
 using EvidenceVault.Hashing;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvidenceVault.Api.Tests.Uploads;
@@ -69,6 +72,43 @@ public sealed class UploadLifecycleTests(UploadLifecycleTests.Vault app) : IClas
 
         Assert.Equal(UploadStates.Expired, (await SessionAsync(vault.CaseId, stale)).State);
         Assert.Equal(UploadStates.Open, (await SessionAsync(vault.CaseId, live)).State);
+    }
+
+    [Fact]
+    public async Task Every_upload_is_counted_when_opened_and_when_it_ends_so_an_operator_sees_uploads_victims_never_finish()
+    {
+        using var uploads = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), VaultMetrics.MeterName, VaultMetrics.Uploads);
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var file = TusProtocolTests.IngestTestsPng(2 * Chunk);
+        var text = new byte[Chunk];
+        Array.Fill(text, (byte)'a');
+
+        var finished = await tus.OpenAsync(file.Length);
+        (await tus.PatchAsync(finished, 0, file.AsMemory(0, Chunk))).EnsureSuccessStatusCode();
+        (await tus.PatchAsync(finished, Chunk, file.AsMemory(Chunk))).EnsureSuccessStatusCode();
+        var terminated = await tus.OpenAsync(file.Length);
+        (await tus.DeleteAsync(terminated)).EnsureSuccessStatusCode();
+        var refused = await tus.OpenAsync(text.Length);
+        using (var notEvidence = await tus.PatchAsync(refused, 0, text))
+        {
+            await ProblemAssert.IsAsync(notEvidence, 415, "unsupported-evidence-type");
+        }
+
+        var abandoned = await tus.OpenAsync(file.Length);
+        (await tus.PatchAsync(abandoned, 0, file.AsMemory(0, Chunk))).EnsureSuccessStatusCode();
+        app.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            // Found expired by the client's next request; the sweep expires through the same step.
+            using var gone = await tus.HeadAsync(abandoned);
+            Assert.Equal(HttpStatusCode.Gone, gone.StatusCode); // expired once, counted once
+        }
+
+        var outcomes = uploads.GetMeasurementSnapshot().Select(m => (string)m.Tags[VaultMetrics.UploadOutcomeTag]!).ToList();
+        Assert.Equal(
+            [UploadOutcomes.Opened, UploadOutcomes.Completed, UploadOutcomes.Opened, UploadOutcomes.Terminated, UploadOutcomes.Opened, UploadOutcomes.Refused, UploadOutcomes.Opened, UploadOutcomes.Expired],
+            outcomes);
     }
 
     [Theory]
