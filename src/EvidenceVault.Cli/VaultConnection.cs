@@ -17,14 +17,14 @@ internal static class VaultConnection
     {
         var vault = new Option<string>("--vault")
         {
-            Description = "The vault's address (default: EVIDENCEVAULT_URL, else http://localhost:7071).",
+            Description = "证据保险箱的地址（默认：EVIDENCEVAULT_URL，否则 http://localhost:7071）。The vault's address (default: EVIDENCEVAULT_URL, else http://localhost:7071).",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EVIDENCEVAULT_URL") ?? "http://localhost:7071",
         };
         vault.Validators.Add(result =>
         {
             if (!Uri.TryCreate(result.GetValueOrDefault<string>(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                result.AddError("--vault must be an http(s) address such as https://vault.example.org.");
+                result.AddError("--vault 必须是 http(s) 地址，如 https://vault.example.org。--vault must be an http(s) address such as https://vault.example.org.");
             }
         });
         return vault;

@@ -18,4 +18,19 @@ public sealed class HelpTests
             Assert.Matches("[A-Z][a-z]+ [a-z]", command.Description);
         });
     }
+
+    [Fact]
+    public void Every_option_and_argument_is_described_in_Chinese_then_English()
+    {
+        Command[] commands = [VerifyCommand.Create(TextWriter.Null), UploadCommand.Create(TextWriter.Null, TextWriter.Null), BundleCommand.Create(TextWriter.Null, TextWriter.Null)];
+        var described = commands.SelectMany(command => command.Options.Select(o => (command.Name + " " + o.Name, o.Description))
+            .Concat(command.Arguments.Select(a => (command.Name + " " + a.Name, a.Description)))).ToList();
+
+        Assert.Equal(20, described.Count);
+        Assert.All(described, option =>
+        {
+            Assert.Matches(@"^\p{IsCJKUnifiedIdeographs}", option.Description);
+            Assert.Matches(@"\p{IsCJKUnifiedIdeographs}.*[。）]\s?[A-Z][A-Za-z]*[ '][a-z]", option.Description);
+        });
+    }
 }

@@ -27,11 +27,11 @@ internal static class BundleCommand
 
     public static Command Create(TextWriter output, TextWriter progress)
     {
-        var caseId = new Option<string>("--case") { Description = "The case id.", Required = true };
+        var caseId = new Option<string>("--case") { Description = "案件编号。The case id.", Required = true };
         var vault = VaultConnection.AddressOption();
-        var contributor = new Option<string?>("--contributor") { Description = "Only the items one contributor sent (their grant id), for a lawyer acting for one victim of a group case." };
-        var path = new Option<string?>("--out") { Description = "The file to save the bundle as, or a folder to save it in under the name the vault gives it (default: the current folder). Never overwritten." };
-        var json = new Option<bool>("--json") { Description = "Print the verification report as JSON." };
+        var contributor = new Option<string?>("--contributor") { Description = "只含一位提交人（按其授权编号）上传的证据，供代理群体案件中一位受害人的律师使用。Only the items one contributor sent (their grant id), for a lawyer acting for one victim of a group case." };
+        var path = new Option<string?>("--out") { Description = "证据包的保存文件名，或保存文件夹（以系统给出的文件名保存；默认当前文件夹）。从不覆盖已有文件。The file to save the bundle as, or a folder to save it in under the name the vault gives it (default: the current folder). Never overwritten." };
+        var json = new Option<bool>("--json") { Description = "以 JSON 输出核验报告。Print the verification report as JSON." };
         var (tsaRoots, vaultKeys) = VerifyCommand.TrustOptions();
         var command = new Command("bundle", "保存案件证据包并立即离线核验；令牌（创建人或律师）从 EVIDENCEVAULT_TOKEN 读取。Save a case's evidence bundle (BagIt ZIP) and verify it offline at once. The case token (owner or lawyer) is read from EVIDENCEVAULT_TOKEN.")
         {

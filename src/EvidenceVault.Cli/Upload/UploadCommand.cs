@@ -22,15 +22,15 @@ internal static class UploadCommand
 
     public static Command Create(TextWriter output, TextWriter progress)
     {
-        var file = new Argument<FileInfo>("file") { Description = "The evidence file (a recording, screenshot, saved page…)." };
-        var caseId = new Option<string>("--case") { Description = "The case id.", Required = true };
+        var file = new Argument<FileInfo>("file") { Description = "证据文件（录音、截图、保存的网页……）。The evidence file (a recording, screenshot, saved page…)." };
+        var caseId = new Option<string>("--case") { Description = "案件编号。The case id.", Required = true };
         var vault = VaultConnection.AddressOption();
-        var kind = new Option<string?>("--kind") { Description = "screenshot, audio, video, screen-recording, page-snapshot or document (default: from the bytes)." };
-        var capturedAt = new Option<string?>("--captured-at") { Description = "When it was captured, ISO 8601 with a zone (e.g. 2026-11-20T21:05:00+08:00)." };
-        var sourceUrl = new Option<string?>("--source-url") { Description = "The page it shows or came from." };
-        var chunkMiB = new Option<int>("--chunk-size") { Description = "MiB per request (1–64).", DefaultValueFactory = _ => 8 };
-        var stateFolder = new Option<string>("--state-dir") { Description = "Where unfinished uploads are remembered.", DefaultValueFactory = _ => ResumeState.DefaultFolder };
-        var json = new Option<bool>("--json") { Description = "Print the saved item as JSON." };
+        var kind = new Option<string?>("--kind") { Description = "证据类型：screenshot、audio、video、screen-recording、page-snapshot 或 document（默认按文件内容识别）。The kind: screenshot, audio, video, screen-recording, page-snapshot or document (default: from the bytes)." };
+        var capturedAt = new Option<string?>("--captured-at") { Description = "拍摄或录制时间，ISO 8601 格式并带时区（如 2026-11-20T21:05:00+08:00）。When it was captured, ISO 8601 with a zone (e.g. 2026-11-20T21:05:00+08:00)." };
+        var sourceUrl = new Option<string?>("--source-url") { Description = "证据所示或来源网页的地址。The page it shows or came from." };
+        var chunkMiB = new Option<int>("--chunk-size") { Description = "每个请求的大小，单位 MiB（1–64）。MiB per request (1–64).", DefaultValueFactory = _ => 8 };
+        var stateFolder = new Option<string>("--state-dir") { Description = "记录未完成上传的位置。Where unfinished uploads are remembered.", DefaultValueFactory = _ => ResumeState.DefaultFolder };
+        var json = new Option<bool>("--json") { Description = "以 JSON 输出已保存的证据条目。Print the saved item as JSON." };
         var command = new Command("upload", "向案件上传证据，可续传：中断后再次运行同一命令即可继续；令牌从 EVIDENCEVAULT_TOKEN 读取。Upload evidence to a case, resumably: run the same command again after an interruption to continue. The case token is read from EVIDENCEVAULT_TOKEN.")
         {
             file, caseId, vault, kind, capturedAt, sourceUrl, chunkMiB, stateFolder, json,

@@ -19,8 +19,8 @@ internal static class VerifyCommand
 
     public static Command Create(TextWriter output)
     {
-        var bundle = new Argument<string>("bundle") { Description = "The bundle ZIP, or the folder it was unzipped into." };
-        var json = new Option<bool>("--json") { Description = "Print the full report as JSON (for machines)." };
+        var bundle = new Argument<string>("bundle") { Description = "证据包 ZIP 文件，或其解压后的文件夹。The bundle ZIP, or the folder it was unzipped into." };
+        var json = new Option<bool>("--json") { Description = "以 JSON 输出完整报告（供程序读取）。Print the full report as JSON (for machines)." };
         var (tsaRoots, vaultKeys) = TrustOptions();
         var command = new Command("verify", "离线核验证据包：清单、证据目录、监管链、可信时间戳与保管回执。Check a bundle offline: BagIt manifests, Payload-Oxum, every item against the catalog, the custody hash chain, every RFC 3161 timestamp and every signed receipt.")
         {
@@ -35,8 +35,8 @@ internal static class VerifyCommand
 
     /// <summary>The roots and keys to trust instead of the bundle's own: what an expert who checked them elsewhere pins.</summary>
     public static (Option<string[]> TsaRoots, Option<string[]> VaultKeys) TrustOptions() =>
-        (new Option<string[]>("--tsa-root") { Description = "PEM file of a timestamp authority root to trust instead of the bundle's data/certs/tsa-roots.pem (repeatable).", AllowMultipleArgumentsPerToken = false },
-         new Option<string[]>("--vault-key") { Description = "PEM file of a vault receipt public key to trust instead of the bundle's (repeatable)." });
+        (new Option<string[]>("--tsa-root") { Description = "改为信任的时间戳机构根证书（PEM 文件），代替证据包内的 data/certs/tsa-roots.pem（可重复）。PEM file of a timestamp authority root to trust instead of the bundle's data/certs/tsa-roots.pem (repeatable).", AllowMultipleArgumentsPerToken = false },
+         new Option<string[]>("--vault-key") { Description = "改为信任的保管回执公钥（PEM 文件），代替证据包内的公钥（可重复）。PEM file of a vault receipt public key to trust instead of the bundle's (repeatable)." });
 
     public static async Task<int> RunAsync(string location, bool json, TextWriter output, CancellationToken cancellationToken, string[]? tsaRoots = null, string[]? vaultKeys = null)
     {
