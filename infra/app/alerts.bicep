@@ -34,7 +34,7 @@ resource trustedTime 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   tags: tags
   properties: {
     displayName: 'EvidenceVault: trusted time failing'
-    description: 'Timestamps pending or rejected: check the RFC 3161 authority (reachable, its root unchanged). Pending items are retried.'
+    description: 'Timestamps pending or rejected: check the RFC 3161 authority (reachable, its root unchanged). Pending items are retried. See docs/operations.md.'
     severity: 1
     enabled: true
     scopes: [ appInsightsId ]
@@ -64,7 +64,7 @@ resource evidenceRefused 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   tags: tags
   properties: {
     displayName: 'EvidenceVault: evidence refused for the vault\'s own reasons'
-    description: 'Requests answered storage-unavailable, storage-not-immutable or internal-error: victims cannot store evidence. Nothing half-stored is indexed; check storage and the app\'s exceptions.'
+    description: 'Requests answered storage-unavailable, storage-not-immutable or internal-error: victims cannot store evidence. Nothing half-stored is indexed; check storage and the app\'s exceptions. See docs/operations.md.'
     severity: 0
     enabled: true
     scopes: [ appInsightsId ]
@@ -93,7 +93,7 @@ resource unhealthy 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   location: 'global'
   tags: tags
   properties: {
-    description: 'The platform\'s health check of /api/health fails: storage unreachable or not write-once, or the app not answering. Victims cannot store evidence.'
+    description: 'The platform\'s health check of /api/health fails: storage unreachable or not write-once, or the app not answering. Victims cannot store evidence. See docs/operations.md.'
     severity: 0
     enabled: true
     scopes: [ functionAppId ]

@@ -63,6 +63,11 @@ internal sealed class ConfiguredTrust(IOptions<TimestampOptions> timestamps, IOp
             failures.Add($"{ReceiptOptions.Section}:SigningKeyFile {keyFileProblem}");
         }
 
+        if (!string.IsNullOrWhiteSpace(key.PreviousPublicKeysPem) && Problem(key.PreviousPublicKeysPem, ReadsAsPublicKeys) is { } previousProblem)
+        {
+            failures.Add($"{ReceiptOptions.Section}:PreviousPublicKeysPem {previousProblem}");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -102,6 +107,17 @@ internal sealed class ConfiguredTrust(IOptions<TimestampOptions> timestamps, IOp
         }
 
         return any;
+    }
+
+    private static bool ReadsAsPublicKeys(string pem)
+    {
+        var keys = ReceiptKeys.ReadPublicKeys(pem);
+        foreach (var key in keys)
+        {
+            key.PublicKey.Dispose();
+        }
+
+        return keys.Count > 0;
     }
 
     private static bool ReadsAsReceiptKey(string pem)

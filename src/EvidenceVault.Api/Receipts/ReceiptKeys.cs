@@ -18,6 +18,9 @@ public sealed class ReceiptOptions
 
     /// <summary>PEM files of earlier public keys: still published, so old receipts keep verifying after rotation.</summary>
     public List<string> PreviousPublicKeyFiles { get; set; } = [];
+
+    /// <summary>Earlier public keys as PEM text, one or more blocks (for app settings, where no file is at hand).</summary>
+    public string? PreviousPublicKeysPem { get; set; }
 }
 
 /// <summary>A published receipt verification key.</summary>
@@ -68,10 +71,16 @@ internal sealed class ReceiptKeys : IDisposable
         var published = new List<ReceiptPublicKey> { new(KeyId, SigningKey) };
         foreach (var file in settings.PreviousPublicKeyFiles)
         {
-            var previous = ECDsa.Create();
-            previous.ImportFromPem(File.ReadAllText(Path.Combine(environment.ContentRootPath, file)));
-            published.Add(new ReceiptPublicKey(ReceiptSignatures.KeyId(previous), previous));
+            published.Add(PublicKey(File.ReadAllText(Path.Combine(environment.ContentRootPath, file))));
         }
+
+        var fromText = ReadPublicKeys(settings.PreviousPublicKeysPem);
+        if (fromText.Count == 0 && !string.IsNullOrWhiteSpace(settings.PreviousPublicKeysPem))
+        {
+            throw new OptionsValidationException(ReceiptOptions.Section, typeof(ReceiptOptions), [$"{ReceiptOptions.Section}:PreviousPublicKeysPem holds no usable PEM."]);
+        }
+
+        published.AddRange(fromText);
 
         Published = published;
     }
@@ -82,6 +91,35 @@ internal sealed class ReceiptKeys : IDisposable
 
     /// <summary>The current key first, then earlier ones.</summary>
     public IReadOnlyList<ReceiptPublicKey> Published { get; }
+
+    /// <summary>Every PEM public key in <paramref name="pem"/>, in order: none when it holds no PEM block, an exception for a block that is no key.</summary>
+    internal static List<ReceiptPublicKey> ReadPublicKeys(string? pem)
+    {
+        var keys = new List<ReceiptPublicKey>();
+        var rest = (pem ?? string.Empty).AsSpan();
+        while (PemEncoding.TryFind(rest, out var block))
+        {
+            keys.Add(PublicKey(rest[block.Location]));
+            rest = rest[block.Location.End..];
+        }
+
+        return keys;
+    }
+
+    private static ReceiptPublicKey PublicKey(ReadOnlySpan<char> pem)
+    {
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(pem);
+            return new ReceiptPublicKey(ReceiptSignatures.KeyId(key), key);
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
 
     public void Dispose()
     {

@@ -57,6 +57,16 @@ public sealed class ConfiguredTrustTests : IDisposable
     }
 
     [Fact]
+    public void Earlier_receipt_keys_that_are_no_public_keys_are_named()
+    {
+        using var earlier = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        const string Previous = "EvidenceVault:Receipts:PreviousPublicKeysPem";
+
+        Assert.Equal([$"{Previous} holds no usable PEM."], StartFailures(Configured(Previous, "not a key")));
+        Assert.Equal([$"{Previous} holds no usable PEM."], StartFailures(Configured(Previous, earlier.ExportSubjectPublicKeyInfoPem() + "-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n")));
+    }
+
+    [Fact]
     public void Root_and_key_files_that_are_missing_are_named()
     {
         var failures = StartFailures(Configured(RootsPem, string.Empty, "EvidenceVault:Timestamps:TrustedRootFiles:0", _authority.RootPemPath, "EvidenceVault:Timestamps:TrustedRootFiles:1", Path.Combine(_data, "gone.pem"), KeyPem, string.Empty, "EvidenceVault:Receipts:SigningKeyFile", Path.Combine(_data, "no-key.pem")));

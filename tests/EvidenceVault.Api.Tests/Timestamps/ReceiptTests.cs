@@ -113,6 +113,9 @@ public sealed class ReceiptKeyRotationTests(ReceiptKeyRotationTests.RotatedKeyVa
 
         public ECDsa Current { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
+        /// <summary>Two keys before <see cref="Previous"/>, given as PEM text in one setting, as app settings in Azure carry them.</summary>
+        public ECDsa[] Older { get; } = [ECDsa.Create(ECCurve.NamedCurves.nistP256), ECDsa.Create(ECCurve.NamedCurves.nistP256)];
+
         protected override IEnumerable<KeyValuePair<string, string?>> Settings()
         {
             var previousFile = Path.Combine(DataDirectory, "previous-receipt-key.pem");
@@ -121,6 +124,7 @@ public sealed class ReceiptKeyRotationTests(ReceiptKeyRotationTests.RotatedKeyVa
             [
                 new("EvidenceVault:Receipts:SigningKeyPem", Current.ExportPkcs8PrivateKeyPem()),
                 new("EvidenceVault:Receipts:PreviousPublicKeyFiles:0", previousFile),
+                new("EvidenceVault:Receipts:PreviousPublicKeysPem", string.Join("\n", Older.Select(key => key.ExportSubjectPublicKeyInfoPem()))),
             ];
         }
     }
@@ -133,7 +137,9 @@ public sealed class ReceiptKeyRotationTests(ReceiptKeyRotationTests.RotatedKeyVa
         var item = await vault.UploadItemAsync("screenshot-refund-page.webp");
         var jwks = await app.CreateClient().GetFromJsonAsync<JsonWebKeySet>("/.well-known/evidencevault/keys", VaultJson.Compact);
 
-        Assert.Equal([ReceiptSignatures.KeyId(app.Current), ReceiptSignatures.KeyId(app.Previous)], jwks!.Keys.Select(k => k.Kid));
+        Assert.Equal(
+            [ReceiptSignatures.KeyId(app.Current), ReceiptSignatures.KeyId(app.Previous), .. app.Older.Select(ReceiptSignatures.KeyId)],
+            jwks!.Keys.Select(k => k.Kid));
         Assert.Equal(ReceiptSignatures.KeyId(app.Current), item.Receipt!.KeyId);
         Assert.True(ReceiptSignatures.Verify(app.Current, item.Receipt.Document!.ToBytes(), Convert.FromBase64String(item.Receipt.Signature!)));
 
