@@ -47,9 +47,10 @@ public static class CaseLinks
                     Revoke(links, grantId, entry.At);
                     break;
                 case CustodyEventTypes.OwnerRotated when details?.GetValueOrDefault("grantId") is { } grantId:
-                    var replaced = links.FindLast(link => link.GrantId == details.GetValueOrDefault("revokedGrantId"));
+                    var revokedGrantId = details.GetValueOrDefault("revokedGrantId");
+                    var replaced = links.FindLast(link => link.GrantId == revokedGrantId);
                     links.Add(new CaseLink(grantId, CaseRoles.Owner, replaced?.Label, entry.At, RevokedAt: null));
-                    Revoke(links, details.GetValueOrDefault("revokedGrantId"), entry.At);
+                    Revoke(links, revokedGrantId, entry.At);
                     break;
             }
         }
