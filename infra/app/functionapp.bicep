@@ -50,6 +50,8 @@ resource app 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'EvidenceVault__Storage__BlobServiceUri', value: blobEndpoint }
         { name: 'EvidenceVault__Storage__TableServiceUri', value: tableEndpoint }
         { name: 'EvidenceVault__RequireConfiguredTrust', value: 'true' }
+        // The vault log's name, the first line of every checkpoint: this deployment's own.
+        { name: 'EvidenceVault__Log__Origin', value: '${name}.azurewebsites.net/log' }
         { name: 'EvidenceVault__Receipts__SigningKeyPem', value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=receipt-signing-key)' }
         { name: 'EvidenceVault__Timestamps__Authorities__0__Name', value: timestampAuthorityName }
         { name: 'EvidenceVault__Timestamps__Authorities__0__Url', value: timestampAuthorityUrl }

@@ -26,7 +26,7 @@ public sealed class HelpTests
         var described = commands.SelectMany(command => command.Options.Select(o => (command.Name + " " + o.Name, o.Description))
             .Concat(command.Arguments.Select(a => (command.Name + " " + a.Name, a.Description)))).ToList();
 
-        Assert.Equal(20, described.Count);
+        Assert.Equal(21, described.Count);
         Assert.All(described, option =>
         {
             Assert.Matches(@"^\p{IsCJKUnifiedIdeographs}", option.Description);

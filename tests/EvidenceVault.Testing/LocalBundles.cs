@@ -7,6 +7,7 @@ using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
 using EvidenceVault.Receipts;
 using EvidenceVault.Timestamps;
+using EvidenceVault.Transparency;
 
 namespace EvidenceVault.Testing;
 
@@ -91,7 +92,7 @@ public static class LocalBundles
         };
         await using (var output = File.Create(zip))
         {
-            await EvidenceBundleWriter.WriteAsync(output, catalog, new Source(stored, log.Text, certificates));
+            await EvidenceBundleWriter.WriteAsync(output, catalog, new Source(stored, log.Text, certificates, await LogProofAsync(new CaseHeadLeaf(CaseId, exportSeq, exportHash), key, keyId, authority)));
         }
 
         var rootFile = Path.Combine(folder, "trusted-tsa-root.pem");
@@ -101,12 +102,33 @@ public static class LocalBundles
         return new LocalBundle(zip, rootFile, keyFile);
     }
 
+    /// <summary>The export's entry as the sixth of a vault log whose first five are other cases', with a signed, timestamped checkpoint.</summary>
+    private static async Task<BundleLogProof> LogProofAsync(CaseHeadLeaf leaf, ECDsa key, string keyId, OpensslTimestampAuthority authority)
+    {
+        var tree = new InMemoryLogTree(Enumerable.Range(0, 5).Select(i => new CaseHeadLeaf($"01KBZ6X3N8Q4T2V7W9Y0OTHER{i}", 3 + i, Sha256Digest.Of([(byte)i]).Hex).Hash()));
+        tree.Append(leaf.Hash());
+        var checkpoint = new LogCheckpoint("evidencevault.localhost/log", tree.Size, await MerkleTree.RootAsync(tree.Size, tree.ReadAsync)).ToBytes();
+        var tsr = await authority.ReplyAsync(Rfc3161TimestampRequest.CreateFromHash(SHA256.HashData(checkpoint), HashAlgorithmName.SHA256, nonce: RandomNumberGenerator.GetBytes(8), requestSignerCertificates: true).Encode());
+        var path = await MerkleTree.InclusionProofAsync(tree.Size - 1, tree.Size, tree.ReadAsync);
+        return new BundleLogProof(checkpoint, ReceiptSignatures.Sign(key, checkpoint), tsr, new LogInclusion
+        {
+            LeafIndex = tree.Size - 1,
+            TreeSize = tree.Size,
+            Leaf = leaf,
+            AuditPath = [.. path.Select(hash => hash.Hex)],
+            CheckpointKeyId = keyId,
+        });
+    }
+
     private sealed class Source(
         Dictionary<string, (string Path, byte[] Tsr, byte[] Receipt, byte[] Signature)> stored,
         string custodyLog,
-        IReadOnlyList<KeyValuePair<string, string>> certificates) : IBundleSource
+        IReadOnlyList<KeyValuePair<string, string>> certificates,
+        BundleLogProof logProof) : IBundleSource
     {
         public IReadOnlyList<KeyValuePair<string, string>> Certificates => certificates;
+
+        public BundleLogProof? LogProof => logProof;
 
         public Task<Stream> OpenItemAsync(EvidenceItemRecord item, CancellationToken cancellationToken) =>
             Task.FromResult<Stream>(File.OpenRead(stored[item.ItemId].Path));

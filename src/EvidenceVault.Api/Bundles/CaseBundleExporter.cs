@@ -6,14 +6,16 @@ using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Storage;
 using EvidenceVault.Api.Timestamps;
+using EvidenceVault.Api.Transparency;
 using EvidenceVault.Bundles;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
+using EvidenceVault.Transparency;
 
 namespace EvidenceVault.Api.Bundles;
 
 /// <summary>A bundle ready to stream: its catalog and the custody log length it covers.</summary>
-internal sealed record PreparedBundle(BundleCatalog Catalog, long CustodyLength)
+internal sealed record PreparedBundle(BundleCatalog Catalog, long CustodyLength, BundleLogProof LogProof)
 {
     public string FileName => EvidenceBundleWriter.BagName(Catalog.CaseId, Catalog.ExportedAt) + ".zip";
 }
@@ -21,7 +23,8 @@ internal sealed record PreparedBundle(BundleCatalog Catalog, long CustodyLength)
 /// <summary>
 /// Exports a case as a verified bundle. The items are listed first and the export event appended after, so the
 /// log copy in the bundle (cut at that event) holds the receipt of every listed item — an item is indexed only
-/// after its receipt is logged.
+/// after its receipt is logged. The custody head at that event then enters the vault log, and the bundle carries the
+/// signed checkpoint and the entry's audit path.
 /// </summary>
 internal sealed partial class CaseBundleExporter(
     VaultStorage storage,
@@ -30,6 +33,7 @@ internal sealed partial class CaseBundleExporter(
     CustodyLog custody,
     TimestampAuthorities authorities,
     ReceiptKeys keys,
+    VaultLog log,
     TimeProvider clock,
     ILogger<CaseBundleExporter> logger)
 {
@@ -57,7 +61,8 @@ internal sealed partial class CaseBundleExporter(
             CustodyHead = new ItemCustody(position.Head.Seq, position.Head.Hash.Hex),
             Items = items,
         };
-        return new PreparedBundle(catalog, position.Length);
+        var proof = await log.RecordAsync(new CaseHeadLeaf(caller.CaseId, position.Head.Seq, position.Head.Hash.Hex), cancellationToken);
+        return new PreparedBundle(catalog, position.Length, proof);
     }
 
     public async Task WriteAsync(CaseCaller caller, PreparedBundle bundle, Stream output, CancellationToken cancellationToken)
@@ -67,7 +72,7 @@ internal sealed partial class CaseBundleExporter(
             new(BagVerifier.TsaRootsPath["data/certs/".Length..], string.Concat(authorities.TrustedRoots.Select(root => root.ExportCertificatePem() + "\n"))),
         };
         certificates.AddRange(keys.Published.Select(key => new KeyValuePair<string, string>($"{BagVerifier.VaultKeyPrefix["data/certs/".Length..]}{key.KeyId}.pem", key.Pem + "\n")));
-        var source = new StorageBundleSource(storage, custody, caller.CaseId, bundle.CustodyLength, certificates);
+        var source = new StorageBundleSource(storage, custody, caller.CaseId, bundle.CustodyLength, certificates, bundle.LogProof);
         var mismatches = await EvidenceBundleWriter.WriteAsync(output, bundle.Catalog, source, cancellationToken);
         foreach (var mismatch in mismatches)
         {
@@ -88,9 +93,12 @@ internal sealed partial class CaseBundleExporter(
     private static partial void LogMismatch(ILogger logger, string caseId, string itemId);
 
     private sealed class StorageBundleSource(
-        VaultStorage storage, CustodyLog custody, string caseId, long custodyLength, IReadOnlyList<KeyValuePair<string, string>> certificates) : IBundleSource
+        VaultStorage storage, CustodyLog custody, string caseId, long custodyLength, IReadOnlyList<KeyValuePair<string, string>> certificates, BundleLogProof logProof)
+        : IBundleSource
     {
         public IReadOnlyList<KeyValuePair<string, string>> Certificates => certificates;
+
+        public BundleLogProof? LogProof => logProof;
 
         public Task<Stream> OpenItemAsync(EvidenceItemRecord item, CancellationToken cancellationToken) =>
             OpenAsync(EvidencePaths.Original(caseId, item.ItemId), cancellationToken);

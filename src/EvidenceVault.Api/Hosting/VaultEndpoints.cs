@@ -9,6 +9,7 @@ using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Timestamps;
+using EvidenceVault.Api.Transparency;
 using EvidenceVault.Api.Uploads;
 using EvidenceVault.Api.WebPages;
 
@@ -43,6 +44,7 @@ internal static class VaultEndpoints
         var api = app.MapGroup("/api");
         var caseScope = api.MapGroup("/cases/{caseId}").AddEndpointFilter<EnforceCaseAccess>();
         api.MapHealthApi();
+        api.MapLogApi();
         api.MapCasesApi(caseScope);
         caseScope.MapIngestApi();
         caseScope.MapUploadsApi(app);

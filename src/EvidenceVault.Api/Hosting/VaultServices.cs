@@ -10,6 +10,7 @@ using EvidenceVault.Api.Problems;
 using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Storage;
 using EvidenceVault.Api.Timestamps;
+using EvidenceVault.Api.Transparency;
 using EvidenceVault.Api.Uploads;
 using EvidenceVault.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -56,10 +57,14 @@ internal static class VaultServices
         services.AddOptions<ReceiptOptions>().Bind(builder.Configuration.GetSection(ReceiptOptions.Section));
         services.AddHttpClient(nameof(TimestampAuthorities));
         services.AddSingleton<TimestampAuthorities>();
+        services.AddSingleton<TimestampRequester>();
         services.AddSingleton<ItemTimestamper>();
         services.AddSingleton<ReceiptKeys>();
         services.AddSingleton<ReceiptIssuer>();
         services.AddSingleton<TimestampRetryWorker>();
+        services.AddOptions<VaultLogOptions>().Bind(builder.Configuration.GetSection(VaultLogOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Origin) && !o.Origin.Contains('\n', StringComparison.Ordinal), "The vault log's Origin is one line of text.");
+        services.AddSingleton<VaultLog>();
 
         // Order matters: Azurite must be up before the retry worker's first round.
         services.AddHostedService<EmbeddedAzurite>();

@@ -23,6 +23,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static readonly ProblemType GrantNotFound = new("grant-not-found", 404, "No such grant in this case.");
     public static readonly ProblemType TimestampPending = new("timestamp-pending", 404, "The item's trusted timestamp is not granted yet.");
     public static readonly ProblemType NotFound = new("not-found", 404, "Nothing is here.");
+    public static readonly ProblemType LogSizeInvalid = new("log-size-invalid", 400, "The vault log has no such sizes.");
     public static readonly ProblemType RateLimited = new("rate-limited", 429, "Too many requests.");
     public static readonly ProblemType CaseQuotaExceeded = new("case-quota-exceeded", 507, "The case has reached its item or storage quota; nothing was stored.");
     public static readonly ProblemType OperatorKeyRequired = new("operator-key-required", 401, "Opening a case needs the operator's key.");
@@ -47,7 +48,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     /// <summary>Every problem type, for the documentation test.</summary>
     public static IReadOnlyList<ProblemType> All { get; } =
     [
-        EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, TokenRevoked, TokenExpired, Forbidden, CaseNotFound, ItemNotFound, GrantNotFound, TimestampPending, NotFound,
+        EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, TokenRevoked, TokenExpired, Forbidden, CaseNotFound, ItemNotFound, GrantNotFound, TimestampPending, NotFound, LogSizeInvalid,
         RateLimited, CaseQuotaExceeded, OperatorKeyRequired, EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch,
         TusVersionUnsupported, UploadContentType, ChecksumAlgorithmUnsupported, UploadNotFound, UploadOffsetMismatch, UploadCompleted, UploadGone, UploadLengthExceeded, ChunkTooLarge, ChecksumMismatch,
         InternalError, StorageUnavailable, StorageNotImmutable,

@@ -43,6 +43,9 @@ internal sealed class VaultStorage : IDisposable
 
     public TableClient Uploads => Table("uploads");
 
+    /// <summary>The vault log over all cases (<see cref="Transparency.VaultLog"/>).</summary>
+    public TableClient Log => Table("vaultlog");
+
     public BlockBlobClient Blob(string path) => Evidence.GetBlockBlobClient(path);
 
     public AppendBlobClient AppendBlob(string path) => Evidence.GetAppendBlobClient(path);
@@ -90,7 +93,7 @@ internal sealed class VaultStorage : IDisposable
                 throw new VaultProblemException(ProblemType.StorageNotImmutable, $"The container '{_options.EvidenceContainer}' is not immutable; the vault takes no evidence until it is.");
             }
 
-            foreach (var table in new[] { Cases, Items, Grants, Uploads })
+            foreach (var table in new[] { Cases, Items, Grants, Uploads, Log })
             {
                 await table.CreateIfNotExistsAsync(cancellationToken);
             }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.Pkcs;
 using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Monitoring;
@@ -19,6 +17,7 @@ namespace EvidenceVault.Api.Timestamps;
 /// <c>pending</c> and the retry worker tries again, with a doubling wait.
 /// </summary>
 internal sealed partial class ItemTimestamper(
+    TimestampRequester requester,
     TimestampAuthorities authorities,
     VaultStorage storage,
     ItemIndex index,
@@ -49,42 +48,24 @@ internal sealed partial class ItemTimestamper(
 
     public async Task<ItemTimestamp> StampAsync(EvidenceItemRecord item, string? actor, CancellationToken cancellationToken)
     {
-        var imprint = Sha256Digest.ParseHex(item.Sha256);
-        var nonce = RandomNumberGenerator.GetBytes(16);
-        var query = Rfc3161TimestampRequest.CreateFromHash(Convert.FromHexString(item.Sha256), HashAlgorithmName.SHA256, nonce: nonce, requestSignerCertificates: true).Encode();
-        foreach (var authority in authorities.All)
+        await foreach (var attempt in requester.AttemptAsync(Sha256Digest.ParseHex(item.Sha256), cancellationToken))
         {
-            byte[] response;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            switch (attempt.Outcome)
             {
-                timeout.CancelAfter(options.Value.RequestTimeout);
-                try
-                {
-                    response = await authority.RequestAsync(query, timeout.Token);
-                }
-                catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-                {
-                    LogUnreachable(logger, authority.Name, item.CaseId, item.ItemId, e.GetType().Name);
-                    metrics.TimestampAttempt(TimestampOutcomes.Unreachable, authority.Name);
-                    continue;
-                }
+                case TimestampOutcomes.Unreachable:
+                    LogUnreachable(logger, attempt.Authority, item.CaseId, item.ItemId, attempt.Failure!);
+                    break;
+                case TimestampOutcomes.Rejected:
+                    LogRejected(logger, attempt.Authority, item.CaseId, item.ItemId, attempt.Failure!);
+                    await custody.AppendAsync(item.CaseId, new CustodyEntry(Rejected, actor, item.ItemId, item.Sha256, Details: new Dictionary<string, string>
+                    {
+                        ["authority"] = attempt.Authority,
+                        ["reason"] = attempt.Failure!,
+                    }), cancellationToken);
+                    break;
+                default:
+                    return await StoreAsync(item, actor, attempt.Response!, attempt.Facts!, cancellationToken);
             }
-
-            var check = TimestampVerifier.Verify(response, imprint, authorities.TrustedRoots, nonce);
-            if (!check.IsValid)
-            {
-                LogRejected(logger, authority.Name, item.CaseId, item.ItemId, check.Failure!);
-                metrics.TimestampAttempt(TimestampOutcomes.Rejected, authority.Name);
-                await custody.AppendAsync(item.CaseId, new CustodyEntry(Rejected, actor, item.ItemId, item.Sha256, Details: new Dictionary<string, string>
-                {
-                    ["authority"] = authority.Name,
-                    ["reason"] = check.Failure!,
-                }), cancellationToken);
-                continue;
-            }
-
-            metrics.TimestampAttempt(TimestampOutcomes.Granted, authority.Name);
-            return await StoreAsync(item, actor, response, check.Facts!, cancellationToken);
         }
 
         return await MarkPendingAsync(item, actor, cancellationToken);

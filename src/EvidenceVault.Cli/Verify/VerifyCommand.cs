@@ -22,14 +22,20 @@ internal static class VerifyCommand
         var bundle = new Argument<string>("bundle") { Description = "证据包 ZIP 文件，或其解压后的文件夹。The bundle ZIP, or the folder it was unzipped into." };
         var json = new Option<bool>("--json") { Description = "以 JSON 输出完整报告（供程序读取）。Print the full report as JSON (for machines)." };
         var (tsaRoots, vaultKeys) = TrustOptions();
+        var checkLog = new Option<string?>("--check-log")
+        {
+            Description = "同时向该证据保险箱索取其当前的公开日志，核验本证据包的检查点仍是其一部分（需联网）。Also ask this vault (its address) for its log now, and check that this bundle's checkpoint is still part of it (online).",
+        };
         var command = new Command("verify", "离线核验证据包：清单、证据目录、监管链、可信时间戳与保管回执。Check a bundle offline: BagIt manifests, Payload-Oxum, every item against the catalog, the custody hash chain, every RFC 3161 timestamp and every signed receipt.")
         {
             bundle,
             json,
             tsaRoots,
             vaultKeys,
+            checkLog,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(bundle)!, parse.GetValue(json), output, cancellationToken, parse.GetValue(tsaRoots), parse.GetValue(vaultKeys)));
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(parse.GetValue(bundle)!, parse.GetValue(json), output, cancellationToken, parse.GetValue(tsaRoots), parse.GetValue(vaultKeys), parse.GetValue(checkLog)));
         return command;
     }
 
@@ -38,12 +44,19 @@ internal static class VerifyCommand
         (new Option<string[]>("--tsa-root") { Description = "改为信任的时间戳机构根证书（PEM 文件），代替证据包内的 data/certs/tsa-roots.pem（可重复）。PEM file of a timestamp authority root to trust instead of the bundle's data/certs/tsa-roots.pem (repeatable).", AllowMultipleArgumentsPerToken = false },
          new Option<string[]>("--vault-key") { Description = "改为信任的保管回执公钥（PEM 文件），代替证据包内的公钥（可重复）。PEM file of a vault receipt public key to trust instead of the bundle's (repeatable)." });
 
-    public static async Task<int> RunAsync(string location, bool json, TextWriter output, CancellationToken cancellationToken, string[]? tsaRoots = null, string[]? vaultKeys = null)
+    public static async Task<int> RunAsync(
+        string location, bool json, TextWriter output, CancellationToken cancellationToken, string[]? tsaRoots = null, string[]? vaultKeys = null, string? checkLog = null)
     {
         BagVerificationReport report;
+        using var vault = checkLog is null ? null : new LiveVaultLog(checkLog);
         try
         {
-            report = await BagVerifier.VerifyAsync(location, LoadTrust(tsaRoots, vaultKeys), cancellationToken);
+            report = await BagVerifier.VerifyAsync(location, LoadTrust(tsaRoots, vaultKeys) with { LiveLog = vault is null ? null : vault.ReadAsync }, cancellationToken);
+        }
+        catch (Exception e) when (vault is not null && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or LiveVaultLogException)
+        {
+            await output.WriteLineAsync($"无法向 {checkLog} 核对公开日志 Cannot check the log with {checkLog}: {e.Message}");
+            return Unreadable;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {
@@ -54,7 +67,7 @@ internal static class VerifyCommand
         if (json)
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(
-                new { report.Intact, report.BagName, report.CaseId, report.CustodyEvents, report.CustodyHead, report.TimestampRootsFrom, report.ReceiptKeysFrom, report.Items, report.Findings },
+                new { report.Intact, report.BagName, report.CaseId, report.CustodyEvents, report.CustodyHead, report.TimestampRootsFrom, report.ReceiptKeysFrom, report.Items, report.Log, report.Findings },
                 VaultJson.Indented));
         }
         else

@@ -28,6 +28,24 @@ public sealed record VerifiedItem(string ItemId, string File, string Sha256, lon
     public string? ReceiptKeyId { get; init; }
 }
 
+/// <summary>The bundle's entry in the vault log, as the verifier checked it.</summary>
+/// <param name="Origin">The log's name (first line of the checkpoint).</param>
+/// <param name="LeafIndex">Position of the export's entry.</param>
+/// <param name="TreeSize">Entries in the signed checkpoint.</param>
+/// <param name="Root">The checkpoint's root (base64).</param>
+/// <param name="KeyId">The vault key that signed the checkpoint.</param>
+public sealed record VerifiedLogEntry(string Origin, long LeafIndex, long TreeSize, string Root, string KeyId)
+{
+    /// <summary>The authority's time for the checkpoint; null when the bundle has no checkpoint timestamp.</summary>
+    public DateTimeOffset? TimestampTime { get; init; }
+
+    /// <summary>The authority that timestamped the checkpoint.</summary>
+    public string? TimestampAuthority { get; init; }
+
+    /// <summary>When the vault was asked for its log now: the size it showed, of which this checkpoint is a proven prefix.</summary>
+    public long? ConsistentWithSize { get; init; }
+}
+
 /// <summary>What the expert brings instead of trusting the bundle's own certificates and keys.</summary>
 public sealed record BagVerificationOptions
 {
@@ -36,7 +54,20 @@ public sealed record BagVerificationOptions
 
     /// <summary>Vault receipt public keys to trust; null trusts <c>data/certs/vault-receipt-key-*.pem</c> from the bundle.</summary>
     public IReadOnlyList<System.Security.Cryptography.ECDsa>? VaultKeys { get; init; }
+
+    /// <summary>
+    /// Asks the vault for its log as it is now: its current signed checkpoint and a consistency proof from the size
+    /// given (the bundle's checkpoint) to it. Null verifies offline only.
+    /// </summary>
+    public Func<long, CancellationToken, Task<LiveLog>>? LiveLog { get; init; }
 }
+
+/// <summary>The vault log as the vault shows it now, to check a bundle's checkpoint against.</summary>
+/// <param name="Checkpoint">The current checkpoint's exact bytes.</param>
+/// <param name="Signature">The vault's DER signature over them.</param>
+/// <param name="KeyId">The key that signed it.</param>
+/// <param name="Proof">Consistency proof (hex) from the bundle's checkpoint size to the current size.</param>
+public sealed record LiveLog(byte[] Checkpoint, byte[] Signature, string KeyId, IReadOnlyList<string> Proof);
 
 /// <summary>The outcome of verifying a bag offline.</summary>
 /// <param name="BagName">The bag's folder name.</param>
@@ -58,6 +89,9 @@ public sealed record BagVerificationReport(
 
     /// <summary>Whose receipt keys were trusted: the bundle's own, or the ones the expert supplied (<see cref="TrustSources"/>).</summary>
     public string ReceiptKeysFrom { get; init; } = TrustSources.Bundle;
+
+    /// <summary>The export's entry in the vault log, checked; null when the bundle carries none (or it failed: see the findings).</summary>
+    public VerifiedLogEntry? Log { get; init; }
 
     /// <summary>True when nothing is wrong.</summary>
     public bool Intact => Findings.Count == 0;
@@ -111,6 +145,12 @@ public static class BagFindingCodes
 
     /// <summary>A receipt is missing, its signature does not verify, or it does not match the item.</summary>
     public const string ReceiptInvalid = "receipt-invalid";
+
+    /// <summary>The vault log proof is incomplete, not signed by a trusted vault key, not about this bundle, or does not lead to its checkpoint.</summary>
+    public const string LogProofInvalid = "log-proof-invalid";
+
+    /// <summary>The vault's log today does not extend the bundle's checkpoint: entries were changed or removed since.</summary>
+    public const string LogInconsistent = "log-inconsistent";
 
     /// <summary>The vault itself flagged the export: stored bytes did not match the index.</summary>
     public const string ExportIntegrityFailure = "export-integrity-failure";

@@ -69,8 +69,10 @@ public static partial class BagVerifier
                 Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the catalog names custody head {catalog.CustodyHead.Seq}/{catalog.CustodyHead.Head}, the log ends at {custody.Head.Seq}/{custody.Head.Hash.Hex}");
             }
 
+            var log = await CheckLogAsync(caseId, catalog, options, cancellationToken);
             return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings)
             {
+                Log = log,
                 TimestampRootsFrom = options.TsaRoots is null ? TrustSources.Bundle : TrustSources.Supplied,
                 ReceiptKeysFrom = options.VaultKeys is null ? TrustSources.Bundle : TrustSources.Supplied,
             };

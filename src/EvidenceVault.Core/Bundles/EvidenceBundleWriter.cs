@@ -23,6 +23,9 @@ public interface IBundleSource
 
     /// <summary>Certificates and keys to include under <c>data/certs/</c>, by file name (<c>tsa-roots.pem</c>, …).</summary>
     IReadOnlyList<KeyValuePair<string, string>> Certificates { get; }
+
+    /// <summary>The export's entry in the vault log, with its signed checkpoint; null for a bundle without one.</summary>
+    Transparency.BundleLogProof? LogProof { get; }
 }
 
 /// <summary>A stored file whose bytes did not match the index while it was exported.</summary>
@@ -57,6 +60,24 @@ public static class EvidenceBundleWriter
         {
             return await bag.AddPayloadFileAsync(path, content, cancellationToken);
         }
+    }
+
+    private static async Task AddLogProofAsync(BagItZipWriter bag, Transparency.BundleLogProof proof, CancellationToken cancellationToken)
+    {
+        await AddBytesAsync(bag, BagVerifier.LogCheckpointPath, proof.Checkpoint, cancellationToken);
+        await AddBytesAsync(bag, BagVerifier.LogCheckpointPath + ".sig", proof.Signature, cancellationToken);
+        if (proof.Timestamp is { } timestamp)
+        {
+            await AddBytesAsync(bag, BagVerifier.LogCheckpointTimestampPath, timestamp, cancellationToken);
+        }
+
+        await bag.AddPayloadFileAsync(BagVerifier.LogInclusionPath, JsonSerializer.Serialize(proof.Inclusion, VaultJson.Indented) + "\n", cancellationToken);
+    }
+
+    private static async Task AddBytesAsync(BagItZipWriter bag, string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(bytes, writable: false);
+        await bag.AddPayloadFileAsync(path, content, cancellationToken);
     }
 
     /// <summary>Writes the whole bundle to <paramref name="output"/>; returns the items whose stored bytes did not match.</summary>
@@ -128,6 +149,11 @@ public static class EvidenceBundleWriter
             await bag.AddPayloadFileAsync(BagVerifier.CustodyLogPath, log, cancellationToken);
         }
 
+        if (source.LogProof is { } proof)
+        {
+            await AddLogProofAsync(bag, proof, cancellationToken);
+        }
+
         var extra = new List<KeyValuePair<string, string>>
         {
             new("Bag-Software-Agent", "EvidenceVault"),
@@ -145,7 +171,6 @@ public static class EvidenceBundleWriter
     }
 }
 
-/// <summary>Copies one stored file into the bag, hashing it on the way.</summary>
 /// <summary><c>data/items.csv</c>: the catalog for a spreadsheet (UTF-8 with BOM so Excel shows Chinese names).</summary>
 internal static class ItemsCsv
 {

@@ -85,7 +85,24 @@ internal static class VerifyGuide
             `evidencevault verify` checks every token (imprint, signature, chain to the roots, time) and every receipt;
             `--tsa-root FILE` and `--vault-key FILE` make it trust your copies instead of the bundle's.
 
-            ## 5. 单个文件 / One item
+            ## 5. 公开日志 / Vault log
+
+            Every export enters the vault log: one append-only Merkle tree (RFC 9162) over the custody heads of all cases.
+            `data/log/inclusion.json` is this export's entry (case, custody line and its hash — the last line of
+            `data/custody-log.jsonl`) with its audit path; `data/log/checkpoint.txt` is the log right after it (name, size,
+            root), signed by the vault and timestamped by the authority:
+
+            ```sh
+            openssl dgst -sha256 -verify data/certs/vault-receipt-key-<keyId>.pem -signature data/log/checkpoint.txt.sig data/log/checkpoint.txt
+            openssl ts -verify -data data/log/checkpoint.txt -in data/log/checkpoint.tsr -CAfile data/certs/tsa-roots.pem
+            ```
+
+            `evidencevault verify` checks the audit path; `evidencevault verify --check-log <vault address>` also asks the
+            vault for its log today and checks that it still extends this checkpoint — that nothing in it, this case
+            included, was changed or removed since.
+            每次导出都记入证据保险箱的公开日志；`--check-log` 可核验该日志此后未被改写（本案件未被删除）。
+
+            ## 6. 单个文件 / One item
 
             ```sh
             sha256sum data/evidence/<item>.<ext>   # equals the item's sha256 in data/items.json

@@ -92,3 +92,14 @@ public sealed record LogConsistency
     /// <summary>The proof, hex (RFC 9162 §2.1.4).</summary>
     public required IReadOnlyList<string> Proof { get; init; }
 }
+
+/// <summary>
+/// What a bundle carries from the vault log (under <c>data/log/</c>): the checkpoint's exact bytes, the vault's
+/// signature over them, the authority's RFC 3161 response over their SHA-256 (null when no authority answered at
+/// export), and the inclusion of the export's leaf.
+/// </summary>
+/// <param name="Checkpoint">The checkpoint text's bytes.</param>
+/// <param name="Signature">DER ECDSA P-256 signature of the checkpoint by the vault's receipt key.</param>
+/// <param name="Timestamp">RFC 3161 response over SHA-256 of the checkpoint, or null.</param>
+/// <param name="Inclusion">The export's leaf and its audit path.</param>
+public sealed record BundleLogProof(byte[] Checkpoint, byte[] Signature, byte[]? Timestamp, LogInclusion Inclusion);

@@ -31,8 +31,9 @@ public sealed class BundleTests(VaultApp app) : IClassFixture<VaultApp>, IDispos
         var tags = await ExternalTool.RunAsync("sha256sum", bag, "-c", "tagmanifest-sha256.txt");
         Assert.True(payload.ExitCode == 0, payload.Output);
         Assert.True(tags.ExitCode == 0, tags.Output);
-        // Per item: evidence, timestamp, receipt and its signature; then items.json, items.csv, report.html, the log and two certificates.
-        Assert.Equal((uploaded.Count * 4) + 6, payload.Output.Split('\n').Count(l => l.EndsWith(": OK", StringComparison.Ordinal)));
+        // Per item: evidence, timestamp, receipt and its signature; then items.json, items.csv, report.html, the custody log, two certificates
+        // and the vault log proof (checkpoint, its signature and timestamp, the inclusion).
+        Assert.Equal((uploaded.Count * 4) + 10, payload.Output.Split('\n').Count(l => l.EndsWith(": OK", StringComparison.Ordinal)));
 
         var report = await BagVerifier.VerifyAsync(zip);
         Assert.True(report.Intact, string.Join("\n", report.Findings));
@@ -43,7 +44,7 @@ public sealed class BundleTests(VaultApp app) : IClassFixture<VaultApp>, IDispos
         Assert.All(catalog.Items, i => Assert.Equal(SampleEvidence.KnownSha256[FixtureOf(uploaded, i)], i.Sha256));
         var bagInfo = await File.ReadAllTextAsync(Path.Combine(bag, "bag-info.txt"));
         Assert.Contains($"External-Identifier: {vault.CaseId}", bagInfo, StringComparison.Ordinal);
-        Assert.Contains($"Payload-Oxum: {Directory.GetFiles(Path.Combine(bag, "data"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)}.{(uploaded.Count * 4) + 6}", bagInfo, StringComparison.Ordinal);
+        Assert.Contains($"Payload-Oxum: {Directory.GetFiles(Path.Combine(bag, "data"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)}.{(uploaded.Count * 4) + 10}", bagInfo, StringComparison.Ordinal);
         Assert.Contains("Bagging-Date: ", bagInfo, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(bag, "VERIFY.md")));
     }

@@ -186,6 +186,17 @@ public sealed record TestCase(VaultApp App, string CaseId, string OwnerToken, Ht
         return await CustodyChain.CheckAsync(new StringReader(log), CaseId);
     }
 
+    /// <summary>Exports the case as its owner and saves the bundle in <paramref name="folder"/>.</summary>
+    public async Task<string> DownloadBundleAsync(string folder)
+    {
+        using var response = await Client.GetAsync($"/api/cases/{CaseId}/bundle", HttpCompletionOption.ResponseHeadersRead);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var zip = Path.Combine(folder, Guid.NewGuid().ToString("N") + ".zip");
+        await using var file = File.Create(zip);
+        await response.Content.CopyToAsync(file);
+        return zip;
+    }
+
     /// <summary>The same case through another of its tokens (a victim's or a lawyer's link).</summary>
     public TestCase As(string token) => this with { Client = App.ClientWith(token) };
 

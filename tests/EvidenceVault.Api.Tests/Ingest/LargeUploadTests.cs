@@ -22,19 +22,25 @@ public sealed class LargeUploadTests(VaultOnKestrel app, ITestOutputHelper outpu
         using var warmup = await client.PostAsync(path, new StreamContent(new GeneratedVideo(20L * 1024 * 1024, seed: 1)));
         Assert.Equal(HttpStatusCode.Created, warmup.StatusCode);
 
-        var body = new GeneratedVideo(Size, seed: 2);
-        GC.Collect();
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        using var response = await client.PostAsync(path, new StreamContent(body, 81920));
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        // The counter is the whole process's, and test classes outside this collection run meanwhile: the least of
+        // two uploads is the vault's own. Whole-file buffering anywhere would show in both.
+        var measured = new List<long>();
+        foreach (var seed in new[] { 2, 3 })
+        {
+            var body = new GeneratedVideo(Size, seed);
+            GC.Collect();
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            using var response = await client.PostAsync(path, new StreamContent(body, 81920));
+            measured.Add(GC.GetTotalAllocatedBytes(precise: true) - before);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var item = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<EvidenceItemRecord>(response.Content, VaultJson.Compact);
-        Assert.Equal(Size, item!.Size);
-        Assert.Equal(body.Sha256Hex, item.Sha256);
-        output.WriteLine($"100 MB upload: {allocated / (1024.0 * 1024):F1} MB allocated in this process (client, Kestrel and vault together)");
-        // Whole-file buffering anywhere would allocate at least the file's size.
-        Assert.True(allocated < Size / 4, $"allocated {allocated} bytes for a {Size}-byte upload");
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var item = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<EvidenceItemRecord>(response.Content, VaultJson.Compact);
+            Assert.Equal(Size, item!.Size);
+            Assert.Equal(body.Sha256Hex, item.Sha256);
+        }
+
+        output.WriteLine($"100 MB uploads: {string.Join(" and ", measured.Select(a => $"{a / (1024.0 * 1024):F1} MB"))} allocated in this process (client, Kestrel and vault together)");
+        Assert.True(measured.Min() < Size / 4, $"allocated {measured.Min()} bytes for a {Size}-byte upload");
     }
 
     /// <summary>An MP4-shaped stream of pseudo-random bytes, generated on the fly, hashed as it is read.</summary>

@@ -78,6 +78,14 @@ internal sealed class BundleFolder : IDisposable
         RehashManifests("bag-info.txt");
     }
 
+    /// <summary>What a careful forger does after deleting a payload file: drop its manifest line, and rehash the tag manifest.</summary>
+    public void DropFromManifest(string relative)
+    {
+        var lines = File.ReadAllLines(PathOf("manifest-sha256.txt")).Where(l => !l.EndsWith("  " + relative, StringComparison.Ordinal));
+        File.WriteAllText(PathOf("manifest-sha256.txt"), string.Join('\n', lines) + "\n", new UTF8Encoding(false));
+        Rewrite("tagmanifest-sha256.txt", "manifest-sha256.txt");
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private void Rewrite(string manifest, string relative)

@@ -1,4 +1,5 @@
 using EvidenceVault.Hashing;
+using EvidenceVault.Testing;
 using EvidenceVault.Transparency;
 
 namespace EvidenceVault.Core.Tests.Transparency;
@@ -25,7 +26,7 @@ public sealed class MerkleTreeTests
     [Fact]
     public async Task Roots_match_the_reference_roots_of_every_size_both_from_stored_subtrees_and_from_the_frontier()
     {
-        var tree = new SubtreeStore(ReferenceLeaves.Select(leaf => MerkleTree.LeafHash(leaf)));
+        var tree = new InMemoryLogTree(ReferenceLeaves.Select(leaf => MerkleTree.LeafHash(leaf)));
 
         for (var size = 0; size <= ReferenceLeaves.Length; size++)
         {
@@ -46,7 +47,7 @@ public sealed class MerkleTreeTests
     [InlineData(0, 1, "")]
     public async Task Inclusion_proofs_are_the_reference_proofs(long index, long size, string expected)
     {
-        var tree = new SubtreeStore(ReferenceLeaves.Select(leaf => MerkleTree.LeafHash(leaf)));
+        var tree = new InMemoryLogTree(ReferenceLeaves.Select(leaf => MerkleTree.LeafHash(leaf)));
 
         var proof = await MerkleTree.InclusionProofAsync(index, size, tree.ReadAsync);
 
@@ -61,7 +62,7 @@ public sealed class MerkleTreeTests
     [InlineData(8, 8, "")]
     public async Task Consistency_proofs_are_the_reference_proofs(long size1, long size2, string expected)
     {
-        var tree = new SubtreeStore(ReferenceLeaves.Select(leaf => MerkleTree.LeafHash(leaf)));
+        var tree = new InMemoryLogTree(ReferenceLeaves.Select(leaf => MerkleTree.LeafHash(leaf)));
 
         var proof = await MerkleTree.ConsistencyProofAsync(size1, size2, tree.ReadAsync);
 
@@ -72,7 +73,7 @@ public sealed class MerkleTreeTests
     [Fact]
     public async Task Every_proof_in_trees_of_every_shape_verifies_and_no_changed_proof_does()
     {
-        var tree = new SubtreeStore(Enumerable.Range(0, 37).Select(i => MerkleTree.LeafHash([(byte)i, (byte)(i * 7)])));
+        var tree = new InMemoryLogTree(Enumerable.Range(0, 37).Select(i => MerkleTree.LeafHash([(byte)i, (byte)(i * 7)])));
         var roots = new List<Sha256Digest>();
         for (var size = 0; size <= 37; size++)
         {
@@ -121,11 +122,11 @@ public sealed class MerkleTreeTests
     public async Task A_rewritten_history_has_no_consistency_proof_to_the_checkpoint_taken_before()
     {
         var leaves = Enumerable.Range(0, 12).Select(i => MerkleTree.LeafHash([(byte)i])).ToList();
-        var honest = new SubtreeStore(leaves);
+        var honest = new InMemoryLogTree(leaves);
         var before = await MerkleTree.RootAsync(9, honest.ReadAsync);
         leaves.RemoveAt(4); // a case's entry taken out, the rest kept in order
         leaves.Add(MerkleTree.LeafHash([99]));
-        var rewritten = new SubtreeStore(leaves);
+        var rewritten = new InMemoryLogTree(leaves);
 
         var proof = await MerkleTree.ConsistencyProofAsync(9, 12, rewritten.ReadAsync);
 
@@ -153,33 +154,5 @@ public sealed class MerkleTreeTests
         Assert.False(LogCheckpoint.TryParse("vault.example/log\n42\n", out _));
         Assert.False(LogCheckpoint.TryParse("vault.example/log\n-42\n" + checkpoint.Root.Base64 + "\n", out _));
         Assert.False(LogCheckpoint.TryParse("vault.example/log\n42\n" + checkpoint.Root.Base64, out _));
-    }
-
-    /// <summary>A tree kept in memory as its aligned subtree hashes, as the vault stores it.</summary>
-    private sealed class SubtreeStore
-    {
-        private readonly List<List<Sha256Digest>> _levels = [[]];
-
-        public SubtreeStore(IEnumerable<Sha256Digest> leaves)
-        {
-            foreach (var leaf in leaves)
-            {
-                _levels[0].Add(leaf);
-                for (var level = 0; _levels[level].Count % 2 == 0; level++)
-                {
-                    if (_levels.Count == level + 1)
-                    {
-                        _levels.Add([]);
-                    }
-
-                    var row = _levels[level];
-                    _levels[level + 1].Add(MerkleTree.NodeHash(row[^2], row[^1]));
-                }
-            }
-        }
-
-        public Sha256Digest Leaf(int index) => _levels[0][index];
-
-        public ValueTask<Sha256Digest> ReadAsync(int level, long index, CancellationToken cancellationToken) => ValueTask.FromResult(_levels[level][(int)index]);
     }
 }

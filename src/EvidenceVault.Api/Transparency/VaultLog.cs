@@ -1,0 +1,215 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using EvidenceVault.Api.Monitoring;
+using EvidenceVault.Api.Receipts;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Api.Timestamps;
+using EvidenceVault.Hashing;
+using EvidenceVault.Receipts;
+using EvidenceVault.Transparency;
+using Microsoft.Extensions.Options;
+
+namespace EvidenceVault.Api.Transparency;
+
+/// <summary>The vault log's settings (<c>EvidenceVault:Log</c>).</summary>
+internal sealed class VaultLogOptions
+{
+    public const string Section = "EvidenceVault:Log";
+
+    /// <summary>
+    /// The log's name, the first line of every checkpoint: one line naming this deployment, such as its host name
+    /// and <c>/log</c>. Checkpoints of two deployments never pass for each other.
+    /// </summary>
+    public string Origin { get; set; } = "evidencevault.localhost/log";
+}
+
+/// <summary>Where an appended leaf went: its index and the tree right after it.</summary>
+internal sealed record LogAppendResult(long LeafIndex, long TreeSize, Sha256Digest Root);
+
+/// <summary>
+/// The vault log: one append-only Merkle tree (RFC 9162) over all cases, whose leaves are case custody heads
+/// (<see cref="CaseHeadLeaf"/>). It lives in one partition of the <c>vaultlog</c> table: a row per complete aligned
+/// subtree (level 0 rows are the leaves and also keep what the leaf says) and a <c>head</c> row with the size, the
+/// root and the hashes of the tree's frontier. An append is one entity-group transaction — the new leaf, every
+/// subtree it completes and the head, replaced only if unchanged since it was read (<c>If-Match</c>) — so
+/// concurrent appends from any instance take turns, and a stored subtree is never rewritten (its row is added,
+/// never updated). Proofs read O(log² n) rows; the leaves themselves are never published, only hashes.
+/// </summary>
+internal sealed partial class VaultLog(
+    VaultStorage storage, ReceiptKeys keys, TimestampRequester timestamps, IOptions<VaultLogOptions> options, ILogger<VaultLog> logger)
+{
+    private const string Partition = "tree";
+    private const string HeadRow = "head";
+    private const int MaxAttempts = 50;
+
+    public string Origin => options.Value.Origin;
+
+    public async Task<LogAppendResult> AppendAsync(CaseHeadLeaf leaf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        await storage.EnsureReadyAsync(cancellationToken);
+        var leafHash = leaf.Hash();
+        for (var attempt = 1; ; attempt++)
+        {
+            var head = await ReadHeadAsync(cancellationToken);
+            var frontier = head.Frontier.ToList();
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.Add, new TableEntity(Partition, NodeRow(0, head.Size))
+                {
+                    ["Hash"] = leafHash.Hex,
+                    ["CaseId"] = leaf.CaseId,
+                    ["Seq"] = leaf.Seq,
+                    ["Head"] = leaf.Head,
+                }),
+            };
+
+            // The new leaf completes a subtree at every level where the frontier already holds its left sibling.
+            var (level, index, hash) = (0, head.Size, leafHash);
+            while (frontier.Count > 0 && frontier[^1].Level == level)
+            {
+                hash = MerkleTree.NodeHash(frontier[^1].Hash, hash);
+                frontier.RemoveAt(frontier.Count - 1);
+                (level, index) = (level + 1, index >> 1);
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(Partition, NodeRow(level, index)) { ["Hash"] = hash.Hex }));
+            }
+
+            frontier.Add(new FrontierNode(level, hash));
+            var size = head.Size + 1;
+            var root = MerkleTree.RootOfFrontier([.. frontier.Select(node => node.Hash)]);
+            var newHead = new TableEntity(Partition, HeadRow)
+            {
+                ["Size"] = size,
+                ["Root"] = root.Hex,
+                ["Frontier"] = string.Join(',', frontier.Select(node => node.Hash.Hex)),
+            };
+            actions.Add(head.ETag is { } etag
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
+                : new TableTransactionAction(TableTransactionActionType.Add, newHead));
+            try
+            {
+                await storage.Log.SubmitTransactionAsync(actions, cancellationToken);
+                return new LogAppendResult(head.Size, size, root);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed && attempt < MaxAttempts)
+            {
+                // Another instance appended first: read the new head and go again, after a short random wait.
+                LogContended(logger, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (attempt * 10))), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Enters a case's custody head into the log and returns what a bundle carries of it: the checkpoint right after
+    /// the entry, signed, with an RFC 3161 timestamp over it when an authority grants one (the export does not wait
+    /// for a later one), and the entry's audit path to it.
+    /// </summary>
+    public async Task<BundleLogProof> RecordAsync(CaseHeadLeaf leaf, CancellationToken cancellationToken)
+    {
+        var appended = await AppendAsync(leaf, cancellationToken);
+        var signed = Sign(new LogCheckpoint(Origin, appended.TreeSize, appended.Root));
+        byte[]? timestamp = null;
+        await foreach (var attempt in timestamps.AttemptAsync(Sha256Digest.Of(signed.Bytes), cancellationToken))
+        {
+            if (attempt.Outcome == TimestampOutcomes.Granted)
+            {
+                timestamp = attempt.Response;
+            }
+            else
+            {
+                LogCheckpointNotStamped(logger, attempt.Authority, appended.TreeSize, attempt.Outcome, attempt.Failure ?? string.Empty);
+            }
+        }
+
+        var path = await InclusionProofAsync(appended.LeafIndex, appended.TreeSize, cancellationToken);
+        return new BundleLogProof(signed.Bytes, signed.Signature, timestamp, new LogInclusion
+        {
+            LeafIndex = appended.LeafIndex,
+            TreeSize = appended.TreeSize,
+            Leaf = leaf,
+            AuditPath = [.. path.Select(hash => hash.Hex)],
+            CheckpointKeyId = signed.KeyId,
+        });
+    }
+
+    /// <summary>The current size and root, unsigned.</summary>
+    public async Task<LogCheckpoint> CurrentAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        var head = await ReadHeadAsync(cancellationToken);
+        return new LogCheckpoint(Origin, head.Size, head.Root);
+    }
+
+    /// <summary>A checkpoint and its signature by the current receipt key.</summary>
+    public SignedCheckpoint Sign(LogCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var bytes = checkpoint.ToBytes();
+        return new SignedCheckpoint(checkpoint, bytes, ReceiptSignatures.Sign(keys.SigningKey, bytes), keys.KeyId);
+    }
+
+    public async Task<IReadOnlyList<Sha256Digest>> InclusionProofAsync(long leafIndex, long treeSize, CancellationToken cancellationToken) =>
+        await MerkleTree.InclusionProofAsync(leafIndex, treeSize, new NodeCache(this).ReadAsync, cancellationToken);
+
+    public async Task<IReadOnlyList<Sha256Digest>> ConsistencyProofAsync(long fromSize, long toSize, CancellationToken cancellationToken) =>
+        await MerkleTree.ConsistencyProofAsync(fromSize, toSize, new NodeCache(this).ReadAsync, cancellationToken);
+
+    private async Task<LogHead> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        var row = await storage.Log.GetEntityIfExistsAsync<TableEntity>(Partition, HeadRow, cancellationToken: cancellationToken);
+        if (!row.HasValue || row.Value is not { } entity)
+        {
+            return new LogHead(0, MerkleTree.EmptyRoot, [], null);
+        }
+
+        var size = entity.GetInt64("Size") ?? 0;
+        var hashes = (entity.GetString("Frontier") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Sha256Digest.ParseHex).ToList();
+        var levels = MerkleTree.Frontier(size).Select(node => node.Level).ToList();
+        if (hashes.Count != levels.Count)
+        {
+            throw new InvalidOperationException($"The vault log's head names {hashes.Count} frontier hashes for size {size}.");
+        }
+
+        return new LogHead(size, Sha256Digest.ParseHex(entity.GetString("Root")), [.. levels.Zip(hashes, (level, hash) => new FrontierNode(level, hash))], entity.ETag);
+    }
+
+    private async ValueTask<Sha256Digest> ReadNodeAsync(int level, long index, CancellationToken cancellationToken)
+    {
+        var row = await storage.Log.GetEntityAsync<TableEntity>(Partition, NodeRow(level, index), ["Hash"], cancellationToken);
+        return Sha256Digest.ParseHex(row.Value.GetString("Hash"));
+    }
+
+    private static string NodeRow(int level, long index) => string.Create(CultureInfo.InvariantCulture, $"node-{level:D2}-{index:D19}");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Timestamp authority {Authority} did not stamp vault log checkpoint {Size} ({Outcome}: {Failure}).")]
+    private static partial void LogCheckpointNotStamped(ILogger logger, string authority, long size, string outcome, string failure);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Vault log append raced another (attempt {Attempt}); trying again.")]
+    private static partial void LogContended(ILogger logger, int attempt);
+
+    private sealed record FrontierNode(int Level, Sha256Digest Hash);
+
+    private sealed record LogHead(long Size, Sha256Digest Root, IReadOnlyList<FrontierNode> Frontier, ETag? ETag);
+
+    /// <summary>Reads each node once per proof: the proofs ask for some ranges' parts more than once.</summary>
+    private sealed class NodeCache(VaultLog log)
+    {
+        private readonly Dictionary<(int, long), Sha256Digest> _read = [];
+
+        public async ValueTask<Sha256Digest> ReadAsync(int level, long index, CancellationToken cancellationToken)
+        {
+            if (!_read.TryGetValue((level, index), out var hash))
+            {
+                hash = await log.ReadNodeAsync(level, index, cancellationToken);
+                _read[(level, index)] = hash;
+            }
+
+            return hash;
+        }
+    }
+}
+
+/// <summary>A checkpoint, its exact bytes and the vault's DER signature over them.</summary>
+internal sealed record SignedCheckpoint(LogCheckpoint Checkpoint, byte[] Bytes, byte[] Signature, string KeyId);

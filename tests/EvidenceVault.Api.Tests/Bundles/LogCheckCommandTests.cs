@@ -1,0 +1,71 @@
+using Azure.Data.Tables;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Bundles;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Api.Tests.Bundles;
+
+/// <summary>
+/// <c>evidencevault verify --check-log</c>, run as a process against the vault on a real socket: a bundle's checkpoint
+/// is checked against the log the vault shows today, so an operator who rewrites the log — to drop a case — is caught
+/// by anyone holding an earlier bundle.
+/// </summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class LogCheckCommandTests(VaultOnKestrel app) : IClassFixture<VaultOnKestrel>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-cli-log-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_bundle_still_in_the_vaults_log_passes_and_one_whose_log_was_rewritten_fails()
+    {
+        using var dropped = await app.CreateCaseAsync("Case an operator would drop");
+        await dropped.UploadItemAsync("screenshot-refund-page.png");
+        var earlier = await dropped.DownloadBundleAsync(_folder);
+        using var other = await app.CreateCaseAsync();
+        await other.DownloadBundleAsync(_folder);
+
+        var honest = await VerifyAsync(earlier);
+
+        Assert.True(honest.ExitCode == 0, honest.Output);
+        Assert.Contains("the log now has 2 entries and still holds this checkpoint unchanged", honest.Output, StringComparison.Ordinal);
+
+        // The operator empties the log and builds it again without the dropped case's entry, as long as before.
+        await foreach (var row in app.Table("vaultlog").QueryAsync<TableEntity>())
+        {
+            await app.Table("vaultlog").DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        await other.DownloadBundleAsync(_folder);
+        await other.DownloadBundleAsync(_folder);
+        var rewritten = await VerifyAsync(earlier);
+
+        Assert.True(rewritten.ExitCode == 1, rewritten.Output);
+        Assert.Contains(BagFindingCodes.LogInconsistent, rewritten.Output, StringComparison.Ordinal);
+        Assert.Contains("its history was changed", rewritten.Output, StringComparison.Ordinal);
+        Assert.True((await BagVerifier.VerifyAsync(earlier)).Intact, "offline, the bundle itself is still whole");
+    }
+
+    [Fact]
+    public async Task A_log_shorter_than_the_bundles_checkpoint_is_a_changed_history_and_an_unreachable_vault_is_no_verdict()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var bundle = await vault.DownloadBundleAsync(_folder);
+        await foreach (var row in app.Table("vaultlog").QueryAsync<TableEntity>())
+        {
+            await app.Table("vaultlog").DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        var shortened = await VerifyAsync(bundle);
+        var unreachable = await ExternalTool.RunAsync("dotnet", _folder, new Dictionary<string, string>(), ApiProcess.CliDll, "verify", bundle, "--check-log", $"http://127.0.0.1:{ApiProcess.FreePort()}");
+
+        Assert.True(shortened.ExitCode == 1, shortened.Output);
+        Assert.Contains(BagFindingCodes.LogInconsistent, shortened.Output, StringComparison.Ordinal);
+        Assert.True(unreachable.ExitCode == 2, unreachable.Output);
+        Assert.Contains("Cannot check the log with", unreachable.Output, StringComparison.Ordinal);
+    }
+
+    private Task<ExternalTool.Result> VerifyAsync(string bundle) =>
+        ExternalTool.RunAsync("dotnet", _folder, new Dictionary<string, string>(), ApiProcess.CliDll, "verify", bundle, "--check-log", app.BaseAddress.ToString());
+}
