@@ -2,7 +2,8 @@
 // Insights (meter EvidenceVault, see docs/architecture.md#monitoring):
 // - trusted time failing: an authority answered wrongly or no authority granted a timestamp, so new evidence waits
 //   as pending — the vault keeps it and retries, but its time is only the vault's own until a token is granted;
-// - evidence refused for the vault's own reasons: storage unavailable, storage not write-once, or an internal error;
+// - evidence refused for the vault's own reasons: storage unavailable, storage not write-once, an internal error, or a
+//   vault log that no longer extends its stored checkpoint (exports stop);
 // - the app unhealthy: the platform's health check of /api/health failing on an instance (the same two storage
 //   conditions, or the app not answering at all), which fires even when no victim is uploading.
 // Each rule evaluates every 5 minutes over the last 15. With an address, an action group mails it.
@@ -64,7 +65,7 @@ resource evidenceRefused 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   tags: tags
   properties: {
     displayName: 'EvidenceVault: evidence refused for the vault\'s own reasons'
-    description: 'Requests answered storage-unavailable, storage-not-immutable or internal-error: victims cannot store evidence. Nothing half-stored is indexed; check storage and the app\'s exceptions. See docs/operations.md.'
+    description: 'Requests answered storage-unavailable, storage-not-immutable, internal-error or vault-log-inconsistent: victims cannot store evidence, or lawyers cannot export it. Nothing half-stored is indexed; check storage and the app\'s exceptions. See docs/operations.md.'
     severity: 0
     enabled: true
     scopes: [ appInsightsId ]
@@ -73,7 +74,7 @@ resource evidenceRefused 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     criteria: {
       allOf: [
         {
-          query: 'customMetrics | where name == "evidencevault.problems" | extend problem = tostring(customDimensions["evidencevault.problem.type"]) | where problem in ("urn:evidencevault:problem:storage-unavailable", "urn:evidencevault:problem:storage-not-immutable", "urn:evidencevault:problem:internal-error") | project timestamp, problem, responses = valueSum'
+          query: 'customMetrics | where name == "evidencevault.problems" | extend problem = tostring(customDimensions["evidencevault.problem.type"]) | where problem in ("urn:evidencevault:problem:storage-unavailable", "urn:evidencevault:problem:storage-not-immutable", "urn:evidencevault:problem:internal-error", "urn:evidencevault:problem:vault-log-inconsistent") | project timestamp, problem, responses = valueSum'
           timeAggregation: 'Total'
           metricMeasureColumn: 'responses'
           dimensions: [ { name: 'problem', operator: 'Include', values: [ '*' ] } ]

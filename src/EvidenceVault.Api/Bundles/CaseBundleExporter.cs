@@ -40,6 +40,7 @@ internal sealed partial class CaseBundleExporter(
     /// <summary>Lists the case's items (or one contributor's) and logs the export; the bundle covers the log up to that line.</summary>
     public async Task<PreparedBundle> PrepareAsync(CaseCaller caller, string? contributor, CancellationToken cancellationToken)
     {
+        await log.EnsureIntactAsync(cancellationToken); // before anything is written: a refused export leaves no trace
         var entity = await cases.FindAsync(caller.CaseId, cancellationToken);
         var items = new List<EvidenceItemRecord>();
         await foreach (var item in index.ListAllAsync(caller.CaseId, contributor, cancellationToken))

@@ -44,6 +44,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static readonly ProblemType InternalError = new("internal-error", 500, "The vault failed; nothing half-stored is ever indexed. Try again.");
     public static readonly ProblemType StorageUnavailable = new("storage-unavailable", 503, "Evidence storage is unavailable; nothing was stored. Try again.");
     public static readonly ProblemType StorageNotImmutable = new("storage-not-immutable", 503, "Evidence storage is not write-once; the vault takes no evidence until it is.");
+    public static readonly ProblemType VaultLogInconsistent = new("vault-log-inconsistent", 503, "The vault log no longer extends its last stored checkpoint; the vault makes no bundle until it is restored.");
 
     /// <summary>Every problem type, for the documentation test.</summary>
     public static IReadOnlyList<ProblemType> All { get; } =
@@ -51,7 +52,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
         EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, TokenRevoked, TokenExpired, Forbidden, CaseNotFound, ItemNotFound, GrantNotFound, TimestampPending, NotFound, LogSizeInvalid,
         RateLimited, CaseQuotaExceeded, OperatorKeyRequired, EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch,
         TusVersionUnsupported, UploadContentType, ChecksumAlgorithmUnsupported, UploadNotFound, UploadOffsetMismatch, UploadCompleted, UploadGone, UploadLengthExceeded, ChunkTooLarge, ChecksumMismatch,
-        InternalError, StorageUnavailable, StorageNotImmutable,
+        InternalError, StorageUnavailable, StorageNotImmutable, VaultLogInconsistent,
     ];
 }
 

@@ -41,6 +41,15 @@ internal static class EvidencePaths
 
     public static string GrantRevocation(string caseId, string grantId) => $"{Grants(caseId)}{grantId}{GrantRevocationSuffix}";
 
+    /// <summary>The prefix of the vault log's stored checkpoints; the newest is listed first.</summary>
+    public const string LogCheckpoints = "log/checkpoints/";
+
+    /// <summary>
+    /// The folder of the vault log's checkpoint of <paramref name="size"/> entries, named by <c>long.MaxValue − size</c>
+    /// so that a listing, which is in name order, starts with the newest.
+    /// </summary>
+    public static string LogCheckpoint(long size) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{LogCheckpoints}{long.MaxValue - size:D19}/");
+
     /// <summary>Whether a blob under <see cref="Grants"/> is a revocation (<see cref="GrantRevocation"/>) rather than a grant.</summary>
     public static bool IsGrantRevocation(string blobName) => blobName.EndsWith(GrantRevocationSuffix, StringComparison.Ordinal);
 }

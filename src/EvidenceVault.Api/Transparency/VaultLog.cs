@@ -5,6 +5,7 @@ using EvidenceVault.Api.Monitoring;
 using EvidenceVault.Api.Receipts;
 using EvidenceVault.Api.Storage;
 using EvidenceVault.Api.Timestamps;
+using EvidenceVault.Bundles;
 using EvidenceVault.Hashing;
 using EvidenceVault.Receipts;
 using EvidenceVault.Transparency;
@@ -42,6 +43,9 @@ internal sealed partial class VaultLog(
     private const string Partition = "tree";
     private const string HeadRow = "head";
     private const int MaxAttempts = 50;
+    // Stored under the names the bundle gives them.
+    private static readonly string CheckpointFile = Path.GetFileName(BagVerifier.LogCheckpointPath);
+    private static readonly string TimestampFile = Path.GetFileName(BagVerifier.LogCheckpointTimestampPath);
 
     public string Origin => options.Value.Origin;
 
@@ -104,7 +108,8 @@ internal sealed partial class VaultLog(
     /// <summary>
     /// Enters a case's custody head into the log and returns what a bundle carries of it: the checkpoint right after
     /// the entry, signed, with an RFC 3161 timestamp over it when an authority grants one (the export does not wait
-    /// for a later one), and the entry's audit path to it.
+    /// for a later one), and the entry's audit path to it. The checkpoint is also stored write-once beside the
+    /// evidence, for <see cref="EnsureIntactAsync"/>, which the caller runs first.
     /// </summary>
     public async Task<BundleLogProof> RecordAsync(CaseHeadLeaf leaf, CancellationToken cancellationToken)
     {
@@ -123,6 +128,14 @@ internal sealed partial class VaultLog(
             }
         }
 
+        var folder = EvidencePaths.LogCheckpoint(appended.TreeSize);
+        await storage.TryCreateOnceAsync(folder + CheckpointFile, signed.Bytes, "text/plain; charset=utf-8", cancellationToken);
+        await storage.TryCreateOnceAsync(folder + CheckpointFile + ".sig", signed.Signature, "application/octet-stream", cancellationToken);
+        if (timestamp is not null)
+        {
+            await storage.TryCreateOnceAsync(folder + TimestampFile, timestamp, "application/timestamp-reply", cancellationToken);
+        }
+
         var path = await InclusionProofAsync(appended.LeafIndex, appended.TreeSize, cancellationToken);
         return new BundleLogProof(signed.Bytes, signed.Signature, timestamp, new LogInclusion
         {
@@ -132,6 +145,43 @@ internal sealed partial class VaultLog(
             AuditPath = [.. path.Select(hash => hash.Hex)],
             CheckpointKeyId = signed.KeyId,
         });
+    }
+
+    /// <summary>
+    /// Checks that the log still extends the newest checkpoint stored write-once beside the evidence — the table is
+    /// editable, the checkpoints (in Azure, under the container's immutability policy) are not — by recomputing that
+    /// checkpoint's root from the table and proving the current head consistent with it. A log that was lost,
+    /// edited or rebuilt refuses to take more entries (503 <c>vault-log-inconsistent</c>) until an operator restores it.
+    /// </summary>
+    public async Task EnsureIntactAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureReadyAsync(cancellationToken);
+        var stored = await ReadNewestStoredAsync(cancellationToken);
+        if (stored is null)
+        {
+            return;
+        }
+
+        var head = await ReadHeadAsync(cancellationToken);
+        string? failure;
+        try
+        {
+            var nodes = new NodeCache(this);
+            failure = head.Size < stored.Size ? $"the log has {head.Size} entries, its stored checkpoint {stored.Size}"
+                : !(await MerkleTree.RootAsync(stored.Size, nodes.ReadAsync, cancellationToken)).FixedTimeEquals(stored.Root) ? $"the log's first {stored.Size} entries no longer have the stored checkpoint's root"
+                : head.Size > stored.Size && !MerkleTree.VerifyConsistency(stored.Size, head.Size, stored.Root, head.Root, await MerkleTree.ConsistencyProofAsync(stored.Size, head.Size, nodes.ReadAsync, cancellationToken)) ? $"the log's head of {head.Size} entries does not extend the stored checkpoint of {stored.Size}"
+                : null;
+        }
+        catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
+        {
+            failure = "a subtree of the stored checkpoint is missing from the log";
+        }
+
+        if (failure is not null)
+        {
+            LogInconsistent(logger, failure);
+            throw new Problems.VaultProblemException(Problems.ProblemType.VaultLogInconsistent, "The vault log was changed since its last stored checkpoint; an operator must restore it from backup (docs/operations.md).");
+        }
     }
 
     /// <summary>The current size and root, unsigned.</summary>
@@ -155,6 +205,27 @@ internal sealed partial class VaultLog(
 
     public async Task<IReadOnlyList<Sha256Digest>> ConsistencyProofAsync(long fromSize, long toSize, CancellationToken cancellationToken) =>
         await MerkleTree.ConsistencyProofAsync(fromSize, toSize, new NodeCache(this).ReadAsync, cancellationToken);
+
+    /// <summary>The newest checkpoint stored write-once, when its signature verifies with a published key; null when none is stored.</summary>
+    private async Task<LogCheckpoint?> ReadNewestStoredAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var blob in storage.Evidence.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, EvidencePaths.LogCheckpoints, cancellationToken))
+        {
+            var folder = blob.Name[..(blob.Name.LastIndexOf('/') + 1)];
+            var bytes = (await storage.Blob(folder + CheckpointFile).DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+            var signature = (await storage.Blob(folder + CheckpointFile + ".sig").DownloadContentAsync(cancellationToken)).Value.Content.ToArray();
+            if (!LogCheckpoint.TryParse(System.Text.Encoding.UTF8.GetString(bytes), out var checkpoint) || checkpoint is null ||
+                !keys.Published.Any(key => ReceiptSignatures.Verify(key.PublicKey, bytes, signature)))
+            {
+                LogForeignCheckpoint(logger, folder);
+                throw new Problems.VaultProblemException(Problems.ProblemType.VaultLogInconsistent, "A stored vault log checkpoint does not verify; an operator must look into it (docs/operations.md).");
+            }
+
+            return checkpoint;
+        }
+
+        return null;
+    }
 
     private async Task<LogHead> ReadHeadAsync(CancellationToken cancellationToken)
     {
@@ -185,6 +256,12 @@ internal sealed partial class VaultLog(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Timestamp authority {Authority} did not stamp vault log checkpoint {Size} ({Outcome}: {Failure}).")]
     private static partial void LogCheckpointNotStamped(ILogger logger, string authority, long size, string outcome, string failure);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The vault log is inconsistent: {Failure}. No bundle is made until it is restored.")]
+    private static partial void LogInconsistent(ILogger logger, string failure);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The stored vault log checkpoint {Folder} is not one the vault signed. No bundle is made until it is looked into.")]
+    private static partial void LogForeignCheckpoint(ILogger logger, string folder);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Vault log append raced another (attempt {Attempt}); trying again.")]
     private static partial void LogContended(ILogger logger, int attempt);

@@ -31,11 +31,9 @@ public sealed class LogCheckCommandTests(VaultOnKestrel app) : IClassFixture<Vau
         Assert.True(honest.ExitCode == 0, honest.Output);
         Assert.Contains("the log now has 2 entries and still holds this checkpoint unchanged", honest.Output, StringComparison.Ordinal);
 
-        // The operator empties the log and builds it again without the dropped case's entry, as long as before.
-        await foreach (var row in app.Table("vaultlog").QueryAsync<TableEntity>())
-        {
-            await app.Table("vaultlog").DeleteEntityAsync(row.PartitionKey, row.RowKey);
-        }
+        // The operator empties the log and builds it again without the dropped case's entry, as long as before —
+        // deleting the stored checkpoints too, which an account without immutability (like Azurite) allows.
+        await EraseLogAsync();
 
         await other.DownloadBundleAsync(_folder);
         await other.DownloadBundleAsync(_folder);
@@ -52,10 +50,7 @@ public sealed class LogCheckCommandTests(VaultOnKestrel app) : IClassFixture<Vau
     {
         using var vault = await app.CreateCaseAsync();
         var bundle = await vault.DownloadBundleAsync(_folder);
-        await foreach (var row in app.Table("vaultlog").QueryAsync<TableEntity>())
-        {
-            await app.Table("vaultlog").DeleteEntityAsync(row.PartitionKey, row.RowKey);
-        }
+        await EraseLogAsync();
 
         var shortened = await VerifyAsync(bundle);
         var unreachable = await ExternalTool.RunAsync("dotnet", _folder, new Dictionary<string, string>(), ApiProcess.CliDll, "verify", bundle, "--check-log", $"http://127.0.0.1:{ApiProcess.FreePort()}");
@@ -64,6 +59,19 @@ public sealed class LogCheckCommandTests(VaultOnKestrel app) : IClassFixture<Vau
         Assert.Contains(BagFindingCodes.LogInconsistent, shortened.Output, StringComparison.Ordinal);
         Assert.True(unreachable.ExitCode == 2, unreachable.Output);
         Assert.Contains("Cannot check the log with", unreachable.Output, StringComparison.Ordinal);
+    }
+
+    private async Task EraseLogAsync()
+    {
+        await foreach (var row in app.Table("vaultlog").QueryAsync<TableEntity>())
+        {
+            await app.Table("vaultlog").DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        await foreach (var blob in app.Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "log/", CancellationToken.None))
+        {
+            await app.Container.DeleteBlobAsync(blob.Name);
+        }
     }
 
     private Task<ExternalTool.Result> VerifyAsync(string bundle) =>

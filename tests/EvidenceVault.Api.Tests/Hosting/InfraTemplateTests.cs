@@ -87,7 +87,7 @@ public sealed class InfraTemplateTests : IDisposable
         var refused = Query(rules.Single(r => r.Key.Contains("evidence-refused", StringComparison.Ordinal)).Value);
         Assert.Contains($"name == \"{VaultMetrics.Problems}\"", refused, StringComparison.Ordinal);
         Assert.Contains($"customDimensions[\"{VaultMetrics.ProblemTypeTag}\"]", refused, StringComparison.Ordinal);
-        Assert.All([ProblemType.StorageUnavailable, ProblemType.StorageNotImmutable, ProblemType.InternalError], problem => Assert.Contains($"\"{problem.Type}\"", refused, StringComparison.Ordinal));
+        Assert.All([ProblemType.StorageUnavailable, ProblemType.StorageNotImmutable, ProblemType.InternalError, ProblemType.VaultLogInconsistent], problem => Assert.Contains($"\"{problem.Type}\"", refused, StringComparison.Ordinal));
 
         // The platform's health check asks the vault's own health endpoint, and its failing is an alert too.
         var site = Single(resources, "Microsoft.Web/sites");
