@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EvidenceVault.Cli.Bundle;
+using EvidenceVault.Cli.Log;
 using EvidenceVault.Cli.Upload;
 using EvidenceVault.Cli.Verify;
 
@@ -7,4 +8,5 @@ var root = new RootCommand("证据保险箱：可续传地上传证据、保存�
 root.Subcommands.Add(VerifyCommand.Create(Console.Out));
 root.Subcommands.Add(UploadCommand.Create(Console.Out, Console.Error));
 root.Subcommands.Add(BundleCommand.Create(Console.Out, Console.Error));
+root.Subcommands.Add(WatchLogCommand.Create(Console.Out));
 return await root.Parse(args).InvokeAsync();

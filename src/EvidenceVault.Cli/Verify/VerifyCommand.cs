@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using EvidenceVault.Bundles;
+using EvidenceVault.Cli.Log;
 using EvidenceVault.Serialization;
 
 namespace EvidenceVault.Cli.Verify;

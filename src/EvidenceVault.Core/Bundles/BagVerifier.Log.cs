@@ -32,26 +32,17 @@ public static partial class BagVerifier
             }
 
             var live = await options.LiveLog(entry.TreeSize, cancellationToken);
-            var proof = new List<Sha256Digest>();
-            if (!LogCheckpoint.TryParse(Encoding.UTF8.GetString(live.Checkpoint), out var now) || now is null || now.Origin != entry.Origin)
+            var held = new LogCheckpoint(entry.Origin, entry.TreeSize, Sha256Digest.TryParseBase64(entry.Root, out var root) ? root : Sha256Digest.Zero);
+            var gap = CheckpointExtension.Check(held, live.Checkpoint, live.Signature, _keys!.GetValueOrDefault(live.KeyId), live.Proof, out var now);
+            if (gap is not null)
             {
-                Add(LogCheckpointPath, BagFindingCodes.LogInconsistent, $"the vault's current checkpoint is not a checkpoint of {entry.Origin}");
-            }
-            else if (!_keys!.TryGetValue(live.KeyId, out var key) || !ReceiptSignatures.Verify(key, live.Checkpoint, live.Signature))
-            {
-                Add(LogCheckpointPath, BagFindingCodes.LogInconsistent, $"the vault's current checkpoint is not signed by a trusted vault key ({live.KeyId}); after a key rotation, pass the new key with --vault-key");
-            }
-            else if (!live.Proof.All(hex => TryAdd(proof, hex)) || !Sha256Digest.TryParseBase64(entry.Root, out var root) ||
-                     !MerkleTree.VerifyConsistency(entry.TreeSize, now.Size, root, now.Root, proof))
-            {
-                Add(LogCheckpointPath, BagFindingCodes.LogInconsistent, $"the vault's log of {now.Size} entries is not an extension of this bundle's checkpoint of {entry.TreeSize}: its history was changed");
-            }
-            else
-            {
-                return entry with { ConsistentWithSize = now.Size };
+                Add(LogCheckpointPath, BagFindingCodes.LogInconsistent, gap.Kind == CheckpointGapKind.UntrustedSignature
+                    ? $"{gap.Message} ({live.KeyId}); after a key rotation, pass the new key with --vault-key"
+                    : gap.Message);
+                return entry;
             }
 
-            return entry;
+            return entry with { ConsistentWithSize = now!.Size };
         }
 
         private async Task<VerifiedLogEntry?> CheckLogProofAsync(string? caseId, BundleCatalog? catalog, CancellationToken cancellationToken)

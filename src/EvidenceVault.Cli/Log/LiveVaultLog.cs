@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using EvidenceVault.Bundles;
+using EvidenceVault.Receipts;
+using EvidenceVault.Serialization;
+using EvidenceVault.Transparency;
+
+namespace EvidenceVault.Cli.Log;
+
+/// <summary>A vault's answer it could not use: not a checkpoint, or a refusal.</summary>
+internal sealed class LiveVaultLogException(string message) : Exception(message);
+
+/// <summary>The vault's current checkpoint as it answers <c>GET /api/log/checkpoint</c>.</summary>
+internal sealed record CheckpointAnswer(string Checkpoint, string Signature, string KeyId, long Size)
+{
+    public byte[] CheckpointBytes => Encoding.UTF8.GetBytes(Checkpoint);
+
+    public byte[] SignatureBytes => Convert.FromBase64String(Signature);
+}
+
+/// <summary>
+/// The vault's log as the vault shows it now: its current checkpoint (<c>GET /api/log/checkpoint</c>), consistency
+/// proofs (<c>GET /api/log/consistency</c>) and its published keys (<c>/.well-known/evidencevault/keys</c>). Nothing
+/// here is trusted: the caller checks signatures and proofs against what it already holds.
+/// </summary>
+internal sealed class LiveVaultLog(string address) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(address.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>What <c>evidencevault verify --check-log</c> needs: the current checkpoint and a proof from the bundle's size.</summary>
+    public async Task<LiveLog> ReadAsync(long fromSize, CancellationToken cancellationToken)
+    {
+        var current = await CurrentAsync(cancellationToken);
+        // Shorter than the bundle's checkpoint: no proof can exist, and the verifier says the history changed.
+        var proof = current.Size < fromSize ? [] : await ConsistencyAsync(fromSize, current.Size, cancellationToken);
+        return new LiveLog(current.CheckpointBytes, current.SignatureBytes, current.KeyId, proof);
+    }
+
+    public Task<CheckpointAnswer> CurrentAsync(CancellationToken cancellationToken) => GetAsync<CheckpointAnswer>("api/log/checkpoint", cancellationToken);
+
+    public async Task<IReadOnlyList<string>> ConsistencyAsync(long fromSize, long toSize, CancellationToken cancellationToken)
+    {
+        if (fromSize == toSize)
+        {
+            return [];
+        }
+
+        var consistency = await GetAsync<LogConsistency>(string.Create(CultureInfo.InvariantCulture, $"api/log/consistency?from={fromSize}&to={toSize}"), cancellationToken);
+        return consistency.FromSize == fromSize && consistency.ToSize == toSize
+            ? consistency.Proof
+            : throw new LiveVaultLogException($"the vault answered a proof from {consistency.FromSize} to {consistency.ToSize}, not from {fromSize} to {toSize}");
+    }
+
+    /// <summary>The vault's published receipt keys by id; a key whose id is not its own (SHA-256 of its public key) is left out.</summary>
+    public async Task<Dictionary<string, ECDsa>> PublishedKeysAsync(CancellationToken cancellationToken)
+    {
+        using var jwks = JsonDocument.Parse(await GetStringAsync(".well-known/evidencevault/keys", cancellationToken));
+        var keys = new Dictionary<string, ECDsa>(StringComparer.Ordinal);
+        foreach (var jwk in jwks.RootElement.GetProperty("keys").EnumerateArray())
+        {
+            if (jwk.GetProperty("kty").GetString() != "EC" || jwk.GetProperty("crv").GetString() != "P-256")
+            {
+                continue;
+            }
+
+            var key = ECDsa.Create(new ECParameters
+            {
+                Curve = ECCurve.NamedCurves.nistP256,
+                Q = new ECPoint { X = Base64Url(jwk.GetProperty("x").GetString()), Y = Base64Url(jwk.GetProperty("y").GetString()) },
+            });
+            if (ReceiptSignatures.KeyId(key) == jwk.GetProperty("kid").GetString())
+            {
+                keys[ReceiptSignatures.KeyId(key)] = key;
+            }
+            else
+            {
+                key.Dispose();
+            }
+        }
+
+        return keys;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static byte[] Base64Url(string? text)
+    {
+        var base64 = (text ?? string.Empty).Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
+    }
+
+    private async Task<string> GetStringAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(path, cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(path, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<T>(VaultJson.Compact, cancellationToken) ?? throw new LiveVaultLogException($"the vault answered nothing at {path}");
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string path, CancellationToken cancellationToken)
+    {
+        var response = await _http.GetAsync(path, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var (type, detail) = await VaultConnection.ReadProblemAsync(response, response.ReasonPhrase ?? string.Empty, cancellationToken);
+            throw new LiveVaultLogException(VaultConnection.Refused((int)response.StatusCode, type, detail));
+        }
+    }
+}
