@@ -26,6 +26,9 @@ internal static class WatchLogCommand
 
     private const string Prefix = "checkpoint-";
 
+    /// <summary>"1 entry", "2 entries".</summary>
+    public static string Entries(long count) => string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? "entry" : "entries")}");
+
     public static Command Create(TextWriter output)
     {
         var vault = VaultConnection.AddressOption();
@@ -77,7 +80,7 @@ internal static class WatchLogCommand
                 }
 
                 await KeepAsync(folder, current, conflict: false, cancellationToken);
-                await output.WriteLineAsync($"已保存首个检查点 First checkpoint kept: {first.Size} entries of {first.Origin}.");
+                await output.WriteLineAsync($"已保存首个检查点 First checkpoint kept: {Entries(first.Size)} of {first.Origin}.");
                 return Consistent;
             }
 
@@ -95,7 +98,7 @@ internal static class WatchLogCommand
                 await KeepAsync(folder, current, conflict: false, cancellationToken);
             }
 
-            await output.WriteLineAsync($"一致 CONSISTENT: {now.Origin} grew from {held.Checkpoint.Size} to {now.Size} entries; nothing before was changed.");
+            await output.WriteLineAsync($"一致 CONSISTENT: {now.Origin} grew from {Entries(held.Checkpoint.Size)} to {Entries(now.Size)}; nothing before was changed.");
             return Consistent;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or LiveVaultLogException or IOException or UnauthorizedAccessException or FormatException)

@@ -36,7 +36,7 @@ internal static class VerifyReportText
             : "公开日志 Vault log: 证据包不含日志证明 the bundle carries no vault log proof");
         if (report.Log?.ConsistentWithSize is { } now)
         {
-            await output.WriteLineAsync($"                今日日志 the log now has {now} entries and still holds this checkpoint unchanged (RFC 9162 consistency proof verified)");
+            await output.WriteLineAsync($"                今日日志 the log now has {Log.WatchLogCommand.Entries(now)} and still holds this checkpoint unchanged (RFC 9162 consistency proof verified)");
         }
 
         if (report.Intact)
