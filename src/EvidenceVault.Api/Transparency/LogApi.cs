@@ -16,7 +16,7 @@ internal static class LogApi
 {
     public static RouteGroupBuilder MapLogApi(this RouteGroupBuilder api)
     {
-        var log = api.MapGroup("/log");
+        var log = api.MapGroup("/log").RequireRateLimiting(Hardening.AbuseLimits.LogReads);
         log.MapGet("/checkpoint", GetLogCheckpoint)
             .WithName(nameof(GetLogCheckpoint))
             .WithSummary("The vault log's current checkpoint (size and root over every bundle export of every case), signed. Public: it names no case.");

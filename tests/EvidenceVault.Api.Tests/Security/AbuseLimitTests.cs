@@ -21,6 +21,7 @@ public sealed class AbuseLimitTests(AbuseLimitTests.TightVault app) : IClassFixt
             new("EvidenceVault:Limits:GrantCreationsPerMinute", "2"),
             new("EvidenceVault:Limits:UploadsPerMinute", "4"),
             new("EvidenceVault:Limits:FailedTokenAttemptsPerMinute", "3"),
+            new("EvidenceVault:Limits:LogReadsPerMinute", "3"),
             new("EvidenceVault:Limits:TrustForwardedFor", "true"),
             new("EvidenceVault:Limits:MaxItemsPerCase", "2"),
             new("EvidenceVault:Limits:MaxBytesPerCase", "20000"),
@@ -68,6 +69,31 @@ public sealed class AbuseLimitTests(AbuseLimitTests.TightVault app) : IClassFixt
         await ProblemAssert.IsAsync(last!, 429, "rate-limited");
         Assert.True(last!.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         last.Dispose();
+    }
+
+    [Fact]
+    public async Task Public_log_reads_past_the_limit_per_client_are_429_and_another_client_still_reads()
+    {
+        using var witness = app.CreateClient();
+        witness.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        using var another = app.CreateClient();
+        another.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.8");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await witness.GetAsync(i % 2 == 0 ? "/api/log/checkpoint" : "/api/log/consistency?from=1&to=1");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                await ProblemAssert.IsAsync(response, 429, "rate-limited");
+            }
+        }
+
+        using var other = await another.GetAsync("/api/log/checkpoint");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.Equal(3, statuses.Count(s => s != HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
     [Fact]
