@@ -148,33 +148,26 @@ internal sealed partial class VaultLog(
     }
 
     /// <summary>
-    /// Checks that the log still extends the newest checkpoint stored write-once beside the evidence — the table is
-    /// editable, the checkpoints (in Azure, under the container's immutability policy) are not — by recomputing that
-    /// checkpoint's root from the table and proving the current head consistent with it. A log that was lost,
-    /// edited or rebuilt refuses to take more entries (503 <c>vault-log-inconsistent</c>) until an operator restores it.
+    /// Checks the log before it takes an entry: its head must be its own (the frontier hashes are the table's
+    /// subtrees, their root the head's root), and it must still extend the newest checkpoint stored write-once beside
+    /// the evidence, under the same name — the table is editable, the stored checkpoints (in Azure, under the
+    /// container's immutability policy) are not. That checkpoint's root is recomputed from the table and the head is
+    /// proven consistent with it. A log that was lost, edited, rebuilt or renamed refuses more entries (503
+    /// <c>vault-log-inconsistent</c>) until an operator restores it.
     /// </summary>
     public async Task EnsureIntactAsync(CancellationToken cancellationToken)
     {
         await storage.EnsureReadyAsync(cancellationToken);
         var stored = await ReadNewestStoredAsync(cancellationToken);
-        if (stored is null)
-        {
-            return;
-        }
-
         var head = await ReadHeadAsync(cancellationToken);
         string? failure;
         try
         {
-            var nodes = new NodeCache(this);
-            failure = head.Size < stored.Size ? $"the log has {head.Size} entries, its stored checkpoint {stored.Size}"
-                : !(await MerkleTree.RootAsync(stored.Size, nodes.ReadAsync, cancellationToken)).FixedTimeEquals(stored.Root) ? $"the log's first {stored.Size} entries no longer have the stored checkpoint's root"
-                : head.Size > stored.Size && !MerkleTree.VerifyConsistency(stored.Size, head.Size, stored.Root, head.Root, await MerkleTree.ConsistencyProofAsync(stored.Size, head.Size, nodes.ReadAsync, cancellationToken)) ? $"the log's head of {head.Size} entries does not extend the stored checkpoint of {stored.Size}"
-                : null;
+            failure = await FindInconsistencyAsync(head, stored, new NodeCache(this), cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
         {
-            failure = "a subtree of the stored checkpoint is missing from the log";
+            failure = "a subtree the log's head or its stored checkpoint stands on is missing from the table";
         }
 
         if (failure is not null)
@@ -182,6 +175,48 @@ internal sealed partial class VaultLog(
             LogInconsistent(logger, failure);
             throw new Problems.VaultProblemException(Problems.ProblemType.VaultLogInconsistent, "The vault log was changed since its last stored checkpoint; an operator must restore it from backup (docs/operations.md).");
         }
+    }
+
+    private async Task<string?> FindInconsistencyAsync(LogHead head, LogCheckpoint? stored, NodeCache nodes, CancellationToken cancellationToken)
+    {
+        if (stored is not null && stored.Origin != Origin)
+        {
+            return $"the log is named '{stored.Origin}' in its stored checkpoints, and the vault is set to '{Origin}'";
+        }
+
+        var positions = MerkleTree.Frontier(head.Size).ToList();
+        for (var i = 0; i < positions.Count; i++)
+        {
+            if (!(await nodes.ReadAsync(positions[i].Level, positions[i].Index, cancellationToken)).FixedTimeEquals(head.Frontier[i].Hash))
+            {
+                return $"the head's frontier at level {positions[i].Level} is not the table's subtree";
+            }
+        }
+
+        if (!MerkleTree.RootOfFrontier([.. head.Frontier.Select(node => node.Hash)]).FixedTimeEquals(head.Root))
+        {
+            return "the head's root is not the root of its frontier";
+        }
+
+        if (stored is null)
+        {
+            return null;
+        }
+
+        if (head.Size < stored.Size)
+        {
+            return $"the log has {head.Size} entries, its stored checkpoint {stored.Size}";
+        }
+
+        if (!(await MerkleTree.RootAsync(stored.Size, nodes.ReadAsync, cancellationToken)).FixedTimeEquals(stored.Root))
+        {
+            return $"the log's first {stored.Size} entries no longer have the stored checkpoint's root";
+        }
+
+        return head.Size > stored.Size &&
+            !MerkleTree.VerifyConsistency(stored.Size, head.Size, stored.Root, head.Root, await MerkleTree.ConsistencyProofAsync(stored.Size, head.Size, nodes.ReadAsync, cancellationToken))
+            ? $"the log's head of {head.Size} entries does not extend the stored checkpoint of {stored.Size}"
+            : null;
     }
 
     /// <summary>The current size and root, unsigned.</summary>
