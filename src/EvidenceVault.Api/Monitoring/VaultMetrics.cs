@@ -18,17 +18,21 @@ internal sealed class VaultMetrics
     public const string Timestamps = "evidencevault.timestamps";
     public const string Problems = "evidencevault.problems";
     public const string Uploads = "evidencevault.uploads";
+    public const string LogEntries = "evidencevault.log.entries";
     public const string KindTag = "evidencevault.kind";
     public const string TimestampOutcomeTag = "evidencevault.timestamp.outcome";
     public const string TimestampAuthorityTag = "evidencevault.timestamp.authority";
     public const string ProblemTypeTag = "evidencevault.problem.type";
     public const string UploadOutcomeTag = "evidencevault.upload.outcome";
+    public const string LogEntrySourceTag = "evidencevault.log.source";
+    public const string LogEntryOutcomeTag = "evidencevault.log.outcome";
 
     private readonly Counter<long> _itemsReceived;
     private readonly Counter<long> _bytesReceived;
     private readonly Counter<long> _timestamps;
     private readonly Counter<long> _problems;
     private readonly Counter<long> _uploads;
+    private readonly Counter<long> _logEntries;
 
     public VaultMetrics(IMeterFactory meters)
     {
@@ -38,6 +42,7 @@ internal sealed class VaultMetrics
         _timestamps = meter.CreateCounter<long>(Timestamps, "{attempt}", "RFC 3161 timestamp attempts: granted, rejected or unreachable per authority; pending when none granted one.");
         _problems = meter.CreateCounter<long>(Problems, "{response}", "Requests answered with problem details, by their stable type.");
         _uploads = meter.CreateCounter<long>(Uploads, "{upload}", "Resumable uploads opened, and how they ended: completed, refused, terminated by the client, or expired unfinished.");
+        _logEntries = meter.CreateCounter<long>(LogEntries, "{entry}", "Case custody heads entered into the vault log, by what entered them (a receipt, an export), and entries that could not be made.");
     }
 
     /// <summary>An item was stored and indexed for the first time.</summary>
@@ -57,6 +62,10 @@ internal sealed class VaultMetrics
 
     /// <summary>A resumable upload was opened or ended (<see cref="UploadOutcomes"/>).</summary>
     public void Upload(string outcome) => _uploads.Add(1, new KeyValuePair<string, object?>(UploadOutcomeTag, outcome));
+
+    /// <summary>A custody head was entered into the vault log, or could not be (<see cref="LogEntryOutcomes"/>).</summary>
+    public void LogEntry(string source, string outcome) =>
+        _logEntries.Add(1, new(LogEntrySourceTag, source), new(LogEntryOutcomeTag, outcome));
 
     /// <summary>A request was answered with a problem.</summary>
     public void Problem(string? type, int? status) =>
@@ -80,4 +89,13 @@ internal static class UploadOutcomes
     public const string Refused = "refused";
     public const string Terminated = "terminated";
     public const string Expired = "expired";
+}
+
+/// <summary>What <see cref="VaultMetrics.LogEntry"/> records: which step entered a custody head, and whether it could.</summary>
+internal static class LogEntryOutcomes
+{
+    public const string Receipt = "receipt";
+    public const string Export = "export";
+    public const string Appended = "appended";
+    public const string Failed = "failed";
 }

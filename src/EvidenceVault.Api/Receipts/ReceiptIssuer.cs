@@ -2,17 +2,20 @@ using System.Globalization;
 using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Items;
 using EvidenceVault.Api.Storage;
+using EvidenceVault.Api.Transparency;
 using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
 using EvidenceVault.Receipts;
+using EvidenceVault.Transparency;
 
 namespace EvidenceVault.Api.Receipts;
 
 /// <summary>
 /// Issues signed receipts: one at upload, and a new version whenever the item's timestamp changes (pending →
-/// granted). Each version is written once (<c>receipts/{n}.json</c> + <c>.sig</c>) and recorded in the custody log.
+/// granted). Each version is written once (<c>receipts/{n}.json</c> + <c>.sig</c>) and recorded in the custody log,
+/// whose head after that line then enters the vault log.
 /// </summary>
-internal sealed class ReceiptIssuer(VaultStorage storage, ItemIndex index, CustodyLog custody, ReceiptKeys keys, TimeProvider clock)
+internal sealed class ReceiptIssuer(VaultStorage storage, ItemIndex index, CustodyLog custody, ReceiptKeys keys, VaultLog log, TimeProvider clock)
 {
     public const string Issued = "receipt.issued";
 
@@ -31,7 +34,7 @@ internal sealed class ReceiptIssuer(VaultStorage storage, ItemIndex index, Custo
 
             await storage.TryCreateOnceAsync(EvidencePaths.ReceiptSignature(item.CaseId, item.ItemId, version), signature, "application/octet-stream", cancellationToken);
             var sha256 = Sha256Digest.Of(bytes).Hex;
-            await custody.AppendAsync(item.CaseId, new CustodyEntry(Issued, actor, item.ItemId, item.Sha256, Details: new Dictionary<string, string>
+            var (_, issued) = await custody.AppendAsync(item.CaseId, new CustodyEntry(Issued, actor, item.ItemId, item.Sha256, Details: new Dictionary<string, string>
             {
                 ["version"] = version.ToString(CultureInfo.InvariantCulture),
                 ["receiptSha256"] = sha256,
@@ -43,6 +46,7 @@ internal sealed class ReceiptIssuer(VaultStorage storage, ItemIndex index, Custo
                 [nameof(ItemEntity.ReceiptKeyId)] = keys.KeyId,
                 [nameof(ItemEntity.ReceiptSha256)] = sha256,
             }, cancellationToken);
+            await log.TryEnterAsync(new CaseHeadLeaf(item.CaseId, issued.Head.Seq, issued.Head.Hash.Hex), cancellationToken);
             return new ItemReceipt { Version = version, KeyId = keys.KeyId, Sha256 = sha256, Document = receipt, Signature = Convert.ToBase64String(signature) };
         }
     }

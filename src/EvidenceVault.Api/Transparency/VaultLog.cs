@@ -38,7 +38,7 @@ internal sealed record LogAppendResult(long LeafIndex, long TreeSize, Sha256Dige
 /// never updated). Proofs read O(log² n) rows; the leaves themselves are never published, only hashes.
 /// </summary>
 internal sealed partial class VaultLog(
-    VaultStorage storage, ReceiptKeys keys, TimestampRequester timestamps, IOptions<VaultLogOptions> options, ILogger<VaultLog> logger)
+    VaultStorage storage, ReceiptKeys keys, TimestampRequester timestamps, VaultMetrics metrics, IOptions<VaultLogOptions> options, ILogger<VaultLog> logger)
 {
     private const string Partition = "tree";
     private const string HeadRow = "head";
@@ -114,6 +114,7 @@ internal sealed partial class VaultLog(
     public async Task<BundleLogProof> RecordAsync(CaseHeadLeaf leaf, CancellationToken cancellationToken)
     {
         var appended = await AppendAsync(leaf, cancellationToken);
+        metrics.LogEntry(LogEntryOutcomes.Export, LogEntryOutcomes.Appended);
         var signed = Sign(new LogCheckpoint(Origin, appended.TreeSize, appended.Root));
         byte[]? timestamp = null;
         await foreach (var attempt in timestamps.AttemptAsync(Sha256Digest.Of(signed.Bytes), cancellationToken))
@@ -219,6 +220,28 @@ internal sealed partial class VaultLog(
             : null;
     }
 
+    /// <summary>
+    /// Enters a case's custody head as a receipt leaves it, so that every case with evidence is in the log, exported or
+    /// not. Best effort: the evidence is stored, indexed and receipted by now, so a log that cannot take the entry
+    /// (storage trouble, or more contention than the retries absorb) costs the upload nothing — it is logged and
+    /// counted, and the case's next entry (its next receipt or export) commits to this head too, since every custody
+    /// line commits to the ones before it. No checkpoint is signed or stored for these entries: exports and
+    /// <c>GET /api/log/checkpoint</c> make the checkpoints that include them.
+    /// </summary>
+    public async Task TryEnterAsync(CaseHeadLeaf leaf, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AppendAsync(leaf, cancellationToken);
+            metrics.LogEntry(LogEntryOutcomes.Receipt, LogEntryOutcomes.Appended);
+        }
+        catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException or HttpRequestException or InvalidOperationException or Problems.VaultProblemException)
+        {
+            metrics.LogEntry(LogEntryOutcomes.Receipt, LogEntryOutcomes.Failed);
+            LogEntryNotMade(logger, leaf.CaseId, leaf.Seq, e.GetType().Name);
+        }
+    }
+
     /// <summary>The current size and root, unsigned.</summary>
     public async Task<LogCheckpoint> CurrentAsync(CancellationToken cancellationToken)
     {
@@ -297,6 +320,9 @@ internal sealed partial class VaultLog(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The stored vault log checkpoint {Folder} is not one the vault signed. No bundle is made until it is looked into.")]
     private static partial void LogForeignCheckpoint(ILogger logger, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case {CaseId} custody line {Seq} was not entered into the vault log ({Error}); its next entry covers it.")]
+    private static partial void LogEntryNotMade(ILogger logger, string caseId, long seq, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Vault log append raced another (attempt {Attempt}); trying again.")]
     private static partial void LogContended(ILogger logger, int attempt);

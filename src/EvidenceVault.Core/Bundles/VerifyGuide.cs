@@ -87,7 +87,7 @@ internal static class VerifyGuide
 
             ## 5. 公开日志 / Vault log
 
-            Every export enters the vault log: one append-only Merkle tree (RFC 9162) over the custody heads of all cases.
+            Every receipt and every export enters the vault log: one append-only Merkle tree (RFC 9162) over the custody heads of all cases.
             `data/log/inclusion.json` is this export's entry (case, custody line and its hash — the last line of
             `data/custody-log.jsonl`) with its audit path; `data/log/checkpoint.txt` is the log right after it (name, size,
             root), signed by the vault and timestamped by the authority:
@@ -100,7 +100,7 @@ internal static class VerifyGuide
             `evidencevault verify` checks the audit path; `evidencevault verify --check-log <vault address>` also asks the
             vault for its log today and checks that it still extends this checkpoint — that nothing in it, this case
             included, was changed or removed since.
-            每次导出都记入证据保险箱的公开日志；`--check-log` 可核验该日志此后未被改写（本案件未被删除）。
+            每份回执与每次导出都记入证据保险箱的公开日志；`--check-log` 可核验该日志此后未被改写（本案件未被删除）。
 
             ## 6. 单个文件 / One item
 
