@@ -49,62 +49,6 @@ internal sealed partial class VaultLog(
 
     public string Origin => options.Value.Origin;
 
-    public async Task<LogAppendResult> AppendAsync(CaseHeadLeaf leaf, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(leaf);
-        await storage.EnsureReadyAsync(cancellationToken);
-        var leafHash = leaf.Hash();
-        for (var attempt = 1; ; attempt++)
-        {
-            var head = await ReadHeadAsync(cancellationToken);
-            var frontier = head.Frontier.ToList();
-            var actions = new List<TableTransactionAction>
-            {
-                new(TableTransactionActionType.Add, new TableEntity(Partition, NodeRow(0, head.Size))
-                {
-                    ["Hash"] = leafHash.Hex,
-                    ["CaseId"] = leaf.CaseId,
-                    ["Seq"] = leaf.Seq,
-                    ["Head"] = leaf.Head,
-                }),
-            };
-
-            // The new leaf completes a subtree at every level where the frontier already holds its left sibling.
-            var (level, index, hash) = (0, head.Size, leafHash);
-            while (frontier.Count > 0 && frontier[^1].Level == level)
-            {
-                hash = MerkleTree.NodeHash(frontier[^1].Hash, hash);
-                frontier.RemoveAt(frontier.Count - 1);
-                (level, index) = (level + 1, index >> 1);
-                actions.Add(new(TableTransactionActionType.Add, new TableEntity(Partition, NodeRow(level, index)) { ["Hash"] = hash.Hex }));
-            }
-
-            frontier.Add(new FrontierNode(level, hash));
-            var size = head.Size + 1;
-            var root = MerkleTree.RootOfFrontier([.. frontier.Select(node => node.Hash)]);
-            var newHead = new TableEntity(Partition, HeadRow)
-            {
-                ["Size"] = size,
-                ["Root"] = root.Hex,
-                ["Frontier"] = string.Join(',', frontier.Select(node => node.Hash.Hex)),
-            };
-            actions.Add(head.ETag is { } etag
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
-                : new TableTransactionAction(TableTransactionActionType.Add, newHead));
-            try
-            {
-                await storage.Log.SubmitTransactionAsync(actions, cancellationToken);
-                return new LogAppendResult(head.Size, size, root);
-            }
-            catch (TableTransactionFailedException e) when (e.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed && attempt < MaxAttempts)
-            {
-                // Another instance appended first: read the new head and go again, after a short random wait.
-                LogContended(logger, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (attempt * 10))), cancellationToken);
-            }
-        }
-    }
-
     /// <summary>
     /// Enters a case's custody head into the log and returns what a bundle carries of it: the checkpoint right after
     /// the entry, signed, with an RFC 3161 timestamp over it when an authority grants one (the export does not wait
@@ -178,48 +122,6 @@ internal sealed partial class VaultLog(
         }
     }
 
-    private async Task<string?> FindInconsistencyAsync(LogHead head, LogCheckpoint? stored, NodeCache nodes, CancellationToken cancellationToken)
-    {
-        if (stored is not null && stored.Origin != Origin)
-        {
-            return $"the log is named '{stored.Origin}' in its stored checkpoints, and the vault is set to '{Origin}'";
-        }
-
-        var positions = MerkleTree.Frontier(head.Size).ToList();
-        for (var i = 0; i < positions.Count; i++)
-        {
-            if (!(await nodes.ReadAsync(positions[i].Level, positions[i].Index, cancellationToken)).FixedTimeEquals(head.Frontier[i].Hash))
-            {
-                return $"the head's frontier at level {positions[i].Level} is not the table's subtree";
-            }
-        }
-
-        if (!MerkleTree.RootOfFrontier([.. head.Frontier.Select(node => node.Hash)]).FixedTimeEquals(head.Root))
-        {
-            return "the head's root is not the root of its frontier";
-        }
-
-        if (stored is null)
-        {
-            return null;
-        }
-
-        if (head.Size < stored.Size)
-        {
-            return $"the log has {head.Size} entries, its stored checkpoint {stored.Size}";
-        }
-
-        if (!(await MerkleTree.RootAsync(stored.Size, nodes.ReadAsync, cancellationToken)).FixedTimeEquals(stored.Root))
-        {
-            return $"the log's first {stored.Size} entries no longer have the stored checkpoint's root";
-        }
-
-        return head.Size > stored.Size &&
-            !MerkleTree.VerifyConsistency(stored.Size, head.Size, stored.Root, head.Root, await MerkleTree.ConsistencyProofAsync(stored.Size, head.Size, nodes.ReadAsync, cancellationToken))
-            ? $"the log's head of {head.Size} entries does not extend the stored checkpoint of {stored.Size}"
-            : null;
-    }
-
     /// <summary>
     /// Enters a case's custody head as a receipt leaves it, so that every case with evidence is in the log, exported or
     /// not. Best effort: the evidence is stored, indexed and receipted by now, so a log that cannot take the entry
@@ -263,6 +165,105 @@ internal sealed partial class VaultLog(
 
     public async Task<IReadOnlyList<Sha256Digest>> ConsistencyProofAsync(long fromSize, long toSize, CancellationToken cancellationToken) =>
         await MerkleTree.ConsistencyProofAsync(fromSize, toSize, new NodeCache(this).ReadAsync, cancellationToken);
+
+    /// <summary>Appends one leaf: one transaction, taken again from a fresh head when another append came first.</summary>
+    private async Task<LogAppendResult> AppendAsync(CaseHeadLeaf leaf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        await storage.EnsureReadyAsync(cancellationToken);
+        var leafHash = leaf.Hash();
+        for (var attempt = 1; ; attempt++)
+        {
+            var head = await ReadHeadAsync(cancellationToken);
+            var frontier = head.Frontier.ToList();
+            var actions = new List<TableTransactionAction>
+            {
+                new(TableTransactionActionType.Add, new TableEntity(Partition, NodeRow(0, head.Size))
+                {
+                    ["Hash"] = leafHash.Hex,
+                    ["CaseId"] = leaf.CaseId,
+                    ["Seq"] = leaf.Seq,
+                    ["Head"] = leaf.Head,
+                }),
+            };
+
+            // The new leaf completes a subtree at every level where the frontier already holds its left sibling.
+            var (level, index, hash) = (0, head.Size, leafHash);
+            while (frontier.Count > 0 && frontier[^1].Level == level)
+            {
+                hash = MerkleTree.NodeHash(frontier[^1].Hash, hash);
+                frontier.RemoveAt(frontier.Count - 1);
+                (level, index) = (level + 1, index >> 1);
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(Partition, NodeRow(level, index)) { ["Hash"] = hash.Hex }));
+            }
+
+            frontier.Add(new FrontierNode(level, hash));
+            var size = head.Size + 1;
+            var root = MerkleTree.RootOfFrontier([.. frontier.Select(node => node.Hash)]);
+            var newHead = new TableEntity(Partition, HeadRow)
+            {
+                ["Size"] = size,
+                ["Root"] = root.Hex,
+                ["Frontier"] = string.Join(',', frontier.Select(node => node.Hash.Hex)),
+            };
+            actions.Add(head.ETag is { } etag
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, etag)
+                : new TableTransactionAction(TableTransactionActionType.Add, newHead));
+            try
+            {
+                await storage.Log.SubmitTransactionAsync(actions, cancellationToken);
+                return new LogAppendResult(head.Size, size, root);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed && attempt < MaxAttempts)
+            {
+                // Another instance appended first: read the new head and go again, after a short random wait.
+                LogContended(logger, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (attempt * 10))), cancellationToken);
+            }
+        }
+    }
+
+    private async Task<string?> FindInconsistencyAsync(LogHead head, LogCheckpoint? stored, NodeCache nodes, CancellationToken cancellationToken)
+    {
+        if (stored is not null && stored.Origin != Origin)
+        {
+            return $"the log is named '{stored.Origin}' in its stored checkpoints, and the vault is set to '{Origin}'";
+        }
+
+        var positions = MerkleTree.Frontier(head.Size).ToList();
+        for (var i = 0; i < positions.Count; i++)
+        {
+            if (!(await nodes.ReadAsync(positions[i].Level, positions[i].Index, cancellationToken)).FixedTimeEquals(head.Frontier[i].Hash))
+            {
+                return $"the head's frontier at level {positions[i].Level} is not the table's subtree";
+            }
+        }
+
+        if (!MerkleTree.RootOfFrontier([.. head.Frontier.Select(node => node.Hash)]).FixedTimeEquals(head.Root))
+        {
+            return "the head's root is not the root of its frontier";
+        }
+
+        if (stored is null)
+        {
+            return null;
+        }
+
+        if (head.Size < stored.Size)
+        {
+            return $"the log has {head.Size} entries, its stored checkpoint {stored.Size}";
+        }
+
+        if (!(await MerkleTree.RootAsync(stored.Size, nodes.ReadAsync, cancellationToken)).FixedTimeEquals(stored.Root))
+        {
+            return $"the log's first {stored.Size} entries no longer have the stored checkpoint's root";
+        }
+
+        return head.Size > stored.Size &&
+            !MerkleTree.VerifyConsistency(stored.Size, head.Size, stored.Root, head.Root, await MerkleTree.ConsistencyProofAsync(stored.Size, head.Size, nodes.ReadAsync, cancellationToken))
+            ? $"the log's head of {head.Size} entries does not extend the stored checkpoint of {stored.Size}"
+            : null;
+    }
 
     /// <summary>The newest checkpoint stored write-once, when its signature verifies with a published key; null when none is stored.</summary>
     private async Task<LogCheckpoint?> ReadNewestStoredAsync(CancellationToken cancellationToken)
