@@ -25,6 +25,7 @@ internal static class WatchLogCommand
     public const int NoVerdict = 2;
 
     private const string Prefix = "checkpoint-";
+    private const string ConflictSuffix = "-conflict";
 
     /// <summary>"1 entry", "2 entries".</summary>
     public static string Entries(long count) => string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? "entry" : "entries")}");
@@ -43,76 +44,70 @@ internal static class WatchLogCommand
 
     public static async Task<int> RunAsync(string address, string folder, TextWriter output, CancellationToken cancellationToken)
     {
-        CheckpointAnswer current;
-        Dictionary<string, System.Security.Cryptography.ECDsa> keys;
-        (LogCheckpoint Checkpoint, string File)? kept;
         using var vault = new LiveVaultLog(address);
         try
         {
             Directory.CreateDirectory(folder);
-            kept = await NewestKeptAsync(folder, cancellationToken);
-            keys = await vault.PublishedKeysAsync(cancellationToken);
-            current = await vault.CurrentAsync(cancellationToken);
+            return await WitnessAsync(vault, folder, output, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or LiveVaultLogException or IOException or UnauthorizedAccessException or FormatException or KeyNotFoundException or InvalidOperationException)
-        {
-            await output.WriteLineAsync($"无法见证 No verdict: {e.Message}");
-            return NoVerdict;
-        }
-
-        try
-        {
-            var key = keys.GetValueOrDefault(current.KeyId);
-            if (kept is not { } held)
-            {
-                if (!LogCheckpoint.TryParse(current.Checkpoint, out var first) || first is null || key is null ||
-                    !Receipts.ReceiptSignatures.Verify(key, current.CheckpointBytes, current.SignatureBytes))
-                {
-                    await output.WriteLineAsync($"日志未签名 NOT SIGNED: the vault's checkpoint is not signed by a key it publishes ({current.KeyId}).");
-                    return Rewritten;
-                }
-
-                if (first.Size == 0)
-                {
-                    // Every log extends the empty one: there is nothing to hold the vault to yet.
-                    await output.WriteLineAsync($"日志为空 The log of {first.Origin} is empty; nothing kept yet.");
-                    return Consistent;
-                }
-
-                await KeepAsync(folder, current, conflict: false, cancellationToken);
-                await output.WriteLineAsync($"已保存首个检查点 First checkpoint kept: {Entries(first.Size)} of {first.Origin}.");
-                return Consistent;
-            }
-
-            var proof = current.Size < held.Checkpoint.Size ? [] : await vault.ConsistencyAsync(held.Checkpoint.Size, current.Size, cancellationToken);
-            var gap = CheckpointExtension.Check(held.Checkpoint, current.CheckpointBytes, current.SignatureBytes, key, proof, out var now);
-            if (gap is not null)
-            {
-                var evidence = await KeepAsync(folder, current, conflict: true, cancellationToken);
-                await output.WriteLineAsync($"日志被改写 LOG REWRITTEN: {gap.Message}. Kept: {held.File} and {evidence}.");
-                return Rewritten;
-            }
-
-            if (now!.Size > held.Checkpoint.Size)
-            {
-                await KeepAsync(folder, current, conflict: false, cancellationToken);
-            }
-
-            await output.WriteLineAsync($"一致 CONSISTENT: {now.Origin} grew from {Entries(held.Checkpoint.Size)} to {Entries(now.Size)}; nothing before was changed.");
-            return Consistent;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or LiveVaultLogException or IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or LiveVaultLogException or IOException
+            or UnauthorizedAccessException or FormatException or KeyNotFoundException or InvalidOperationException)
         {
             await output.WriteLineAsync($"无法见证 No verdict: {e.Message}");
             return NoVerdict;
         }
     }
 
+    private static async Task<int> WitnessAsync(LiveVaultLog vault, string folder, TextWriter output, CancellationToken cancellationToken)
+    {
+        var kept = await NewestKeptAsync(folder, cancellationToken);
+        var keys = await vault.PublishedKeysAsync(cancellationToken);
+        var current = await vault.CurrentAsync(cancellationToken);
+        var key = keys.GetValueOrDefault(current.KeyId);
+        if (kept is not { } held)
+        {
+            if (!LogCheckpoint.TryParse(current.Checkpoint, out var first) || first is null || key is null ||
+                !Receipts.ReceiptSignatures.Verify(key, current.CheckpointBytes, current.SignatureBytes))
+            {
+                await output.WriteLineAsync($"日志未签名 NOT SIGNED: the vault's checkpoint is not signed by a key it publishes ({current.KeyId}).");
+                return Rewritten;
+            }
+
+            if (first.Size == 0)
+            {
+                // Every log extends the empty one: there is nothing to hold the vault to yet.
+                await output.WriteLineAsync($"日志为空 The log of {first.Origin} is empty; nothing kept yet.");
+                return Consistent;
+            }
+
+            await KeepAsync(folder, current, conflict: false, cancellationToken);
+            await output.WriteLineAsync($"已保存首个检查点 First checkpoint kept: {Entries(first.Size)} of {first.Origin}.");
+            return Consistent;
+        }
+
+        var proof = current.Size < held.Checkpoint.Size ? [] : await vault.ConsistencyAsync(held.Checkpoint.Size, current.Size, cancellationToken);
+        var gap = CheckpointExtension.Check(held.Checkpoint, current.CheckpointBytes, current.SignatureBytes, key, proof, out var now);
+        if (gap is not null)
+        {
+            var evidence = await KeepAsync(folder, current, conflict: true, cancellationToken);
+            await output.WriteLineAsync($"日志被改写 LOG REWRITTEN: {gap.Message}. Kept: {held.File} and {evidence}.");
+            return Rewritten;
+        }
+
+        if (now!.Size > held.Checkpoint.Size)
+        {
+            await KeepAsync(folder, current, conflict: false, cancellationToken);
+        }
+
+        await output.WriteLineAsync($"一致 CONSISTENT: {now.Origin} grew from {Entries(held.Checkpoint.Size)} to {Entries(now.Size)}; nothing before was changed.");
+        return Consistent;
+    }
+
     /// <summary>The kept checkpoint of the largest size; null when the folder keeps none.</summary>
     private static async Task<(LogCheckpoint Checkpoint, string File)?> NewestKeptAsync(string folder, CancellationToken cancellationToken)
     {
         var newest = Directory.GetFiles(folder, Prefix + "*.json")
-            .Where(file => !Path.GetFileNameWithoutExtension(file).EndsWith("-conflict", StringComparison.Ordinal))
+            .Where(file => !Path.GetFileName(file).Contains(ConflictSuffix, StringComparison.Ordinal))
             .MaxBy(file => file, StringComparer.Ordinal);
         if (newest is null)
         {
@@ -129,7 +124,7 @@ internal static class WatchLogCommand
     /// <summary>Keeps a checkpoint as the vault sent it, under a name that sorts by size; never overwrites.</summary>
     private static async Task<string> KeepAsync(string folder, CheckpointAnswer answer, bool conflict, CancellationToken cancellationToken)
     {
-        var name = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{answer.Size:D19}{(conflict ? "-conflict" : string.Empty)}");
+        var name = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{answer.Size:D19}{(conflict ? ConflictSuffix : string.Empty)}");
         var path = Path.Combine(folder, name + ".json");
         for (var n = 2; File.Exists(path); n++)
         {

@@ -90,6 +90,12 @@ public sealed class LogCheckCommandTests(VaultOnKestrel app) : IClassFixture<Vau
         Assert.All(before, file => Assert.Equal(file.Value, File.ReadAllText(file.Key)));
         var conflict = Assert.Single(Directory.GetFiles(witness, "*-conflict.json"));
         Assert.Contains("\"signature\"", await File.ReadAllTextAsync(conflict), StringComparison.Ordinal);
+
+        // Run again: still held to the honest checkpoint, and the second proof is kept beside the first.
+        var again = await WatchAsync(witness);
+        Assert.True(again.ExitCode == 1, again.Output);
+        Assert.Equal(2, Directory.GetFiles(witness, "*-conflict*.json").Length);
+        Assert.All(before, file => Assert.Equal(file.Value, File.ReadAllText(file.Key)));
     }
 
     private Task<ExternalTool.Result> WatchAsync(string witness) =>
