@@ -23,10 +23,13 @@ public sealed class MerkleTreeTests
         "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
     ];
 
+    // Declared after the leaves it is built from.
+    private static readonly InMemoryLogTree ReferenceTree = new(ReferenceLeaves.Select(leaf => MerkleTree.LeafHash(leaf)));
+
     [Fact]
     public async Task Roots_match_the_reference_roots_of_every_size_both_from_stored_subtrees_and_from_the_frontier()
     {
-        var tree = new InMemoryLogTree(ReferenceLeaves.Select(leaf => MerkleTree.LeafHash(leaf)));
+        var tree = ReferenceTree;
 
         for (var size = 0; size <= ReferenceLeaves.Length; size++)
         {
@@ -47,7 +50,7 @@ public sealed class MerkleTreeTests
     [InlineData(0, 1, "")]
     public async Task Inclusion_proofs_are_the_reference_proofs(long index, long size, string expected)
     {
-        var tree = new InMemoryLogTree(ReferenceLeaves.Select(leaf => MerkleTree.LeafHash(leaf)));
+        var tree = ReferenceTree;
 
         var proof = await MerkleTree.InclusionProofAsync(index, size, tree.ReadAsync);
 
@@ -62,7 +65,7 @@ public sealed class MerkleTreeTests
     [InlineData(8, 8, "")]
     public async Task Consistency_proofs_are_the_reference_proofs(long size1, long size2, string expected)
     {
-        var tree = new InMemoryLogTree(ReferenceLeaves.Select(leaf => MerkleTree.LeafHash(leaf)));
+        var tree = ReferenceTree;
 
         var proof = await MerkleTree.ConsistencyProofAsync(size1, size2, tree.ReadAsync);
 
