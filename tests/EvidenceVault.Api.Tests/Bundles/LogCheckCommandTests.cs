@@ -98,6 +98,43 @@ public sealed class LogCheckCommandTests(VaultOnKestrel app) : IClassFixture<Vau
         Assert.All(before, file => Assert.Equal(file.Value, File.ReadAllText(file.Key)));
     }
 
+    [Fact]
+    public async Task A_checkpoint_signed_by_a_key_that_is_not_the_one_its_id_names_is_not_kept()
+    {
+        // An impostor answers for the vault: the vault's key id, its own key behind it, its own log.
+        using var vault = await app.CreateCaseAsync();
+        await vault.DownloadBundleAsync(_folder);
+        using var anonymous = app.CreateClient();
+        var real = (await anonymous.GetFromJsonAsync<Transparency.LogCheckpointView>("/api/log/checkpoint", EvidenceVault.Serialization.VaultJson.Compact))!;
+        using var forger = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var point = forger.ExportParameters(includePrivateParameters: false).Q;
+        var checkpoint = new EvidenceVault.Transparency.LogCheckpoint("evidencevault.localhost/log", real.Size + 5, EvidenceVault.Hashing.Sha256Digest.Of([1])).ToText();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var impostor = builder.Build();
+        impostor.MapGet("/.well-known/evidencevault/keys", () => Results.Json(new
+        {
+            keys = new[] { new { kty = "EC", crv = "P-256", x = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(point.X!), y = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(point.Y!), kid = real.KeyId, use = "sig", alg = "ES256" } },
+        }));
+        impostor.MapGet("/api/log/checkpoint", () => Results.Json(new
+        {
+            checkpoint,
+            signature = Convert.ToBase64String(EvidenceVault.Receipts.ReceiptSignatures.Sign(forger, System.Text.Encoding.UTF8.GetBytes(checkpoint))),
+            keyId = real.KeyId,
+            size = real.Size + 5,
+            root = EvidenceVault.Hashing.Sha256Digest.Of([1]).Hex,
+        }));
+        await impostor.StartAsync();
+        var witness = Path.Combine(_folder, "witness-of-an-impostor");
+
+        var run = await ExternalTool.RunAsync("dotnet", _folder, new Dictionary<string, string>(), ApiProcess.CliDll, "watch-log", "--vault", impostor.Urls.Single(), "--keep", witness);
+
+        Assert.True(run.ExitCode == 1, run.Output);
+        Assert.Contains("NOT SIGNED", run.Output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(witness));
+    }
+
     private Task<ExternalTool.Result> WatchAsync(string witness) =>
         ExternalTool.RunAsync("dotnet", _folder, new Dictionary<string, string>(), ApiProcess.CliDll, "watch-log", "--vault", app.BaseAddress.ToString(), "--keep", witness);
 
