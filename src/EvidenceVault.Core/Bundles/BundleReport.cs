@@ -17,8 +17,11 @@ internal static class BundleReport
 
     public static string Format(BundleCatalog catalog) => Format(catalog, []);
 
-    /// <summary>The report, with the case's <paramref name="links"/> (from its custody log) after the items.</summary>
-    public static string Format(BundleCatalog catalog, IReadOnlyList<CaseLink> links)
+    /// <summary>
+    /// The report, with the case's <paramref name="links"/> (from its custody log) after the items, and the export's
+    /// entry in the vault log, when the bundle carries one.
+    /// </summary>
+    public static string Format(BundleCatalog catalog, IReadOnlyList<CaseLink> links, Transparency.LogInclusion? log = null)
     {
         var html = new StringBuilder();
         html.Append("""
@@ -43,7 +46,13 @@ internal static class BundleReport
         }
 
         html.Append(CultureInfo.InvariantCulture, $"<br>导出时间 Exported: {Times(catalog.ExportedAt)}<br>证据数量 Items: {catalog.Items.Count}<br>");
-        html.Append(CultureInfo.InvariantCulture, $"监管链末端 Custody head: seq {catalog.CustodyHead.Seq}, <code>{catalog.CustodyHead.Head}</code></p>\n");
+        html.Append(CultureInfo.InvariantCulture, $"监管链末端 Custody head: seq {catalog.CustodyHead.Seq}, <code>{catalog.CustodyHead.Head}</code>");
+        if (log is not null)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<br>公开日志 Vault log: 第 {log.LeafIndex} 条，检查点共 {log.TreeSize} 条 / entry {log.LeafIndex} of the checkpoint of {log.TreeSize} (<code>data/log/</code>, VERIFY.md §5)");
+        }
+
+        html.Append("</p>\n");
         html.Append("<p>核验方法见 VERIFY.md。/ How to check this bundle: see VERIFY.md.</p>\n");
         html.Append("<table>\n<tr><th>#</th><th>证据 Item</th><th>类型 Kind</th><th>提交人 Contributor</th><th>接收时间 Received</th><th>来源与拍摄时间 Source and capture</th><th>可信时间戳 Trusted timestamp</th><th>SHA-256</th><th>预览 Preview</th></tr>\n");
         var n = 0;

@@ -143,7 +143,7 @@ public static class EvidenceBundleWriter
             links = await CaseLinks.ReadAsync(log, cancellationToken);
         }
 
-        await bag.AddPayloadFileAsync("data/report.html", BundleReport.Format(bundleCatalog, links), cancellationToken);
+        await bag.AddPayloadFileAsync("data/report.html", BundleReport.Format(bundleCatalog, links, source.LogProof?.Inclusion), cancellationToken);
         await using (var log = await source.OpenCustodyLogAsync(cancellationToken))
         {
             await bag.AddPayloadFileAsync(BagVerifier.CustodyLogPath, log, cancellationToken);

@@ -28,7 +28,8 @@ public sealed class VaultLogTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
 
         var first = await BagVerifier.VerifyAsync(await vault.DownloadBundleAsync(_work));
         await vault.UploadItemAsync("call-recording.m4a");
-        var second = await BagVerifier.VerifyAsync(await vault.DownloadBundleAsync(_work));
+        var secondZip = await vault.DownloadBundleAsync(_work);
+        var second = await BagVerifier.VerifyAsync(secondZip);
 
         Assert.True(first.Intact && second.Intact, string.Join("\n", first.Findings.Concat(second.Findings)));
         var (entry1, entry2) = (Assert.IsType<VerifiedLogEntry>(first.Log), Assert.IsType<VerifiedLogEntry>(second.Log));
@@ -37,6 +38,11 @@ public sealed class VaultLogTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
         Assert.Equal((entry1.LeafIndex + 1, entry2.LeafIndex + 1), (entry1.TreeSize, entry2.TreeSize));
         Assert.Equal("evidencevault.localhost/log", entry2.Origin);
         Assert.NotNull(entry2.TimestampTime);
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(secondZip))
+        using (var report = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith("/data/report.html", StringComparison.Ordinal)).Open()))
+        {
+            Assert.Contains($"entry {entry2.LeafIndex} of the checkpoint of {entry2.TreeSize}", await report.ReadToEndAsync(), StringComparison.Ordinal);
+        }
 
         // What the table keeps of each entry is the case's custody head at its export, and nothing of the evidence.
         var leaves = await LeafRowsAsync();

@@ -62,6 +62,25 @@ public sealed class BundleReportTests
     }
 
     [Fact]
+    public void The_exports_vault_log_entry_is_named_under_the_custody_head_when_the_bundle_has_one()
+    {
+        var catalog = Catalog(Item("01KBZ6X3N8Q4T2V7W9Y0A1B008", "image/png", "a.png"));
+        var entry = new EvidenceVault.Transparency.LogInclusion
+        {
+            LeafIndex = 41,
+            TreeSize = 42,
+            Leaf = new EvidenceVault.Transparency.CaseHeadLeaf(catalog.CaseId, catalog.CustodyHead.Seq, catalog.CustodyHead.Head),
+            AuditPath = [],
+            CheckpointKeyId = "0123456789abcdef",
+        };
+
+        var html = BundleReport.Format(catalog, [], entry);
+
+        Assert.Contains("公开日志 Vault log: 第 41 条，检查点共 42 条 / entry 41 of the checkpoint of 42 (<code>data/log/</code>, VERIFY.md §5)</p>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Vault log", BundleReport.Format(catalog, []), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Format_HostileFileNameAndTitle_AreEncodedNotRun()
     {
         var html = BundleReport.Format(Catalog(Item("01KBZ6X3N8Q4T2V7W9Y0A1B002", "text/html", "<script>alert(1)</script>.html")) with { Title = "<img src=x onerror=alert(1)>" });
