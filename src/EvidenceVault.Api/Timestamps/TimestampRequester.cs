@@ -25,39 +25,32 @@ internal sealed class TimestampRequester(TimestampAuthorities authorities, IOpti
         var query = Rfc3161TimestampRequest.CreateFromHash(Convert.FromHexString(imprint.Hex), HashAlgorithmName.SHA256, nonce: nonce, requestSignerCertificates: true).Encode();
         foreach (var authority in authorities.All)
         {
-            byte[] response;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                timeout.CancelAfter(options.Value.RequestTimeout);
-                TimestampAttempt? unreachable = null;
-                try
-                {
-                    response = await authority.RequestAsync(query, timeout.Token);
-                }
-                catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-                {
-                    response = [];
-                    unreachable = new TimestampAttempt(authority.Name, TimestampOutcomes.Unreachable, e.GetType().Name);
-                }
-
-                if (unreachable is not null)
-                {
-                    metrics.TimestampAttempt(unreachable.Outcome, authority.Name);
-                    yield return unreachable;
-                    continue;
-                }
-            }
-
-            var check = TimestampVerifier.Verify(response, imprint, authorities.TrustedRoots, nonce);
-            var attempt = check.IsValid
-                ? new TimestampAttempt(authority.Name, TimestampOutcomes.Granted, Response: response, Facts: check.Facts)
+            var (response, error) = await RequestAsync(authority, query, cancellationToken);
+            var check = response is null ? null : TimestampVerifier.Verify(response, imprint, authorities.TrustedRoots, nonce);
+            var attempt = check is null ? new TimestampAttempt(authority.Name, TimestampOutcomes.Unreachable, error)
+                : check.IsValid ? new TimestampAttempt(authority.Name, TimestampOutcomes.Granted, Response: response, Facts: check.Facts)
                 : new TimestampAttempt(authority.Name, TimestampOutcomes.Rejected, check.Failure);
             metrics.TimestampAttempt(attempt.Outcome, authority.Name);
             yield return attempt;
-            if (check.IsValid)
+            if (attempt.Outcome == TimestampOutcomes.Granted)
             {
                 yield break;
             }
+        }
+    }
+
+    /// <summary>One authority's response within the request timeout, or the type of the error that kept it from answering.</summary>
+    private async Task<(byte[]? Response, string? Error)> RequestAsync(ITimestampAuthority authority, byte[] query, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.RequestTimeout);
+        try
+        {
+            return (await authority.RequestAsync(query, timeout.Token), null);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return (null, e.GetType().Name);
         }
     }
 }
