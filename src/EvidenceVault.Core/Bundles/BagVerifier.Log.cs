@@ -1,8 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
-using EvidenceVault.Receipts;
 using EvidenceVault.Serialization;
 using EvidenceVault.Timestamps;
 using EvidenceVault.Transparency;
@@ -70,21 +68,18 @@ public static partial class BagVerifier
                 inclusion = null;
             }
 
-            var auditPath = new List<Sha256Digest>();
-            if (inclusion?.Leaf is null || inclusion.AuditPath is null || !inclusion.AuditPath.All(hex => TryAdd(auditPath, hex)))
+            if (inclusion?.Leaf is null || !MerkleTree.TryParseProof(inclusion.AuditPath, out var auditPath))
             {
                 return Fail(LogInclusionPath, "not a vault log inclusion proof");
             }
 
-            if (!LogCheckpoint.TryParse(Encoding.UTF8.GetString(checkpointBytes), out var checkpoint) || checkpoint is null)
-            {
-                return Fail(LogCheckpointPath, "not a checkpoint (origin, size and base64 root on three lines)");
-            }
-
             var keyId = inclusion.CheckpointKeyId ?? string.Empty;
-            if (!_keys!.TryGetValue(keyId, out var key) || !ReceiptSignatures.Verify(key, checkpointBytes, signature))
+            switch (CheckpointExtension.CheckSigned(checkpointBytes, signature, _keys!.GetValueOrDefault(keyId), out var checkpoint))
             {
-                return Fail(LogCheckpointPath + ".sig", $"the checkpoint's signature does not verify with a trusted vault key ({keyId})");
+                case CheckpointGapKind.OtherLog:
+                    return Fail(LogCheckpointPath, "not a checkpoint (origin, size and base64 root on three lines)");
+                case CheckpointGapKind.UntrustedSignature:
+                    return Fail(LogCheckpointPath + ".sig", $"the checkpoint's signature does not verify with a trusted vault key ({keyId})");
             }
 
             var leaf = inclusion.Leaf;
@@ -94,7 +89,7 @@ public static partial class BagVerifier
                 return Fail(LogInclusionPath, $"the log entry names case {leaf.CaseId} at custody line {leaf.Seq} ({leaf.Head}); the bundle is case {caseId} ending at {catalog?.CustodyHead.Seq} ({catalog?.CustodyHead.Head})");
             }
 
-            if (inclusion.TreeSize != checkpoint.Size || !MerkleTree.VerifyInclusion(inclusion.LeafIndex, checkpoint.Size, leaf.Hash(), auditPath, checkpoint.Root))
+            if (inclusion.TreeSize != checkpoint!.Size || !MerkleTree.VerifyInclusion(inclusion.LeafIndex, checkpoint.Size, leaf.Hash(), auditPath, checkpoint.Root))
             {
                 return Fail(LogInclusionPath, $"the audit path does not lead from entry {inclusion.LeafIndex} to the root of the checkpoint of {checkpoint.Size}");
             }
@@ -119,17 +114,6 @@ public static partial class BagVerifier
         {
             Add(path, BagFindingCodes.LogProofInvalid, message);
             return null;
-        }
-
-        private static bool TryAdd(List<Sha256Digest> path, string hex)
-        {
-            if (!Sha256Digest.TryParseHex(hex, out var digest))
-            {
-                return false;
-            }
-
-            path.Add(digest);
-            return true;
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using EvidenceVault.Hashing;
 using EvidenceVault.Receipts;
 
 namespace EvidenceVault.Transparency;
@@ -12,6 +11,26 @@ namespace EvidenceVault.Transparency;
 /// </summary>
 public static class CheckpointExtension
 {
+    /// <summary>
+    /// Reads a checkpoint the vault signed: null when <paramref name="bytes"/> are a checkpoint and
+    /// <paramref name="signature"/> verifies with <paramref name="key"/>; otherwise which of the two failed
+    /// (<see cref="CheckpointGapKind.OtherLog"/>: not a checkpoint; <see cref="CheckpointGapKind.UntrustedSignature"/>).
+    /// </summary>
+    /// <param name="bytes">The checkpoint's exact bytes.</param>
+    /// <param name="signature">The vault's DER signature over them.</param>
+    /// <param name="key">The key named as the signer, when trusted; null when it is not.</param>
+    /// <param name="checkpoint">The checkpoint, when it parses.</param>
+    public static CheckpointGapKind? CheckSigned(byte[] bytes, byte[] signature, ECDsa? key, out LogCheckpoint? checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (!LogCheckpoint.TryParse(Encoding.UTF8.GetString(bytes), out checkpoint) || checkpoint is null)
+        {
+            return CheckpointGapKind.OtherLog;
+        }
+
+        return key is null || !ReceiptSignatures.Verify(key, bytes, signature) ? CheckpointGapKind.UntrustedSignature : null;
+    }
+
     /// <summary>Null when <paramref name="newerBytes"/> extends <paramref name="older"/>; otherwise why not.</summary>
     /// <param name="older">The checkpoint held (from a bundle, or kept by a witness).</param>
     /// <param name="newerBytes">The newer checkpoint's exact bytes.</param>
@@ -22,27 +41,20 @@ public static class CheckpointExtension
     public static CheckpointGap? Check(LogCheckpoint older, byte[] newerBytes, byte[] signature, ECDsa? key, IReadOnlyList<string> proofHex, out LogCheckpoint? newer)
     {
         ArgumentNullException.ThrowIfNull(older);
-        ArgumentNullException.ThrowIfNull(newerBytes);
-        ArgumentNullException.ThrowIfNull(proofHex);
-        if (!LogCheckpoint.TryParse(Encoding.UTF8.GetString(newerBytes), out newer) || newer is null || newer.Origin != older.Origin)
+        var signed = CheckSigned(newerBytes, signature, key, out newer);
+        if (signed == CheckpointGapKind.OtherLog || newer!.Origin != older.Origin)
         {
             return new CheckpointGap(CheckpointGapKind.OtherLog, $"the vault's current checkpoint is not a checkpoint of {older.Origin}");
         }
 
-        if (key is null || !ReceiptSignatures.Verify(key, newerBytes, signature))
+        if (signed == CheckpointGapKind.UntrustedSignature)
         {
             return new CheckpointGap(CheckpointGapKind.UntrustedSignature, "the vault's current checkpoint is not signed by a trusted vault key");
         }
 
-        var proof = new List<Sha256Digest>(proofHex.Count);
-        foreach (var hex in proofHex)
+        if (!MerkleTree.TryParseProof(proofHex, out var proof))
         {
-            if (!Sha256Digest.TryParseHex(hex, out var hash))
-            {
-                return new CheckpointGap(CheckpointGapKind.NotAnExtension, "the consistency proof is not a list of SHA-256 hashes");
-            }
-
-            proof.Add(hash);
+            return new CheckpointGap(CheckpointGapKind.NotAnExtension, "the consistency proof is not a list of SHA-256 hashes");
         }
 
         return MerkleTree.VerifyConsistency(older.Size, newer.Size, older.Root, newer.Root, proof)

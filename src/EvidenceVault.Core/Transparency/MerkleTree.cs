@@ -110,6 +110,23 @@ public static class MerkleTree
         return proof;
     }
 
+    /// <summary>Reads a proof written as hex hashes (a bundle's audit path, a vault's consistency proof); false when any is not a SHA-256.</summary>
+    public static bool TryParseProof(IEnumerable<string>? hex, out List<Sha256Digest> proof)
+    {
+        proof = [];
+        foreach (var hash in hex ?? [])
+        {
+            if (!Sha256Digest.TryParseHex(hash, out var digest))
+            {
+                return false;
+            }
+
+            proof.Add(digest);
+        }
+
+        return hex is not null;
+    }
+
     /// <summary>RFC 9162 §2.1.3.2: whether <paramref name="proof"/> leads from the leaf to <paramref name="root"/>.</summary>
     public static bool VerifyInclusion(long index, long size, Sha256Digest leafHash, IReadOnlyList<Sha256Digest> proof, Sha256Digest root)
     {
