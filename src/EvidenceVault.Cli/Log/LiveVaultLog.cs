@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -18,6 +19,7 @@ internal sealed record CheckpointAnswer(string Checkpoint, string Signature, str
 {
     public byte[] CheckpointBytes => Encoding.UTF8.GetBytes(Checkpoint);
 
+    /// <summary>The signature's bytes (<see cref="LiveVaultLog.CurrentAsync"/> hands out only answers whose signature is base64).</summary>
     public byte[] SignatureBytes => Convert.FromBase64String(Signature);
 }
 
@@ -39,7 +41,13 @@ internal sealed class LiveVaultLog(string address) : IDisposable
         return new LiveLog(current.CheckpointBytes, current.SignatureBytes, current.KeyId, proof);
     }
 
-    public Task<CheckpointAnswer> CurrentAsync(CancellationToken cancellationToken) => GetAsync<CheckpointAnswer>("api/log/checkpoint", cancellationToken);
+    public async Task<CheckpointAnswer> CurrentAsync(CancellationToken cancellationToken)
+    {
+        var answer = await GetAsync<CheckpointAnswer>("api/log/checkpoint", cancellationToken);
+        return answer is { Checkpoint: not null, KeyId: not null, Signature: not null } && Convert.TryFromBase64String(answer.Signature, new byte[answer.Signature.Length], out _)
+            ? answer
+            : throw new LiveVaultLogException("the vault's checkpoint answer lacks the checkpoint, its key id or a base64 signature");
+    }
 
     public async Task<IReadOnlyList<string>> ConsistencyAsync(long fromSize, long toSize, CancellationToken cancellationToken)
     {
@@ -57,40 +65,49 @@ internal sealed class LiveVaultLog(string address) : IDisposable
     /// <summary>The vault's published receipt keys by id; a key whose id is not its own (SHA-256 of its public key) is left out.</summary>
     public async Task<Dictionary<string, ECDsa>> PublishedKeysAsync(CancellationToken cancellationToken)
     {
-        using var jwks = JsonDocument.Parse(await GetStringAsync(".well-known/evidencevault/keys", cancellationToken));
+        var jwks = await GetStringAsync(".well-known/evidencevault/keys", cancellationToken);
         var keys = new Dictionary<string, ECDsa>(StringComparer.Ordinal);
-        foreach (var jwk in jwks.RootElement.GetProperty("keys").EnumerateArray())
+        try
         {
-            if (jwk.GetProperty("kty").GetString() != "EC" || jwk.GetProperty("crv").GetString() != "P-256")
+            using var document = JsonDocument.Parse(jwks);
+            foreach (var jwk in document.RootElement.GetProperty("keys").EnumerateArray())
             {
-                continue;
-            }
+                if (jwk.GetProperty("kty").GetString() != "EC" || jwk.GetProperty("crv").GetString() != "P-256")
+                {
+                    continue;
+                }
 
-            var key = ECDsa.Create(new ECParameters
-            {
-                Curve = ECCurve.NamedCurves.nistP256,
-                Q = new ECPoint { X = Base64Url(jwk.GetProperty("x").GetString()), Y = Base64Url(jwk.GetProperty("y").GetString()) },
-            });
-            if (ReceiptSignatures.KeyId(key) == jwk.GetProperty("kid").GetString())
-            {
-                keys[ReceiptSignatures.KeyId(key)] = key;
+                var key = ECDsa.Create(new ECParameters
+                {
+                    Curve = ECCurve.NamedCurves.nistP256,
+                    Q = new ECPoint { X = Base64Url.DecodeFromChars(jwk.GetProperty("x").GetString()), Y = Base64Url.DecodeFromChars(jwk.GetProperty("y").GetString()) },
+                });
+                if (ReceiptSignatures.KeyId(key) == jwk.GetProperty("kid").GetString())
+                {
+                    keys[ReceiptSignatures.KeyId(key)] = key;
+                }
+                else
+                {
+                    key.Dispose();
+                }
             }
-            else
-            {
-                key.Dispose();
-            }
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or CryptographicException)
+        {
+            throw new LiveVaultLogException("the vault's keys are not a JWKS of P-256 keys: " + e.Message);
         }
 
         return keys;
     }
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>
+    /// Whether <paramref name="error"/> means the vault could not be asked or gave no usable answer (unreachable, timed
+    /// out, refused, or not what it should answer): no verdict on the log, unlike a proof that fails. Every unusable
+    /// answer is a <see cref="LiveVaultLogException"/>, so nothing a bundle or a folder throws passes for one.
+    /// </summary>
+    public static bool IsUnanswered(Exception error) => error is HttpRequestException or TaskCanceledException or LiveVaultLogException;
 
-    private static byte[] Base64Url(string? text)
-    {
-        var base64 = (text ?? string.Empty).Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
-    }
+    public void Dispose() => _http.Dispose();
 
     private async Task<string> GetStringAsync(string path, CancellationToken cancellationToken)
     {
@@ -101,7 +118,14 @@ internal sealed class LiveVaultLog(string address) : IDisposable
     private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(path, cancellationToken);
-        return await response.Content.ReadFromJsonAsync<T>(VaultJson.Compact, cancellationToken) ?? throw new LiveVaultLogException($"the vault answered nothing at {path}");
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(VaultJson.Compact, cancellationToken) ?? throw new LiveVaultLogException($"the vault answered nothing at {path}");
+        }
+        catch (JsonException e)
+        {
+            throw new LiveVaultLogException($"the vault's answer at {path} is not what it should be: {e.Message}");
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(string path, CancellationToken cancellationToken)

@@ -50,8 +50,7 @@ internal static class WatchLogCommand
             Directory.CreateDirectory(folder);
             return await WitnessAsync(vault, folder, output, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or LiveVaultLogException or IOException
-            or UnauthorizedAccessException or FormatException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (LiveVaultLog.IsUnanswered(e) || e is IOException or UnauthorizedAccessException or JsonException)
         {
             await output.WriteLineAsync($"无法见证 No verdict: {e.Message}");
             return NoVerdict;
@@ -66,14 +65,13 @@ internal static class WatchLogCommand
         var key = keys.GetValueOrDefault(current.KeyId);
         if (kept is not { } held)
         {
-            if (!LogCheckpoint.TryParse(current.Checkpoint, out var first) || first is null || key is null ||
-                !Receipts.ReceiptSignatures.Verify(key, current.CheckpointBytes, current.SignatureBytes))
+            if (CheckpointExtension.CheckSigned(current.CheckpointBytes, current.SignatureBytes, key, out var first) is not null)
             {
                 await output.WriteLineAsync($"日志未签名 NOT SIGNED: the vault's checkpoint is not signed by a key it publishes ({current.KeyId}).");
                 return Rewritten;
             }
 
-            if (first.Size == 0)
+            if (first!.Size == 0)
             {
                 // Every log extends the empty one: there is nothing to hold the vault to yet.
                 await output.WriteLineAsync($"日志为空 The log of {first.Origin} is empty; nothing kept yet.");

@@ -54,7 +54,7 @@ internal static class VerifyCommand
         {
             report = await BagVerifier.VerifyAsync(location, LoadTrust(tsaRoots, vaultKeys) with { LiveLog = vault is null ? null : vault.ReadAsync }, cancellationToken);
         }
-        catch (Exception e) when (vault is not null && e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or LiveVaultLogException)
+        catch (Exception e) when (vault is not null && LiveVaultLog.IsUnanswered(e))
         {
             await output.WriteLineAsync($"无法向 {checkLog} 核对公开日志 Cannot check the log with {checkLog}: {e.Message}");
             return Unreadable;
