@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Bundles;
 using EvidenceVault.Testing;
@@ -140,15 +139,8 @@ public sealed class LogCheckCommandTests(VaultOnKestrel app) : IClassFixture<Vau
 
     private async Task EraseLogAsync()
     {
-        await foreach (var row in app.Table("vaultlog").QueryAsync<TableEntity>())
-        {
-            await app.Table("vaultlog").DeleteEntityAsync(row.PartitionKey, row.RowKey);
-        }
-
-        await foreach (var blob in app.Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "log/", CancellationToken.None))
-        {
-            await app.Container.DeleteBlobAsync(blob.Name);
-        }
+        await app.EmptyVaultLogTableAsync();
+        await app.DeleteStoredCheckpointsAsync();
     }
 
     private Task<ExternalTool.Result> VerifyAsync(string bundle) =>

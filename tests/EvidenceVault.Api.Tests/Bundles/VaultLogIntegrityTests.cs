@@ -71,11 +71,7 @@ public sealed class VaultLogIntegrityTests(VaultApp app) : IClassFixture<VaultAp
         await table.UpdateEntityAsync(node, Azure.ETag.All, TableUpdateMode.Merge);
         await vault.DownloadBundleAsync(_work);
 
-        await foreach (var row in table.QueryAsync<TableEntity>())
-        {
-            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
-        }
-
+        await app.EmptyVaultLogTableAsync();
         await AssertExportRefusedAsync(vault);
         await foreach (var row in table.QueryAsync<TableEntity>())
         {
@@ -84,11 +80,8 @@ public sealed class VaultLogIntegrityTests(VaultApp app) : IClassFixture<VaultAp
 
         Assert.Contains(app.Logs.Lines, line => line.StartsWith("Critical ", StringComparison.Ordinal) && line.Contains("The vault log is inconsistent", StringComparison.Ordinal));
 
-        // Start this class's log afresh for the other tests (only an account without immutability allows this).
-        await foreach (var blob in app.Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "log/", CancellationToken.None))
-        {
-            await app.Container.DeleteBlobAsync(blob.Name);
-        }
+        // Start this class's log afresh for the other tests.
+        await app.DeleteStoredCheckpointsAsync();
     }
 
     [Fact]

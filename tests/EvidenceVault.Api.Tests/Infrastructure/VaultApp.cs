@@ -139,6 +139,24 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
         return 0;
     }
 
+    /// <summary>Deletes every row of the vault log table, as an operator with the storage account's keys could.</summary>
+    public async Task EmptyVaultLogTableAsync()
+    {
+        await foreach (var row in Table("vaultlog").QueryAsync<TableEntity>())
+        {
+            await Table("vaultlog").DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+    }
+
+    /// <summary>Deletes the vault log's stored checkpoints — which only an account without immutability (Azurite) allows.</summary>
+    public async Task DeleteStoredCheckpointsAsync()
+    {
+        await foreach (var blob in Container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "log/", CancellationToken.None))
+        {
+            await Container.DeleteBlobAsync(blob.Name);
+        }
+    }
+
     /// <summary>The raw custody log of a case, read from storage itself.</summary>
     public async Task<string> CustodyLogAsync(string caseId)
     {
