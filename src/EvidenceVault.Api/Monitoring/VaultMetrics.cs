@@ -63,7 +63,7 @@ internal sealed class VaultMetrics
     /// <summary>A resumable upload was opened or ended (<see cref="UploadOutcomes"/>).</summary>
     public void Upload(string outcome) => _uploads.Add(1, new KeyValuePair<string, object?>(UploadOutcomeTag, outcome));
 
-    /// <summary>A custody head was entered into the vault log, or could not be (<see cref="LogEntryOutcomes"/>).</summary>
+    /// <summary>A custody head was entered into the vault log by a receipt or an export, or could not be (<see cref="LogEntrySources"/>, <see cref="LogEntryOutcomes"/>).</summary>
     public void LogEntry(string source, string outcome) =>
         _logEntries.Add(1, new(LogEntrySourceTag, source), new(LogEntryOutcomeTag, outcome));
 
@@ -91,11 +91,16 @@ internal static class UploadOutcomes
     public const string Expired = "expired";
 }
 
-/// <summary>What <see cref="VaultMetrics.LogEntry"/> records: which step entered a custody head, and whether it could.</summary>
-internal static class LogEntryOutcomes
+/// <summary>Which step <see cref="VaultMetrics.LogEntry"/> records as entering a custody head.</summary>
+internal static class LogEntrySources
 {
     public const string Receipt = "receipt";
     public const string Export = "export";
+}
+
+/// <summary>Whether the entry <see cref="VaultMetrics.LogEntry"/> records could be made.</summary>
+internal static class LogEntryOutcomes
+{
     public const string Appended = "appended";
     public const string Failed = "failed";
 }

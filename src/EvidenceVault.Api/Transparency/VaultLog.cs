@@ -58,7 +58,7 @@ internal sealed partial class VaultLog(
     public async Task<BundleLogProof> RecordAsync(CaseHeadLeaf leaf, CancellationToken cancellationToken)
     {
         var appended = await AppendAsync(leaf, cancellationToken);
-        metrics.LogEntry(LogEntryOutcomes.Export, LogEntryOutcomes.Appended);
+        metrics.LogEntry(LogEntrySources.Export, LogEntryOutcomes.Appended);
         var signed = Sign(new LogCheckpoint(Origin, appended.TreeSize, appended.Root));
         byte[]? timestamp = null;
         await foreach (var attempt in timestamps.AttemptAsync(Sha256Digest.Of(signed.Bytes), cancellationToken))
@@ -135,11 +135,11 @@ internal sealed partial class VaultLog(
         try
         {
             await AppendAsync(leaf, cancellationToken);
-            metrics.LogEntry(LogEntryOutcomes.Receipt, LogEntryOutcomes.Appended);
+            metrics.LogEntry(LogEntrySources.Receipt, LogEntryOutcomes.Appended);
         }
         catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException or HttpRequestException or InvalidOperationException or Problems.VaultProblemException)
         {
-            metrics.LogEntry(LogEntryOutcomes.Receipt, LogEntryOutcomes.Failed);
+            metrics.LogEntry(LogEntrySources.Receipt, LogEntryOutcomes.Failed);
             LogEntryNotMade(logger, leaf.CaseId, leaf.Seq, e.GetType().Name);
         }
     }

@@ -26,7 +26,7 @@ public sealed class VaultLogReceiptTests(VaultApp app) : IClassFixture<VaultApp>
         var leaves = await LeavesOfAsync(vault.CaseId);
         Assert.Contains((custody.Head.Seq, custody.Head.Hash.Hex), leaves);
         Assert.Contains(entries.GetMeasurementSnapshot(), m =>
-            (string?)m.Tags[VaultMetrics.LogEntrySourceTag] == LogEntryOutcomes.Receipt && (string?)m.Tags[VaultMetrics.LogEntryOutcomeTag] == LogEntryOutcomes.Appended);
+            (string?)m.Tags[VaultMetrics.LogEntrySourceTag] == LogEntrySources.Receipt && (string?)m.Tags[VaultMetrics.LogEntryOutcomeTag] == LogEntryOutcomes.Appended);
     }
 
     [Fact]
