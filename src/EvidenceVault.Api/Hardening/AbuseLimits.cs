@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace EvidenceVault.Api.Hardening;
 
 /// <summary>
-/// Rate limits (ASP.NET Core's limiter) on case creation per client, grant creation per case, uploads per token and
+/// Rate limits (ASP.NET Core's limiter) on case creation per client, grant creation per case, uploads and page captures per token and
 /// reads of the public vault log per client, plus a guard that stops a client guessing tokens. Every refusal is 429 with <c>Retry-After</c> and the
 /// <c>rate-limited</c> problem type. Tokens are partitioned by their SHA-256, never kept in clear.
 /// </summary>
@@ -19,6 +19,7 @@ internal static class AbuseLimits
     public const string GrantCreation = "grant-creation";
     public const string Uploads = "uploads";
     public const string LogReads = "log-reads";
+    public const string Captures = "captures";
 
     public static IServiceCollection AddAbuseLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,6 +37,7 @@ internal static class AbuseLimits
             limiter.AddPolicy(GrantCreation, http => Fixed(http.GetRouteValue("caseId") as string ?? string.Empty, Limits(http).GrantCreationsPerMinute, Limits(http).Window));
             limiter.AddPolicy(Uploads, http => Fixed(TokenPartition(http), Limits(http).UploadsPerMinute, Limits(http).Window));
             limiter.AddPolicy(LogReads, http => Fixed(ClientOf(http), Limits(http).LogReadsPerMinute, Limits(http).Window));
+            limiter.AddPolicy(Captures, http => Fixed(TokenPartition(http), Limits(http).CapturesPerMinute, Limits(http).Window));
         });
         return services;
     }

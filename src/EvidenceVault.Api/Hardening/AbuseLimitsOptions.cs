@@ -17,6 +17,9 @@ public sealed class AbuseLimitsOptions
     /// <summary>Uploads one token may make per minute (a victim saving a hundred screenshots stays well under it).</summary>
     public int UploadsPerMinute { get; set; } = 300;
 
+    /// <summary>Pages one token may have the vault capture per minute (each is outbound traffic the vault makes).</summary>
+    public int CapturesPerMinute { get; set; } = 10;
+
     /// <summary>Reads of the public vault log (checkpoint, consistency proofs) one client may make per minute: a witness needs two.</summary>
     public int LogReadsPerMinute { get; set; } = 60;
 

@@ -1,5 +1,6 @@
 using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Bundles;
+using EvidenceVault.Api.Captures;
 using EvidenceVault.Api.Cases;
 using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Hardening;
@@ -47,6 +48,7 @@ internal static class VaultEndpoints
         api.MapLogApi();
         api.MapCasesApi(caseScope);
         caseScope.MapIngestApi();
+        caseScope.MapCapturesApi();
         caseScope.MapUploadsApi(app);
         caseScope.MapItemsApi();
         caseScope.MapCustodyApi();

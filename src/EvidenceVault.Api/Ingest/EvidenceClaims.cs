@@ -76,6 +76,10 @@ internal sealed partial record EvidenceClaims(
             EmptyAsNull(metadata.GetValueOrDefault("note")) is { } note ? CheckNote(note) : null);
     }
 
+    /// <summary>The claims of a page the vault captured itself: the file it made, the address asked for and the member's note.</summary>
+    public static EvidenceClaims OfCapture(string fileName, string sourceUrl, string? note) =>
+        new(null, CheckFileName(fileName), null, ParseSourceUrl(sourceUrl), null, note is null ? null : CheckNote(note));
+
     /// <summary>A note: trimmed, at most <see cref="MaxNoteLength"/> characters, no control characters but line breaks.</summary>
     private static string? CheckNote(string note)
     {

@@ -41,6 +41,12 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static readonly ProblemType UploadLengthExceeded = new("upload-length-exceeded", 413, "The request carries more bytes than the upload has left.");
     public static readonly ProblemType ChunkTooLarge = new("chunk-too-large", 413, "The PATCH carries more bytes than one request may.");
     public static readonly ProblemType ChecksumMismatch = new("checksum-mismatch", 460, "The chunk does not match its Upload-Checksum; it was discarded.");
+    public static readonly ProblemType CaptureDisabled = new("capture-disabled", 403, "This vault does not capture pages.");
+    public static readonly ProblemType CaptureUrlInvalid = new("capture-url-invalid", 400, "The address to capture is not an absolute http(s) URL.");
+    public static readonly ProblemType CaptureAddressForbidden = new("capture-address-forbidden", 422, "The address to capture is not on the public internet.");
+    public static readonly ProblemType CaptureTooLarge = new("capture-too-large", 422, "The page is larger than one capture keeps; nothing was stored.");
+    public static readonly ProblemType CaptureUnreachable = new("capture-unreachable", 502, "The page could not be fetched; nothing was stored.");
+    public static readonly ProblemType CaptureTimedOut = new("capture-timed-out", 504, "The page did not answer in time; nothing was stored.");
     public static readonly ProblemType InternalError = new("internal-error", 500, "The vault failed; nothing half-stored is ever indexed. Try again.");
     public static readonly ProblemType StorageUnavailable = new("storage-unavailable", 503, "Evidence storage is unavailable; nothing was stored. Try again.");
     public static readonly ProblemType StorageNotImmutable = new("storage-not-immutable", 503, "Evidence storage is not write-once; the vault takes no evidence until it is.");
@@ -52,6 +58,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
         EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, TokenRevoked, TokenExpired, Forbidden, CaseNotFound, ItemNotFound, GrantNotFound, TimestampPending, NotFound, LogSizeInvalid,
         RateLimited, CaseQuotaExceeded, OperatorKeyRequired, EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch,
         TusVersionUnsupported, UploadContentType, ChecksumAlgorithmUnsupported, UploadNotFound, UploadOffsetMismatch, UploadCompleted, UploadGone, UploadLengthExceeded, ChunkTooLarge, ChecksumMismatch,
+        CaptureDisabled, CaptureUrlInvalid, CaptureAddressForbidden, CaptureTooLarge, CaptureUnreachable, CaptureTimedOut,
         InternalError, StorageUnavailable, StorageNotImmutable, VaultLogInconsistent,
     ];
 }

@@ -69,6 +69,7 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("EvidenceVault:Limits:FailedTokenAttemptsPerMinute", "100000");
         builder.UseSetting("EvidenceVault:Limits:UploadsPerMinute", "100000");
         builder.UseSetting("EvidenceVault:Limits:LogReadsPerMinute", "100000");
+        builder.UseSetting("EvidenceVault:Limits:CapturesPerMinute", "100000");
         foreach (var (key, value) in Settings())
         {
             builder.UseSetting(key, value);

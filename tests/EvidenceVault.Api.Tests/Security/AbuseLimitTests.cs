@@ -22,6 +22,7 @@ public sealed class AbuseLimitTests(AbuseLimitTests.TightVault app) : IClassFixt
             new("EvidenceVault:Limits:UploadsPerMinute", "4"),
             new("EvidenceVault:Limits:FailedTokenAttemptsPerMinute", "3"),
             new("EvidenceVault:Limits:LogReadsPerMinute", "3"),
+            new("EvidenceVault:Limits:CapturesPerMinute", "2"),
             new("EvidenceVault:Limits:TrustForwardedFor", "true"),
             new("EvidenceVault:Limits:MaxItemsPerCase", "2"),
             new("EvidenceVault:Limits:MaxBytesPerCase", "20000"),
@@ -108,6 +109,24 @@ public sealed class AbuseLimitTests(AbuseLimitTests.TightVault app) : IClassFixt
         }
 
         Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Created, 2), HttpStatusCode.InsufficientStorage, HttpStatusCode.InsufficientStorage, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task Captures_PastTheLimitPerToken_Are429_BeforeTheVaultLooksAtTheAddress()
+    {
+        using var owner = await app.OpenCaseAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await owner.Client.PostAsJsonAsync($"/api/cases/{owner.CaseId}/captures", new { url = "http://127.0.0.1/" });
+            statuses.Add(response.StatusCode);
+            if (i == 2)
+            {
+                await ProblemAssert.IsAsync(response, 429, "rate-limited");
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity, HttpStatusCode.TooManyRequests], statuses);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
     {
         ["GET api/cases/{caseId}"] = Everyone,
         ["POST api/cases/{caseId}/items"] = [CaseRoles.Owner, CaseRoles.Contributor],
+        ["POST api/cases/{caseId}/captures"] = [CaseRoles.Owner, CaseRoles.Contributor],
         ["GET api/cases/{caseId}/items"] = Everyone,
         ["GET api/cases/{caseId}/items/{itemId}"] = Everyone,
         ["GET api/cases/{caseId}/items/{itemId}/content"] = Everyone,
@@ -66,6 +67,7 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
     public async Task Endpoint_EveryCaller_GetsExactlyWhatThePolicySays(string endpoint)
     {
         var scenario = await ScenarioAsync();
+        var site = await ScamSite.InstanceAsync();
         var (method, template) = (endpoint.Split(' ')[0], endpoint.Split(' ')[1]);
         var path = "/" + template.Replace("{caseId}", scenario.CaseId, StringComparison.Ordinal)
             .Replace("{itemId}", scenario.OwnerItemId, StringComparison.Ordinal)
@@ -76,7 +78,7 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
         foreach (var (caller, token) in scenario.Callers)
         {
             using var client = app.ClientWith(token);
-            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Body(method, template) };
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Body(method, template, site) };
             AddProtocolHeaders(request, method, template);
             using var response = await client.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
@@ -125,8 +127,9 @@ public sealed class AccessMatrixTests(SecurityVault app) : IClassFixture<Securit
         }
     }
 
-    private static HttpContent? Body(string method, string template) => (method, template) switch
+    private static HttpContent? Body(string method, string template, ScamSite site) => (method, template) switch
     {
+        ("POST", "api/cases/{caseId}/captures") => JsonContent.Create(new { url = site.At("/plain").AbsoluteUri }),
         ("POST", "api/cases/{caseId}/items") => new ByteArrayContent(Ingest.IngestTests.GeneratedPng(Random.Shared.Next(1, 100_000))),
         ("POST", "api/cases/{caseId}/grants") => JsonContent.Create(new { role = "lawyer", label = "matrix" }),
         ("PATCH", _) => new ByteArrayContent(Ingest.IngestTests.GeneratedPng(1)[..100]) { Headers = { ContentType = new("application/offset+octet-stream") } },

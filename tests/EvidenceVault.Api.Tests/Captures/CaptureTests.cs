@@ -1,0 +1,291 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text.Json;
+using EvidenceVault.Api.Captures;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Evidence;
+using EvidenceVault.Hashing;
+using EvidenceVault.Serialization;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Api.Tests.Captures;
+
+/// <summary>
+/// The vault captures a phishing page itself (<see cref="ScamSite"/>, on a real socket): the page, its redirect
+/// and cookie, its resources, as one WACZ item received like any upload — read back by warcio, Webrecorder's own
+/// WARC library — and every refusal leaves nothing behind: no blob, no index row, no custody event, no temporary file.
+/// </summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>, IDisposable
+{
+    private static string WarcReaderFolder => Path.Combine(SampleEvidence.RepositoryRoot, "tests", "clients", "warc-node");
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-capture-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_link_that_redirects_becomes_one_WACZ_item_with_the_page_its_cookie_and_its_resources()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var link = site.At("/go");
+
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = link.AbsoluteUri, note = "短信里的退款链接" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var receipt = (await response.Content.ReadFromJsonAsync<CaptureReceipt>(VaultJson.Compact))!;
+        var (item, page) = (receipt.Item, receipt.Page);
+        Assert.Equal(($"/api/cases/{vault.CaseId}/items/{item.ItemId}"), response.Headers.Location?.OriginalString);
+        Assert.Equal(("application/wacz", "page-snapshot", link.AbsoluteUri, "短信里的退款链接"), (item.ContentType, item.Kind, item.SourceUrl, item.Note));
+        Assert.Equal(PageSnapshotSources.Wacz, item.Snapshot?.Source);
+        Assert.Equal(link.AbsoluteUri, item.Snapshot?.Url);
+        Assert.Equal((200, site.At("/refund").AbsoluteUri, "订单异常 - 退款申请"), (page.Status, page.FinalUrl, page.Title));
+        Assert.Equal([site.At("/refund").AbsoluteUri], page.Redirects);
+        Assert.Equal(3, page.Resources); // the logo (named twice), the style sheet, and the missing image's 404
+        Assert.Empty(page.Skipped);
+        Assert.Equal("127.0.0.1", page.Peers[$"127.0.0.1:{link.Port}"]);
+        Assert.Contains(site.Requests, r => r.Path == "/refund" && r.Cookie == ScamSite.SessionCookie);
+
+        // The stored bytes are the item's: downloaded, they hash to its SHA-256, and it sits in the custody chain.
+        var wacz = Path.Combine(_folder, "capture.wacz");
+        await File.WriteAllBytesAsync(wacz, await vault.Client.GetByteArrayAsync($"/api/cases/{vault.CaseId}/items/{item.ItemId}/content"));
+        Assert.Equal(item.Sha256, (await EvidenceHasher.HashAsync(File.OpenRead(wacz))).Digest.Hex);
+        Assert.True((await vault.CheckCustodyAsync()).IsIntact);
+        AssertNoTemporaryFiles();
+
+        // The package: archive first, every file listed with its hash, the list itself hashed.
+        using var zip = ZipFile.OpenRead(wacz);
+        Assert.Equal(["archive/data.warc.gz", "indexes/index.cdx", "pages/pages.jsonl", "datapackage.json", "datapackage-digest.json"], zip.Entries.Select(e => e.FullName));
+        Assert.All(zip.Entries, e => Assert.Equal(e.Length, e.CompressedLength)); // stored, so replay can read by range
+        using var package = JsonDocument.Parse(Read(zip, "datapackage.json"));
+        Assert.Equal(("1.1.1", link.AbsoluteUri), (package.RootElement.GetProperty("wacz_version").GetString(), package.RootElement.GetProperty("mainPageUrl").GetString()));
+        foreach (var resource in package.RootElement.GetProperty("resources").EnumerateArray())
+        {
+            var bytes = Read(zip, resource.GetProperty("path").GetString()!);
+            Assert.Equal("sha256:" + Sha256Digest.Of(bytes).Hex, resource.GetProperty("hash").GetString());
+            Assert.Equal(bytes.Length, resource.GetProperty("bytes").GetInt64());
+        }
+
+        using var digest = JsonDocument.Parse(Read(zip, "datapackage-digest.json"));
+        Assert.Equal("sha256:" + Sha256Digest.Of(Read(zip, "datapackage.json")).Hex, digest.RootElement.GetProperty("hash").GetString());
+    }
+
+    [Fact]
+    public async Task Warcio_reads_every_record_and_finds_each_digest_the_vault_declared()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var (_, archive, index) = await CaptureAndExtractAsync(vault, site.At("/go"));
+
+        var run = await ExternalTool.RunAsync("node", WarcReaderFolder, "read.mjs", archive);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var records = run.Output.Split('\n').Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(
+            ["warcinfo", "request", "response", "request", "response", "request", "response", "request", "response", "request", "response", "metadata"],
+            records.Select(r => r.GetProperty("type").GetString()));
+        foreach (var record in records)
+        {
+            // warcio's reading of each payload (HTTP records) or block (the others) gives the digest the vault wrote.
+            var declared = record.GetProperty("declaredPayload").GetString() ?? record.GetProperty("declaredBlock").GetString();
+            if (record.GetProperty("type").GetString() != "request")
+            {
+                Assert.Equal(declared, "sha256:" + record.GetProperty("sha256").GetString());
+            }
+        }
+
+        var responses = records.Where(r => r.GetProperty("type").GetString() == "response").ToList();
+        Assert.Equal(
+            [(site.At("/go").AbsoluteUri, 302), (site.At("/refund").AbsoluteUri, 200), (site.At("/style.css").AbsoluteUri, 200), (site.At("/logo.png").AbsoluteUri, 200), (site.At("/missing.png").AbsoluteUri, 404)],
+            responses.Select(r => (r.GetProperty("uri").GetString(), r.GetProperty("status").GetInt32())));
+        Assert.All(responses, r => Assert.Equal("127.0.0.1", r.GetProperty("ip").GetString()));
+        Assert.Equal(SampleEvidence.KnownSha256["screenshot-refund-page.png"], responses[3].GetProperty("sha256").GetString());
+        Assert.Equal(Sha256Digest.Of(System.Text.Encoding.UTF8.GetBytes(ScamSite.StyleSheet)).Hex, responses[2].GetProperty("sha256").GetString());
+        Assert.Equal(Sha256Digest.Of(ScamSite.RefundPage(signedIn: true)).Hex, responses[1].GetProperty("sha256").GetString());
+        Assert.Equal(ScamSite.SessionCookie, records.Single(r => r.GetProperty("type").GetString() == "request" && r.GetProperty("uri").GetString() == site.At("/refund").AbsoluteUri).GetProperty("cookie").GetString());
+
+        // The package's CDXJ index says what warcio's own indexer says of the same records.
+        var warcioIndex = await ExternalTool.RunAsync("node", WarcReaderFolder, "node_modules/warcio/dist/cli.js", "cdx-index", archive);
+        Assert.True(warcioIndex.ExitCode == 0, warcioIndex.Output);
+        var lines = index.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length);
+        Assert.All(lines, line => Assert.Contains(line.Replace("\"filename\":\"data.warc.gz\"", "\"filename\":\"" + Path.GetFileName(archive) + "\"", StringComparison.Ordinal), warcioIndex.Output, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_gzip_encoded_page_is_kept_as_served_and_its_resources_are_still_found()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+
+        var (page, archive, _) = await CaptureAndExtractAsync(vault, site.At("/refund-gzip"));
+
+        Assert.Equal((200, 3, "订单异常 - 退款申请"), (page.Status, page.Resources, page.Title));
+        var run = await ExternalTool.RunAsync("node", WarcReaderFolder, "read.mjs", archive);
+        var response = run.Output.Split('\n').Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement)
+            .First(r => r.GetProperty("type").GetString() == "response");
+        var served = response.GetProperty("sha256").GetString();
+        Assert.NotEqual(Sha256Digest.Of(ScamSite.RefundPage(signedIn: false)).Hex, served); // the compressed bytes, not a re-encoding
+        Assert.Equal(response.GetProperty("declaredPayload").GetString(), "sha256:" + served);
+    }
+
+    [Fact]
+    public async Task A_page_already_taken_down_is_kept_with_its_404()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+
+        var (page, _, _) = await CaptureAndExtractAsync(vault, site.At("/gone"));
+
+        Assert.Equal((404, 0), (page.Status, page.Resources));
+        Assert.Single(await vault.ListItemsAsync());
+    }
+
+    [Fact]
+    public async Task A_redirect_into_the_clouds_metadata_service_is_not_followed_and_says_so()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+
+        var (page, _, _) = await CaptureAndExtractAsync(vault, site.At("/to-metadata"));
+
+        Assert.Equal(302, page.Status);
+        Assert.Equal([new SkippedResource("http://169.254.169.254/latest/meta-data/", "address-forbidden")], page.Skipped);
+    }
+
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://127.0.0.2:{port}/go")]
+    [InlineData("http://[::1]:{port}/go")]
+    [InlineData("http://10.0.0.1/")]
+    [InlineData("http://0.0.0.0:{port}/go")]
+    public async Task An_address_off_the_public_internet_is_refused_with_nothing_stored(string address)
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var before = await app.CustodyLogAsync(vault.CaseId);
+        var requests = site.Requests.Count;
+
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = address.Replace("{port}", site.Address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) });
+
+        await ProblemAssert.IsAsync(response, 422, "capture-address-forbidden");
+        Assert.Equal(requests, site.Requests.Count);
+        await AssertNothingStoredAsync(vault, before);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("refund-center.example/order/114")]
+    [InlineData("ftp://refund-center.example/")]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("http://victim:password@refund-center.example/")]
+    public async Task An_address_that_is_not_an_http_URL_is_refused(string address)
+    {
+        using var vault = await app.CreateCaseAsync();
+        var before = await app.CustodyLogAsync(vault.CaseId);
+
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = address });
+
+        await ProblemAssert.IsAsync(response, 400, "capture-url-invalid");
+        await AssertNothingStoredAsync(vault, before);
+    }
+
+    [Fact]
+    public async Task A_site_that_does_not_answer_in_time_is_a_504_with_nothing_stored()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var before = await app.CustodyLogAsync(vault.CaseId);
+
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At("/slow").AbsoluteUri });
+
+        await ProblemAssert.IsAsync(response, 504, "capture-timed-out");
+        await AssertNothingStoredAsync(vault, before);
+    }
+
+    [Fact]
+    public async Task A_host_nothing_listens_on_is_a_502_with_nothing_stored()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var before = await app.CustodyLogAsync(vault.CaseId);
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = $"http://127.0.0.1:{port}/" });
+
+        await ProblemAssert.IsAsync(response, 502, "capture-unreachable");
+        await AssertNothingStoredAsync(vault, before);
+    }
+
+    [Fact]
+    public async Task A_page_larger_than_a_capture_keeps_is_refused_and_a_large_resource_is_skipped()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var before = await app.CustodyLogAsync(vault.CaseId);
+
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At($"/bytes?n={CaptureVault.MaxBytes + 1}").AbsoluteUri });
+
+        await ProblemAssert.IsAsync(response, 422, "capture-too-large");
+        await AssertNothingStoredAsync(vault, before);
+
+        // Exactly the limit is kept.
+        var (page, _, _) = await CaptureAndExtractAsync(vault, site.At($"/bytes?n={CaptureVault.MaxBytes}"));
+        Assert.Equal(200, page.Status);
+    }
+
+    [Fact]
+    public async Task A_lawyer_may_not_capture_and_an_operator_may_turn_captures_off()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var lawyer = await vault.GrantAsync("lawyer", "律师");
+        using var lawyerClient = app.ClientWith(lawyer.Token);
+
+        using var refused = await lawyerClient.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At("/plain").AbsoluteUri });
+        await ProblemAssert.IsAsync(refused, 403, "forbidden");
+
+        await using var off = app.WithWebHostBuilder(builder => builder.UseSetting("EvidenceVault:Capture:Enabled", "false"));
+        using var client = off.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", vault.OwnerToken);
+        using var disabled = await client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At("/plain").AbsoluteUri });
+        await ProblemAssert.IsAsync(disabled, 403, "capture-disabled");
+        Assert.Empty(await vault.ListItemsAsync());
+    }
+
+    private async Task<(CaptureSummary Page, string Archive, string Index)> CaptureAndExtractAsync(TestCase vault, Uri url)
+    {
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = url.AbsoluteUri });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var receipt = (await response.Content.ReadFromJsonAsync<CaptureReceipt>(VaultJson.Compact))!;
+        var bytes = await vault.Client.GetByteArrayAsync($"/api/cases/{vault.CaseId}/items/{receipt.Item.ItemId}/content");
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+        var archive = Path.Combine(_folder, receipt.Item.ItemId + ".warc.gz");
+        await File.WriteAllBytesAsync(archive, Read(zip, "archive/data.warc.gz"));
+        AssertNoTemporaryFiles();
+        return (receipt.Page, archive, System.Text.Encoding.UTF8.GetString(Read(zip, "indexes/index.cdx")));
+    }
+
+    private async Task AssertNothingStoredAsync(TestCase vault, string custodyBefore)
+    {
+        Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
+        Assert.Empty(await app.IndexRowsAsync(vault.CaseId));
+        Assert.Equal(custodyBefore, await app.CustodyLogAsync(vault.CaseId));
+        AssertNoTemporaryFiles();
+    }
+
+    /// <summary>Every response and package a capture spooled is gone once it is answered.</summary>
+    private static void AssertNoTemporaryFiles() =>
+        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "evidencevault-capture-*"));
+
+    private static byte[] Read(ZipArchive zip, string path)
+    {
+        using var entry = zip.GetEntry(path)!.Open();
+        using var copy = new MemoryStream();
+        entry.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

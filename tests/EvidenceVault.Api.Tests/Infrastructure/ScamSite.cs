@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Text;
+using EvidenceVault.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace EvidenceVault.Api.Tests.Infrastructure;
+
+/// <summary>
+/// A phishing site on a real socket (127.0.0.1, a port of its own), for the vault to capture: a link that
+/// redirects and sets a session cookie, the fake refund page (the sample fixture) with its logo, style sheet and a
+/// missing image, the same page gzip-encoded, a page taken down, a redirect into the cloud's metadata service,
+/// a page that never answers and one of any size. One site for the whole run; it records what it was asked.
+/// </summary>
+public sealed class ScamSite
+{
+    /// <summary>The cookie the link sets and the page looks for.</summary>
+    public const string SessionCookie = "session=victim-114";
+
+    private static readonly Lazy<Task<ScamSite>> Shared = new(StartAsync);
+
+    private readonly ConcurrentQueue<(string Path, string Cookie)> _requests = new();
+
+    private ScamSite(Uri address) => Address = address;
+
+    public Uri Address { get; }
+
+    /// <summary>Every request the site answered: its path and query, and the Cookie header it carried.</summary>
+    public IReadOnlyCollection<(string Path, string Cookie)> Requests => _requests;
+
+    /// <summary>The refund page as the site serves it (identity coding).</summary>
+    public static byte[] RefundPage(bool signedIn)
+    {
+        var html = File.ReadAllText(SampleEvidence.PathOf("page-snapshot-refund.html"));
+        var links = "<link rel=\"stylesheet\" href=\"/style.css\"><link rel=\"icon\" href=\"logo.png#favicon\">";
+        var body = "<img src=\"logo.png\" alt=\"\"><img src=\"/missing.png\" alt=\"\">" + (signedIn ? "<p id=\"session\">已登录 signed in</p>" : string.Empty);
+        html = html.Replace("</head>", links + "</head>", StringComparison.Ordinal);
+        var bodyStart = html.IndexOf("<body", StringComparison.Ordinal);
+        var bodyOpenEnd = html.IndexOf('>', bodyStart) + 1;
+        return Encoding.UTF8.GetBytes(html.Insert(bodyOpenEnd, body));
+    }
+
+    public const string StyleSheet = "body{background:#fff7e6}";
+
+    public static Task<ScamSite> InstanceAsync() => Shared.Value;
+
+    public Uri At(string pathAndQuery) => new(Address, pathAndQuery);
+
+    private static async Task<ScamSite> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        ScamSite? site = null;
+        app.Use(async (context, next) =>
+        {
+            site!._requests.Enqueue((context.Request.Path + context.Request.QueryString, context.Request.Headers.Cookie.ToString()));
+            await next(context);
+        });
+        app.MapGet("/go", (HttpContext context) =>
+        {
+            context.Response.Headers.SetCookie = SessionCookie + "; Path=/; HttpOnly";
+            return Results.Redirect("/refund");
+        });
+        app.MapGet("/refund", (HttpContext context) =>
+            Results.Bytes(RefundPage(context.Request.Cookies["session"] == "victim-114"), "text/html; charset=utf-8"));
+        app.MapGet("/refund-gzip", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Headers.ContentEncoding = "gzip";
+            await using var gzip = new GZipStream(context.Response.Body, CompressionLevel.Optimal, leaveOpen: true);
+            await gzip.WriteAsync(RefundPage(signedIn: false));
+        });
+        app.MapGet("/logo.png", () => Results.File(SampleEvidence.PathOf("screenshot-refund-page.png"), "image/png"));
+        app.MapGet("/style.css", () => Results.Text(StyleSheet, "text/css"));
+        app.MapGet("/plain", () => Results.Text("<!doctype html><title>退款</title><p>Refund form</p>", "text/html; charset=utf-8"));
+        app.MapGet("/gone", () => Results.Text("<!doctype html><title>Not found</title><p>This shop was removed.</p>", "text/html", statusCode: 404));
+        app.MapGet("/to-metadata", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
+        app.MapGet("/slow", async (HttpContext context) =>
+        {
+            await Task.Delay(TimeSpan.FromMinutes(2), context.RequestAborted);
+            return Results.Ok();
+        });
+        app.MapGet("/bytes", async (long n, HttpContext context) =>
+        {
+            context.Response.ContentType = "application/vnd.android.package-archive";
+            var block = new byte[64 * 1024];
+            Random.Shared.NextBytes(block);
+            for (long sent = 0; sent < n; sent += block.Length)
+            {
+                await context.Response.Body.WriteAsync(block.AsMemory(0, (int)Math.Min(block.Length, n - sent)), context.RequestAborted);
+            }
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        site = new ScamSite(new Uri(address));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => app.StopAsync().GetAwaiter().GetResult();
+        return site;
+    }
+}
