@@ -43,6 +43,8 @@ export class VaultApi {
   item(itemId) { return request('GET', `${this.base}/items/${encodeURIComponent(itemId)}`, this.token); }
   upload(url) { return request('GET', url, this.token); }
   custody() { return request('GET', `${this.base}/custody`, this.token); }
+  /** Has the vault fetch a page itself: `{item, page}` (the WACZ item and what was fetched). */
+  capture(url, note) { return request('POST', `${this.base}/captures`, this.token, { url, note: note || null }); }
   grants() { return request('GET', `${this.base}/grants`, this.token); }
   createGrant(role, label) { return request('POST', `${this.base}/grants`, this.token, { role, label: label || null }); }
   revokeGrant(grantId) { return request('DELETE', `${this.base}/grants/${encodeURIComponent(grantId)}`, this.token); }

@@ -27,6 +27,8 @@ const state = {
   grants: [],
   newLink: null,
   ownerLink: null, // shown once after creating a case
+  captured: null, // the summary of the last page capture
+  captureDraft: { url: '', note: '' },
   error: null,
 };
 let api = null;
@@ -118,7 +120,7 @@ function forgetSession() {
   uppy = null;
   dashboardHost = null;
   api = null;
-  Object.assign(state, { session: null, caseInfo: null, items: [], receipts: [], grants: [], newLink: null, ownerLink: null });
+  Object.assign(state, { session: null, caseInfo: null, items: [], receipts: [], grants: [], newLink: null, ownerLink: null, captured: null, captureDraft: { url: '', note: '' } });
   render();
 }
 
@@ -419,6 +421,44 @@ function receiptCard(item) {
       row(t('timestamp'), stamp, { class: `stamp ${item.timestamp?.status}` })));
 }
 
+/** A link the vault saves itself: the page, its redirects and resources become one WACZ item with a receipt. */
+function captureView() {
+  // What was typed survives a re-render (an error, a language switch) until the page is saved.
+  const url = h('input', { type: 'url', id: 'capture-url', inputmode: 'url', autocomplete: 'off', required: true, placeholder: 'https://…', oninput: (e) => { state.captureDraft.url = e.target.value; } });
+  const note = h('input', { type: 'text', id: 'capture-note', maxlength: 1000, oninput: (e) => { state.captureDraft.note = e.target.value; } });
+  url.value = state.captureDraft.url;
+  note.value = state.captureDraft.note;
+  const status = h('p', { id: 'capture-status', 'aria-live': 'polite' });
+  const button = h('button', { type: 'submit', class: 'primary', id: 'capture-button' }, t('captureButton'));
+  const form = h('form', {
+    onsubmit: async (event) => {
+      event.preventDefault();
+      button.disabled = true;
+      status.textContent = t('capturing');
+      try {
+        const { item, page } = await api.capture(url.value.trim(), note.value.trim());
+        state.receipts = [item, ...state.receipts.filter((r) => r.itemId !== item.itemId)];
+        state.captured = page;
+        state.captureDraft = { url: '', note: '' };
+        state.error = null;
+        await refresh();
+      } catch (error) {
+        status.textContent = '';
+        button.disabled = false;
+        showError(error);
+      }
+    },
+  },
+  h('label', { for: 'capture-url' }, t('captureUrlField')), url,
+  h('label', { for: 'capture-note' }, t('captureNoteField')), note,
+  button);
+  if (state.captured) {
+    const page = state.captured;
+    status.textContent = `${t('captured')}${t('colon')}${page.title || page.finalUrl} · ${t('capturedStatus')} ${page.status} · ${page.resources} ${t('captureResources')}`;
+  }
+  return h('section', { class: 'card', id: 'capture' }, h('h2', {}, t('captureTitle')), h('p', {}, t('captureHelp')), form, status);
+}
+
 function itemRow(item, lawyer) {
   const media = lawyer ? mediaPreview(item) : null;
   return h('li', { class: 'item', dataset: { itemId: item.itemId, sha256: item.sha256 } },
@@ -538,6 +578,7 @@ function caseView() {
     h('div', { class: 'case-head' }, h('h2', {}, state.caseInfo.title || state.session.caseId), h('p', { class: 'role' }, t(role === 'owner' ? 'roleOwner' : 'roleContributor'))),
     state.ownerLink ? ownerTokenView() : null,
     h('section', { class: 'card', id: 'add-evidence' }, h('h2', {}, t('addEvidence')), h('p', {}, t('addEvidenceHelp')), dashboard),
+    captureView(),
     state.receipts.length ? h('section', { class: 'card', id: 'receipts', 'aria-live': 'polite' }, h('h2', {}, t('receiptsTitle')), state.receipts.map(receiptCard)) : null,
     h('section', { class: 'card', id: 'items' }, h('h2', {}, t('itemsTitle')),
       state.items.length ? h('ul', { class: 'items' }, state.items.map((item) => itemRow(item, false))) : h('p', {}, t('noItems'))),

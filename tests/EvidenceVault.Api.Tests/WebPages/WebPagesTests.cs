@@ -307,6 +307,42 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
+    public async Task A_victim_with_only_a_link_has_the_vault_save_the_page_and_gets_its_receipt()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        await using var phone = await chromium.Browser.NewContextAsync(Phone);
+        var watch = Watch(phone, app.BaseAddress);
+        var page = await phone.NewPageAsync();
+        await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={vault.OwnerToken}");
+
+        // An address the vault may not open is refused in the page's language, and what was typed stays.
+        await page.FillAsync("#capture-url", "http://127.0.0.2/admin");
+        await page.ClickAsync("#capture-button");
+        await Expect(page.Locator("#error")).ToHaveTextAsync("出错了：这个地址不在公共互联网上，证据保险箱不会打开它。", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#capture-url")).ToHaveValueAsync("http://127.0.0.2/admin");
+        Assert.Empty(await vault.ListItemsAsync());
+
+        await page.FillAsync("#capture-url", site.At("/go").AbsoluteUri);
+        await page.FillAsync("#capture-note", "短信里的退款链接");
+        await page.ClickAsync("#capture-button");
+
+        await Expect(page.Locator("#capture-status")).ToHaveTextAsync("已保存网页：订单异常 - 退款申请 · HTTP 状态 200 · 3 个附带资源", new() { Timeout = 30_000 });
+        var item = Assert.Single(await vault.ListItemsAsync());
+        Assert.Equal(("application/wacz", site.At("/go").AbsoluteUri, "短信里的退款链接"), (item.ContentType, item.SourceUrl, item.Note));
+        await Expect(page.Locator(".receipt", new() { Has = page.Locator($"dd.hash:text-is('{item.Sha256}')") })).ToHaveCountAsync(1);
+        await Expect(page.Locator("#error")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#capture-url")).ToHaveValueAsync(string.Empty);
+        await AssertFitsAsync(page);
+        await AssertAccessibleAsync(page);
+        await SnapAsync(page, "capture-phone-zh");
+        await page.ClickAsync("#language");
+        await Expect(page.Locator("#capture-status")).ToHaveTextAsync("Page saved: 订单异常 - 退款申请 · HTTP status 200 · 3 resources kept with it");
+        Assert.Empty(watch.ThirdParty); // the browser asked only the vault: the vault fetched the page
+        Assert.Empty(watch.ScriptErrors);
+    }
+
+    [Fact]
     public async Task Evidence_captured_with_the_microphone_and_the_camera_is_saved_with_receipts()
     {
         using var vault = await app.CreateCaseAsync();
