@@ -126,11 +126,11 @@ internal sealed class PageCapturer(CaptureNetwork network, IOptions<CaptureOptio
             var responseId = WarcWriter.NewRecordId();
             firstResponse ??= responseId;
             await writer.WriteAsync(
-                Fields("request", WarcWriter.NewRecordId(), exchange.ReceivedAt, ("WARC-Target-URI", exchange.Url.AbsoluteUri), ("WARC-Concurrent-To", responseId)),
+                Fields("request", WarcWriter.NewRecordId(), exchange.ReceivedAt, ("WARC-Target-URI", WarcWriter.TargetUri(exchange.Url)), ("WARC-Concurrent-To", responseId)),
                 "application/http; msgtype=request",
                 exchange.Request,
                 cancellationToken);
-            var responseFields = Fields("response", responseId, exchange.ReceivedAt, ("WARC-Target-URI", exchange.Url.AbsoluteUri));
+            var responseFields = Fields("response", responseId, exchange.ReceivedAt, ("WARC-Target-URI", WarcWriter.TargetUri(exchange.Url)));
             if (exchange.Peer is { } peer)
             {
                 responseFields.Add(new("WARC-IP-Address", peer.ToString()));
@@ -143,7 +143,7 @@ internal sealed class PageCapturer(CaptureNetwork network, IOptions<CaptureOptio
         await using (var summaryBlock = WarcBlock.FromBytes(JsonSerializer.SerializeToUtf8Bytes(summary, VaultJson.Indented)))
         {
             await writer.WriteAsync(
-                Fields("metadata", WarcWriter.NewRecordId(), clock.GetUtcNow(), ("WARC-Target-URI", url.AbsoluteUri), ("WARC-Concurrent-To", firstResponse!)),
+                Fields("metadata", WarcWriter.NewRecordId(), clock.GetUtcNow(), ("WARC-Target-URI", WarcWriter.TargetUri(url)), ("WARC-Concurrent-To", firstResponse!)),
                 "application/json",
                 summaryBlock,
                 cancellationToken);
@@ -239,6 +239,14 @@ internal sealed class PageCapturer(CaptureNetwork network, IOptions<CaptureOptio
                     if (exchange.Location is not { } location)
                     {
                         break;
+                    }
+
+                    if (hops.Count > _limits.MaxRedirects)
+                    {
+                        lock (skipped)
+                        {
+                            skipped.Add(new SkippedResource(location.AbsoluteUri, "limit"));
+                        }
                     }
 
                     next = location;

@@ -72,7 +72,7 @@ public static class WaczPackage
                 ["title"] = description.Title,
                 ["software"] = description.Software,
                 ["created"] = VaultJson.FormatUtc(description.Created),
-                ["mainPageUrl"] = description.MainPage.Url.AbsoluteUri,
+                ["mainPageUrl"] = WarcWriter.TargetUri(description.MainPage.Url),
                 ["mainPageDate"] = VaultJson.FormatUtc(description.MainPage.CapturedAt),
                 ["resources"] = resources,
             };
@@ -109,7 +109,7 @@ public static class WaczPackage
         {
             var fields = new JsonObject
             {
-                ["url"] = entry.Url.AbsoluteUri,
+                ["url"] = WarcWriter.TargetUri(entry.Url),
                 ["mime"] = entry.MediaType,
                 ["status"] = entry.Status.ToString(CultureInfo.InvariantCulture),
                 ["digest"] = entry.PayloadDigest.Hex,
@@ -133,7 +133,7 @@ public static class WaczPackage
         var text = new StringBuilder(new JsonObject { ["format"] = "json-pages-1.0", ["id"] = "pages", ["title"] = "All Pages" }.ToJsonString(VaultJson.Compact)).Append('\n');
         foreach (var page in pages)
         {
-            var line = new JsonObject { ["id"] = Guid.NewGuid().ToString("N"), ["url"] = page.Url.AbsoluteUri, ["ts"] = VaultJson.FormatUtc(page.CapturedAt) };
+            var line = new JsonObject { ["id"] = Guid.NewGuid().ToString("N"), ["url"] = WarcWriter.TargetUri(page.Url), ["ts"] = VaultJson.FormatUtc(page.CapturedAt) };
             if (!string.IsNullOrWhiteSpace(page.Title))
             {
                 line["title"] = page.Title;

@@ -23,6 +23,16 @@ public sealed class WarcWriter(FileStream output)
     public static string FormatDate(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A URL as WARC records and indexes name it: ASCII only (an international host in its punycode form, the path
+    /// and query percent-encoded), without a fragment, which is never sent to a server.
+    /// </summary>
+    public static string TargetUri(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return new UriBuilder(url) { Host = url.IdnHost, Fragment = string.Empty }.Uri.AbsoluteUri;
+    }
+
     /// <summary>A new record id: a random UUID URN in angle brackets.</summary>
     public static string NewRecordId() => "<urn:uuid:" + Guid.NewGuid().ToString("D") + ">";
 

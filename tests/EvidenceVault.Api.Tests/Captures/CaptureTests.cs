@@ -154,6 +154,20 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         Assert.Equal([new SkippedResource("http://169.254.169.254/latest/meta-data/", "address-forbidden")], page.Skipped);
     }
 
+    [Fact]
+    public async Task A_redirect_without_end_is_followed_as_far_as_the_limit_and_kept()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+
+        var (page, _, index) = await CaptureAndExtractAsync(vault, site.At("/hop?n=0"));
+
+        Assert.Equal((302, site.At($"/hop?n={CaptureVault.MaxRedirects}").AbsoluteUri), (page.Status, page.FinalUrl));
+        Assert.Equal(CaptureVault.MaxRedirects, page.Redirects.Count);
+        Assert.Equal([new SkippedResource(site.At($"/hop?n={CaptureVault.MaxRedirects + 1}").AbsoluteUri, "limit")], page.Skipped);
+        Assert.Equal(CaptureVault.MaxRedirects + 1, index.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
     [Theory]
     [InlineData("http://169.254.169.254/latest/meta-data/")]
     [InlineData("http://127.0.0.2:{port}/go")]

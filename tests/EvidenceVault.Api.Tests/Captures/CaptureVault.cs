@@ -12,10 +12,13 @@ public sealed class CaptureVault : VaultApp
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
+    public const int MaxRedirects = 3;
+
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
         new("EvidenceVault:Capture:AllowedPrivateNetworks:0", "127.0.0.1/32"),
         new("EvidenceVault:Capture:MaxBytes", MaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("EvidenceVault:Capture:Timeout", Timeout.ToString()),
+        new("EvidenceVault:Capture:MaxRedirects", MaxRedirects.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 }

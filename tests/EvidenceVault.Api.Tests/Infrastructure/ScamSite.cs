@@ -76,6 +76,7 @@ public sealed class ScamSite
         app.MapGet("/style.css", () => Results.Text(StyleSheet, "text/css"));
         app.MapGet("/plain", () => Results.Text("<!doctype html><title>退款</title><p>Refund form</p>", "text/html; charset=utf-8"));
         app.MapGet("/gone", () => Results.Text("<!doctype html><title>Not found</title><p>This shop was removed.</p>", "text/html", statusCode: 404));
+        app.MapGet("/hop", (int n) => Results.Redirect($"/hop?n={n + 1}"));
         app.MapGet("/to-metadata", () => Results.Redirect("http://169.254.169.254/latest/meta-data/"));
         app.MapGet("/slow", async (HttpContext context) =>
         {

@@ -100,6 +100,13 @@ public sealed class WaczPackageTests : IDisposable
     public void Surt_reverses_the_host_and_keeps_what_tells_pages_apart(string url, string surt) =>
         Assert.Equal(surt, WaczPackage.SurtOf(new Uri(url)));
 
+    [Theory]
+    [InlineData("http://退款.example/路径?q=中#top", "http://xn--0kw179e.example/%E8%B7%AF%E5%BE%84?q=%E4%B8%AD")]
+    [InlineData("https://refund-center.example:8443/a b", "https://refund-center.example:8443/a%20b")]
+    [InlineData("http://[::1]:8080/", "http://[::1]:8080/")]
+    public void Target_uris_are_ascii_and_never_carry_a_fragment(string url, string target) =>
+        Assert.Equal(target, WarcWriter.TargetUri(new Uri(url)));
+
     private static byte[] Inflate(FileStream file, WarcRecordLocation location)
     {
         var member = new byte[location.Length];
