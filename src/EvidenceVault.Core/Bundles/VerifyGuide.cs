@@ -7,6 +7,34 @@ namespace EvidenceVault.Bundles;
 /// <summary><c>VERIFY.md</c>: how anyone checks the bundle with standard tools, in Chinese and English.</summary>
 internal static class VerifyGuide
 {
+    private const string WebArchiveContentType = "application/wacz";
+
+    /// <summary>For a case with saved pages as WACZ (a victim's, or the vault's own captures): how to look inside one.</summary>
+    private static void AppendWebArchives(StringBuilder text, string example)
+    {
+        text.Append("""
+            ## 7. 网页存档 / Web archives (WACZ)
+
+            Items with `contentType` `application/wacz` are web archives (WACZ 1.1.1): uploaded by a member, or captured
+            by the vault itself from a member's link — then named `capture-<host>-<UTC time>.wacz`, with the link in
+            `sourceUrl`. `archive/data.warc.gz` inside holds every request the vault sent and every response it received
+            (WARC 1.1: `WARC-Target-URI`, `WARC-Date`, `WARC-IP-Address`, SHA-256 `WARC-Payload-Digest`), the last record
+            the vault's summary (redirects, resources, what was skipped and why); `datapackage.json` lists each file's SHA-256:
+
+            ```sh
+            """);
+        text.Append(CultureInfo.InvariantCulture, $"\nunzip -p {example} datapackage.json\n");
+        text.Append(CultureInfo.InvariantCulture, $"unzip -p {example} archive/data.warc.gz | sha256sum   # equals the hash of archive/data.warc.gz in datapackage.json\n");
+        text.Append(CultureInfo.InvariantCulture, $"unzip -p {example} archive/data.warc.gz | gunzip | less   # the records, as captured\n");
+        text.Append("""
+            ```
+
+            ReplayWeb.page (https://replayweb.page, also offline) shows the page as it was captured.
+            网页存档可用 ReplayWeb.page 打开查看；其中记录了证据保险箱发出的每个请求和收到的每个响应。
+
+            """);
+    }
+
     public static string Format(string bagName, BundleCatalog catalog)
     {
         var text = new StringBuilder();
@@ -109,6 +137,11 @@ internal static class VerifyGuide
             ```
 
             """);
+        if (catalog.Items.FirstOrDefault(item => item.ContentType == WebArchiveContentType) is { } archive)
+        {
+            AppendWebArchives(text, archive.File ?? $"data/evidence/{archive.ItemId}.wacz");
+        }
+
         return text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
     }
 }

@@ -114,6 +114,34 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     }
 
     [Fact]
+    public async Task A_bundle_with_a_capture_verifies_and_its_guide_shows_how_to_check_the_archive_with_unzip_and_sha256sum()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        await CaptureAndExtractAsync(vault, site.At("/go"));
+
+        var zip = await vault.DownloadBundleAsync(_folder);
+
+        var report = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(zip);
+        Assert.True(report.Intact, string.Join("\n", report.Findings));
+        var extracted = Path.Combine(_folder, "bag");
+        ZipFile.ExtractToDirectory(zip, extracted);
+        var bag = Directory.GetDirectories(extracted).Single();
+        var guide = await File.ReadAllTextAsync(Path.Combine(bag, "VERIFY.md"));
+        Assert.Contains("## 7. 网页存档 / Web archives (WACZ)", guide, StringComparison.Ordinal);
+        var command = guide.Split('\n').Single(line => line.StartsWith("unzip -p", StringComparison.Ordinal) && line.Contains("| sha256sum", StringComparison.Ordinal));
+
+        var run = await ExternalTool.RunAsync("bash", bag, "-c", command);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        var file = command.Split(' ')[2];
+        using var wacz = ZipFile.OpenRead(Path.Combine(bag, file));
+        using var package = JsonDocument.Parse(Read(wacz, "datapackage.json"));
+        var archive = package.RootElement.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("path").GetString() == "archive/data.warc.gz");
+        Assert.Equal(archive.GetProperty("hash").GetString(), "sha256:" + run.Output.Split(' ')[0]);
+    }
+
+    [Fact]
     public async Task A_gzip_encoded_page_is_kept_as_served_and_its_resources_are_still_found()
     {
         var site = await ScamSite.InstanceAsync();
