@@ -60,7 +60,7 @@ internal sealed class CapturedPage(FileStream wacz, CaptureSummary summary, stri
 /// addresses are reached (<see cref="CaptureNetwork"/>); every response is spooled to a temporary file, so memory
 /// stays constant, and all of them together are bounded by <see cref="CaptureOptions.MaxBytes"/>.
 /// </summary>
-internal sealed class PageCapturer(CaptureNetwork network, IOptions<CaptureOptions> options, TimeProvider clock)
+internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<CaptureOptions> options, TimeProvider clock, ILogger<PageCapturer> logger)
 {
     /// <summary>Captures <paramref name="url"/>; refuses with a capture problem when the page itself cannot be fetched.</summary>
     public async Task<CapturedPage> CaptureAsync(Uri url, CancellationToken cancellationToken)
@@ -103,13 +103,19 @@ internal sealed class PageCapturer(CaptureNetwork network, IOptions<CaptureOptio
             session.Peers);
         var wacz = await PackAsync(summary, [.. page, .. resources], url, title, cancellationToken);
         var fileName = $"capture-{url.IdnHost}-{startedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.wacz";
+        var elapsed = clock.GetUtcNow() - startedAt;
+        LogCaptured(logger, final.Status, page.Count - 1, resources.Count, skipped.Count, wacz.Length, elapsed.TotalMilliseconds);
         return new CapturedPage(wacz, summary, fileName);
     }
+
+    // Counts and sizes only: the address may carry a victim's identifiers, and the page is evidence.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Page captured: status {Status}, {Redirects} redirects, {Resources} resources kept, {Skipped} not kept, {Bytes} bytes packed in {ElapsedMs:0} ms")]
+    private static partial void LogCaptured(ILogger logger, int status, int redirects, int resources, int skipped, long bytes, double elapsedMs);
 
     /// <summary>Writes the WARC (warcinfo, each request and response, the summary as a metadata record), then the WACZ around it.</summary>
     private async Task<FileStream> PackAsync(CaptureSummary summary, IReadOnlyList<CapturedExchange> exchanges, Uri url, string? title, CancellationToken cancellationToken)
     {
-        await using var warc = TemporaryFile();
+        await using var warc = WarcBlock.CreateTemporaryFile();
         var writer = new WarcWriter(warc);
         var index = new List<WaczIndexEntry>();
         var info = $"software: {Software}\r\nformat: WARC File Format 1.1\r\n" +
@@ -117,7 +123,7 @@ internal sealed class PageCapturer(CaptureNetwork network, IOptions<CaptureOptio
                    $"description: Captured by EvidenceVault at a case member's request\r\nhttp-header-user-agent: {summary.UserAgent}\r\n";
         await using (var infoBlock = WarcBlock.FromBytes(System.Text.Encoding.UTF8.GetBytes(info)))
         {
-            await writer.WriteAsync(Fields("warcinfo", WarcWriter.NewRecordId(), summary.StartedAt, ("WARC-Filename", "data.warc.gz")), "application/warc-fields", infoBlock, cancellationToken);
+            await writer.WriteAsync(Fields("warcinfo", WarcWriter.NewRecordId(), summary.StartedAt, ("WARC-Filename", Path.GetFileName(WaczPackage.ArchivePath))), "application/warc-fields", infoBlock, cancellationToken);
         }
 
         string? firstResponse = null;
@@ -149,7 +155,7 @@ internal sealed class PageCapturer(CaptureNetwork network, IOptions<CaptureOptio
                 cancellationToken);
         }
 
-        var wacz = TemporaryFile();
+        var wacz = WarcBlock.CreateTemporaryFile();
         try
         {
             warc.Position = 0;
@@ -175,14 +181,6 @@ internal sealed class PageCapturer(CaptureNetwork network, IOptions<CaptureOptio
         new("WARC-Date", WarcWriter.FormatDate(date)),
         .. more.Select(field => new KeyValuePair<string, string>(field.Name, field.Value)),
     ];
-
-    private static FileStream TemporaryFile() => new(
-        Path.Combine(Path.GetTempPath(), "evidencevault-capture-" + Guid.NewGuid().ToString("N")),
-        FileMode.CreateNew,
-        FileAccess.ReadWrite,
-        FileShare.None,
-        81920,
-        FileOptions.Asynchronous | FileOptions.DeleteOnClose);
 
     /// <summary>
     /// One capture's connections, cookies and byte budget. Its own handler: connections and cookies are never
@@ -388,6 +386,7 @@ internal sealed class PageCapturer(CaptureNetwork network, IOptions<CaptureOptio
             }
 
             using var request = new HttpRequestMessage(HttpMethod.Get, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+            request.Options.Set(Monitoring.TelemetryRedaction.Untraced, true);
             foreach (var (name, value) in fields)
             {
                 request.Headers.TryAddWithoutValidation(name, value);

@@ -13,6 +13,16 @@ internal static class TelemetryRedaction
 {
     public const string Redacted = "Redacted";
 
+    /// <summary>
+    /// Marks an outgoing request that telemetry must not record at all: the pages the vault captures for a victim,
+    /// whose addresses may name the victim (an order, a phone number) and belong to the evidence, not to the logs.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> Untraced = new("EvidenceVault.Untraced");
+
+    /// <summary>Whether a request may be recorded (it is not marked <see cref="Untraced"/>).</summary>
+    public static bool MayTrace(HttpRequestMessage request) =>
+        !(request.Options.TryGetValue(Untraced, out var untraced) && untraced);
+
     /// <summary>The query parameters the API itself reads (paging); any other name could be anything.</summary>
     private static readonly FrozenSet<string> KnownParameters = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "pageSize", "cursor");
 

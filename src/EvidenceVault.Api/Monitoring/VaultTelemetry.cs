@@ -57,6 +57,8 @@ internal static class VaultTelemetry
         });
         builder.Services.Configure<HttpClientTraceInstrumentationOptions>(calls =>
         {
+            var earlierFilter = calls.FilterHttpRequestMessage;
+            calls.FilterHttpRequestMessage = request => TelemetryRedaction.MayTrace(request) && (earlierFilter?.Invoke(request) ?? true);
             var earlier = calls.EnrichWithHttpRequestMessage;
             calls.EnrichWithHttpRequestMessage = (activity, request) =>
             {

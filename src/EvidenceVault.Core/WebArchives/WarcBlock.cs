@@ -56,13 +56,7 @@ public sealed class WarcBlock : IAsyncDisposable
     public static async Task<WarcBlock> SpoolAsync(ReadOnlyMemory<byte> head, Stream payload, long maxPayloadBytes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        var file = new FileStream(
-            Path.Combine(Path.GetTempPath(), "evidencevault-capture-" + Guid.NewGuid().ToString("N")),
-            FileMode.CreateNew,
-            FileAccess.ReadWrite,
-            FileShare.None,
-            BufferSize,
-            FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        var file = CreateTemporaryFile();
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -97,6 +91,18 @@ public sealed class WarcBlock : IAsyncDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// A temporary file for a capture's spooled responses and packages (<c>evidencevault-capture-*</c> in the system's
+    /// temporary folder), deleted when it is closed — whether the capture is answered, refused or cut short.
+    /// </summary>
+    public static FileStream CreateTemporaryFile() => new(
+        Path.Combine(Path.GetTempPath(), "evidencevault-capture-" + Guid.NewGuid().ToString("N")),
+        FileMode.CreateNew,
+        FileAccess.ReadWrite,
+        FileShare.None,
+        BufferSize,
+        FileOptions.Asynchronous | FileOptions.DeleteOnClose);
 
     /// <summary>The payload from its first byte. The stream belongs to the block: read it, do not dispose it.</summary>
     public Stream RewindPayload()

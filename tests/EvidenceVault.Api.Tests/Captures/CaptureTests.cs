@@ -46,6 +46,8 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         Assert.Empty(page.Skipped);
         Assert.Equal("127.0.0.1", page.Peers[$"127.0.0.1:{link.Port}"]);
         Assert.Contains(site.Requests, r => r.Path == "/refund" && r.Cookie == ScamSite.SessionCookie);
+        Assert.Contains(app.Logs.Lines, line => line.Contains("Page captured: status 200, 1 redirects, 3 resources kept, 0 not kept", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines, line => line.Contains(site.Address.Authority, StringComparison.Ordinal)); // the address is the victim's, not the log's
 
         // The stored bytes are the item's: downloaded, they hash to its SHA-256, and it sits in the custody chain.
         var wacz = Path.Combine(_folder, "capture.wacz");

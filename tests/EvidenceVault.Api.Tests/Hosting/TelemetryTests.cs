@@ -44,6 +44,11 @@ public sealed class TelemetryTests(TelemetryTests.MonitoredVault app) : IClassFi
         Assert.Equal((fileName, note), (item.FileName, item.Note));
         using var empty = await vault.UploadAsync(new ByteArrayContent([]));
         await ProblemAssert.IsAsync(empty, 400, "empty-evidence");
+        // A page the vault captures: its address may name the victim (an order, a phone number) and stays out of telemetry.
+        var site = await ScamSite.InstanceAsync();
+        var victimInAddress = "13800138000-" + Guid.NewGuid().ToString("N");
+        using var captured = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At("/order/" + victimInAddress).AbsoluteUri });
+        Assert.Equal(HttpStatusCode.Created, captured.StatusCode);
         using var stranger = app.ClientWith("evv_" + vault.CaseId + "_not-a-token-of-this-case");
         using var refused = await stranger.GetAsync($"/api/cases/{vault.CaseId}?token={queryToken}&{queryToken}&pageSize=5");
         await ProblemAssert.IsAsync(refused, 401, "unauthorized");
@@ -84,7 +89,7 @@ public sealed class TelemetryTests(TelemetryTests.MonitoredVault app) : IClassFi
         }
 
         // Nothing that would let a reader of the telemetry into a case, or tell what a victim sent.
-        string[] secrets = [vault.OwnerToken, contributor.Token, queryToken, title, fileName, Uri.EscapeDataString(fileName), note, Uri.EscapeDataString(note), marker, "张三", "骗子", "退款"];
+        string[] secrets = [vault.OwnerToken, contributor.Token, queryToken, title, fileName, Uri.EscapeDataString(fileName), note, Uri.EscapeDataString(note), marker, "张三", "骗子", "退款", victimInAddress];
         var strings = Ingestion.Strings().ToList();
         Assert.NotEmpty(strings);
         foreach (var secret in secrets)
@@ -142,6 +147,6 @@ public sealed class TelemetryTests(TelemetryTests.MonitoredVault app) : IClassFi
         }
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-            [new(VaultTelemetry.ConnectionStringSetting, Ingestion.ConnectionString)];
+            [new(VaultTelemetry.ConnectionStringSetting, Ingestion.ConnectionString), new("EvidenceVault:Capture:AllowedPrivateNetworks:0", "127.0.0.1/32")];
     }
 }

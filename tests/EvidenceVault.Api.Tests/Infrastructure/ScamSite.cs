@@ -51,6 +51,10 @@ public sealed class ScamSite
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+
+        // The site is another party: its requests must not show up in the telemetry of a vault in the same process.
+        builder.Services.AddSingleton(new System.Diagnostics.ActivitySource("EvidenceVault.Tests.ScamSite"));
+        builder.Services.AddSingleton(new System.Diagnostics.DiagnosticListener("EvidenceVault.Tests.ScamSite"));
         var app = builder.Build();
         ScamSite? site = null;
         app.Use(async (context, next) =>
@@ -74,6 +78,7 @@ public sealed class ScamSite
         });
         app.MapGet("/logo.png", () => Results.File(SampleEvidence.PathOf("screenshot-refund-page.png"), "image/png"));
         app.MapGet("/style.css", () => Results.Text(StyleSheet, "text/css"));
+        app.MapGet("/order/{id}", (string id) => Results.Text($"<!doctype html><title>Order</title><p>Order {id}</p>", "text/html; charset=utf-8"));
         app.MapGet("/plain", () => Results.Text("<!doctype html><title>退款</title><p>Refund form</p>", "text/html; charset=utf-8"));
         app.MapGet("/gone", () => Results.Text("<!doctype html><title>Not found</title><p>This shop was removed.</p>", "text/html", statusCode: 404));
         app.MapGet("/hop", (int n) => Results.Redirect($"/hop?n={n + 1}"));
