@@ -32,6 +32,10 @@ internal static class VaultConnection
 
     public static string? Token() => Environment.GetEnvironmentVariable(TokenVariable);
 
+    /// <summary>What to say when <see cref="TokenVariable"/> is not set, for a command that owners and victims use (uploads, captures).</summary>
+    public static string MissingMemberToken =>
+        $"请把案件令牌（创建人或受害人链接中的令牌）设为 {TokenVariable}。Set {TokenVariable} to the case token (owner or contributor link token).";
+
     /// <summary>A client that sends <paramref name="token"/> with every request.</summary>
     public static HttpClient CreateClient(string token, TimeSpan timeout)
     {

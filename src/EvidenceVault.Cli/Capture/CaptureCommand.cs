@@ -35,7 +35,7 @@ internal static class CaptureCommand
     {
         if (string.IsNullOrWhiteSpace(token))
         {
-            await output.WriteLineAsync($"请把案件令牌（创建人或受害人链接中的令牌）设为 {VaultConnection.TokenVariable}。Set {VaultConnection.TokenVariable} to the case token (owner or contributor link token).");
+            await output.WriteLineAsync(VaultConnection.MissingMemberToken);
             return Refused;
         }
 
