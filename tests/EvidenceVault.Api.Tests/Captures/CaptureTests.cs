@@ -265,6 +265,20 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     }
 
     [Fact]
+    public async Task A_site_whose_certificate_does_not_check_out_is_not_captured()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var before = await app.CustodyLogAsync(vault.CaseId);
+
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = new Uri(site.SecureAddress, "/plain").AbsoluteUri });
+
+        var problem = await ProblemAssert.IsAsync(response, 502, "capture-unreachable");
+        Assert.Contains("SecureConnectionError", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await AssertNothingStoredAsync(vault, before);
+    }
+
+    [Fact]
     public async Task A_page_larger_than_a_capture_keeps_is_refused_and_a_large_resource_is_skipped()
     {
         var site = await ScamSite.InstanceAsync();

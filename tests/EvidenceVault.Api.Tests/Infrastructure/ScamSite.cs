@@ -22,9 +22,12 @@ public sealed class ScamSite
 
     private readonly ConcurrentQueue<(string Path, string Cookie)> _requests = new();
 
-    private ScamSite(Uri address) => Address = address;
+    private ScamSite(Uri address, Uri secureAddress) => (Address, SecureAddress) = (address, secureAddress);
 
     public Uri Address { get; }
+
+    /// <summary>The same site over HTTPS, under a certificate it made itself, as no browser — and no vault — trusts.</summary>
+    public Uri SecureAddress { get; }
 
     /// <summary>Every request the site answered: its path and query, and the Cookie header it carried.</summary>
     public IReadOnlyCollection<(string Path, string Cookie)> Requests => _requests;
@@ -47,10 +50,25 @@ public sealed class ScamSite
 
     public Uri At(string pathAndQuery) => new(Address, pathAndQuery);
 
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=refund-center.example", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
     private static async Task<ScamSite> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0);
+            kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.UseHttps(SelfSignedCertificate()));
+        });
 
         // The site is another party: its requests must not show up in the telemetry of a vault in the same process.
         builder.Services.AddSingleton(new System.Diagnostics.ActivitySource("EvidenceVault.Tests.ScamSite"));
@@ -99,8 +117,8 @@ public sealed class ScamSite
             }
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        site = new ScamSite(new Uri(address));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        site = new ScamSite(new Uri(addresses.Single(a => a.StartsWith("http:", StringComparison.Ordinal))), new Uri(addresses.Single(a => a.StartsWith("https:", StringComparison.Ordinal))));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => app.StopAsync().GetAwaiter().GetResult();
         return site;
     }
