@@ -15,13 +15,18 @@ namespace EvidenceVault.Api.Ingest;
 /// <param name="SourceUrl">The page it came from (<c>X-Source-Url</c>), if any.</param>
 /// <param name="DeclaredDigest">SHA-256 from <c>Repr-Digest</c> or <c>Content-Digest</c> (RFC 9530), if any.</param>
 /// <param name="Note">The victim's note (<c>X-Evidence-Note</c>, UTF-8 percent-encoded), if any.</param>
+/// <param name="CapturedByVault">
+/// Set only by the vault's own page capture (<see cref="OfCapture"/>), never from a request: the file is a WACZ the
+/// vault made, which the custody line, the index and the blob's metadata then say.
+/// </param>
 internal sealed partial record EvidenceClaims(
     EvidenceKind? Kind,
     string? FileName,
     DateTimeOffset? CapturedAt,
     string? SourceUrl,
     Sha256Digest? DeclaredDigest,
-    string? Note = null)
+    string? Note = null,
+    bool CapturedByVault = false)
 {
     public const int MaxFileNameLength = 255;
     public const int MaxSourceUrlLength = 2048;
@@ -78,7 +83,7 @@ internal sealed partial record EvidenceClaims(
 
     /// <summary>The claims of a page the vault captured itself: the file it made, the address asked for and the member's note.</summary>
     public static EvidenceClaims OfCapture(string fileName, string sourceUrl, string? note) =>
-        new(null, CheckFileName(fileName), null, ParseSourceUrl(sourceUrl), null, note is null ? null : CheckNote(note));
+        new(null, CheckFileName(fileName), null, ParseSourceUrl(sourceUrl), null, note is null ? null : CheckNote(note), CapturedByVault: true);
 
     /// <summary>A note: trimmed, at most <see cref="MaxNoteLength"/> characters, no control characters but line breaks.</summary>
     private static string? CheckNote(string note)

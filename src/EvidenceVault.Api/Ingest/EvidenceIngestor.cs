@@ -237,6 +237,7 @@ internal sealed partial class EvidenceIngestor(
             ReceivedAt = receivedAt,
             SourceUrl = claims.SourceUrl,
             Snapshot = snapshot,
+            CapturedBy = claims.CapturedByVault ? CaptureDetails.Vault : null,
             Note = claims.Note,
             Contributor = caller.GrantId,
             ContributorRole = caller.Role,
@@ -304,6 +305,11 @@ internal sealed partial class EvidenceIngestor(
         if (claims.Note is not null)
         {
             details["note"] = claims.Note;
+        }
+
+        if (claims.CapturedByVault)
+        {
+            details[CaptureDetails.CapturedBy] = CaptureDetails.Vault;
         }
 
         if (snapshot is not null)

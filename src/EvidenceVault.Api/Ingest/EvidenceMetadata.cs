@@ -27,6 +27,7 @@ internal static class EvidenceMetadata
     private const string FileName = "filename";
     private const string CapturedAt = "capturedat";
     private const string SourceUrl = "sourceurl";
+    private const string CapturedBy = "capturedby";
 
     public static Dictionary<string, string> Of(
         CaseCaller caller, string itemId, Sha256Digest digest, long size, EvidenceFormat format, string kind, DateTimeOffset receivedAt, EvidenceClaims claims)
@@ -57,6 +58,11 @@ internal static class EvidenceMetadata
             metadata[SourceUrl] = Uri.EscapeDataString(claims.SourceUrl);
         }
 
+        if (claims.CapturedByVault)
+        {
+            metadata[CapturedBy] = EvidenceVault.Custody.CaptureDetails.Vault;
+        }
+
         return metadata;
     }
 
@@ -79,7 +85,8 @@ internal static class EvidenceMetadata
             metadata.TryGetValue(CapturedAt, out var capturedAt) ? DateTimeOffset.Parse(capturedAt, CultureInfo.InvariantCulture) : null,
             metadata.TryGetValue(SourceUrl, out var sourceUrl) ? Uri.UnescapeDataString(sourceUrl) : null,
             DeclaredDigest: null,
-            Note: note);
+            Note: note,
+            CapturedByVault: metadata.TryGetValue(CapturedBy, out var capturedBy) && capturedBy == EvidenceVault.Custody.CaptureDetails.Vault);
         return new RecordedUpload(
             claims,
             kindName,

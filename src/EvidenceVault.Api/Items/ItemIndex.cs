@@ -39,6 +39,8 @@ internal sealed class ItemEntity : ITableEntity
 
     public DateTimeOffset? SnapshotCapturedAt { get; set; }
 
+    public string? CapturedBy { get; set; }
+
     public string? Note { get; set; }
 
     public string? Contributor { get; set; }
@@ -88,6 +90,7 @@ internal sealed class ItemEntity : ITableEntity
         SnapshotSource = item.Snapshot?.Source,
         SnapshotUrl = item.Snapshot?.Url,
         SnapshotCapturedAt = item.Snapshot?.CapturedAt,
+        CapturedBy = item.CapturedBy,
         Note = item.Note,
         Contributor = item.Contributor,
         ContributorRole = item.ContributorRole,
@@ -118,6 +121,7 @@ internal sealed class ItemEntity : ITableEntity
         ReceivedAt = ReceivedAt,
         SourceUrl = SourceUrl,
         Snapshot = SnapshotSource is null ? null : new PageSnapshotOrigin { Source = SnapshotSource, Url = SnapshotUrl, CapturedAt = SnapshotCapturedAt },
+        CapturedBy = CapturedBy,
         Note = Note,
         Contributor = Contributor,
         ContributorRole = ContributorRole,

@@ -284,6 +284,10 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the saved page says about its capture differs from custody line {item.Custody.Seq}");
             }
+            else if (CaptureDetails.From(received.Details) != item.CapturedBy)
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: whether the vault captured the page itself differs from custody line {item.Custody.Seq}");
+            }
         }
 
         private async Task<HashedLength?> HashAsync(string path, CancellationToken cancellationToken)

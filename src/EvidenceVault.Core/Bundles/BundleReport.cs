@@ -135,6 +135,11 @@ internal static class BundleReport
     private static string Origin(EvidenceItemRecord item)
     {
         var lines = new List<string>();
+        if (item.CapturedBy == Custody.CaptureDetails.Vault)
+        {
+            lines.Add("证据保险箱应成员请求自行抓取 Captured by the vault itself, at a member's request");
+        }
+
         if (item.SourceUrl is not null || item.CapturedAt is not null)
         {
             lines.Add("提交人所述 Contributor says: " + Said(item.SourceUrl, item.CapturedAt));

@@ -16,8 +16,8 @@ internal static class VerifyGuide
             ## 7. 网页存档 / Web archives (WACZ)
 
             Items with `contentType` `application/wacz` are web archives (WACZ 1.1.1): uploaded by a member, or captured
-            by the vault itself from a member's link — then named `capture-<host>-<UTC time>.wacz`, with the link in
-            `sourceUrl`. `archive/data.warc.gz` inside holds every request the vault sent and every response it received
+            by the vault itself from a member's link — then `"capturedBy": "vault"` in `data/items.json` and in the item's
+            `item.received` custody line, named `capture-<host>-<UTC time>.wacz`, with the link in `sourceUrl`. `archive/data.warc.gz` inside holds every request the vault sent and every response it received
             (WARC 1.1: `WARC-Target-URI`, `WARC-Date`, `WARC-IP-Address`, SHA-256 `WARC-Payload-Digest`), the last record
             the vault's summary (redirects, resources, what was skipped and why); `datapackage.json` lists each file's SHA-256:
 

@@ -116,6 +116,12 @@ public sealed record EvidenceItemRecord
     /// <summary>For a saved page (MHTML, WARC, WACZ): the address and time the file itself states it was captured at.</summary>
     public PageSnapshotOrigin? Snapshot { get; init; }
 
+    /// <summary>
+    /// <c>vault</c> when the vault fetched the page itself at a member's request (a WACZ it made), rather than receiving
+    /// a file; absent otherwise. Recorded in the item's <c>item.received</c> custody line as well.
+    /// </summary>
+    public string? CapturedBy { get; init; }
+
     /// <summary>The victim's own note about the file (what it shows, why it matters): a claim, kept as written.</summary>
     public string? Note { get; init; }
 

@@ -470,6 +470,7 @@ function itemRow(item, lawyer) {
       h('span', {}, field('receivedUtc', formatTime(item.receivedAt, 'UTC'))),
       item.capturedAt ? h('span', {}, field('capturedAt', formatTime(item.capturedAt, 'Asia/Shanghai'))) : null,
       item.sourceUrl ? h('span', { class: 'url' }, field('sourceUrlField', item.sourceUrl)) : null,
+      item.capturedBy === 'vault' ? h('span', { class: 'captured-by-vault' }, t('capturedByVault')) : null,
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
       item.note ? h('span', {}, field('note', item.note)) : null,
       h('span', { class: 'contributor' }, field('contributor', contributorName(item))),

@@ -39,6 +39,7 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         Assert.Equal(($"/api/cases/{vault.CaseId}/items/{item.ItemId}"), response.Headers.Location?.OriginalString);
         Assert.Equal(("application/wacz", "page-snapshot", link.AbsoluteUri, "短信里的退款链接"), (item.ContentType, item.Kind, item.SourceUrl, item.Note));
         Assert.Equal(PageSnapshotSources.Wacz, item.Snapshot?.Source);
+        Assert.Equal("vault", item.CapturedBy);
         Assert.Equal(link.AbsoluteUri, item.Snapshot?.Url);
         Assert.Equal((200, site.At("/refund").AbsoluteUri, "订单异常 - 退款申请"), (page.Status, page.FinalUrl, page.Title));
         Assert.Equal([site.At("/refund").AbsoluteUri], page.Redirects);
@@ -53,7 +54,9 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         var wacz = Path.Combine(_folder, "capture.wacz");
         await File.WriteAllBytesAsync(wacz, await vault.Client.GetByteArrayAsync($"/api/cases/{vault.CaseId}/items/{item.ItemId}/content"));
         Assert.Equal(item.Sha256, (await EvidenceHasher.HashAsync(File.OpenRead(wacz))).Digest.Hex);
-        Assert.True((await vault.CheckCustodyAsync()).IsIntact);
+        var custody = await vault.CheckCustodyAsync();
+        Assert.True(custody.IsIntact);
+        Assert.Equal("vault", custody.Events.Single(e => e.Seq == item.Custody.Seq).Details?["capturedBy"]); // the vault's own statement, hash-chained
         AssertNoTemporaryFiles();
 
         // The package: archive first, every file listed with its hash, the list itself hashed.

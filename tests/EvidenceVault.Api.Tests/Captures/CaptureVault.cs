@@ -3,8 +3,8 @@ using EvidenceVault.Api.Tests.Infrastructure;
 namespace EvidenceVault.Api.Tests.Captures;
 
 /// <summary>
-/// A vault that may capture from 127.0.0.1 only — where <see cref="ScamSite"/> listens; every other private,
-/// loopback or link-local address stays refused — with limits small enough to reach in a test.
+/// A vault (which, like every test vault, may capture from 127.0.0.1 only — where <see cref="ScamSite"/> listens;
+/// every other private, loopback or link-local address stays refused) with limits small enough to reach in a test.
 /// </summary>
 public sealed class CaptureVault : VaultApp
 {
@@ -16,7 +16,6 @@ public sealed class CaptureVault : VaultApp
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
-        new("EvidenceVault:Capture:AllowedPrivateNetworks:0", "127.0.0.1/32"),
         new("EvidenceVault:Capture:MaxBytes", MaxBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("EvidenceVault:Capture:Timeout", Timeout.ToString()),
         new("EvidenceVault:Capture:MaxRedirects", MaxRedirects.ToString(System.Globalization.CultureInfo.InvariantCulture)),

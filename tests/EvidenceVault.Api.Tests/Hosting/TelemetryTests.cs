@@ -147,6 +147,6 @@ public sealed class TelemetryTests(TelemetryTests.MonitoredVault app) : IClassFi
         }
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-            [new(VaultTelemetry.ConnectionStringSetting, Ingestion.ConnectionString), new("EvidenceVault:Capture:AllowedPrivateNetworks:0", "127.0.0.1/32")];
+            [new(VaultTelemetry.ConnectionStringSetting, Ingestion.ConnectionString)];
     }
 }

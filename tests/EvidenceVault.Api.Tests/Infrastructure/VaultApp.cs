@@ -70,6 +70,9 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("EvidenceVault:Limits:UploadsPerMinute", "100000");
         builder.UseSetting("EvidenceVault:Limits:LogReadsPerMinute", "100000");
         builder.UseSetting("EvidenceVault:Limits:CapturesPerMinute", "100000");
+
+        // Page captures may reach the tests' scam site on 127.0.0.1, and nothing else off the public internet.
+        builder.UseSetting("EvidenceVault:Capture:AllowedPrivateNetworks:0", "127.0.0.1/32");
         foreach (var (key, value) in Settings())
         {
             builder.UseSetting(key, value);

@@ -11,9 +11,6 @@ public class VaultOnKestrel : VaultApp
 {
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
-    /// <summary>The pages' capture form may reach the test's scam site on 127.0.0.1 (and nothing else off the public internet).</summary>
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("EvidenceVault:Capture:AllowedPrivateNetworks:0", "127.0.0.1/32")];
-
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();

@@ -68,6 +68,7 @@ public sealed class PageSnapshotTests(VaultApp app) : IClassFixture<VaultApp>, I
         var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
         Assert.Equal("application/wacz", item.ContentType);
         Assert.Equal(expected, item.Snapshot);
+        Assert.Null(item.CapturedBy); // a member's file, whatever it says of itself: only the vault's own captures are the vault's
         await AssertIndexedAndChainedAsync(vault, item, expected);
     }
 

@@ -54,6 +54,12 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
             Assert.Equal(HttpStatusCode.Created, page.StatusCode);
         }
 
+        var site = await ScamSite.InstanceAsync();
+        using (var captured = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At("/go").AbsoluteUri, note = "the vault's own capture" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, captured.StatusCode);
+        }
+
         var before = await SnapshotAsync(vault, victimCase);
         var usage = await app.Services.GetRequiredService<CaseDirectory>().FindAsync(vault.CaseId, CancellationToken.None);
 
@@ -74,6 +80,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
 
         var after = await SnapshotAsync(vault, victimCase);
         Assert.Equal(before.Items, after.Items);
+        Assert.Single(after.Items, i => i.Contains("\"capturedBy\":\"vault\"", StringComparison.Ordinal)); // the blob's metadata says the vault captured it
         Assert.Equal(before.VictimItems, after.VictimItems);
         Assert.Equal(before.Grants, after.Grants);
         Assert.Equal(before.Case, after.Case);
@@ -109,7 +116,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         var custody = await vault.CheckCustodyAsync();
         Assert.True(custody.IsIntact, string.Join("\n", custody.Breaks));
         var rebuilt = Assert.Single(custody.Events, e => e.Type == CustodyEventTypes.IndexRebuilt);
-        Assert.Equal(("true", "4", "3"), (rebuilt.Details!["caseRestored"], rebuilt.Details["grantsRestored"], rebuilt.Details["itemsRestored"]));
+        Assert.Equal(("true", "4", "4"), (rebuilt.Details!["caseRestored"], rebuilt.Details["grantsRestored"], rebuilt.Details["itemsRestored"]));
     }
 
     [Fact]

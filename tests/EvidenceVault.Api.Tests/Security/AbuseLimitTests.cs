@@ -118,7 +118,7 @@ public sealed class AbuseLimitTests(AbuseLimitTests.TightVault app) : IClassFixt
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
         {
-            using var response = await owner.Client.PostAsJsonAsync($"/api/cases/{owner.CaseId}/captures", new { url = "http://127.0.0.1/" });
+            using var response = await owner.Client.PostAsJsonAsync($"/api/cases/{owner.CaseId}/captures", new { url = "http://10.0.0.1/" });
             statuses.Add(response.StatusCode);
             if (i == 2)
             {

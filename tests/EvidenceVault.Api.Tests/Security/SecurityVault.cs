@@ -13,9 +13,6 @@ public sealed class SecurityVault : VaultApp
 
     protected override void ReplaceServices(IServiceCollection services) => services.AddSingleton<TimeProvider>(Clock);
 
-    /// <summary>Captures may reach the test's scam site on 127.0.0.1, so every role's capture is tried for real.</summary>
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("EvidenceVault:Capture:AllowedPrivateNetworks:0", "127.0.0.1/32")];
-
     public Task<CreatedGrant> GrantAsync(TestCase vault, string role, string? label, DateTimeOffset? expiresAt = null) =>
         vault.GrantAsync(role, label, expiresAt);
 

@@ -333,6 +333,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(page.Locator(".receipt", new() { Has = page.Locator($"dd.hash:text-is('{item.Sha256}')") })).ToHaveCountAsync(1);
         await Expect(page.Locator("#error")).ToHaveCountAsync(0);
         await Expect(page.Locator("#capture-url")).ToHaveValueAsync(string.Empty);
+        await Expect(page.Locator($".item[data-item-id='{item.ItemId}'] .captured-by-vault")).ToHaveTextAsync("由证据保险箱应成员请求自行抓取保存");
         await AssertFitsAsync(page);
         await AssertAccessibleAsync(page);
         await SnapAsync(page, "capture-phone-zh");

@@ -165,6 +165,18 @@ public sealed class VerifyCommandTests
         Assert.Contains(report.Findings, f => f.Code == BagFindingCodes.CustodyMismatch && f.Message.Contains("saved page", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Verify_AnUploadedPageClaimedAsTheVaultsOwnCaptureAndRehashed_CustodyMismatchIsReported()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        bundle.Replace(BagVerifier.CatalogPath, "\"kind\": \"page-snapshot\",", "\"kind\": \"page-snapshot\",\n      \"capturedBy\": \"vault\",");
+        bundle.RehashManifests(BagVerifier.CatalogPath);
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        Assert.Contains(report.Findings, f => f.Code == BagFindingCodes.CustodyMismatch && f.Message.Contains("vault captured the page itself", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("data/evidence/extra.png")]
     [InlineData("data/extra.txt")]

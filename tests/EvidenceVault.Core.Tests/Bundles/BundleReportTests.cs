@@ -108,6 +108,22 @@ public sealed class BundleReportTests
         Assert.Equal(1, html.Split("The file says").Length - 1); // the screenshot states nothing of its own
     }
 
+    [Fact]
+    public void Format_APageTheVaultCaptured_SaysSoBeforeTheMembersLinkAndOnlyForIt()
+    {
+        var captured = Item("01KBZ6X3N8Q4T2V7W9Y0A1B005", "application/wacz", "capture-refund-center.example-20261206T092504Z.wacz") with
+        {
+            SourceUrl = "https://refund-center.example/go",
+            CapturedBy = "vault",
+        };
+        var uploaded = Item("01KBZ6X3N8Q4T2V7W9Y0A1B006", "application/wacz", "capture-of-my-own.wacz");
+
+        var html = BundleReport.Format(Catalog(captured, uploaded));
+
+        Assert.Contains("证据保险箱应成员请求自行抓取 Captured by the vault itself, at a member's request<br>提交人所述 Contributor says: <code>https://refund-center.example/go</code>", html, StringComparison.Ordinal);
+        Assert.Equal(1, html.Split("Captured by the vault itself").Length - 1);
+    }
+
     private static BundleCatalog Catalog(params EvidenceItemRecord[] items) => new()
     {
         CaseId = "01KBZ6X3N8Q4T2V7W9Y0A1B2C3",
