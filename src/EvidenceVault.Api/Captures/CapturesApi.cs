@@ -43,9 +43,15 @@ internal static class CapturesApi
         EvidenceIngestor ingestor,
         CancellationToken cancellationToken)
     {
+        // Everything the request says is checked before the vault fetches anything.
         var url = ParseUrl(request.Url);
+        if (!EvidenceClaims.TryNormaliseNote(request.Note, out var note))
+        {
+            throw new VaultProblemException(ProblemType.MalformedRequest, EvidenceClaims.NoteRule);
+        }
+
         await using var page = await capturer.CaptureAsync(url, cancellationToken);
-        var claims = EvidenceClaims.OfCapture(page.FileName, url.AbsoluteUri, request.Note);
+        var claims = EvidenceClaims.OfCapture(page.FileName, url.AbsoluteUri, note);
         var result = await ingestor.IngestAsync(caller, claims, page.Wacz, cancellationToken);
         var receipt = new CaptureReceipt(result.Item, page.Summary);
         return result.Created

@@ -82,19 +82,31 @@ internal sealed partial record EvidenceClaims(
     }
 
     /// <summary>The claims of a page the vault captured itself: the file it made, the address asked for and the member's note.</summary>
+    /// <remarks><paramref name="note"/> is one <see cref="TryNormaliseNote"/> accepted.</remarks>
     public static EvidenceClaims OfCapture(string fileName, string sourceUrl, string? note) =>
-        new(null, CheckFileName(fileName), null, ParseSourceUrl(sourceUrl), null, note is null ? null : CheckNote(note), CapturedByVault: true);
+        new(null, CheckFileName(fileName), null, ParseSourceUrl(sourceUrl), null, note, CapturedByVault: true);
 
-    /// <summary>A note: trimmed, at most <see cref="MaxNoteLength"/> characters, no control characters but line breaks.</summary>
-    private static string? CheckNote(string note)
+    /// <summary>
+    /// A note as the vault keeps it: trimmed (null when nothing is left), at most <see cref="MaxNoteLength"/>
+    /// characters, no control characters but line breaks. False for a note it does not keep.
+    /// </summary>
+    public static bool TryNormaliseNote(string? text, out string? note)
     {
-        note = note.Trim();
-        return note.Length == 0
-            ? null
-            : note.Length > MaxNoteLength || note.Any(c => char.IsControl(c) && c is not '\n' and not '\r') || note.Contains('\uFFFD', StringComparison.Ordinal)
-                ? throw Malformed($"The note must be at most {MaxNoteLength} printable characters.")
-                : note;
+        note = text?.Trim();
+        if (string.IsNullOrEmpty(note))
+        {
+            note = null;
+            return true;
+        }
+
+        return note.Length <= MaxNoteLength && !note.Any(c => char.IsControl(c) && c is not '\n' and not '\r') && !note.Contains('\uFFFD', StringComparison.Ordinal);
     }
+
+    private static string? CheckNote(string note) =>
+        TryNormaliseNote(note, out var kept) ? kept : throw Malformed(NoteRule);
+
+    /// <summary>What a note must be, for the problem detail that refuses one.</summary>
+    public static string NoteRule => $"The note must be at most {MaxNoteLength} printable characters.";
 
     /// <summary>A file name from a header or a multipart part: percent-decoded, path stripped, checked.</summary>
     public static string? ParseFileName(string? raw) =>

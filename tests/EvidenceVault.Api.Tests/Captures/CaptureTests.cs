@@ -239,6 +239,21 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     }
 
     [Fact]
+    public async Task A_note_the_vault_would_not_keep_is_refused_before_anything_is_fetched()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var before = await app.CustodyLogAsync(vault.CaseId);
+        var requests = site.Requests.Count;
+
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At("/plain").AbsoluteUri, note = new string('骗', 1001) });
+
+        await ProblemAssert.IsAsync(response, 400, "malformed-request");
+        Assert.Equal(requests, site.Requests.Count);
+        await AssertNothingStoredAsync(vault, before);
+    }
+
+    [Fact]
     public async Task A_site_that_does_not_answer_in_time_is_a_504_with_nothing_stored()
     {
         var site = await ScamSite.InstanceAsync();
