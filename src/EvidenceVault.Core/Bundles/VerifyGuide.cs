@@ -29,8 +29,8 @@ internal static class VerifyGuide
         text.Append("""
             ```
 
-            ReplayWeb.page (https://replayweb.page, also offline) shows the page as it was captured.
-            网页存档可用 ReplayWeb.page 打开查看；其中记录了证据保险箱发出的每个请求和收到的每个响应。
+            WACZ is the format ReplayWeb.page (https://replayweb.page) opens to show a page as it was captured.
+            网页存档是 ReplayWeb.page 可打开的格式；其中记录了证据保险箱发出的每个请求和收到的每个响应。
 
             """);
     }
