@@ -51,7 +51,7 @@ internal static class CapturesApi
         }
 
         await using var page = await capturer.CaptureAsync(url, cancellationToken);
-        var claims = EvidenceClaims.OfCapture(page.FileName, url.AbsoluteUri, note);
+        var claims = EvidenceClaims.OfCapture(page.FileName, url, note);
         var result = await ingestor.IngestAsync(caller, claims, page.Wacz, cancellationToken);
         var receipt = new CaptureReceipt(result.Item, page.Summary);
         return result.Created
@@ -61,8 +61,7 @@ internal static class CapturesApi
 
     private static Uri ParseUrl(string? text) =>
         text is { Length: > 0 and <= EvidenceClaims.MaxSourceUrlLength } &&
-        Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url) &&
-        (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) &&
+        EvidenceClaims.TryParsePageUrl(text.Trim(), out var url) &&
         url.IdnHost.Length > 0 && string.IsNullOrEmpty(url.UserInfo)
             ? url
             : throw new VaultProblemException(ProblemType.CaptureUrlInvalid, $"Give the page's address as an absolute http(s) URL of at most {EvidenceClaims.MaxSourceUrlLength} characters, without a user name or password.");

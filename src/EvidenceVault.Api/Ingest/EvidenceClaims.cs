@@ -82,9 +82,12 @@ internal sealed partial record EvidenceClaims(
     }
 
     /// <summary>The claims of a page the vault captured itself: the file it made, the address asked for and the member's note.</summary>
-    /// <remarks><paramref name="note"/> is one <see cref="TryNormaliseNote"/> accepted.</remarks>
-    public static EvidenceClaims OfCapture(string fileName, string sourceUrl, string? note) =>
-        new(null, CheckFileName(fileName), null, ParseSourceUrl(sourceUrl), null, note, CapturedByVault: true);
+    /// <remarks>
+    /// <paramref name="sourceUrl"/> is one <see cref="TryParsePageUrl"/> accepted, kept as the member gave it, and
+    /// <paramref name="note"/> one <see cref="TryNormaliseNote"/> accepted: the request was checked before the fetch.
+    /// </remarks>
+    public static EvidenceClaims OfCapture(string fileName, Uri sourceUrl, string? note) =>
+        new(null, CheckFileName(fileName), null, sourceUrl.OriginalString, null, note, CapturedByVault: true);
 
     /// <summary>
     /// A note as the vault keeps it: trimmed (null when nothing is left), at most <see cref="MaxNoteLength"/>
@@ -176,16 +179,20 @@ internal sealed partial record EvidenceClaims(
             : throw Malformed("The capture time (X-Captured-At, capturedAt) must be ISO 8601 with a zone, e.g. 2026-11-23T22:39:31+08:00.");
     }
 
-    private static string? ParseSourceUrl(string? raw)
-    {
-        if (raw is null)
-        {
-            return null;
-        }
+    private static string? ParseSourceUrl(string? raw) =>
+        raw is null ? null
+        : TryParsePageUrl(raw, out var uri) ? uri.OriginalString
+        : throw Malformed($"The source URL (X-Source-Url, sourceUrl) must be an absolute http(s) URL of at most {MaxSourceUrlLength} characters.");
 
-        return raw.Length <= MaxSourceUrlLength && Uri.TryCreate(raw, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri.OriginalString
-            : throw Malformed($"The source URL (X-Source-Url, sourceUrl) must be an absolute http(s) URL of at most {MaxSourceUrlLength} characters.");
+    /// <summary>
+    /// Whether <paramref name="raw"/> is a page's address as the vault takes one — a claimed source URL or a page to
+    /// capture: an absolute http(s) URL of at most <see cref="MaxSourceUrlLength"/> characters.
+    /// </summary>
+    public static bool TryParsePageUrl(string? raw, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url)
+    {
+        url = null;
+        return raw is { Length: <= MaxSourceUrlLength } && Uri.TryCreate(raw, UriKind.Absolute, out url) &&
+               (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
     }
 
     /// <summary>Reads the sha-256 member of an RFC 9530 digest field (<c>sha-256=:base64:</c>); other algorithms are ignored.</summary>

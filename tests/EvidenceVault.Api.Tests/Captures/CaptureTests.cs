@@ -164,6 +164,21 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     }
 
     [Fact]
+    public async Task A_link_given_in_Chinese_is_kept_as_given_however_long_its_percent_encoded_form()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var link = site.Address + "order/" + new string('退', 600);
+        Assert.True(new Uri(link).AbsoluteUri.Length > Api.Ingest.EvidenceClaims.MaxSourceUrlLength);
+
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = link });
+
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var receipt = (await response.Content.ReadFromJsonAsync<CaptureReceipt>(VaultJson.Compact))!;
+        Assert.Equal((link, 200), (receipt.Item.SourceUrl, receipt.Page.Status));
+    }
+
+    [Fact]
     public async Task A_page_already_taken_down_is_kept_with_its_404()
     {
         var site = await ScamSite.InstanceAsync();
