@@ -80,9 +80,7 @@ internal static class CaptureCommand
                 await output.WriteLineAsync($"  未保存 not kept            {skipped.GetProperty("url").GetString()} ({skipped.GetProperty("reason").GetString()})");
             }
 
-            await output.WriteLineAsync($"  SHA-256 指纹 fingerprint   {item.GetProperty("sha256").GetString()}");
-            await output.WriteLineAsync($"  接收时间 received (UTC)    {item.GetProperty("receivedAt").GetString()}");
-            await output.WriteLineAsync($"  可信时间戳 timestamp       {item.GetProperty("timestamp").GetProperty("status").GetString()}");
+            await ItemReceiptText.WriteAsync(item, output);
             return Saved;
         }
     }

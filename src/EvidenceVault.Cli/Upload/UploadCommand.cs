@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
 
 namespace EvidenceVault.Cli.Upload;
@@ -144,20 +143,9 @@ internal static class UploadCommand
         }
 
         using var item = JsonDocument.Parse(body);
-        var root = item.RootElement;
         await output.WriteLineAsync($"已安全保存 Saved {upload.File.Name} as item {itemId}");
-        await output.WriteLineAsync($"  SHA-256 指纹 fingerprint   {root.GetProperty("sha256").GetString()}");
-        await output.WriteLineAsync($"  大小 size                  {root.GetProperty("size").GetInt64():N0} bytes");
-        await output.WriteLineAsync($"  接收时间 received (UTC)    {root.GetProperty("receivedAt").GetString()}");
-        await output.WriteLineAsync($"  可信时间戳 timestamp       {Timestamp(root.GetProperty("timestamp").GetProperty("status").GetString())}");
+        await ItemReceiptText.WriteAsync(item.RootElement, output);
     }
-
-    private static string? Timestamp(string? status) => status switch
-    {
-        TimestampStatuses.Granted => "已获得 granted",
-        TimestampStatuses.Pending => "等待中（系统会自动重试）pending (the vault keeps trying)",
-        _ => status,
-    };
 }
 
 /// <summary>What to upload, where, and what the victim says about it.</summary>

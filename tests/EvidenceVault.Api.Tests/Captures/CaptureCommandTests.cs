@@ -23,6 +23,7 @@ public sealed class CaptureCommandTests(VaultOnKestrel app) : IClassFixture<Vaul
         Assert.Contains("HTTP 状态 status           200", run.Output, StringComparison.Ordinal);
         Assert.Contains("附带资源 resources kept    3", run.Output, StringComparison.Ordinal);
         Assert.Contains($"SHA-256 指纹 fingerprint   {item.Sha256}", run.Output, StringComparison.Ordinal);
+        Assert.Contains("可信时间戳 timestamp       已获得 granted", run.Output, StringComparison.Ordinal); // said as upload says it
     }
 
     [Fact]
