@@ -226,14 +226,11 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     {
         var site = await ScamSite.InstanceAsync();
         using var vault = await app.CreateCaseAsync();
-        var before = await app.CustodyLogAsync(vault.CaseId);
         var requests = site.Requests.Count;
 
-        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = address.Replace("{port}", site.Address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) });
+        await AssertRefusedAsync(vault, new { url = address.Replace("{port}", site.Address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) }, 422, "capture-address-forbidden");
 
-        await ProblemAssert.IsAsync(response, 422, "capture-address-forbidden");
         Assert.Equal(requests, site.Requests.Count);
-        await AssertNothingStoredAsync(vault, before);
     }
 
     [Theory]
@@ -245,12 +242,8 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     public async Task An_address_that_is_not_an_http_URL_is_refused(string address)
     {
         using var vault = await app.CreateCaseAsync();
-        var before = await app.CustodyLogAsync(vault.CaseId);
 
-        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = address });
-
-        await ProblemAssert.IsAsync(response, 400, "capture-url-invalid");
-        await AssertNothingStoredAsync(vault, before);
+        await AssertRefusedAsync(vault, new { url = address }, 400, "capture-url-invalid");
     }
 
     [Fact]
@@ -258,14 +251,11 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     {
         var site = await ScamSite.InstanceAsync();
         using var vault = await app.CreateCaseAsync();
-        var before = await app.CustodyLogAsync(vault.CaseId);
         var requests = site.Requests.Count;
 
-        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At("/plain").AbsoluteUri, note = new string('骗', 1001) });
+        await AssertRefusedAsync(vault, new { url = site.At("/plain").AbsoluteUri, note = new string('骗', 1001) }, 400, "malformed-request");
 
-        await ProblemAssert.IsAsync(response, 400, "malformed-request");
         Assert.Equal(requests, site.Requests.Count);
-        await AssertNothingStoredAsync(vault, before);
     }
 
     [Fact]
@@ -273,28 +263,20 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     {
         var site = await ScamSite.InstanceAsync();
         using var vault = await app.CreateCaseAsync();
-        var before = await app.CustodyLogAsync(vault.CaseId);
 
-        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At("/slow").AbsoluteUri });
-
-        await ProblemAssert.IsAsync(response, 504, "capture-timed-out");
-        await AssertNothingStoredAsync(vault, before);
+        await AssertRefusedAsync(vault, new { url = site.At("/slow").AbsoluteUri }, 504, "capture-timed-out");
     }
 
     [Fact]
     public async Task A_host_nothing_listens_on_is_a_502_with_nothing_stored()
     {
         using var vault = await app.CreateCaseAsync();
-        var before = await app.CustodyLogAsync(vault.CaseId);
         var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = $"http://127.0.0.1:{port}/" });
-
-        await ProblemAssert.IsAsync(response, 502, "capture-unreachable");
-        await AssertNothingStoredAsync(vault, before);
+        await AssertRefusedAsync(vault, new { url = $"http://127.0.0.1:{port}/" }, 502, "capture-unreachable");
     }
 
     [Fact]
@@ -302,26 +284,19 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     {
         var site = await ScamSite.InstanceAsync();
         using var vault = await app.CreateCaseAsync();
-        var before = await app.CustodyLogAsync(vault.CaseId);
 
-        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = new Uri(site.SecureAddress, "/plain").AbsoluteUri });
+        var problem = await AssertRefusedAsync(vault, new { url = new Uri(site.SecureAddress, "/plain").AbsoluteUri }, 502, "capture-unreachable");
 
-        var problem = await ProblemAssert.IsAsync(response, 502, "capture-unreachable");
         Assert.Contains("SecureConnectionError", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        await AssertNothingStoredAsync(vault, before);
     }
 
     [Fact]
-    public async Task A_page_larger_than_a_capture_keeps_is_refused_and_a_large_resource_is_skipped()
+    public async Task A_page_larger_than_a_capture_keeps_is_refused_and_one_of_exactly_the_limit_is_kept()
     {
         var site = await ScamSite.InstanceAsync();
         using var vault = await app.CreateCaseAsync();
-        var before = await app.CustodyLogAsync(vault.CaseId);
 
-        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At($"/bytes?n={CaptureVault.MaxBytes + 1}").AbsoluteUri });
-
-        await ProblemAssert.IsAsync(response, 422, "capture-too-large");
-        await AssertNothingStoredAsync(vault, before);
+        await AssertRefusedAsync(vault, new { url = site.At($"/bytes?n={CaptureVault.MaxBytes + 1}").AbsoluteUri }, 422, "capture-too-large");
 
         // Exactly the limit is kept.
         var (page, _, _) = await CaptureAndExtractAsync(vault, site.At($"/bytes?n={CaptureVault.MaxBytes}"));
@@ -358,6 +333,18 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         await File.WriteAllBytesAsync(archive, Read(zip, "archive/data.warc.gz"));
         AssertNoTemporaryFiles();
         return (receipt.Page, archive, System.Text.Encoding.UTF8.GetString(Read(zip, "indexes/index.cdx")));
+    }
+
+    /// <summary>Asks for a capture the vault must refuse: the problem it answers, and nothing of it stored.</summary>
+    private async Task<JsonElement> AssertRefusedAsync(TestCase vault, object request, int status, string code)
+    {
+        var before = await app.CustodyLogAsync(vault.CaseId);
+
+        using var response = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", request);
+
+        var problem = await ProblemAssert.IsAsync(response, status, code);
+        await AssertNothingStoredAsync(vault, before);
+        return problem;
     }
 
     private async Task AssertNothingStoredAsync(TestCase vault, string custodyBefore)
