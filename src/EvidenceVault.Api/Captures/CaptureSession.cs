@@ -19,7 +19,7 @@ internal sealed class CaptureSession : IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly HttpClient _client;
     private readonly CookieContainer _cookies = new();
-    private readonly ConcurrentDictionary<string, string> _peers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IPAddress> _peers = new(StringComparer.Ordinal);
     private readonly List<CapturedExchange> _kept = [];
     private long _bytesLeft;
 
@@ -37,16 +37,18 @@ internal sealed class CaptureSession : IAsyncDisposable
             ConnectTimeout = TimeSpan.FromSeconds(15),
             MaxConnectionsPerServer = limits.MaxParallelFetches,
             ConnectCallback = (context, cancellationToken) =>
-                network.ConnectAsync(context.DnsEndPoint, address => _peers[Authority(context.DnsEndPoint.Host, context.DnsEndPoint.Port)] = address.ToString(), cancellationToken),
+                network.ConnectAsync(context.DnsEndPoint, address => _peers[Authority(context.DnsEndPoint.Host, context.DnsEndPoint.Port)] = address, cancellationToken),
         };
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    public IReadOnlyDictionary<string, string> Peers => new SortedDictionary<string, string>(_peers, StringComparer.Ordinal);
+    /// <summary>For each host (and port), the address the vault was last connected to.</summary>
+    public IReadOnlyDictionary<string, string> Peers => new SortedDictionary<string, string>(_peers.ToDictionary(p => p.Key, p => p.Value.ToString()), StringComparer.Ordinal);
 
     /// <summary>
-    /// Fetches <paramref name="url"/> and the redirects it leads to. A failure of the first request is thrown
-    /// as a capture problem; a redirect that cannot be followed ends the chain and is noted in <paramref name="skipped"/>.
+    /// Fetches <paramref name="url"/> and the redirects it leads to. A failure of the page's first request is thrown
+    /// as a capture problem; a resource that cannot be fetched, or a redirect that cannot be followed, ends the chain
+    /// and is noted in <paramref name="skipped"/>.
     /// </summary>
     public async Task<List<CapturedExchange>> FollowAsync(Uri url, Uri? referrer, bool document, List<SkippedResource> skipped, CancellationToken cancellationToken)
     {
@@ -66,21 +68,14 @@ internal sealed class CaptureSession : IAsyncDisposable
 
                 if (hops.Count > _limits.MaxRedirects)
                 {
-                    lock (skipped)
-                    {
-                        skipped.Add(new SkippedResource(location.AbsoluteUri, "limit"));
-                    }
+                    Skip(skipped, location, "limit");
                 }
 
                 next = location;
             }
-            catch (Exception e) when (hops.Count > 0 && ReasonOf(e) is { } reason)
+            catch (Exception e) when ((hops.Count > 0 || !document) && ReasonOf(e) is { } reason)
             {
-                lock (skipped)
-                {
-                    skipped.Add(new SkippedResource(current.AbsoluteUri, reason));
-                }
-
+                Skip(skipped, current, reason);
                 break;
             }
             catch (Exception e) when (hops.Count == 0 && document && ProblemOf(e, current) is { } problem)
@@ -112,7 +107,7 @@ internal sealed class CaptureSession : IAsyncDisposable
                 html.Write(buffer, 0, read);
                 if (html.Length > _limits.MaxParsedPageBytes)
                 {
-                    skipped.Add(new SkippedResource(page.Url.AbsoluteUri, "too-large"));
+                    Skip(skipped, page.Url, "too-large");
                     return (null, []);
                 }
             }
@@ -147,7 +142,7 @@ internal sealed class CaptureSession : IAsyncDisposable
 
         foreach (var beyond in resources.Skip(_limits.MaxResources))
         {
-            skipped.Add(new SkippedResource(beyond.AbsoluteUri, "limit"));
+            Skip(skipped, beyond, "limit");
         }
 
         var title = string.IsNullOrWhiteSpace(document.Title) ? null : document.Title.Trim();
@@ -157,7 +152,7 @@ internal sealed class CaptureSession : IAsyncDisposable
     /// <summary>Fetches the page's resources, a few at a time; each one that fails is noted and skipped. Kept in the page's order.</summary>
     public async Task<IReadOnlyList<CapturedExchange>> FetchResourcesAsync(IReadOnlyList<Uri> resources, Uri page, List<SkippedResource> skipped, CancellationToken cancellationToken)
     {
-        var fetched = new List<CapturedExchange>?[resources.Count];
+        var fetched = new List<CapturedExchange>[resources.Count];
         using var slots = new SemaphoreSlim(_limits.MaxParallelFetches);
         await Task.WhenAll(resources.Select(async (resource, i) =>
         {
@@ -166,19 +161,12 @@ internal sealed class CaptureSession : IAsyncDisposable
             {
                 fetched[i] = await FollowAsync(resource, page, document: false, skipped, cancellationToken);
             }
-            catch (Exception e) when (ReasonOf(e) is { } reason)
-            {
-                lock (skipped)
-                {
-                    skipped.Add(new SkippedResource(resource.AbsoluteUri, reason));
-                }
-            }
             finally
             {
                 slots.Release();
             }
         }));
-        return [.. fetched.Where(hops => hops is not null).SelectMany(hops => hops!)];
+        return [.. fetched.SelectMany(hops => hops)];
     }
 
     public async ValueTask DisposeAsync()
@@ -255,7 +243,7 @@ internal sealed class CaptureSession : IAsyncDisposable
         var exchange = new CapturedExchange(
             url,
             receivedAt,
-            _peers.TryGetValue(Authority(url.IdnHost, url.Port), out var peer) ? IPAddress.Parse(peer) : null,
+            _peers.GetValueOrDefault(Authority(url.IdnHost, url.Port)),
             WarcBlock.FromBytes(CapturedExchange.RequestHead(url, fields)),
             body,
             (int)response.StatusCode,
@@ -268,6 +256,15 @@ internal sealed class CaptureSession : IAsyncDisposable
         }
 
         return exchange;
+    }
+
+    /// <summary>Notes what was not kept; resources are fetched side by side, so one at a time.</summary>
+    private static void Skip(List<SkippedResource> skipped, Uri url, string reason)
+    {
+        lock (skipped)
+        {
+            skipped.Add(new SkippedResource(url.AbsoluteUri, reason));
+        }
     }
 
     private static string Authority(string host, int port) => host.Trim('[', ']').ToLowerInvariant() + ":" + port;

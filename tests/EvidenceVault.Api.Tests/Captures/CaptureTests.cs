@@ -203,6 +203,19 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     }
 
     [Fact]
+    public async Task A_resource_on_a_private_address_is_not_fetched_and_the_rest_of_the_page_is_kept()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+
+        var (page, _, index) = await CaptureAndExtractAsync(vault, site.At("/tracking"));
+
+        Assert.Equal((200, 1), (page.Status, page.Resources));
+        Assert.Equal([new SkippedResource("http://10.0.0.1/pixel.gif", "address-forbidden")], page.Skipped);
+        Assert.Contains(site.At("/logo.png").AbsoluteUri, index, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_redirect_without_end_is_followed_as_far_as_the_limit_and_kept()
     {
         var site = await ScamSite.InstanceAsync();

@@ -97,6 +97,7 @@ public sealed class ScamSite
         app.MapGet("/logo.png", () => Results.File(SampleEvidence.PathOf("screenshot-refund-page.png"), "image/png"));
         app.MapGet("/style.css", () => Results.Text(StyleSheet, "text/css"));
         app.MapGet("/order/{id}", (string id) => Results.Text($"<!doctype html><title>Order</title><p>Order {id}</p>", "text/html; charset=utf-8"));
+        app.MapGet("/tracking", () => Results.Text("<!doctype html><title>退款</title><img src=\"http://10.0.0.1/pixel.gif\"><img src=\"/logo.png\">", "text/html; charset=utf-8"));
         app.MapGet("/plain", () => Results.Text("<!doctype html><title>退款</title><p>Refund form</p>", "text/html; charset=utf-8"));
         app.MapGet("/gone", () => Results.Text("<!doctype html><title>Not found</title><p>This shop was removed.</p>", "text/html", statusCode: 404));
         app.MapGet("/hop", (int n) => Results.Redirect($"/hop?n={n + 1}"));
