@@ -51,7 +51,7 @@ internal sealed class CapturedPage(FileStream wacz, CaptureSummary summary, stri
 /// <summary>
 /// Captures a page as the vault itself sees it, for a victim whose link may be gone tomorrow: the address is
 /// fetched the way a phone's browser asks for it, redirects followed and each one kept, then the page's own
-/// images, style sheets, scripts and frames; every request and response goes into a WARC, packed as a WACZ that
+/// images, style sheets, scripts and frames; every request and response goes into a WARC, packed as a WACZ, the format
 /// replay tools open. The page's scripts are not run: what is kept is what the server sent. Only public internet
 /// addresses are reached (<see cref="CaptureNetwork"/>); every response is spooled to a temporary file, so memory
 /// stays constant, and all of them together are bounded by <see cref="CaptureOptions.MaxBytes"/>.
@@ -97,7 +97,7 @@ internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<Capt
             limits.UserAgent,
             startedAt,
             session.Peers);
-        var wacz = await PackAsync(summary, [.. page, .. resources], url, title, cancellationToken);
+        var wacz = await PackAsync(summary, [.. page, .. resources], url, cancellationToken);
         var fileName = $"capture-{url.IdnHost}-{startedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.wacz";
         var elapsed = clock.GetUtcNow() - startedAt;
         LogCaptured(logger, final.Status, page.Count - 1, resources.Count, skipped.Count, wacz.Length, elapsed.TotalMilliseconds);
@@ -109,7 +109,7 @@ internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<Capt
     private static partial void LogCaptured(ILogger logger, int status, int redirects, int resources, int skipped, long bytes, double elapsedMs);
 
     /// <summary>Writes the WARC (warcinfo, each request and response, the summary as a metadata record), then the WACZ around it.</summary>
-    private async Task<FileStream> PackAsync(CaptureSummary summary, IReadOnlyList<CapturedExchange> exchanges, Uri url, string? title, CancellationToken cancellationToken)
+    private async Task<FileStream> PackAsync(CaptureSummary summary, IReadOnlyList<CapturedExchange> exchanges, Uri url, CancellationToken cancellationToken)
     {
         await using var warc = WarcBlock.CreateTemporaryFile();
         var writer = new WarcWriter(warc);
@@ -125,14 +125,14 @@ internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<Capt
         string? firstResponse = null;
         foreach (var exchange in exchanges)
         {
-            var responseId = WarcWriter.NewRecordId();
+            var (responseId, target) = (WarcWriter.NewRecordId(), WarcWriter.TargetUri(exchange.Url));
             firstResponse ??= responseId;
             await writer.WriteAsync(
-                Fields("request", WarcWriter.NewRecordId(), exchange.ReceivedAt, ("WARC-Target-URI", WarcWriter.TargetUri(exchange.Url)), ("WARC-Concurrent-To", responseId)),
+                Fields("request", WarcWriter.NewRecordId(), exchange.ReceivedAt, ("WARC-Target-URI", target), ("WARC-Concurrent-To", responseId)),
                 "application/http; msgtype=request",
                 exchange.Request,
                 cancellationToken);
-            var responseFields = Fields("response", responseId, exchange.ReceivedAt, ("WARC-Target-URI", WarcWriter.TargetUri(exchange.Url)));
+            var responseFields = Fields("response", responseId, exchange.ReceivedAt, ("WARC-Target-URI", target));
             if (exchange.Peer is { } peer)
             {
                 responseFields.Add(new("WARC-IP-Address", peer.ToString()));
@@ -155,7 +155,7 @@ internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<Capt
         try
         {
             warc.Position = 0;
-            var mainPage = new WaczPage(url, exchanges[0].ReceivedAt, title);
+            var mainPage = new WaczPage(url, exchanges[0].ReceivedAt, summary.Title);
             await WaczPackage.WriteAsync(
                 wacz, warc, index, [mainPage], new WaczDescription($"Capture of {url.AbsoluteUri}", Software, clock.GetUtcNow(), mainPage), cancellationToken);
             wacz.Position = 0;
