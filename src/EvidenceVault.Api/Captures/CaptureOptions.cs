@@ -43,4 +43,11 @@ public sealed class CaptureOptions
     /// private network.
     /// </summary>
     public List<string> AllowedPrivateNetworks { get; set; } = [];
+
+    /// <summary>
+    /// PEM files of certificate authorities whose sites captures trust beside those the system trusts — none by
+    /// default. For an intranet's own authority (with <see cref="AllowedPrivateNetworks"/>) or a test; a site whose
+    /// certificate neither trusts, or names another host, is not captured.
+    /// </summary>
+    public List<string> TrustedRootCertificateFiles { get; set; } = [];
 }

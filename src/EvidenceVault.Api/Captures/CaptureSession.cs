@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
+using System.Net.Security;
+using System.Runtime.CompilerServices;
 using AngleSharp.Html.Parser;
 using EvidenceVault.Api.Problems;
 using EvidenceVault.WebArchives;
@@ -21,9 +23,11 @@ internal sealed class CaptureSession : IAsyncDisposable
     private readonly CookieContainer _cookies = new();
     private readonly ConcurrentDictionary<string, IPAddress> _peers = new(StringComparer.Ordinal);
     private readonly List<CapturedExchange> _kept = [];
+    private readonly ConditionalWeakTable<SslStream, byte[][]> _checkedChains = [];
+    private readonly List<SecuredConnection> _secured = [];
     private long _bytesLeft;
 
-    public CaptureSession(CaptureNetwork network, CaptureOptions limits, TimeProvider clock)
+    public CaptureSession(CaptureNetwork network, CaptureCertificates certificates, CaptureOptions limits, TimeProvider clock)
     {
         _limits = limits;
         _clock = clock;
@@ -38,12 +42,57 @@ internal sealed class CaptureSession : IAsyncDisposable
             MaxConnectionsPerServer = limits.MaxParallelFetches,
             ConnectCallback = (context, cancellationToken) =>
                 network.ConnectAsync(context.DnsEndPoint, address => _peers[Authority(context.DnsEndPoint.Host, context.DnsEndPoint.Port)] = address, cancellationToken),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                // The system's check stands (or the operator's roots, CaptureCertificates); the chain checked is kept
+                // for the connection, which the filter below then records with the TLS version and cipher suite.
+                RemoteCertificateValidationCallback = (stream, certificate, chain, errors) =>
+                {
+                    if (stream is not SslStream tls || certificates.Check(certificate, chain, errors) is not { } checkedChain)
+                    {
+                        return false;
+                    }
+
+                    _checkedChains.AddOrUpdate(tls, checkedChain);
+                    return true;
+                },
+            },
+            PlaintextStreamFilter = (context, _) =>
+            {
+                if (context.PlaintextStream is SslStream tls && _checkedChains.TryGetValue(tls, out var chain) && context.InitialRequestMessage.RequestUri is { } url)
+                {
+                    NoteSecured(url, tls, chain);
+                }
+
+                return ValueTask.FromResult(context.PlaintextStream);
+            },
         };
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>For each host (and port), the address the vault was last connected to.</summary>
     public IReadOnlyDictionary<string, string> Peers => new SortedDictionary<string, string>(_peers.ToDictionary(p => p.Key, p => p.Value.ToString()), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every secured connection with a TLS version, cipher suite or certificate chain not seen before for its host,
+    /// in the order they were made (the page's host first).
+    /// </summary>
+    public IReadOnlyList<SecuredConnection> Secured
+    {
+        get
+        {
+            lock (_secured)
+            {
+                return [.. _secured];
+            }
+        }
+    }
+
+    /// <summary>For each host (and port) reached over TLS, how its connections were secured.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<CaptureTls>> Tls =>
+        new SortedDictionary<string, IReadOnlyList<CaptureTls>>(
+            Secured.GroupBy(s => s.Authority).ToDictionary(g => g.Key, g => (IReadOnlyList<CaptureTls>)[.. g.Select(s => s.Tls)]),
+            StringComparer.Ordinal);
 
     /// <summary>
     /// Fetches <paramref name="url"/> and the redirects it leads to. A failure of the page's first request is thrown
@@ -240,10 +289,13 @@ internal sealed class CaptureSession : IAsyncDisposable
                        (resolved.Scheme == Uri.UriSchemeHttp || resolved.Scheme == Uri.UriSchemeHttps)
             ? resolved
             : null;
+        var authority = Authority(url.IdnHost, url.Port);
         var exchange = new CapturedExchange(
             url,
             receivedAt,
-            _peers.GetValueOrDefault(Authority(url.IdnHost, url.Port)),
+            _peers.GetValueOrDefault(authority),
+            "http/" + response.Version.ToString(2),
+            TlsOf(authority),
             WarcBlock.FromBytes(CapturedExchange.RequestHead(url, fields)),
             body,
             (int)response.StatusCode,
@@ -256,6 +308,30 @@ internal sealed class CaptureSession : IAsyncDisposable
         }
 
         return exchange;
+    }
+
+    /// <summary>Notes a secured connection to <paramref name="url"/>'s host, unless one just like it was noted.</summary>
+    private void NoteSecured(Uri url, SslStream stream, byte[][] chain)
+    {
+        var authority = Authority(url.IdnHost, url.Port);
+        var tls = new CaptureTls(CaptureTls.ProtocolName(stream.SslProtocol), stream.NegotiatedCipherSuite.ToString(), [.. chain.Select(CaptureCertificate.Of)]);
+        lock (_secured)
+        {
+            if (!_secured.Any(s => s.Authority == authority && s.Tls.SameAs(tls)))
+            {
+                _secured.Add(new SecuredConnection(authority, new Uri(url.GetLeftPart(UriPartial.Authority) + "/"), _clock.GetUtcNow(), _peers.GetValueOrDefault(authority), tls, chain));
+            }
+        }
+    }
+
+    /// <summary>
+    /// How a response from <paramref name="authority"/> came, when that is certain: its host's connections so far all
+    /// used one TLS version and cipher suite. Null for plain HTTP, and when they differed.
+    /// </summary>
+    private CaptureTls? TlsOf(string authority)
+    {
+        var seen = Secured.Where(s => s.Authority == authority).Select(s => s.Tls).ToList();
+        return seen.Count > 0 && seen.All(t => t.Protocol == seen[0].Protocol && t.CipherSuite == seen[0].CipherSuite) ? seen[0] : null;
     }
 
     /// <summary>Notes what was not kept; resources are fetched side by side, so one at a time.</summary>

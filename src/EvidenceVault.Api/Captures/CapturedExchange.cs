@@ -9,7 +9,8 @@ namespace EvidenceVault.Api.Captures;
 /// response's status line and header fields as received and its body as received (content encoding kept; the
 /// transfer coding removed, its header renamed <c>X-Archive-Orig-Transfer-Encoding</c>).
 /// </summary>
-internal sealed class CapturedExchange(Uri url, DateTimeOffset receivedAt, IPAddress? peer, WarcBlock request, WarcBlock response, int status, string? mediaType, string? contentEncoding, Uri? location)
+internal sealed class CapturedExchange(
+    Uri url, DateTimeOffset receivedAt, IPAddress? peer, string httpProtocol, CaptureTls? tls, WarcBlock request, WarcBlock response, int status, string? mediaType, string? contentEncoding, Uri? location)
     : IAsyncDisposable
 {
     public Uri Url { get; } = url;
@@ -19,6 +20,12 @@ internal sealed class CapturedExchange(Uri url, DateTimeOffset receivedAt, IPAdd
 
     /// <summary>The address the vault was connected to for this host (<c>WARC-IP-Address</c>).</summary>
     public IPAddress? Peer { get; } = peer;
+
+    /// <summary>The HTTP version of the response (<c>WARC-Protocol</c>, <c>http/1.1</c>).</summary>
+    public string HttpProtocol { get; } = httpProtocol;
+
+    /// <summary>How the connection was secured (<c>WARC-Protocol</c>, <c>WARC-Cipher-Suite</c>); null over plain HTTP or when uncertain.</summary>
+    public CaptureTls? Tls { get; } = tls;
 
     public WarcBlock Request { get; } = request;
 

@@ -22,6 +22,7 @@ public sealed record SkippedResource(string Url, string Reason);
 /// <param name="UserAgent">The <c>User-Agent</c> the vault sent.</param>
 /// <param name="StartedAt">When the capture began.</param>
 /// <param name="Peers">For each host, the address the vault was connected to.</param>
+/// <param name="Tls">For each host reached over HTTPS, how the connection was secured: TLS version, cipher suite and the certificate chain the vault checked (usually one entry; more when its connections differed).</param>
 public sealed record CaptureSummary(
     string Url,
     string FinalUrl,
@@ -32,7 +33,8 @@ public sealed record CaptureSummary(
     IReadOnlyList<SkippedResource> Skipped,
     string UserAgent,
     DateTimeOffset StartedAt,
-    IReadOnlyDictionary<string, string> Peers);
+    IReadOnlyDictionary<string, string> Peers,
+    IReadOnlyDictionary<string, IReadOnlyList<CaptureTls>> Tls);
 
 /// <summary>A finished capture: the WACZ (a temporary file, deleted when this is disposed) and its summary.</summary>
 internal sealed class CapturedPage(FileStream wacz, CaptureSummary summary, string fileName) : IAsyncDisposable
@@ -56,7 +58,7 @@ internal sealed class CapturedPage(FileStream wacz, CaptureSummary summary, stri
 /// addresses are reached (<see cref="CaptureNetwork"/>); every response is spooled to a temporary file, so memory
 /// stays constant, and all of them together are bounded by <see cref="CaptureOptions.MaxBytes"/>.
 /// </summary>
-internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<CaptureOptions> options, TimeProvider clock, ILogger<PageCapturer> logger)
+internal sealed partial class PageCapturer(CaptureNetwork network, CaptureCertificates certificates, IOptions<CaptureOptions> options, TimeProvider clock, ILogger<PageCapturer> logger)
 {
     /// <summary>Captures <paramref name="url"/>; refuses with a capture problem when the page itself cannot be fetched.</summary>
     public async Task<CapturedPage> CaptureAsync(Uri url, CancellationToken cancellationToken)
@@ -70,7 +72,7 @@ internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<Capt
 
         using var timeout = new CancellationTokenSource(limits.Timeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        await using var session = new CaptureSession(network, limits, clock);
+        await using var session = new CaptureSession(network, certificates, limits, clock);
         var startedAt = clock.GetUtcNow();
         var skipped = new List<SkippedResource>();
         List<CapturedExchange> page;
@@ -96,8 +98,9 @@ internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<Capt
             skipped,
             limits.UserAgent,
             startedAt,
-            session.Peers);
-        var wacz = await PackAsync(summary, [.. page, .. resources], url, cancellationToken);
+            session.Peers,
+            session.Tls);
+        var wacz = await PackAsync(summary, [.. page, .. resources], session.Secured, url, cancellationToken);
         var fileName = $"capture-{url.IdnHost}-{startedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.wacz";
         var elapsed = clock.GetUtcNow() - startedAt;
         LogCaptured(logger, final.Status, page.Count - 1, resources.Count, skipped.Count, wacz.Length, elapsed.TotalMilliseconds);
@@ -108,8 +111,12 @@ internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<Capt
     [LoggerMessage(Level = LogLevel.Information, Message = "Page captured: status {Status}, {Redirects} redirects, {Resources} resources kept, {Skipped} not kept, {Bytes} bytes packed in {ElapsedMs:0} ms")]
     private static partial void LogCaptured(ILogger logger, int status, int redirects, int resources, int skipped, long bytes, double elapsedMs);
 
-    /// <summary>Writes the WARC (warcinfo, each request and response, the summary as a metadata record), then the WACZ around it.</summary>
-    private async Task<FileStream> PackAsync(CaptureSummary summary, IReadOnlyList<CapturedExchange> exchanges, Uri url, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the WARC (warcinfo, each request and response, each secured connection's certificate chain and the
+    /// summary as metadata records), then the WACZ around it.
+    /// </summary>
+    private async Task<FileStream> PackAsync(
+        CaptureSummary summary, IReadOnlyList<CapturedExchange> exchanges, IReadOnlyList<SecuredConnection> secured, Uri url, CancellationToken cancellationToken)
     {
         await using var warc = WarcBlock.CreateTemporaryFile();
         var writer = new WarcWriter(warc);
@@ -127,19 +134,32 @@ internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<Capt
         {
             var (responseId, target) = (WarcWriter.NewRecordId(), WarcWriter.TargetUri(exchange.Url));
             firstResponse ??= responseId;
-            await writer.WriteAsync(
-                Fields("request", WarcWriter.NewRecordId(), exchange.ReceivedAt, ("WARC-Target-URI", target), ("WARC-Concurrent-To", responseId)),
-                "application/http; msgtype=request",
-                exchange.Request,
-                cancellationToken);
+            var requestFields = Fields("request", WarcWriter.NewRecordId(), exchange.ReceivedAt, ("WARC-Target-URI", target), ("WARC-Concurrent-To", responseId));
+            requestFields.AddRange(Protocols(exchange.HttpProtocol, exchange.Tls));
+            await writer.WriteAsync(requestFields, "application/http; msgtype=request", exchange.Request, cancellationToken);
             var responseFields = Fields("response", responseId, exchange.ReceivedAt, ("WARC-Target-URI", target));
             if (exchange.Peer is { } peer)
             {
                 responseFields.Add(new("WARC-IP-Address", peer.ToString()));
             }
 
+            responseFields.AddRange(Protocols(exchange.HttpProtocol, exchange.Tls));
+
             var location = await writer.WriteAsync(responseFields, "application/http; msgtype=response", exchange.Response, cancellationToken);
             index.Add(new WaczIndexEntry(exchange.Url, exchange.ReceivedAt, exchange.MediaType, exchange.Status, exchange.Response.PayloadDigest!.Value, location));
+        }
+
+        foreach (var connection in secured)
+        {
+            var fields = Fields("metadata", WarcWriter.NewRecordId(), connection.EstablishedAt, ("WARC-Target-URI", WarcWriter.TargetUri(connection.Origin)));
+            if (connection.Peer is { } peer)
+            {
+                fields.Add(new("WARC-IP-Address", peer.ToString()));
+            }
+
+            fields.AddRange(Protocols(null, connection.Tls));
+            await using var chain = WarcBlock.FromBytes(System.Text.Encoding.ASCII.GetBytes(CaptureCertificates.Pem(connection.Chain)));
+            await writer.WriteAsync(fields, CertificateChainType, chain, cancellationToken);
         }
 
         await using (var summaryBlock = WarcBlock.FromBytes(JsonSerializer.SerializeToUtf8Bytes(summary, VaultJson.Indented)))
@@ -168,7 +188,29 @@ internal sealed partial class PageCapturer(CaptureNetwork network, IOptions<Capt
         }
     }
 
+    /// <summary>The media type of a certificate chain in PEM, the site's certificate first (RFC 8555, section 9.1).</summary>
+    internal const string CertificateChainType = "application/pem-certificate-chain";
+
     private static string Software { get; } = "EvidenceVault " + typeof(PageCapturer).Assembly.GetName().Version?.ToString(3);
+
+    /// <summary>
+    /// The protocols a record was captured over, as the WARC fields proposed by the IIPC and written by Browsertrix,
+    /// Wget-AT and Common Crawl: <c>WARC-Protocol</c> once per layer (<c>http/1.1</c>, <c>tls/1.3</c>) and
+    /// <c>WARC-Cipher-Suite</c> by its IANA name.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string>> Protocols(string? http, CaptureTls? tls)
+    {
+        if (http is not null)
+        {
+            yield return new("WARC-Protocol", http);
+        }
+
+        if (tls is not null)
+        {
+            yield return new("WARC-Protocol", tls.Protocol);
+            yield return new("WARC-Cipher-Suite", tls.CipherSuite);
+        }
+    }
 
     private static List<KeyValuePair<string, string>> Fields(string type, string id, DateTimeOffset date, params (string Name, string Value)[] more) =>
     [

@@ -49,8 +49,10 @@ internal static class VaultServices
         services.AddOptions<CaptureOptions>().Bind(builder.Configuration.GetSection(CaptureOptions.Section))
             .Validate(o => o.MaxBytes > 0 && o.Timeout > TimeSpan.Zero && o.MaxRedirects >= 0 && o.MaxResources >= 0 && o.MaxParallelFetches >= 1 && o.MaxParsedPageBytes > 0, "Capture limits are out of range.")
             .Validate(o => o.AllowedPrivateNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)), "Capture:AllowedPrivateNetworks holds CIDR networks such as 10.1.0.0/16.")
+            .Validate(o => o.TrustedRootCertificateFiles.All(CaptureCertificates.HoldsCertificates), "EvidenceVault:Capture:TrustedRootCertificateFiles names a file that is missing or holds no certificate.")
             .ValidateOnStart();
         services.AddSingleton<CaptureNetwork>();
+        services.AddSingleton<CaptureCertificates>();
         services.AddSingleton<PageCapturer>();
         services.AddOptions<ResumableUploadOptions>().Bind(builder.Configuration.GetSection(ResumableUploadOptions.Section))
             .Validate(o => o.MaxUploadBytes > 0 && o.MaxChunkBytes is > 0 and < 100_000_000 && o.StageBlockBytes is >= 64 * 1024 and <= 100 * 1024 * 1024 && o.HashLagBytes >= 0 && o.Expiry > TimeSpan.Zero, "Upload limits are out of range (a chunk must stay below the 100 MB request limit of Azure Functions).");

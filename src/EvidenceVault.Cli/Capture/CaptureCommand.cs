@@ -75,6 +75,16 @@ internal static class CaptureCommand
             await output.WriteLineAsync($"  HTTP 状态 status           {page.GetProperty("status").GetInt32()}");
             await output.WriteLineAsync($"  跳转 redirects             {page.GetProperty("redirects").GetArrayLength()}");
             await output.WriteLineAsync($"  附带资源 resources kept    {page.GetProperty("resources").GetInt32()}");
+            foreach (var host in page.GetProperty("tls").EnumerateObject())
+            {
+                foreach (var connection in host.Value.EnumerateArray())
+                {
+                    var site = connection.GetProperty("certificates")[0];
+                    await output.WriteLineAsync(
+                        $"  网站证书 certificate       {host.Name}: {site.GetProperty("subject").GetString()} — 签发 issued by {site.GetProperty("issuer").GetString()} ({connection.GetProperty("protocol").GetString()})");
+                }
+            }
+
             foreach (var skipped in page.GetProperty("skipped").EnumerateArray())
             {
                 await output.WriteLineAsync($"  未保存 not kept            {skipped.GetProperty("url").GetString()} ({skipped.GetProperty("reason").GetString()})");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
 
 namespace EvidenceVault.Bundles;
@@ -10,7 +11,7 @@ internal static class VerifyGuide
     private const string WebArchiveContentType = "application/wacz";
 
     /// <summary>For a case with saved pages as WACZ (a victim's, or the vault's own captures): how to look inside one.</summary>
-    private static void AppendWebArchives(StringBuilder text, string example)
+    private static void AppendWebArchives(StringBuilder text, string example, DateTimeOffset? capturedByVaultAt)
     {
         text.Append("""
             ## 7. 网页存档 / Web archives (WACZ)
@@ -31,6 +32,39 @@ internal static class VerifyGuide
 
             WACZ is the format ReplayWeb.page (https://replayweb.page) opens to show a page as it was captured.
             网页存档是 ReplayWeb.page 可打开的格式；其中记录了证据保险箱发出的每个请求和收到的每个响应。
+
+            """);
+        if (capturedByVaultAt is not { } at)
+        {
+            return;
+        }
+
+        text.Append("""
+
+            ### 网站证书 / The sites' certificates
+
+            For a page the vault fetched over HTTPS, the WARC also holds, for each site it connected to, the certificate
+            chain it checked — a `metadata` record of type `application/pem-certificate-chain`, the site's certificate
+            first — and each record names the TLS version and cipher suite (`WARC-Protocol`, `WARC-Cipher-Suite`). The
+            summary lists every certificate's subject, issuer, validity and SHA-256 (`tls`). To see them, and to check with
+            your own trusted roots that the first site held a valid certificate when the vault captured the page:
+            证据保险箱通过 HTTPS 抓取网页时，记录了每个网站的证书链；以下命令用您自己信任的根证书核验抓取时该证书是否有效。
+
+            ```sh
+            """);
+        text.Append(CultureInfo.InvariantCulture, $$"""
+
+            unzip -p {{example}} archive/data.warc.gz | gunzip | awk '/^WARC\/1\.1/{c=0} /^Content-Type: application\/pem-certificate-chain/{c=1} c && /^-----BEGIN CERTIFICATE-----/, /^-----END CERTIFICATE-----/' > site-certificates.pem
+            openssl crl2pkcs7 -nocrl -certfile site-certificates.pem | openssl pkcs7 -print_certs -noout   # subject and issuer of each
+            openssl verify -attime {{at.ToUnixTimeSeconds()}} -untrusted site-certificates.pem site-certificates.pem   # as at {{Serialization.VaultJson.FormatUtc(at)}}
+
+            """);
+        text.Append("""
+            ```
+
+            `OK` means the site's certificate chains to a root your system trusts and was valid at the capture. Compare each
+            certificate's SHA-256 (`openssl x509 -noout -fingerprint -sha256`) with the summary's: a page's own text could
+            contain certificate-looking lines, which the summary's list tells apart.
 
             """);
     }
@@ -137,9 +171,11 @@ internal static class VerifyGuide
             ```
 
             """);
-        if (catalog.Items.FirstOrDefault(item => item.ContentType == WebArchiveContentType) is { } archive)
+        var archives = catalog.Items.Where(item => item.ContentType == WebArchiveContentType).ToList();
+        if ((archives.FirstOrDefault(item => item.CapturedBy == CaptureDetails.Vault) ?? archives.FirstOrDefault()) is { } archive)
         {
-            AppendWebArchives(text, archive.File ?? $"data/evidence/{archive.ItemId}.wacz");
+            var capturedByVaultAt = archive.CapturedBy == CaptureDetails.Vault ? archive.Snapshot?.CapturedAt ?? archive.ReceivedAt : (DateTimeOffset?)null;
+            AppendWebArchives(text, archive.File ?? $"data/evidence/{archive.ItemId}.wacz", capturedByVaultAt);
         }
 
         return text.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);

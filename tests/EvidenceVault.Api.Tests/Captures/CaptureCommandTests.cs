@@ -3,7 +3,7 @@ using EvidenceVault.Testing;
 
 namespace EvidenceVault.Api.Tests.Captures;
 
-/// <summary><c>evidencevault capture</c>, run as a process against the vault on a real socket, capturing the scam site.</summary>
+/// <summary><c>evidencevault capture</c>, run as a process against the vault on a real socket, capturing the scam site over HTTPS.</summary>
 [Collection(VaultOnAzurite.Name)]
 public sealed class CaptureCommandTests(VaultOnKestrel app) : IClassFixture<VaultOnKestrel>
 {
@@ -13,15 +13,21 @@ public sealed class CaptureCommandTests(VaultOnKestrel app) : IClassFixture<Vaul
         var site = await ScamSite.InstanceAsync();
         using var vault = await app.CreateCaseAsync();
 
-        var run = await RunAsync(vault, app.BaseAddress, site.At("/go").AbsoluteUri, "--note", "微信群里的链接");
+        var link = new Uri(site.SecureAddress, "/go");
+
+        var run = await RunAsync(vault, app.BaseAddress, link.AbsoluteUri, "--note", "微信群里的链接");
 
         Assert.True(run.ExitCode == 0, run.Output);
         var item = Assert.Single(await vault.ListItemsAsync());
         Assert.Equal(("application/wacz", "微信群里的链接"), (item.ContentType, item.Note));
         Assert.Contains($"已保存网页 Page saved as item {item.ItemId} ({item.FileName})", run.Output, StringComparison.Ordinal);
-        Assert.Contains($"网页 page                  订单异常 - 退款申请 — {site.At("/refund").AbsoluteUri}", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"网页 page                  订单异常 - 退款申请 — {new Uri(site.SecureAddress, "/refund").AbsoluteUri}", run.Output, StringComparison.Ordinal);
         Assert.Contains("HTTP 状态 status           200", run.Output, StringComparison.Ordinal);
         Assert.Contains("附带资源 resources kept    3", run.Output, StringComparison.Ordinal);
+        Assert.Contains(
+            $"网站证书 certificate       127.0.0.1:{link.Port}: CN=refund-center.example, O=Refund Center — 签发 issued by CN=Scam Site Test Issuing CA, O=EvidenceVault Tests (tls/1.3)",
+            run.Output,
+            StringComparison.Ordinal);
         Assert.Contains($"SHA-256 指纹 fingerprint   {item.Sha256}", run.Output, StringComparison.Ordinal);
         Assert.Contains("可信时间戳 timestamp       已获得 granted", run.Output, StringComparison.Ordinal); // said as upload says it
     }

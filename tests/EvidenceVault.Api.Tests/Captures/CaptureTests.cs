@@ -292,15 +292,89 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         await AssertRefusedAsync(vault, new { url = $"http://127.0.0.1:{port}/" }, 502, "capture-unreachable");
     }
 
-    [Fact]
-    public async Task A_site_whose_certificate_does_not_check_out_is_not_captured()
+    [Theory]
+    [InlineData("signed by itself")]
+    [InlineData("from a trusted authority, for another name")]
+    public async Task A_site_whose_certificate_does_not_check_out_is_not_captured(string certificate)
     {
         var site = await ScamSite.InstanceAsync();
         using var vault = await app.CreateCaseAsync();
+        var url = certificate == "signed by itself"
+            ? new Uri(site.SelfSignedAddress, "/plain")
+            : new UriBuilder(site.SecureAddress) { Host = "localhost", Path = "/plain" }.Uri; // localhost is 127.0.0.1 here, but the certificate names only 127.0.0.1
 
-        var problem = await AssertRefusedAsync(vault, new { url = new Uri(site.SecureAddress, "/plain").AbsoluteUri }, 502, "capture-unreachable");
+        var problem = await AssertRefusedAsync(vault, new { url = url.AbsoluteUri }, 502, "capture-unreachable");
 
         Assert.Contains("SecureConnectionError", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_page_over_https_is_kept_with_the_TLS_version_cipher_suite_and_certificate_chain_the_vault_checked()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var link = new Uri(site.SecureAddress, "/go");
+
+        var (page, archive, _) = await CaptureAndExtractAsync(vault, link);
+
+        Assert.Equal((200, new Uri(site.SecureAddress, "/refund").AbsoluteUri, 3), (page.Status, page.FinalUrl, page.Resources));
+        var (host, connections) = Assert.Single(page.Tls); // one site, its connections all alike
+        var tls = Assert.Single(connections);
+        Assert.Equal(($"127.0.0.1:{link.Port}", "tls/1.3"), (host, tls.Protocol));
+        Assert.StartsWith("TLS_", tls.CipherSuite, StringComparison.Ordinal);
+        Assert.Equal(ScamSite.ChainSha256, tls.Certificates.Select(c => c.Sha256)); // the site's, its intermediate's (sent along), the root trusted
+        Assert.Equal(("CN=refund-center.example, O=Refund Center", "CN=Scam Site Test Issuing CA, O=EvidenceVault Tests"), (tls.Certificates[0].Subject, tls.Certificates[0].Issuer));
+        Assert.True(tls.Certificates[0].NotBefore < DateTimeOffset.UtcNow && DateTimeOffset.UtcNow < tls.Certificates[0].NotAfter);
+
+        // warcio reads the protocol fields of every request and response, and the chain as a metadata record before the summary.
+        var run = await ExternalTool.RunAsync("node", WarcReaderFolder, "read.mjs", archive);
+        Assert.True(run.ExitCode == 0, run.Output);
+        var records = run.Output.Split('\n').Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(
+            ["warcinfo", "request", "response", "request", "response", "request", "response", "request", "response", "request", "response", "metadata", "metadata"],
+            records.Select(r => r.GetProperty("type").GetString()));
+        Assert.All(records.Where(r => r.GetProperty("type").GetString() is "request" or "response"), r =>
+            Assert.Equal(("http/1.1, tls/1.3", tls.CipherSuite), (r.GetProperty("protocols").GetString(), r.GetProperty("cipherSuite").GetString())));
+        var chain = records[^2];
+        Assert.Equal(
+            ("application/pem-certificate-chain", site.SecureAddress.AbsoluteUri, "127.0.0.1", "tls/1.3", tls.CipherSuite),
+            (chain.GetProperty("contentType").GetString(), chain.GetProperty("uri").GetString(), chain.GetProperty("ip").GetString(), chain.GetProperty("protocols").GetString(), chain.GetProperty("cipherSuite").GetString()));
+        Assert.Equal(Sha256Digest.Of(System.Text.Encoding.ASCII.GetBytes(ScamSite.ChainPem)).Hex, chain.GetProperty("sha256").GetString());
+        Assert.Equal("application/json", records[^1].GetProperty("contentType").GetString());
+    }
+
+    [Fact]
+    public async Task The_bundle_guide_checks_the_sites_certificate_with_openssl_as_at_the_capture()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        await CaptureAndExtractAsync(vault, new Uri(site.SecureAddress, "/refund"));
+        var zip = await vault.DownloadBundleAsync(_folder);
+        var extracted = Path.Combine(_folder, "bag");
+        ZipFile.ExtractToDirectory(zip, extracted);
+        var bag = Directory.GetDirectories(extracted).Single();
+        var guide = (await File.ReadAllTextAsync(Path.Combine(bag, "VERIFY.md"))).Split('\n');
+        var extract = guide.Single(line => line.StartsWith("unzip -p", StringComparison.Ordinal) && line.Contains("> site-certificates.pem", StringComparison.Ordinal));
+        var list = guide.Single(line => line.StartsWith("openssl crl2pkcs7", StringComparison.Ordinal));
+        var verify = guide.Single(line => line.StartsWith("openssl verify -attime", StringComparison.Ordinal));
+
+        // The expert's own roots: here the site's test root, through OpenSSL's SSL_CERT_FILE.
+        var trusting = new Dictionary<string, string> { ["SSL_CERT_FILE"] = ScamSite.RootCertificateFile };
+        var run = await ExternalTool.RunAsync("bash", bag, trusting, "-c", $"set -eo pipefail\n{extract}\n{list}\n{verify}\nopenssl x509 -in site-certificates.pem -noout -fingerprint -sha256");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(run.Output.Contains("site-certificates.pem: OK", StringComparison.Ordinal), run.Output);
+        Assert.Contains("refund-center.example", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Scam Site Test Issuing CA", run.Output, StringComparison.Ordinal);
+        Assert.Contains(string.Join(':', Convert.FromHexString(ScamSite.ChainSha256[0]).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture))), run.Output, StringComparison.Ordinal);
+
+        // The same check fails where the root is not trusted, and as at a time after the certificate expired.
+        var untrusted = await ExternalTool.RunAsync("bash", bag, "-c", verify);
+        Assert.NotEqual(0, untrusted.ExitCode);
+        var expired = verify.Replace(verify.Split(' ')[3], DateTimeOffset.UtcNow.AddDays(60).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var late = await ExternalTool.RunAsync("bash", bag, trusting, "-c", expired);
+        Assert.NotEqual(0, late.ExitCode);
+        Assert.Contains("expired", late.Output, StringComparison.Ordinal);
     }
 
     [Fact]

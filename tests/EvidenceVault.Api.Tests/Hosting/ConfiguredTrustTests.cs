@@ -74,6 +74,23 @@ public sealed class ConfiguredTrustTests : IDisposable
         Assert.Equal(["EvidenceVault:Receipts:SigningKeyFile names a file that does not exist.", "EvidenceVault:Timestamps:TrustedRootFiles:1 names a file that does not exist."], failures.Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("not a certificate")]
+    [InlineData("a broken certificate")]
+    public async Task A_capture_root_file_that_holds_no_certificate_is_named(string content)
+    {
+        var file = Path.Combine(_data, "intranet-root.pem");
+        if (content != "missing")
+        {
+            await File.WriteAllTextAsync(file, content == "not a certificate" ? "intranet root, see the wiki" : "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+        }
+
+        var failures = StartFailures(Configured("EvidenceVault:Capture:TrustedRootCertificateFiles:0", file));
+
+        Assert.Equal(["EvidenceVault:Capture:TrustedRootCertificateFiles names a file that is missing or holds no certificate."], failures);
+    }
+
     /// <summary>Everything a deployment needs, with <paramref name="overrides"/> (setting, value, setting, value…) on top.</summary>
     private Dictionary<string, string?> Configured(params string[] overrides)
     {

@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EvidenceVault.Testing;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace EvidenceVault.Api.Tests.Infrastructure;
 
@@ -11,7 +15,9 @@ namespace EvidenceVault.Api.Tests.Infrastructure;
 /// A phishing site on a real socket (127.0.0.1, a port of its own), for the vault to capture: a link that
 /// redirects and sets a session cookie, the fake refund page (the sample fixture) with its logo, style sheet and a
 /// missing image, the same page gzip-encoded, a page taken down, a redirect into the cloud's metadata service,
-/// a page that never answers and one of any size. One site for the whole run; it records what it was asked.
+/// a page that never answers and one of any size — over HTTP, over HTTPS under a certificate from a chain of its
+/// own (root, intermediate, site) and over HTTPS under a certificate it signed itself. One site for the whole run;
+/// it records what it was asked.
 /// </summary>
 public sealed class ScamSite
 {
@@ -20,14 +26,41 @@ public sealed class ScamSite
 
     private static readonly Lazy<Task<ScamSite>> Shared = new(StartAsync);
 
+    private static readonly Lazy<(X509Certificate2 Site, X509Certificate2 Intermediate, X509Certificate2 Root)> Authority = new(IssueChain);
+
+    private static readonly Lazy<string> RootFile = new(() =>
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ev-scam-site-root-{Environment.ProcessId}.pem");
+        File.WriteAllText(path, Authority.Value.Root.ExportCertificatePem());
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);
+        return path;
+    });
+
     private readonly ConcurrentQueue<(string Path, string Cookie)> _requests = new();
 
-    private ScamSite(Uri address, Uri secureAddress) => (Address, SecureAddress) = (address, secureAddress);
+    private ScamSite(Uri address, Uri secureAddress, Uri selfSignedAddress) => (Address, SecureAddress, SelfSignedAddress) = (address, secureAddress, selfSignedAddress);
 
     public Uri Address { get; }
 
-    /// <summary>The same site over HTTPS, under a certificate it made itself, as no browser — and no vault — trusts.</summary>
+    /// <summary>
+    /// The same site over HTTPS, under a certificate for 127.0.0.1 from an authority of its own (which sends its
+    /// intermediate along), as an intranet site looks to a vault told to trust that root (<see cref="RootCertificateFile"/>).
+    /// </summary>
     public Uri SecureAddress { get; }
+
+    /// <summary>The same site over HTTPS, under a certificate it made itself, as no browser — and no vault — trusts.</summary>
+    public Uri SelfSignedAddress { get; }
+
+    /// <summary>The site's certificate, its intermediate's and its root's in PEM, one after another.</summary>
+    public static string ChainPem =>
+        string.Concat(new[] { Authority.Value.Site, Authority.Value.Intermediate, Authority.Value.Root }.Select(c => c.ExportCertificatePem() + "\n"));
+
+    /// <summary>A PEM file with the root of the site's chain, which the test vaults trust.</summary>
+    public static string RootCertificateFile => RootFile.Value;
+
+    /// <summary>The SHA-256 of the site's certificate, its intermediate's and its root's (DER), lowercase hex, in that order.</summary>
+    public static IReadOnlyList<string> ChainSha256 =>
+        [.. new[] { Authority.Value.Site, Authority.Value.Intermediate, Authority.Value.Root }.Select(c => Convert.ToHexStringLower(SHA256.HashData(c.RawData)))];
 
     /// <summary>Every request the site answered: its path and query, and the Cookie header it carried.</summary>
     public IReadOnlyCollection<(string Path, string Cookie)> Requests => _requests;
@@ -50,14 +83,49 @@ public sealed class ScamSite
 
     public Uri At(string pathAndQuery) => new(Address, pathAndQuery);
 
-    private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSignedCertificate()
+    private static X509Certificate2 SelfSignedCertificate()
     {
-        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=refund-center.example", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
-        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return SiteRequest(key).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    /// <summary>A certificate request for the site at 127.0.0.1, for server authentication.</summary>
+    private static CertificateRequest SiteRequest(ECDsa key)
+    {
+        var request = new CertificateRequest("CN=refund-center.example, O=Refund Center", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        return request;
+    }
+
+    /// <summary>A root, an intermediate it signs and the site's certificate the intermediate signs, each with its key.</summary>
+    private static (X509Certificate2 Site, X509Certificate2 Intermediate, X509Certificate2 Root) IssueChain()
+    {
+        var (from, until) = (DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var root = AuthorityRequest("CN=Scam Site Test Root, O=EvidenceVault Tests", rootKey).CreateSelfSigned(from, until);
+        var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var intermediateRequest = AuthorityRequest("CN=Scam Site Test Issuing CA, O=EvidenceVault Tests", intermediateKey);
+        intermediateRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
+        var intermediate = intermediateRequest.Create(root, from, until, RandomNumberGenerator.GetBytes(12)).CopyWithPrivateKey(intermediateKey);
+        var siteKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var siteRequest = SiteRequest(siteKey);
+        siteRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(intermediate, true, false));
+        var site = siteRequest.Create(intermediate, from, until.AddDays(-1), RandomNumberGenerator.GetBytes(12)).CopyWithPrivateKey(siteKey);
+        return (site, intermediate, root);
+    }
+
+    private static CertificateRequest AuthorityRequest(string name, ECDsa key)
+    {
+        var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return request;
     }
 
     private static async Task<ScamSite> StartAsync()
@@ -66,8 +134,13 @@ public sealed class ScamSite
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(System.Net.IPAddress.Loopback, 0);
-            kestrel.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.UseHttps(SelfSignedCertificate()));
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = Authority.Value.Site,
+                ServerCertificateChain = [Authority.Value.Intermediate],
+            }));
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(SelfSignedCertificate()));
         });
 
         // The site is another party: its requests must not show up in the telemetry of a vault in the same process.
@@ -119,7 +192,14 @@ public sealed class ScamSite
         });
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        site = new ScamSite(new Uri(addresses.Single(a => a.StartsWith("http:", StringComparison.Ordinal))), new Uri(addresses.Single(a => a.StartsWith("https:", StringComparison.Ordinal))));
+        // Kestrel lists the addresses in the order the listeners were declared: HTTP, the chained HTTPS, the self-signed one.
+        var listening = addresses.Select(a => new Uri(a)).ToList();
+        if (listening.Count != 3 || listening[0].Scheme != "http" || listening[1].Scheme != "https" || listening[2].Scheme != "https")
+        {
+            throw new InvalidOperationException("The scam site did not listen as declared: " + string.Join(", ", addresses));
+        }
+
+        site = new ScamSite(listening[0], listening[1], listening[2]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => app.StopAsync().GetAwaiter().GetResult();
         return site;
     }

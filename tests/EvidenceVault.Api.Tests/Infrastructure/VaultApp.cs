@@ -71,8 +71,10 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("EvidenceVault:Limits:LogReadsPerMinute", "100000");
         builder.UseSetting("EvidenceVault:Limits:CapturesPerMinute", "100000");
 
-        // Page captures may reach the tests' scam site on 127.0.0.1, and nothing else off the public internet.
+        // Page captures may reach the tests' scam site on 127.0.0.1, and nothing else off the public internet, and
+        // trust its own certificate authority as an intranet's (a certificate it signed itself stays refused).
         builder.UseSetting("EvidenceVault:Capture:AllowedPrivateNetworks:0", "127.0.0.1/32");
+        builder.UseSetting("EvidenceVault:Capture:TrustedRootCertificateFiles:0", ScamSite.RootCertificateFile);
         foreach (var (key, value) in Settings())
         {
             builder.UseSetting(key, value);

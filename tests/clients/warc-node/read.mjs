@@ -1,5 +1,5 @@
 // Reads a WARC with warcio and prints one JSON line per record: its type, target, HTTP status, the digests its
-// header declares and the SHA-256 warcio's own reading of the payload (or, without HTTP, of the block) gives.
+// header declares (and the protocols it names) and the SHA-256 warcio's own reading of the payload (or, without HTTP, of the block) gives.
 import { createReadStream } from "node:fs";
 import { createHash } from "node:crypto";
 import { WARCParser } from "warcio";
@@ -12,6 +12,9 @@ for await (const record of parser) {
     type: record.warcType,
     uri: record.warcTargetURI ?? null,
     ip: record.warcHeader("WARC-IP-Address") ?? null,
+    contentType: record.warcContentType ?? null,
+    protocols: record.warcHeaders.headers.get("WARC-Protocol") ?? null,
+    cipherSuite: record.warcHeader("WARC-Cipher-Suite") ?? null,
     status: record.httpHeaders ? Number(record.httpHeaders.statusCode) : null,
     declaredPayload: record.warcHeader("WARC-Payload-Digest") ?? null,
     declaredBlock: record.warcHeader("WARC-Block-Digest") ?? null,
