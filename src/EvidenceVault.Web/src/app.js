@@ -421,6 +421,14 @@ function receiptCard(item) {
       row(t('timestamp'), stamp, { class: `stamp ${item.timestamp?.status}` })));
 }
 
+/** The name on the certificate of the page's own site, when the vault reached it over HTTPS (docs/api.md#page-captures). */
+function siteCertificate(page) {
+  const final = new URL(page.finalUrl);
+  const tls = page.tls?.[`${final.hostname}:${final.port || (final.protocol === 'https:' ? 443 : 80)}`]?.[0];
+  const subject = tls?.certificates[0]?.subject;
+  return subject ? (subject.match(/CN=([^,]+)/)?.[1] ?? subject) : null;
+}
+
 /** A link the vault saves itself: the page, its redirects and resources become one WACZ item with a receipt. */
 function captureView() {
   // What was typed survives a re-render (an error, a language switch) until the page is saved.
@@ -454,7 +462,9 @@ function captureView() {
   button);
   if (state.captured) {
     const page = state.captured;
-    status.textContent = `${t('captured')}${t('colon')}${page.title || page.finalUrl} · ${t('capturedStatus')} ${page.status} · ${page.resources} ${t('captureResources')}`;
+    const site = siteCertificate(page);
+    status.textContent = `${t('captured')}${t('colon')}${page.title || page.finalUrl} · ${t('capturedStatus')} ${page.status} · ${page.resources} ${t('captureResources')}` +
+      (site ? ` · ${t('certificateChecked')}${t('colon')}${site}` : '');
   }
   return h('section', { class: 'card', id: 'capture' }, h('h2', {}, t('captureTitle')), h('p', {}, t('captureHelp')), form, status);
 }

@@ -323,13 +323,14 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(page.Locator("#capture-url")).ToHaveValueAsync("http://127.0.0.2/admin");
         Assert.Empty(await vault.ListItemsAsync());
 
-        await page.FillAsync("#capture-url", site.At("/go").AbsoluteUri);
+        var link = new Uri(site.SecureAddress, "/go");
+        await page.FillAsync("#capture-url", link.AbsoluteUri);
         await page.FillAsync("#capture-note", "短信里的退款链接");
         await page.ClickAsync("#capture-button");
 
-        await Expect(page.Locator("#capture-status")).ToHaveTextAsync("已保存网页：订单异常 - 退款申请 · HTTP 状态 200 · 3 个附带资源", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#capture-status")).ToHaveTextAsync("已保存网页：订单异常 - 退款申请 · HTTP 状态 200 · 3 个附带资源 · 网站证书已核验：refund-center.example", new() { Timeout = 30_000 });
         var item = Assert.Single(await vault.ListItemsAsync());
-        Assert.Equal(("application/wacz", site.At("/go").AbsoluteUri, "短信里的退款链接"), (item.ContentType, item.SourceUrl, item.Note));
+        Assert.Equal(("application/wacz", link.AbsoluteUri, "短信里的退款链接"), (item.ContentType, item.SourceUrl, item.Note));
         await Expect(page.Locator(".receipt", new() { Has = page.Locator($"dd.hash:text-is('{item.Sha256}')") })).ToHaveCountAsync(1);
         await Expect(page.Locator("#error")).ToHaveCountAsync(0);
         await Expect(page.Locator("#capture-url")).ToHaveValueAsync(string.Empty);
@@ -338,7 +339,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await AssertAccessibleAsync(page);
         await SnapAsync(page, "capture-phone-zh");
         await page.ClickAsync("#language");
-        await Expect(page.Locator("#capture-status")).ToHaveTextAsync("Page saved: 订单异常 - 退款申请 · HTTP status 200 · 3 resources kept with it");
+        await Expect(page.Locator("#capture-status")).ToHaveTextAsync("Page saved: 订单异常 - 退款申请 · HTTP status 200 · 3 resources kept with it · site certificate checked: refund-center.example");
         Assert.Empty(watch.ThirdParty); // the browser asked only the vault: the vault fetched the page
         Assert.Empty(watch.ScriptErrors);
     }
