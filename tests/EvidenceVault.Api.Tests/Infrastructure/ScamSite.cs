@@ -52,15 +52,15 @@ public sealed class ScamSite
     public Uri SelfSignedAddress { get; }
 
     /// <summary>The site's certificate, its intermediate's and its root's in PEM, one after another.</summary>
-    public static string ChainPem =>
-        string.Concat(new[] { Authority.Value.Site, Authority.Value.Intermediate, Authority.Value.Root }.Select(c => c.ExportCertificatePem() + "\n"));
+    public static string ChainPem => string.Concat(Chain.Select(c => c.ExportCertificatePem() + "\n"));
 
     /// <summary>A PEM file with the root of the site's chain, which the test vaults trust.</summary>
     public static string RootCertificateFile => RootFile.Value;
 
     /// <summary>The SHA-256 of the site's certificate, its intermediate's and its root's (DER), lowercase hex, in that order.</summary>
-    public static IReadOnlyList<string> ChainSha256 =>
-        [.. new[] { Authority.Value.Site, Authority.Value.Intermediate, Authority.Value.Root }.Select(c => Convert.ToHexStringLower(SHA256.HashData(c.RawData)))];
+    public static IReadOnlyList<string> ChainSha256 => [.. Chain.Select(c => Convert.ToHexStringLower(SHA256.HashData(c.RawData)))];
+
+    private static X509Certificate2[] Chain => [Authority.Value.Site, Authority.Value.Intermediate, Authority.Value.Root];
 
     /// <summary>Every request the site answered: its path and query, and the Cookie header it carried.</summary>
     public IReadOnlyCollection<(string Path, string Cookie)> Requests => _requests;
