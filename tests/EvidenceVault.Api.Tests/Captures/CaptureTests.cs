@@ -83,10 +83,8 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         using var vault = await app.CreateCaseAsync();
         var (_, archive, index) = await CaptureAndExtractAsync(vault, site.At("/go"));
 
-        var run = await ExternalTool.RunAsync("node", WarcReaderFolder, "read.mjs", archive);
+        var records = await ReadWithWarcioAsync(archive);
 
-        Assert.True(run.ExitCode == 0, run.Output);
-        var records = run.Output.Split('\n').Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement).ToList();
         Assert.Equal(
             ["warcinfo", "request", "response", "request", "response", "request", "response", "request", "response", "request", "response", "metadata"],
             records.Select(r => r.GetProperty("type").GetString()));
@@ -129,9 +127,7 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
 
         var report = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(zip);
         Assert.True(report.Intact, string.Join("\n", report.Findings));
-        var extracted = Path.Combine(_folder, "bag");
-        ZipFile.ExtractToDirectory(zip, extracted);
-        var bag = Directory.GetDirectories(extracted).Single();
+        var bag = ExtractBag(zip);
         var guide = await File.ReadAllTextAsync(Path.Combine(bag, "VERIFY.md"));
         Assert.Contains("## 7. 网页存档 / Web archives (WACZ)", guide, StringComparison.Ordinal);
         var command = guide.Split('\n').Single(line => line.StartsWith("unzip -p", StringComparison.Ordinal) && line.Contains("| sha256sum", StringComparison.Ordinal));
@@ -155,9 +151,7 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         var (page, archive, _) = await CaptureAndExtractAsync(vault, site.At("/refund-gzip"));
 
         Assert.Equal((200, 3, "订单异常 - 退款申请"), (page.Status, page.Resources, page.Title));
-        var run = await ExternalTool.RunAsync("node", WarcReaderFolder, "read.mjs", archive);
-        var response = run.Output.Split('\n').Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement)
-            .First(r => r.GetProperty("type").GetString() == "response");
+        var response = (await ReadWithWarcioAsync(archive)).First(r => r.GetProperty("type").GetString() == "response");
         var served = response.GetProperty("sha256").GetString();
         Assert.NotEqual(Sha256Digest.Of(ScamSite.RefundPage(signedIn: false)).Hex, served); // the compressed bytes, not a re-encoding
         Assert.Equal(response.GetProperty("declaredPayload").GetString(), "sha256:" + served);
@@ -327,9 +321,7 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         Assert.True(tls.Certificates[0].NotBefore < DateTimeOffset.UtcNow && DateTimeOffset.UtcNow < tls.Certificates[0].NotAfter);
 
         // warcio reads the protocol fields of every request and response, and the chain as a metadata record before the summary.
-        var run = await ExternalTool.RunAsync("node", WarcReaderFolder, "read.mjs", archive);
-        Assert.True(run.ExitCode == 0, run.Output);
-        var records = run.Output.Split('\n').Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var records = await ReadWithWarcioAsync(archive);
         Assert.Equal(
             ["warcinfo", "request", "response", "request", "response", "request", "response", "request", "response", "request", "response", "metadata", "metadata"],
             records.Select(r => r.GetProperty("type").GetString()));
@@ -350,9 +342,7 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         using var vault = await app.CreateCaseAsync();
         await CaptureAndExtractAsync(vault, new Uri(site.SecureAddress, "/refund"));
         var zip = await vault.DownloadBundleAsync(_folder);
-        var extracted = Path.Combine(_folder, "bag");
-        ZipFile.ExtractToDirectory(zip, extracted);
-        var bag = Directory.GetDirectories(extracted).Single();
+        var bag = ExtractBag(zip);
         var guide = (await File.ReadAllTextAsync(Path.Combine(bag, "VERIFY.md"))).Split('\n');
         var extract = guide.Single(line => line.StartsWith("unzip -p", StringComparison.Ordinal) && line.Contains("> site-certificates.pem", StringComparison.Ordinal));
         var list = guide.Single(line => line.StartsWith("openssl crl2pkcs7", StringComparison.Ordinal));
@@ -420,6 +410,22 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         await File.WriteAllBytesAsync(archive, Read(zip, "archive/data.warc.gz"));
         AssertNoTemporaryFiles();
         return (receipt.Page, archive, System.Text.Encoding.UTF8.GetString(Read(zip, "indexes/index.cdx")));
+    }
+
+    /// <summary>Every record of a WARC as warcio reads it (read.mjs): one JSON object per record, in order.</summary>
+    private static async Task<List<JsonElement>> ReadWithWarcioAsync(string archive)
+    {
+        var run = await ExternalTool.RunAsync("node", WarcReaderFolder, "read.mjs", archive);
+        Assert.True(run.ExitCode == 0, run.Output);
+        return [.. run.Output.Split('\n').Where(line => line.StartsWith('{')).Select(line => JsonDocument.Parse(line).RootElement)];
+    }
+
+    /// <summary>Unzips a downloaded bundle into the test's folder; the bag folder it holds.</summary>
+    private string ExtractBag(string zip)
+    {
+        var extracted = Path.Combine(_folder, "bag");
+        ZipFile.ExtractToDirectory(zip, extracted);
+        return Directory.GetDirectories(extracted).Single();
     }
 
     /// <summary>Asks for a capture the vault must refuse: the problem it answers, and nothing of it stored.</summary>
