@@ -47,24 +47,29 @@ internal static class VerifyGuide
             chain it checked — a `metadata` record of type `application/pem-certificate-chain`, the site's certificate
             first — and each record names the TLS version and cipher suite (`WARC-Protocol`, `WARC-Cipher-Suite`). The
             summary lists every certificate's subject, issuer, validity and SHA-256 (`tls`). To see them, and to check with
-            your own trusted roots that the first site held a valid certificate when the vault captured the page:
-            证据保险箱通过 HTTPS 抓取网页时，记录了每个网站的证书链；以下命令用您自己信任的根证书核验抓取时该证书是否有效。
+            your own trusted roots that every site held a valid certificate when the vault captured the page — the first
+            site is the link's own; after a redirect (a link shortener, say) the page's site comes later:
+            证据保险箱通过 HTTPS 抓取网页时，记录了每个网站的证书链；以下命令用您自己信任的根证书逐一核验抓取时各网站的证书是否有效
+            （第一个网站是链接本身的网站；经过跳转（例如短链接）时，网页所在的网站排在后面）。
 
             ```sh
             """);
         text.Append(CultureInfo.InvariantCulture, $$"""
 
-            unzip -p {{example}} archive/data.warc.gz | gunzip | awk '/^WARC\/1\.1/{c=0} /^Content-Type: application\/pem-certificate-chain/{c=1} c && /^-----BEGIN CERTIFICATE-----/, /^-----END CERTIFICATE-----/' > site-certificates.pem
-            openssl crl2pkcs7 -nocrl -certfile site-certificates.pem | openssl pkcs7 -print_certs -noout   # subject and issuer of each
-            openssl verify -attime {{at.ToUnixTimeSeconds()}} -untrusted site-certificates.pem site-certificates.pem   # as at {{Serialization.VaultJson.FormatUtc(at)}}
+            unzip -p {{example}} archive/data.warc.gz | gunzip | awk '/^WARC\/1\.1/{c=0} /^WARC-Target-URI: /{t=$2; sub(/\r$/, "", t)} /^Content-Type: application\/pem-certificate-chain/{c=1; n++; f="site-" n ".pem"; print f, t} c && /^-----BEGIN CERTIFICATE-----/, /^-----END CERTIFICATE-----/ {print > f}'   # one file per site: site-1.pem, site-2.pem …
+            cat site-*.pem > chains.pem
+            openssl crl2pkcs7 -nocrl -certfile chains.pem | openssl pkcs7 -print_certs -noout   # subject and issuer of each certificate
+            for f in site-*.pem; do openssl x509 -in "$f" -noout -fingerprint -sha256; done   # each site's own certificate
+            openssl verify -attime {{at.ToUnixTimeSeconds()}} -untrusted chains.pem site-*.pem   # every site, as at {{Serialization.VaultJson.FormatUtc(at)}}
 
             """);
         text.Append("""
             ```
 
-            `OK` means the site's certificate chains to a root your system trusts and was valid at the capture. Compare each
-            certificate's SHA-256 (`openssl x509 -noout -fingerprint -sha256`) with the summary's: a page's own text could
-            contain certificate-looking lines, which the summary's list tells apart.
+            `site-N.pem: OK` for every file means each site's certificate chains to a root your system trusts and was valid
+            at the capture; any other answer makes the command exit non-zero. The first command names each file's site.
+            Compare each site's SHA-256 with the summary's: a page's own text could contain certificate-looking lines, which
+            the summary's list tells apart. 每个文件都显示 `OK`，即表示各网站的证书在抓取时有效，且可追溯到您信任的根证书。
 
             """);
     }

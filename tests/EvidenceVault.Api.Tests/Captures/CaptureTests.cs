@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using EvidenceVault.Api.Captures;
 using EvidenceVault.Api.Tests.Infrastructure;
@@ -336,35 +338,55 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     }
 
     [Fact]
-    public async Task The_bundle_guide_checks_the_sites_certificate_with_openssl_as_at_the_capture()
+    public async Task The_bundle_guide_checks_every_sites_certificate_with_openssl_as_at_the_capture()
     {
         var site = await ScamSite.InstanceAsync();
         using var vault = await app.CreateCaseAsync();
-        await CaptureAndExtractAsync(vault, new Uri(site.SecureAddress, "/refund"));
+        var (page, _, _) = await CaptureAndExtractAsync(vault, new Uri(site.ShortLinkAddress, "/short")); // the shortener's site, then the scam site's
+        Assert.Equal(2, page.Tls.Count);
         var zip = await vault.DownloadBundleAsync(_folder);
         var bag = ExtractBag(zip);
         var guide = (await File.ReadAllTextAsync(Path.Combine(bag, "VERIFY.md"))).Split('\n');
-        var extract = guide.Single(line => line.StartsWith("unzip -p", StringComparison.Ordinal) && line.Contains("> site-certificates.pem", StringComparison.Ordinal));
-        var list = guide.Single(line => line.StartsWith("openssl crl2pkcs7", StringComparison.Ordinal));
-        var verify = guide.Single(line => line.StartsWith("openssl verify -attime", StringComparison.Ordinal));
+        var commands = guide
+            .SkipWhile(line => !(line.StartsWith("unzip -p", StringComparison.Ordinal) && line.Contains("pem-certificate-chain", StringComparison.Ordinal)))
+            .TakeWhile(line => line != "```")
+            .ToList();
+        var verify = Assert.Single(commands, line => line.StartsWith("openssl verify -attime", StringComparison.Ordinal));
 
-        // The expert's own roots: here the site's test root, through OpenSSL's SSL_CERT_FILE.
+        // The expert's own roots: here the sites' test root, through OpenSSL's SSL_CERT_FILE.
         var trusting = new Dictionary<string, string> { ["SSL_CERT_FILE"] = ScamSite.RootCertificateFile };
-        var run = await ExternalTool.RunAsync("bash", bag, trusting, "-c", $"set -eo pipefail\n{extract}\n{list}\n{verify}\nopenssl x509 -in site-certificates.pem -noout -fingerprint -sha256");
+        var run = await ExternalTool.RunAsync("bash", bag, trusting, "-c", "set -eo pipefail\n" + string.Join('\n', commands));
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.True(run.Output.Contains("site-certificates.pem: OK", StringComparison.Ordinal), run.Output);
+        Assert.Equal(5, commands.Count);
+        foreach (var (file, origin) in new[] { ("site-1.pem", site.ShortLinkAddress), ("site-2.pem", site.SecureAddress) })
+        {
+            Assert.Contains($"{file} {origin.AbsoluteUri}\n", run.Output, StringComparison.Ordinal); // which file is which site
+            Assert.Contains($"{file}: OK\n", run.Output, StringComparison.Ordinal);
+        }
+
         Assert.Contains("refund-center.example", run.Output, StringComparison.Ordinal);
         Assert.Contains("Scam Site Test Issuing CA", run.Output, StringComparison.Ordinal);
         Assert.Contains(string.Join(':', Convert.FromHexString(ScamSite.ChainSha256[0]).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture))), run.Output, StringComparison.Ordinal);
 
-        // The same check fails where the root is not trusted, and as at a time after the certificate expired.
+        // The same check fails where the root is not trusted, as at a time after the certificates expired, and when
+        // any one site's certificate does not check out — here the page's site, the second.
         var untrusted = await ExternalTool.RunAsync("bash", bag, "-c", verify);
         Assert.NotEqual(0, untrusted.ExitCode);
         var expired = verify.Replace(verify.Split(' ')[3], DateTimeOffset.UtcNow.AddDays(60).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var late = await ExternalTool.RunAsync("bash", bag, trusting, "-c", expired);
         Assert.NotEqual(0, late.ExitCode);
         Assert.Contains("expired", late.Output, StringComparison.Ordinal);
+        using (var key = ECDsa.Create())
+        using (var impostor = new CertificateRequest("CN=refund-center.example", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)))
+        {
+            await File.WriteAllTextAsync(Path.Combine(bag, "site-2.pem"), impostor.ExportCertificatePem());
+        }
+
+        var oneBad = await ExternalTool.RunAsync("bash", bag, trusting, "-c", verify);
+        Assert.NotEqual(0, oneBad.ExitCode);
+        Assert.Contains("site-1.pem: OK", oneBad.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("site-2.pem: OK", oneBad.Output, StringComparison.Ordinal);
     }
 
     [Fact]

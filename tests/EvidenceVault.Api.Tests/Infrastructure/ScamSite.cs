@@ -16,8 +16,8 @@ namespace EvidenceVault.Api.Tests.Infrastructure;
 /// redirects and sets a session cookie, the fake refund page (the sample fixture) with its logo, style sheet and a
 /// missing image, the same page gzip-encoded, a page taken down, a redirect into the cloud's metadata service,
 /// a page that never answers and one of any size — over HTTP, over HTTPS under a certificate from a chain of its
-/// own (root, intermediate, site) and over HTTPS under a certificate it signed itself. One site for the whole run;
-/// it records what it was asked.
+/// own (root, intermediate, site) and over HTTPS under a certificate it signed itself; and a link shortener of its
+/// own, on another HTTPS port, that sends a victim on to the site. One site for the whole run; it records what it was asked.
 /// </summary>
 public sealed class ScamSite
 {
@@ -38,7 +38,8 @@ public sealed class ScamSite
 
     private readonly ConcurrentQueue<(string Path, string Cookie)> _requests = new();
 
-    private ScamSite(Uri address, Uri secureAddress, Uri selfSignedAddress) => (Address, SecureAddress, SelfSignedAddress) = (address, secureAddress, selfSignedAddress);
+    private ScamSite(Uri address, Uri secureAddress, Uri selfSignedAddress, Uri shortLinkAddress) =>
+        (Address, SecureAddress, SelfSignedAddress, ShortLinkAddress) = (address, secureAddress, selfSignedAddress, shortLinkAddress);
 
     public Uri Address { get; }
 
@@ -50,6 +51,12 @@ public sealed class ScamSite
 
     /// <summary>The same site over HTTPS, under a certificate it made itself, as no browser — and no vault — trusts.</summary>
     public Uri SelfSignedAddress { get; }
+
+    /// <summary>
+    /// A link shortener: another site (its own port, the same chain) whose <c>/short</c> redirects to the scam site's
+    /// <c>/go</c> over <see cref="SecureAddress"/>, as the links in scam messages often do.
+    /// </summary>
+    public Uri ShortLinkAddress { get; }
 
     /// <summary>The site's certificate, its intermediate's and its root's in PEM, one after another.</summary>
     public static string ChainPem => string.Concat(Chain.Select(c => c.ExportCertificatePem() + "\n"));
@@ -135,12 +142,10 @@ public sealed class ScamSite
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0);
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
-            {
-                ServerCertificate = Authority.Value.Site,
-                ServerCertificateChain = [Authority.Value.Intermediate],
-            }));
+            var chained = new HttpsConnectionAdapterOptions { ServerCertificate = Authority.Value.Site, ServerCertificateChain = [Authority.Value.Intermediate] };
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(chained));
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(SelfSignedCertificate()));
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(chained));
         });
 
         // The site is another party: its requests must not show up in the telemetry of a vault in the same process.
@@ -158,6 +163,7 @@ public sealed class ScamSite
             context.Response.Headers.SetCookie = SessionCookie + "; Path=/; HttpOnly";
             return Results.Redirect("/refund");
         });
+        app.MapGet("/short", () => Results.Redirect(new Uri(site!.SecureAddress, "/go").AbsoluteUri));
         app.MapGet("/refund", (HttpContext context) =>
             Results.Bytes(RefundPage(context.Request.Cookies["session"] == "victim-114"), "text/html; charset=utf-8"));
         app.MapGet("/refund-gzip", async (HttpContext context) =>
@@ -192,14 +198,14 @@ public sealed class ScamSite
         });
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        // Kestrel lists the addresses in the order the listeners were declared: HTTP, the chained HTTPS, the self-signed one.
+        // Kestrel lists the addresses in the order the listeners were declared: HTTP, the chained HTTPS, the self-signed one, the shortener.
         var listening = addresses.Select(a => new Uri(a)).ToList();
-        if (listening.Count != 3 || listening[0].Scheme != "http" || listening[1].Scheme != "https" || listening[2].Scheme != "https")
+        if (listening.Select(a => a.Scheme).SequenceEqual(["http", "https", "https", "https"]) is false)
         {
             throw new InvalidOperationException("The scam site did not listen as declared: " + string.Join(", ", addresses));
         }
 
-        site = new ScamSite(listening[0], listening[1], listening[2]);
+        site = new ScamSite(listening[0], listening[1], listening[2], listening[3]);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => app.StopAsync().GetAwaiter().GetResult();
         return site;
     }
