@@ -30,8 +30,10 @@ internal static class VerifyGuide
         text.Append("""
             ```
 
-            WACZ is the format ReplayWeb.page (https://replayweb.page) opens to show a page as it was captured.
-            网页存档是 ReplayWeb.page 可打开的格式；其中记录了证据保险箱发出的每个请求和收到的每个响应。
+            WACZ is the format ReplayWeb.page (https://replayweb.page) opens to show a page as it was captured; it runs in
+            the browser, and offline from any local web server serving its files (npm package `replaywebpage`: `index.html`,
+            `ui.js`, `sw.js`) beside the WACZ.
+            网页存档是 ReplayWeb.page 可打开的格式（在浏览器中运行，也可离线使用）；其中记录了证据保险箱发出的每个请求和收到的每个响应。
 
             """);
         if (capturedByVaultAt is not { } at)

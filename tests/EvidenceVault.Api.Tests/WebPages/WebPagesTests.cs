@@ -54,7 +54,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(page.Locator("#create-case")).ToHaveTextAsync("新建案件");
         await AssertFitsAsync(page);
         await AssertAccessibleAsync(page);
-        await SnapAsync(page, "start-phone-zh");
+        await Screenshots.SnapAsync(page, "start-phone-zh");
 
         await page.FillAsync("#case-title", "Refund scam 2026");
         await page.ClickAsync("#create-case");
@@ -65,7 +65,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         Assert.True(await page.EvalOnSelectorAsync<bool>("#owner-token .qr img", "img => img.complete && img.naturalWidth > 100"));
         await AssertFitsAsync(page);
         await AssertAccessibleAsync(page);
-        await SnapAsync(page, "owner-token-phone-zh");
+        await Screenshots.SnapAsync(page, "owner-token-phone-zh");
         await page.ClickAsync("#saved-it");
         Assert.Equal(0, await page.Locator("#owner-token").CountAsync());
         Assert.Empty(watch.ScriptErrors);
@@ -78,7 +78,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         }
         catch (PlaywrightException)
         {
-            await SnapAsync(page, "failed-upload", forDocs: false);
+            await Screenshots.SnapAsync(page, "failed-upload", forDocs: false);
             Assert.Fail("No receipts. Page:\n" + await page.Locator("main").InnerTextAsync() + "\nConsole:\n" + string.Join('\n', watch.Console) +
                 "\nFailed requests:\n" + string.Join('\n', watch.FailedRequests) + "\nVault:\n" + string.Join('\n', app.Logs.Lines.Where(l => l.Contains("upload", StringComparison.OrdinalIgnoreCase)).TakeLast(30)));
         }
@@ -98,7 +98,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(page.Locator("#items .item")).ToHaveCountAsync(4);
         await AssertFitsAsync(page);
         await AssertAccessibleAsync(page);
-        await SnapAsync(page, "victim-phone-zh");
+        await Screenshots.SnapAsync(page, "victim-phone-zh");
 
         // Language: switched on the page, every visible string follows.
         await page.ClickAsync("#language");
@@ -107,7 +107,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         Assert.DoesNotMatch(Cjk(), await page.Locator("main").InnerTextAsync());
         await AssertFitsAsync(page);
         await AssertAccessibleAsync(page);
-        await SnapAsync(page, "victim-phone-en");
+        await Screenshots.SnapAsync(page, "victim-phone-en");
 
         // Share: a fellow victim's link (then revoked) and the lawyer's read-only link.
         await page.FillAsync("#grant-label", "Victim 2");
@@ -121,7 +121,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(page.Locator("#new-link")).ToHaveAttributeAsync("data-role", "lawyer");
         var lawyerLink = await page.InputValueAsync("#new-link-text");
         await AssertAccessibleAsync(page);
-        await SnapAsync(page, "share-phone-en");
+        await Screenshots.SnapAsync(page, "share-phone-en");
 
         // The lawyer, at a desk, in a separate browser.
         await using var desk = await chromium.Browser.NewContextAsync(Desktop);
@@ -143,7 +143,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(lawyer.Locator(".media audio")).ToHaveCountAsync(1);
         await lawyer.WaitForFunctionAsync("() => document.querySelector('.media audio').duration > 0");
         await AssertAccessibleAsync(lawyer);
-        await SnapAsync(lawyer, "lawyer-desktop-en");
+        await Screenshots.SnapAsync(lawyer, "lawyer-desktop-en");
 
         // The browser saves the bundle itself (a form POST, streamed to disk); the page stays, the token stays out of the URL.
         var lawyerPage = lawyer.Url;
@@ -164,20 +164,20 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await lawyer.ClickAsync("#language");
         await Expect(lawyer.Locator(".role")).ToHaveTextAsync("律师（只读）");
         await AssertAccessibleAsync(lawyer);
-        await SnapAsync(lawyer, "lawyer-desktop-zh");
+        await Screenshots.SnapAsync(lawyer, "lawyer-desktop-zh");
 
         // The same pages at the other widths, for the documentation.
         await lawyer.SetViewportSizeAsync(360, 740);
         await AssertFitsAsync(lawyer);
-        await SnapAsync(lawyer, "lawyer-phone-zh");
+        await Screenshots.SnapAsync(lawyer, "lawyer-phone-zh");
         await lawyer.ClickAsync("#language");
         await Expect(lawyer.Locator(".role")).ToHaveTextAsync("Lawyer (read-only)");
-        await SnapAsync(lawyer, "lawyer-phone-en");
+        await Screenshots.SnapAsync(lawyer, "lawyer-phone-en");
         await page.SetViewportSizeAsync(1280, 900);
-        await SnapAsync(page, "victim-desktop-en");
+        await Screenshots.SnapAsync(page, "victim-desktop-en");
         await page.ClickAsync("#language");
         await Expect(page.Locator("#receipts h2")).ToHaveTextAsync("收据");
-        await SnapAsync(page, "victim-desktop-zh");
+        await Screenshots.SnapAsync(page, "victim-desktop-zh");
 
         Assert.Empty(watch.ThirdParty.Concat(deskWatch.ThirdParty));
         Assert.Empty(watch.PolicyViolations.Concat(deskWatch.PolicyViolations));
@@ -212,7 +212,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         var reopened = await phone.NewPageAsync();
         await reopened.GotoAsync(slowNetwork.Address.ToString());
         await Expect(reopened.Locator(".uppy-Dashboard-serviceMsg")).ToContainTextAsync("会话已恢复");
-        await SnapAsync(reopened, "restored-phone-zh");
+        await Screenshots.SnapAsync(reopened, "restored-phone-zh");
         await reopened.Locator(".uppy-StatusBar-actionBtn--upload").ClickAsync();
 
         await Expect(reopened.Locator(".receipt dd.hash")).ToHaveTextAsync(sha256, new() { Timeout = 60_000 });
@@ -292,7 +292,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
 
             await Expect(page.Locator("#error")).ToHaveTextAsync("出错了：转账截图.png：这个文件不是可接受的证据格式（截图、录音、视频、网页或文档）。", new() { Timeout = 30_000 });
             await AssertAccessibleAsync(page);
-            await SnapAsync(page, "refused-phone-zh");
+            await Screenshots.SnapAsync(page, "refused-phone-zh");
             await page.ClickAsync("#language");
             await Expect(page.Locator("#error")).ToHaveTextAsync(
                 "Something went wrong: 转账截图.png: This file is not an accepted evidence format (screenshot, recording, video, web page or document).");
@@ -337,7 +337,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(page.Locator($".item[data-item-id='{item.ItemId}'] .captured-by-vault")).ToHaveTextAsync("由证据保险箱应成员请求自行抓取保存");
         await AssertFitsAsync(page);
         await AssertAccessibleAsync(page);
-        await SnapAsync(page, "capture-phone-zh");
+        await Screenshots.SnapAsync(page, "capture-phone-zh");
         await page.ClickAsync("#language");
         await Expect(page.Locator("#capture-status")).ToHaveTextAsync("Page saved: 订单异常 - 退款申请 · HTTP status 200 · 3 resources kept with it · site certificate checked: refund-center.example");
         Assert.Empty(watch.ThirdParty); // the browser asked only the vault: the vault fetched the page
@@ -475,20 +475,6 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         Assert.True(
             result.Violations.Length == 0,
             string.Join('\n', result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target))}")));
-    }
-
-    private static async Task SnapAsync(IPage page, string name, bool forDocs = true)
-    {
-        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".jpg");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Type = ScreenshotType.Jpeg, Quality = 70 });
-        if (forDocs && Environment.GetEnvironmentVariable("EVIDENCEVAULT_UPDATE_SCREENSHOTS") == "1")
-        {
-            var docs = Path.Combine(SampleEvidence.RepositoryRoot, "docs", "screenshots");
-            Directory.CreateDirectory(docs);
-            File.Copy(path, Path.Combine(docs, name + ".jpg"), overwrite: true);
-        }
     }
 
     [GeneratedRegex(@"[\u3400-\u9FFF]")]
