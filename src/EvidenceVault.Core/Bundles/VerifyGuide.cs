@@ -32,8 +32,11 @@ internal static class VerifyGuide
 
             WACZ is the format ReplayWeb.page (https://replayweb.page) opens to show a page as it was captured; it runs in
             the browser, and offline from any local web server serving its files (npm package `replaywebpage`: `index.html`,
-            `ui.js`, `sw.js`) beside the WACZ.
+            `ui.js`, `sw.js`) beside the WACZ. Its archive information may say "1 hashes verified, 2 invalid": version 2.5.3
+            counts the index and the page list, which it does not hash, as invalid, for any WACZ. Check every file's SHA-256
+            against `datapackage.json` with the `sha256sum` command above (`indexes/index.cdx`, `pages/pages.jsonl` alike).
             网页存档是 ReplayWeb.page 可打开的格式（在浏览器中运行，也可离线使用）；其中记录了证据保险箱发出的每个请求和收到的每个响应。
+            ReplayWeb.page 2.5.3 的存档信息可能显示“2 invalid”：它把未计算哈希的索引和页面列表计为无效（任何 WACZ 都如此），请用上面的 sha256sum 命令核对。
 
             """);
         if (capturedByVaultAt is not { } at)
