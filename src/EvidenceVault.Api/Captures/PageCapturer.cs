@@ -159,7 +159,7 @@ internal sealed partial class PageCapturer(CaptureNetwork network, CaptureCertif
 
             fields.AddRange(Protocols(null, connection.Tls));
             await using var chain = WarcBlock.FromBytes(System.Text.Encoding.ASCII.GetBytes(CaptureCertificates.Pem(connection.Chain)));
-            await writer.WriteAsync(fields, CertificateChainType, chain, cancellationToken);
+            await writer.WriteAsync(fields, SiteCertificateVerifier.ChainContentType, chain, cancellationToken);
         }
 
         await using (var summaryBlock = WarcBlock.FromBytes(JsonSerializer.SerializeToUtf8Bytes(summary, VaultJson.Indented)))
@@ -187,9 +187,6 @@ internal sealed partial class PageCapturer(CaptureNetwork network, CaptureCertif
             throw;
         }
     }
-
-    /// <summary>The media type of a certificate chain in PEM, the site's certificate first (RFC 8555, section 9.1).</summary>
-    internal const string CertificateChainType = "application/pem-certificate-chain";
 
     private static string Software { get; } = "EvidenceVault " + typeof(PageCapturer).Assembly.GetName().Version?.ToString(3);
 

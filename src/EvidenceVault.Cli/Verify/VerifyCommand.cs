@@ -27,16 +27,21 @@ internal static class VerifyCommand
         {
             Description = "同时向该证据保险箱索取其当前的公开日志，核验本证据包的检查点仍是其一部分（需联网）。Also ask this vault (its address) for its log now, and check that this bundle's checkpoint is still part of it (online).",
         };
-        var command = new Command("verify", "离线核验证据包：清单、证据目录、监管链、可信时间戳与保管回执。Check a bundle offline: BagIt manifests, Payload-Oxum, every item against the catalog, the custody hash chain, every RFC 3161 timestamp and every signed receipt.")
+        var siteRoots = new Option<string[]>("--site-root")
+        {
+            Description = "核验证据保险箱抓取网页时所记录的网站证书所用的根证书（PEM 文件，可重复），代替本机信任的根证书。PEM file of a root to check the certificates of sites the vault captured against, instead of this machine's trusted roots (repeatable).",
+        };
+        var command = new Command("verify", "离线核验证据包：清单、证据目录、监管链、可信时间戳与保管回执，以及抓取网页时记录的网站证书。Check a bundle offline: BagIt manifests, Payload-Oxum, every item against the catalog, the custody hash chain, every RFC 3161 timestamp and every signed receipt, and the certificates of the sites the vault captured.")
         {
             bundle,
             json,
             tsaRoots,
             vaultKeys,
             checkLog,
+            siteRoots,
         };
         command.SetAction((parse, cancellationToken) =>
-            RunAsync(parse.GetValue(bundle)!, parse.GetValue(json), output, cancellationToken, parse.GetValue(tsaRoots), parse.GetValue(vaultKeys), parse.GetValue(checkLog)));
+            RunAsync(parse.GetValue(bundle)!, parse.GetValue(json), output, cancellationToken, parse.GetValue(tsaRoots), parse.GetValue(vaultKeys), parse.GetValue(checkLog), parse.GetValue(siteRoots)));
         return command;
     }
 
@@ -46,13 +51,14 @@ internal static class VerifyCommand
          new Option<string[]>("--vault-key") { Description = "改为信任的保管回执公钥（PEM 文件），代替证据包内的公钥（可重复）。PEM file of a vault receipt public key to trust instead of the bundle's (repeatable)." });
 
     public static async Task<int> RunAsync(
-        string location, bool json, TextWriter output, CancellationToken cancellationToken, string[]? tsaRoots = null, string[]? vaultKeys = null, string? checkLog = null)
+        string location, bool json, TextWriter output, CancellationToken cancellationToken, string[]? tsaRoots = null, string[]? vaultKeys = null, string? checkLog = null, string[]? siteRoots = null)
     {
         BagVerificationReport report;
         using var vault = checkLog is null ? null : new LiveVaultLog(checkLog);
         try
         {
-            report = await BagVerifier.VerifyAsync(location, LoadTrust(tsaRoots, vaultKeys) with { LiveLog = vault is null ? null : vault.ReadAsync }, cancellationToken);
+            var trust = LoadTrust(tsaRoots, vaultKeys) with { LiveLog = vault is null ? null : vault.ReadAsync, SiteRoots = LoadRoots(siteRoots) };
+            report = await BagVerifier.VerifyAsync(location, trust, cancellationToken);
         }
         catch (Exception e) when (vault is not null && LiveVaultLog.IsUnanswered(e))
         {
@@ -73,7 +79,7 @@ internal static class VerifyCommand
         }
         else
         {
-            await VerifyReportText.WriteAsync(report, output);
+            await VerifyReportText.WriteAsync(report, output, siteRootsSupplied: siteRoots is { Length: > 0 });
         }
 
         return report.Intact ? Intact : Tampered;
@@ -81,16 +87,7 @@ internal static class VerifyCommand
 
     private static BagVerificationOptions LoadTrust(string[]? tsaRoots, string[]? vaultKeys)
     {
-        System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null;
-        if (tsaRoots is { Length: > 0 })
-        {
-            roots = [];
-            foreach (var file in tsaRoots)
-            {
-                roots.ImportFromPemFile(file);
-            }
-        }
-
+        var roots = LoadRoots(tsaRoots);
         List<System.Security.Cryptography.ECDsa>? keys = null;
         if (vaultKeys is { Length: > 0 })
         {
@@ -104,5 +101,22 @@ internal static class VerifyCommand
         }
 
         return new BagVerificationOptions { TsaRoots = roots, VaultKeys = keys };
+    }
+
+    /// <summary>The certificates of the PEM files given; null when none are.</summary>
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2Collection? LoadRoots(string[]? files)
+    {
+        if (files is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        foreach (var file in files)
+        {
+            roots.ImportFromPemFile(file);
+        }
+
+        return roots;
     }
 }

@@ -13,7 +13,7 @@ internal static class VerifyReportText
 {
     private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
-    public static async Task WriteAsync(BagVerificationReport report, TextWriter output)
+    public static async Task WriteAsync(BagVerificationReport report, TextWriter output, bool siteRootsSupplied = false)
     {
         await output.WriteLineAsync($"证据包 Bundle:   {report.BagName}");
         await output.WriteLineAsync($"案件 Case:       {report.CaseId ?? "(未知 unknown)"}");
@@ -28,6 +28,14 @@ internal static class VerifyReportText
                 ? $"timestamp {VaultJson.FormatUtc(time)} (北京时间 Beijing {InBeijing(time)}) by {item.TimestampAuthority}"
                 : $"timestamp {item.TimestampStatus ?? "none"}";
             await output.WriteLineAsync($"                {timestamp}; receipt {(item.ReceiptKeyId is { } kid ? "signed by key " + kid : "not verified")}");
+            foreach (var site in item.SiteCertificates ?? [])
+            {
+                var roots = siteRootsSupplied ? "由您提供的根证书 roots supplied by you" : "本机根证书 this machine's roots";
+                var verdict = site.Trusted
+                    ? $"可信 trusted as at {VaultJson.FormatUtc(site.CheckedAsAt)} ({roots})"
+                    : $"未能核验 does not check out ({roots}): {site.Problem}";
+                await output.WriteLineAsync($"                网站证书 site certificate {site.Site}  {site.Subject ?? "(none)"}  sha256 {site.Sha256 ?? "-"}: {verdict}");
+            }
         }
 
         await output.WriteLineAsync(report.Log is { } log

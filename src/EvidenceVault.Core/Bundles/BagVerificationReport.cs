@@ -26,6 +26,13 @@ public sealed record VerifiedItem(string ItemId, string File, string Sha256, lon
 
     /// <summary>The receipt's signing key id, when the receipt verified.</summary>
     public string? ReceiptKeyId { get; init; }
+
+    /// <summary>
+    /// For a page the vault captured, each site's certificate chain it kept, checked again here as at the capture; null
+    /// for other items. Information about the sites, not about the bundle: a chain that does not check out here (say,
+    /// under this machine's roots) is no finding.
+    /// </summary>
+    public IReadOnlyList<EvidenceVault.WebArchives.SiteCertificateCheck>? SiteCertificates { get; init; }
 }
 
 /// <summary>The bundle's entry in the vault log, as the verifier checked it.</summary>
@@ -60,6 +67,9 @@ public sealed record BagVerificationOptions
     /// given (the bundle's checkpoint) to it. Null verifies offline only.
     /// </summary>
     public Func<long, CancellationToken, Task<LiveLog>>? LiveLog { get; init; }
+
+    /// <summary>Roots to check captured sites' certificates against; null trusts the machine's own.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? SiteRoots { get; init; }
 }
 
 /// <summary>The vault log as the vault shows it now, to check a bundle's checkpoint against.</summary>

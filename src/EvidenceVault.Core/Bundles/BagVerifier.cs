@@ -62,7 +62,7 @@ public static partial class BagVerifier
             await LoadTrustAsync(options, cancellationToken);
             var catalog = await ReadCatalogAsync(caseId, cancellationToken);
             var custody = await CheckCustodyAsync(caseId, cancellationToken);
-            var items = catalog is null ? [] : await CheckItemsAsync(catalog, custody, cancellationToken);
+            var items = catalog is null ? [] : await CheckItemsAsync(catalog, custody, options, cancellationToken);
             if (catalog is not null && custody is not null &&
                 (catalog.CustodyHead.Seq != custody.Head.Seq || !string.Equals(catalog.CustodyHead.Head, custody.Head.Hash.Hex, StringComparison.Ordinal)))
             {
@@ -234,7 +234,7 @@ public static partial class BagVerifier
             return check;
         }
 
-        private async Task<List<VerifiedItem>> CheckItemsAsync(BundleCatalog catalog, CustodyChainCheck? custody, CancellationToken cancellationToken)
+        private async Task<List<VerifiedItem>> CheckItemsAsync(BundleCatalog catalog, CustodyChainCheck? custody, BagVerificationOptions options, CancellationToken cancellationToken)
         {
             var items = new List<VerifiedItem>();
             var referenced = new HashSet<string>(StringComparer.Ordinal);
@@ -262,7 +262,11 @@ public static partial class BagVerifier
                 }
 
                 var verified = await CheckTrustAsync(item, new VerifiedItem(item.ItemId, file, item.Sha256, item.Size, item.ReceivedAt, Intact: true), cancellationToken);
-                items.Add(verified with { Intact = _findings.Count == before });
+                var intact = _findings.Count == before;
+                var sites = intact && item.CapturedBy is not null && item.ContentType == WebArchives.WaczPackage.ContentType
+                    ? await CheckSiteCertificatesAsync(file, options, cancellationToken)
+                    : null;
+                items.Add(verified with { Intact = intact, SiteCertificates = sites });
             }
 
             foreach (var orphan in bag.Paths.Where(p => p.StartsWith("data/evidence/", StringComparison.Ordinal) && !referenced.Contains(p)).Order(StringComparer.Ordinal))
@@ -287,6 +291,33 @@ public static partial class BagVerifier
             else if (CaptureDetails.From(received.Details) != item.CapturedBy)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: whether the vault captured the page itself differs from custody line {item.Custody.Seq}");
+            }
+        }
+
+        /// <summary>
+        /// The site certificate chains an intact capture kept, checked again (<see cref="WebArchives.SiteCertificateVerifier"/>);
+        /// from a copy when the bag is a ZIP, whose entries cannot seek.
+        /// </summary>
+        private async Task<IReadOnlyList<WebArchives.SiteCertificateCheck>?> CheckSiteCertificatesAsync(string file, BagVerificationOptions options, CancellationToken cancellationToken)
+        {
+            await using var opened = bag.OpenFile(file);
+            var copy = opened.CanSeek ? null : new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            await using (copy)
+            {
+                if (copy is not null)
+                {
+                    await opened.CopyToAsync(copy, cancellationToken);
+                    copy.Position = 0;
+                }
+
+                try
+                {
+                    return await WebArchives.SiteCertificateVerifier.CheckAsync(copy ?? opened, options.SiteRoots, cancellationToken);
+                }
+                catch (InvalidDataException)
+                {
+                    return null; // the vault wrote this archive and its hash checked out; a reader that cannot follow it reports nothing
+                }
             }
         }
 

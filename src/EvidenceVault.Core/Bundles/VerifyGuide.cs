@@ -8,7 +8,7 @@ namespace EvidenceVault.Bundles;
 /// <summary><c>VERIFY.md</c>: how anyone checks the bundle with standard tools, in Chinese and English.</summary>
 internal static class VerifyGuide
 {
-    private const string WebArchiveContentType = "application/wacz";
+    private const string WebArchiveContentType = WebArchives.WaczPackage.ContentType;
 
     /// <summary>For a case with saved pages as WACZ (a victim's, or the vault's own captures): how to look inside one.</summary>
     private static void AppendWebArchives(StringBuilder text, string example, DateTimeOffset? capturedByVaultAt)
@@ -75,6 +75,9 @@ internal static class VerifyGuide
             at the capture; any other answer makes the command exit non-zero. The first command names each file's site.
             Compare each site's SHA-256 with the summary's: a page's own text could contain certificate-looking lines, which
             the summary's list tells apart. 每个文件都显示 `OK`，即表示各网站的证书在抓取时有效，且可追溯到您信任的根证书。
+            `evidencevault verify` (section 2) does the same for every site, reading the archive record by record (so no page
+            text passes for a chain), and also checks that each certificate names its site; `--site-root your-roots.pem`
+            trusts your roots instead of the machine's. `evidencevault verify` 亦逐一核验各网站证书（含域名）。
 
             """);
     }

@@ -19,7 +19,7 @@ public static partial class PageSnapshotOriginReader
     public const int MaxUrlLength = 2048;
 
     // Bounds: the MHTML header block, one WARC record's header, how far into a WARC to look, JSON in a WACZ.
-    private const int MaxHeaderBytes = 64 * 1024;
+    private const int MaxHeaderBytes = HeaderBlockReader.MaxHeaderBytes;
     private const long MaxWarcScanBytes = 16L * 1024 * 1024;
     private const int MaxWarcRecords = 64;
     private const int MaxJsonBytes = 1024 * 1024;
@@ -62,14 +62,14 @@ public static partial class PageSnapshotOriginReader
 
     private static async Task<PageSnapshotOrigin?> ReadMhtmlAsync(Stream content, CancellationToken cancellationToken)
     {
-        var reader = new HeaderReader(content, MaxHeaderBytes);
+        var reader = new HeaderBlockReader(content, MaxHeaderBytes);
         var headers = await reader.ReadHeaderBlockAsync(cancellationToken);
         return Origin(PageSnapshotSources.Mhtml, Header(headers, "Snapshot-Content-Location"), ParseMailDate(Header(headers, "Date")));
     }
 
     private static async Task<PageSnapshotOrigin?> ReadWarcAsync(Stream content, CancellationToken cancellationToken)
     {
-        var reader = new HeaderReader(content, MaxWarcScanBytes);
+        var reader = new HeaderBlockReader(content, MaxWarcScanBytes);
         for (var record = 0; record < MaxWarcRecords; record++)
         {
             var version = await reader.ReadLineAsync(cancellationToken);
@@ -200,116 +200,4 @@ public static partial class PageSnapshotOriginReader
 
     [System.Text.RegularExpressions.GeneratedRegex(@"([+-]\d{2})(\d{2})$", System.Text.RegularExpressions.RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial System.Text.RegularExpressions.Regex NumericZone();
-
-    /// <summary>Reads header lines (CRLF or LF) and skips bodies, never more than <c>limit</c> bytes in all.</summary>
-    private sealed class HeaderReader(Stream stream, long limit)
-    {
-        private readonly byte[] _buffer = new byte[8192];
-        private int _start;
-        private int _end;
-        private long _consumed;
-
-        /// <summary>Header lines up to the first empty one, folded lines joined; the first of a repeated name wins.</summary>
-        public async Task<Dictionary<string, string>> ReadHeaderBlockAsync(CancellationToken cancellationToken)
-        {
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            string? name = null;
-            long blockBytes = 0;
-            while (await ReadLineAsync(cancellationToken) is { Length: > 0 } line)
-            {
-                blockBytes += line.Length;
-                if (blockBytes > MaxHeaderBytes)
-                {
-                    throw new InvalidDataException("The header block is too long.");
-                }
-
-                if (line[0] is ' ' or '\t')
-                {
-                    if (name is not null)
-                    {
-                        headers[name] += " " + line.Trim();
-                    }
-
-                    continue;
-                }
-
-                var colon = line.IndexOf(':', StringComparison.Ordinal);
-                if (colon <= 0)
-                {
-                    throw new InvalidDataException("A header line has no name.");
-                }
-
-                name = line[..colon].Trim();
-                if (!headers.TryAdd(name, line[(colon + 1)..].Trim()))
-                {
-                    name = null; // a repeated header: keep the first, ignore its continuations
-                }
-            }
-
-            return headers;
-        }
-
-        /// <summary>The next line without its line break; null at the end of the stream.</summary>
-        public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
-        {
-            var line = new List<byte>();
-            while (true)
-            {
-                if (_start == _end && !await FillAsync(cancellationToken))
-                {
-                    return line.Count == 0 ? null : Decode(line);
-                }
-
-                var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
-                var stop = newline < 0 ? _end : newline;
-                line.AddRange(_buffer.AsSpan(_start, stop - _start));
-                if (line.Count > MaxHeaderBytes)
-                {
-                    throw new InvalidDataException("A header line is too long.");
-                }
-
-                _start = newline < 0 ? _end : newline + 1;
-                if (newline >= 0)
-                {
-                    if (line.Count > 0 && line[^1] == '\r')
-                    {
-                        line.RemoveAt(line.Count - 1);
-                    }
-
-                    return Decode(line);
-                }
-            }
-        }
-
-        /// <summary>Skips <paramref name="count"/> bytes (a record's body).</summary>
-        public async Task SkipAsync(long count, CancellationToken cancellationToken)
-        {
-            while (count > 0)
-            {
-                if (_start == _end && !await FillAsync(cancellationToken))
-                {
-                    return;
-                }
-
-                var take = (int)Math.Min(count, _end - _start);
-                _start += take;
-                count -= take;
-            }
-        }
-
-        private async Task<bool> FillAsync(CancellationToken cancellationToken)
-        {
-            if (_consumed >= limit)
-            {
-                throw new InvalidDataException("Nothing found within the bytes the reader may look at.");
-            }
-
-            _start = 0;
-            _end = await stream.ReadAsync(_buffer.AsMemory(0, (int)Math.Min(_buffer.Length, limit - _consumed)), cancellationToken);
-            _consumed += _end;
-            return _end > 0;
-        }
-
-        private static string Decode(List<byte> line) => Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(line));
-    }
 }

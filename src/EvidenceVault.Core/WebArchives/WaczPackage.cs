@@ -44,6 +44,9 @@ public static class WaczPackage
     /// <summary>The archive's path in the package.</summary>
     public const string ArchivePath = "archive/data.warc.gz";
 
+    /// <summary>The media type of a WACZ package.</summary>
+    public const string ContentType = "application/wacz";
+
     /// <summary>Writes the package to <paramref name="output"/>; <paramref name="warc"/> is read once from its current position.</summary>
     public static async Task WriteAsync(
         Stream output, Stream warc, IReadOnlyList<WaczIndexEntry> index, IReadOnlyList<WaczPage> pages, WaczDescription description, CancellationToken cancellationToken = default)

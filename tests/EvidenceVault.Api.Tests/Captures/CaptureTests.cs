@@ -390,6 +390,35 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
     }
 
     [Fact]
+    public async Task Evidencevault_verify_checks_every_captured_sites_certificate_as_at_the_capture_under_the_roots_the_expert_trusts()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        await CaptureAndExtractAsync(vault, new Uri(site.ShortLinkAddress, "/short"));
+        var zip = await vault.DownloadBundleAsync(_folder);
+
+        var machine = await ExternalTool.RunAsync("dotnet", _folder, ApiProcess.CliDll, "verify", zip);
+        var supplied = await ExternalTool.RunAsync("dotnet", _folder, ApiProcess.CliDll, "verify", zip, "--site-root", ScamSite.RootCertificateFile);
+        var json = await ExternalTool.RunAsync("dotnet", _folder, ApiProcess.CliDll, "verify", zip, "--site-root", ScamSite.RootCertificateFile, "--json");
+
+        // The bundle is intact either way: whether this machine trusts a site's root is about the site, not the bundle.
+        Assert.True(machine.ExitCode == 0, machine.Output);
+        Assert.True(supplied.ExitCode == 0, supplied.Output);
+        foreach (var origin in new[] { site.ShortLinkAddress, site.SecureAddress })
+        {
+            var line = $"网站证书 site certificate {origin.AbsoluteUri}  CN=refund-center.example, O=Refund Center  sha256 {ScamSite.ChainSha256[0]}: ";
+            Assert.Contains(line + "未能核验 does not check out (本机根证书 this machine's roots): the chain does not lead to a trusted root\n", machine.Output, StringComparison.Ordinal);
+            Assert.Contains(line + "可信 trusted as at ", supplied.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("(由您提供的根证书 roots supplied by you)", supplied.Output, StringComparison.Ordinal);
+        var capture = JsonDocument.Parse(json.Output).RootElement.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("siteCertificates").ValueKind == JsonValueKind.Array);
+        Assert.Equal(
+            [(site.ShortLinkAddress.AbsoluteUri, true), (site.SecureAddress.AbsoluteUri, true)],
+            capture.GetProperty("siteCertificates").EnumerateArray().Select(c => (c.GetProperty("site").GetString(), c.GetProperty("trusted").GetBoolean())));
+    }
+
+    [Fact]
     public async Task A_page_larger_than_a_capture_keeps_is_refused_and_one_of_exactly_the_limit_is_kept()
     {
         var site = await ScamSite.InstanceAsync();
