@@ -74,12 +74,12 @@ internal static class VerifyCommand
         if (json)
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(
-                new { report.Intact, report.BagName, report.CaseId, report.CustodyEvents, report.CustodyHead, report.TimestampRootsFrom, report.ReceiptKeysFrom, report.Items, report.Log, report.Findings },
+                new { report.Intact, report.BagName, report.CaseId, report.CustodyEvents, report.CustodyHead, report.TimestampRootsFrom, report.ReceiptKeysFrom, report.SiteRootsFrom, report.Items, report.Log, report.Findings },
                 VaultJson.Indented));
         }
         else
         {
-            await VerifyReportText.WriteAsync(report, output, siteRootsSupplied: siteRoots is { Length: > 0 });
+            await VerifyReportText.WriteAsync(report, output);
         }
 
         return report.Intact ? Intact : Tampered;

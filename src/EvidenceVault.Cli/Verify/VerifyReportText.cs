@@ -13,7 +13,7 @@ internal static class VerifyReportText
 {
     private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
-    public static async Task WriteAsync(BagVerificationReport report, TextWriter output, bool siteRootsSupplied = false)
+    public static async Task WriteAsync(BagVerificationReport report, TextWriter output)
     {
         await output.WriteLineAsync($"证据包 Bundle:   {report.BagName}");
         await output.WriteLineAsync($"案件 Case:       {report.CaseId ?? "(未知 unknown)"}");
@@ -30,7 +30,7 @@ internal static class VerifyReportText
             await output.WriteLineAsync($"                {timestamp}; receipt {(item.ReceiptKeyId is { } kid ? "signed by key " + kid : "not verified")}");
             foreach (var site in item.SiteCertificates ?? [])
             {
-                var roots = siteRootsSupplied ? "由您提供的根证书 roots supplied by you" : "本机根证书 this machine's roots";
+                var roots = "根证书 roots: " + Source(report.SiteRootsFrom);
                 var verdict = site.Trusted
                     ? $"可信 trusted as at {VaultJson.FormatUtc(site.CheckedAsAt)} ({roots})"
                     : $"未能核验 does not check out ({roots}): {site.Problem}";
@@ -67,6 +67,7 @@ internal static class VerifyReportText
     {
         TrustSources.Bundle => "证据包内 from the bundle",
         TrustSources.Supplied => "由您提供 supplied by you",
+        TrustSources.Machine => "本机 from this machine",
         _ => from,
     };
 

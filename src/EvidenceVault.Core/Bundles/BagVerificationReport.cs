@@ -100,6 +100,9 @@ public sealed record BagVerificationReport(
     /// <summary>Whose receipt keys were trusted: the bundle's own, or the ones the expert supplied (<see cref="TrustSources"/>).</summary>
     public string ReceiptKeysFrom { get; init; } = TrustSources.Bundle;
 
+    /// <summary>Whose roots captured sites' certificates were checked against: the machine's, or the ones the expert supplied (<see cref="TrustSources"/>).</summary>
+    public string SiteRootsFrom { get; init; } = TrustSources.Machine;
+
     /// <summary>The export's entry in the vault log, checked; null when the bundle carries none (or it failed: see the findings).</summary>
     public VerifiedLogEntry? Log { get; init; }
 
@@ -113,8 +116,11 @@ public static class TrustSources
     /// <summary>The certificates and keys the bundle itself carries under <c>data/certs/</c>.</summary>
     public const string Bundle = "bundle";
 
-    /// <summary>The roots or keys the expert supplied (<c>--tsa-root</c>, <c>--vault-key</c>).</summary>
+    /// <summary>The roots or keys the expert supplied (<c>--tsa-root</c>, <c>--vault-key</c>, <c>--site-root</c>).</summary>
     public const string Supplied = "supplied";
+
+    /// <summary>The roots the machine running the verifier trusts (for captured sites' certificates, as a browser there would).</summary>
+    public const string Machine = "machine";
 }
 
 /// <summary>The codes of <see cref="BagFinding"/>.</summary>

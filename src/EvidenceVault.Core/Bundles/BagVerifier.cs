@@ -75,6 +75,7 @@ public static partial class BagVerifier
                 Log = log,
                 TimestampRootsFrom = options.TsaRoots is null ? TrustSources.Bundle : TrustSources.Supplied,
                 ReceiptKeysFrom = options.VaultKeys is null ? TrustSources.Bundle : TrustSources.Supplied,
+                SiteRootsFrom = options.SiteRoots is null ? TrustSources.Machine : TrustSources.Supplied,
             };
         }
 

@@ -407,11 +407,12 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         foreach (var origin in new[] { site.ShortLinkAddress, site.SecureAddress })
         {
             var line = $"网站证书 site certificate {origin.AbsoluteUri}  CN=refund-center.example, O=Refund Center  sha256 {ScamSite.ChainSha256[0]}: ";
-            Assert.Contains(line + "未能核验 does not check out (本机根证书 this machine's roots): the chain does not lead to a trusted root\n", machine.Output, StringComparison.Ordinal);
+            Assert.Contains(line + "未能核验 does not check out (根证书 roots: 本机 from this machine): the chain does not lead to a trusted root\n", machine.Output, StringComparison.Ordinal);
             Assert.Contains(line + "可信 trusted as at ", supplied.Output, StringComparison.Ordinal);
         }
 
-        Assert.Contains("(由您提供的根证书 roots supplied by you)", supplied.Output, StringComparison.Ordinal);
+        Assert.Contains("(根证书 roots: 由您提供 supplied by you)", supplied.Output, StringComparison.Ordinal);
+        Assert.Equal("supplied", JsonDocument.Parse(json.Output).RootElement.GetProperty("siteRootsFrom").GetString());
         var capture = JsonDocument.Parse(json.Output).RootElement.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("siteCertificates").ValueKind == JsonValueKind.Array);
         Assert.Equal(
             [(site.ShortLinkAddress.AbsoluteUri, true), (site.SecureAddress.AbsoluteUri, true)],
