@@ -16,6 +16,26 @@ internal sealed class HeaderBlockReader(Stream stream, long limit)
     private int _end;
     private long _consumed;
 
+    /// <summary>The next WARC record's header fields (after the blank lines that end the previous record); null at the end.</summary>
+    /// <exception cref="InvalidDataException">What follows is not a WARC record.</exception>
+    public async Task<Dictionary<string, string>?> ReadWarcHeaderAsync(CancellationToken cancellationToken)
+    {
+        var version = await ReadLineAsync(cancellationToken);
+        while (version is { Length: 0 })
+        {
+            version = await ReadLineAsync(cancellationToken);
+        }
+
+        if (version is null)
+        {
+            return null;
+        }
+
+        return version.StartsWith("WARC/", StringComparison.Ordinal)
+            ? await ReadHeaderBlockAsync(cancellationToken)
+            : throw new InvalidDataException("Something other than a WARC record.");
+    }
+
     /// <summary>Header lines up to the first empty one, folded lines joined; the first of a repeated name wins.</summary>
     public async Task<Dictionary<string, string>> ReadHeaderBlockAsync(CancellationToken cancellationToken)
     {

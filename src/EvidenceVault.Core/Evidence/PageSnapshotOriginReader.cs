@@ -72,18 +72,11 @@ public static partial class PageSnapshotOriginReader
         var reader = new HeaderBlockReader(content, MaxWarcScanBytes);
         for (var record = 0; record < MaxWarcRecords; record++)
         {
-            var version = await reader.ReadLineAsync(cancellationToken);
-            while (version is { Length: 0 })
-            {
-                version = await reader.ReadLineAsync(cancellationToken); // the blank lines that end the previous record
-            }
-
-            if (version is null || !version.StartsWith("WARC/", StringComparison.Ordinal))
+            if (await reader.ReadWarcHeaderAsync(cancellationToken) is not { } headers)
             {
                 return null;
             }
 
-            var headers = await reader.ReadHeaderBlockAsync(cancellationToken);
             var type = Header(headers, "WARC-Type");
             if (type is "response" or "resource" or "request" && Header(headers, "WARC-Target-URI") is { } target)
             {

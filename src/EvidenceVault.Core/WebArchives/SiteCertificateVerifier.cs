@@ -57,7 +57,7 @@ public static class SiteCertificateVerifier
         await using var warc = new GZipStream(compressed, CompressionMode.Decompress); // every member, one record each
         var reader = new HeaderBlockReader(warc, long.MaxValue);
         var checks = new List<SiteCertificateCheck>();
-        while (await NextRecordAsync(reader, cancellationToken) is { } headers)
+        while (await reader.ReadWarcHeaderAsync(cancellationToken) is { } headers)
         {
             if (!long.TryParse(headers.GetValueOrDefault("Content-Length"), NumberStyles.None, CultureInfo.InvariantCulture, out var length))
             {
@@ -77,25 +77,6 @@ public static class SiteCertificateVerifier
         }
 
         return checks;
-    }
-
-    /// <summary>The next record's header fields; null at the end of the WARC.</summary>
-    private static async Task<Dictionary<string, string>?> NextRecordAsync(HeaderBlockReader reader, CancellationToken cancellationToken)
-    {
-        var version = await reader.ReadLineAsync(cancellationToken);
-        while (version is { Length: 0 })
-        {
-            version = await reader.ReadLineAsync(cancellationToken); // the blank lines that end the previous record
-        }
-
-        if (version is null)
-        {
-            return null;
-        }
-
-        return version.StartsWith("WARC/", StringComparison.Ordinal)
-            ? await reader.ReadHeaderBlockAsync(cancellationToken)
-            : throw new InvalidDataException("The archive holds something other than a WARC record.");
     }
 
     private static SiteCertificateCheck Check(string site, string? date, byte[] pem, X509Certificate2Collection? roots)
