@@ -35,7 +35,7 @@ public sealed class HelpTests
         var described = commands.SelectMany(command => command.Options.Select(o => (command.Name + " " + o.Name, o.Description))
             .Concat(command.Arguments.Select(a => (command.Name + " " + a.Name, a.Description)))).ToList();
 
-        Assert.Equal(29, described.Count);
+        Assert.Equal(30, described.Count);
         Assert.All(described, option =>
         {
             Assert.Matches(@"^\p{IsCJKUnifiedIdeographs}", option.Description);

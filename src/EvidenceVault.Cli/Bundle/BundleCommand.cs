@@ -32,13 +32,13 @@ internal static class BundleCommand
         var contributor = new Option<string?>("--contributor") { Description = "只含一位提交人（按其授权编号）上传的证据，供代理群体案件中一位受害人的律师使用。Only the items one contributor sent (their grant id), for a lawyer acting for one victim of a group case." };
         var path = new Option<string?>("--out") { Description = "证据包的保存文件名，或保存文件夹（以系统给出的文件名保存；默认当前文件夹）。从不覆盖已有文件。The file to save the bundle as, or a folder to save it in under the name the vault gives it (default: the current folder). Never overwritten." };
         var json = new Option<bool>("--json") { Description = "以 JSON 输出核验报告。Print the verification report as JSON." };
-        var (tsaRoots, vaultKeys) = VerifyCommand.TrustOptions();
+        var (tsaRoots, vaultKeys, siteRoots) = VerifyCommand.TrustOptions();
         var command = new Command("bundle", "保存案件证据包并立即离线核验；令牌（创建人或律师）从 EVIDENCEVAULT_TOKEN 读取。Save a case's evidence bundle (BagIt ZIP) and verify it offline at once. The case token (owner or lawyer) is read from EVIDENCEVAULT_TOKEN.")
         {
-            caseId, vault, contributor, path, json, tsaRoots, vaultKeys,
+            caseId, vault, contributor, path, json, tsaRoots, vaultKeys, siteRoots,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            new BundleRequest(new Uri(parse.GetValue(vault)!), parse.GetValue(caseId)!, parse.GetValue(contributor), parse.GetValue(path), parse.GetValue(json), parse.GetValue(tsaRoots), parse.GetValue(vaultKeys)),
+            new BundleRequest(new Uri(parse.GetValue(vault)!), parse.GetValue(caseId)!, parse.GetValue(contributor), parse.GetValue(path), parse.GetValue(json), parse.GetValue(tsaRoots), parse.GetValue(vaultKeys), parse.GetValue(siteRoots)),
             VaultConnection.Token(),
             output,
             progress,
@@ -94,7 +94,7 @@ internal static class BundleCommand
         }
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"已保存 Saved {target} ({length:N0} bytes). 正在离线核验 Checking it offline:"));
-        return await VerifyCommand.RunAsync(target, bundle.Json, output, cancellationToken, bundle.TsaRoots, bundle.VaultKeys);
+        return await VerifyCommand.RunAsync(target, bundle.Json, output, cancellationToken, bundle.TsaRoots, bundle.VaultKeys, siteRoots: bundle.SiteRoots);
     }
 
     /// <summary>Streams the body to <c>{target}.partial</c>, then gives it its name; a cut-off download leaves nothing.</summary>
@@ -152,4 +152,4 @@ internal static class BundleCommand
 }
 
 /// <summary>Which case's bundle to save, where, and what to trust when checking it.</summary>
-internal sealed record BundleRequest(Uri Vault, string CaseId, string? Contributor, string? Path, bool Json, string[]? TsaRoots, string[]? VaultKeys);
+internal sealed record BundleRequest(Uri Vault, string CaseId, string? Contributor, string? Path, bool Json, string[]? TsaRoots, string[]? VaultKeys, string[]? SiteRoots);

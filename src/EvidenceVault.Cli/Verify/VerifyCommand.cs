@@ -22,14 +22,10 @@ internal static class VerifyCommand
     {
         var bundle = new Argument<string>("bundle") { Description = "证据包 ZIP 文件，或其解压后的文件夹。The bundle ZIP, or the folder it was unzipped into." };
         var json = new Option<bool>("--json") { Description = "以 JSON 输出完整报告（供程序读取）。Print the full report as JSON (for machines)." };
-        var (tsaRoots, vaultKeys) = TrustOptions();
+        var (tsaRoots, vaultKeys, siteRoots) = TrustOptions();
         var checkLog = new Option<string?>("--check-log")
         {
             Description = "同时向该证据保险箱索取其当前的公开日志，核验本证据包的检查点仍是其一部分（需联网）。Also ask this vault (its address) for its log now, and check that this bundle's checkpoint is still part of it (online).",
-        };
-        var siteRoots = new Option<string[]>("--site-root")
-        {
-            Description = "核验证据保险箱抓取网页时所记录的网站证书所用的根证书（PEM 文件，可重复），代替本机信任的根证书。PEM file of a root to check the certificates of sites the vault captured against, instead of this machine's trusted roots (repeatable).",
         };
         var command = new Command("verify", "离线核验证据包：清单、证据目录、监管链、可信时间戳与保管回执，以及抓取网页时记录的网站证书。Check a bundle offline: BagIt manifests, Payload-Oxum, every item against the catalog, the custody hash chain, every RFC 3161 timestamp and every signed receipt, and the certificates of the sites the vault captured.")
         {
@@ -45,10 +41,14 @@ internal static class VerifyCommand
         return command;
     }
 
-    /// <summary>The roots and keys to trust instead of the bundle's own: what an expert who checked them elsewhere pins.</summary>
-    public static (Option<string[]> TsaRoots, Option<string[]> VaultKeys) TrustOptions() =>
+    /// <summary>
+    /// The roots and keys to trust instead of the bundle's own (what an expert who checked them elsewhere pins), and
+    /// the roots to check captured sites' certificates against instead of the machine's.
+    /// </summary>
+    public static (Option<string[]> TsaRoots, Option<string[]> VaultKeys, Option<string[]> SiteRoots) TrustOptions() =>
         (new Option<string[]>("--tsa-root") { Description = "改为信任的时间戳机构根证书（PEM 文件），代替证据包内的 data/certs/tsa-roots.pem（可重复）。PEM file of a timestamp authority root to trust instead of the bundle's data/certs/tsa-roots.pem (repeatable).", AllowMultipleArgumentsPerToken = false },
-         new Option<string[]>("--vault-key") { Description = "改为信任的保管回执公钥（PEM 文件），代替证据包内的公钥（可重复）。PEM file of a vault receipt public key to trust instead of the bundle's (repeatable)." });
+         new Option<string[]>("--vault-key") { Description = "改为信任的保管回执公钥（PEM 文件），代替证据包内的公钥（可重复）。PEM file of a vault receipt public key to trust instead of the bundle's (repeatable)." },
+         new Option<string[]>("--site-root") { Description = "核验证据保险箱抓取网页时所记录的网站证书所用的根证书（PEM 文件，可重复），代替本机信任的根证书。PEM file of a root to check the certificates of sites the vault captured against, instead of this machine's trusted roots (repeatable)." });
 
     public static async Task<int> RunAsync(
         string location, bool json, TextWriter output, CancellationToken cancellationToken, string[]? tsaRoots = null, string[]? vaultKeys = null, string? checkLog = null, string[]? siteRoots = null)

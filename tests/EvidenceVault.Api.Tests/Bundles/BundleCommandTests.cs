@@ -40,6 +40,21 @@ public sealed class BundleCommandTests(VaultOnKestrel app) : IClassFixture<Vault
     }
 
     [Fact]
+    public async Task A_page_the_vault_captured_has_its_sites_certificate_checked_under_the_roots_the_lawyer_gives()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        using var captured = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = new Uri(site.SecureAddress, "/refund").AbsoluteUri });
+        Assert.True(captured.IsSuccessStatusCode, await captured.Content.ReadAsStringAsync());
+
+        var run = await RunAsync(vault.OwnerToken, "--case", vault.CaseId, "--vault", app.BaseAddress.ToString(), "--site-root", ScamSite.RootCertificateFile);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains($"网站证书 site certificate {site.SecureAddress.AbsoluteUri}  CN=refund-center.example, O=Refund Center  sha256 {ScamSite.ChainSha256[0]}: 可信 trusted as at ", run.Output, StringComparison.Ordinal);
+        Assert.Contains("(根证书 roots: 由您提供 supplied by you)", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task For_one_victim_of_a_group_case_the_bundle_holds_only_what_that_victim_sent()
     {
         using var vault = await app.CreateCaseAsync();
