@@ -51,7 +51,7 @@ internal static class CapturesApi
         }
 
         await using var page = await capturer.CaptureAsync(url, cancellationToken);
-        var claims = EvidenceClaims.OfCapture(page.FileName, url, note);
+        var claims = EvidenceClaims.OfCapture(page.FileName, url, note, page.Sites);
         var result = await ingestor.IngestAsync(caller, claims, page.Wacz, cancellationToken);
         var receipt = new CaptureReceipt(result.Item, page.Summary);
         return result.Created

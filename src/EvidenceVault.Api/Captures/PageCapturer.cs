@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EvidenceVault.Api.Problems;
+using EvidenceVault.Evidence;
 using EvidenceVault.Serialization;
 using EvidenceVault.WebArchives;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,7 @@ public sealed record CaptureSummary(
     IReadOnlyDictionary<string, IReadOnlyList<CaptureTls>> Tls);
 
 /// <summary>A finished capture: the WACZ (a temporary file, deleted when this is disposed) and its summary.</summary>
-internal sealed class CapturedPage(FileStream wacz, CaptureSummary summary, string fileName) : IAsyncDisposable
+internal sealed class CapturedPage(FileStream wacz, CaptureSummary summary, string fileName, IReadOnlyList<CapturedSite> sites) : IAsyncDisposable
 {
     /// <summary>The WACZ from its first byte.</summary>
     public Stream Wacz { get; } = wacz;
@@ -46,6 +47,9 @@ internal sealed class CapturedPage(FileStream wacz, CaptureSummary summary, stri
 
     /// <summary>The item's file name: <c>capture-{host}-{UTC time}.wacz</c>.</summary>
     public string FileName { get; } = fileName;
+
+    /// <summary>The sites reached over HTTPS, in the order the vault connected, each with the certificate it checked there.</summary>
+    public IReadOnlyList<CapturedSite> Sites { get; } = sites;
 
     public ValueTask DisposeAsync() => wacz.DisposeAsync();
 }
@@ -104,7 +108,23 @@ internal sealed partial class PageCapturer(CaptureNetwork network, CaptureCertif
         var fileName = $"capture-{url.IdnHost}-{startedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}.wacz";
         var elapsed = clock.GetUtcNow() - startedAt;
         LogCaptured(logger, final.Status, page.Count - 1, resources.Count, skipped.Count, wacz.Length, elapsed.TotalMilliseconds);
-        return new CapturedPage(wacz, summary, fileName);
+        return new CapturedPage(wacz, summary, fileName, [.. session.Secured.Select(SiteOf)]);
+    }
+
+    private static CapturedSite SiteOf(SecuredConnection connection)
+    {
+        var certificate = connection.Tls.Certificates[0];
+        return new CapturedSite
+        {
+            Site = connection.Origin.AbsoluteUri,
+            CheckedAt = VaultJson.ToMilliseconds(connection.EstablishedAt),
+            Subject = certificate.Subject,
+            Issuer = certificate.Issuer,
+            SerialNumber = certificate.SerialNumber,
+            NotBefore = certificate.NotBefore,
+            NotAfter = certificate.NotAfter,
+            Sha256 = certificate.Sha256,
+        };
     }
 
     // Counts and sizes only: the address may carry a victim's identifiers, and the page is evidence.

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using EvidenceVault.Api.Problems;
+using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
 
@@ -19,6 +20,10 @@ namespace EvidenceVault.Api.Ingest;
 /// Set only by the vault's own page capture (<see cref="OfCapture"/>), never from a request: the file is a WACZ the
 /// vault made, which the custody line, the index and the blob's metadata then say.
 /// </param>
+/// <param name="CapturedSites">
+/// Also only from the vault's own capture: the sites it reached over HTTPS and the certificates it checked there (at
+/// most <see cref="CaptureDetails.MaxSites"/>), which the custody line and the index then record.
+/// </param>
 internal sealed partial record EvidenceClaims(
     EvidenceKind? Kind,
     string? FileName,
@@ -26,7 +31,8 @@ internal sealed partial record EvidenceClaims(
     string? SourceUrl,
     Sha256Digest? DeclaredDigest,
     string? Note = null,
-    bool CapturedByVault = false)
+    bool CapturedByVault = false,
+    IReadOnlyList<CapturedSite>? CapturedSites = null)
 {
     public const int MaxFileNameLength = 255;
     public const int MaxSourceUrlLength = 2048;
@@ -86,8 +92,8 @@ internal sealed partial record EvidenceClaims(
     /// <paramref name="sourceUrl"/> is one <see cref="TryParsePageUrl"/> accepted, kept as the member gave it, and
     /// <paramref name="note"/> one <see cref="TryNormaliseNote"/> accepted: the request was checked before the fetch.
     /// </remarks>
-    public static EvidenceClaims OfCapture(string fileName, Uri sourceUrl, string? note) =>
-        new(null, CheckFileName(fileName), null, sourceUrl.OriginalString, null, note, CapturedByVault: true);
+    public static EvidenceClaims OfCapture(string fileName, Uri sourceUrl, string? note, IReadOnlyList<CapturedSite> sites) =>
+        new(null, CheckFileName(fileName), null, sourceUrl.OriginalString, null, note, CapturedByVault: true, [.. sites.Take(CaptureDetails.MaxSites)]);
 
     /// <summary>
     /// A note as the vault keeps it: trimmed (null when nothing is left), at most <see cref="MaxNoteLength"/>

@@ -238,6 +238,7 @@ internal sealed partial class EvidenceIngestor(
             SourceUrl = claims.SourceUrl,
             Snapshot = snapshot,
             CapturedBy = claims.CapturedByVault ? CaptureDetails.Vault : null,
+            CapturedSites = claims.CapturedSites is { Count: > 0 } sites ? sites : null,
             Note = claims.Note,
             Contributor = caller.GrantId,
             ContributorRole = caller.Role,
@@ -310,6 +311,10 @@ internal sealed partial class EvidenceIngestor(
         if (claims.CapturedByVault)
         {
             details[CaptureDetails.CapturedBy] = CaptureDetails.Vault;
+            if (claims.CapturedSites is { Count: > 0 } sites)
+            {
+                details[CaptureDetails.Sites] = CaptureDetails.SitesValue(sites);
+            }
         }
 
         if (snapshot is not null)

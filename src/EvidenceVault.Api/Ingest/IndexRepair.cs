@@ -265,6 +265,12 @@ internal sealed partial class IndexRepair(
         string caseId, string itemId, IDictionary<string, string> metadata, Sha256Digest digest, long size, ReceivedLine? received, GrantRestoration grantRestoration, CancellationToken cancellationToken)
     {
         var (claims, kindName, contributor, receivedAt) = EvidenceMetadata.ReadUpload(metadata, received?.Event.Details?.GetValueOrDefault("note"));
+        if (claims.CapturedByVault)
+        {
+            // Like the note, the sites a capture reached live in its custody line, not in blob metadata.
+            claims = claims with { CapturedSites = SitesOf(received?.Event.Details) };
+        }
+
         var grant = grantRestoration.Grants.GetValueOrDefault(contributor);
         var uploader = new CaseCaller(caseId, contributor, grant?.Role ?? CaseRoles.Contributor, grant?.Label);
 
@@ -272,6 +278,19 @@ internal sealed partial class IndexRepair(
             new BlobDownloadOptions { Range = new Azure.HttpRange(0, EvidenceFormatDetector.HeadLength) }, cancellationToken);
         var format = EvidenceIngestor.Recognise(head.Value.Content.ToMemory().Span, claims);
         return (new CommittedEvidence(uploader, claims, new ReceivedEvidence(itemId, format, digest, size), kindName ?? format.DefaultKind.ToWireName(), receivedAt), format);
+    }
+
+    /// <summary>The sites a custody line records; none when it records them malformed (the bundle's verifier then reports the line).</summary>
+    private static IReadOnlyList<CapturedSite>? SitesOf(IReadOnlyDictionary<string, string>? details)
+    {
+        try
+        {
+            return CaptureDetails.SitesFrom(details);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index repair: case {CaseId}, item {ItemId} {Outcome}.")]

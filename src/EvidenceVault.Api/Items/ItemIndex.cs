@@ -41,6 +41,9 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? CapturedBy { get; set; }
 
+    /// <summary>The sites a capture reached and their certificates, as the custody line records them (JSON).</summary>
+    public string? CapturedSites { get; set; }
+
     public string? Note { get; set; }
 
     public string? Contributor { get; set; }
@@ -91,6 +94,7 @@ internal sealed class ItemEntity : ITableEntity
         SnapshotUrl = item.Snapshot?.Url,
         SnapshotCapturedAt = item.Snapshot?.CapturedAt,
         CapturedBy = item.CapturedBy,
+        CapturedSites = item.CapturedSites is { Count: > 0 } sites ? EvidenceVault.Custody.CaptureDetails.SitesValue(sites) : null,
         Note = item.Note,
         Contributor = item.Contributor,
         ContributorRole = item.ContributorRole,
@@ -122,6 +126,7 @@ internal sealed class ItemEntity : ITableEntity
         SourceUrl = SourceUrl,
         Snapshot = SnapshotSource is null ? null : new PageSnapshotOrigin { Source = SnapshotSource, Url = SnapshotUrl, CapturedAt = SnapshotCapturedAt },
         CapturedBy = CapturedBy,
+        CapturedSites = EvidenceVault.Custody.CaptureDetails.SitesFrom(CapturedSites),
         Note = Note,
         Contributor = Contributor,
         ContributorRole = ContributorRole,

@@ -293,6 +293,22 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: whether the vault captured the page itself differs from custody line {item.Custody.Seq}");
             }
+            else if (!SameSites(received.Details, item.CapturedSites))
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: the sites and certificates the vault recorded at its capture differ from custody line {item.Custody.Seq}");
+            }
+        }
+
+        private static bool SameSites(IReadOnlyDictionary<string, string>? details, IReadOnlyList<CapturedSite>? cataloged)
+        {
+            try
+            {
+                return CaptureDetails.SameSites(CaptureDetails.SitesFrom(details), cataloged);
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
         }
 
         /// <summary>

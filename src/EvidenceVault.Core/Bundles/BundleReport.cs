@@ -73,6 +73,7 @@ internal static class BundleReport
         }
 
         html.Append("</table>\n");
+        AppendSites(html, catalog.Items);
         if (links.Count > 0)
         {
             html.Append("<h2>本案链接 / Links of this case</h2>\n<p>监管链（data/custody-log.jsonl）中每行的 actor 是以下链接之一；没有 actor 的行是证据保险箱自身的操作。/ ");
@@ -89,6 +90,33 @@ internal static class BundleReport
 
         html.Append("</body>\n</html>\n");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// The sites the vault's own captures reached over HTTPS, each with the certificate the vault checked when it
+    /// connected — who held the site's name then, and which authority vouched for it — numbered as the items above.
+    /// </summary>
+    private static void AppendSites(StringBuilder html, IReadOnlyList<EvidenceItemRecord> items)
+    {
+        var captures = items.Select((item, index) => (Number: index + 1, Sites: item.CapturedSites ?? [])).Where(capture => capture.Sites.Count > 0).ToList();
+        if (captures.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>网站证书 / Site certificates</h2>\n<p>证据保险箱抓取网页时，只通过受信任、且与网站域名相符的证书链连接；以下是各网站当时出示的证书（完整证书链在 WACZ 文件中，用 evidencevault verify 可再次核验，见 VERIFY.md）。/ ");
+        html.Append("When the vault captures a page it connects only over a trusted chain that names the site; these are the certificates the sites presented then (the whole chains are in the WACZ files; <code>evidencevault verify</code> checks them again, see VERIFY.md).</p>\n");
+        html.Append("<table>\n<tr><th>#</th><th>网站 Site</th><th>连接时间 Connected</th><th>证书持有者 Subject</th><th>签发机构 Issuer</th><th>序列号 Serial</th><th>有效期 Valid</th><th>证书 SHA-256</th></tr>\n");
+        foreach (var (number, sites) in captures)
+        {
+            foreach (var site in sites)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{number}</td><td><code>{Encode(site.Site)}</code></td><td>{Times(site.CheckedAt)}</td><td>{Encode(site.Subject)}</td><td>{Encode(site.Issuer)}</td>");
+                html.Append(CultureInfo.InvariantCulture, $"<td><code>{Encode(site.SerialNumber)}</code></td><td>{VaultJson.FormatUtc(site.NotBefore)} –<br>{VaultJson.FormatUtc(site.NotAfter)}</td><td><code>{Encode(site.Sha256)}</code></td></tr>\n");
+            }
+        }
+
+        html.Append("</table>\n");
     }
 
     /// <summary>The item's kind in both languages (as the pages name it); an unknown name as it is.</summary>
@@ -138,6 +166,10 @@ internal static class BundleReport
         if (item.CapturedBy == Custody.CaptureDetails.Vault)
         {
             lines.Add("证据保险箱应成员请求自行抓取 Captured by the vault itself, at a member's request");
+            if (item.CapturedSites is { Count: > 0 } sites)
+            {
+                lines.Add($"已核验 {sites.Count} 个网站的证书（见网站证书表）Certificates of {sites.Count} site(s) checked (see Site certificates)");
+            }
         }
 
         if (item.SourceUrl is not null || item.CapturedAt is not null)

@@ -51,7 +51,9 @@ internal static class VerifyGuide
             For a page the vault fetched over HTTPS, the WARC also holds, for each site it connected to, the certificate
             chain it checked — a `metadata` record of type `application/pem-certificate-chain`, the site's certificate
             first — and each record names the TLS version and cipher suite (`WARC-Protocol`, `WARC-Cipher-Suite`). The
-            summary lists every certificate's subject, issuer, validity and SHA-256 (`tls`). To see them, and to check with
+            summary lists every certificate's subject, issuer, validity and SHA-256 (`tls`); each site's own certificate is
+            also in `capturedSites` in `data/items.json` and the item's custody line, and in the "Site certificates" table
+            of `data/report.html`. To see them, and to check with
             your own trusted roots that every site held a valid certificate when the vault captured the page — the first
             site is the link's own; after a redirect (a link shortener, say) the page's site comes later:
             证据保险箱通过 HTTPS 抓取网页时，记录了每个网站的证书链；以下命令用您自己信任的根证书逐一核验抓取时各网站的证书是否有效

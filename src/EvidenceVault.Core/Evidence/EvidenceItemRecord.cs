@@ -122,6 +122,13 @@ public sealed record EvidenceItemRecord
     /// </summary>
     public string? CapturedBy { get; init; }
 
+    /// <summary>
+    /// For a page the vault captured itself: each site it reached over HTTPS and the certificate it checked there, in
+    /// the order it connected (at most <c>CaptureDetails.MaxSites</c>; the capture's WACZ keeps every chain). Recorded in
+    /// the item's <c>item.received</c> custody line as well; absent for anything else.
+    /// </summary>
+    public IReadOnlyList<CapturedSite>? CapturedSites { get; init; }
+
     /// <summary>The victim's own note about the file (what it shows, why it matters): a claim, kept as written.</summary>
     public string? Note { get; init; }
 

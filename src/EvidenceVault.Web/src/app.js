@@ -425,8 +425,18 @@ function receiptCard(item) {
 function siteCertificate(page) {
   const final = new URL(page.finalUrl);
   const tls = page.tls?.[`${final.hostname}:${final.port || (final.protocol === 'https:' ? 443 : 80)}`]?.[0];
-  const subject = tls?.certificates[0]?.subject;
-  return subject ? (subject.match(/CN=([^,]+)/)?.[1] ?? subject) : null;
+  return commonName(tls?.certificates[0]?.subject);
+}
+
+/** A certificate's subject or issuer by its common name (CN=…), else as it is. */
+function commonName(name) {
+  return name ? (name.match(/CN=([^,]+)/)?.[1] ?? name) : null;
+}
+
+/** Each site a capture reached over HTTPS: whose certificate it presented, and who issued it (the vault checked both). */
+function capturedSiteLines(item) {
+  return (item.capturedSites ?? []).map(site => h('span', { class: 'url site-certificate' },
+    field('siteCertificate', `${new URL(site.site).host} · ${commonName(site.subject)} · ${t('issuedBy')} ${commonName(site.issuer)}`)));
 }
 
 /** A link the vault saves itself: the page, its redirects and resources become one WACZ item with a receipt. */
@@ -481,6 +491,7 @@ function itemRow(item, lawyer) {
       item.capturedAt ? h('span', {}, field('capturedAt', formatTime(item.capturedAt, 'Asia/Shanghai'))) : null,
       item.sourceUrl ? h('span', { class: 'url' }, field('sourceUrlField', item.sourceUrl)) : null,
       item.capturedBy === 'vault' ? h('span', { class: 'captured-by-vault' }, t('capturedByVault')) : null,
+      ...capturedSiteLines(item),
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
       item.note ? h('span', {}, field('note', item.note)) : null,
       h('span', { class: 'contributor' }, field('contributor', contributorName(item))),

@@ -42,6 +42,7 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         Assert.Equal(("application/wacz", "page-snapshot", link.AbsoluteUri, "短信里的退款链接"), (item.ContentType, item.Kind, item.SourceUrl, item.Note));
         Assert.Equal(PageSnapshotSources.Wacz, item.Snapshot?.Source);
         Assert.Equal("vault", item.CapturedBy);
+        Assert.Null(item.CapturedSites); // plain HTTP: no site presented a certificate
         Assert.Equal(link.AbsoluteUri, item.Snapshot?.Url);
         Assert.Equal((200, site.At("/refund").AbsoluteUri, "订单异常 - 退款申请"), (page.Status, page.FinalUrl, page.Title));
         Assert.Equal([site.At("/refund").AbsoluteUri], page.Redirects);
@@ -417,6 +418,58 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
         Assert.Equal(
             [(site.ShortLinkAddress.AbsoluteUri, true), (site.SecureAddress.AbsoluteUri, true)],
             capture.GetProperty("siteCertificates").EnumerateArray().Select(c => (c.GetProperty("site").GetString(), c.GetProperty("trusted").GetBoolean())));
+    }
+
+    [Fact]
+    public async Task Each_sites_certificate_is_the_vaults_own_statement_in_the_custody_line_the_index_and_the_report_and_cannot_be_recatalogued()
+    {
+        var site = await ScamSite.InstanceAsync();
+        using var vault = await app.CreateCaseAsync();
+        var before = DateTimeOffset.UtcNow;
+        await CaptureAndExtractAsync(vault, new Uri(site.ShortLinkAddress, "/short")); // the shortener's site, then the scam site's
+
+        // The index: both sites, in the order the vault connected, each with the certificate as its issuer wrote it.
+        var item = Assert.Single(await vault.ListItemsAsync());
+        var (serial, notBefore, notAfter) = ScamSite.SiteCertificate;
+        Assert.Equal([site.ShortLinkAddress.AbsoluteUri, site.SecureAddress.AbsoluteUri], item.CapturedSites!.Select(s => s.Site));
+        Assert.All(item.CapturedSites!, s =>
+        {
+            Assert.Equal(("CN=refund-center.example, O=Refund Center", "CN=Scam Site Test Issuing CA, O=EvidenceVault Tests"), (s.Subject, s.Issuer));
+            Assert.Equal((serial, ScamSite.ChainSha256[0]), (s.SerialNumber, s.Sha256));
+            Assert.Equal((notBefore, notAfter), (s.NotBefore, s.NotAfter));
+            Assert.InRange(s.CheckedAt, before.AddSeconds(-1), item.ReceivedAt);
+        });
+
+        // The custody line: the same, hash-chained with the receipt of the bytes.
+        var custody = await vault.CheckCustodyAsync();
+        Assert.True(custody.IsIntact);
+        Assert.Equal(item.CapturedSites, EvidenceVault.Custody.CaptureDetails.SitesFrom(custody.Events.Single(e => e.Seq == item.Custody.Seq).Details));
+
+        // The bundle: items.json and items.csv carry them, and the report shows each to the lawyer.
+        var bag = ExtractBag(await vault.DownloadBundleAsync(_folder));
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("<h2>网站证书 / Site certificates</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("Certificates of 2 site(s) checked", html, StringComparison.Ordinal);
+        foreach (var origin in new[] { site.ShortLinkAddress, site.SecureAddress })
+        {
+            Assert.Contains($"<tr><td>1</td><td><code>{origin.AbsoluteUri}</code></td>", html, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, html.Split($"<td>CN=refund-center.example, O=Refund Center</td><td>CN=Scam Site Test Issuing CA, O=EvidenceVault Tests</td><td><code>{serial}</code></td>").Length - 1);
+        var csv = await File.ReadAllLinesAsync(Path.Combine(bag, "data", "items.csv"));
+        Assert.EndsWith($",vault,{site.ShortLinkAddress.AbsoluteUri} sha256:{ScamSite.ChainSha256[0]}; {site.SecureAddress.AbsoluteUri} sha256:{ScamSite.ChainSha256[0]}", csv[1], StringComparison.Ordinal);
+        var intact = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(bag);
+        Assert.True(intact.Intact, string.Join("\n", intact.Findings));
+
+        // A bundle re-catalogued to name another issuer (same length, so the payload's size holds), its manifests recomputed, no longer agrees with its custody line.
+        BagForgery.Replace(bag, "data/items.json", "\"issuer\": \"CN=Scam Site Test Issuing CA, O=EvidenceVault Tests\"", "\"issuer\": \"CN=Bank Site Test Issuing CA, O=EvidenceVault Tests\"");
+        BagForgery.RehashManifests(bag, "data/items.json");
+
+        var forged = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(bag);
+
+        var finding = Assert.Single(forged.Findings);
+        Assert.Equal(EvidenceVault.Bundles.BagFindingCodes.CustodyMismatch, finding.Code);
+        Assert.Contains("sites and certificates", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]

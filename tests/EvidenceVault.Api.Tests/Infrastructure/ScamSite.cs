@@ -67,6 +67,10 @@ public sealed class ScamSite
     /// <summary>The SHA-256 of the site's certificate, its intermediate's and its root's (DER), lowercase hex, in that order.</summary>
     public static IReadOnlyList<string> ChainSha256 => [.. Chain.Select(c => Convert.ToHexStringLower(SHA256.HashData(c.RawData)))];
 
+    /// <summary>The site certificate's serial number (lowercase hex) and validity, as its issuer wrote them.</summary>
+    public static (string SerialNumber, DateTimeOffset NotBefore, DateTimeOffset NotAfter) SiteCertificate =>
+        (Authority.Value.Site.SerialNumber.ToLowerInvariant(), Authority.Value.Site.NotBefore.ToUniversalTime(), Authority.Value.Site.NotAfter.ToUniversalTime());
+
     private static X509Certificate2[] Chain => [Authority.Value.Site, Authority.Value.Intermediate, Authority.Value.Root];
 
     /// <summary>Every request the site answered: its path and query, and the Cookie header it carried.</summary>

@@ -55,7 +55,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         }
 
         var site = await ScamSite.InstanceAsync();
-        using (var captured = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = site.At("/go").AbsoluteUri, note = "the vault's own capture" }))
+        using (var captured = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = new Uri(site.SecureAddress, "/go").AbsoluteUri, note = "the vault's own capture" }))
         {
             Assert.Equal(HttpStatusCode.Created, captured.StatusCode);
         }
@@ -81,6 +81,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         var after = await SnapshotAsync(vault, victimCase);
         Assert.Equal(before.Items, after.Items);
         Assert.Single(after.Items, i => i.Contains("\"capturedBy\":\"vault\"", StringComparison.Ordinal)); // the blob's metadata says the vault captured it
+        Assert.Single(after.Items, i => i.Contains($"\"capturedSites\":[{{\"site\":\"{site.SecureAddress.AbsoluteUri}\"", StringComparison.Ordinal)); // its custody line, which site it reached
         Assert.Equal(before.VictimItems, after.VictimItems);
         Assert.Equal(before.Grants, after.Grants);
         Assert.Equal(before.Case, after.Case);

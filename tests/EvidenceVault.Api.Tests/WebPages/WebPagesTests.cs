@@ -335,11 +335,13 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(page.Locator("#error")).ToHaveCountAsync(0);
         await Expect(page.Locator("#capture-url")).ToHaveValueAsync(string.Empty);
         await Expect(page.Locator($".item[data-item-id='{item.ItemId}'] .captured-by-vault")).ToHaveTextAsync("由证据保险箱应成员请求自行抓取保存");
+        await Expect(page.Locator($".item[data-item-id='{item.ItemId}'] .site-certificate")).ToHaveTextAsync($"网站证书（抓取时已核验）：{link.Authority} · refund-center.example · 签发机构 Scam Site Test Issuing CA");
         await AssertFitsAsync(page);
         await AssertAccessibleAsync(page);
         await Screenshots.SnapAsync(page, "capture-phone-zh");
         await page.ClickAsync("#language");
         await Expect(page.Locator("#capture-status")).ToHaveTextAsync("Page saved: 订单异常 - 退款申请 · HTTP status 200 · 3 resources kept with it · site certificate checked: refund-center.example");
+        await Expect(page.Locator($".item[data-item-id='{item.ItemId}'] .site-certificate")).ToHaveTextAsync($"Site certificate (checked at capture): {link.Authority} · refund-center.example · issued by Scam Site Test Issuing CA");
         Assert.Empty(watch.ThirdParty); // the browser asked only the vault: the vault fetched the page
         Assert.Empty(watch.ScriptErrors);
     }

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using EvidenceVault.Hashing;
 using EvidenceVault.Testing;
 
 namespace EvidenceVault.Cli.Tests.Verify;
@@ -42,12 +41,7 @@ internal sealed class BundleFolder : IDisposable
 
     public string Relative(string path) => Path.GetRelativePath(Bag, path).Replace('\\', '/');
 
-    public void Replace(string relative, string from, string to)
-    {
-        var text = File.ReadAllText(PathOf(relative));
-        Assert.Contains(from, text, StringComparison.Ordinal);
-        File.WriteAllText(PathOf(relative), text.Replace(from, to, StringComparison.Ordinal));
-    }
+    public void Replace(string relative, string from, string to) => BagForgery.Replace(Bag, relative, from, to);
 
     public static void FlipByte(string path, long offset)
     {
@@ -59,15 +53,7 @@ internal sealed class BundleFolder : IDisposable
     }
 
     /// <summary>What a careful forger does after editing a file: recompute its manifest line and the tag manifest.</summary>
-    public void RehashManifests(string relative)
-    {
-        var manifest = relative.StartsWith("data/", StringComparison.Ordinal) ? "manifest-sha256.txt" : "tagmanifest-sha256.txt";
-        Rewrite(manifest, relative);
-        if (manifest == "manifest-sha256.txt")
-        {
-            Rewrite("tagmanifest-sha256.txt", manifest);
-        }
-    }
+    public void RehashManifests(string relative) => BagForgery.RehashManifests(Bag, relative);
 
     /// <summary>What a careful forger does after changing payload sizes: recompute Payload-Oxum, and the tag manifest.</summary>
     public void FixPayloadOxum()
@@ -83,17 +69,8 @@ internal sealed class BundleFolder : IDisposable
     {
         var lines = File.ReadAllLines(PathOf("manifest-sha256.txt")).Where(l => !l.EndsWith("  " + relative, StringComparison.Ordinal));
         File.WriteAllText(PathOf("manifest-sha256.txt"), string.Join('\n', lines) + "\n", new UTF8Encoding(false));
-        Rewrite("tagmanifest-sha256.txt", "manifest-sha256.txt");
+        BagForgery.Rewrite(Bag, "tagmanifest-sha256.txt", "manifest-sha256.txt");
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private void Rewrite(string manifest, string relative)
-    {
-        var lines = File.ReadAllLines(PathOf(manifest));
-        using var file = File.OpenRead(PathOf(relative));
-        var hash = EvidenceHasher.HashAsync(file).GetAwaiter().GetResult().Digest.Hex;
-        var updated = lines.Select(l => l.EndsWith("  " + relative, StringComparison.Ordinal) ? $"{hash}  {relative}" : l);
-        File.WriteAllText(PathOf(manifest), string.Join('\n', updated) + "\n", new UTF8Encoding(false));
-    }
 }

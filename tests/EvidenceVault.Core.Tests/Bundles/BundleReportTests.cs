@@ -124,6 +124,42 @@ public sealed class BundleReportTests
         Assert.Equal(1, html.Split("Captured by the vault itself").Length - 1);
     }
 
+    [Fact]
+    public void Format_ThePagesTheVaultCaptured_ListEachSitesCertificateNumberedAsTheirItem()
+    {
+        static CapturedSite Site(string origin, string subject) => new()
+        {
+            Site = origin,
+            CheckedAt = Received.AddMinutes(-2),
+            Subject = subject,
+            Issuer = "CN=R11, O=Let's Encrypt, C=US",
+            SerialNumber = "04a1b2",
+            NotBefore = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero),
+            NotAfter = new DateTimeOffset(2027, 1, 30, 23, 59, 59, TimeSpan.Zero),
+            Sha256 = new string('d', 64),
+        };
+        var screenshot = Item("01KBZ6X3N8Q4T2V7W9Y0A1B007", "image/png", "shot.png");
+        var captured = Item("01KBZ6X3N8Q4T2V7W9Y0A1B008", "application/wacz", "capture-t.example-20261206T092504Z.wacz") with
+        {
+            CapturedBy = "vault",
+            CapturedSites = [Site("https://t.example/", "CN=t.example"), Site("https://refund-center.example/", "CN=refund-center.example, O=\"Refund <Center>\"")],
+        };
+
+        var html = BundleReport.Format(Catalog(screenshot, captured));
+        var none = BundleReport.Format(Catalog(screenshot));
+
+        Assert.Contains("Captured by the vault itself, at a member's request<br>已核验 2 个网站的证书（见网站证书表）Certificates of 2 site(s) checked (see Site certificates)", html, StringComparison.Ordinal);
+        var table = html[html.IndexOf("<h2>网站证书 / Site certificates</h2>", StringComparison.Ordinal)..];
+        Assert.Contains(
+            "<tr><td>2</td><td><code>https://t.example/</code></td><td>2026-11-23T22:37:31.000Z (UTC)<br>2026-11-24 06:37:31 (北京时间 Beijing)</td><td>CN=t.example</td><td>CN=R11, O=Let&#39;s Encrypt, C=US</td>" +
+            "<td><code>04a1b2</code></td><td>2026-11-01T00:00:00.000Z –<br>2027-01-30T23:59:59.000Z</td><td><code>" + new string('d', 64) + "</code></td></tr>",
+            table,
+            StringComparison.Ordinal);
+        Assert.Contains("<td>CN=refund-center.example, O=&quot;Refund &lt;Center&gt;&quot;</td>", table, StringComparison.Ordinal); // the site's own words, encoded
+        Assert.Equal(2, table.Split("<tr><td>2</td>").Length - 1);
+        Assert.DoesNotContain("Site certificates", none, StringComparison.Ordinal);
+    }
+
     private static BundleCatalog Catalog(params EvidenceItemRecord[] items) => new()
     {
         CaseId = "01KBZ6X3N8Q4T2V7W9Y0A1B2C3",

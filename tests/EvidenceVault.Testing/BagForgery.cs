@@ -1,0 +1,38 @@
+using System.Text;
+using EvidenceVault.Hashing;
+
+namespace EvidenceVault.Testing;
+
+/// <summary>What a careful forger does to an unpacked bag: edit a file, then make its manifests agree again.</summary>
+public static class BagForgery
+{
+    /// <summary>Replaces <paramref name="from"/> (which must be there) with <paramref name="to"/> in a file of the bag.</summary>
+    public static void Replace(string bag, string relative, string from, string to)
+    {
+        var path = Path.Combine(bag, relative);
+        var text = File.ReadAllText(path);
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));
+    }
+
+    /// <summary>Recomputes the edited file's manifest line and, for a payload file, the tag manifest's line for that manifest.</summary>
+    public static void RehashManifests(string bag, string relative)
+    {
+        var manifest = relative.StartsWith("data/", StringComparison.Ordinal) ? "manifest-sha256.txt" : "tagmanifest-sha256.txt";
+        Rewrite(bag, manifest, relative);
+        if (manifest == "manifest-sha256.txt")
+        {
+            Rewrite(bag, "tagmanifest-sha256.txt", manifest);
+        }
+    }
+
+    /// <summary>Sets <paramref name="relative"/>'s line in <paramref name="manifest"/> to the file's SHA-256.</summary>
+    public static void Rewrite(string bag, string manifest, string relative)
+    {
+        var lines = File.ReadAllLines(Path.Combine(bag, manifest));
+        using var file = File.OpenRead(Path.Combine(bag, relative));
+        var hash = EvidenceHasher.HashAsync(file).GetAwaiter().GetResult().Digest.Hex;
+        var updated = lines.Select(l => l.EndsWith("  " + relative, StringComparison.Ordinal) ? $"{hash}  {relative}" : l);
+        File.WriteAllText(Path.Combine(bag, manifest), string.Join('\n', updated) + "\n", new UTF8Encoding(false));
+    }
+}
