@@ -47,10 +47,11 @@ internal sealed class TusClient(HttpClient client, string caseId)
         PatchAsync(upload, offset, new ReadOnlyMemoryContent(chunk), checksumAlgorithm is null ? null : $"{checksumAlgorithm} {Checksum(checksumAlgorithm, chunk.Span)}", viaMethodOverride: viaMethodOverride);
 
     public async Task<HttpResponseMessage> PatchAsync(
-        string upload, long offset, HttpContent body, string? checksumHeader = null, string contentType = "application/offset+octet-stream", bool viaMethodOverride = false)
+        string upload, long offset, HttpContent body, string? checksumHeader = null, string contentType = "application/offset+octet-stream", bool viaMethodOverride = false, bool expectContinue = false)
     {
         using var request = Request(HttpMethod.Patch, upload, viaMethodOverride);
         request.Content = body;
+        request.Headers.ExpectContinue = expectContinue ? true : null;
         request.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
         body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
         if (checksumHeader is not null)
