@@ -1,0 +1,503 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace EvidenceVault.Evidence;
+
+/// <summary>
+/// Reads what an audio or video file says about its own length and making (<see cref="RecordingInfo"/>): the movie
+/// header of MP4, M4A, QuickTime and 3GPP files, a WAVE file's format and data chunks, an Ogg stream's last page, a
+/// WebM segment's information, an MP3's encoder header and a FLAC stream's information. Reads are few, small and at
+/// known places (the file is seekable: blob storage answers ranged reads); a file whose statement is missing or
+/// malformed gives null, and the evidence stands without it. AAC (ADTS) and AMR state no length short of reading
+/// every frame, so they give none.
+/// </summary>
+public static class RecordingInfoReader
+{
+    private const int MaxBoxes = 256;
+    private const int MaxChunks = 64;
+    private const int MaxHeaderBytes = 1024 * 1024;
+    private const int OggTailBytes = 64 * 1024;
+    private static readonly DateTimeOffset QuickTimeEpoch = new(1904, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The statement of <paramref name="content"/>, a file of <paramref name="format"/>; null for other formats or none stated.</summary>
+    /// <param name="content">The file, seekable, from its first byte.</param>
+    /// <param name="format">The recognised format.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public static async Task<RecordingInfo?> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(format);
+        if (!content.CanSeek)
+        {
+            throw new ArgumentException("The reader needs a seekable stream.", nameof(content));
+        }
+
+        var file = new FileReads(content);
+        try
+        {
+            var info = format.ContentType switch
+            {
+                "audio/mp4" or "video/mp4" or "video/quicktime" or "video/3gpp" => await ReadIsoMediaAsync(file, cancellationToken),
+                "audio/wav" => await ReadWaveAsync(file, cancellationToken),
+                "audio/ogg" => await ReadOggAsync(file, cancellationToken),
+                "video/webm" => await ReadWebMAsync(file, cancellationToken),
+                "audio/mpeg" => await ReadMpegAsync(file, cancellationToken),
+                "audio/flac" => await ReadFlacAsync(file, cancellationToken),
+                _ => null,
+            };
+            return info is { DurationSeconds: null, RecordedAt: null } ? null : info;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or OverflowException or ArgumentOutOfRangeException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<RecordingInfo?> ReadIsoMediaAsync(FileReads file, CancellationToken cancellationToken)
+    {
+        // Top-level boxes in order; a phone may write the movie header before or after the media data.
+        if (await FindBoxAsync(file, 0, file.Length, "moov", cancellationToken) is not { } moov ||
+            await FindBoxAsync(file, moov.Start, moov.End, "mvhd", cancellationToken) is not { } mvhd)
+        {
+            return null;
+        }
+
+        var header = await file.ReadAsync(mvhd.Start, (int)Math.Min(mvhd.End - mvhd.Start, 32), cancellationToken);
+        var version = header[0];
+        ulong created, timescale, duration;
+        if (version == 1 && header.Length >= 32)
+        {
+            created = BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(4));
+            timescale = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(20));
+            duration = BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(24));
+        }
+        else if (version == 0 && header.Length >= 20)
+        {
+            created = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4));
+            timescale = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(12));
+            duration = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(16));
+            duration = duration == uint.MaxValue ? 0 : duration; // "unknown", as a live recording leaves it
+        }
+        else
+        {
+            return null;
+        }
+
+        // Encoders that know no time write zero (1904); a clock never set gives a year no recording was made in.
+        DateTimeOffset? recordedAt = created is > 0 and < 10_000_000_000UL ? Plausible(QuickTimeEpoch.AddSeconds(created)) : null;
+        return new RecordingInfo
+        {
+            Source = RecordingSources.IsoMedia,
+            DurationSeconds = timescale > 0 && duration > 0 && duration != ulong.MaxValue ? Seconds(duration / (double)timescale) : null,
+            RecordedAt = recordedAt,
+        };
+    }
+
+    /// <summary>The first box of <paramref name="type"/> between <paramref name="start"/> and <paramref name="end"/>: its body's bounds.</summary>
+    private static async Task<(long Start, long End)?> FindBoxAsync(FileReads file, long start, long end, string type, CancellationToken cancellationToken)
+    {
+        var position = start;
+        for (var n = 0; n < MaxBoxes && position + 8 <= end; n++)
+        {
+            var header = await file.ReadAsync(position, (int)Math.Min(16, end - position), cancellationToken);
+            long size = BinaryPrimitives.ReadUInt32BigEndian(header);
+            var headerSize = 8;
+            if (size == 1 && header.Length >= 16)
+            {
+                size = checked((long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8)));
+                headerSize = 16;
+            }
+            else if (size == 0)
+            {
+                size = end - position; // to the end of its parent
+            }
+
+            if (size < headerSize || position + size > end)
+            {
+                throw new InvalidDataException("A box runs past its parent.");
+            }
+
+            if (Encoding.ASCII.GetString(header, 4, 4) == type)
+            {
+                return (position + headerSize, position + size);
+            }
+
+            position += size;
+        }
+
+        return null;
+    }
+
+    private static async Task<RecordingInfo?> ReadWaveAsync(FileReads file, CancellationToken cancellationToken)
+    {
+        var riff = await file.ReadAsync(0, 12, cancellationToken);
+        if (riff.Length < 12 || Encoding.ASCII.GetString(riff, 0, 4) != "RIFF" || Encoding.ASCII.GetString(riff, 8, 4) != "WAVE")
+        {
+            return null;
+        }
+
+        long position = 12;
+        uint? byteRate = null;
+        for (var n = 0; n < MaxChunks && position + 8 <= file.Length; n++)
+        {
+            var header = await file.ReadAsync(position, 8, cancellationToken);
+            var id = Encoding.ASCII.GetString(header, 0, 4);
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+            if (id == "fmt " && size >= 16)
+            {
+                var fmt = await file.ReadAsync(position + 8, 16, cancellationToken);
+                byteRate = BinaryPrimitives.ReadUInt32LittleEndian(fmt.AsSpan(8));
+            }
+            else if (id == "data")
+            {
+                // A recorder that stopped before it could write the size leaves it at its largest: the rest of the file.
+                var bytes = size == uint.MaxValue || position + 8 + size > file.Length ? file.Length - position - 8 : size;
+                return byteRate is > 0 and var rate ? new RecordingInfo { Source = RecordingSources.Wave, DurationSeconds = Seconds(bytes / (double)rate) } : null;
+            }
+
+            position += 8 + size + (size & 1);
+        }
+
+        return null;
+    }
+
+    private static async Task<RecordingInfo?> ReadOggAsync(FileReads file, CancellationToken cancellationToken)
+    {
+        // The first page carries the codec's identification header: Opus counts at 48 kHz after its pre-skip, Vorbis at its own rate.
+        var first = await file.ReadAsync(0, (int)Math.Min(file.Length, 512), cancellationToken);
+        if (first.Length < 27 + 19 || Encoding.ASCII.GetString(first, 0, 4) != "OggS")
+        {
+            return null;
+        }
+
+        var serial = BinaryPrimitives.ReadUInt32LittleEndian(first.AsSpan(14));
+        var packet = 27 + first[26];
+        double rate;
+        long preSkip = 0;
+        if (packet + 16 <= first.Length && Encoding.ASCII.GetString(first, packet, 8) == "OpusHead")
+        {
+            rate = 48_000;
+            preSkip = BinaryPrimitives.ReadUInt16LittleEndian(first.AsSpan(packet + 10));
+        }
+        else if (packet + 16 <= first.Length && first[packet] == 1 && Encoding.ASCII.GetString(first, packet + 1, 6) == "vorbis")
+        {
+            rate = BinaryPrimitives.ReadUInt32LittleEndian(first.AsSpan(packet + 12));
+        }
+        else
+        {
+            return null;
+        }
+
+        var tailStart = Math.Max(0, file.Length - OggTailBytes);
+        var tail = await file.ReadAsync(tailStart, (int)(file.Length - tailStart), cancellationToken);
+        for (var at = tail.AsSpan().LastIndexOf("OggS"u8); at >= 0; at = tail.AsSpan(0, at).LastIndexOf("OggS"u8))
+        {
+            if (CompletePage(tail, at) && BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(at + 14)) == serial)
+            {
+                var granule = BinaryPrimitives.ReadInt64LittleEndian(tail.AsSpan(at + 6));
+                if (granule < 0)
+                {
+                    continue; // a page on which no packet ends
+                }
+
+                return granule > preSkip && rate > 0 ? new RecordingInfo { Source = RecordingSources.Ogg, DurationSeconds = Seconds((granule - preSkip) / rate) } : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a whole Ogg page (version 0) starts at <paramref name="at"/>: a cut-off last page states nothing.</summary>
+    private static bool CompletePage(byte[] bytes, int at)
+    {
+        if (at + 27 > bytes.Length || bytes[at + 4] != 0 || at + 27 + bytes[at + 26] > bytes.Length)
+        {
+            return false;
+        }
+
+        var body = 0;
+        foreach (var lacing in bytes.AsSpan(at + 27, bytes[at + 26]))
+        {
+            body += lacing;
+        }
+
+        return at + 27 + bytes[at + 26] + body <= bytes.Length;
+    }
+
+    private static async Task<RecordingInfo?> ReadWebMAsync(FileReads file, CancellationToken cancellationToken)
+    {
+        var head = await file.ReadAsync(0, (int)Math.Min(file.Length, MaxHeaderBytes), cancellationToken);
+        var reader = new EbmlReader(head);
+        if (reader.ReadElement() is not (0x1A45DFA3, _, var ebmlSize))
+        {
+            return null;
+        }
+
+        reader.Skip(ebmlSize);
+        if (reader.ReadElement() is not (0x18538067, _, _))
+        {
+            return null;
+        }
+
+        // Segment children in order (the seek head, the information, tracks…); the information comes early.
+        for (var n = 0; n < MaxChunks && reader.ReadElement() is (var id, _, var size); n++)
+        {
+            if (id != 0x1549A966)
+            {
+                reader.Skip(size);
+                continue;
+            }
+
+            var end = reader.Position + size;
+            ulong scale = 1_000_000;
+            double? duration = null;
+            while (reader.Position < end && reader.ReadElement() is (var child, _, var childSize))
+            {
+                if (child == 0x2AD7B1)
+                {
+                    scale = reader.ReadUnsigned(childSize);
+                }
+                else if (child == 0x4489)
+                {
+                    duration = reader.ReadFloat(childSize);
+                }
+                else
+                {
+                    reader.Skip(childSize);
+                }
+            }
+
+            return duration is > 0 and var ticks && scale > 0
+                ? new RecordingInfo { Source = RecordingSources.WebM, DurationSeconds = Seconds(ticks * scale / 1e9) }
+                : null;
+        }
+
+        return null;
+    }
+
+    private static async Task<RecordingInfo?> ReadMpegAsync(FileReads file, CancellationToken cancellationToken)
+    {
+        var head = await file.ReadAsync(0, (int)Math.Min(file.Length, 64 * 1024), cancellationToken);
+        var start = 0L;
+        if (head.Length >= 10 && Encoding.ASCII.GetString(head, 0, 3) == "ID3")
+        {
+            // A syncsafe size: seven bits per byte; a footer adds ten more bytes.
+            start = 10 + ((head[6] & 0x7F) << 21 | (head[7] & 0x7F) << 14 | (head[8] & 0x7F) << 7 | (head[9] & 0x7F)) + ((head[5] & 0x10) != 0 ? 10 : 0);
+            head = await file.ReadAsync(start, (int)Math.Min(file.Length - start, 64 * 1024), cancellationToken);
+        }
+
+        var frame = head.AsSpan().IndexOf((byte)0xFF);
+        while (frame >= 0 && frame + 4 <= head.Length && !MpegFrame.TryParse(head.AsSpan(frame, 4), out _))
+        {
+            var next = head.AsSpan(frame + 1).IndexOf((byte)0xFF);
+            frame = next < 0 ? -1 : frame + 1 + next;
+        }
+
+        if (frame < 0 || frame + 4 > head.Length || !MpegFrame.TryParse(head.AsSpan(frame, 4), out var header))
+        {
+            return null;
+        }
+
+        // The encoder's own count of frames: Xing or Info after the side information, or VBRI 32 bytes in.
+        var xing = frame + 4 + header.SideInformationBytes;
+        if (xing + 12 <= head.Length && Encoding.ASCII.GetString(head, xing, 4) is "Xing" or "Info" && (head[xing + 7] & 0x01) != 0)
+        {
+            return Mpeg(BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(xing + 8)), header, EncoderGap(head, xing));
+        }
+
+        var vbri = frame + 4 + 32;
+        if (vbri + 18 <= head.Length && Encoding.ASCII.GetString(head, vbri, 4) == "VBRI")
+        {
+            return Mpeg(BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(vbri + 14)), header, 0);
+        }
+
+        // Without one, a constant bit rate: the audio's bytes at that rate.
+        var bytes = file.Length - (start + frame);
+        return new RecordingInfo { Source = RecordingSources.Mpeg, DurationSeconds = Seconds(bytes * 8.0 / header.BitRate) };
+    }
+
+    private static RecordingInfo? Mpeg(uint frames, MpegFrame header, int gapSamples) =>
+        frames > 0 ? new RecordingInfo { Source = RecordingSources.Mpeg, DurationSeconds = Seconds(((frames * (double)header.SamplesPerFrame) - gapSamples) / header.SampleRate) } : null;
+
+    /// <summary>
+    /// The samples the encoder added before and after the audio, from the LAME tag that follows the Xing/Info fields
+    /// (LAME and FFmpeg's encoders write it): twelve bits each of delay and padding. None without the tag.
+    /// </summary>
+    private static int EncoderGap(byte[] head, int xing)
+    {
+        var flags = head[xing + 7];
+        var tag = xing + 8 + ((flags & 0x01) != 0 ? 4 : 0) + ((flags & 0x02) != 0 ? 4 : 0) + ((flags & 0x04) != 0 ? 100 : 0) + ((flags & 0x08) != 0 ? 4 : 0);
+        if (tag + 24 > head.Length || Encoding.ASCII.GetString(head, tag, 4) is not ("LAME" or "Lavc" or "Lavf"))
+        {
+            return 0;
+        }
+
+        var delay = (head[tag + 21] << 4) | (head[tag + 22] >> 4);
+        var padding = ((head[tag + 22] & 0x0F) << 8) | head[tag + 23];
+        return delay + padding;
+    }
+
+    private static async Task<RecordingInfo?> ReadFlacAsync(FileReads file, CancellationToken cancellationToken)
+    {
+        var head = await file.ReadAsync(0, (int)Math.Min(file.Length, 42), cancellationToken);
+        if (head.Length < 42 || Encoding.ASCII.GetString(head, 0, 4) != "fLaC" || (head[4] & 0x7F) != 0)
+        {
+            return null;
+        }
+
+        // STREAMINFO: 20 bits of sample rate, 3 of channels, 5 of bits per sample, 36 of total samples.
+        var info = head.AsSpan(8);
+        var rate = (info[10] << 12) | (info[11] << 4) | (info[12] >> 4);
+        var samples = ((long)(info[13] & 0x0F) << 32) | BinaryPrimitives.ReadUInt32BigEndian(info[14..]);
+        return rate > 0 && samples > 0 ? new RecordingInfo { Source = RecordingSources.Flac, DurationSeconds = Seconds(samples / (double)rate) } : null;
+    }
+
+    /// <summary>Seconds to the millisecond; null for a length no recording has (over ten years).</summary>
+    private static double? Seconds(double seconds) =>
+        double.IsFinite(seconds) && seconds > 0 && seconds < 10 * 365.25 * 86_400 ? Math.Round(seconds, 3) : null;
+
+    private static DateTimeOffset? Plausible(DateTimeOffset date) => date.Year is >= 1991 and <= 2200 ? date : null;
+
+    /// <summary>Positioned reads of a seekable stream; a read the file cannot fill ends the statement (<see cref="EndOfStreamException"/>).</summary>
+    private sealed class FileReads(Stream stream)
+    {
+        public long Length { get; } = stream.Length;
+
+        public async Task<byte[]> ReadAsync(long position, int count, CancellationToken cancellationToken)
+        {
+            if (position < 0 || position > Length)
+            {
+                throw new InvalidDataException("A read past the end of the file.");
+            }
+
+            if (count > Length - position)
+            {
+                throw new EndOfStreamException("The file ends before the statement does.");
+            }
+
+            var buffer = new byte[count];
+            stream.Position = position;
+            await stream.ReadExactlyAsync(buffer, cancellationToken);
+            return buffer;
+        }
+    }
+
+    /// <summary>An MPEG audio frame header: version, layer, bit rate and sample rate.</summary>
+    private readonly record struct MpegFrame(int BitRate, int SampleRate, int SamplesPerFrame, int SideInformationBytes)
+    {
+        private static readonly int[] Mpeg1Layer3 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
+        private static readonly int[] Mpeg2Layer3 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
+
+        public static bool TryParse(ReadOnlySpan<byte> bytes, out MpegFrame frame)
+        {
+            frame = default;
+            if (bytes[0] != 0xFF || (bytes[1] & 0xE0) != 0xE0)
+            {
+                return false;
+            }
+
+            var version = (bytes[1] >> 3) & 0x03; // 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
+            var layer = (bytes[1] >> 1) & 0x03;   // 1: layer III
+            var bitRateIndex = bytes[2] >> 4;
+            var sampleRateIndex = (bytes[2] >> 2) & 0x03;
+            if (version == 1 || layer != 1 || bitRateIndex is 0 or 15 || sampleRateIndex == 3)
+            {
+                return false; // reserved values, free format, or not layer III (what phones and recorders write)
+            }
+
+            var mpeg1 = version == 3;
+            int[] rates = [44_100, 48_000, 32_000];
+            var sampleRate = rates[sampleRateIndex] / (mpeg1 ? 1 : version == 2 ? 2 : 4);
+            var mono = (bytes[3] >> 6) == 3;
+            frame = new MpegFrame(
+                (mpeg1 ? Mpeg1Layer3 : Mpeg2Layer3)[bitRateIndex] * 1000,
+                sampleRate,
+                mpeg1 ? 1152 : 576,
+                mpeg1 ? (mono ? 17 : 32) : (mono ? 9 : 17));
+            return true;
+        }
+    }
+
+    /// <summary>EBML (Matroska, WebM): variable-length element ids and sizes, over a buffer read from the file's start.</summary>
+    private sealed class EbmlReader(byte[] buffer)
+    {
+        public long Position { get; private set; }
+
+        /// <summary>The next element's id, its header's length and its body's size; null at the buffer's end.</summary>
+        public (uint Id, int HeaderBytes, long Size)? ReadElement()
+        {
+            var start = Position;
+            if (ReadVarInt(keepMarker: true) is not { } id || ReadVarInt(keepMarker: false) is not { } size)
+            {
+                return null;
+            }
+
+            return ((uint)id, (int)(Position - start), size);
+        }
+
+        public void Skip(long size)
+        {
+            // A size of all ones is "unknown": the element runs to its parent's end, so its children follow.
+            if (size != long.MaxValue)
+            {
+                Position += size;
+            }
+        }
+
+        public ulong ReadUnsigned(long size)
+        {
+            ulong value = 0;
+            for (var i = 0; i < size; i++)
+            {
+                value = (value << 8) | Byte();
+            }
+
+            return value;
+        }
+
+        public double ReadFloat(long size)
+        {
+            var bytes = new byte[size];
+            for (var i = 0; i < size; i++)
+            {
+                bytes[i] = Byte();
+            }
+
+            return size switch
+            {
+                4 => BinaryPrimitives.ReadSingleBigEndian(bytes),
+                8 => BinaryPrimitives.ReadDoubleBigEndian(bytes),
+                _ => throw new InvalidDataException("A float of another size."),
+            };
+        }
+
+        private long? ReadVarInt(bool keepMarker)
+        {
+            if (Position >= buffer.Length)
+            {
+                return null;
+            }
+
+            var first = Byte();
+            var length = System.Numerics.BitOperations.LeadingZeroCount((uint)first) - 23;
+            if (length is < 1 or > 8)
+            {
+                throw new InvalidDataException("An EBML number longer than eight bytes.");
+            }
+
+            long value = keepMarker ? first : first & (0xFF >> length);
+            var allOnes = value == (0xFF >> length);
+            for (var i = 1; i < length; i++)
+            {
+                var next = Byte();
+                allOnes &= next == 0xFF;
+                value = (value << 8) | next;
+            }
+
+            return !keepMarker && allOnes ? long.MaxValue : value;
+        }
+
+        private byte Byte() =>
+            Position < buffer.Length ? buffer[Position++] : throw new EndOfStreamException("The EBML header runs past what was read.");
+    }
+}
