@@ -29,6 +29,13 @@ internal sealed record CommittedEvidence(CaseCaller Uploader, EvidenceClaims Cla
 /// <summary>An item's <c>item.received</c> event already in the custody log: its sequence number and the hash of its line.</summary>
 internal sealed record RecordedEvent(long Seq, Sha256Digest LineHash);
 
+/// <summary>What a committed file says about itself: a saved page's origin, or a recording's length and making.</summary>
+internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInfo? Recording)
+{
+    /// <summary>For a file that states neither.</summary>
+    public static FileStatements None { get; } = new(null, null);
+}
+
 /// <summary>
 /// Takes evidence into the vault in one pass: the body is read block by block, each block hashed and staged
 /// to the item's blob; nothing is committed until the whole body is in, its format, size and declared digest are
@@ -191,17 +198,17 @@ internal sealed partial class EvidenceIngestor(
     internal async Task<IngestResult> IndexCommittedAsync(CommittedEvidence committed, RecordedEvent? recorded, CancellationToken cancellationToken)
     {
         var (caller, claims, (itemId, format, digest, size), kind, receivedAt) = committed;
-        var snapshot = await ReadSnapshotOriginAsync(caller.CaseId, itemId, format, cancellationToken);
+        var statements = await ReadFileStatementsAsync(caller.CaseId, itemId, format, cancellationToken);
         if (recorded is null)
         {
             var (receivedEvent, position) = await custody.AppendAsync(
                 caller.CaseId,
-                new CustodyEntry(CustodyEventTypes.ItemReceived, caller.GrantId, itemId, digest.Hex, size, CustodyDetails(format, kind, claims, snapshot)),
+                new CustodyEntry(CustodyEventTypes.ItemReceived, caller.GrantId, itemId, digest.Hex, size, CustodyDetails(format, kind, claims, statements)),
                 cancellationToken);
             recorded = new RecordedEvent(receivedEvent.Seq, position.Head.Hash);
         }
 
-        var item = RecordOf(committed, snapshot, recorded);
+        var item = RecordOf(committed, statements, recorded);
 
         // Indexed as pending first: if the vault stops before the timestamp below, the retry worker finds the item.
         if (await index.TryAddAsync(item, receivedAt + timestampOptions.Value.InlineBudget, cancellationToken))
@@ -221,7 +228,7 @@ internal sealed partial class EvidenceIngestor(
     }
 
     /// <summary>The index entry of committed evidence whose <c>item.received</c> event is <paramref name="recorded"/>; its timestamp pending, no receipt yet.</summary>
-    internal static EvidenceItemRecord RecordOf(CommittedEvidence committed, PageSnapshotOrigin? snapshot, RecordedEvent recorded)
+    internal static EvidenceItemRecord RecordOf(CommittedEvidence committed, FileStatements statements, RecordedEvent recorded)
     {
         var (caller, claims, (itemId, format, digest, size), kind, receivedAt) = committed;
         return new EvidenceItemRecord
@@ -236,7 +243,8 @@ internal sealed partial class EvidenceIngestor(
             CapturedAt = claims.CapturedAt,
             ReceivedAt = receivedAt,
             SourceUrl = claims.SourceUrl,
-            Snapshot = snapshot,
+            Snapshot = statements.Snapshot,
+            Recording = statements.Recording,
             CapturedBy = claims.CapturedByVault ? CaptureDetails.Vault : null,
             CapturedSites = claims.CapturedSites is { Count: > 0 } sites ? sites : null,
             Note = claims.Note,
@@ -269,22 +277,28 @@ internal sealed partial class EvidenceIngestor(
     }
 
     /// <summary>
-    /// What a saved page says about its own capture, read from the committed bytes — what the vault keeps is what it
-    /// reports on. A WACZ is a ZIP whose directory sits at its end, so the blob is read with ranged requests.
+    /// What the file says about itself, read from the committed bytes — what the vault keeps is what it reports on: a
+    /// saved page's address and capture time, a recording's length and making. A WACZ is a ZIP whose directory sits
+    /// at its end, and a phone may write a movie's header after its media, so the blob is read with ranged requests.
     /// </summary>
-    internal async Task<PageSnapshotOrigin?> ReadSnapshotOriginAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
+    internal async Task<FileStatements> ReadFileStatementsAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
     {
-        if (format.MediaClass != MediaClass.Page || format.Extension == ".html")
+        var page = format.MediaClass == MediaClass.Page && format.Extension != ".html";
+        var recording = format.MediaClass is MediaClass.Audio or MediaClass.Video;
+        if (!page && !recording)
         {
-            return null;
+            return FileStatements.None;
         }
 
         var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
-        await using var content = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 256 * 1024 }, cancellationToken);
-        return await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken);
+        var reads = new BlobOpenReadOptions(allowModifications: false) { BufferSize = page ? 256 * 1024 : 64 * 1024 };
+        await using var content = await blob.OpenReadAsync(reads, cancellationToken);
+        return page
+            ? new FileStatements(await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken), null)
+            : new FileStatements(null, await RecordingInfoReader.ReadAsync(content, format, cancellationToken));
     }
 
-    private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims, PageSnapshotOrigin? snapshot)
+    private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims, FileStatements statements)
     {
         var details = new Dictionary<string, string> { ["contentType"] = format.ContentType, ["kind"] = kind };
         if (claims.FileName is not null)
@@ -317,12 +331,11 @@ internal sealed partial class EvidenceIngestor(
             }
         }
 
-        if (snapshot is not null)
+        var said = (statements.Snapshot is { } snapshot ? SnapshotDetails.Of(snapshot) : [])
+            .Concat(statements.Recording is { } recording ? RecordingDetails.Of(recording) : []);
+        foreach (var (name, value) in said)
         {
-            foreach (var (name, value) in SnapshotDetails.Of(snapshot))
-            {
-                details[name] = value;
-            }
+            details[name] = value;
         }
 
         return details;

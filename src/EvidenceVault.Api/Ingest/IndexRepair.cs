@@ -193,7 +193,7 @@ internal sealed partial class IndexRepair(
         }
 
         var (committed, format) = await CommittedOfAsync(caseId, itemId, metadata, digest, size, received, grantRestoration, cancellationToken);
-        var item = EvidenceIngestor.RecordOf(committed, await ingestor.ReadSnapshotOriginAsync(caseId, itemId, format, cancellationToken), received.Recorded) with
+        var item = EvidenceIngestor.RecordOf(committed, await ingestor.ReadFileStatementsAsync(caseId, itemId, format, cancellationToken), received.Recorded) with
         {
             Timestamp = timestamp?.Facts is { } facts ? ItemTimestamp.Granted(facts) : new ItemTimestamp { Status = TimestampStatuses.Pending },
             Receipt = await receipts.ReadStoredLatestAsync(caseId, itemId, blobs.Select(b => b.Name), cancellationToken),

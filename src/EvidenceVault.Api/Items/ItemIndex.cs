@@ -41,6 +41,12 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? CapturedBy { get; set; }
 
+    public string? RecordingSource { get; set; }
+
+    public double? RecordingDurationSeconds { get; set; }
+
+    public DateTimeOffset? RecordingRecordedAt { get; set; }
+
     /// <summary>The sites a capture reached and their certificates, as the custody line records them (JSON).</summary>
     public string? CapturedSites { get; set; }
 
@@ -94,6 +100,9 @@ internal sealed class ItemEntity : ITableEntity
         SnapshotUrl = item.Snapshot?.Url,
         SnapshotCapturedAt = item.Snapshot?.CapturedAt,
         CapturedBy = item.CapturedBy,
+        RecordingSource = item.Recording?.Source,
+        RecordingDurationSeconds = item.Recording?.DurationSeconds,
+        RecordingRecordedAt = item.Recording?.RecordedAt,
         CapturedSites = item.CapturedSites is { Count: > 0 } sites ? EvidenceVault.Custody.CaptureDetails.SitesValue(sites) : null,
         Note = item.Note,
         Contributor = item.Contributor,
@@ -126,6 +135,7 @@ internal sealed class ItemEntity : ITableEntity
         SourceUrl = SourceUrl,
         Snapshot = SnapshotSource is null ? null : new PageSnapshotOrigin { Source = SnapshotSource, Url = SnapshotUrl, CapturedAt = SnapshotCapturedAt },
         CapturedBy = CapturedBy,
+        Recording = RecordingSource is null ? null : new RecordingInfo { Source = RecordingSource, DurationSeconds = RecordingDurationSeconds, RecordedAt = RecordingRecordedAt },
         CapturedSites = EvidenceVault.Custody.CaptureDetails.SitesFrom(CapturedSites),
         Note = Note,
         Contributor = Contributor,

@@ -289,6 +289,10 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the saved page says about its capture differs from custody line {item.Custody.Seq}");
             }
+            else if (!SameRecording(received.Details, item.Recording))
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the recording says of its length or making differs from custody line {item.Custody.Seq}");
+            }
             else if (CaptureDetails.From(received.Details) != item.CapturedBy)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: whether the vault captured the page itself differs from custody line {item.Custody.Seq}");
@@ -296,6 +300,18 @@ public static partial class BagVerifier
             else if (!SameSites(received.Details, item.CapturedSites))
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: the sites and certificates the vault recorded at its capture differ from custody line {item.Custody.Seq}");
+            }
+        }
+
+        private static bool SameRecording(IReadOnlyDictionary<string, string>? details, RecordingInfo? cataloged)
+        {
+            try
+            {
+                return RecordingDetails.From(details) == cataloged;
+            }
+            catch (FormatException)
+            {
+                return false;
             }
         }
 

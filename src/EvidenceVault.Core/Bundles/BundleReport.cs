@@ -68,7 +68,8 @@ internal static class BundleReport
                 : $"<a href=\"{Encode(file)}\">{Encode(item.ContentType)}</a>";
             var note = item.Note is null ? string.Empty : $"<br>提交人备注 Contributor's note: {Encode(item.Note)}";
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{n}</td><td>{Encode(item.FileName ?? item.ItemId)}<br><code>{Encode(item.ItemId)}</code><br>{item.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes{note}</td>");
-            html.Append(CultureInfo.InvariantCulture, $"<td>{Kind(item.Kind)}</td><td>{Contributor(item)}</td><td>{Times(item.ReceivedAt)}</td><td>{Origin(item)}</td>");
+            var length = item.Recording?.DurationSeconds is { } seconds ? $"<br>时长 Length {Length(seconds)}" : string.Empty;
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Kind(item.Kind)}{length}</td><td>{Contributor(item)}</td><td>{Times(item.ReceivedAt)}</td><td>{Origin(item)}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{timestamp}</td><td><code>{item.Sha256}</code></td><td>{preview}</td></tr>\n");
         }
 
@@ -182,6 +183,11 @@ internal static class BundleReport
             lines.Add($"文件自述 The file says ({Encode(snapshot.Source.ToUpperInvariant())}): " + Said(snapshot.Url, snapshot.CapturedAt));
         }
 
+        if (item.Recording is { RecordedAt: { } recordedAt } recording)
+        {
+            lines.Add($"文件自述 The file says ({Encode(recording.Source.ToUpperInvariant())}): 录制于 recorded " + Times(recordedAt));
+        }
+
         return lines.Count == 0 ? "—" : string.Join("<br>", lines);
     }
 
@@ -199,6 +205,15 @@ internal static class BundleReport
         }
 
         return string.Join("<br>", parts);
+    }
+
+    /// <summary>A recording's length as a player shows it, to the millisecond: <c>0:22.566</c>, <c>1:02:03.500</c>.</summary>
+    internal static string Length(double seconds)
+    {
+        var length = TimeSpan.FromMilliseconds(Math.Round(seconds * 1000));
+        return length.TotalHours >= 1
+            ? length.ToString(@"h\:mm\:ss\.fff", CultureInfo.InvariantCulture)
+            : length.ToString(@"m\:ss\.fff", CultureInfo.InvariantCulture);
     }
 
     private static string Times(DateTimeOffset value) =>

@@ -179,7 +179,7 @@ internal static class ItemsCsv
     public static string Format(IEnumerable<EvidenceItemRecord> items)
     {
         var csv = new StringBuilder("\uFEFF");
-        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates\r\n");
+        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates,recording_source,recording_duration_seconds,recording_recorded_at_utc\r\n");
         foreach (var item in items)
         {
             string[] fields =
@@ -197,6 +197,9 @@ internal static class ItemsCsv
                 item.Snapshot?.CapturedAt is { } snapshotAt ? VaultJson.FormatUtc(snapshotAt) : string.Empty,
                 item.CapturedBy ?? string.Empty,
                 string.Join("; ", (item.CapturedSites ?? []).Select(site => $"{site.Site} sha256:{site.Sha256}")),
+                item.Recording?.Source ?? string.Empty,
+                item.Recording?.DurationSeconds?.ToString("0.###", CultureInfo.InvariantCulture) ?? string.Empty,
+                item.Recording?.RecordedAt is { } recordedAt ? VaultJson.FormatUtc(recordedAt) : string.Empty,
             ];
             csv.AppendJoin(',', fields.Select(Quote)).Append("\r\n");
         }

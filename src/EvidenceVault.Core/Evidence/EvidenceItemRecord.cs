@@ -116,6 +116,9 @@ public sealed record EvidenceItemRecord
     /// <summary>For a saved page (MHTML, WARC, WACZ): the address and time the file itself states it was captured at.</summary>
     public PageSnapshotOrigin? Snapshot { get; init; }
 
+    /// <summary>For a recording (audio or video): how long it plays and when it was made, as the file itself states them.</summary>
+    public RecordingInfo? Recording { get; init; }
+
     /// <summary>
     /// <c>vault</c> when the vault fetched the page itself at a member's request (a WACZ it made), rather than receiving
     /// a file; absent otherwise. Recorded in the item's <c>item.received</c> custody line as well.

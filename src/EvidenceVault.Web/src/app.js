@@ -83,6 +83,14 @@ function formatTime(iso, timeZone) {
   }).format(new Date(iso)) + (timeZone === 'UTC' ? ' UTC' : '');
 }
 
+/** A recording's length as a player shows it, whole seconds cut off as players do: 0:22, 1:02:03. */
+function formatLength(seconds) {
+  const whole = Math.floor(seconds);
+  const [h, m, s] = [Math.floor(whole / 3600), Math.floor(whole / 60) % 60, whole % 60];
+  const two = n => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
+}
+
 function formatSize(bytes) {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
@@ -486,12 +494,14 @@ function itemRow(item, lawyer) {
     h('div', { class: 'item-text' },
       h('strong', {}, item.fileName || item.itemId),
       h('span', {}, `${t('kinds', item.kind)} · ${formatSize(item.size)}`),
+      item.recording?.durationSeconds ? h('span', { class: 'recording-length' }, field('recordingLength', formatLength(item.recording.durationSeconds))) : null,
       h('span', {}, field('receivedBeijing', formatTime(item.receivedAt, 'Asia/Shanghai'))),
       h('span', {}, field('receivedUtc', formatTime(item.receivedAt, 'UTC'))),
       item.capturedAt ? h('span', {}, field('capturedAt', formatTime(item.capturedAt, 'Asia/Shanghai'))) : null,
       item.sourceUrl ? h('span', { class: 'url' }, field('sourceUrlField', item.sourceUrl)) : null,
       item.capturedBy === 'vault' ? h('span', { class: 'captured-by-vault' }, t('capturedByVault')) : null,
       ...capturedSiteLines(item),
+      item.recording?.recordedAt ? h('span', { class: 'recording-made' }, field('recordingSays', formatTime(item.recording.recordedAt, 'UTC'))) : null,
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
       item.note ? h('span', {}, field('note', item.note)) : null,
       h('span', { class: 'contributor' }, field('contributor', contributorName(item))),

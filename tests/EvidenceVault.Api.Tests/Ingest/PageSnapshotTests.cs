@@ -104,15 +104,6 @@ public sealed class PageSnapshotTests(VaultApp app) : IClassFixture<VaultApp>, I
         await AssertIndexedAndChainedAsync(vault, item, WarcioWarc);
     }
 
-    /// <summary>The index gives the same origin, and the item's custody line records it with the receipt of its bytes.</summary>
-    private static async Task AssertIndexedAndChainedAsync(TestCase vault, EvidenceItemRecord item, PageSnapshotOrigin expected)
-    {
-        var indexed = await vault.Client.GetFromJsonAsync<EvidenceItemRecord>($"/api/cases/{vault.CaseId}/items/{item.ItemId}", VaultJson.Compact);
-        Assert.Equal(expected, indexed!.Snapshot);
-        var custody = await vault.CheckCustodyAsync();
-        Assert.True(custody.IsIntact);
-        var received = custody.Events.Single(e => e.Seq == item.Custody.Seq);
-        Assert.Equal((CustodyEventTypes.ItemReceived, item.ItemId), (received.Type, received.ItemId));
-        Assert.Equal(expected, SnapshotDetails.From(received.Details));
-    }
+    private static Task AssertIndexedAndChainedAsync(TestCase vault, EvidenceItemRecord item, PageSnapshotOrigin expected) =>
+        FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Snapshot, SnapshotDetails.From);
 }

@@ -83,6 +83,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Single(after.Items, i => i.Contains("\"capturedBy\":\"vault\"", StringComparison.Ordinal)); // the blob's metadata says the vault captured it
         Assert.Single(after.Items, i => i.Contains($"\"capturedSites\":[{{\"site\":\"{site.SecureAddress.AbsoluteUri}\"", StringComparison.Ordinal)); // its custody line, which site it reached
         Assert.Equal(before.VictimItems, after.VictimItems);
+        Assert.Single(after.VictimItems, i => i.Contains("\"recording\":{\"source\":\"mp4\",\"durationSeconds\":22.566}", StringComparison.Ordinal)); // read again from the recording itself
         Assert.Equal(before.Grants, after.Grants);
         Assert.Equal(before.Case, after.Case);
         var restoredUsage = await app.Services.GetRequiredService<CaseDirectory>().FindAsync(vault.CaseId, CancellationToken.None);

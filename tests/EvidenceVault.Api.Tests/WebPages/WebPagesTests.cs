@@ -135,6 +135,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         var pageSays = lawyer.Locator(".item", new() { HasText = "page-snapshot-refund.mhtml" }).Locator(".snapshot");
         await Expect(pageSays).ToContainTextAsync($"The saved page itself says: {SamplePackages.WarcTargetUri} · ");
         await Expect(pageSays).ToContainTextAsync("22:39:31 UTC");
+        await Expect(lawyer.Locator(".item", new() { HasText = "call-recording.m4a" }).Locator(".recording-length")).ToHaveTextAsync("Length: 0:22"); // 22.566 s, as the file says, shown as the player beside it shows it
         await Expect(lawyer.Locator("#custody-status")).ToHaveTextAsync("The custody chain is intact");
         await Expect(lawyer.Locator(".media img")).ToHaveCountAsync(1);
         // The image appears before it has decoded: wait until it has, from the downloaded bytes.

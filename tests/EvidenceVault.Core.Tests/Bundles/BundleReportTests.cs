@@ -160,6 +160,28 @@ public sealed class BundleReportTests
         Assert.DoesNotContain("Site certificates", none, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Format_Recordings_ShowTheirLengthUnderTheKindAndTheTimeTheFileNamesAsItsOwnStatement()
+    {
+        var call = Item("01KBZ6X3N8Q4T2V7W9Y0A1B009", "audio/mp4", "call.m4a") with
+        {
+            Kind = "audio",
+            Recording = new RecordingInfo { Source = RecordingSources.IsoMedia, DurationSeconds = 3723.5, RecordedAt = Received.AddDays(-3) },
+        };
+        var voice = Item("01KBZ6X3N8Q4T2V7W9Y0A1B010", "audio/wav", "voice.wav") with
+        {
+            Kind = "audio",
+            Recording = new RecordingInfo { Source = RecordingSources.Wave, DurationSeconds = 22.566 },
+        };
+
+        var html = BundleReport.Format(Catalog(call, voice));
+
+        Assert.Contains("<td>录音 Audio recording<br>时长 Length 1:02:03.500</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>录音 Audio recording<br>时长 Length 0:22.566</td>", html, StringComparison.Ordinal);
+        Assert.Contains("文件自述 The file says (MP4): 录制于 recorded 2026-11-20T22:39:31.000Z (UTC)", html, StringComparison.Ordinal);
+        Assert.Equal(1, html.Split("录制于 recorded").Length - 1); // the WAV names no time
+    }
+
     private static BundleCatalog Catalog(params EvidenceItemRecord[] items) => new()
     {
         CaseId = "01KBZ6X3N8Q4T2V7W9Y0A1B2C3",

@@ -12,8 +12,8 @@ namespace EvidenceVault.Core.Tests.Evidence;
 /// </summary>
 public sealed class RecordingInfoReaderTests : IDisposable
 {
-    private const double Call = 22.566; // 361,056 bytes of 16-bit 8 kHz mono
-    private const double Screen = 8.064;
+    private const double Call = SampleRecordings.CallSeconds;
+    private const double Screen = SampleRecordings.ScreenSeconds;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("ev-recording-").FullName;
 
@@ -40,13 +40,8 @@ public sealed class RecordingInfoReaderTests : IDisposable
     [Fact]
     public async Task ReadAsync_AMovieHeaderWithACreationTime_GivesItInUtc()
     {
-        // As a phone writes it: seconds since 1904-01-01 UTC in the movie header (version 0).
-        var bytes = await File.ReadAllBytesAsync(SampleEvidence.PathOf("screen-recording.mov"));
-        var mvhd = bytes.AsSpan().IndexOf("mvhd"u8);
         var recorded = new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(mvhd + 8), (uint)(recorded - new DateTimeOffset(1904, 1, 1, 0, 0, 0, TimeSpan.Zero)).TotalSeconds);
-        var path = Path.Combine(_folder, "phone.mov");
-        await File.WriteAllBytesAsync(path, bytes);
+        var path = SampleRecordings.PhoneMovie(Path.Combine(_folder, "phone.mov"), recorded);
 
         var info = await ReadFileAsync(path);
 

@@ -1,0 +1,50 @@
+using System.Globalization;
+using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
+
+namespace EvidenceVault.Custody;
+
+/// <summary>
+/// How an <c>item.received</c> custody line records what a recording says about itself (<see cref="RecordingInfo"/>),
+/// so that statement is hash-chained with the receipt of the bytes and a bundle's <c>items.json</c> can be checked
+/// against it, as <see cref="SnapshotDetails"/> does for saved pages.
+/// </summary>
+public static class RecordingDetails
+{
+    /// <summary>Detail naming the container the statement was read from (<see cref="RecordingSources"/>).</summary>
+    public const string Source = "recordingSource";
+
+    /// <summary>Detail with the length in seconds, to the millisecond (<c>22.566</c>).</summary>
+    public const string Duration = "recordingDuration";
+
+    /// <summary>Detail with the time the container says the recording was made (UTC, ISO 8601).</summary>
+    public const string RecordedAt = "recordingRecordedAt";
+
+    /// <summary>The details for <paramref name="recording"/>.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Of(RecordingInfo recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        yield return new(Source, recording.Source);
+        if (recording.DurationSeconds is { } seconds)
+        {
+            yield return new(Duration, seconds.ToString("0.###", CultureInfo.InvariantCulture));
+        }
+
+        if (recording.RecordedAt is { } recordedAt)
+        {
+            yield return new(RecordedAt, VaultJson.FormatUtc(recordedAt));
+        }
+    }
+
+    /// <summary>The statement a custody line records, or null when it records none.</summary>
+    /// <exception cref="FormatException">A detail is not a number or a time.</exception>
+    public static RecordingInfo? From(IReadOnlyDictionary<string, string>? details) =>
+        details is not null && details.TryGetValue(Source, out var source)
+            ? new RecordingInfo
+            {
+                Source = source,
+                DurationSeconds = details.TryGetValue(Duration, out var duration) ? double.Parse(duration, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) : null,
+                RecordedAt = details.TryGetValue(RecordedAt, out var at) ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
+            }
+            : null;
+}

@@ -1,0 +1,98 @@
+using System.IO.Compression;
+using System.Net;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Api.Tests.Uploads;
+using EvidenceVault.Bundles;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Api.Tests.Ingest;
+
+/// <summary>
+/// A recording's own statement of its length and making is read from the stored bytes — after a single request or a
+/// resumable upload alike —, kept beside the victim's claim, chained into the custody log with the receipt of the
+/// bytes, and carried into the bundle, where a catalog that says otherwise is caught.
+/// </summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class RecordingTests(VaultApp app) : IClassFixture<VaultApp>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-recordings-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_call_recording_states_its_length_apart_from_the_victims_claim_of_when_it_was_made()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        using var response = await vault.UploadAsync("call-recording.m4a", r => r.Headers.Add("X-Captured-At", "2026-11-20T21:05:00+08:00"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+        var expected = new RecordingInfo { Source = RecordingSources.IsoMedia, DurationSeconds = SampleRecordings.CallSeconds };
+        Assert.Equal(expected, item.Recording);
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 13, 5, 0, TimeSpan.Zero), item.CapturedAt); // the claim stays the victim's
+        await AssertIndexedAndChainedAsync(vault, item, expected);
+    }
+
+    [Fact]
+    public async Task A_phone_movie_sent_resumably_states_when_it_was_made_and_the_bundle_cannot_be_recatalogued_to_say_otherwise()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var recordedAt = new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero);
+        var movie = await File.ReadAllBytesAsync(SampleRecordings.PhoneMovie(Path.Combine(_folder, "phone.mov"), recordedAt));
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var upload = await tus.OpenAsync(movie.Length, new Dictionary<string, string> { ["filename"] = "屏幕录制.mov" });
+
+        using (var last = await tus.SendRestAsync(upload, movie, chunkSize: 64 * 1024))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, last.StatusCode);
+        }
+
+        var item = Assert.Single(await vault.ListItemsAsync());
+        var expected = new RecordingInfo { Source = RecordingSources.IsoMedia, DurationSeconds = SampleRecordings.ScreenSeconds, RecordedAt = recordedAt };
+        Assert.Equal(expected, item.Recording);
+        await AssertIndexedAndChainedAsync(vault, item, expected);
+
+        // The bundle: items.json and items.csv carry it, the report shows the length and the file's own time.
+        var zip = await vault.DownloadBundleAsync(_folder);
+        ZipFile.ExtractToDirectory(zip, Path.Combine(_folder, "bag"));
+        var bag = Directory.GetDirectories(Path.Combine(_folder, "bag")).Single();
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("<br>时长 Length 0:08.064</td>", html, StringComparison.Ordinal);
+        Assert.Contains("文件自述 The file says (MP4): 录制于 recorded 2026-11-20T06:03:17.000Z (UTC)", html, StringComparison.Ordinal);
+        var csv = await File.ReadAllLinesAsync(Path.Combine(bag, "data", "items.csv"));
+        Assert.EndsWith(",mp4,8.064,2026-11-20T06:03:17.000Z", csv[1], StringComparison.Ordinal);
+        var intact = await BagVerifier.VerifyAsync(bag);
+        Assert.True(intact.Intact, string.Join("\n", intact.Findings));
+
+        // Re-catalogued to a longer recording (same length of text, so the payload's size holds), manifests recomputed.
+        BagForgery.Replace(bag, "data/items.json", "\"durationSeconds\": 8.064", "\"durationSeconds\": 9.064");
+        BagForgery.RehashManifests(bag, "data/items.json");
+
+        var forged = await BagVerifier.VerifyAsync(bag);
+
+        var finding = Assert.Single(forged.Findings);
+        Assert.Equal(BagFindingCodes.CustodyMismatch, finding.Code);
+        Assert.Contains("what the recording says", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("screenshot-refund-page.png")]
+    [InlineData("page-snapshot-refund.mhtml")]
+    public async Task Evidence_that_is_no_recording_states_no_length(string fixture)
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var item = await vault.UploadItemAsync(fixture);
+
+        Assert.Null(item.Recording);
+        var received = (await vault.CheckCustodyAsync()).Events.Single(e => e.Seq == item.Custody.Seq);
+        Assert.Null(RecordingDetails.From(received.Details));
+    }
+
+    private static Task AssertIndexedAndChainedAsync(TestCase vault, EvidenceItemRecord item, RecordingInfo expected) =>
+        FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Recording, RecordingDetails.From);
+}
