@@ -15,6 +15,26 @@ public static class BagForgery
         File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Re-catalogues an intact bag as a careful forger would — <paramref name="from"/> to <paramref name="to"/> in
+    /// <c>data/items.json</c> (the same length, so the payload's size holds), manifests recomputed — and asserts the
+    /// verifier's one finding: the catalog no longer agrees with the custody line, about <paramref name="about"/>.
+    /// </summary>
+    public static async Task AssertRecataloguingCaughtAsync(string bag, string from, string to, string about)
+    {
+        var intact = await Bundles.BagVerifier.VerifyAsync(bag);
+        Assert.True(intact.Intact, string.Join("\n", intact.Findings));
+        Assert.Equal(from.Length, to.Length);
+        Replace(bag, "data/items.json", from, to);
+        RehashManifests(bag, "data/items.json");
+
+        var forged = await Bundles.BagVerifier.VerifyAsync(bag);
+
+        var finding = Assert.Single(forged.Findings);
+        Assert.Equal(Bundles.BagFindingCodes.CustodyMismatch, finding.Code);
+        Assert.Contains(about, finding.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Recomputes the edited file's manifest line and, for a payload file, the tag manifest's line for that manifest.</summary>
     public static void RehashManifests(string bag, string relative)
     {

@@ -29,10 +29,10 @@ internal sealed record CommittedEvidence(CaseCaller Uploader, EvidenceClaims Cla
 /// <summary>An item's <c>item.received</c> event already in the custody log: its sequence number and the hash of its line.</summary>
 internal sealed record RecordedEvent(long Seq, Sha256Digest LineHash);
 
-/// <summary>What a committed file says about itself: a saved page's origin, or a recording's length and making.</summary>
-internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInfo? Recording)
+/// <summary>What a committed file says about itself: a saved page's origin, a recording's length and making, or a photo's taking.</summary>
+internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInfo? Recording, PhotoInfo? Photo = null)
 {
-    /// <summary>For a file that states neither.</summary>
+    /// <summary>For a file that states none of them.</summary>
     public static FileStatements None { get; } = new(null, null);
 }
 
@@ -245,6 +245,7 @@ internal sealed partial class EvidenceIngestor(
             SourceUrl = claims.SourceUrl,
             Snapshot = statements.Snapshot,
             Recording = statements.Recording,
+            Photo = statements.Photo,
             CapturedBy = claims.CapturedByVault ? CaptureDetails.Vault : null,
             CapturedSites = claims.CapturedSites is { Count: > 0 } sites ? sites : null,
             Note = claims.Note,
@@ -285,7 +286,8 @@ internal sealed partial class EvidenceIngestor(
     {
         var page = format.MediaClass == MediaClass.Page && format.Extension != ".html";
         var recording = format.MediaClass is MediaClass.Audio or MediaClass.Video;
-        if (!page && !recording)
+        var photo = format.ContentType is "image/jpeg" or "image/png" or "image/webp";
+        if (!page && !recording && !photo)
         {
             return FileStatements.None;
         }
@@ -293,9 +295,9 @@ internal sealed partial class EvidenceIngestor(
         var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
         var reads = new BlobOpenReadOptions(allowModifications: false) { BufferSize = page ? 256 * 1024 : 64 * 1024 };
         await using var content = await blob.OpenReadAsync(reads, cancellationToken);
-        return page
-            ? new FileStatements(await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken), null)
-            : new FileStatements(null, await RecordingInfoReader.ReadAsync(content, format, cancellationToken));
+        return page ? new FileStatements(await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken), null)
+            : recording ? new FileStatements(null, await RecordingInfoReader.ReadAsync(content, format, cancellationToken))
+            : new FileStatements(null, null, await PhotoInfoReader.ReadAsync(content, format, cancellationToken));
     }
 
     private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims, FileStatements statements)
@@ -332,7 +334,8 @@ internal sealed partial class EvidenceIngestor(
         }
 
         var said = (statements.Snapshot is { } snapshot ? SnapshotDetails.Of(snapshot) : [])
-            .Concat(statements.Recording is { } recording ? RecordingDetails.Of(recording) : []);
+            .Concat(statements.Recording is { } recording ? RecordingDetails.Of(recording) : [])
+            .Concat(statements.Photo is { } photo ? PhotoDetails.Of(photo) : []);
         foreach (var (name, value) in said)
         {
             details[name] = value;

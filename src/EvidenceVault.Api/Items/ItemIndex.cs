@@ -47,6 +47,14 @@ internal sealed class ItemEntity : ITableEntity
 
     public DateTimeOffset? RecordingRecordedAt { get; set; }
 
+    public string? PhotoSource { get; set; }
+
+    public string? PhotoTakenAt { get; set; }
+
+    public string? PhotoUtcOffset { get; set; }
+
+    public string? PhotoDevice { get; set; }
+
     /// <summary>The sites a capture reached and their certificates, as the custody line records them (JSON).</summary>
     public string? CapturedSites { get; set; }
 
@@ -103,6 +111,10 @@ internal sealed class ItemEntity : ITableEntity
         RecordingSource = item.Recording?.Source,
         RecordingDurationSeconds = item.Recording?.DurationSeconds,
         RecordingRecordedAt = item.Recording?.RecordedAt,
+        PhotoSource = item.Photo?.Source,
+        PhotoTakenAt = item.Photo?.TakenAt,
+        PhotoUtcOffset = item.Photo?.UtcOffset,
+        PhotoDevice = item.Photo?.Device,
         CapturedSites = item.CapturedSites is { Count: > 0 } sites ? EvidenceVault.Custody.CaptureDetails.SitesValue(sites) : null,
         Note = item.Note,
         Contributor = item.Contributor,
@@ -136,6 +148,7 @@ internal sealed class ItemEntity : ITableEntity
         Snapshot = SnapshotSource is null ? null : new PageSnapshotOrigin { Source = SnapshotSource, Url = SnapshotUrl, CapturedAt = SnapshotCapturedAt },
         CapturedBy = CapturedBy,
         Recording = RecordingSource is null ? null : new RecordingInfo { Source = RecordingSource, DurationSeconds = RecordingDurationSeconds, RecordedAt = RecordingRecordedAt },
+        Photo = PhotoSource is null ? null : new PhotoInfo { Source = PhotoSource, TakenAt = PhotoTakenAt, UtcOffset = PhotoUtcOffset, Device = PhotoDevice },
         CapturedSites = EvidenceVault.Custody.CaptureDetails.SitesFrom(CapturedSites),
         Note = Note,
         Contributor = Contributor,

@@ -293,6 +293,10 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the recording says of its length or making differs from custody line {item.Custody.Seq}");
             }
+            else if (PhotoDetails.From(received.Details) != item.Photo)
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the photo says of its taking differs from custody line {item.Custody.Seq}");
+            }
             else if (CaptureDetails.From(received.Details) != item.CapturedBy)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: whether the vault captured the page itself differs from custody line {item.Custody.Seq}");

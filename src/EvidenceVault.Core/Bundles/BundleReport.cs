@@ -183,6 +183,15 @@ internal static class BundleReport
             lines.Add($"文件自述 The file says ({Encode(snapshot.Source.ToUpperInvariant())}): " + Said(snapshot.Url, snapshot.CapturedAt));
         }
 
+        if (item.Photo is { } photo)
+        {
+            var taken = photo.TakenAt is { } at
+                ? $"拍摄于 taken {Encode(at.Replace('T', ' '))} ({(photo.UtcOffset is { } offset ? "UTC" + Encode(offset) : "相机时钟，未注明时区 camera clock, no time zone")})"
+                : null;
+            var device = photo.Device is { } name ? $"设备 device {Encode(name)}" : null;
+            lines.Add($"文件自述 The file says ({Encode(photo.Source.ToUpperInvariant())}): " + string.Join(" · ", new[] { taken, device }.Where(part => part is not null)));
+        }
+
         if (item.Recording is { RecordedAt: { } recordedAt } recording)
         {
             lines.Add($"文件自述 The file says ({Encode(recording.Source.ToUpperInvariant())}): 录制于 recorded " + Times(recordedAt));

@@ -83,6 +83,12 @@ function formatTime(iso, timeZone) {
   }).format(new Date(iso)) + (timeZone === 'UTC' ? ' UTC' : '');
 }
 
+/** What a photo's EXIF block says: the camera clock's time (with its offset, when given) and the device. */
+function photoStatement(photo) {
+  const taken = photo.takenAt ? `${photo.takenAt.replace('T', ' ')} ${photo.utcOffset ? `UTC${photo.utcOffset}` : t('cameraClock')}` : null;
+  return [taken, photo.device].filter(Boolean).join(' · ');
+}
+
 /** A recording's length as a player shows it, whole seconds cut off as players do: 0:22, 1:02:03. */
 function formatLength(seconds) {
   const whole = Math.floor(seconds);
@@ -502,6 +508,7 @@ function itemRow(item, lawyer) {
       item.capturedBy === 'vault' ? h('span', { class: 'captured-by-vault' }, t('capturedByVault')) : null,
       ...capturedSiteLines(item),
       item.recording?.recordedAt ? h('span', { class: 'recording-made' }, field('recordingSays', formatTime(item.recording.recordedAt, 'UTC'))) : null,
+      item.photo ? h('span', { class: 'photo-says' }, field('photoSays', photoStatement(item.photo))) : null,
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
       item.note ? h('span', {}, field('note', item.note)) : null,
       h('span', { class: 'contributor' }, field('contributor', contributorName(item))),

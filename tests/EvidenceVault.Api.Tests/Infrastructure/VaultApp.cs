@@ -222,6 +222,15 @@ public sealed record TestCase(VaultApp App, string CaseId, string OwnerToken, Ht
         return zip;
     }
 
+    /// <summary>Exports the case as its owner and unpacks the bundle in <paramref name="folder"/>: the bag's own folder.</summary>
+    public async Task<string> DownloadBagAsync(string folder)
+    {
+        var zip = await DownloadBundleAsync(folder);
+        var unpacked = Path.Combine(folder, Path.GetFileNameWithoutExtension(zip));
+        System.IO.Compression.ZipFile.ExtractToDirectory(zip, unpacked);
+        return Directory.GetDirectories(unpacked).Single();
+    }
+
     /// <summary>The same case through another of its tokens (a victim's or a lawyer's link).</summary>
     public TestCase As(string token) => this with { Client = App.ClientWith(token) };
 

@@ -4,6 +4,7 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
 using EvidenceVault.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -221,6 +222,45 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         Assert.Equal(1, creations); // the same upload continued: never opened again
         Assert.Contains(watch.Resumed, url => url.Contains("/uploads/", StringComparison.Ordinal));
         Assert.Equal(sha256, Assert.Single(await vault.ListItemsAsync()).Sha256);
+    }
+
+    [Fact]
+    public async Task The_lawyer_page_shows_what_a_photo_and_a_phone_movie_say_of_their_making_in_its_language()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var lawyerGrant = await vault.GrantAsync(CaseRoles.Lawyer, "Law firm");
+        var folder = Directory.CreateTempSubdirectory("ev-statements-");
+        try
+        {
+            var camera = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0412.jpg"), SamplePhotos.Exif(littleEndian: false, "Apple", "iPhone 15", "2026:11:20 14:03:17", "+08:00"));
+            var clockOnly = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0413.jpg"), SamplePhotos.Exif(littleEndian: true, "HUAWEI", "ELS-AN00", "2026:11:20 14:04:00", offset: null));
+            var movie = SampleRecordings.PhoneMovie(Path.Combine(folder.FullName, "screen.mov"), new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero));
+            var items = new List<EvidenceItemRecord>();
+            foreach (var file in new[] { camera, clockOnly, movie })
+            {
+                using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(file)));
+                items.Add((await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!);
+            }
+
+            await using var desk = await chromium.Browser.NewContextAsync(Desktop);
+            var page = await desk.NewPageAsync();
+            await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={lawyerGrant.Token}");
+            await Expect(page.Locator("#items .item")).ToHaveCountAsync(3);
+            ILocator Of(EvidenceItemRecord item, string part) => page.Locator($".item[data-item-id='{item.ItemId}'] .{part}");
+            await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("The photo itself says it was taken: 2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
+            await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("The photo itself says it was taken: 2026-11-20 14:04:00 (camera clock, no time zone) · HUAWEI ELS-AN00");
+            await Expect(Of(items[2], "recording-length")).ToHaveTextAsync("Length: 0:08");
+            await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("The recording itself says it was made: 20/11/2026, 06:03:17 UTC");
+            await page.ClickAsync("#language");
+            await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
+            await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:04:00 （相机时钟，未注明时区） · HUAWEI ELS-AN00");
+            await Expect(Of(items[2], "recording-length")).ToHaveTextAsync("时长：0:08");
+            await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("文件自述的录制时间：2026/11/20 06:03:17 UTC");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]

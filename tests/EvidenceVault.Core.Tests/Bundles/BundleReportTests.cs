@@ -182,6 +182,26 @@ public sealed class BundleReportTests
         Assert.Equal(1, html.Split("录制于 recorded").Length - 1); // the WAV names no time
     }
 
+    [Fact]
+    public void Format_APhotosExif_SaysWhetherTheCameraClockNamedItsZoneAndEncodesTheDevice()
+    {
+        var zoned = Item("01KBZ6X3N8Q4T2V7W9Y0A1B011", "image/jpeg", "IMG_0412.jpg") with
+        {
+            Photo = new PhotoInfo { Source = "exif", TakenAt = "2026-11-20T14:03:17", UtcOffset = "+08:00", Device = "Apple iPhone 15" },
+        };
+        var local = Item("01KBZ6X3N8Q4T2V7W9Y0A1B012", "image/jpeg", "IMG_0413.jpg") with
+        {
+            Photo = new PhotoInfo { Source = "exif", TakenAt = "2026-11-20T14:04:00", Device = "<b>Cam</b>" },
+        };
+        var deviceOnly = Item("01KBZ6X3N8Q4T2V7W9Y0A1B013", "image/png", "shot.png") with { Photo = new PhotoInfo { Source = "exif", Device = "HUAWEI ELS-AN00" } };
+
+        var html = BundleReport.Format(Catalog(zoned, local, deviceOnly));
+
+        Assert.Contains("文件自述 The file says (EXIF): 拍摄于 taken 2026-11-20 14:03:17 (UTC+08:00) · 设备 device Apple iPhone 15", html, StringComparison.Ordinal);
+        Assert.Contains("文件自述 The file says (EXIF): 拍摄于 taken 2026-11-20 14:04:00 (相机时钟，未注明时区 camera clock, no time zone) · 设备 device &lt;b&gt;Cam&lt;/b&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("文件自述 The file says (EXIF): 设备 device HUAWEI ELS-AN00", html, StringComparison.Ordinal);
+    }
+
     private static BundleCatalog Catalog(params EvidenceItemRecord[] items) => new()
     {
         CaseId = "01KBZ6X3N8Q4T2V7W9Y0A1B2C3",

@@ -139,15 +139,7 @@ public sealed class PageSnapshotOriginReaderTests : IDisposable
         Assert.Null(await ReadFileAsync(path));
     }
 
-    private static async Task<PageSnapshotOrigin?> ReadFileAsync(string path)
-    {
-        var head = new byte[EvidenceFormatDetector.HeadLength];
-        await using var file = File.OpenRead(path);
-        var read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false);
-        var format = EvidenceFormatDetector.Detect(head.AsSpan(0, read), Path.GetFileName(path)) ?? throw new InvalidOperationException($"{path} is not evidence");
-        file.Position = 0;
-        return await PageSnapshotOriginReader.ReadAsync(file, format);
-    }
+    private static Task<PageSnapshotOrigin?> ReadFileAsync(string path) => EvidenceFiles.ReadAsync(path, PageSnapshotOriginReader.ReadAsync);
 
     private async Task<PageSnapshotOrigin?> ReadTextAsync(string text, string fileName)
     {

@@ -97,13 +97,5 @@ public sealed class RecordingInfoReaderTests : IDisposable
     public async Task ReadAsync_AFileThatIsNoRecording_GivesNothing(string fixture) =>
         Assert.Null(await ReadFileAsync(SampleEvidence.PathOf(fixture)));
 
-    private static async Task<RecordingInfo?> ReadFileAsync(string path)
-    {
-        await using var file = File.OpenRead(path);
-        var head = new byte[Math.Min(EvidenceFormatDetector.HeadLength, (int)file.Length)];
-        await file.ReadExactlyAsync(head);
-        var format = EvidenceFormatDetector.Detect(head, Path.GetFileName(path)) ?? throw new InvalidOperationException(path);
-        file.Position = 0;
-        return await RecordingInfoReader.ReadAsync(file, format);
-    }
+    private static Task<RecordingInfo?> ReadFileAsync(string path) => EvidenceFiles.ReadAsync(path, RecordingInfoReader.ReadAsync);
 }

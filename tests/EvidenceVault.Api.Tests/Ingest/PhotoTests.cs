@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Api.Tests.Ingest;
+
+/// <summary>
+/// A photo's EXIF statement of when and with what it was taken is read from the stored bytes — what exifr, a real
+/// EXIF reader, reads from the same file —, chained into the custody log, and carried into the bundle, where a
+/// catalog that says otherwise is caught.
+/// </summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class PhotoTests(VaultApp app) : IClassFixture<VaultApp>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-photos-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_camera_photo_states_when_its_clock_says_it_was_taken_and_with_which_phone_and_the_bundle_cannot_say_otherwise()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var photo = SamplePhotos.Jpeg(Path.Combine(_folder, "IMG_0412.jpg"), SamplePhotos.Exif(littleEndian: true, "Apple", "iPhone 15", "2026:11:20 14:03:17", "+08:00"));
+        var expected = new PhotoInfo { Source = "exif", TakenAt = "2026-11-20T14:03:17", UtcOffset = "+08:00", Device = "Apple iPhone 15" };
+
+        using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(photo)), r => r.Headers.Add("X-Captured-At", "2026-11-20T14:05:00+08:00"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+        Assert.Equal(expected, item.Photo);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Photo, PhotoDetails.From);
+
+        // exifr (the EXIF reader Uppy ships with the web pages) reads the same from the same file.
+        var exifr = await ExternalTool.RunAsync("node", Path.Combine(SampleEvidence.RepositoryRoot, "src", "EvidenceVault.Web"), "-e",
+            "require('exifr').parse(process.argv[1], { reviveValues: false }).then((t) => console.log(JSON.stringify(t)))", photo);
+        Assert.True(exifr.ExitCode == 0, exifr.Output);
+        var tags = JsonDocument.Parse(exifr.Output).RootElement;
+        Assert.Equal(
+            ("2026:11:20 14:03:17", "+08:00", "Apple", "iPhone 15"),
+            (tags.GetProperty("DateTimeOriginal").GetString(), tags.GetProperty("OffsetTimeOriginal").GetString(), tags.GetProperty("Make").GetString(), tags.GetProperty("Model").GetString()));
+
+        // The bundle: items.csv and the report carry it, beside the victim's claim.
+        var bag = await vault.DownloadBagAsync(_folder);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("文件自述 The file says (EXIF): 拍摄于 taken 2026-11-20 14:03:17 (UTC+08:00) · 设备 device Apple iPhone 15", html, StringComparison.Ordinal);
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
+        Assert.Equal(("2026-11-20T14:03:17", "'+08:00", "Apple iPhone 15"), (row["photo_taken_at"], row["photo_utc_offset"], row["photo_device"])); // a leading + is marked as text, so a spreadsheet runs no formula
+
+        // Re-catalogued to another phone, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"device\": \"Apple iPhone 15\"", "\"device\": \"Apple iPhone 16\"", "what the photo says");
+    }
+
+    [Theory]
+    [InlineData("screenshot-refund-page.png")]
+    [InlineData("screenshot-refund-page.webp")]
+    [InlineData("call-recording.m4a")]
+    public async Task Evidence_without_exif_states_nothing_of_its_taking(string fixture)
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var item = await vault.UploadItemAsync(fixture);
+
+        Assert.Null(item.Photo);
+        var received = (await vault.CheckCustodyAsync()).Events.Single(e => e.Seq == item.Custody.Seq);
+        Assert.Null(PhotoDetails.From(received.Details));
+    }
+}
