@@ -279,8 +279,9 @@ internal sealed partial class EvidenceIngestor(
 
     /// <summary>
     /// What the file says about itself, read from the committed bytes — what the vault keeps is what it reports on: a
-    /// saved page's address and capture time, a recording's length and making. A WACZ is a ZIP whose directory sits
-    /// at its end, and a phone may write a movie's header after its media, so the blob is read with ranged requests.
+    /// saved page's address and capture time, a recording's length and making, a photo's EXIF time and device. A WACZ
+    /// is a ZIP whose directory sits at its end, and a phone may write a movie's header after its media, so the blob
+    /// is read with ranged requests.
     /// </summary>
     internal async Task<FileStatements> ReadFileStatementsAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
     {
