@@ -185,6 +185,19 @@ internal static class VerifyGuide
             sha256sum data/evidence/<item>.<ext>   # equals the item's sha256 in data/items.json
             ```
 
+            What a file states about itself is in `data/items.json` beside what the victim said, and in the item's
+            custody line: for a recording `recording` (its length, and the time a phone wrote into it), for a photo
+            `photo` (its camera's EXIF time and device), for a saved page `snapshot`. The standard tools read the same
+            from the file — except that ffprobe's duration also counts what an encoder added and says it added (Opus's
+            pre-skip; an MP3's encoder delay and padding, in its LAME tag), so for those files it is a few milliseconds
+            to a fifth of a second longer than `durationSeconds`, the length a player plays:
+            文件自身记载的信息（录音录像的时长与录制时间、照片的拍摄时间与设备、网页的网址与保存时间）可用以下工具从文件中读出核对。
+
+            ```sh
+            ffprobe -hide_banner -show_entries format=duration:format_tags=creation_time data/evidence/<item>.<ext>
+            exiftool -DateTimeOriginal -OffsetTimeOriginal -Make -Model data/evidence/<item>.jpg
+            ```
+
             """);
         var archives = catalog.Items.Where(item => item.ContentType == WebArchiveContentType).ToList();
         if ((archives.FirstOrDefault(item => item.CapturedBy == CaptureDetails.Vault) ?? archives.FirstOrDefault()) is { } archive)

@@ -62,8 +62,34 @@ public sealed class RecordingTests(VaultApp app) : IClassFixture<VaultApp>, IDis
         var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
         Assert.Equal(("mp4", "8.064", "2026-11-20T06:03:17.000Z"), (row["recording_source"], row["recording_duration_seconds"], row["recording_recorded_at_utc"]));
 
+        // ffprobe, run as the guide says, reads the same length and time from the bundle's copy.
+        await ExpertTools.EnsureAsync();
+        var probed = await ExpertTools.RunGuideCommandAsync(bag, "ffprobe", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
+        Assert.Contains("duration=8.064000", probed, StringComparison.Ordinal);
+        Assert.Contains("TAG:creation_time=2026-11-20T06:03:17.000000Z", probed, StringComparison.Ordinal);
+
         // Re-catalogued to a longer recording, it no longer agrees with its custody line.
         await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"durationSeconds\": 8.064", "\"durationSeconds\": 9.064", "what the recording says");
+    }
+
+    [Theory]
+    [InlineData("call-recording.wav", 0.0)]
+    [InlineData("call-recording.m4a", 0.0)]
+    [InlineData("screen-recording.mp4", 0.0)]
+    [InlineData("screen-recording.mov", 0.0)]
+    [InlineData("screen-recording.webm", 0.0)]
+    [InlineData("call-recording.ogg", 312 / 48_000.0)] // ffprobe counts Opus's pre-skip (RFC 7845), which a decoder drops
+    [InlineData("call-recording.mp3", (576 + 912) / 8_000.0)] // and the LAME tag's encoder delay and padding, which a gapless player drops
+    public async Task Ffprobe_reads_the_same_length_but_for_what_an_encoder_adds_and_says_it_added(string fixture, double added)
+    {
+        await ExpertTools.EnsureAsync();
+        var path = SampleEvidence.PathOf(fixture);
+        var probe = await ExternalTool.RunAsync("ffprobe", Path.GetDirectoryName(path)!, "-v", "error", "-show_entries", "format=duration", "-of", "default=noprint_wrappers=1:nokey=1", path);
+        Assert.True(probe.ExitCode == 0, probe.Output);
+
+        var info = await EvidenceFiles.ReadAsync(path, RecordingInfoReader.ReadAsync);
+
+        Assert.Equal(Math.Round(double.Parse(probe.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture) - added, 3), info!.DurationSeconds);
     }
 
     [Theory]

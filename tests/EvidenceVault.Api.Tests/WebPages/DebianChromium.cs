@@ -58,23 +58,6 @@ public sealed class DebianChromium : IAsyncLifetime
         }
     }
 
-    private static async Task EnsureInstalledAsync()
-    {
-        if (File.Exists(Executable) && await HasChineseFontAsync())
-        {
-            return;
-        }
-
-        if (Environment.UserName != "root")
-        {
-            throw new InvalidOperationException($"The browser tests need Debian's Chromium and a CJK font: sudo apt-get install -y {string.Join(' ', Packages)}");
-        }
-
-        var update = await ExternalTool.RunAsync("apt-get", "/", "update", "-qq");
-        var install = await ExternalTool.RunAsync("apt-get", "/", new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" }, ["install", "-y", "-qq", .. Packages]);
-        if (install.ExitCode != 0 || !File.Exists(Executable))
-        {
-            throw new InvalidOperationException($"apt-get install {string.Join(' ', Packages)} failed:\n{update.Output}\n{install.Output}");
-        }
-    }
+    private static Task EnsureInstalledAsync() =>
+        DebianPackages.EnsureAsync(Packages, "The browser tests", async () => File.Exists(Executable) && await HasChineseFontAsync());
 }
