@@ -287,7 +287,7 @@ internal sealed partial class EvidenceIngestor(
     {
         var page = format.MediaClass == MediaClass.Page && format.Extension != ".html";
         var recording = format.MediaClass is MediaClass.Audio or MediaClass.Video;
-        var photo = format.ContentType is "image/jpeg" or "image/png" or "image/webp";
+        var photo = format.ContentType is "image/jpeg" or "image/png" or "image/webp" or "image/heic" or "image/avif";
         if (!page && !recording && !photo)
         {
             return FileStatements.None;

@@ -13,7 +13,6 @@ namespace EvidenceVault.Evidence;
 /// </summary>
 public static class RecordingInfoReader
 {
-    private const int MaxBoxes = 256;
     private const int MaxChunks = 64;
     private const int MaxHeaderBytes = 1024 * 1024;
     private const int OggTailBytes = 64 * 1024;
@@ -32,7 +31,7 @@ public static class RecordingInfoReader
             throw new ArgumentException("The reader needs a seekable stream.", nameof(content));
         }
 
-        var file = new FileReads(content);
+        var file = new PositionedReads(content);
         try
         {
             var info = format.ContentType switch
@@ -53,11 +52,11 @@ public static class RecordingInfoReader
         }
     }
 
-    private static async Task<RecordingInfo?> ReadIsoMediaAsync(FileReads file, CancellationToken cancellationToken)
+    private static async Task<RecordingInfo?> ReadIsoMediaAsync(PositionedReads file, CancellationToken cancellationToken)
     {
         // Top-level boxes in order; a phone may write the movie header before or after the media data.
-        if (await FindBoxAsync(file, 0, file.Length, "moov", cancellationToken) is not { } moov ||
-            await FindBoxAsync(file, moov.Start, moov.End, "mvhd", cancellationToken) is not { } mvhd)
+        if (await IsoBoxes.FindAsync(file, 0, file.Length, "moov", cancellationToken) is not { } moov ||
+            await IsoBoxes.FindAsync(file, moov.Start, moov.End, "mvhd", cancellationToken) is not { } mvhd)
         {
             return null;
         }
@@ -93,42 +92,7 @@ public static class RecordingInfoReader
         };
     }
 
-    /// <summary>The first box of <paramref name="type"/> between <paramref name="start"/> and <paramref name="end"/>: its body's bounds.</summary>
-    private static async Task<(long Start, long End)?> FindBoxAsync(FileReads file, long start, long end, string type, CancellationToken cancellationToken)
-    {
-        var position = start;
-        for (var n = 0; n < MaxBoxes && position + 8 <= end; n++)
-        {
-            var header = await file.ReadAsync(position, (int)Math.Min(16, end - position), cancellationToken);
-            long size = BinaryPrimitives.ReadUInt32BigEndian(header);
-            var headerSize = 8;
-            if (size == 1 && header.Length >= 16)
-            {
-                size = checked((long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8)));
-                headerSize = 16;
-            }
-            else if (size == 0)
-            {
-                size = end - position; // to the end of its parent
-            }
-
-            if (size < headerSize || position + size > end)
-            {
-                throw new InvalidDataException("A box runs past its parent.");
-            }
-
-            if (Encoding.ASCII.GetString(header, 4, 4) == type)
-            {
-                return (position + headerSize, position + size);
-            }
-
-            position += size;
-        }
-
-        return null;
-    }
-
-    private static async Task<RecordingInfo?> ReadWaveAsync(FileReads file, CancellationToken cancellationToken)
+    private static async Task<RecordingInfo?> ReadWaveAsync(PositionedReads file, CancellationToken cancellationToken)
     {
         var riff = await file.ReadAsync(0, 12, cancellationToken);
         if (riff.Length < 12 || Encoding.ASCII.GetString(riff, 0, 4) != "RIFF" || Encoding.ASCII.GetString(riff, 8, 4) != "WAVE")
@@ -161,7 +125,7 @@ public static class RecordingInfoReader
         return null;
     }
 
-    private static async Task<RecordingInfo?> ReadOggAsync(FileReads file, CancellationToken cancellationToken)
+    private static async Task<RecordingInfo?> ReadOggAsync(PositionedReads file, CancellationToken cancellationToken)
     {
         // The first page carries the codec's identification header: Opus counts at 48 kHz after its pre-skip, Vorbis at its own rate.
         var first = await file.ReadAsync(0, (int)Math.Min(file.Length, 512), cancellationToken);
@@ -224,7 +188,7 @@ public static class RecordingInfoReader
         return at + 27 + bytes[at + 26] + body <= bytes.Length;
     }
 
-    private static async Task<RecordingInfo?> ReadWebMAsync(FileReads file, CancellationToken cancellationToken)
+    private static async Task<RecordingInfo?> ReadWebMAsync(PositionedReads file, CancellationToken cancellationToken)
     {
         var head = await file.ReadAsync(0, (int)Math.Min(file.Length, MaxHeaderBytes), cancellationToken);
         var reader = new EbmlReader(head);
@@ -275,7 +239,7 @@ public static class RecordingInfoReader
         return null;
     }
 
-    private static async Task<RecordingInfo?> ReadMpegAsync(FileReads file, CancellationToken cancellationToken)
+    private static async Task<RecordingInfo?> ReadMpegAsync(PositionedReads file, CancellationToken cancellationToken)
     {
         var head = await file.ReadAsync(0, (int)Math.Min(file.Length, 64 * 1024), cancellationToken);
         var start = 0L;
@@ -337,7 +301,7 @@ public static class RecordingInfoReader
         return delay + padding;
     }
 
-    private static async Task<RecordingInfo?> ReadFlacAsync(FileReads file, CancellationToken cancellationToken)
+    private static async Task<RecordingInfo?> ReadFlacAsync(PositionedReads file, CancellationToken cancellationToken)
     {
         var head = await file.ReadAsync(0, (int)Math.Min(file.Length, 42), cancellationToken);
         if (head.Length < 42 || Encoding.ASCII.GetString(head, 0, 4) != "fLaC" || (head[4] & 0x7F) != 0)
@@ -357,30 +321,6 @@ public static class RecordingInfoReader
         double.IsFinite(seconds) && seconds > 0 && seconds < 10 * 365.25 * 86_400 ? Math.Round(seconds, 3) : null;
 
     private static DateTimeOffset? Plausible(DateTimeOffset date) => date.Year is >= 1991 and <= 2200 ? date : null;
-
-    /// <summary>Positioned reads of a seekable stream; a read the file cannot fill ends the statement (<see cref="EndOfStreamException"/>).</summary>
-    private sealed class FileReads(Stream stream)
-    {
-        public long Length { get; } = stream.Length;
-
-        public async Task<byte[]> ReadAsync(long position, int count, CancellationToken cancellationToken)
-        {
-            if (position < 0 || position > Length)
-            {
-                throw new InvalidDataException("A read past the end of the file.");
-            }
-
-            if (count > Length - position)
-            {
-                throw new EndOfStreamException("The file ends before the statement does.");
-            }
-
-            var buffer = new byte[count];
-            stream.Position = position;
-            await stream.ReadExactlyAsync(buffer, cancellationToken);
-            return buffer;
-        }
-    }
 
     /// <summary>An MPEG audio frame header: version, layer, bit rate and sample rate.</summary>
     private readonly record struct MpegFrame(int BitRate, int SampleRate, int SamplesPerFrame, int SideInformationBytes)

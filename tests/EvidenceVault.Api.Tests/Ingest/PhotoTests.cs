@@ -53,6 +53,25 @@ public sealed class PhotoTests(VaultApp app) : IClassFixture<VaultApp>, IDisposa
     }
 
     [Theory]
+    [InlineData("screenshot-refund-page.jpg")]
+    [InlineData("screenshot-refund-page.png")]
+    [InlineData("screenshot-refund-page.webp")]
+    [InlineData("screenshot-refund-page.heic")] // as an iPhone's camera saves its photos
+    public async Task What_ExifTool_writes_into_a_photo_the_vault_reads_where_each_format_keeps_it(string fixture)
+    {
+        await ExpertTools.EnsureAsync();
+        var photo = Path.Combine(_folder, fixture);
+        File.Copy(SampleEvidence.PathOf(fixture), photo);
+        var write = await ExternalTool.RunAsync(
+            "exiftool", _folder, "-q", "-overwrite_original", "-DateTimeOriginal=2026:11:20 14:03:17", "-OffsetTimeOriginal=+08:00", "-Make=Xiaomi", "-Model=23049RAD8C", photo);
+        Assert.True(write.ExitCode == 0, write.Output);
+
+        var info = await EvidenceFiles.ReadAsync(photo, PhotoInfoReader.ReadAsync);
+
+        Assert.Equal(new PhotoInfo { Source = "exif", TakenAt = "2026-11-20T14:03:17", UtcOffset = "+08:00", Device = "Xiaomi 23049RAD8C" }, info);
+    }
+
+    [Theory]
     [InlineData("screenshot-refund-page.png")]
     [InlineData("screenshot-refund-page.webp")]
     [InlineData("call-recording.m4a")]
