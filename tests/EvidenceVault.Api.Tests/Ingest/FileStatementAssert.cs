@@ -23,4 +23,18 @@ internal static class FileStatementAssert
         Assert.Equal((CustodyEventTypes.ItemReceived, item.ItemId), (received.Type, received.ItemId));
         Assert.Equal(expected, ofDetails(received.Details));
     }
+
+    /// <summary>
+    /// <paramref name="fixture"/>, uploaded, states nothing of this kind: neither its item (<paramref name="ofItem"/>)
+    /// nor its <c>item.received</c> custody line (<paramref name="ofDetails"/>) carries the statement.
+    /// </summary>
+    public static async Task NoneAsync<T>(TestCase vault, string fixture, Func<EvidenceItemRecord, T?> ofItem, Func<IReadOnlyDictionary<string, string>?, T?> ofDetails)
+        where T : class
+    {
+        var item = await vault.UploadItemAsync(fixture);
+
+        Assert.Null(ofItem(item));
+        var received = (await vault.CheckCustodyAsync()).Events.Single(e => e.Seq == item.Custody.Seq);
+        Assert.Null(ofDetails(received.Details));
+    }
 }

@@ -80,11 +80,7 @@ public sealed class PageSnapshotTests(VaultApp app) : IClassFixture<VaultApp>, I
     {
         using var vault = await app.CreateCaseAsync();
 
-        var item = await vault.UploadItemAsync(fixture);
-
-        Assert.Null(item.Snapshot);
-        var received = (await vault.CheckCustodyAsync()).Events.Single(e => e.Seq == item.Custody.Seq);
-        Assert.Null(SnapshotDetails.From(received.Details));
+        await FileStatementAssert.NoneAsync(vault, fixture, i => i.Snapshot, SnapshotDetails.From);
     }
 
     [Fact]

@@ -79,10 +79,6 @@ public sealed class PhotoTests(VaultApp app) : IClassFixture<VaultApp>, IDisposa
     {
         using var vault = await app.CreateCaseAsync();
 
-        var item = await vault.UploadItemAsync(fixture);
-
-        Assert.Null(item.Photo);
-        var received = (await vault.CheckCustodyAsync()).Events.Single(e => e.Seq == item.Custody.Seq);
-        Assert.Null(PhotoDetails.From(received.Details));
+        await FileStatementAssert.NoneAsync(vault, fixture, i => i.Photo, PhotoDetails.From);
     }
 }

@@ -99,11 +99,7 @@ public sealed class RecordingTests(VaultApp app) : IClassFixture<VaultApp>, IDis
     {
         using var vault = await app.CreateCaseAsync();
 
-        var item = await vault.UploadItemAsync(fixture);
-
-        Assert.Null(item.Recording);
-        var received = (await vault.CheckCustodyAsync()).Events.Single(e => e.Seq == item.Custody.Seq);
-        Assert.Null(RecordingDetails.From(received.Details));
+        await FileStatementAssert.NoneAsync(vault, fixture, i => i.Recording, RecordingDetails.From);
     }
 
     private static Task AssertIndexedAndChainedAsync(TestCase vault, EvidenceItemRecord item, RecordingInfo expected) =>
