@@ -268,7 +268,8 @@ internal sealed partial class IndexRepair(
         if (claims.CapturedByVault)
         {
             // Like the note, the sites a capture reached live in its custody line, not in blob metadata.
-            claims = claims with { CapturedSites = SitesOf(received?.Event.Details) };
+            // A line whose sites are malformed restores none (the bundle's verifier then reports the line).
+            claims = claims with { CapturedSites = CaptureDetails.TryReadSites(received?.Event.Details, out var sites) ? sites : null };
         }
 
         var grant = grantRestoration.Grants.GetValueOrDefault(contributor);
@@ -278,19 +279,6 @@ internal sealed partial class IndexRepair(
             new BlobDownloadOptions { Range = new Azure.HttpRange(0, EvidenceFormatDetector.HeadLength) }, cancellationToken);
         var format = EvidenceIngestor.Recognise(head.Value.Content.ToMemory().Span, claims);
         return (new CommittedEvidence(uploader, claims, new ReceivedEvidence(itemId, format, digest, size), kindName ?? format.DefaultKind.ToWireName(), receivedAt), format);
-    }
-
-    /// <summary>The sites a custody line records; none when it records them malformed (the bundle's verifier then reports the line).</summary>
-    private static IReadOnlyList<CapturedSite>? SitesOf(IReadOnlyDictionary<string, string>? details)
-    {
-        try
-        {
-            return CaptureDetails.SitesFrom(details);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index repair: case {CaseId}, item {ItemId} {Outcome}.")]

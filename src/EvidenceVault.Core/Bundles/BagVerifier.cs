@@ -301,7 +301,7 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: whether the vault captured the page itself differs from custody line {item.Custody.Seq}");
             }
-            else if (!SameSites(received.Details, item.CapturedSites))
+            else if (!CaptureDetails.TryReadSites(received.Details, out var sites) || !CaptureDetails.SameSites(sites, item.CapturedSites))
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: the sites and certificates the vault recorded at its capture differ from custody line {item.Custody.Seq}");
             }
@@ -314,18 +314,6 @@ public static partial class BagVerifier
                 return RecordingDetails.From(details) == cataloged;
             }
             catch (FormatException)
-            {
-                return false;
-            }
-        }
-
-        private static bool SameSites(IReadOnlyDictionary<string, string>? details, IReadOnlyList<CapturedSite>? cataloged)
-        {
-            try
-            {
-                return CaptureDetails.SameSites(CaptureDetails.SitesFrom(details), cataloged);
-            }
-            catch (JsonException)
             {
                 return false;
             }

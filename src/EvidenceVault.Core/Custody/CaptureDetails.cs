@@ -39,7 +39,26 @@ public static class CaptureDetails
         value is null ? null : JsonSerializer.Deserialize<List<CapturedSite>>(value, VaultJson.Compact) ?? throw new JsonException("The captured sites are null.");
 
     /// <summary>The sites a custody line's details name; null when they name none.</summary>
+    /// <exception cref="JsonException">The detail is not a list of sites.</exception>
     public static IReadOnlyList<CapturedSite>? SitesFrom(IReadOnlyDictionary<string, string>? details) => SitesFrom(details?.GetValueOrDefault(Sites));
+
+    /// <summary>
+    /// The sites a custody line's details name (null when they name none), or false when the detail is there but is
+    /// not a list of sites — a line no vault wrote.
+    /// </summary>
+    public static bool TryReadSites(IReadOnlyDictionary<string, string>? details, out IReadOnlyList<CapturedSite>? sites)
+    {
+        try
+        {
+            sites = SitesFrom(details);
+            return true;
+        }
+        catch (JsonException)
+        {
+            sites = null;
+            return false;
+        }
+    }
 
     /// <summary>Whether two lists name the same sites and certificates in the same order (both absent counts as the same).</summary>
     public static bool SameSites(IReadOnlyList<CapturedSite>? left, IReadOnlyList<CapturedSite>? right) =>
