@@ -12,6 +12,25 @@ public static class SampleRecordings
     public const double CallSeconds = 22.566;
 
     /// <summary>
+    /// The shared call recording as many Android phones record calls, by real encoders: AMR at 12.2 kbit/s (<c>.amr</c>;
+    /// opencore-amrnb, the encoder Android ships, through SoX) or AAC in ADTS (<c>.aac</c>; FFmpeg's encoder). Installs
+    /// SoX and FFmpeg with apt-get when missing (see <see cref="DebianPackages"/>). Written to <paramref name="folder"/>.
+    /// </summary>
+    public static async Task<string> AndroidCallAsync(string folder, string extension)
+    {
+        await DebianPackages.EnsureAsync(["sox", "ffmpeg"], "Encoding the call as Android phones record it", () => Task.FromResult(DebianPackages.HasCommand("sox") && DebianPackages.HasCommand("ffmpeg")));
+        var wav = SampleEvidence.PathOf("call-recording.wav");
+        var path = System.IO.Path.Combine(folder, "call" + extension);
+        var encoded = extension switch
+        {
+            ".amr" => await ExternalTool.RunAsync("sox", folder, wav, "-C", "7", "-t", "amr-nb", path),
+            ".aac" => await ExternalTool.RunAsync("ffmpeg", folder, "-v", "error", "-i", wav, "-c:a", "aac", "-b:a", "32k", "-f", "adts", path),
+            _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "AMR (.amr) or AAC in ADTS (.aac)."),
+        };
+        return encoded.ExitCode == 0 ? path : throw new InvalidOperationException(encoded.Output);
+    }
+
+    /// <summary>
     /// The shared QuickTime screen recording as a phone writes it, with <paramref name="recordedAt"/> in its movie
     /// header (version 0: seconds since 1904-01-01 UTC), where ffmpeg leaves zero. Written to <paramref name="path"/>.
     /// </summary>

@@ -281,7 +281,7 @@ internal sealed partial class EvidenceIngestor(
     /// What the file says about itself, read from the committed bytes — what the vault keeps is what it reports on: a
     /// saved page's address and capture time, a recording's length and making, a photo's EXIF time and device. A WACZ
     /// is a ZIP whose directory sits at its end, and a phone may write a movie's header after its media, so the blob
-    /// is read with ranged requests.
+    /// is read with ranged requests; an AMR or AAC (ADTS) recording's frames are counted a megabyte at a time.
     /// </summary>
     internal async Task<FileStatements> ReadFileStatementsAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
     {
@@ -294,7 +294,7 @@ internal sealed partial class EvidenceIngestor(
         }
 
         var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
-        var reads = new BlobOpenReadOptions(allowModifications: false) { BufferSize = page ? 256 * 1024 : 64 * 1024 };
+        var reads = new BlobOpenReadOptions(allowModifications: false) { BufferSize = page ? 256 * 1024 : RecordingInfoReader.ReadBufferBytes(format) };
         await using var content = await blob.OpenReadAsync(reads, cancellationToken);
         return page ? new FileStatements(await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken), null)
             : recording ? new FileStatements(null, await RecordingInfoReader.ReadAsync(content, format, cancellationToken))

@@ -198,6 +198,16 @@ internal static class VerifyGuide
             exiftool -DateTimeOriginal -OffsetTimeOriginal -Make -Model data/evidence/<item>.jpg
             ```
 
+            AMR and AAC (ADTS) recordings, as many Android phones record calls, keep no total length, and ffprobe's
+            `duration` for them is an estimate from the bit rate. The vault counts their frames instead, and ffprobe can
+            too: `durationSeconds` is `nb_read_packets` × 0.02 s for AMR, and `nb_read_packets` × 1024 ÷ `sample_rate`
+            for AAC — counting the encoder's priming, which ADTS does not state:
+            AMR 与 AAC（ADTS）录音不记载总时长；其时长为帧数之和，可用下列命令数帧核对。
+
+            ```sh
+            ffprobe -v error -count_packets -show_entries stream=nb_read_packets,sample_rate data/evidence/<item>.<ext>
+            ```
+
             """);
         var archives = catalog.Items.Where(item => item.ContentType == WebArchiveContentType).ToList();
         if ((archives.FirstOrDefault(item => item.CapturedBy == CaptureDetails.Vault) ?? archives.FirstOrDefault()) is { } archive)

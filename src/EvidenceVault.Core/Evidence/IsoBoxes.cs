@@ -25,6 +25,20 @@ internal sealed class PositionedReads(Stream stream)
         await stream.ReadExactlyAsync(buffer, cancellationToken);
         return buffer;
     }
+
+    /// <summary>Fills <paramref name="buffer"/> from <paramref name="position"/>, or as much of it as the file holds: the count read.</summary>
+    public async Task<int> FillAsync(long position, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (position < 0 || position > Length)
+        {
+            throw new InvalidDataException("A read outside the file.");
+        }
+
+        var count = (int)Math.Min(buffer.Length, Length - position);
+        stream.Position = position;
+        await stream.ReadExactlyAsync(buffer[..count], cancellationToken);
+        return count;
+    }
 }
 
 /// <summary>

@@ -38,4 +38,10 @@ public static class RecordingSources
 
     /// <summary>FLAC: the stream information's total samples.</summary>
     public const string Flac = "flac";
+
+    /// <summary>AMR and AMR-WB: their frames, 20 ms each, counted from the first to the last.</summary>
+    public const string Amr = "amr";
+
+    /// <summary>AAC in ADTS: its frames' samples over the sampling rate, counted from the first to the last.</summary>
+    public const string Adts = "aac";
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -8,8 +9,9 @@ namespace EvidenceVault.Evidence;
 /// header of MP4, M4A, QuickTime and 3GPP files, a WAVE file's format and data chunks, an Ogg stream's last page, a
 /// WebM segment's information, an MP3's encoder header and a FLAC stream's information. Reads are few, small and at
 /// known places (the file is seekable: blob storage answers ranged reads); a file whose statement is missing or
-/// malformed gives null, and the evidence stands without it. AAC (ADTS) and AMR state no length short of reading
-/// every frame, so they give none.
+/// malformed gives null, and the evidence stands without it. AMR and AAC (ADTS) — what many Android phones record
+/// calls in — keep no total anywhere: their length is their frames', counted by walking every frame header from the
+/// start, a window of <see cref="FrameWindowBytes"/> at a time, for files up to <see cref="MaxFramedBytes"/>.
 /// </summary>
 public static class RecordingInfoReader
 {
@@ -17,6 +19,28 @@ public static class RecordingInfoReader
     private const int MaxHeaderBytes = 1024 * 1024;
     private const int OggTailBytes = 64 * 1024;
     private static readonly DateTimeOffset QuickTimeEpoch = new(1904, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Frame sizes of AMR (3GPP TS 26.101) and AMR-WB (TS 26.201) by frame type, header byte included; 0 for a type no file holds.</summary>
+    private static readonly int[] AmrFrameBytes = [13, 14, 16, 18, 20, 21, 27, 32, 6, 0, 0, 0, 0, 0, 0, 1];
+    private static readonly int[] AmrWbFrameBytes = [18, 24, 33, 37, 41, 47, 51, 59, 61, 6, 0, 0, 0, 0, 1, 1];
+
+    /// <summary>ADTS sampling-frequency indices (ISO/IEC 14496-3).</summary>
+    private static readonly int[] AdtsRates = [96_000, 88_200, 64_000, 48_000, 44_100, 32_000, 24_000, 22_050, 16_000, 12_000, 11_025, 8_000, 7_350];
+
+    /// <summary>The largest AMR or AAC (ADTS) file whose frames are counted: over four hours of AAC at 128 kbit/s, days of AMR.</summary>
+    public const long MaxFramedBytes = 256L * 1024 * 1024;
+
+    /// <summary>How much of a framed file one read brings; blob reads should be buffered to match (<see cref="ReadBufferBytes"/>).</summary>
+    public const int FrameWindowBytes = 1024 * 1024;
+
+    private delegate int FrameHeader(ReadOnlySpan<byte> header, out int samples);
+
+    /// <summary>The read buffer that suits <paramref name="format"/>: a whole frame window for the formats counted frame by frame, 64 KiB for the rest.</summary>
+    public static int ReadBufferBytes(EvidenceFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        return format.ContentType is "audio/amr" or "audio/amr-wb" or "audio/aac" ? FrameWindowBytes : 64 * 1024;
+    }
 
     /// <summary>The statement of <paramref name="content"/>, a file of <paramref name="format"/>; null for other formats or none stated.</summary>
     /// <param name="content">The file, seekable, from its first byte.</param>
@@ -42,6 +66,9 @@ public static class RecordingInfoReader
                 "video/webm" => await ReadWebMAsync(file, cancellationToken),
                 "audio/mpeg" => await ReadMpegAsync(file, cancellationToken),
                 "audio/flac" => await ReadFlacAsync(file, cancellationToken),
+                "audio/amr" => await ReadAmrAsync(file, "#!AMR\n"u8.Length, AmrFrameBytes, 8_000, cancellationToken),
+                "audio/amr-wb" => await ReadAmrAsync(file, "#!AMR-WB\n"u8.Length, AmrWbFrameBytes, 16_000, cancellationToken),
+                "audio/aac" => await ReadAdtsAsync(file, cancellationToken),
                 _ => null,
             };
             return info is { DurationSeconds: null, RecordedAt: null } ? null : info;
@@ -314,6 +341,90 @@ public static class RecordingInfoReader
         var rate = (info[10] << 12) | (info[11] << 4) | (info[12] >> 4);
         var samples = ((long)(info[13] & 0x0F) << 32) | BinaryPrimitives.ReadUInt32BigEndian(info[14..]);
         return rate > 0 && samples > 0 ? new RecordingInfo { Source = RecordingSources.Flac, DurationSeconds = Seconds(samples / (double)rate) } : null;
+    }
+
+    private static async Task<RecordingInfo?> ReadAmrAsync(PositionedReads file, int magicBytes, int[] frameBytes, int rate, CancellationToken cancellationToken)
+    {
+        // After the magic line, frames of 20 ms, each a header byte (padding bit, four bits of frame type, quality bit,
+        // two padding bits) and the speech bits its type fixes; comfort noise and "no data" frames take their 20 ms too.
+        var samples = await CountFramesAsync(file, magicBytes, file.Length, 1, (ReadOnlySpan<byte> header, out int frameSamples) =>
+        {
+            frameSamples = rate / 50;
+            return (header[0] & 0x83) == 0 ? frameBytes[(header[0] >> 3) & 0x0F] : 0;
+        }, cancellationToken);
+        return samples is > 0 and var count ? new RecordingInfo { Source = RecordingSources.Amr, DurationSeconds = Seconds(count / (double)rate) } : null;
+    }
+
+    private static async Task<RecordingInfo?> ReadAdtsAsync(PositionedReads file, CancellationToken cancellationToken)
+    {
+        // Each frame's seven-byte header: sync, layer 0, the sampling-frequency index, the frame's length (header
+        // included) and its raw data blocks, 1,024 samples each (an HE-AAC stream states its core rate, so the length
+        // comes out the same). The encoder's priming samples are not stated, so they are counted. A recorder may end
+        // the file with an ID3v1 tag.
+        var first = await file.ReadAsync(0, 7, cancellationToken);
+        var rateIndex = (first[2] >> 2) & 0x0F;
+        if (rateIndex >= AdtsRates.Length)
+        {
+            return null;
+        }
+
+        var end = file.Length >= 128 && Encoding.ASCII.GetString(await file.ReadAsync(file.Length - 128, 3, cancellationToken)) == "TAG" ? file.Length - 128 : file.Length;
+        var samples = await CountFramesAsync(file, 0, end, 7, (ReadOnlySpan<byte> header, out int frameSamples) =>
+        {
+            frameSamples = ((header[6] & 0x03) + 1) * 1024;
+            var size = ((header[3] & 0x03) << 11) | (header[4] << 3) | (header[5] >> 5);
+            var headerSize = (header[1] & 0x01) == 0 ? 9 : 7;
+            return header[0] == 0xFF && (header[1] & 0xF6) == 0xF0 && ((header[2] >> 2) & 0x0F) == rateIndex && size > headerSize ? size : 0;
+        }, cancellationToken);
+        return samples is > 0 and var count ? new RecordingInfo { Source = RecordingSources.Adts, DurationSeconds = Seconds(count / (double)AdtsRates[rateIndex]) } : null;
+    }
+
+    /// <summary>
+    /// The samples of the frames between <paramref name="start"/> and <paramref name="end"/>, walked header to header
+    /// a window at a time; null for a file too large to walk, and an error where something that is not a frame
+    /// stands between them. A last frame the file cuts off is not counted: nothing plays it.
+    /// </summary>
+    private static async Task<long?> CountFramesAsync(PositionedReads file, long start, long end, int headerBytes, FrameHeader frame, CancellationToken cancellationToken)
+    {
+        if (file.Length > MaxFramedBytes)
+        {
+            return null;
+        }
+
+        var window = ArrayPool<byte>.Shared.Rent(FrameWindowBytes);
+        try
+        {
+            long samples = 0, windowStart = start, position = start;
+            var filled = 0;
+            while (position + headerBytes <= end)
+            {
+                if (position + headerBytes > windowStart + filled)
+                {
+                    windowStart = position;
+                    filled = await file.FillAsync(position, window.AsMemory(0, FrameWindowBytes), cancellationToken);
+                }
+
+                var size = frame(window.AsSpan((int)(position - windowStart), headerBytes), out var frameSamples);
+                if (size <= 0)
+                {
+                    throw new InvalidDataException("Something other than a frame among the frames.");
+                }
+
+                if (position + size > end)
+                {
+                    break;
+                }
+
+                samples += frameSamples;
+                position += size;
+            }
+
+            return samples;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(window);
+        }
     }
 
     /// <summary>Seconds to the millisecond; null for a length no recording has (over ten years).</summary>

@@ -64,7 +64,7 @@ public sealed class RecordingTests(VaultApp app) : IClassFixture<VaultApp>, IDis
 
         // ffprobe, run as the guide says, reads the same length and time from the bundle's copy.
         await ExpertTools.EnsureAsync();
-        var probed = await ExpertTools.RunGuideCommandAsync(bag, "ffprobe", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
+        var probed = await ExpertTools.RunGuideCommandAsync(bag, "ffprobe -hide_banner", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
         Assert.Contains("duration=8.064000", probed, StringComparison.Ordinal);
         Assert.Contains("TAG:creation_time=2026-11-20T06:03:17.000000Z", probed, StringComparison.Ordinal);
 
@@ -90,6 +90,32 @@ public sealed class RecordingTests(VaultApp app) : IClassFixture<VaultApp>, IDis
         var info = await EvidenceFiles.ReadAsync(path, RecordingInfoReader.ReadAsync);
 
         Assert.Equal(Math.Round(double.Parse(probe.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture) - added, 3), info!.DurationSeconds);
+    }
+
+    [Theory]
+    [InlineData(".amr", RecordingSources.Amr, 0.02)] // AMR: every frame 20 ms
+    [InlineData(".aac", RecordingSources.Adts, 1024 + 1024)] // AAC: frames of 1,024 samples, the first the encoder's priming
+    public async Task An_android_call_recording_in_amr_or_aac_states_the_length_of_its_frames_as_ffprobe_counts_them(string extension, string source, double beyondTheCall)
+    {
+        using var vault = await app.CreateCaseAsync();
+        var path = await SampleRecordings.AndroidCallAsync(_folder, extension);
+
+        using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(path)));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+        Assert.Equal(source, item.Recording?.Source);
+        var seconds = item.Recording!.DurationSeconds!.Value;
+        Assert.InRange(seconds, SampleRecordings.CallSeconds, SampleRecordings.CallSeconds + (extension == ".amr" ? beyondTheCall : beyondTheCall / 8_000)); // whole frames of the 22.566 s call
+        await AssertIndexedAndChainedAsync(vault, item, item.Recording);
+
+        // The guide's frame count, run on the bundle's copy, gives the same length.
+        await ExpertTools.EnsureAsync();
+        var bag = await vault.DownloadBagAsync(_folder);
+        var counted = (await ExpertTools.RunGuideCommandAsync(bag, "ffprobe -v error -count_packets", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item)))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line => line.Split('=')).Where(pair => pair.Length == 2).ToDictionary(pair => pair[0], pair => double.Parse(pair[1], System.Globalization.CultureInfo.InvariantCulture));
+        var perFrame = extension == ".amr" ? 0.02 : 1024 / counted["sample_rate"];
+        Assert.Equal(Math.Round(counted["nb_read_packets"] * perFrame, 3), seconds);
     }
 
     [Theory]

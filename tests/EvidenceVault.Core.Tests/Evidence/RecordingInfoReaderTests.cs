@@ -77,6 +77,89 @@ public sealed class RecordingInfoReaderTests : IDisposable
         Assert.Equal(new RecordingInfo { Source = RecordingSources.Flac, DurationSeconds = 10 }, info);
     }
 
+    [Fact]
+    public async Task ReadAsync_AnAmrFile_GivesTwentyMillisecondsForEveryFrameItHolds()
+    {
+        // Speech at 12.2 kbit/s (type 7, 32 bytes), comfort noise (type 8, 6 bytes) and "no data" (type 15, 1 byte): all play 20 ms.
+        byte[][] frames = [.. Enumerable.Repeat(AmrFrame(7, 32), 140), .. Enumerable.Repeat(AmrFrame(8, 6), 3), .. Enumerable.Repeat(AmrFrame(15, 1), 7)];
+        var path = await WriteAsync("call.amr", [.. "#!AMR\n"u8, .. frames.SelectMany(frame => frame)]);
+
+        var info = await ReadFileAsync(path);
+
+        Assert.Equal(new RecordingInfo { Source = RecordingSources.Amr, DurationSeconds = 3.0 }, info);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnAmrWidebandFile_CountsItsOwnFrameSizes()
+    {
+        // 23.85 kbit/s (type 8, 61 bytes) and speech lost (type 14, 1 byte); at AMR's sizes these would not line up.
+        byte[][] frames = [.. Enumerable.Repeat(AmrFrame(8, 61), 99), AmrFrame(14, 1)];
+        var path = await WriteAsync("call.awb", [.. "#!AMR-WB\n"u8, .. frames.SelectMany(frame => frame)]);
+
+        var info = await ReadFileAsync(path);
+
+        Assert.Equal(new RecordingInfo { Source = RecordingSources.Amr, DurationSeconds = 2.0 }, info);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnAmrFileCutOffInItsLastFrame_CountsTheWholeFramesOnly()
+    {
+        var path = await WriteAsync("cut.amr", [.. "#!AMR\n"u8, .. Enumerable.Repeat(AmrFrame(7, 32), 50).SelectMany(frame => frame), .. AmrFrame(7, 32)[..20]]);
+
+        Assert.Equal(1.0, (await ReadFileAsync(path))?.DurationSeconds);
+    }
+
+    [Theory]
+    [InlineData(0x4C)] // a frame type no file holds (9)
+    [InlineData(0xBC)] // the padding bit set
+    public async Task ReadAsync_AnAmrFileWithSomethingElseAmongItsFrames_GivesNothingRatherThanAGuess(byte stray)
+    {
+        byte[][] frames = [.. Enumerable.Repeat(AmrFrame(7, 32), 10), [stray], .. Enumerable.Repeat(AmrFrame(7, 32), 10)];
+        var path = await WriteAsync("odd.amr", [.. "#!AMR\n"u8, .. frames.SelectMany(frame => frame)]);
+
+        Assert.Null(await ReadFileAsync(path));
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnAdtsStream_GivesItsFramesSamplesOverItsRate_AcrossReadWindowsAndPastATrailingTag()
+    {
+        // 44.1 kHz, frames of 1,000 to 1,300 bytes (some with a CRC, one carrying two raw data blocks), well past one read window.
+        var bytes = new List<byte>();
+        long samples = 0;
+        for (var n = 0; bytes.Count < (RecordingInfoReader.FrameWindowBytes * 2) + 5000; n++)
+        {
+            var blocks = n == 7 ? 2 : 1;
+            bytes.AddRange(AdtsFrame(rateIndex: 4, length: 1000 + (n * 37 % 300), blocks, crc: n % 5 == 0));
+            samples += blocks * 1024;
+        }
+
+        var path = await WriteAsync("call.aac", [.. bytes, .. "TAG"u8, .. new byte[125]]);
+
+        var info = await ReadFileAsync(path);
+
+        Assert.Equal(new RecordingInfo { Source = RecordingSources.Adts, DurationSeconds = Math.Round(samples / 44_100.0, 3) }, info);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnAdtsStreamThatChangesRate_GivesNothingRatherThanAGuess()
+    {
+        var path = await WriteAsync("odd.aac", [.. AdtsFrame(11, 200, 1, false), .. AdtsFrame(11, 200, 1, false), .. AdtsFrame(8, 200, 1, false)]);
+
+        Assert.Null(await ReadFileAsync(path));
+    }
+
+    [Fact]
+    public async Task ReadAsync_AFramedRecordingLargerThanTheWalkAllows_GivesNothing()
+    {
+        var path = await WriteAsync("long.amr", [.. "#!AMR\n"u8, .. AmrFrame(7, 32)]);
+        await using (var file = File.OpenWrite(path))
+        {
+            file.SetLength(RecordingInfoReader.MaxFramedBytes + 1); // zeros: type 0 frames of 13 bytes, were it walked
+        }
+
+        Assert.Null(await ReadFileAsync(path));
+    }
+
     [Theory]
     [InlineData("call-recording.m4a", 4096)]
     [InlineData("call-recording.ogg", 200)]
@@ -98,4 +181,33 @@ public sealed class RecordingInfoReaderTests : IDisposable
         Assert.Null(await ReadFileAsync(SampleEvidence.PathOf(fixture)));
 
     private static Task<RecordingInfo?> ReadFileAsync(string path) => EvidenceFiles.ReadAsync(path, RecordingInfoReader.ReadAsync);
+
+    private async Task<string> WriteAsync(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_folder, name);
+        await File.WriteAllBytesAsync(path, bytes);
+        return path;
+    }
+
+    /// <summary>An AMR frame of <paramref name="type"/>: its header byte (quality bit set) and silent speech bits.</summary>
+    private static byte[] AmrFrame(int type, int bytes)
+    {
+        var frame = new byte[bytes];
+        frame[0] = (byte)((type << 3) | 0x04);
+        return frame;
+    }
+
+    /// <summary>An ADTS frame of AAC-LC mono at the rate of <paramref name="rateIndex"/>, <paramref name="length"/> bytes with its header.</summary>
+    private static byte[] AdtsFrame(int rateIndex, int length, int blocks, bool crc)
+    {
+        var frame = new byte[length];
+        frame[0] = 0xFF;
+        frame[1] = (byte)(crc ? 0xF0 : 0xF1);
+        frame[2] = (byte)((1 << 6) | (rateIndex << 2));
+        frame[3] = (byte)((1 << 6) | (length >> 11));
+        frame[4] = (byte)(length >> 3);
+        frame[5] = (byte)(((length & 0x07) << 5) | 0x1F);
+        frame[6] = (byte)(0xFC | (blocks - 1));
+        return frame;
+    }
 }
