@@ -29,8 +29,8 @@ internal sealed record CommittedEvidence(CaseCaller Uploader, EvidenceClaims Cla
 /// <summary>An item's <c>item.received</c> event already in the custody log: its sequence number and the hash of its line.</summary>
 internal sealed record RecordedEvent(long Seq, Sha256Digest LineHash);
 
-/// <summary>What a committed file says about itself: a saved page's origin, a recording's length and making, or a photo's taking.</summary>
-internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInfo? Recording, PhotoInfo? Photo = null)
+/// <summary>What a committed file says about itself: a saved page's origin, a recording's length and making, a photo's taking, or an e-mail's header.</summary>
+internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInfo? Recording, PhotoInfo? Photo = null, MessageInfo? Message = null)
 {
     /// <summary>For a file that states none of them.</summary>
     public static FileStatements None { get; } = new(null, null);
@@ -246,6 +246,7 @@ internal sealed partial class EvidenceIngestor(
             Snapshot = statements.Snapshot,
             Recording = statements.Recording,
             Photo = statements.Photo,
+            Message = statements.Message,
             CapturedBy = claims.CapturedByVault ? CaptureDetails.Vault : null,
             CapturedSites = claims.CapturedSites is { Count: > 0 } sites ? sites : null,
             Note = claims.Note,
@@ -279,7 +280,8 @@ internal sealed partial class EvidenceIngestor(
 
     /// <summary>
     /// What the file says about itself, read from the committed bytes — what the vault keeps is what it reports on: a
-    /// saved page's address and capture time, a recording's length and making, a photo's EXIF time and device. A WACZ
+    /// saved page's address and capture time, a recording's length and making, a photo's EXIF time and device, an
+    /// e-mail's sender, subject, dates and receiving server. A WACZ
     /// is a ZIP whose directory sits at its end, and a phone may write a movie's header after its media, so the blob
     /// is read with ranged requests; an AMR or AAC (ADTS) recording's frames are counted a megabyte at a time.
     /// </summary>
@@ -288,7 +290,8 @@ internal sealed partial class EvidenceIngestor(
         var page = format.MediaClass == MediaClass.Page && format.Extension != ".html";
         var recording = format.MediaClass is MediaClass.Audio or MediaClass.Video;
         var photo = format.ContentType is "image/jpeg" or "image/png" or "image/webp" or "image/heic" or "image/avif";
-        if (!page && !recording && !photo)
+        var message = format.MediaClass == MediaClass.Message;
+        if (!page && !recording && !photo && !message)
         {
             return FileStatements.None;
         }
@@ -298,7 +301,8 @@ internal sealed partial class EvidenceIngestor(
         await using var content = await blob.OpenReadAsync(reads, cancellationToken);
         return page ? new FileStatements(await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken), null)
             : recording ? new FileStatements(null, await RecordingInfoReader.ReadAsync(content, format, cancellationToken))
-            : new FileStatements(null, null, await PhotoInfoReader.ReadAsync(content, format, cancellationToken));
+            : photo ? new FileStatements(null, null, await PhotoInfoReader.ReadAsync(content, format, cancellationToken))
+            : new FileStatements(null, null, null, await MessageInfoReader.ReadAsync(content, format, cancellationToken));
     }
 
     private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims, FileStatements statements)
@@ -336,7 +340,8 @@ internal sealed partial class EvidenceIngestor(
 
         var said = (statements.Snapshot is { } snapshot ? SnapshotDetails.Of(snapshot) : [])
             .Concat(statements.Recording is { } recording ? RecordingDetails.Of(recording) : [])
-            .Concat(statements.Photo is { } photo ? PhotoDetails.Of(photo) : []);
+            .Concat(statements.Photo is { } photo ? PhotoDetails.Of(photo) : [])
+            .Concat(statements.Message is { } message ? MessageDetails.Of(message) : []);
         foreach (var (name, value) in said)
         {
             details[name] = value;

@@ -55,6 +55,20 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? PhotoDevice { get; set; }
 
+    public string? MessageSource { get; set; }
+
+    public string? MessageFrom { get; set; }
+
+    public string? MessageSubject { get; set; }
+
+    public DateTimeOffset? MessageSentAt { get; set; }
+
+    public string? MessageId { get; set; }
+
+    public DateTimeOffset? MessageDeliveredAt { get; set; }
+
+    public string? MessageDeliveredBy { get; set; }
+
     /// <summary>The sites a capture reached and their certificates, as the custody line records them (JSON).</summary>
     public string? CapturedSites { get; set; }
 
@@ -115,6 +129,13 @@ internal sealed class ItemEntity : ITableEntity
         PhotoTakenAt = item.Photo?.TakenAt,
         PhotoUtcOffset = item.Photo?.UtcOffset,
         PhotoDevice = item.Photo?.Device,
+        MessageSource = item.Message?.Source,
+        MessageFrom = item.Message?.From,
+        MessageSubject = item.Message?.Subject,
+        MessageSentAt = item.Message?.SentAt,
+        MessageId = item.Message?.MessageId,
+        MessageDeliveredAt = item.Message?.DeliveredAt,
+        MessageDeliveredBy = item.Message?.DeliveredBy,
         CapturedSites = item.CapturedSites is { Count: > 0 } sites ? EvidenceVault.Custody.CaptureDetails.SitesValue(sites) : null,
         Note = item.Note,
         Contributor = item.Contributor,
@@ -149,6 +170,11 @@ internal sealed class ItemEntity : ITableEntity
         CapturedBy = CapturedBy,
         Recording = RecordingSource is null ? null : new RecordingInfo { Source = RecordingSource, DurationSeconds = RecordingDurationSeconds, RecordedAt = RecordingRecordedAt },
         Photo = PhotoSource is null ? null : new PhotoInfo { Source = PhotoSource, TakenAt = PhotoTakenAt, UtcOffset = PhotoUtcOffset, Device = PhotoDevice },
+        Message = MessageSource is null ? null : new MessageInfo
+        {
+            Source = MessageSource, From = MessageFrom, Subject = MessageSubject, SentAt = MessageSentAt, MessageId = MessageId,
+            DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy,
+        },
         CapturedSites = EvidenceVault.Custody.CaptureDetails.SitesFrom(CapturedSites),
         Note = Note,
         Contributor = Contributor,

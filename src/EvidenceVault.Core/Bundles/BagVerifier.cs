@@ -289,13 +289,17 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the saved page says about its capture differs from custody line {item.Custody.Seq}");
             }
-            else if (!SameRecording(received.Details, item.Recording))
+            else if (!SameStatement(RecordingDetails.From, received.Details, item.Recording))
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the recording says of its length or making differs from custody line {item.Custody.Seq}");
             }
             else if (PhotoDetails.From(received.Details) != item.Photo)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the photo says of its taking differs from custody line {item.Custody.Seq}");
+            }
+            else if (!SameStatement(MessageDetails.From, received.Details, item.Message))
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the e-mail's header says differs from custody line {item.Custody.Seq}");
             }
             else if (CaptureDetails.From(received.Details) != item.CapturedBy)
             {
@@ -307,11 +311,13 @@ public static partial class BagVerifier
             }
         }
 
-        private static bool SameRecording(IReadOnlyDictionary<string, string>? details, RecordingInfo? cataloged)
+        /// <summary>Whether the custody line's <paramref name="details"/> state what the catalog does; a detail that is not a number or time where one belongs does not.</summary>
+        private static bool SameStatement<T>(Func<IReadOnlyDictionary<string, string>?, T?> read, IReadOnlyDictionary<string, string>? details, T? cataloged)
+            where T : class
         {
             try
             {
-                return RecordingDetails.From(details) == cataloged;
+                return EqualityComparer<T>.Default.Equals(read(details), cataloged);
             }
             catch (FormatException)
             {

@@ -197,6 +197,21 @@ internal static class BundleReport
             lines.Add($"文件自述 The file says ({Encode(recording.Source.ToUpperInvariant())}): 录制于 recorded " + Times(recordedAt));
         }
 
+        if (item.Message is { } message)
+        {
+            string?[] said =
+            [
+                message.From is { } from ? $"发件人 from {Encode(from)}" : null,
+                message.Subject is { } subject ? $"主题 subject {Encode(subject)}" : null,
+                message.SentAt is { } sent ? $"发送于 sent {Times(sent)}" : null,
+                message.DeliveredAt is not null || message.DeliveredBy is not null
+                    ? "收件服务器接收 taken in " + string.Join(" ", new[] { message.DeliveredBy is { } by ? $"by <code>{Encode(by)}</code>" : null, message.DeliveredAt is { } at ? Times(at) : null }.Where(part => part is not null))
+                    : null,
+                message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
+            ];
+            lines.Add($"文件自述 The file says ({Encode(message.Source.ToUpperInvariant())}): " + string.Join(" · ", said.Where(part => part is not null)));
+        }
+
         return lines.Count == 0 ? "—" : string.Join("<br>", lines);
     }
 

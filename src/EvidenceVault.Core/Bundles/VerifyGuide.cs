@@ -208,6 +208,16 @@ internal static class VerifyGuide
             ffprobe -v error -count_packets -show_entries stream=nb_read_packets,sample_rate data/evidence/<item>.<ext>
             ```
 
+            A saved e-mail (`.eml`) is text, and its header — up to the first blank line — holds what `message` in
+            `items.json` states: `From` and `Subject` (their encoded words decoded), `Date`, `Message-ID`, and the top
+            `Received` field, which the recipient's mail provider wrote when it took the message in (the sender's own
+            fields can be forged by whoever sent it). Perl prints the header decoded:
+            保存的电子邮件（.eml）是文本，其邮件头（至第一个空行）即 items.json 中 message 所述；以下命令解码显示邮件头。
+
+            ```sh
+            perl -MEncode -0777 -ne 'print encode("UTF-8", decode("MIME-Header", (split /\r?\n\r?\n/)[0]))' data/evidence/<item>.eml
+            ```
+
             """);
         var archives = catalog.Items.Where(item => item.ContentType == WebArchiveContentType).ToList();
         if ((archives.FirstOrDefault(item => item.CapturedBy == CaptureDetails.Vault) ?? archives.FirstOrDefault()) is { } archive)

@@ -20,6 +20,9 @@ public enum MediaClass
 
     /// <summary>A plain archive.</summary>
     Archive,
+
+    /// <summary>A saved e-mail (<c>.eml</c>).</summary>
+    Message,
 }
 
 /// <summary>A file format recognised from its first bytes.</summary>

@@ -13,6 +13,9 @@ public static class EvidenceFormatDetector
     /// <summary>How many leading bytes detection looks at (more are ignored, fewer may be given).</summary>
     public const int HeadLength = 4096;
 
+    /// <summary>The content type of a saved e-mail (RFC 5322 message, <c>.eml</c>).</summary>
+    public const string MessageContentType = "message/rfc822";
+
     private static readonly EvidenceFormat Png = new("image/png", ".png", MediaClass.Image, EvidenceKind.Screenshot);
     private static readonly EvidenceFormat Jpeg = new("image/jpeg", ".jpg", MediaClass.Image, EvidenceKind.Screenshot);
     private static readonly EvidenceFormat Gif = new("image/gif", ".gif", MediaClass.Image, EvidenceKind.Screenshot);
@@ -38,10 +41,14 @@ public static class EvidenceFormatDetector
     private static readonly EvidenceFormat WarcGzip = new("application/gzip", ".warc.gz", MediaClass.Page, EvidenceKind.PageSnapshot);
     private static readonly EvidenceFormat Wacz = new("application/wacz", ".wacz", MediaClass.Page, EvidenceKind.PageSnapshot);
     private static readonly EvidenceFormat Zip = new("application/zip", ".zip", MediaClass.Archive, EvidenceKind.Document);
+    private static readonly EvidenceFormat Eml = new(MessageContentType, ".eml", MediaClass.Message, EvidenceKind.Document);
+
+    /// <summary>Header fields only delivery writes into a message; a browser's MHTML, which is a message too, has none of them.</summary>
+    private static readonly string[] DeliveryFields = ["Received", "Message-ID", "Return-Path", "Delivered-To"];
 
     private static readonly Dictionary<string, string> ExtensionsByContentType = new EvidenceFormat[]
     {
-        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip,
+        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip, Eml,
     }.ToDictionary(f => f.ContentType, f => f.Extension, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The file extension (with the dot) the vault uses for a content type it recorded; <c>.bin</c> if unknown.</summary>
@@ -227,6 +234,11 @@ public static class EvidenceFormatDetector
 
         // Latin-1 maps bytes one to one, so markup is found whatever the page's real encoding.
         var text = Encoding.Latin1.GetString(head).TrimStart();
+        if (IsReceivedMessage(text, cutOff: head.Length == HeadLength))
+        {
+            return Eml;
+        }
+
         if (IsMhtml(text))
         {
             return Mhtml;
@@ -240,6 +252,42 @@ public static class EvidenceFormatDetector
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A received e-mail as mail programs save it (RFC 5322): every line up to the first blank one a header field
+    /// (<c>Name: value</c>) or the folded rest of one, among them a field only delivery writes. A long header may run
+    /// past the head, whose last line is then cut off and not judged.
+    /// </summary>
+    private static bool IsReceivedMessage(string text, bool cutOff)
+    {
+        var blank = text.IndexOf("\n\n", StringComparison.Ordinal) is var lf and >= 0 ? lf : int.MaxValue;
+        var crlf = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        blank = crlf >= 0 && crlf < blank ? crlf : blank;
+        var lines = (blank == int.MaxValue ? text : text[..blank]).Split('\n');
+        if (blank == int.MaxValue && (cutOff || lines[^1].Length == 0))
+        {
+            lines = lines[..^1]; // cut off by the head's end, or the break that ends a file of header fields alone
+        }
+
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in lines.Select(line => line.TrimEnd('\r')))
+        {
+            if (line.Length > 0 && line[0] is ' ' or '\t')
+            {
+                continue;
+            }
+
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || !line[..colon].All(c => c is > ' ' and < (char)127))
+            {
+                return false;
+            }
+
+            names.Add(line[..colon]);
+        }
+
+        return DeliveryFields.Any(names.Contains) && !names.Contains("Snapshot-Content-Location");
     }
 
     private static bool IsMhtml(string text)

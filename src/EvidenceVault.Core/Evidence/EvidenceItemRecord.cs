@@ -122,6 +122,9 @@ public sealed record EvidenceItemRecord
     /// <summary>For a photo with an EXIF block: when the camera's clock says it was taken, and with which device, as the file itself states.</summary>
     public PhotoInfo? Photo { get; init; }
 
+    /// <summary>For a saved e-mail: who it says it is from, its subject and dates, and the server that took it in, as its header states them.</summary>
+    public MessageInfo? Message { get; init; }
+
     /// <summary>
     /// <c>vault</c> when the vault fetched the page itself at a member's request (a WACZ it made), rather than receiving
     /// a file; absent otherwise. Recorded in the item's <c>item.received</c> custody line as well.

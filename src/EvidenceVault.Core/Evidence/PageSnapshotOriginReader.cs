@@ -13,7 +13,7 @@ namespace EvidenceVault.Evidence;
 /// <c>pages/pages.jsonl</c>. Reads are bounded and stop at the first answer; a file whose self-description is
 /// missing or malformed gives null — the evidence stands without it.
 /// </summary>
-public static partial class PageSnapshotOriginReader
+public static class PageSnapshotOriginReader
 {
     /// <summary>Longest address kept; a longer one is left out rather than cut.</summary>
     public const int MaxUrlLength = 2048;
@@ -64,7 +64,7 @@ public static partial class PageSnapshotOriginReader
     {
         var reader = new HeaderBlockReader(content, MaxHeaderBytes);
         var headers = await reader.ReadHeaderBlockAsync(cancellationToken);
-        return Origin(PageSnapshotSources.Mhtml, Header(headers, "Snapshot-Content-Location"), ParseMailDate(Header(headers, "Date")));
+        return Origin(PageSnapshotSources.Mhtml, Header(headers, "Snapshot-Content-Location"), MailDates.Parse(Header(headers, "Date")));
     }
 
     private static async Task<PageSnapshotOrigin?> ReadWarcAsync(Stream content, CancellationToken cancellationToken)
@@ -168,29 +168,7 @@ public static partial class PageSnapshotOriginReader
         return null;
     }
 
-    /// <summary>An RFC 5322 date (<c>Mon, 23 Nov 2026 22:39:31 GMT</c>, or with a numeric zone like <c>+0800</c>).</summary>
-    private static DateTimeOffset? ParseMailDate(string? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        // Comments such as "(UTC)" are dropped; a numeric zone gets its colon so the invariant parser reads it.
-        var text = NumericZone().Replace(MailComment().Replace(value, string.Empty).Trim(), "$1:$2");
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? Plausible(date) : null;
-    }
-
     /// <summary>An ISO 8601 / RFC 3339 date (<c>2026-11-23T22:40:00Z</c>); WARC allows seconds, minutes or days of precision.</summary>
     private static DateTimeOffset? ParseIsoDate(string? value) =>
-        value is not null && DateTimeOffset.TryParse(value.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? Plausible(date) : null;
-
-    // The web is younger than 1991; a far-future year is a malformed file, not a capture time.
-    private static DateTimeOffset? Plausible(DateTimeOffset date) => date.Year is >= 1991 and <= 2200 ? date.ToUniversalTime() : null;
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"\([^)]*\)", System.Text.RegularExpressions.RegexOptions.None, matchTimeoutMilliseconds: 100)]
-    private static partial System.Text.RegularExpressions.Regex MailComment();
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"([+-]\d{2})(\d{2})$", System.Text.RegularExpressions.RegexOptions.None, matchTimeoutMilliseconds: 100)]
-    private static partial System.Text.RegularExpressions.Regex NumericZone();
+        value is not null && DateTimeOffset.TryParse(value.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) ? MailDates.Plausible(date) : null;
 }

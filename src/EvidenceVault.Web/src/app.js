@@ -89,6 +89,11 @@ function photoStatement(photo) {
   return [taken, photo.device].filter(Boolean).join(' · ');
 }
 
+/** What a saved e-mail's header says of its sending: the sender it names, its subject, and its date. */
+function messageStatement(message) {
+  return [message.from, message.subject, message.sentAt && formatTime(message.sentAt, 'UTC')].filter(Boolean).join(' · ');
+}
+
 /** A recording's length as a player shows it, whole seconds cut off as players do: 0:22, 1:02:03. */
 function formatLength(seconds) {
   const whole = Math.floor(seconds);
@@ -509,6 +514,10 @@ function itemRow(item, lawyer) {
       ...capturedSiteLines(item),
       item.recording?.recordedAt ? h('span', { class: 'recording-made' }, field('recordingSays', formatTime(item.recording.recordedAt, 'UTC'))) : null,
       item.photo ? h('span', { class: 'photo-says' }, field('photoSays', photoStatement(item.photo))) : null,
+      item.message ? h('span', { class: 'message-says' }, field('messageSays', messageStatement(item.message))) : null,
+      item.message?.deliveredBy || item.message?.deliveredAt
+        ? h('span', { class: 'message-delivered' }, field('messageDelivered', [item.message.deliveredBy, item.message.deliveredAt && formatTime(item.message.deliveredAt, 'UTC')].filter(Boolean).join(' · ')))
+        : null,
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
       item.note ? h('span', {}, field('note', item.note)) : null,
       h('span', { class: 'contributor' }, field('contributor', contributorName(item))),

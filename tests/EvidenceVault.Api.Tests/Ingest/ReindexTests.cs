@@ -12,6 +12,7 @@ using EvidenceVault.Bundles;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
 using EvidenceVault.Serialization;
+using EvidenceVault.Testing;
 
 namespace EvidenceVault.Api.Tests.Ingest;
 
@@ -54,6 +55,14 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
             Assert.Equal(HttpStatusCode.Created, page.StatusCode);
         }
 
+        var mailFolder = Directory.CreateTempSubdirectory("ev-reindex-mail-");
+        using (var mail = await victimCase.UploadAsync(new StreamContent(File.OpenRead(SampleMessages.Phishing(Path.Combine(mailFolder.FullName, "phishing.eml"))))))
+        {
+            Assert.Equal(HttpStatusCode.Created, mail.StatusCode);
+        }
+
+        mailFolder.Delete(recursive: true);
+
         var site = await ScamSite.InstanceAsync();
         using (var captured = await vault.Client.PostAsJsonAsync($"/api/cases/{vault.CaseId}/captures", new { url = new Uri(site.SecureAddress, "/go").AbsoluteUri, note = "the vault's own capture" }))
         {
@@ -84,6 +93,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Single(after.Items, i => i.Contains($"\"capturedSites\":[{{\"site\":\"{site.SecureAddress.AbsoluteUri}\"", StringComparison.Ordinal)); // its custody line, which site it reached
         Assert.Equal(before.VictimItems, after.VictimItems);
         Assert.Single(after.VictimItems, i => i.Contains("\"recording\":{\"source\":\"mp4\",\"durationSeconds\":22.566}", StringComparison.Ordinal)); // read again from the recording itself
+        Assert.Single(after.VictimItems, i => i.Contains($"\"deliveredBy\":\"{SampleMessages.DeliveredBy}\"", StringComparison.Ordinal)); // and from the e-mail's header
         Assert.Equal(before.Grants, after.Grants);
         Assert.Equal(before.Case, after.Case);
         var restoredUsage = await app.Services.GetRequiredService<CaseDirectory>().FindAsync(vault.CaseId, CancellationToken.None);
@@ -118,7 +128,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         var custody = await vault.CheckCustodyAsync();
         Assert.True(custody.IsIntact, string.Join("\n", custody.Breaks));
         var rebuilt = Assert.Single(custody.Events, e => e.Type == CustodyEventTypes.IndexRebuilt);
-        Assert.Equal(("true", "4", "4"), (rebuilt.Details!["caseRestored"], rebuilt.Details["grantsRestored"], rebuilt.Details["itemsRestored"]));
+        Assert.Equal(("true", "4", "5"), (rebuilt.Details!["caseRestored"], rebuilt.Details["grantsRestored"], rebuilt.Details["itemsRestored"]));
     }
 
     [Fact]

@@ -225,7 +225,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
-    public async Task The_lawyer_page_shows_what_a_photo_and_a_phone_movie_say_of_their_making_in_its_language()
+    public async Task The_lawyer_page_shows_what_a_photo_a_phone_movie_and_a_phishing_mail_say_of_themselves_in_its_language()
     {
         using var vault = await app.CreateCaseAsync();
         var lawyerGrant = await vault.GrantAsync(CaseRoles.Lawyer, "Law firm");
@@ -235,8 +235,9 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             var camera = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0412.jpg"), SamplePhotos.Exif(littleEndian: false, "Apple", "iPhone 15", "2026:11:20 14:03:17", "+08:00"));
             var clockOnly = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0413.jpg"), SamplePhotos.Exif(littleEndian: true, "HUAWEI", "ELS-AN00", "2026:11:20 14:04:00", offset: null));
             var movie = SampleRecordings.PhoneMovie(Path.Combine(folder.FullName, "screen.mov"), new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero));
+            var mail = SampleMessages.Phishing(Path.Combine(folder.FullName, "phishing.eml"));
             var items = new List<EvidenceItemRecord>();
-            foreach (var file in new[] { camera, clockOnly, movie })
+            foreach (var file in new[] { camera, clockOnly, movie, mail })
             {
                 using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(file)));
                 items.Add((await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!);
@@ -245,17 +246,20 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await using var desk = await chromium.Browser.NewContextAsync(Desktop);
             var page = await desk.NewPageAsync();
             await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={lawyerGrant.Token}");
-            await Expect(page.Locator("#items .item")).ToHaveCountAsync(3);
+            await Expect(page.Locator("#items .item")).ToHaveCountAsync(4);
             ILocator Of(EvidenceItemRecord item, string part) => page.Locator($".item[data-item-id='{item.ItemId}'] .{part}");
             await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("The photo itself says it was taken: 2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("The photo itself says it was taken: 2026-11-20 14:04:00 (camera clock, no time zone) · HUAWEI ELS-AN00");
             await Expect(Of(items[2], "recording-length")).ToHaveTextAsync("Length: 0:08");
             await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("The recording itself says it was made: 20/11/2026, 06:03:17 UTC");
+            await Expect(Of(items[3], "message-says")).ToHaveTextAsync($"The e-mail's header says it was sent by: {SampleMessages.From} · {SampleMessages.Subject} · 20/11/2026, 14:03:17 UTC");
+            await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("Taken in by the recipient's mail server: mx1.mail.example.cn · 20/11/2026, 14:03:19 UTC");
             await page.ClickAsync("#language");
             await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:04:00 （相机时钟，未注明时区） · HUAWEI ELS-AN00");
             await Expect(Of(items[2], "recording-length")).ToHaveTextAsync("时长：0:08");
             await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("文件自述的录制时间：2026/11/20 06:03:17 UTC");
+            await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("收件方邮件服务器的接收记录：mx1.mail.example.cn · 2026/11/20 14:03:19 UTC");
         }
         finally
         {

@@ -78,6 +78,47 @@ public sealed class EvidenceFormatDetectorTests
         }
     }
 
+    [Fact]
+    public void Detect_ASavedPhishingMail_IsAMessageFiledAsADocumentOnly()
+    {
+        var folder = Directory.CreateTempSubdirectory("ev-mail-").FullName;
+        try
+        {
+            var format = EvidenceFormatDetector.Detect(Head(SampleMessages.Phishing(Path.Combine(folder, "mail.eml"))));
+
+            Assert.Equal(("message/rfc822", ".eml", EvidenceKind.Document), (format?.ContentType, format?.Extension, format?.DefaultKind));
+            Assert.False(format!.Allows(EvidenceKind.PageSnapshot));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("Received: from a by b; Fri, 20 Nov 2026 22:03:19 +0800\r\nFrom: x@y.example\r\nContent-Type: multipart/related; boundary=b\r\n\r\n--b\r\n", "message/rfc822")] // an HTML mail with inline images: related parts, but delivered
+    [InlineData("Delivered-To: v@example.cn\nSubject: hi\n", "message/rfc822")] // header fields alone, LF line ends
+    [InlineData("From: <Saved by Blink>\r\nSnapshot-Content-Location: https://a.example/\r\nMessage-ID: <x>\r\nContent-Type: multipart/related; boundary=b\r\n\r\n", "multipart/related")]
+    public void Detect_MessagesAndBrowserPages_AreToldApartByTheirFields(string head, string contentType) =>
+        Assert.Equal(contentType, EvidenceFormatDetector.Detect(Encoding.UTF8.GetBytes(head))?.ContentType);
+
+    [Fact]
+    public void Detect_AMessageWhoseHeaderRunsPastTheHead_IsStillAMessage()
+    {
+        // Providers put their signatures and authentication results on top: From may come kilobytes later.
+        var seal = "ARC-Seal: i=1; a=rsa-sha256; t=1795671799; cv=none; d=mail.example.cn; s=arc;\r\n" + string.Concat(Enumerable.Repeat("\tb=" + new string('A', 70) + "\r\n", 80));
+        var head = Encoding.ASCII.GetBytes("Delivered-To: victim@example.cn\r\n" + seal + "From: x@y.example\r\n\r\n");
+
+        Assert.True(head.Length > EvidenceFormatDetector.HeadLength);
+        Assert.Equal("message/rfc822", EvidenceFormatDetector.Detect(head)?.ContentType);
+    }
+
+    [Theory]
+    [InlineData("Subject: hello\r\nFrom: a@b.example\r\n\r\nbody")] // no field only delivery writes: a note, not a received mail
+    [InlineData("Received: from a by b; Fri, 20 Nov 2026 22:03:19 +0800\r\nthis line is no field\r\n\r\n")]
+    public void Detect_TextThatIsNoReceivedMessage_IsRefused(string head) =>
+        Assert.Null(EvidenceFormatDetector.Detect(Encoding.UTF8.GetBytes(head)));
+
     [Theory]
     [InlineData("screenshot-refund-page.png", EvidenceKind.Screenshot, true)]
     [InlineData("screenshot-refund-page.png", EvidenceKind.PageSnapshot, true)]

@@ -1,0 +1,74 @@
+using System.Globalization;
+using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
+
+namespace EvidenceVault.Custody;
+
+/// <summary>
+/// How an <c>item.received</c> custody line records what a saved e-mail's header says (<see cref="MessageInfo"/>), so
+/// that statement is hash-chained with the receipt of the bytes and a bundle's <c>items.json</c> can be checked
+/// against it, as <see cref="SnapshotDetails"/> does for saved pages.
+/// </summary>
+public static class MessageDetails
+{
+    /// <summary>Detail naming where the statement was read (<see cref="MessageSources"/>).</summary>
+    public const string Source = "messageSource";
+
+    /// <summary>Detail with the <c>From</c> field, decoded (<c>messageFrom</c>).</summary>
+    public const string Sender = "messageFrom";
+
+    /// <summary>Detail with the <c>Subject</c> field, decoded.</summary>
+    public const string Subject = "messageSubject";
+
+    /// <summary>Detail with the <c>Date</c> field (UTC, ISO 8601).</summary>
+    public const string SentAt = "messageSentAt";
+
+    /// <summary>Detail with the <c>Message-ID</c> field.</summary>
+    public const string MessageId = "messageId";
+
+    /// <summary>Detail with the top <c>Received</c> field's date (UTC, ISO 8601).</summary>
+    public const string DeliveredAt = "messageDeliveredAt";
+
+    /// <summary>Detail with the server the top <c>Received</c> field names.</summary>
+    public const string DeliveredBy = "messageDeliveredBy";
+
+    /// <summary>The details for <paramref name="message"/>.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Of(MessageInfo message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        yield return new(Source, message.Source);
+        var fields = new[]
+        {
+            (Sender, message.From), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
+            (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy),
+        };
+        foreach (var (name, value) in fields)
+        {
+            if (value is not null)
+            {
+                yield return new(name, value);
+            }
+        }
+    }
+
+    /// <summary>The statement a custody line records, or null when it records none.</summary>
+    /// <exception cref="FormatException">A date detail is not a time.</exception>
+    public static MessageInfo? From(IReadOnlyDictionary<string, string>? details) =>
+        details is not null && details.TryGetValue(Source, out var source)
+            ? new MessageInfo
+            {
+                Source = source,
+                From = details.GetValueOrDefault(Sender),
+                Subject = details.GetValueOrDefault(Subject),
+                SentAt = Time(details.GetValueOrDefault(SentAt)),
+                MessageId = details.GetValueOrDefault(MessageId),
+                DeliveredAt = Time(details.GetValueOrDefault(DeliveredAt)),
+                DeliveredBy = details.GetValueOrDefault(DeliveredBy),
+            }
+            : null;
+
+    private static string? Utc(DateTimeOffset? time) => time is { } value ? VaultJson.FormatUtc(value) : null;
+
+    private static DateTimeOffset? Time(string? value) =>
+        value is null ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+}

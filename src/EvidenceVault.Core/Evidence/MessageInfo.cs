@@ -1,0 +1,40 @@
+namespace EvidenceVault.Evidence;
+
+/// <summary>
+/// What a saved e-mail (<c>.eml</c>, RFC 5322) says about itself in its header: who it claims to be from, its subject,
+/// when the sender's program says it was sent, its message id, and when and by which server the recipient's mail
+/// provider took it in (the top <c>Received</c> field, the last one written, by the provider's own clock). Like
+/// <see cref="PageSnapshotOrigin"/>, statements of the file that a court expert can read in the file itself, kept beside
+/// the victim's claims. The sender's fields can be forged by whoever sent a phishing mail; the top <c>Received</c>
+/// field is the recipient's provider's own.
+/// </summary>
+public sealed record MessageInfo
+{
+    /// <summary>Where it was read (<see cref="MessageSources"/>).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The <c>From</c> field, its encoded words decoded: <c>京东客服 &lt;service@refund-center.example&gt;</c>.</summary>
+    public string? From { get; init; }
+
+    /// <summary>The <c>Subject</c> field, its encoded words decoded.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>The <c>Date</c> field (UTC): when the sender's program says it sent the message.</summary>
+    public DateTimeOffset? SentAt { get; init; }
+
+    /// <summary>The <c>Message-ID</c> field, as written.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>The date of the top <c>Received</c> field (UTC): when the recipient's provider took the message in.</summary>
+    public DateTimeOffset? DeliveredAt { get; init; }
+
+    /// <summary>The server that top <c>Received</c> field names after <c>by</c>.</summary>
+    public string? DeliveredBy { get; init; }
+}
+
+/// <summary>The <see cref="MessageInfo.Source"/> values.</summary>
+public static class MessageSources
+{
+    /// <summary>An Internet message as mail programs save it (<c>.eml</c>): its header fields.</summary>
+    public const string Eml = "eml";
+}

@@ -1,0 +1,178 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace EvidenceVault.Evidence;
+
+/// <summary>
+/// Reads what a saved e-mail says about itself (<see cref="MessageInfo"/>) from its header fields, up to the blank
+/// line that ends them (at most <see cref="HeaderBlockReader.MaxHeaderBytes"/>): <c>From</c> and <c>Subject</c> with
+/// their RFC 2047 encoded words decoded (UTF-8, GB2312, GBK, GB18030, Big5 and the other code pages mail programs
+/// use), <c>Date</c>, <c>Message-ID</c>, and the top <c>Received</c> field's server and date. A field longer than
+/// <see cref="MaxFieldLength"/> is left out rather than cut; a file whose header is malformed states nothing, and the
+/// evidence stands without it.
+/// </summary>
+public static partial class MessageInfoReader
+{
+    /// <summary>Longest field kept, in characters once decoded.</summary>
+    public const int MaxFieldLength = 998; // RFC 5322's line limit
+
+    /// <summary>The statement of <paramref name="content"/>, a file of <paramref name="format"/>; null for other formats or none stated.</summary>
+    /// <param name="content">The file from its first byte.</param>
+    /// <param name="format">The recognised format.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public static async Task<MessageInfo?> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(format);
+        if (format.ContentType != EvidenceFormatDetector.MessageContentType)
+        {
+            return null;
+        }
+
+        try
+        {
+            var headers = await new HeaderBlockReader(content, HeaderBlockReader.MaxHeaderBytes).ReadHeaderBlockAsync(cancellationToken);
+            var received = headers.GetValueOrDefault("Received") is { } field ? MailDates.Comment().Replace(field, " ") : null;
+            var info = new MessageInfo
+            {
+                Source = MessageSources.Eml,
+                From = Field(DecodeWords(headers.GetValueOrDefault("From"))),
+                Subject = Field(DecodeWords(headers.GetValueOrDefault("Subject"))),
+                SentAt = MailDates.Parse(headers.GetValueOrDefault("Date")),
+                MessageId = Field(headers.GetValueOrDefault("Message-ID")),
+                DeliveredAt = received?.LastIndexOf(';') is >= 0 and var semicolon ? MailDates.Parse(received[(semicolon + 1)..]) : null,
+                DeliveredBy = received is not null && ByServer().Match(received) is { Success: true } by ? Field(by.Groups[1].Value) : null,
+            };
+            return info with { Source = string.Empty } == new MessageInfo { Source = string.Empty } ? null : info;
+        }
+        catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The field with its control characters made spaces, trimmed; null when empty or longer than <see cref="MaxFieldLength"/>.</summary>
+    private static string? Field(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var text = string.Create(value.Length, value, (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+            }
+        }).Trim();
+        return text.Length is > 0 and <= MaxFieldLength ? text : null;
+    }
+
+    /// <summary>
+    /// RFC 2047: <c>=?charset?B?…?=</c> (base64) and <c>=?charset?Q?…?=</c> (quoted-printable, <c>_</c> a space)
+    /// decoded; whitespace between two encoded words dropped, and the bytes of adjacent words in one charset joined
+    /// before decoding, since mail programs split a character across them. A word in an unknown charset stays as written.
+    /// </summary>
+    private static string? DecodeWords(string? value)
+    {
+        if (value is null || !value.Contains("=?", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var text = new StringBuilder();
+        var pending = new List<byte>();
+        Encoding? pendingEncoding = null;
+        var last = 0;
+        var previousDecoded = false;
+        foreach (Match word in EncodedWord().Matches(value))
+        {
+            var between = value[last..word.Index];
+            var encoding = EncodingOf(word.Groups["charset"].Value);
+            var bytes = encoding is null ? null : WordBytes(word.Groups["encoding"].Value, word.Groups["text"].Value);
+            var adjacent = previousDecoded && bytes is not null && string.IsNullOrWhiteSpace(between);
+            if (!adjacent || encoding!.CodePage != pendingEncoding?.CodePage)
+            {
+                Flush();
+                text.Append(adjacent ? string.Empty : between);
+            }
+
+            if (bytes is null)
+            {
+                text.Append(word.Value);
+            }
+            else
+            {
+                pendingEncoding = encoding;
+                pending.AddRange(bytes);
+            }
+
+            previousDecoded = bytes is not null;
+            last = word.Index + word.Length;
+        }
+
+        Flush();
+        text.Append(value[last..]);
+        return text.ToString();
+
+        void Flush()
+        {
+            if (pendingEncoding is not null)
+            {
+                text.Append(pendingEncoding.GetString([.. pending]));
+                pending.Clear();
+                pendingEncoding = null;
+            }
+        }
+    }
+
+    private static Encoding? EncodingOf(string charset)
+    {
+        // RFC 2231 lets a charset carry a language after '*'.
+        var name = charset.Split('*')[0];
+        try
+        {
+            return System.Text.CodePagesEncodingProvider.Instance.GetEncoding(name) ?? Encoding.GetEncoding(name);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[]? WordBytes(string encoding, string text)
+    {
+        if (encoding is "B" or "b")
+        {
+            var bytes = new byte[text.Length];
+            return Convert.TryFromBase64String(text, bytes, out var written) ? bytes[..written] : null;
+        }
+
+        var decoded = new List<byte>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '_')
+            {
+                decoded.Add((byte)' ');
+            }
+            else if (text[i] == '=' && i + 2 < text.Length && byte.TryParse(text.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var octet))
+            {
+                decoded.Add(octet);
+                i += 2;
+            }
+            else
+            {
+                decoded.Add((byte)text[i]);
+            }
+        }
+
+        return [.. decoded];
+    }
+
+    [GeneratedRegex(@"=\?(?<charset>[^?\s]+)\?(?<encoding>[BbQq])\?(?<text>[^?\s]*)\?=", RegexOptions.None, matchTimeoutMilliseconds: 100)]
+    private static partial Regex EncodedWord();
+
+    [GeneratedRegex(@"(?:^|\s)by\s+([^\s;]+)", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
+    private static partial Regex ByServer();
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Api.Tests.Ingest;
+
+/// <summary>
+/// A saved phishing e-mail is accepted as evidence, and what its header says — the sender it names, its subject and
+/// date, and the server of the victim's provider that took it in — is read from the stored bytes, chained into the
+/// custody log and carried into the bundle, where Perl reads the same header and a catalog that says otherwise is caught.
+/// </summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-messages-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_saved_phishing_mail_states_its_sender_subject_and_delivery_and_the_bundle_cannot_say_otherwise()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var mail = SampleMessages.Phishing(Path.Combine(_folder, "phishing.eml"));
+        var expected = new MessageInfo
+        {
+            Source = MessageSources.Eml, From = SampleMessages.From, Subject = SampleMessages.Subject, SentAt = SampleMessages.SentAt,
+            MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = SampleMessages.DeliveredBy,
+        };
+
+        using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(mail)), r => r.Headers.Add("X-File-Name", "%E9%80%80%E6%AC%BE%E9%82%AE%E4%BB%B6.eml")); // 退款邮件.eml
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+        Assert.Equal(("message/rfc822", "document"), (item.ContentType, item.Kind));
+        Assert.Equal(expected, item.Message);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Message, MessageDetails.From);
+
+        // The bundle: the e-mail under its own extension, items.csv and the report carrying what its header says.
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        Assert.EndsWith(".eml", file, StringComparison.Ordinal);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("文件自述 The file says (EML): 发件人 from 京东客服中心 &lt;service@refund-center.example&gt; · 主题 subject 【重要】您的订单异常", html, StringComparison.Ordinal);
+        Assert.Contains("收件服务器接收 taken in by <code>mx1.mail.example.cn</code> 2026-11-20T14:03:19.000Z (UTC)", html, StringComparison.Ordinal);
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
+        Assert.Equal(
+            (SampleMessages.From, SampleMessages.Subject, "2026-11-20T14:03:17.000Z", SampleMessages.MessageId, "2026-11-20T14:03:19.000Z", SampleMessages.DeliveredBy),
+            (row["message_from"], row["message_subject"], row["message_sent_at_utc"], row["message_id"], row["message_delivered_at_utc"], row["message_delivered_by"]));
+
+        // Perl, run as the guide says, prints the same header from the bundle's copy.
+        var header = await ExpertTools.RunGuideCommandAsync(bag, "perl", file);
+        Assert.Contains($"From: {SampleMessages.From}\r\n", header, StringComparison.Ordinal);
+        Assert.Contains($"Subject: {SampleMessages.Subject}\r\n", header, StringComparison.Ordinal);
+        Assert.StartsWith("Return-Path:", header, StringComparison.Ordinal);
+
+        // Re-catalogued to say another server took it in, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"deliveredBy\": \"mx1.", "\"deliveredBy\": \"mx2.", "what the e-mail's header says");
+    }
+
+    [Theory]
+    [InlineData("screenshot-refund-page.png")]
+    [InlineData("page-snapshot-refund.mhtml")] // a browser's saved page is a MIME message too, but no mail
+    public async Task Evidence_that_is_no_mail_states_no_header(string fixture)
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        await FileStatementAssert.NoneAsync(vault, fixture, i => i.Message, MessageDetails.From);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net.Mail;
+using System.Text;
+
+namespace EvidenceVault.Testing;
+
+/// <summary>
+/// A phishing e-mail as the victim's mail program saves it (<c>.eml</c>): written by .NET's own mail writer (which
+/// encodes the Chinese sender name and subject as RFC 2047 words), dated as the sender's program dated it, and then
+/// delivered — the header fields a receiving server puts on top (<c>Return-Path</c>, <c>Delivered-To</c>, and a
+/// <c>Received</c> field per hop, the recipient's provider's last).
+/// </summary>
+public static class SampleMessages
+{
+    /// <summary>The sender the phishing mail names.</summary>
+    public const string From = "京东客服中心 <service@refund-center.example>";
+
+    /// <summary>Its subject.</summary>
+    public const string Subject = "【重要】您的订单异常，请在24小时内申请退款 - 订单 114-3941689-8772232";
+
+    /// <summary>Its message id.</summary>
+    public const string MessageId = "<20261120140317.5f3a@refund-center.example>";
+
+    /// <summary>When the sender's program says it sent it.</summary>
+    public static readonly DateTimeOffset SentAt = new(2026, 11, 20, 14, 3, 17, TimeSpan.Zero);
+
+    /// <summary>When the recipient's provider took it in, by its own clock (its <c>Received</c> field).</summary>
+    public static readonly DateTimeOffset DeliveredAt = new(2026, 11, 20, 14, 3, 19, TimeSpan.Zero);
+
+    /// <summary>The recipient's provider's server.</summary>
+    public const string DeliveredBy = "mx1.mail.example.cn";
+
+    /// <summary>Writes the phishing mail to <paramref name="path"/>.</summary>
+    public static string Phishing(string path)
+    {
+        var pickup = Directory.CreateTempSubdirectory("ev-mail-");
+        try
+        {
+            using (var client = new SmtpClient("localhost") { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = pickup.FullName })
+            using (var message = new MailMessage(new MailAddress("service@refund-center.example", "京东客服中心"), new MailAddress("victim@example.cn")))
+            {
+                message.Subject = Subject;
+                message.SubjectEncoding = Encoding.UTF8;
+                message.Body = "<p>点击链接申请退款：<a href=\"https://refund-center.example/order/114-3941689-8772232/refund\">退款中心</a></p>";
+                message.IsBodyHtml = true;
+                message.BodyEncoding = Encoding.UTF8;
+                message.Headers.Add("Message-ID", MessageId);
+                client.Send(message);
+            }
+
+            var written = File.ReadAllText(Assert.Single(pickup.GetFiles()).FullName);
+
+            // The pickup file opens with its envelope (X-Sender, X-Receiver), which the sending server takes off; the
+            // sender's program dates the message; the servers on the way put their fields on top.
+            var lines = written.Split("\r\n").ToList();
+            var header = lines.FindIndex(line => line.StartsWith("Message-ID:", StringComparison.Ordinal));
+            var body = lines.Skip(header).ToList();
+            var date = body.FindIndex(line => line.StartsWith("Date:", StringComparison.Ordinal));
+            body[date] = "Date: Fri, 20 Nov 2026 22:03:17 +0800";
+            string[] delivery =
+            [
+                "Return-Path: <bounce@refund-center.example>",
+                "Delivered-To: victim@example.cn",
+                "Received: from mail.refund-center.example (mail.refund-center.example [203.0.113.25])",
+                $"\tby {DeliveredBy} (Postfix) with ESMTPS id 4Q9xYz1Kp3z9sBn",
+                "\tfor <victim@example.cn>; Fri, 20 Nov 2026 22:03:19 +0800 (CST)",
+                "Received: from [10.0.0.7] (unknown [198.51.100.4])",
+                "\tby mail.refund-center.example (Postfix) with ESMTPSA id 7F1A2C0012",
+                "\tfor <victim@example.cn>; Fri, 20 Nov 2026 14:03:18 +0000 (UTC)",
+            ];
+            File.WriteAllText(path, string.Join("\r\n", delivery.Concat(body)));
+            return path;
+        }
+        finally
+        {
+            pickup.Delete(recursive: true);
+        }
+    }
+}
