@@ -43,7 +43,7 @@ public static partial class MessageInfoReader
                 DeliveredAt = received?.LastIndexOf(';') is >= 0 and var semicolon ? MailDates.Parse(received[(semicolon + 1)..]) : null,
                 DeliveredBy = received is not null && ByServer().Match(received) is { Success: true } by ? Field(by.Groups[1].Value) : null,
             };
-            return info with { Source = string.Empty } == new MessageInfo { Source = string.Empty } ? null : info;
+            return info is { From: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null } ? null : info;
         }
         catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException)
         {
