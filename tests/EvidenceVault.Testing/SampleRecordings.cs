@@ -31,6 +31,56 @@ public static class SampleRecordings
     }
 
     /// <summary>
+    /// The shared QuickTime screen recording as an iPhone writes it: <paramref name="recordedAt"/> in its movie header,
+    /// and a QuickTime <c>meta</c> atom (Apple's plain atom: no version and flags) at the end of the movie box whose
+    /// <c>keys</c> and <c>ilst</c> name the phone's creation date with its zone (<c>2026-11-20T14:03:17+0800</c>), its
+    /// maker and its model. The movie box is the file's last, so no media offset moves. Written to <paramref name="path"/>.
+    /// </summary>
+    public static string IPhoneMovie(string path, DateTimeOffset recordedAt, string creationDate, string make, string model)
+    {
+        PhoneMovie(path, recordedAt);
+        var bytes = File.ReadAllBytes(path);
+        var moov = bytes.AsSpan().IndexOf("moov"u8) - 4;
+        if (moov + BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(moov)) != bytes.Length)
+        {
+            throw new InvalidOperationException("The sample's movie box is not its last.");
+        }
+
+        (string Key, string Value)[] tags = [("com.apple.quicktime.creationdate", creationDate), ("com.apple.quicktime.make", make), ("com.apple.quicktime.model", model)];
+        byte[] handler = [.. new byte[8], .. "mdta"u8, .. new byte[13]];
+        byte[] keys = [.. new byte[4], .. BigEndian((uint)tags.Length), .. tags.SelectMany(tag => Atom("mdta", [.. System.Text.Encoding.UTF8.GetBytes(tag.Key)]))];
+        var items = tags.SelectMany((tag, i) => Atom(BigEndian((uint)i + 1), Atom("data", [0, 0, 0, 1, 0, 0, 0, 0, .. System.Text.Encoding.UTF8.GetBytes(tag.Value)])));
+        byte[] meta = Atom("meta", [.. Atom("hdlr", handler), .. Atom("keys", keys), .. Atom("ilst", [.. items])]);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(moov), checked((uint)(bytes.Length - moov + meta.Length)));
+        File.WriteAllBytes(path, [.. bytes, .. meta]);
+        return path;
+
+        static byte[] BigEndian(uint value)
+        {
+            var bytes = new byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
+            return bytes;
+        }
+
+        static byte[] Atom(object type, byte[] body) =>
+            [.. BigEndian((uint)(8 + body.Length)), .. type is string name ? System.Text.Encoding.ASCII.GetBytes(name) : (byte[])type, .. body];
+    }
+
+    /// <summary>
+    /// The shared QuickTime screen recording with the same keys written by FFmpeg itself (<c>-movflags
+    /// use_metadata_tags</c>: its <c>meta</c> is a full box, with version and flags). Installs FFmpeg when missing.
+    /// </summary>
+    public static async Task<string> FfmpegTaggedMovieAsync(string path, string creationDate, string make, string model)
+    {
+        await DebianPackages.EnsureAsync(["ffmpeg"], "Tagging a movie as an iPhone does", () => Task.FromResult(DebianPackages.HasCommand("ffmpeg")));
+        var tagged = await ExternalTool.RunAsync(
+            "ffmpeg", System.IO.Path.GetDirectoryName(path)!, "-v", "error", "-y", "-i", SampleEvidence.PathOf("screen-recording.mov"), "-c", "copy", "-map_metadata", "-1",
+            "-movflags", "use_metadata_tags", "-metadata", $"com.apple.quicktime.creationdate={creationDate}", "-metadata", $"com.apple.quicktime.make={make}",
+            "-metadata", $"com.apple.quicktime.model={model}", path);
+        return tagged.ExitCode == 0 ? path : throw new InvalidOperationException(tagged.Output);
+    }
+
+    /// <summary>
     /// The shared QuickTime screen recording as a phone writes it, with <paramref name="recordedAt"/> in its movie
     /// header (version 0: seconds since 1904-01-01 UTC), where ffmpeg leaves zero. Written to <paramref name="path"/>.
     /// </summary>

@@ -47,6 +47,12 @@ internal sealed class ItemEntity : ITableEntity
 
     public DateTimeOffset? RecordingRecordedAt { get; set; }
 
+    public string? RecordingLocalTime { get; set; }
+
+    public string? RecordingUtcOffset { get; set; }
+
+    public string? RecordingDevice { get; set; }
+
     public string? PhotoSource { get; set; }
 
     public string? PhotoTakenAt { get; set; }
@@ -125,6 +131,9 @@ internal sealed class ItemEntity : ITableEntity
         RecordingSource = item.Recording?.Source,
         RecordingDurationSeconds = item.Recording?.DurationSeconds,
         RecordingRecordedAt = item.Recording?.RecordedAt,
+        RecordingLocalTime = item.Recording?.LocalTime,
+        RecordingUtcOffset = item.Recording?.UtcOffset,
+        RecordingDevice = item.Recording?.Device,
         PhotoSource = item.Photo?.Source,
         PhotoTakenAt = item.Photo?.TakenAt,
         PhotoUtcOffset = item.Photo?.UtcOffset,
@@ -168,7 +177,11 @@ internal sealed class ItemEntity : ITableEntity
         SourceUrl = SourceUrl,
         Snapshot = SnapshotSource is null ? null : new PageSnapshotOrigin { Source = SnapshotSource, Url = SnapshotUrl, CapturedAt = SnapshotCapturedAt },
         CapturedBy = CapturedBy,
-        Recording = RecordingSource is null ? null : new RecordingInfo { Source = RecordingSource, DurationSeconds = RecordingDurationSeconds, RecordedAt = RecordingRecordedAt },
+        Recording = RecordingSource is null ? null : new RecordingInfo
+        {
+            Source = RecordingSource, DurationSeconds = RecordingDurationSeconds, RecordedAt = RecordingRecordedAt,
+            LocalTime = RecordingLocalTime, UtcOffset = RecordingUtcOffset, Device = RecordingDevice,
+        },
         Photo = PhotoSource is null ? null : new PhotoInfo { Source = PhotoSource, TakenAt = PhotoTakenAt, UtcOffset = PhotoUtcOffset, Device = PhotoDevice },
         Message = MessageSource is null ? null : new MessageInfo
         {

@@ -192,9 +192,15 @@ internal static class BundleReport
             lines.Add($"文件自述 The file says ({Encode(photo.Source.ToUpperInvariant())}): " + string.Join(" · ", new[] { taken, device }.Where(part => part is not null)));
         }
 
-        if (item.Recording is { RecordedAt: { } recordedAt } recording)
+        if (item.Recording is { } recording && (recording.RecordedAt is not null || recording.LocalTime is not null || recording.Device is not null))
         {
-            lines.Add($"文件自述 The file says ({Encode(recording.Source.ToUpperInvariant())}): 录制于 recorded " + Times(recordedAt));
+            string?[] said =
+            [
+                recording.RecordedAt is { } recordedAt ? "录制于 recorded " + Times(recordedAt) : null,
+                recording.LocalTime is { } local ? $"手机时钟 phone clock {Encode(local.Replace('T', ' '))} (UTC{Encode(recording.UtcOffset ?? string.Empty)})" : null,
+                recording.Device is { } device ? $"设备 device {Encode(device)}" : null,
+            ];
+            lines.Add($"文件自述 The file says ({Encode(recording.Source.ToUpperInvariant())}): " + string.Join(" · ", said.Where(part => part is not null)));
         }
 
         if (item.Message is { } message)

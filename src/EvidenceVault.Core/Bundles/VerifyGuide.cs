@@ -194,7 +194,7 @@ internal static class VerifyGuide
             文件自身记载的信息（录音录像的时长与录制时间、照片的拍摄时间与设备、网页的网址与保存时间）可用以下工具从文件中读出核对。
 
             ```sh
-            ffprobe -hide_banner -show_entries format=duration:format_tags=creation_time data/evidence/<item>.<ext>
+            ffprobe -hide_banner -show_entries format=duration:format_tags=creation_time,com.apple.quicktime.creationdate,com.apple.quicktime.make,com.apple.quicktime.model data/evidence/<item>.<ext>
             exiftool -DateTimeOriginal -OffsetTimeOriginal -Make -Model data/evidence/<item>.jpg
             ```
 

@@ -20,6 +20,15 @@ public static class RecordingDetails
     /// <summary>Detail with the time the container says the recording was made (UTC, ISO 8601).</summary>
     public const string RecordedAt = "recordingRecordedAt";
 
+    /// <summary>Detail with the phone clock's time of making, without a zone.</summary>
+    public const string LocalTime = "recordingLocalTime";
+
+    /// <summary>Detail with that clock's offset from UTC.</summary>
+    public const string UtcOffset = "recordingUtcOffset";
+
+    /// <summary>Detail with the device the recording names.</summary>
+    public const string Device = "recordingDevice";
+
     /// <summary>The details for <paramref name="recording"/>.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Of(RecordingInfo recording)
     {
@@ -34,6 +43,14 @@ public static class RecordingDetails
         {
             yield return new(RecordedAt, VaultJson.FormatUtc(recordedAt));
         }
+
+        foreach (var (name, value) in new[] { (LocalTime, recording.LocalTime), (UtcOffset, recording.UtcOffset), (Device, recording.Device) })
+        {
+            if (value is not null)
+            {
+                yield return new(name, value);
+            }
+        }
     }
 
     /// <summary>The statement a custody line records, or null when it records none.</summary>
@@ -45,6 +62,9 @@ public static class RecordingDetails
                 Source = source,
                 DurationSeconds = details.TryGetValue(Duration, out var duration) ? double.Parse(duration, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture) : null,
                 RecordedAt = details.TryGetValue(RecordedAt, out var at) ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
+                LocalTime = details.GetValueOrDefault(LocalTime),
+                UtcOffset = details.GetValueOrDefault(UtcOffset),
+                Device = details.GetValueOrDefault(Device),
             }
             : null;
 }

@@ -224,12 +224,7 @@ public static class PhotoInfoReader
         var exif = ifd.Number(first, 0x8769) is { } offset ? ifd.Entries(offset) : [];
         var taken = ParseTaken(ifd.Text(exif, 0x9003));
         var utcOffset = ifd.Text(exif, 0x9011) is { } text && IsUtcOffset(text) ? text : null;
-        var device = (make, model) switch
-        {
-            (null, null) => null,
-            ({ } m, { } d) when d.StartsWith(m, StringComparison.OrdinalIgnoreCase) => d, // "Canon" "Canon EOS R6"
-            _ => string.Join(' ', new[] { make, model }.Where(part => part is not null)),
-        };
+        var device = DeviceNames.Of(make, model);
         return taken is null && device is null ? null : new PhotoInfo { Source = Source, TakenAt = taken, UtcOffset = taken is null ? null : utcOffset, Device = device };
     }
 

@@ -16,12 +16,25 @@ public sealed record RecordingInfo
 
     /// <summary>When the recording was made, as its container states it (UTC): an MP4 or QuickTime movie header's creation time.</summary>
     public DateTimeOffset? RecordedAt { get; init; }
+
+    /// <summary>
+    /// When it was made by the phone's own clock, without a time zone (<c>2026-11-20T14:03:17</c>): the creation date
+    /// an iPhone writes into a movie's QuickTime keys (<c>com.apple.quicktime.creationdate</c>). <see cref="UtcOffset"/>
+    /// says which zone.
+    /// </summary>
+    public string? LocalTime { get; init; }
+
+    /// <summary>That clock's offset from UTC (<c>+08:00</c>), as the creation date gives it.</summary>
+    public string? UtcOffset { get; init; }
+
+    /// <summary>The device, as the movie's keys name it (<c>com.apple.quicktime.make</c> and <c>.model</c>): <c>Apple iPhone 15</c>.</summary>
+    public string? Device { get; init; }
 }
 
 /// <summary>The <see cref="RecordingInfo.Source"/> values: the containers whose statements the vault reads.</summary>
 public static class RecordingSources
 {
-    /// <summary>ISO base media (MP4, M4A, QuickTime, 3GPP): the movie header (<c>mvhd</c>).</summary>
+    /// <summary>ISO base media (MP4, M4A, QuickTime, 3GPP): the movie header (<c>mvhd</c>), and the QuickTime keys phones write (<c>meta</c>/<c>keys</c>/<c>ilst</c>).</summary>
     public const string IsoMedia = "mp4";
 
     /// <summary>RIFF WAVE: the data chunk's size over the format's byte rate.</summary>

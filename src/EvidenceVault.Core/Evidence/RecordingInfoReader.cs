@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 
 namespace EvidenceVault.Evidence;
@@ -18,6 +19,7 @@ public static class RecordingInfoReader
     private const int MaxChunks = 64;
     private const int MaxHeaderBytes = 1024 * 1024;
     private const int OggTailBytes = 64 * 1024;
+    private const int MaxKeysBytes = 64 * 1024;
     private static readonly DateTimeOffset QuickTimeEpoch = new(1904, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Frame sizes of AMR (3GPP TS 26.101) and AMR-WB (TS 26.201) by frame type, header byte included; 0 for a type no file holds.</summary>
@@ -71,7 +73,7 @@ public static class RecordingInfoReader
                 "audio/aac" => await ReadAdtsAsync(file, cancellationToken),
                 _ => null,
             };
-            return info is { DurationSeconds: null, RecordedAt: null } ? null : info;
+            return info is { DurationSeconds: null, RecordedAt: null, LocalTime: null, Device: null } ? null : info;
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or OverflowException or ArgumentOutOfRangeException or IndexOutOfRangeException)
         {
@@ -111,12 +113,105 @@ public static class RecordingInfoReader
 
         // Encoders that know no time write zero (1904); a clock never set gives a year no recording was made in.
         DateTimeOffset? recordedAt = created is > 0 and < 10_000_000_000UL ? Plausible(QuickTimeEpoch.AddSeconds(created)) : null;
+        var keys = await ReadQuickTimeKeysAsync(file, moov, cancellationToken);
+        var creationDate = keys.GetValueOrDefault("com.apple.quicktime.creationdate") is { } text ? ParseCreationDate(text) : null;
         return new RecordingInfo
         {
             Source = RecordingSources.IsoMedia,
             DurationSeconds = timescale > 0 && duration > 0 && duration != ulong.MaxValue ? Seconds(duration / (double)timescale) : null,
             RecordedAt = recordedAt,
+            LocalTime = creationDate?.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+            UtcOffset = creationDate?.ToString("zzz", CultureInfo.InvariantCulture),
+            Device = DeviceNames.Of(keys.GetValueOrDefault("com.apple.quicktime.make"), keys.GetValueOrDefault("com.apple.quicktime.model")),
         };
+    }
+
+    /// <summary>
+    /// The text values of a movie's QuickTime metadata keys (<c>moov/meta</c> as iPhones write them, <c>moov/udta/meta</c>
+    /// as FFmpeg does: <c>keys</c> names them, <c>ilst</c> holds them by index); none when the movie has no such box, it is larger than a header would be, or
+    /// it is malformed — the movie header's statement stands without them. Apple writes <c>meta</c> as a plain atom, ISO
+    /// tools (FFmpeg) as a full box with four bytes of version and flags.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> ReadQuickTimeKeysAsync(PositionedReads file, (long Start, long End) moov, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadKeysAsync(file, moov, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentOutOfRangeException)
+        {
+            return [];
+        }
+    }
+
+    private static async Task<Dictionary<string, string>> ReadKeysAsync(PositionedReads file, (long Start, long End) moov, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var meta = await IsoBoxes.FindAsync(file, moov.Start, moov.End, "meta", cancellationToken);
+        if (meta is null && await IsoBoxes.FindAsync(file, moov.Start, moov.End, "udta", cancellationToken) is { } udta)
+        {
+            meta = await IsoBoxes.FindAsync(file, udta.Start, udta.End, "meta", cancellationToken);
+        }
+
+        if (meta is not { } found || found.End - found.Start < 12)
+        {
+            return values;
+        }
+
+        var start = Encoding.ASCII.GetString(await file.ReadAsync(found.Start + 4, 4, cancellationToken)) == "hdlr" ? found.Start : found.Start + 4;
+        if (await IsoBoxes.FindAsync(file, start, found.End, "keys", cancellationToken) is not { } keysBox ||
+            await IsoBoxes.FindAsync(file, start, found.End, "ilst", cancellationToken) is not { } ilstBox ||
+            keysBox.End - keysBox.Start > MaxKeysBytes || ilstBox.End - ilstBox.Start > MaxKeysBytes)
+        {
+            return values;
+        }
+
+        // keys: version and flags, a count, then entries of a size, a namespace ("mdta") and the key's name.
+        var keys = await file.ReadAsync(keysBox.Start, (int)(keysBox.End - keysBox.Start), cancellationToken);
+        var names = new List<string>();
+        for (var at = 8; at + 8 <= keys.Length && names.Count < MaxChunks; )
+        {
+            var size = (int)BinaryPrimitives.ReadUInt32BigEndian(keys.AsSpan(at));
+            if (size < 8 || at + size > keys.Length)
+            {
+                throw new InvalidDataException("A key runs past its box.");
+            }
+
+            names.Add(Encoding.UTF8.GetString(keys, at + 8, size - 8));
+            at += size;
+        }
+
+        // ilst: an item per key, its type the key's index from 1, holding a data atom (type 1: UTF-8 text).
+        var items = await file.ReadAsync(ilstBox.Start, (int)(ilstBox.End - ilstBox.Start), cancellationToken);
+        for (var at = 0; at + 8 <= items.Length; )
+        {
+            var size = (int)BinaryPrimitives.ReadUInt32BigEndian(items.AsSpan(at));
+            var index = BinaryPrimitives.ReadUInt32BigEndian(items.AsSpan(at + 4));
+            if (size < 8 || at + size > items.Length)
+            {
+                throw new InvalidDataException("A metadata item runs past its box.");
+            }
+
+            var data = at + 8;
+            if (size >= 24 && Encoding.ASCII.GetString(items, data + 4, 4) == "data" && BinaryPrimitives.ReadUInt32BigEndian(items.AsSpan(data + 8)) == 1 &&
+                index >= 1 && index <= names.Count && BinaryPrimitives.ReadUInt32BigEndian(items.AsSpan(data)) is var dataSize && dataSize >= 16 && dataSize <= size - 8)
+            {
+                values.TryAdd(names[(int)index - 1], Encoding.UTF8.GetString(items, data + 16, (int)dataSize - 16).Trim());
+            }
+
+            at += size;
+        }
+
+        return values;
+    }
+
+    /// <summary>An iPhone's creation date (<c>2026-11-20T14:03:17+0800</c>, ISO 8601 with the phone's zone); null for anything else.</summary>
+    private static DateTimeOffset? ParseCreationDate(string text)
+    {
+        var withColon = text.Length > 5 && text[^5] is '+' or '-' && text[^4..].All(char.IsAsciiDigit) ? text[..^2] + ":" + text[^2..] : text;
+        return DateTimeOffset.TryParseExact(withColon, "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && Plausible(date) is not null
+            ? date
+            : null;
     }
 
     private static async Task<RecordingInfo?> ReadWaveAsync(PositionedReads file, CancellationToken cancellationToken)

@@ -83,10 +83,10 @@ function formatTime(iso, timeZone) {
   }).format(new Date(iso)) + (timeZone === 'UTC' ? ' UTC' : '');
 }
 
-/** What a photo's EXIF block says: the camera clock's time (with its offset, when given) and the device. */
-function photoStatement(photo) {
-  const taken = photo.takenAt ? `${photo.takenAt.replace('T', ' ')} ${photo.utcOffset ? `UTC${photo.utcOffset}` : t('cameraClock')}` : null;
-  return [taken, photo.device].filter(Boolean).join(' · ');
+/** What a photo's EXIF block or a movie's QuickTime keys say: the device clock's time (with its offset, when given) and the device. */
+function clockStatement(time, utcOffset, device) {
+  const read = time ? `${time.replace('T', ' ')} ${utcOffset ? `UTC${utcOffset}` : t('cameraClock')}` : null;
+  return [read, device].filter(Boolean).join(' · ');
 }
 
 /** What a saved e-mail's header says of its sending: the sender it names, its subject, and its date. */
@@ -513,7 +513,10 @@ function itemRow(item, lawyer) {
       item.capturedBy === 'vault' ? h('span', { class: 'captured-by-vault' }, t('capturedByVault')) : null,
       ...capturedSiteLines(item),
       item.recording?.recordedAt ? h('span', { class: 'recording-made' }, field('recordingSays', formatTime(item.recording.recordedAt, 'UTC'))) : null,
-      item.photo ? h('span', { class: 'photo-says' }, field('photoSays', photoStatement(item.photo))) : null,
+      item.recording?.localTime || item.recording?.device
+        ? h('span', { class: 'recording-phone' }, field('recordingPhoneSays', clockStatement(item.recording.localTime, item.recording.utcOffset, item.recording.device)))
+        : null,
+      item.photo ? h('span', { class: 'photo-says' }, field('photoSays', clockStatement(item.photo.takenAt, item.photo.utcOffset, item.photo.device))) : null,
       item.message ? h('span', { class: 'message-says' }, field('messageSays', messageStatement(item.message))) : null,
       item.message?.deliveredBy || item.message?.deliveredAt
         ? h('span', { class: 'message-delivered' }, field('messageDelivered', [item.message.deliveredBy, item.message.deliveredAt && formatTime(item.message.deliveredAt, 'UTC')].filter(Boolean).join(' · ')))

@@ -72,6 +72,35 @@ public sealed class RecordingTests(VaultApp app) : IClassFixture<VaultApp>, IDis
         await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"durationSeconds\": 8.064", "\"durationSeconds\": 9.064", "what the recording says");
     }
 
+    [Fact]
+    public async Task A_movie_tagged_as_an_iphone_tags_it_states_the_phones_clock_and_the_phone_as_ffprobe_reads_them_and_the_bundle_cannot_say_otherwise()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var movie = await SampleRecordings.FfmpegTaggedMovieAsync(Path.Combine(_folder, "IMG_0413.MOV"), "2026-11-20T14:03:17+0800", "Apple", "iPhone 15");
+        var expected = new RecordingInfo { Source = RecordingSources.IsoMedia, DurationSeconds = SampleRecordings.ScreenSeconds, LocalTime = "2026-11-20T14:03:17", UtcOffset = "+08:00", Device = "Apple iPhone 15" };
+
+        using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(movie)));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+        Assert.Equal(expected, item.Recording);
+        await AssertIndexedAndChainedAsync(vault, item, expected);
+
+        var bag = await vault.DownloadBagAsync(_folder);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("文件自述 The file says (MP4): 手机时钟 phone clock 2026-11-20 14:03:17 (UTC+08:00) · 设备 device Apple iPhone 15", html, StringComparison.Ordinal);
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
+        Assert.Equal(("2026-11-20T14:03:17", "'+08:00", "Apple iPhone 15"), (row["recording_local_time"], row["recording_utc_offset"], row["recording_device"]));
+
+        // ffprobe, run as the guide says, reads the same tags from the bundle's copy.
+        await ExpertTools.EnsureAsync();
+        var probed = await ExpertTools.RunGuideCommandAsync(bag, "ffprobe -hide_banner", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
+        Assert.Contains("TAG:com.apple.quicktime.creationdate=2026-11-20T14:03:17+0800", probed, StringComparison.Ordinal);
+        Assert.Contains("TAG:com.apple.quicktime.model=iPhone 15", probed, StringComparison.Ordinal);
+
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"device\": \"Apple iPhone 15\"", "\"device\": \"Apple iPhone 16\"", "what the recording says");
+    }
+
     [Theory]
     [InlineData("call-recording.wav", 0.0)]
     [InlineData("call-recording.m4a", 0.0)]

@@ -234,7 +234,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         {
             var camera = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0412.jpg"), SamplePhotos.Exif(littleEndian: false, "Apple", "iPhone 15", "2026:11:20 14:03:17", "+08:00"));
             var clockOnly = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0413.jpg"), SamplePhotos.Exif(littleEndian: true, "HUAWEI", "ELS-AN00", "2026:11:20 14:04:00", offset: null));
-            var movie = SampleRecordings.PhoneMovie(Path.Combine(folder.FullName, "screen.mov"), new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero));
+            var movie = SampleRecordings.IPhoneMovie(Path.Combine(folder.FullName, "screen.mov"), new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero), "2026-11-20T14:03:17+0800", "Apple", "iPhone 15");
             var mail = SampleMessages.Phishing(Path.Combine(folder.FullName, "phishing.eml"));
             var items = new List<EvidenceItemRecord>();
             foreach (var file in new[] { camera, clockOnly, movie, mail })
@@ -252,6 +252,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("The photo itself says it was taken: 2026-11-20 14:04:00 (camera clock, no time zone) · HUAWEI ELS-AN00");
             await Expect(Of(items[2], "recording-length")).ToHaveTextAsync("Length: 0:08");
             await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("The recording itself says it was made: 20/11/2026, 06:03:17 UTC");
+            await Expect(Of(items[2], "recording-phone")).ToHaveTextAsync("By the phone's clock, the recording says: 2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[3], "message-says")).ToHaveTextAsync($"The e-mail's header says it was sent by: {SampleMessages.From} · {SampleMessages.Subject} · 20/11/2026, 14:03:17 UTC");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("Taken in by the recipient's mail server: mx1.mail.example.cn · 20/11/2026, 14:03:19 UTC");
             await page.ClickAsync("#language");
@@ -259,6 +260,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:04:00 （相机时钟，未注明时区） · HUAWEI ELS-AN00");
             await Expect(Of(items[2], "recording-length")).ToHaveTextAsync("时长：0:08");
             await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("文件自述的录制时间：2026/11/20 06:03:17 UTC");
+            await Expect(Of(items[2], "recording-phone")).ToHaveTextAsync("录像文件自述的手机时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("收件方邮件服务器的接收记录：mx1.mail.example.cn · 2026/11/20 14:03:19 UTC");
         }
         finally

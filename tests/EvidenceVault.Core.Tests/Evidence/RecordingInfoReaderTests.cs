@@ -49,6 +49,47 @@ public sealed class RecordingInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_AnIPhoneMovie_GivesThePhonesClockWithItsZoneAndThePhoneFromItsQuickTimeKeys()
+    {
+        var recorded = new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero);
+        var path = SampleRecordings.IPhoneMovie(Path.Combine(_folder, "IMG_0413.MOV"), recorded, "2026-11-20T14:03:17+0800", "Apple", "iPhone 15");
+
+        var info = await ReadFileAsync(path);
+
+        var expected = new RecordingInfo
+        {
+            Source = RecordingSources.IsoMedia, DurationSeconds = Screen, RecordedAt = recorded, LocalTime = "2026-11-20T14:03:17", UtcOffset = "+08:00", Device = "Apple iPhone 15",
+        };
+        Assert.Equal(expected, info);
+    }
+
+    [Theory]
+    [InlineData("2026-11-20 14:03:17")] // no zone: not the form iPhones write
+    [InlineData("0000-00-00T00:00:00+0000")]
+    public async Task ReadAsync_ACreationDateOfAnotherForm_IsNotStated_AndTheMovieHeaderStandsBesideIt(string creationDate)
+    {
+        var path = SampleRecordings.IPhoneMovie(Path.Combine(_folder, "odd.mov"), new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero), creationDate, "Apple", "iPhone 15");
+
+        var info = await ReadFileAsync(path);
+
+        Assert.Equal((Screen, null, null, "Apple iPhone 15"), (info?.DurationSeconds, info?.LocalTime, info?.UtcOffset, info?.Device));
+    }
+
+    [Fact]
+    public async Task ReadAsync_AMovieWhoseKeysAreMalformed_StillStatesItsMovieHeader()
+    {
+        var path = SampleRecordings.IPhoneMovie(Path.Combine(_folder, "broken.mov"), new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero), "2026-11-20T14:03:17+0800", "Apple", "iPhone 15");
+        var bytes = await File.ReadAllBytesAsync(path);
+        var key = bytes.AsSpan().IndexOf("mdtacom.apple.quicktime.creationdate"u8) - 4;
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(key), 4096); // a key that runs past its box
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var info = await ReadFileAsync(path);
+
+        Assert.Equal(new RecordingInfo { Source = RecordingSources.IsoMedia, DurationSeconds = Screen, RecordedAt = new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero) }, info);
+    }
+
+    [Fact]
     public async Task ReadAsync_AWaveWhoseRecorderNeverWroteTheSize_GivesTheRestOfTheFile()
     {
         var bytes = await File.ReadAllBytesAsync(SampleEvidence.PathOf("call-recording.wav"));
