@@ -36,19 +36,9 @@ public static class MessageDetails
     public static IEnumerable<KeyValuePair<string, string>> Of(MessageInfo message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        yield return new(Source, message.Source);
-        var fields = new[]
-        {
-            (Sender, message.From), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
-            (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy),
-        };
-        foreach (var (name, value) in fields)
-        {
-            if (value is not null)
-            {
-                yield return new(name, value);
-            }
-        }
+        return StatementDetails.Given(
+            (Source, message.Source), (Sender, message.From), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
+            (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy));
     }
 
     /// <summary>The statement a custody line records, or null when it records none.</summary>

@@ -24,14 +24,7 @@ public static class PhotoDetails
     public static IEnumerable<KeyValuePair<string, string>> Of(PhotoInfo photo)
     {
         ArgumentNullException.ThrowIfNull(photo);
-        yield return new(Source, photo.Source);
-        foreach (var (name, value) in new[] { (TakenAt, photo.TakenAt), (UtcOffset, photo.UtcOffset), (Device, photo.Device) })
-        {
-            if (value is not null)
-            {
-                yield return new(name, value);
-            }
-        }
+        return StatementDetails.Given((Source, photo.Source), (TakenAt, photo.TakenAt), (UtcOffset, photo.UtcOffset), (Device, photo.Device));
     }
 
     /// <summary>The statement a custody line records, or null when it records none.</summary>

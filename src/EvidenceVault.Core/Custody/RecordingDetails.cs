@@ -33,24 +33,13 @@ public static class RecordingDetails
     public static IEnumerable<KeyValuePair<string, string>> Of(RecordingInfo recording)
     {
         ArgumentNullException.ThrowIfNull(recording);
-        yield return new(Source, recording.Source);
-        if (recording.DurationSeconds is { } seconds)
-        {
-            yield return new(Duration, seconds.ToString("0.###", CultureInfo.InvariantCulture));
-        }
-
-        if (recording.RecordedAt is { } recordedAt)
-        {
-            yield return new(RecordedAt, VaultJson.FormatUtc(recordedAt));
-        }
-
-        foreach (var (name, value) in new[] { (LocalTime, recording.LocalTime), (UtcOffset, recording.UtcOffset), (Device, recording.Device) })
-        {
-            if (value is not null)
-            {
-                yield return new(name, value);
-            }
-        }
+        return StatementDetails.Given(
+            (Source, recording.Source),
+            (Duration, recording.DurationSeconds?.ToString("0.###", CultureInfo.InvariantCulture)),
+            (RecordedAt, recording.RecordedAt is { } recordedAt ? VaultJson.FormatUtc(recordedAt) : null),
+            (LocalTime, recording.LocalTime),
+            (UtcOffset, recording.UtcOffset),
+            (Device, recording.Device));
     }
 
     /// <summary>The statement a custody line records, or null when it records none.</summary>

@@ -22,16 +22,7 @@ public static class SnapshotDetails
     public static IEnumerable<KeyValuePair<string, string>> Of(PageSnapshotOrigin origin)
     {
         ArgumentNullException.ThrowIfNull(origin);
-        yield return new(Source, origin.Source);
-        if (origin.Url is not null)
-        {
-            yield return new(Url, origin.Url);
-        }
-
-        if (origin.CapturedAt is { } capturedAt)
-        {
-            yield return new(CapturedAt, VaultJson.FormatUtc(capturedAt));
-        }
+        return StatementDetails.Given((Source, origin.Source), (Url, origin.Url), (CapturedAt, origin.CapturedAt is { } capturedAt ? VaultJson.FormatUtc(capturedAt) : null));
     }
 
     /// <summary>The origin a custody line records, or null when it records none.</summary>
