@@ -38,6 +38,13 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("snapshot", out _));
         var origin = schemas.GetProperty("PageSnapshotOrigin").GetProperty("properties");
         Assert.Equal(["capturedAt", "source", "url"], origin.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        // So is what a recording and a saved e-mail say.
+        Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("message", out _));
+        var message = schemas.GetProperty("MessageInfo").GetProperty("properties");
+        Assert.Equal(["deliveredAt", "deliveredBy", "from", "messageId", "sentAt", "source", "subject"], message.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        var recording = schemas.GetProperty("RecordingInfo").GetProperty("properties");
+        Assert.Equal(["device", "durationSeconds", "localTime", "recordedAt", "source", "utcOffset"], recording.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
     [Theory]
