@@ -75,6 +75,9 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? MessageDeliveredBy { get; set; }
 
+    /// <summary>The links the e-mail's text points to (JSON), as the custody line records them.</summary>
+    public string? MessageLinks { get; set; }
+
     /// <summary>The sites a capture reached and their certificates, as the custody line records them (JSON).</summary>
     public string? CapturedSites { get; set; }
 
@@ -145,6 +148,7 @@ internal sealed class ItemEntity : ITableEntity
         MessageId = item.Message?.MessageId,
         MessageDeliveredAt = item.Message?.DeliveredAt,
         MessageDeliveredBy = item.Message?.DeliveredBy,
+        MessageLinks = EvidenceVault.Custody.MessageDetails.LinksValue(item.Message?.Links),
         CapturedSites = item.CapturedSites is { Count: > 0 } sites ? EvidenceVault.Custody.CaptureDetails.SitesValue(sites) : null,
         Note = item.Note,
         Contributor = item.Contributor,
@@ -186,7 +190,7 @@ internal sealed class ItemEntity : ITableEntity
         Message = MessageSource is null ? null : new MessageInfo
         {
             Source = MessageSource, From = MessageFrom, Subject = MessageSubject, SentAt = MessageSentAt, MessageId = MessageId,
-            DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy,
+            DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
         },
         CapturedSites = EvidenceVault.Custody.CaptureDetails.SitesFrom(CapturedSites),
         Note = Note,

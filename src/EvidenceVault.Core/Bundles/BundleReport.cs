@@ -214,6 +214,7 @@ internal static class BundleReport
                     ? "收件服务器接收 taken in " + string.Join(" ", new[] { message.DeliveredBy is { } by ? $"by <code>{Encode(by)}</code>" : null, message.DeliveredAt is { } at ? Times(at) : null }.Where(part => part is not null))
                     : null,
                 message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
+                message.Links is { Count: > 0 } links ? "邮件中的链接 links in it: " + string.Join(" ", links.Select(link => $"<code>{Encode(link)}</code>")) : null,
             ];
             lines.Add($"文件自述 The file says ({Encode(message.Source.ToUpperInvariant())}): " + string.Join(" · ", said.Where(part => part is not null)));
         }

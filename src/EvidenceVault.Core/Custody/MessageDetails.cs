@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using EvidenceVault.Evidence;
 using EvidenceVault.Serialization;
 
@@ -32,13 +33,17 @@ public static class MessageDetails
     /// <summary>Detail with the server the top <c>Received</c> field names.</summary>
     public const string DeliveredBy = "messageDeliveredBy";
 
+    /// <summary>Detail with the web addresses the message's text points to, as a JSON array of strings.</summary>
+    public const string Links = "messageLinks";
+
     /// <summary>The details for <paramref name="message"/>.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Of(MessageInfo message)
     {
         ArgumentNullException.ThrowIfNull(message);
         return StatementDetails.Given(
             (Source, message.Source), (Sender, message.From), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
-            (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy));
+            (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy),
+            (Links, LinksValue(message.Links)));
     }
 
     /// <summary>The statement a custody line records, or null when it records none.</summary>
@@ -54,8 +59,26 @@ public static class MessageDetails
                 MessageId = details.GetValueOrDefault(MessageId),
                 DeliveredAt = Time(details.GetValueOrDefault(DeliveredAt)),
                 DeliveredBy = details.GetValueOrDefault(DeliveredBy),
+                Links = LinksFrom(details.GetValueOrDefault(Links)),
             }
             : null;
+
+    /// <summary>The links a <see cref="Links"/> detail (or an index column) holds.</summary>
+    /// <exception cref="FormatException">The detail is not a JSON array of strings.</exception>
+    public static IReadOnlyList<string>? LinksFrom(string? value)
+    {
+        try
+        {
+            return value is null ? null : JsonSerializer.Deserialize<List<string>>(value, VaultJson.Compact) ?? throw new FormatException("The links are null.");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("The links are not a JSON array of strings.", e);
+        }
+    }
+
+    /// <summary>The <see cref="Links"/> detail's value for <paramref name="links"/>, or null for none.</summary>
+    public static string? LinksValue(IReadOnlyList<string>? links) => links is { Count: > 0 } ? JsonSerializer.Serialize(links, VaultJson.Compact) : null;
 
     private static string? Utc(DateTimeOffset? time) => time is { } value ? VaultJson.FormatUtc(value) : null;
 

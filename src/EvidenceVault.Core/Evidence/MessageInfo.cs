@@ -30,6 +30,21 @@ public sealed record MessageInfo
 
     /// <summary>The server that top <c>Received</c> field names after <c>by</c>.</summary>
     public string? DeliveredBy { get; init; }
+
+    /// <summary>
+    /// The web addresses the message's text points to, in order, each once (at most 32, from its first 4 MiB): the
+    /// <c>href</c> of its HTML parts and the addresses in its plain-text parts — in a phishing mail, the fake page.
+    /// </summary>
+    public IReadOnlyList<string>? Links { get; init; }
+
+    /// <summary>Equal when every field is, the links in the same order.</summary>
+    public bool Equals(MessageInfo? other) =>
+        other is not null && Source == other.Source && From == other.From && Subject == other.Subject && SentAt == other.SentAt &&
+        MessageId == other.MessageId && DeliveredAt == other.DeliveredAt && DeliveredBy == other.DeliveredBy &&
+        (Links ?? []).SequenceEqual(other.Links ?? []);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Source, From, Subject, SentAt, MessageId, DeliveredAt, DeliveredBy, Links?.Count ?? 0);
 }
 
 /// <summary>The <see cref="MessageInfo.Source"/> values.</summary>

@@ -7,7 +7,8 @@ namespace EvidenceVault.Evidence;
 /// Reads what a saved e-mail says about itself (<see cref="MessageInfo"/>) from its header fields, up to the blank
 /// line that ends them (at most <see cref="HeaderBlockReader.MaxHeaderBytes"/>): <c>From</c> and <c>Subject</c> with
 /// their RFC 2047 encoded words decoded (UTF-8, GB2312, GBK, GB18030, Big5 and the other code pages mail programs
-/// use), <c>Date</c>, <c>Message-ID</c>, and the top <c>Received</c> field's server and date. A field longer than
+/// use), <c>Date</c>, <c>Message-ID</c>, the top <c>Received</c> field's server and date, and the web addresses its
+/// text points to (<see cref="MessageLinks"/>). A field longer than
 /// <see cref="MaxFieldLength"/> is left out rather than cut; a file whose header is malformed states nothing, and the
 /// evidence stands without it.
 /// </summary>
@@ -31,7 +32,18 @@ public static partial class MessageInfoReader
 
         try
         {
-            var headers = await new HeaderBlockReader(content, HeaderBlockReader.MaxHeaderBytes).ReadHeaderBlockAsync(cancellationToken);
+            var reader = new HeaderBlockReader(content, MessageLinks.MaxBodyBytes);
+            var headers = await reader.ReadHeaderBlockAsync(cancellationToken);
+            var links = new List<string>();
+            try
+            {
+                await MessageLinks.ReadAsync(reader, headers, links, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException)
+            {
+                // The links found before a line too long to read, or before the end of what is read, stand.
+            }
+
             var received = headers.GetValueOrDefault("Received") is { } field ? MailDates.Comment().Replace(field, " ") : null;
             var info = new MessageInfo
             {
@@ -42,8 +54,9 @@ public static partial class MessageInfoReader
                 MessageId = Field(headers.GetValueOrDefault("Message-ID")),
                 DeliveredAt = received?.LastIndexOf(';') is >= 0 and var semicolon ? MailDates.Parse(received[(semicolon + 1)..]) : null,
                 DeliveredBy = received is not null && ByServer().Match(received) is { Success: true } by ? Field(by.Groups[1].Value) : null,
+                Links = links.Count > 0 ? links : null,
             };
-            return info is { From: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null } ? null : info;
+            return info is { From: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, Links: null } ? null : info;
         }
         catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException)
         {
@@ -127,7 +140,8 @@ public static partial class MessageInfoReader
         }
     }
 
-    private static Encoding? EncodingOf(string charset)
+    /// <summary>The encoding a mail names (<c>utf-8</c>, <c>gb2312</c>, <c>GBK</c>, <c>big5</c>…), or null for one .NET does not know.</summary>
+    internal static Encoding? EncodingOf(string charset)
     {
         // RFC 2231 lets a charset carry a language after '*'.
         var name = charset.Split('*')[0];

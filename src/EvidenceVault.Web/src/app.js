@@ -521,6 +521,7 @@ function itemRow(item, lawyer) {
       item.message?.deliveredBy || item.message?.deliveredAt
         ? h('span', { class: 'message-delivered' }, field('messageDelivered', [item.message.deliveredBy, item.message.deliveredAt && formatTime(item.message.deliveredAt, 'UTC')].filter(Boolean).join(' · ')))
         : null,
+      item.message?.links?.length ? h('span', { class: 'url message-links' }, field('messageLinks', item.message.links.join(' '))) : null,
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
       item.note ? h('span', {}, field('note', item.note)) : null,
       h('span', { class: 'contributor' }, field('contributor', contributorName(item))),

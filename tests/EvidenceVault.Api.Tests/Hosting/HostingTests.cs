@@ -42,7 +42,7 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         // So is what a recording and a saved e-mail say.
         Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("message", out _));
         var message = schemas.GetProperty("MessageInfo").GetProperty("properties");
-        Assert.Equal(["deliveredAt", "deliveredBy", "from", "messageId", "sentAt", "source", "subject"], message.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["deliveredAt", "deliveredBy", "from", "links", "messageId", "sentAt", "source", "subject"], message.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var recording = schemas.GetProperty("RecordingInfo").GetProperty("properties");
         Assert.Equal(["device", "durationSeconds", "localTime", "recordedAt", "source", "utcOffset"], recording.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }

@@ -27,7 +27,7 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         var expected = new MessageInfo
         {
             Source = MessageSources.Eml, From = SampleMessages.From, Subject = SampleMessages.Subject, SentAt = SampleMessages.SentAt,
-            MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = SampleMessages.DeliveredBy,
+            MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = SampleMessages.DeliveredBy, Links = [SampleMessages.Link],
         };
 
         using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(mail)), r => r.Headers.Add("X-File-Name", "%E9%80%80%E6%AC%BE%E9%82%AE%E4%BB%B6.eml")); // 退款邮件.eml
@@ -45,10 +45,12 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
         Assert.Contains("文件自述 The file says (EML): 发件人 from 京东客服中心 &lt;service@refund-center.example&gt; · 主题 subject 【重要】您的订单异常", html, StringComparison.Ordinal);
         Assert.Contains("收件服务器接收 taken in by <code>mx1.mail.example.cn</code> 2026-11-20T14:03:19.000Z (UTC)", html, StringComparison.Ordinal);
+        Assert.Contains($"邮件中的链接 links in it: <code>{SampleMessages.Link}</code>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"href=\"{SampleMessages.Link}\"", html, StringComparison.Ordinal); // a phishing link is shown, never made one to follow
         var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
         Assert.Equal(
-            (SampleMessages.From, SampleMessages.Subject, "2026-11-20T14:03:17.000Z", SampleMessages.MessageId, "2026-11-20T14:03:19.000Z", SampleMessages.DeliveredBy),
-            (row["message_from"], row["message_subject"], row["message_sent_at_utc"], row["message_id"], row["message_delivered_at_utc"], row["message_delivered_by"]));
+            (SampleMessages.From, SampleMessages.Subject, "2026-11-20T14:03:17.000Z", SampleMessages.MessageId, "2026-11-20T14:03:19.000Z", SampleMessages.DeliveredBy, SampleMessages.Link),
+            (row["message_from"], row["message_subject"], row["message_sent_at_utc"], row["message_id"], row["message_delivered_at_utc"], row["message_delivered_by"], row["message_links"]));
 
         // Perl, run as the guide says, prints the same header from the bundle's copy.
         var header = await ExpertTools.RunGuideCommandAsync(bag, "perl", file);

@@ -255,6 +255,8 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[2], "recording-phone")).ToHaveTextAsync("By the phone's clock, the recording says: 2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[3], "message-says")).ToHaveTextAsync($"The e-mail's header says it was sent by: {SampleMessages.From} · {SampleMessages.Subject} · 20/11/2026, 14:03:17 UTC");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("Taken in by the recipient's mail server: mx1.mail.example.cn · 20/11/2026, 14:03:19 UTC");
+            await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleMessages.Link}");
+            Assert.Equal(0, await page.Locator($"a[href='{SampleMessages.Link}']").CountAsync());
             await page.ClickAsync("#language");
             await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:04:00 （相机时钟，未注明时区） · HUAWEI ELS-AN00");
@@ -262,6 +264,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("文件自述的录制时间：2026/11/20 06:03:17 UTC");
             await Expect(Of(items[2], "recording-phone")).ToHaveTextAsync("录像文件自述的手机时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("收件方邮件服务器的接收记录：mx1.mail.example.cn · 2026/11/20 14:03:19 UTC");
+            await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"邮件中的链接（仅供记录，请勿打开）：{SampleMessages.Link}");
         }
         finally
         {

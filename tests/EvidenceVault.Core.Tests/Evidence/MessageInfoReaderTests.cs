@@ -30,8 +30,62 @@ public sealed class MessageInfoReaderTests : IDisposable
             MessageId = SampleMessages.MessageId,
             DeliveredAt = SampleMessages.DeliveredAt, // the top Received field: the recipient's provider, not the sender's own server below it
             DeliveredBy = SampleMessages.DeliveredBy,
+            Links = [SampleMessages.Link], // from its HTML part, which .NET's writer encodes in base64
         };
         Assert.Equal(expected, info);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AMultipartMail_GivesTheLinksOfItsTextAndHtmlPartsInOrderOnce_AndPassesOverItsAttachments()
+    {
+        const string Mail = """
+            Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800
+            Content-Type: multipart/mixed; boundary="outer"
+
+            preamble https://not-a-part.example/
+            --outer
+            Content-Type: multipart/alternative; boundary=inner
+
+            --inner
+            Content-Type: text/plain; charset=gb2312
+            Content-Transfer-Encoding: quoted-printable
+
+            =C7=EB=B5=E3=BB=F7 https://refund-center.example/r?a=3D1&b=3D2. Or (https://refund-center.example/help).
+            --inner
+            Content-Type: text/html; charset=utf-8
+            Content-Transfer-Encoding: quoted-printable
+
+            <a href=3D"https://refund-center.example/r?a=3D1&amp;b=3D2">=E9=80=80=E6=AC=BE</a> <a href=3D'mailto:x@y.example'>mail</a>=
+             <A HREF=https://evil.example/track.gif>x</A>
+            --inner--
+            --outer
+            Content-Type: text/html; name="invoice.html"
+            Content-Disposition: attachment; filename="invoice.html"
+
+            <a href="https://attachment.example/">not read</a>
+            --outer
+            Content-Type: image/png
+            Content-Transfer-Encoding: base64
+
+            iVBORw0KGgo=
+            --outer--
+            epilogue https://epilogue.example/
+            """;
+
+        var info = await ReadAsync(Mail.Replace("\n", "\r\n", StringComparison.Ordinal));
+
+        Assert.Equal(["https://refund-center.example/r?a=1&b=2", "https://refund-center.example/help", "https://evil.example/track.gif"], info?.Links);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ABodyLineTooLongToRead_KeepsTheHeadersStatementAndTheLinksBeforeIt()
+    {
+        var mail = $"Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800\r\n\r\nsee https://first.example/\r\n{new string('x', 70_000)} https://second.example/\r\n";
+
+        var info = await ReadAsync(mail);
+
+        Assert.Equal(SampleMessages.DeliveredAt, info?.DeliveredAt);
+        Assert.Equal(["https://first.example/"], info?.Links);
     }
 
     [Theory]
@@ -53,7 +107,7 @@ public sealed class MessageInfoReaderTests : IDisposable
     {
         var info = await ReadAsync($"Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800\r\nSubject: {new string('x', MessageInfoReader.MaxFieldLength + 1)}\r\n\r\n");
 
-        Assert.Equal(new MessageInfo { Source = MessageSources.Eml, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = "mx.example" }, info);
+        Assert.Equal(new MessageInfo { Source = MessageSources.Eml, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = "mx.example" }, info); // and an empty body has no links
     }
 
     [Theory]
