@@ -32,8 +32,8 @@ public static class SampleMessages
     /// <summary>The fake refund page the mail links to.</summary>
     public const string Link = "https://refund-center.example/order/114-3941689-8772232/refund";
 
-    /// <summary>Writes the phishing mail to <paramref name="path"/>.</summary>
-    public static string Phishing(string path)
+    /// <summary>Writes the phishing mail to <paramref name="path"/>, linking to <paramref name="link"/> (by default <see cref="Link"/>).</summary>
+    public static string Phishing(string path, string link = Link)
     {
         var pickup = Directory.CreateTempSubdirectory("ev-mail-");
         try
@@ -43,7 +43,7 @@ public static class SampleMessages
             {
                 message.Subject = Subject;
                 message.SubjectEncoding = Encoding.UTF8;
-                message.Body = $"<p>点击链接申请退款：<a href=\"{Link}\">退款中心</a></p>";
+                message.Body = $"<p>点击链接申请退款：<a href=\"{link}\">退款中心</a></p>";
                 message.IsBodyHtml = true;
                 message.BodyEncoding = Encoding.UTF8;
                 message.Headers.Add("Message-ID", MessageId);

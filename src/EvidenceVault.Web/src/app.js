@@ -498,6 +498,24 @@ function captureView() {
   return h('section', { class: 'card', id: 'capture' }, h('h2', {}, t('captureTitle')), h('p', {}, t('captureHelp')), form, status);
 }
 
+/**
+ * For a link a saved e-mail holds: put it in the capture form, with a note naming the mail, for the member to read
+ * and send — the vault, not the member's phone, then opens it.
+ */
+function captureLinkButton(link, item) {
+  return h('button', {
+    type: 'button',
+    class: 'link capture-link',
+    title: link,
+    onclick: () => {
+      state.captureDraft = { url: link, note: `${t('linkFromMail')}${t('colon')}${item.fileName || item.itemId}` };
+      render();
+      document.getElementById('capture')?.scrollIntoView({ block: 'start' });
+      document.getElementById('capture-button')?.focus();
+    },
+  }, `${t('captureThisLink')} ${new URL(link).host}`);
+}
+
 function itemRow(item, lawyer) {
   const media = lawyer ? mediaPreview(item) : null;
   return h('li', { class: 'item', dataset: { itemId: item.itemId, sha256: item.sha256 } },
@@ -522,6 +540,7 @@ function itemRow(item, lawyer) {
         ? h('span', { class: 'message-delivered' }, field('messageDelivered', [item.message.deliveredBy, item.message.deliveredAt && formatTime(item.message.deliveredAt, 'UTC')].filter(Boolean).join(' · ')))
         : null,
       item.message?.links?.length ? h('span', { class: 'url message-links' }, field('messageLinks', item.message.links.join(' '))) : null,
+      ...(lawyer ? [] : (item.message?.links ?? []).map((link) => captureLinkButton(link, item))),
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
       item.note ? h('span', {}, field('note', item.note)) : null,
       h('span', { class: 'contributor' }, field('contributor', contributorName(item))),

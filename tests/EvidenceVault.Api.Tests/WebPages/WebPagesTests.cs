@@ -257,6 +257,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("Taken in by the recipient's mail server: mx1.mail.example.cn · 20/11/2026, 14:03:19 UTC");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleMessages.Link}");
             Assert.Equal(0, await page.Locator($"a[href='{SampleMessages.Link}']").CountAsync());
+            Assert.Equal(0, await Of(items[3], "capture-link").CountAsync()); // a lawyer's link reads; it does not have pages captured
             await page.ClickAsync("#language");
             await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:04:00 （相机时钟，未注明时区） · HUAWEI ELS-AN00");
@@ -423,6 +424,49 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         await Expect(page.Locator($".item[data-item-id='{item.ItemId}'] .site-certificate")).ToHaveTextAsync($"Site certificate (checked at capture): {link.Authority} · refund-center.example · issued by Scam Site Test Issuing CA");
         Assert.Empty(watch.ThirdParty); // the browser asked only the vault: the vault fetched the page
         Assert.Empty(watch.ScriptErrors);
+    }
+
+    [Fact]
+    public async Task A_link_in_a_saved_phishing_mail_goes_into_the_capture_form_and_the_vault_saves_its_page()
+    {
+        var site = await ScamSite.InstanceAsync();
+        var link = new Uri(site.SecureAddress, "/go").AbsoluteUri;
+        using var vault = await app.CreateCaseAsync();
+        var folder = Directory.CreateTempSubdirectory("evidencevault-page-");
+        try
+        {
+            using (var upload = await vault.UploadAsync(
+                new StreamContent(File.OpenRead(SampleMessages.Phishing(Path.Combine(folder.FullName, "phishing.eml"), link))),
+                r => r.Headers.Add("X-File-Name", Uri.EscapeDataString("退款邮件.eml"))))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Created, upload.StatusCode);
+            }
+
+            var mail = Assert.Single(await vault.ListItemsAsync());
+            await using var phone = await chromium.Browser.NewContextAsync(Phone);
+            var watch = Watch(phone, app.BaseAddress);
+            var page = await phone.NewPageAsync();
+            await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={vault.OwnerToken}");
+
+            var button = page.Locator($".item[data-item-id='{mail.ItemId}'] .capture-link");
+            await Expect(button).ToHaveTextAsync($"让证据保险箱保存此链接的网页： {new Uri(link).Authority}");
+            await button.ClickAsync();
+            await Expect(page.Locator("#capture-url")).ToHaveValueAsync(link); // for the member to read before the vault opens it
+            await Expect(page.Locator("#capture-note")).ToHaveValueAsync("邮件中的链接：退款邮件.eml");
+            Assert.Single(await vault.ListItemsAsync()); // nothing is opened until the member sends the form
+            await page.ClickAsync("#capture-button");
+
+            await Expect(page.Locator("#capture-status")).ToHaveTextAsync("已保存网页：订单异常 - 退款申请 · HTTP 状态 200 · 3 个附带资源 · 网站证书已核验：refund-center.example", new() { Timeout = 30_000 });
+            var captured = Assert.Single(await vault.ListItemsAsync(), item => item.ContentType == "application/wacz");
+            Assert.Equal((link, "邮件中的链接：退款邮件.eml"), (captured.SourceUrl, captured.Note));
+            await AssertFitsAsync(page);
+            Assert.Empty(watch.ThirdParty); // the phone never opened the phishing link: the vault did
+            Assert.Empty(watch.ScriptErrors);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]
