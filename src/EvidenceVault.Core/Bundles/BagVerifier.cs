@@ -299,7 +299,7 @@ public static partial class BagVerifier
             }
             else if (!SameStatement(MessageDetails.From, received.Details, item.Message))
             {
-                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the e-mail's header says differs from custody line {item.Custody.Seq}");
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the e-mail says of itself (its header, its links) differs from custody line {item.Custody.Seq}");
             }
             else if (CaptureDetails.From(received.Details) != item.CapturedBy)
             {

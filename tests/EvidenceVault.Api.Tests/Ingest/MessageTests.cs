@@ -59,7 +59,11 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         Assert.StartsWith("Return-Path:", header, StringComparison.Ordinal);
 
         // Re-catalogued to say another server took it in, it no longer agrees with its custody line.
-        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"deliveredBy\": \"mx1.", "\"deliveredBy\": \"mx2.", "what the e-mail's header says");
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"deliveredBy\": \"mx1.", "\"deliveredBy\": \"mx2.", "what the e-mail says of itself");
+
+        // So is one re-catalogued to point at another page.
+        var again = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(_folder, "again")).FullName);
+        await BagForgery.AssertRecataloguingCaughtAsync(again, "\"https://refund-center.example/order", "\"https://refund-centre.example/order", "what the e-mail says of itself");
     }
 
     [Theory]
