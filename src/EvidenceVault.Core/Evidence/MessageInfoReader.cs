@@ -155,34 +155,8 @@ public static partial class MessageInfoReader
         }
     }
 
-    private static byte[]? WordBytes(string encoding, string text)
-    {
-        if (encoding is "B" or "b")
-        {
-            var bytes = new byte[text.Length];
-            return Convert.TryFromBase64String(text, bytes, out var written) ? bytes[..written] : null;
-        }
-
-        var decoded = new List<byte>(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '_')
-            {
-                decoded.Add((byte)' ');
-            }
-            else if (text[i] == '=' && i + 2 < text.Length && byte.TryParse(text.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var octet))
-            {
-                decoded.Add(octet);
-                i += 2;
-            }
-            else
-            {
-                decoded.Add((byte)text[i]);
-            }
-        }
-
-        return [.. decoded];
-    }
+    private static byte[]? WordBytes(string encoding, string text) =>
+        encoding is "B" or "b" ? MimeDecoding.Base64(text) : MimeDecoding.QuotedPrintable(text, encodedWord: true);
 
     [GeneratedRegex(@"=\?(?<charset>[^?\s]+)\?(?<encoding>[BbQq])\?(?<text>[^?\s]*)\?=", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex EncodedWord();

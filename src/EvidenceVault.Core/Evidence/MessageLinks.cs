@@ -105,8 +105,8 @@ internal static partial class MessageLinks
         {
             var bytes = TransferEncoding switch
             {
-                "base64" => FromBase64(text),
-                "quoted-printable" => FromQuotedPrintable(text),
+                "base64" => MimeDecoding.Base64(text),
+                "quoted-printable" => MimeDecoding.QuotedPrintable(text, encodedWord: false),
                 _ => null,
             };
             if (bytes is null)
@@ -116,42 +116,6 @@ internal static partial class MessageLinks
 
             var encoding = (Charset is null ? null : MessageInfoReader.EncodingOf(Charset)) ?? Encoding.UTF8;
             return encoding.GetString(bytes);
-        }
-
-        private static byte[]? FromBase64(string text)
-        {
-            var compact = string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
-            var bytes = new byte[compact.Length];
-            return Convert.TryFromBase64String(compact, bytes, out var written) ? bytes[..written] : null;
-        }
-
-        private static byte[] FromQuotedPrintable(string text)
-        {
-            var bytes = new List<byte>(text.Length);
-            for (var i = 0; i < text.Length; i++)
-            {
-                if (text[i] == '=' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++; // a soft line break
-                }
-                else if (text[i] == '=' && i + 2 < text.Length && byte.TryParse(text.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var octet))
-                {
-                    bytes.Add(octet);
-                    i += 2;
-                }
-                else if (text[i] < 0x80)
-                {
-                    bytes.Add((byte)text[i]);
-                }
-                else
-                {
-                    var length = char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? 2 : 1;
-                    bytes.AddRange(Encoding.UTF8.GetBytes(text.Substring(i, length)));
-                    i += length - 1;
-                }
-            }
-
-            return [.. bytes];
         }
 
         private static string? Parameter(string type, string name)
