@@ -189,24 +189,22 @@ internal static class BundleReport
                 ? $"拍摄于 taken {Encode(at.Replace('T', ' '))} ({(photo.UtcOffset is { } offset ? "UTC" + Encode(offset) : "相机时钟，未注明时区 camera clock, no time zone")})"
                 : null;
             var device = photo.Device is { } name ? $"设备 device {Encode(name)}" : null;
-            lines.Add($"文件自述 The file says ({Encode(photo.Source.ToUpperInvariant())}): " + string.Join(" · ", new[] { taken, device }.Where(part => part is not null)));
+            lines.Add(FileSays(photo.Source, taken, device));
         }
 
         if (item.Recording is { } recording && (recording.RecordedAt is not null || recording.LocalTime is not null || recording.Device is not null))
         {
-            string?[] said =
-            [
+            lines.Add(FileSays(
+                recording.Source,
                 recording.RecordedAt is { } recordedAt ? "录制于 recorded " + Times(recordedAt) : null,
                 recording.LocalTime is { } local ? $"手机时钟 phone clock {Encode(local.Replace('T', ' '))} (UTC{Encode(recording.UtcOffset ?? string.Empty)})" : null,
-                recording.Device is { } device ? $"设备 device {Encode(device)}" : null,
-            ];
-            lines.Add($"文件自述 The file says ({Encode(recording.Source.ToUpperInvariant())}): " + string.Join(" · ", said.Where(part => part is not null)));
+                recording.Device is { } device ? $"设备 device {Encode(device)}" : null));
         }
 
         if (item.Message is { } message)
         {
-            string?[] said =
-            [
+            lines.Add(FileSays(
+                message.Source,
                 message.From is { } from ? $"发件人 from {Encode(from)}" : null,
                 message.Subject is { } subject ? $"主题 subject {Encode(subject)}" : null,
                 message.SentAt is { } sent ? $"发送于 sent {Times(sent)}" : null,
@@ -214,13 +212,15 @@ internal static class BundleReport
                     ? "收件服务器接收 taken in " + string.Join(" ", new[] { message.DeliveredBy is { } by ? $"by <code>{Encode(by)}</code>" : null, message.DeliveredAt is { } at ? Times(at) : null }.Where(part => part is not null))
                     : null,
                 message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
-                message.Links is { Count: > 0 } links ? "邮件中的链接 links in it: " + string.Join(" ", links.Select(link => $"<code>{Encode(link)}</code>")) : null,
-            ];
-            lines.Add($"文件自述 The file says ({Encode(message.Source.ToUpperInvariant())}): " + string.Join(" · ", said.Where(part => part is not null)));
+                message.Links is { Count: > 0 } links ? "邮件中的链接 links in it: " + string.Join(" ", links.Select(link => $"<code>{Encode(link)}</code>")) : null));
         }
 
         return lines.Count == 0 ? "—" : string.Join("<br>", lines);
     }
+
+    /// <summary>A line of what a file says of itself (<paramref name="source"/>: where it was read), its given parts in order.</summary>
+    private static string FileSays(string source, params string?[] parts) =>
+        $"文件自述 The file says ({Encode(source.ToUpperInvariant())}): " + string.Join(" · ", parts.Where(part => part is not null));
 
     private static string Said(string? url, DateTimeOffset? at)
     {
