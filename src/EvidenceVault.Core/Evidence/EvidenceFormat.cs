@@ -23,6 +23,9 @@ public enum MediaClass
 
     /// <summary>A saved e-mail (<c>.eml</c>).</summary>
     Message,
+
+    /// <summary>A word-processor document, spreadsheet or presentation (Office Open XML or OpenDocument).</summary>
+    Office,
 }
 
 /// <summary>A file format recognised from its first bytes.</summary>

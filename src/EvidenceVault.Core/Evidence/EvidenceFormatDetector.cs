@@ -49,7 +49,7 @@ public static class EvidenceFormatDetector
     private static readonly Dictionary<string, string> ExtensionsByContentType = new EvidenceFormat[]
     {
         Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip, Eml,
-    }.ToDictionary(f => f.ContentType, f => f.Extension, StringComparer.OrdinalIgnoreCase);
+    }.Concat(OfficeDocuments.All).ToDictionary(f => f.ContentType, f => f.Extension, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The file extension (with the dot) the vault uses for a content type it recorded; <c>.bin</c> if unknown.</summary>
     public static string ExtensionFor(string contentType) =>
@@ -57,7 +57,7 @@ public static class EvidenceFormatDetector
 
     /// <summary>
     /// Detects the format from the first bytes of a file (up to <see cref="HeadLength"/>); <paramref name="fileName"/>
-    /// only tells a WACZ from another ZIP. Returns null for anything that is not accepted evidence.
+    /// only helps tell a WACZ or an office document from another ZIP. Returns null for anything that is not accepted evidence.
     /// </summary>
     public static EvidenceFormat? Detect(ReadOnlySpan<byte> head, string? fileName = null)
     {
@@ -163,7 +163,7 @@ public static class EvidenceFormatDetector
 
         if (head.StartsWith("PK\u0003\u0004"u8))
         {
-            return IsWacz(head, fileName) ? Wacz : Zip;
+            return IsWacz(head, fileName) ? Wacz : OfficeDocuments.Detect(head, fileName) ?? Zip;
         }
 
         return null;

@@ -325,13 +325,18 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
-    public async Task A_victim_saves_a_phishing_mail_and_an_android_call_recording_from_the_page_and_sees_what_they_say()
+    public async Task A_victim_saves_a_phishing_mail_an_android_call_recording_and_the_contract_from_the_page_and_sees_what_they_say()
     {
         using var vault = await app.CreateCaseAsync();
         var folder = Directory.CreateTempSubdirectory("evidencevault-page-");
         try
         {
-            string[] files = [SampleMessages.Phishing(Path.Combine(folder.FullName, "退款邮件.eml")), await SampleRecordings.AndroidCallAsync(folder.FullName, ".amr")];
+            string[] files =
+            [
+                SampleMessages.Phishing(Path.Combine(folder.FullName, "退款邮件.eml")),
+                await SampleRecordings.AndroidCallAsync(folder.FullName, ".amr"),
+                await SampleDocuments.WriteAsync(folder.FullName, ".docx"),
+            ];
             await using var phone = await chromium.Browser.NewContextAsync(Phone);
             var watch = Watch(phone, app.BaseAddress);
             var page = await phone.NewPageAsync();
@@ -339,12 +344,12 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
 
             await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(files);
 
-            await Expect(page.Locator(".receipt")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
-            await Expect(page.Locator("#items .item")).ToHaveCountAsync(2);
+            await Expect(page.Locator(".receipt")).ToHaveCountAsync(3, new() { Timeout = 30_000 });
+            await Expect(page.Locator("#items .item")).ToHaveCountAsync(3);
             await Expect(page.Locator("#items .item .message-says")).ToHaveTextAsync($"邮件头自述的发件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC");
             await Expect(page.Locator("#items .item .recording-length")).ToHaveTextAsync("时长：0:22");
             await AssertFitsAsync(page);
-            Assert.Equal(["audio/amr", "message/rfc822"], (await vault.ListItemsAsync()).Select(item => item.ContentType).Order());
+            Assert.Equal(["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "audio/amr", "message/rfc822"], (await vault.ListItemsAsync()).Select(item => item.ContentType).Order());
             Assert.Empty(watch.ScriptErrors);
         }
         finally

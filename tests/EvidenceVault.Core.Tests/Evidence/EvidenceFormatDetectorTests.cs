@@ -120,6 +120,59 @@ public sealed class EvidenceFormatDetectorTests
         Assert.Null(EvidenceFormatDetector.Detect(Encoding.UTF8.GetBytes(head)));
 
     [Theory]
+    [InlineData(".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")]
+    [InlineData(".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")]
+    [InlineData(".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation")]
+    [InlineData(".odt", "application/vnd.oasis.opendocument.text")]
+    [InlineData(".ods", "application/vnd.oasis.opendocument.spreadsheet")]
+    [InlineData(".odp", "application/vnd.oasis.opendocument.presentation")]
+    public Task Detect_OfficeDocumentsAnOfficeSuiteWrote_AreTheirOwnFormatWhateverTheirName(string extension, string contentType) => InFolderAsync(async folder =>
+    {
+        var head = Head(await SampleDocuments.WriteAsync(folder, extension));
+
+        foreach (var name in new[] { null, "evidence.zip", "contract.pdf" })
+        {
+            var format = EvidenceFormatDetector.Detect(head, name);
+            Assert.Equal((contentType, extension, EvidenceKind.Document), (format?.ContentType, format?.Extension, format?.DefaultKind));
+            Assert.False(format!.Allows(EvidenceKind.PageSnapshot));
+        }
+
+        Assert.Equal(extension, EvidenceFormatDetector.ExtensionFor(contentType));
+    });
+
+    [Fact]
+    public Task Detect_AWordDocumentWithMacros_IsToldByItsContentTypesOrElseByItsName() => InFolderAsync(async folder =>
+    {
+        const string Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+        const string Docm = "application/vnd.ms-word.document.macroEnabled.12";
+        var written = await SampleDocuments.WriteAsync(folder, ".docx");
+
+        // LibreOffice writes its content types last, after the head: its name is all that can say "macros".
+        Assert.Equal(Docx, EvidenceFormatDetector.Detect(Head(written))?.ContentType);
+        Assert.Equal(Docm, EvidenceFormatDetector.Detect(Head(written), "contract.DOCM")?.ContentType);
+        Assert.Equal(Docx, EvidenceFormatDetector.Detect(Head(written), "contract.xlsm")?.ContentType); // a spreadsheet's name does not make it one
+
+        // Microsoft Office writes them first, with their sizes before the data: what they declare decides.
+        var office = OfficeOrdered(written, Path.Combine(folder, "office.docx"), "wordprocessingml.document.main+xml", "vnd.ms-word.document.macroEnabled.main+xml");
+        Assert.Equal(Docm, EvidenceFormatDetector.Detect(Head(office))?.ContentType);
+        Assert.Equal(".docm", EvidenceFormatDetector.Detect(Head(office), "contract.docx")?.Extension);
+        Assert.Equal(Docx, EvidenceFormatDetector.Detect(Head(OfficeOrdered(written, Path.Combine(folder, "plain.docx"), "none", "none")))?.ContentType);
+    });
+
+    [Fact]
+    public Task Detect_AZipWithoutAnOfficePackagesMarks_StaysAZipWhateverItsName() => InFolderAsync(folder =>
+    {
+        var notes = Zip(Path.Combine(folder, "notes.zip"), ("word/document.xml", "<w:document/>"u8.ToArray(), CompressionLevel.Optimal));
+        var odfLike = Zip(Path.Combine(folder, "odf.zip"), ("mimetype", "application/vnd.oasis.opendocument.text"u8.ToArray(), CompressionLevel.Optimal));
+        var other = Zip(Path.Combine(folder, "other.zip"), ("mimetype", "application/epub+zip"u8.ToArray(), CompressionLevel.NoCompression));
+
+        Assert.Equal("application/zip", EvidenceFormatDetector.Detect(Head(notes), "contract.docx")?.ContentType); // no [Content_Types].xml or _rels/.rels
+        Assert.Equal("application/zip", EvidenceFormatDetector.Detect(Head(odfLike), "contract.odt")?.ContentType); // OpenDocument stores its mimetype uncompressed
+        Assert.Equal("application/zip", EvidenceFormatDetector.Detect(Head(other))?.ContentType);
+        return Task.CompletedTask;
+    });
+
+    [Theory]
     [InlineData("screenshot-refund-page.png", EvidenceKind.Screenshot, true)]
     [InlineData("screenshot-refund-page.png", EvidenceKind.PageSnapshot, true)]
     [InlineData("screenshot-refund-page.png", EvidenceKind.Audio, false)]
@@ -148,6 +201,50 @@ public sealed class EvidenceFormatDetectorTests
         var buffer = new byte[EvidenceFormatDetector.HeadLength];
         var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         return buffer[..read];
+    }
+
+    private static async Task InFolderAsync(Func<string, Task> test)
+    {
+        var folder = Directory.CreateTempSubdirectory("ev-office-").FullName;
+        try
+        {
+            await test(folder);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="source"/>'s parts in the order Microsoft Office writes them — <c>[Content_Types].xml</c> first,
+    /// its main part's type changed from <paramref name="from"/> to <paramref name="to"/> — and with their sizes before
+    /// their data, as a ZIP written to a file has them.
+    /// </summary>
+    private static string OfficeOrdered(string source, string path, string from, string to)
+    {
+        using var original = ZipFile.OpenRead(source);
+        var parts = original.Entries.OrderBy(entry => entry.FullName == "[Content_Types].xml" ? 0 : 1).Select(entry =>
+        {
+            using var content = entry.Open();
+            using var copy = new MemoryStream();
+            content.CopyTo(copy);
+            var bytes = entry.FullName == "[Content_Types].xml" ? Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(copy.ToArray()).Replace(from, to, StringComparison.Ordinal)) : copy.ToArray();
+            return (entry.FullName, bytes, CompressionLevel.Optimal);
+        });
+        return Zip(path, [.. parts]);
+    }
+
+    private static string Zip(string path, params (string Name, byte[] Content, CompressionLevel Level)[] entries)
+    {
+        using var archive = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
+        foreach (var (name, content, level) in entries)
+        {
+            using var entry = archive.CreateEntry(name, level).Open();
+            entry.Write(content);
+        }
+
+        return path;
     }
 
     private static byte[] Gzip(string text)
