@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 
 namespace EvidenceVault.Testing;
@@ -5,13 +6,25 @@ namespace EvidenceVault.Testing;
 /// <summary>
 /// Office documents a scam leaves behind — the fake investment contract, the victim's list of transfers, the
 /// "guaranteed returns" slides — written by a real office suite: LibreOffice, headless, converting a small source of
-/// each to Office Open XML (<c>.docx</c>, <c>.xlsx</c>, <c>.pptx</c>) or OpenDocument (<c>.odt</c>, <c>.ods</c>,
+/// each (the contract's with the author, editor and times an office program records) to Office Open XML (<c>.docx</c>, <c>.xlsx</c>, <c>.pptx</c>) or OpenDocument (<c>.odt</c>, <c>.ods</c>,
 /// <c>.odp</c>). Installs LibreOffice's headless packages with apt-get when missing (see <see cref="DebianPackages"/>).
 /// </summary>
 public static class SampleDocuments
 {
     /// <summary>The company the contract names, one run of the document's text.</summary>
     public const string ContractParty = "某某资产管理有限公司";
+
+    /// <summary>The contract's author, as its properties name them (ODF <c>meta:initial-creator</c>, OOXML <c>dc:creator</c>).</summary>
+    public const string ContractAuthor = "王经理";
+
+    /// <summary>Who saved the contract last, as its properties name them (ODF <c>dc:creator</c>, OOXML <c>cp:lastModifiedBy</c>).</summary>
+    public const string ContractEditor = "客服小李";
+
+    /// <summary>When the contract was written, by its writer's clock without a zone, as OpenDocument keeps it.</summary>
+    public const string ContractCreated = "2026-10-28T09:15:00";
+
+    /// <summary>When the contract was saved last, likewise.</summary>
+    public const string ContractModified = "2026-11-01T16:42:07";
 
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
@@ -20,7 +33,7 @@ public static class SampleDocuments
     {
         var (sourceName, source) = extension switch
         {
-            ".docx" or ".odt" => ("contract.txt", $"投资协议 Investment agreement\n甲方: {ContractParty}\n乙方: 投资人\n年化收益 30%，保本保息。\n"),
+            ".docx" or ".odt" => ("contract.fodt", Contract()),
             ".xlsx" or ".ods" => ("transfers.csv", "日期,金额,收款人\n2026-11-01,50000,某某资产管理有限公司\n2026-11-03,120000,某某资产管理有限公司\n"),
             ".pptx" or ".odp" => ("plan.fodp", Presentation("保本高收益 Guaranteed 30% returns")),
             _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "An office document: .docx, .xlsx, .pptx, .odt, .ods or .odp."),
@@ -56,6 +69,55 @@ public static class SampleDocuments
             Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>
+    /// <paramref name="source"/>'s parts rewritten into <paramref name="path"/>, each through <paramref name="change"/>
+    /// (its name and content, new or as they were; null leaves it out). OpenDocument's <c>mimetype</c> stays first and
+    /// uncompressed; an Office package's <c>[Content_Types].xml</c> goes first, as Microsoft Office writes it; and every
+    /// entry's sizes come before its data, as a ZIP written to a file has them.
+    /// </summary>
+    public static string Repack(string source, string path, Func<string, byte[], (string Name, byte[] Content)?> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        using var original = ZipFile.OpenRead(source);
+        using var archive = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
+        foreach (var part in original.Entries.OrderBy(entry => entry.FullName is "mimetype" or "[Content_Types].xml" ? 0 : 1))
+        {
+            using var copy = new MemoryStream();
+            using (var content = part.Open())
+            {
+                content.CopyTo(copy);
+            }
+
+            if (change(part.FullName, copy.ToArray()) is { } changed)
+            {
+                using var entry = archive.CreateEntry(changed.Name, changed.Name == "mimetype" ? CompressionLevel.NoCompression : CompressionLevel.Optimal).Open();
+                entry.Write(changed.Content);
+            }
+        }
+
+        return path;
+    }
+
+    /// <summary>A part's UTF-8 text with <paramref name="from"/> replaced, for <see cref="Repack"/>.</summary>
+    public static byte[] ReplaceText(byte[] content, string from, string to) =>
+        Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(content).Replace(from, to, StringComparison.Ordinal));
+
+    /// <summary>The contract in OpenDocument's flat XML, which LibreOffice Writer reads, with the properties an office program sets.</summary>
+    private static string Contract() => $"""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+            xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+            office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+          <office:meta>
+            <meta:initial-creator>{ContractAuthor}</meta:initial-creator><meta:creation-date>{ContractCreated}</meta:creation-date>
+            <dc:creator>{ContractEditor}</dc:creator><dc:date>{ContractModified}</dc:date><dc:title>投资协议</dc:title>
+          </office:meta>
+          <office:body><office:text>
+            <text:p>投资协议 Investment agreement</text:p><text:p>甲方: {ContractParty}</text:p><text:p>乙方: 投资人</text:p><text:p>年化收益 30%，保本保息。</text:p>
+          </office:text></office:body>
+        </office:document>
+        """;
 
     /// <summary>A one-slide presentation in OpenDocument's flat XML, which LibreOffice Impress reads.</summary>
     private static string Presentation(string text) => $"""

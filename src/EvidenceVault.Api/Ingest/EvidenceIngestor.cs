@@ -30,7 +30,7 @@ internal sealed record CommittedEvidence(CaseCaller Uploader, EvidenceClaims Cla
 internal sealed record RecordedEvent(long Seq, Sha256Digest LineHash);
 
 /// <summary>What a committed file says about itself: a saved page's origin, a recording's length and making, a photo's taking, or an e-mail's header.</summary>
-internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInfo? Recording, PhotoInfo? Photo = null, MessageInfo? Message = null)
+internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInfo? Recording, PhotoInfo? Photo = null, MessageInfo? Message = null, DocumentInfo? Document = null)
 {
     /// <summary>For a file that states none of them.</summary>
     public static FileStatements None { get; } = new(null, null);
@@ -247,6 +247,7 @@ internal sealed partial class EvidenceIngestor(
             Recording = statements.Recording,
             Photo = statements.Photo,
             Message = statements.Message,
+            Document = statements.Document,
             CapturedBy = claims.CapturedByVault ? CaptureDetails.Vault : null,
             CapturedSites = claims.CapturedSites is { Count: > 0 } sites ? sites : null,
             Note = claims.Note,
@@ -281,8 +282,8 @@ internal sealed partial class EvidenceIngestor(
     /// <summary>
     /// What the file says about itself, read from the committed bytes — what the vault keeps is what it reports on: a
     /// saved page's address and capture time, a recording's length and making, a photo's EXIF time and device, an
-    /// e-mail's sender, subject, dates and receiving server. A WACZ
-    /// is a ZIP whose directory sits at its end, and a phone may write a movie's header after its media, so the blob
+    /// e-mail's sender, subject, dates and receiving server, an office document's author, dates and program. A WACZ
+    /// or an office document is a ZIP whose directory sits at its end, and a phone may write a movie's header after its media, so the blob
     /// is read with ranged requests; an AMR or AAC (ADTS) recording's frames are counted a megabyte at a time.
     /// </summary>
     internal async Task<FileStatements> ReadFileStatementsAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
@@ -291,18 +292,20 @@ internal sealed partial class EvidenceIngestor(
         var recording = format.MediaClass is MediaClass.Audio or MediaClass.Video;
         var photo = format.ContentType is "image/jpeg" or "image/png" or "image/webp" or "image/heic" or "image/avif";
         var message = format.MediaClass == MediaClass.Message;
-        if (!page && !recording && !photo && !message)
+        var document = format.MediaClass == MediaClass.Office;
+        if (!page && !recording && !photo && !message && !document)
         {
             return FileStatements.None;
         }
 
         var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
-        var reads = new BlobOpenReadOptions(allowModifications: false) { BufferSize = page ? 256 * 1024 : RecordingInfoReader.ReadBufferBytes(format) };
+        var reads = new BlobOpenReadOptions(allowModifications: false) { BufferSize = page || document ? 256 * 1024 : RecordingInfoReader.ReadBufferBytes(format) };
         await using var content = await blob.OpenReadAsync(reads, cancellationToken);
         return page ? new FileStatements(await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken), null)
             : recording ? new FileStatements(null, await RecordingInfoReader.ReadAsync(content, format, cancellationToken))
             : photo ? new FileStatements(null, null, await PhotoInfoReader.ReadAsync(content, format, cancellationToken))
-            : new FileStatements(null, null, null, await MessageInfoReader.ReadAsync(content, format, cancellationToken));
+            : message ? new FileStatements(null, null, null, await MessageInfoReader.ReadAsync(content, format, cancellationToken))
+            : new FileStatements(null, null, null, null, await DocumentInfoReader.ReadAsync(content, format, cancellationToken));
     }
 
     private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims, FileStatements statements)
@@ -341,7 +344,8 @@ internal sealed partial class EvidenceIngestor(
         var said = (statements.Snapshot is { } snapshot ? SnapshotDetails.Of(snapshot) : [])
             .Concat(statements.Recording is { } recording ? RecordingDetails.Of(recording) : [])
             .Concat(statements.Photo is { } photo ? PhotoDetails.Of(photo) : [])
-            .Concat(statements.Message is { } message ? MessageDetails.Of(message) : []);
+            .Concat(statements.Message is { } message ? MessageDetails.Of(message) : [])
+            .Concat(statements.Document is { } document ? DocumentDetails.Of(document) : []);
         foreach (var (name, value) in said)
         {
             details[name] = value;

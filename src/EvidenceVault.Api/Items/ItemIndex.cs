@@ -78,6 +78,18 @@ internal sealed class ItemEntity : ITableEntity
     /// <summary>The links the e-mail's text points to (JSON), as the custody line records them.</summary>
     public string? MessageLinks { get; set; }
 
+    public string? DocumentSource { get; set; }
+
+    public string? DocumentAuthor { get; set; }
+
+    public string? DocumentLastModifiedBy { get; set; }
+
+    public string? DocumentCreatedAt { get; set; }
+
+    public string? DocumentModifiedAt { get; set; }
+
+    public string? DocumentApplication { get; set; }
+
     /// <summary>The sites a capture reached and their certificates, as the custody line records them (JSON).</summary>
     public string? CapturedSites { get; set; }
 
@@ -149,6 +161,12 @@ internal sealed class ItemEntity : ITableEntity
         MessageDeliveredAt = item.Message?.DeliveredAt,
         MessageDeliveredBy = item.Message?.DeliveredBy,
         MessageLinks = EvidenceVault.Custody.MessageDetails.LinksValue(item.Message?.Links),
+        DocumentSource = item.Document?.Source,
+        DocumentAuthor = item.Document?.Author,
+        DocumentLastModifiedBy = item.Document?.LastModifiedBy,
+        DocumentCreatedAt = item.Document?.CreatedAt,
+        DocumentModifiedAt = item.Document?.ModifiedAt,
+        DocumentApplication = item.Document?.Application,
         CapturedSites = item.CapturedSites is { Count: > 0 } sites ? EvidenceVault.Custody.CaptureDetails.SitesValue(sites) : null,
         Note = item.Note,
         Contributor = item.Contributor,
@@ -191,6 +209,11 @@ internal sealed class ItemEntity : ITableEntity
         {
             Source = MessageSource, From = MessageFrom, Subject = MessageSubject, SentAt = MessageSentAt, MessageId = MessageId,
             DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
+        },
+        Document = DocumentSource is null ? null : new DocumentInfo
+        {
+            Source = DocumentSource, Author = DocumentAuthor, LastModifiedBy = DocumentLastModifiedBy,
+            CreatedAt = DocumentCreatedAt, ModifiedAt = DocumentModifiedAt, Application = DocumentApplication,
         },
         CapturedSites = EvidenceVault.Custody.CaptureDetails.SitesFrom(CapturedSites),
         Note = Note,

@@ -301,6 +301,10 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the e-mail says of itself (its header, its links) differs from custody line {item.Custody.Seq}");
             }
+            else if (DocumentDetails.From(received.Details) != item.Document)
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the document says of its making (author, dates, program) differs from custody line {item.Custody.Seq}");
+            }
             else if (CaptureDetails.From(received.Details) != item.CapturedBy)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: whether the vault captured the page itself differs from custody line {item.Custody.Seq}");

@@ -215,6 +215,17 @@ internal static class BundleReport
                 message.Links is { Count: > 0 } links ? "邮件中的链接 links in it: " + string.Join(" ", links.Select(link => $"<code>{Encode(link)}</code>")) : null));
         }
 
+        if (item.Document is { } document)
+        {
+            lines.Add(FileSays(
+                document.Source,
+                document.Author is { } author ? $"作者 author {Encode(author)}" : null,
+                document.CreatedAt is { } created ? $"创建于 created {Encode(created.Replace('T', ' '))}" : null,
+                document.LastModifiedBy is { } editor ? $"最后保存者 last saved by {Encode(editor)}" : null,
+                document.ModifiedAt is { } modified ? $"最后保存于 last saved {Encode(modified.Replace('T', ' '))}" : null,
+                document.Application is { } application ? $"程序 program {Encode(application)}" : null));
+        }
+
         return lines.Count == 0 ? "—" : string.Join("<br>", lines);
     }
 

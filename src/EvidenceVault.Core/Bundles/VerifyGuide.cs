@@ -187,7 +187,8 @@ internal static class VerifyGuide
 
             What a file states about itself is in `data/items.json` beside what the victim said, and in the item's
             custody line: for a recording `recording` (its length, and the time a phone wrote into it), for a photo
-            `photo` (its camera's EXIF time and device), for a saved page `snapshot`. The standard tools read the same
+            `photo` (its camera's EXIF time and device), for a saved page `snapshot`, for a saved e-mail `message`, for an
+            office document `document`. The standard tools read the same
             from the file — except that ffprobe's duration also counts what an encoder added and says it added (Opus's
             pre-skip; an MP3's encoder delay and padding, in its LAME tag), so for those files it is a few milliseconds
             to a fifth of a second longer than `durationSeconds`, the length a player plays:
@@ -217,6 +218,19 @@ internal static class VerifyGuide
 
             ```sh
             perl -MEncode -0777 -ne 'print encode("UTF-8", decode("MIME-Header", (split /\r?\n\r?\n/)[0]))' data/evidence/<item>.eml
+            ```
+
+            An office document is a ZIP package, and `document` in `items.json` states what its properties say: the author
+            and who saved it last, when (as the file writes it: Office in UTC with a `Z`, OpenDocument by the writer's
+            clock without a zone) and the program. They are whatever the writer's office program was set to, so they say
+            what the file claims, not who made it. `unzip` prints them — Word, Excel and PowerPoint files
+            (`dc:creator`, `cp:lastModifiedBy`, `dcterms:created`, `dcterms:modified`, `Application`), then OpenDocument
+            (`meta:initial-creator`, `dc:creator`, `meta:creation-date`, `dc:date`, `meta:generator`):
+            办公文档（Word、Excel、PowerPoint、OpenDocument）是 ZIP 包；items.json 中 document 所述的作者、时间与程序可用以下命令读出核对。
+
+            ```sh
+            unzip -p data/evidence/<item>.docx docProps/core.xml docProps/app.xml
+            unzip -p data/evidence/<item>.odt meta.xml
             ```
 
             """);

@@ -125,6 +125,9 @@ public sealed record EvidenceItemRecord
     /// <summary>For a saved e-mail: who it says it is from, its subject and dates, and the server that took it in, as its header states them.</summary>
     public MessageInfo? Message { get; init; }
 
+    /// <summary>For an office document: who it says wrote it and saved it last, when, and with which program, as its properties state them.</summary>
+    public DocumentInfo? Document { get; init; }
+
     /// <summary>
     /// <c>vault</c> when the vault fetched the page itself at a member's request (a WACZ it made), rather than receiving
     /// a file; absent otherwise. Recorded in the item's <c>item.received</c> custody line as well.

@@ -94,6 +94,12 @@ function messageStatement(message) {
   return [message.from, message.subject, message.sentAt && formatTime(message.sentAt, 'UTC')].filter(Boolean).join(' · ');
 }
 
+/** What an office document's properties say: its author and when it was written, who saved it last and when, and the program. */
+function documentStatement(properties) {
+  const time = (written) => written && written.replace('T', ' ').replace(/Z$/, ' UTC');
+  return [properties.author, time(properties.createdAt), properties.lastModifiedBy, time(properties.modifiedAt), properties.application].filter(Boolean).join(' · ');
+}
+
 /** A recording's length as a player shows it, whole seconds cut off as players do: 0:22, 1:02:03. */
 function formatLength(seconds) {
   const whole = Math.floor(seconds);
@@ -541,6 +547,7 @@ function itemRow(item, lawyer) {
         : null,
       item.message?.links?.length ? h('span', { class: 'url message-links' }, field('messageLinks', item.message.links.join(' '))) : null,
       ...(lawyer ? [] : (item.message?.links ?? []).map((link) => captureLinkButton(link, item))),
+      item.document ? h('span', { class: 'document-says' }, field('documentSays', documentStatement(item.document))) : null,
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
       item.note ? h('span', {}, field('note', item.note)) : null,
       h('span', { class: 'contributor' }, field('contributor', contributorName(item))),

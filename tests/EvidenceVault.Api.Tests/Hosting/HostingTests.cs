@@ -39,8 +39,11 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         var origin = schemas.GetProperty("PageSnapshotOrigin").GetProperty("properties");
         Assert.Equal(["capturedAt", "source", "url"], origin.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
 
-        // So is what a recording and a saved e-mail say.
+        // So is what a recording, a saved e-mail and an office document say.
         Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("message", out _));
+        Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("document", out _));
+        var properties = schemas.GetProperty("DocumentInfo").GetProperty("properties");
+        Assert.Equal(["application", "author", "createdAt", "lastModifiedBy", "modifiedAt", "source"], properties.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var message = schemas.GetProperty("MessageInfo").GetProperty("properties");
         Assert.Equal(["deliveredAt", "deliveredBy", "from", "links", "messageId", "sentAt", "source", "subject"], message.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var recording = schemas.GetProperty("RecordingInfo").GetProperty("properties");

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Bundles;
+using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
 using EvidenceVault.Serialization;
 using EvidenceVault.Testing;
@@ -11,7 +12,9 @@ namespace EvidenceVault.Api.Tests.Ingest;
 /// <summary>
 /// The fake contract and the victim's list of transfers, as an office suite wrote them, are filed as what they are:
 /// their own content type on the blob and in the index, and their own extension in the lawyer's bundle, where the
-/// copy opens as the document it was — not as a ZIP someone must rename.
+/// copy opens as the document it was — not as a ZIP someone must rename. What their properties say of their making
+/// is read from the stored bytes, chained into the custody log and carried into the bundle, where unzip prints the
+/// same and a catalog that says otherwise is caught.
 /// </summary>
 [Collection(VaultOnAzurite.Name)]
 public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisposable
@@ -43,6 +46,50 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
         using var copy = ZipFile.OpenRead(Path.Combine(bag, EvidenceBundleWriter.EvidencePath(word)));
         using var text = new StreamReader(copy.GetEntry("word/document.xml")!.Open());
         Assert.Contains(SampleDocuments.ContractParty, await text.ReadToEndAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_contract_states_its_author_times_and_program_and_the_bundle_cannot_say_otherwise()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var item = await UploadAsync(vault, await SampleDocuments.WriteAsync(_folder, ".docx"), "contract.docx");
+
+        Assert.StartsWith("LibreOffice/7.", item.Document?.Application, StringComparison.Ordinal);
+        var expected = new DocumentInfo
+        {
+            Source = DocumentSources.OfficeOpenXml, Author = SampleDocuments.ContractAuthor, LastModifiedBy = SampleDocuments.ContractEditor,
+            CreatedAt = SampleDocuments.ContractCreated + "Z", ModifiedAt = SampleDocuments.ContractModified + "Z", Application = item.Document!.Application,
+        };
+        Assert.Equal(expected, item.Document);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Document, DocumentDetails.From);
+
+        // The bundle: items.csv and the report carry it, and unzip, run as the guide says, prints it from the bundle's copy.
+        var bag = await vault.DownloadBagAsync(_folder);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains(
+            $"文件自述 The file says (OOXML): 作者 author {SampleDocuments.ContractAuthor} · 创建于 created 2026-10-28 09:15:00Z · 最后保存者 last saved by {SampleDocuments.ContractEditor}",
+            html,
+            StringComparison.Ordinal);
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
+        Assert.Equal(
+            (expected.Author, expected.CreatedAt, expected.LastModifiedBy, expected.ModifiedAt, expected.Application),
+            (row["document_author"], row["document_created_at"], row["document_last_modified_by"], row["document_modified_at"], row["document_application"]));
+        var properties = await ExpertTools.RunGuideCommandAsync(bag, "unzip -p data/evidence/<item>.docx", EvidenceBundleWriter.EvidencePath(item));
+        Assert.Contains($"<dc:creator>{SampleDocuments.ContractAuthor}</dc:creator>", properties, StringComparison.Ordinal);
+        Assert.Contains($"<dcterms:created xsi:type=\"dcterms:W3CDTF\">{expected.CreatedAt}</dcterms:created>", properties, StringComparison.Ordinal);
+        Assert.Contains($"<Application>{expected.Application}</Application>", properties, StringComparison.Ordinal);
+
+        // Re-catalogued to say it was written a day earlier, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"createdAt\": \"2026-10-28", "\"createdAt\": \"2026-10-27", "what the document says of its making");
+    }
+
+    [Fact]
+    public async Task Evidence_that_is_no_office_document_states_no_properties()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        await FileStatementAssert.NoneAsync(vault, "page-snapshot-refund.pdf", i => i.Document, DocumentDetails.From);
     }
 
     private static async Task<EvidenceItemRecord> UploadAsync(TestCase vault, string path, string fileName)

@@ -61,6 +61,11 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
             Assert.Equal(HttpStatusCode.Created, mail.StatusCode);
         }
 
+        using (var contract = await victimCase.UploadAsync(new StreamContent(File.OpenRead(await SampleDocuments.WriteAsync(mailFolder.FullName, ".docx")))))
+        {
+            Assert.Equal(HttpStatusCode.Created, contract.StatusCode);
+        }
+
         mailFolder.Delete(recursive: true);
 
         var site = await ScamSite.InstanceAsync();
@@ -94,6 +99,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Equal(before.VictimItems, after.VictimItems);
         Assert.Single(after.VictimItems, i => i.Contains("\"recording\":{\"source\":\"mp4\",\"durationSeconds\":22.566}", StringComparison.Ordinal)); // read again from the recording itself
         Assert.Single(after.VictimItems, i => i.Contains($"\"deliveredBy\":\"{SampleMessages.DeliveredBy}\"", StringComparison.Ordinal)); // and from the e-mail's header
+        Assert.Single(after.VictimItems, i => i.Contains($"\"createdAt\":\"{SampleDocuments.ContractCreated}Z\"", StringComparison.Ordinal)); // and from the contract's properties
         Assert.Equal(before.Grants, after.Grants);
         Assert.Equal(before.Case, after.Case);
         var restoredUsage = await app.Services.GetRequiredService<CaseDirectory>().FindAsync(vault.CaseId, CancellationToken.None);
@@ -128,7 +134,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         var custody = await vault.CheckCustodyAsync();
         Assert.True(custody.IsIntact, string.Join("\n", custody.Breaks));
         var rebuilt = Assert.Single(custody.Events, e => e.Type == CustodyEventTypes.IndexRebuilt);
-        Assert.Equal(("true", "4", "5"), (rebuilt.Details!["caseRestored"], rebuilt.Details["grantsRestored"], rebuilt.Details["itemsRestored"]));
+        Assert.Equal(("true", "4", "6"), (rebuilt.Details!["caseRestored"], rebuilt.Details["grantsRestored"], rebuilt.Details["itemsRestored"]));
     }
 
     [Fact]

@@ -348,6 +348,8 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(page.Locator("#items .item")).ToHaveCountAsync(3);
             await Expect(page.Locator("#items .item .message-says")).ToHaveTextAsync($"邮件头自述的发件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC");
             await Expect(page.Locator("#items .item .recording-length")).ToHaveTextAsync("时长：0:22");
+            await Expect(page.Locator("#items .item .document-says")).ToHaveTextAsync(new Regex(
+                $"^文档属性自述的作者、创建时间、最后保存者、保存时间和程序：{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 UTC · {SampleDocuments.ContractEditor} · 2026-11-01 16:42:07 UTC · LibreOffice/"));
             await AssertFitsAsync(page);
             Assert.Equal(["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "audio/amr", "message/rfc822"], (await vault.ListItemsAsync()).Select(item => item.ContentType).Order());
             Assert.Empty(watch.ScriptErrors);

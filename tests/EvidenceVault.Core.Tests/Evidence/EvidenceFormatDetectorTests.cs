@@ -153,10 +153,11 @@ public sealed class EvidenceFormatDetectorTests
         Assert.Equal(Docx, EvidenceFormatDetector.Detect(Head(written), "contract.xlsm")?.ContentType); // a spreadsheet's name does not make it one
 
         // Microsoft Office writes them first, with their sizes before the data: what they declare decides.
-        var office = OfficeOrdered(written, Path.Combine(folder, "office.docx"), "wordprocessingml.document.main+xml", "vnd.ms-word.document.macroEnabled.main+xml");
+        var office = SampleDocuments.Repack(written, Path.Combine(folder, "office.docx"), (name, content) =>
+            (name, name == "[Content_Types].xml" ? SampleDocuments.ReplaceText(content, "wordprocessingml.document.main+xml", "vnd.ms-word.document.macroEnabled.main+xml") : content));
         Assert.Equal(Docm, EvidenceFormatDetector.Detect(Head(office))?.ContentType);
         Assert.Equal(".docm", EvidenceFormatDetector.Detect(Head(office), "contract.docx")?.Extension);
-        Assert.Equal(Docx, EvidenceFormatDetector.Detect(Head(OfficeOrdered(written, Path.Combine(folder, "plain.docx"), "none", "none")))?.ContentType);
+        Assert.Equal(Docx, EvidenceFormatDetector.Detect(Head(SampleDocuments.Repack(written, Path.Combine(folder, "plain.docx"), (name, content) => (name, content))))?.ContentType);
     });
 
     [Fact]
@@ -214,25 +215,6 @@ public sealed class EvidenceFormatDetectorTests
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    /// <summary>
-    /// <paramref name="source"/>'s parts in the order Microsoft Office writes them — <c>[Content_Types].xml</c> first,
-    /// its main part's type changed from <paramref name="from"/> to <paramref name="to"/> — and with their sizes before
-    /// their data, as a ZIP written to a file has them.
-    /// </summary>
-    private static string OfficeOrdered(string source, string path, string from, string to)
-    {
-        using var original = ZipFile.OpenRead(source);
-        var parts = original.Entries.OrderBy(entry => entry.FullName == "[Content_Types].xml" ? 0 : 1).Select(entry =>
-        {
-            using var content = entry.Open();
-            using var copy = new MemoryStream();
-            content.CopyTo(copy);
-            var bytes = entry.FullName == "[Content_Types].xml" ? Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(copy.ToArray()).Replace(from, to, StringComparison.Ordinal)) : copy.ToArray();
-            return (entry.FullName, bytes, CompressionLevel.Optimal);
-        });
-        return Zip(path, [.. parts]);
     }
 
     private static string Zip(string path, params (string Name, byte[] Content, CompressionLevel Level)[] entries)

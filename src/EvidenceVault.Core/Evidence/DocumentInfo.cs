@@ -1,0 +1,42 @@
+namespace EvidenceVault.Evidence;
+
+/// <summary>
+/// What an office document says about its making, from the properties its office suite writes into it: who wrote it
+/// and who last saved it (the names set in that person's office program, which the scammer chose), when, and with which
+/// program. Like <see cref="PhotoInfo"/>, a statement of the file that a court expert can read in the file itself
+/// (<c>unzip -p</c>), beside the contributor's claim; a writer can set any of it, so it says what the file claims, not
+/// who made it.
+/// </summary>
+public sealed record DocumentInfo
+{
+    /// <summary>Where it was read (<see cref="DocumentSources"/>).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Who wrote it: Office Open XML's <c>dc:creator</c>, OpenDocument's <c>meta:initial-creator</c>.</summary>
+    public string? Author { get; init; }
+
+    /// <summary>Who saved it last: Office Open XML's <c>cp:lastModifiedBy</c>, OpenDocument's <c>dc:creator</c>.</summary>
+    public string? LastModifiedBy { get; init; }
+
+    /// <summary>
+    /// When it was first written, exactly as the file gives it (<c>dcterms:created</c>, <c>meta:creation-date</c>):
+    /// Office writes UTC (<c>2026-10-28T01:15:00Z</c>), OpenDocument the writer's clock without a zone.
+    /// </summary>
+    public string? CreatedAt { get; init; }
+
+    /// <summary>When it was saved last, as the file gives it (<c>dcterms:modified</c>, <c>dc:date</c>).</summary>
+    public string? ModifiedAt { get; init; }
+
+    /// <summary>The program that wrote it, as it names itself (<c>Application</c>, <c>meta:generator</c>): <c>Microsoft Office Word</c>, <c>WPS Office</c>.</summary>
+    public string? Application { get; init; }
+}
+
+/// <summary>Where a <see cref="DocumentInfo"/> was read.</summary>
+public static class DocumentSources
+{
+    /// <summary>Office Open XML's core and extended properties (<c>docProps/core.xml</c>, <c>docProps/app.xml</c>).</summary>
+    public const string OfficeOpenXml = "ooxml";
+
+    /// <summary>OpenDocument's <c>meta.xml</c>.</summary>
+    public const string OpenDocument = "odf";
+}

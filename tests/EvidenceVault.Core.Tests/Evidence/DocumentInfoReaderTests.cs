@@ -1,0 +1,111 @@
+using System.Text;
+using EvidenceVault.Evidence;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Core.Tests.Evidence;
+
+/// <summary>What office documents LibreOffice wrote say of their making, and what a reader must not be led into.</summary>
+public sealed class DocumentInfoReaderTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-document-info-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData(".docx", DocumentSources.OfficeOpenXml, "Z")] // Office Open XML keeps times in UTC; LibreOffice marks the zone-less time so
+    [InlineData(".odt", DocumentSources.OpenDocument, "")] // OpenDocument keeps the writer's clock without a zone
+    public async Task A_contract_states_its_author_editor_times_and_program(string extension, string source, string zone)
+    {
+        var info = await ReadAsync(await SampleDocuments.WriteAsync(_folder, extension));
+
+        Assert.NotNull(info);
+        Assert.Equal(
+            (source, SampleDocuments.ContractAuthor, SampleDocuments.ContractEditor, SampleDocuments.ContractCreated + zone, SampleDocuments.ContractModified + zone),
+            (info.Source, info.Author, info.LastModifiedBy, info.CreatedAt, info.ModifiedAt));
+        Assert.StartsWith("LibreOffice/7.", info.Application, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(".xlsx", DocumentSources.OfficeOpenXml)]
+    [InlineData(".pptx", DocumentSources.OfficeOpenXml)]
+    [InlineData(".ods", DocumentSources.OpenDocument)]
+    [InlineData(".odp", DocumentSources.OpenDocument)]
+    public async Task A_document_without_author_or_times_states_only_its_program(string extension, string source)
+    {
+        var info = await ReadAsync(await SampleDocuments.WriteAsync(_folder, extension));
+
+        Assert.Equal((source, null, null, null, null), (info?.Source, info?.Author, info?.LastModifiedBy, info?.CreatedAt, info?.ModifiedAt));
+        Assert.StartsWith("LibreOffice/", info!.Application, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Core_properties_are_found_where_the_package_relationships_point()
+    {
+        var written = await SampleDocuments.WriteAsync(_folder, ".docx");
+        var moved = SampleDocuments.Repack(written, Path.Combine(_folder, "moved.docx"), (name, content) => name switch
+        {
+            "docProps/core.xml" => ("meta/properties.xml", content),
+            "_rels/.rels" => (name, SampleDocuments.ReplaceText(content, "docProps/core.xml", "/meta/properties.xml")),
+            "[Content_Types].xml" => (name, SampleDocuments.ReplaceText(content, "/docProps/core.xml", "/meta/properties.xml")),
+            _ => (name, content),
+        });
+
+        Assert.Equal(SampleDocuments.ContractAuthor, (await ReadAsync(moved))?.Author);
+        Assert.Equal(SampleDocuments.ContractAuthor, (await ReadAsync(written))?.Author);
+    }
+
+    [Fact]
+    public async Task A_document_type_declaration_is_refused_and_no_entity_is_resolved()
+    {
+        var secret = Path.Combine(_folder, "secret.txt");
+        await File.WriteAllTextAsync(secret, "the server's own file");
+        var written = await SampleDocuments.WriteAsync(_folder, ".docx");
+        var hostile = SampleDocuments.Repack(written, Path.Combine(_folder, "hostile.docx"), (name, content) => name == "docProps/core.xml"
+            ? (name, SampleDocuments.ReplaceText(
+                SampleDocuments.ReplaceText(content, "<cp:coreProperties", $"<!DOCTYPE cp:coreProperties [<!ENTITY e SYSTEM \"file://{secret}\">]><cp:coreProperties"),
+                SampleDocuments.ContractAuthor,
+                "&e;"))
+            : (name, content));
+
+        Assert.Null(await ReadAsync(hostile));
+    }
+
+    [Fact]
+    public async Task Text_too_long_to_be_a_name_and_a_time_that_is_no_time_are_not_stated()
+    {
+        var written = await SampleDocuments.WriteAsync(_folder, ".odt");
+        var odd = SampleDocuments.Repack(written, Path.Combine(_folder, "odd.odt"), (name, content) => name == "meta.xml"
+            ? (name, SampleDocuments.ReplaceText(SampleDocuments.ReplaceText(content, SampleDocuments.ContractAuthor, new string('王', 129)), SampleDocuments.ContractCreated, "last Tuesday"))
+            : (name, content));
+
+        var info = await ReadAsync(odd);
+
+        Assert.Equal((null, null, SampleDocuments.ContractEditor), (info?.Author, info?.CreatedAt, info?.LastModifiedBy));
+    }
+
+    [Fact]
+    public async Task A_zip_that_is_no_office_document_and_other_formats_state_nothing()
+    {
+        var notes = Path.Combine(_folder, "notes.zip");
+        using (var archive = new System.IO.Compression.ZipArchive(File.Create(notes), System.IO.Compression.ZipArchiveMode.Create))
+        using (var entry = new StreamWriter(archive.CreateEntry("notes.txt").Open(), Encoding.UTF8))
+        {
+            await entry.WriteAsync("not a document");
+        }
+
+        var office = EvidenceFormatDetector.Detect(await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, ".docx")))!;
+        await using var zip = File.OpenRead(notes);
+        Assert.Null(await DocumentInfoReader.ReadAsync(zip, office)); // no properties: nothing stated
+        await using var png = File.OpenRead(SampleEvidence.PathOf("screenshot-refund-page.png"));
+        Assert.Null(await DocumentInfoReader.ReadAsync(png, EvidenceFormatDetector.Detect(await File.ReadAllBytesAsync(SampleEvidence.PathOf("screenshot-refund-page.png")))!));
+    }
+
+    private static async Task<DocumentInfo?> ReadAsync(string path)
+    {
+        await using var file = File.OpenRead(path);
+        var head = new byte[EvidenceFormatDetector.HeadLength];
+        var format = EvidenceFormatDetector.Detect(head.AsSpan(0, await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false)), Path.GetFileName(path))!;
+        file.Position = 0;
+        return await DocumentInfoReader.ReadAsync(file, format);
+    }
+}
