@@ -9,8 +9,8 @@ namespace EvidenceVault.Evidence;
 /// Reads what an office document says about its making (<see cref="DocumentInfo"/>) from its package: for Office Open
 /// XML the core and extended properties parts its package relationships name (<c>docProps/core.xml</c> and
 /// <c>docProps/app.xml</c> in every writer seen), for OpenDocument <c>meta.xml</c>. The ZIP's directory sits at its
-/// end, so the file is read by position. Reads are bounded (each part at most 1 MiB, no DTDs, no
-/// external entities); a package without these parts, or with malformed ones, gives null, as does one that states nothing.
+/// end, so the file is read by position. Reads are bounded (a directory of at most 1 MiB, each part at most 1 MiB,
+/// no DTDs, no external entities); a package without these parts, or with malformed ones, gives null, as does one that states nothing.
 /// </summary>
 public static class DocumentInfoReader
 {
@@ -26,6 +26,7 @@ public static class DocumentInfoReader
     private const string DublinCore = "http://purl.org/dc/elements/1.1/";
     private const string DublinCoreTerms = "http://purl.org/dc/terms/";
     private const string OpenDocumentMeta = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0";
+    private const string OpenDocumentContentTypes = "application/vnd.oasis.opendocument.";
 
     /// <summary>The statement of <paramref name="content"/>, a file of <paramref name="format"/>; null for other formats or none stated.</summary>
     /// <param name="content">The file, seekable, from its first byte.</param>
@@ -42,8 +43,13 @@ public static class DocumentInfoReader
 
         try
         {
-            await using var package = await ZipArchive.CreateAsync(content, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, cancellationToken);
-            var info = package.GetEntry("mimetype") is not null
+            await using var package = await ZipPackages.OpenAsync(content, cancellationToken);
+            if (package is null)
+            {
+                return null;
+            }
+
+            var info = format.ContentType.StartsWith(OpenDocumentContentTypes, StringComparison.Ordinal)
                 ? await ReadOpenDocumentAsync(package, cancellationToken)
                 : await ReadOfficeOpenXmlAsync(package, cancellationToken);
             return info is { Author: null, LastModifiedBy: null, CreatedAt: null, ModifiedAt: null, Application: null } ? null : info;

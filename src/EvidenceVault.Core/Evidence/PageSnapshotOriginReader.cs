@@ -96,7 +96,12 @@ public static class PageSnapshotOriginReader
 
     private static async Task<PageSnapshotOrigin?> ReadWaczAsync(Stream content, CancellationToken cancellationToken)
     {
-        await using var zip = await ZipArchive.CreateAsync(content, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, cancellationToken);
+        await using var zip = await ZipPackages.OpenAsync(content, cancellationToken);
+        if (zip is null)
+        {
+            return null;
+        }
+
         string? url = null;
         DateTimeOffset? capturedAt = null;
         if (zip.GetEntry("datapackage.json") is { } package && package.Length <= MaxJsonBytes)

@@ -84,6 +84,54 @@ public sealed class DocumentInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_password_protected_document_states_nothing_and_does_not_fail_the_upload()
+    {
+        await DebianPackages.EnsureAsync(["zip"], "Writing a password-protected package", () => Task.FromResult(DebianPackages.HasCommand("zip")));
+        var parts = Directory.CreateDirectory(Path.Combine(_folder, "parts")).FullName;
+        System.IO.Compression.ZipFile.ExtractToDirectory(await SampleDocuments.WriteAsync(_folder, ".docx"), parts);
+        var locked = Path.Combine(_folder, "locked.docx");
+        var zipped = await ExternalTool.RunAsync("zip", parts, "-q", "-r", "-P", "合同密码", locked, ".");
+        Assert.True(zipped.ExitCode == 0, zipped.Output);
+
+        Assert.Null(await ReadAsync(locked));
+    }
+
+    [Theory]
+    [InlineData(14, 0)] // LZMA, which .NET does not read
+    [InlineData(99, 1)] // WinZip AES
+    public async Task A_properties_part_that_cannot_be_opened_is_passed_over_without_failing_the_upload(ushort method, ushort encrypted)
+    {
+        var written = await SampleDocuments.WriteAsync(_folder, ".docx");
+        var bytes = await File.ReadAllBytesAsync(SampleDocuments.Repack(written, Path.Combine(_folder, "locked.docx"), (name, content) => (name, content)));
+        var name = Encoding.ASCII.GetBytes("docProps/core.xml");
+        foreach (var (signature, nameAt, flagsAt) in new[] { (new byte[] { 0x50, 0x4B, 0x03, 0x04 }, 30, 6), (new byte[] { 0x50, 0x4B, 0x01, 0x02 }, 46, 8) })
+        {
+            // The part's local header and its central directory entry both say how it is stored.
+            for (var at = bytes.AsSpan().IndexOf(signature); at >= 0; at = NextIndex(bytes, signature, at))
+            {
+                if (bytes.AsSpan(at + nameAt).StartsWith(name))
+                {
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at + flagsAt), encrypted);
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(at + flagsAt + 2), method);
+                }
+            }
+        }
+
+        var locked = Path.Combine(_folder, "locked.docx");
+        await File.WriteAllBytesAsync(locked, bytes);
+
+        var info = await ReadAsync(locked);
+
+        Assert.Null(info?.Author);
+
+        static int NextIndex(byte[] bytes, byte[] signature, int at)
+        {
+            var next = bytes.AsSpan(at + 1).IndexOf(signature);
+            return next < 0 ? -1 : at + 1 + next;
+        }
+    }
+
+    [Fact]
     public async Task A_zip_that_is_no_office_document_and_other_formats_state_nothing()
     {
         var notes = Path.Combine(_folder, "notes.zip");
