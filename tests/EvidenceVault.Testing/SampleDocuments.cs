@@ -7,7 +7,7 @@ namespace EvidenceVault.Testing;
 /// Office documents a scam leaves behind — the fake investment contract, the victim's list of transfers, the
 /// "guaranteed returns" slides — written by a real office suite: LibreOffice, headless, converting a small source of
 /// each (the contract's with the author, editor and times an office program records) to Office Open XML (<c>.docx</c>, <c>.xlsx</c>, <c>.pptx</c>) or OpenDocument (<c>.odt</c>, <c>.ods</c>,
-/// <c>.odp</c>). Installs LibreOffice's headless packages with apt-get when missing (see <see cref="DebianPackages"/>).
+/// <c>.odp</c>), and the contract exported to PDF as an office suite does. Installs LibreOffice's headless packages with apt-get when missing (see <see cref="DebianPackages"/>).
 /// </summary>
 public static class SampleDocuments
 {
@@ -33,10 +33,10 @@ public static class SampleDocuments
     {
         var (sourceName, source) = extension switch
         {
-            ".docx" or ".odt" => ("contract.fodt", Contract()),
+            ".docx" or ".odt" or ".pdf" => ("contract.fodt", Contract()),
             ".xlsx" or ".ods" => ("transfers.csv", "日期,金额,收款人\n2026-11-01,50000,某某资产管理有限公司\n2026-11-03,120000,某某资产管理有限公司\n"),
             ".pptx" or ".odp" => ("plan.fodp", Presentation("保本高收益 Guaranteed 30% returns")),
-            _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "An office document: .docx, .xlsx, .pptx, .odt, .ods or .odp."),
+            _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "An office document: .docx, .xlsx, .pptx, .odt, .ods or .odp, or the contract exported as .pdf."),
         };
         await DebianPackages.EnsureAsync(
             ["libreoffice-writer-nogui", "libreoffice-calc-nogui", "libreoffice-impress-nogui"],

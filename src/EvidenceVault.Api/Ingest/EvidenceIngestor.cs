@@ -282,8 +282,8 @@ internal sealed partial class EvidenceIngestor(
     /// <summary>
     /// What the file says about itself, read from the committed bytes — what the vault keeps is what it reports on: a
     /// saved page's address and capture time, a recording's length and making, a photo's EXIF time and device, an
-    /// e-mail's sender, subject, dates and receiving server, an office document's author, dates and program. A WACZ
-    /// or an office document is a ZIP whose directory sits at its end, and a phone may write a movie's header after its media, so the blob
+    /// e-mail's sender, subject, dates and receiving server, an office document's or a PDF's author, dates and program. A WACZ
+    /// or an office document is a ZIP whose directory sits at its end, a PDF's cross-references are found from its end, and a phone may write a movie's header after its media, so the blob
     /// is read with ranged requests; an AMR or AAC (ADTS) recording's frames are counted a megabyte at a time.
     /// </summary>
     internal async Task<FileStatements> ReadFileStatementsAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
@@ -292,7 +292,7 @@ internal sealed partial class EvidenceIngestor(
         var recording = format.MediaClass is MediaClass.Audio or MediaClass.Video;
         var photo = format.ContentType is "image/jpeg" or "image/png" or "image/webp" or "image/heic" or "image/avif";
         var message = format.MediaClass == MediaClass.Message;
-        var document = format.MediaClass == MediaClass.Office;
+        var document = format.MediaClass is MediaClass.Office or MediaClass.Pdf;
         if (!page && !recording && !photo && !message && !document)
         {
             return FileStatements.None;

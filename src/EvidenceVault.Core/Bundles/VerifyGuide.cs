@@ -233,6 +233,15 @@ internal static class VerifyGuide
             unzip -p data/evidence/<item>.odt meta.xml
             ```
 
+            A PDF states the same in its document information (`source` `pdf`: `/Author`, `/CreationDate`, `/ModDate`,
+            and as the program `/Creator`, else `/Producer`; times converted from PDF's `D:` form to ISO 8601 with the
+            zone the file gives, if any). ExifTool prints them:
+            PDF 文件的文档信息（作者、创建与修改时间、程序）可用 ExifTool 读出核对。
+
+            ```sh
+            exiftool -Author -Creator -Producer -CreateDate -ModifyDate data/evidence/<item>.pdf
+            ```
+
             """);
         var archives = catalog.Items.Where(item => item.ContentType == WebArchiveContentType).ToList();
         if ((archives.FirstOrDefault(item => item.CapturedBy == CaptureDetails.Vault) ?? archives.FirstOrDefault()) is { } archive)

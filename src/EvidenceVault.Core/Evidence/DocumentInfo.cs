@@ -39,4 +39,7 @@ public static class DocumentSources
 
     /// <summary>OpenDocument's <c>meta.xml</c>.</summary>
     public const string OpenDocument = "odf";
+
+    /// <summary>A PDF's document information dictionary (<c>/Info</c>).</summary>
+    public const string Pdf = "pdf";
 }

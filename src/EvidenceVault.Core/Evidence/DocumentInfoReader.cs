@@ -36,28 +36,36 @@ public static class DocumentInfoReader
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(format);
-        if (format.MediaClass != MediaClass.Office)
-        {
-            return null;
-        }
-
         try
         {
-            await using var package = await ZipPackages.OpenAsync(content, cancellationToken);
-            if (package is null)
+            var written = format.MediaClass switch
             {
-                return null;
-            }
-
-            var info = format.ContentType.StartsWith(OpenDocumentContentTypes, StringComparison.Ordinal)
-                ? await ReadOpenDocumentAsync(package, cancellationToken)
-                : await ReadOfficeOpenXmlAsync(package, cancellationToken);
-            return info is { Author: null, LastModifiedBy: null, CreatedAt: null, ModifiedAt: null, Application: null } ? null : info;
+                MediaClass.Office => await ReadPackageAsync(content, format, cancellationToken),
+                MediaClass.Pdf => await PdfInfoReader.ReadAsync(content, cancellationToken),
+                _ => null,
+            };
+            var info = written is null ? null : written with
+            {
+                Author = Text(written.Author),
+                LastModifiedBy = Text(written.LastModifiedBy),
+                CreatedAt = Time(written.CreatedAt),
+                ModifiedAt = Time(written.ModifiedAt),
+                Application = Text(written.Application),
+            };
+            return info is null or { Author: null, LastModifiedBy: null, CreatedAt: null, ModifiedAt: null, Application: null } ? null : info;
         }
-        catch (Exception e) when (e is InvalidDataException or XmlException or EndOfStreamException)
+        catch (Exception e) when (e is InvalidDataException or XmlException or EndOfStreamException or FormatException or OverflowException or ArgumentOutOfRangeException)
         {
             return null;
         }
+    }
+
+    private static async Task<DocumentInfo?> ReadPackageAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken)
+    {
+        await using var package = await ZipPackages.OpenAsync(content, cancellationToken);
+        return package is null ? null
+            : format.ContentType.StartsWith(OpenDocumentContentTypes, StringComparison.Ordinal) ? await ReadOpenDocumentAsync(package, cancellationToken)
+            : await ReadOfficeOpenXmlAsync(package, cancellationToken);
     }
 
     private static async Task<DocumentInfo> ReadOfficeOpenXmlAsync(ZipArchive package, CancellationToken cancellationToken)
@@ -82,11 +90,11 @@ public static class DocumentInfoReader
         return new DocumentInfo
         {
             Source = DocumentSources.OfficeOpenXml,
-            Author = Text(core.GetValueOrDefault((DublinCore, "creator"))),
-            LastModifiedBy = Text(core.GetValueOrDefault((CoreProperties, "lastModifiedBy"))),
-            CreatedAt = Time(core.GetValueOrDefault((DublinCoreTerms, "created"))),
-            ModifiedAt = Time(core.GetValueOrDefault((DublinCoreTerms, "modified"))),
-            Application = Text(core.GetValueOrDefault((ExtendedProperties, "Application"))),
+            Author = core.GetValueOrDefault((DublinCore, "creator")),
+            LastModifiedBy = core.GetValueOrDefault((CoreProperties, "lastModifiedBy")),
+            CreatedAt = core.GetValueOrDefault((DublinCoreTerms, "created")),
+            ModifiedAt = core.GetValueOrDefault((DublinCoreTerms, "modified")),
+            Application = core.GetValueOrDefault((ExtendedProperties, "Application")),
         };
     }
 
@@ -97,11 +105,11 @@ public static class DocumentInfoReader
         return new DocumentInfo
         {
             Source = DocumentSources.OpenDocument,
-            Author = Text(meta.GetValueOrDefault((OpenDocumentMeta, "initial-creator"))),
-            LastModifiedBy = Text(meta.GetValueOrDefault((DublinCore, "creator"))),
-            CreatedAt = Time(meta.GetValueOrDefault((OpenDocumentMeta, "creation-date"))),
-            ModifiedAt = Time(meta.GetValueOrDefault((DublinCore, "date"))),
-            Application = Text(meta.GetValueOrDefault((OpenDocumentMeta, "generator"))),
+            Author = meta.GetValueOrDefault((OpenDocumentMeta, "initial-creator")),
+            LastModifiedBy = meta.GetValueOrDefault((DublinCore, "creator")),
+            CreatedAt = meta.GetValueOrDefault((OpenDocumentMeta, "creation-date")),
+            ModifiedAt = meta.GetValueOrDefault((DublinCore, "date")),
+            Application = meta.GetValueOrDefault((OpenDocumentMeta, "generator")),
         };
     }
 

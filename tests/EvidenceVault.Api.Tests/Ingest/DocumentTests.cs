@@ -85,11 +85,34 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
     }
 
     [Fact]
+    public async Task A_pdf_states_its_document_information_as_exiftool_reads_it()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var item = await UploadAsync(vault, await SampleDocuments.WriteAsync(_folder, ".pdf"), "contract.pdf");
+
+        Assert.Equal(("application/pdf", DocumentSources.Pdf, SampleDocuments.ContractAuthor, "Writer"), (item.ContentType, item.Document?.Source, item.Document?.Author, item.Document?.Application));
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Document, i => i.Document, DocumentDetails.From);
+
+        // ExifTool, run as the guide says on the bundle's copy, reads the same author, program and time.
+        await ExpertTools.EnsureAsync();
+        var bag = await vault.DownloadBagAsync(_folder);
+        var said = (await ExpertTools.RunGuideCommandAsync(bag, "exiftool -Author", EvidenceBundleWriter.EvidencePath(item)))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':', 2)).ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim());
+        Assert.Equal((SampleDocuments.ContractAuthor, "Writer"), (said["Author"], said["Creator"]));
+        var created = said["Create Date"]; // 2026:12:06 17:48:46Z
+        Assert.Equal(item.Document!.CreatedAt, $"{created[..4]}-{created[5..7]}-{created[8..10]}T{created[11..]}");
+
+        // Re-catalogued to name another program, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"application\": \"Writer\"", "\"application\": \"Wrote!\"", "what the document says of its making");
+    }
+
+    [Fact]
     public async Task Evidence_that_is_no_office_document_states_no_properties()
     {
         using var vault = await app.CreateCaseAsync();
 
-        await FileStatementAssert.NoneAsync(vault, "page-snapshot-refund.pdf", i => i.Document, DocumentDetails.From);
+        await FileStatementAssert.NoneAsync(vault, "screenshot-refund-page.png", i => i.Document, DocumentDetails.From);
     }
 
     private static async Task<EvidenceItemRecord> UploadAsync(TestCase vault, string path, string fileName)

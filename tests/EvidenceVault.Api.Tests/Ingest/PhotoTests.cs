@@ -42,7 +42,7 @@ public sealed class PhotoTests(VaultApp app) : IClassFixture<VaultApp>, IDisposa
 
         // ExifTool, run as the guide says, reads the same tags from the bundle's copy.
         await ExpertTools.EnsureAsync();
-        var tags = await ExpertTools.RunGuideCommandAsync(bag, "exiftool", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
+        var tags = await ExpertTools.RunGuideCommandAsync(bag, "exiftool -DateTimeOriginal", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
         Assert.Matches(@"Date/Time Original\s+: 2026:11:20 14:03:17\n", tags);
         Assert.Matches(@"Offset Time Original\s+: \+08:00\n", tags);
         Assert.Matches(@"Make\s+: Apple\n", tags);

@@ -148,7 +148,8 @@ public sealed class DocumentInfoReaderTests : IDisposable
         Assert.Null(await DocumentInfoReader.ReadAsync(png, EvidenceFormatDetector.Detect(await File.ReadAllBytesAsync(SampleEvidence.PathOf("screenshot-refund-page.png")))!));
     }
 
-    private static async Task<DocumentInfo?> ReadAsync(string path)
+    /// <summary>The statement of the file at <paramref name="path"/>, read as the vault reads it: format from its head and name, then the reader.</summary>
+    internal static async Task<DocumentInfo?> ReadAsync(string path)
     {
         await using var file = File.OpenRead(path);
         var head = new byte[EvidenceFormatDetector.HeadLength];

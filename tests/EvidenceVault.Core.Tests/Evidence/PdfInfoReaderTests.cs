@@ -1,0 +1,72 @@
+using EvidenceVault.Evidence;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Core.Tests.Evidence;
+
+/// <summary>
+/// What a PDF's document information says — found the way PDF readers find it, through classic cross-reference tables
+/// and through cross-reference and object streams — for PDFs a browser, an office suite and qpdf wrote.
+/// </summary>
+public sealed class PdfInfoReaderTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-pdf-info-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_page_a_browser_saved_as_pdf_states_the_browser_and_when()
+    {
+        var info = await ReadAsync(SampleEvidence.PathOf("page-snapshot-refund.pdf"));
+
+        Assert.Equal(
+            (DocumentSources.Pdf, null, null, "2026-11-23T22:39:32+00:00", "2026-11-23T22:39:32+00:00"),
+            (info?.Source, info?.Author, info?.LastModifiedBy, info?.CreatedAt, info?.ModifiedAt));
+        Assert.Equal("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36", info?.Application); // /Creator, its \( \) escapes read
+    }
+
+    [Fact]
+    public async Task A_contract_exported_to_pdf_states_its_author_in_utf16_and_the_program_whichever_cross_references_it_has()
+    {
+        var exported = await SampleDocuments.WriteAsync(_folder, ".pdf");
+        await DebianPackages.EnsureAsync(["qpdf"], "Rewriting a PDF with object streams", () => Task.FromResult(DebianPackages.HasCommand("qpdf")));
+        var streams = Path.Combine(_folder, "object-streams.pdf");
+        var rewritten = await ExternalTool.RunAsync("qpdf", _folder, "--object-streams=generate", "--compress-streams=y", exported, streams);
+        Assert.True(rewritten.ExitCode == 0, rewritten.Output);
+        Assert.Contains("/ObjStm", await File.ReadAllTextAsync(streams, System.Text.Encoding.Latin1), StringComparison.Ordinal); // and a cross-reference stream
+
+        var info = await ReadAsync(exported);
+
+        Assert.Equal((DocumentSources.Pdf, SampleDocuments.ContractAuthor, "Writer"), (info?.Source, info?.Author, info?.Application));
+        Assert.Matches(@"^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ$", info?.CreatedAt); // LibreOffice dates the export, in UTC
+        Assert.Equal(info, await ReadAsync(streams));
+    }
+
+    [Fact]
+    public async Task An_encrypted_pdf_states_nothing()
+    {
+        var exported = await SampleDocuments.WriteAsync(_folder, ".pdf");
+        await DebianPackages.EnsureAsync(["qpdf"], "Encrypting a PDF", () => Task.FromResult(DebianPackages.HasCommand("qpdf")));
+        var encrypted = Path.Combine(_folder, "encrypted.pdf");
+        var run = await ExternalTool.RunAsync("qpdf", _folder, "--encrypt", "user", "owner", "256", "--", exported, encrypted);
+        Assert.True(run.ExitCode == 0, run.Output);
+
+        Assert.Null(await ReadAsync(encrypted));
+    }
+
+    [Theory]
+    [InlineData("D:20261028091500+08'00'", "2026-10-28T09:15:00+08:00")]
+    [InlineData("D:20261028091500+08'00", "2026-10-28T09:15:00+08:00")]
+    [InlineData("D:20261206174846Z'", "2026-12-06T17:48:46Z")]
+    [InlineData("D:20261028091500-05", "2026-10-28T09:15:00-05:00")]
+    [InlineData("D:20261028091500", "2026-10-28T09:15:00")] // no zone: none is made up
+    [InlineData("D:2026", "2026-01-01T00:00:00")]
+    [InlineData("20261028", "2026-10-28T00:00:00")]
+    [InlineData("D:20261328091500Z", null)] // a thirteenth month
+    [InlineData("D:202610280915001", null)]
+    [InlineData("last Tuesday", null)]
+    [InlineData("D:20261028091500+8", null)]
+    public void Dates_as_pdf_writes_them_become_iso_8601_with_the_zone_they_give(string written, string? iso) =>
+        Assert.Equal(iso, PdfInfoReader.Date(written));
+
+    private static Task<DocumentInfo?> ReadAsync(string path) => DocumentInfoReaderTests.ReadAsync(path);
+}
