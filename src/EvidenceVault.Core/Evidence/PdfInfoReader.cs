@@ -348,9 +348,10 @@ internal static class PdfInfoReader
             return null;
         }
 
-        return bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2)
+        var text = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2)
             : bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3)
             : Encoding.Latin1.GetString(bytes);
+        return text.TrimEnd('\0'); // some writers end their strings with a NUL, as C does
     }
 
     /// <summary>Where an object is: at a position in the file, or at an index in an object stream.</summary>

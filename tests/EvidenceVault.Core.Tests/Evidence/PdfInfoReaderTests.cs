@@ -53,6 +53,21 @@ public sealed class PdfInfoReaderTests : IDisposable
         Assert.Null(await ReadAsync(encrypted));
     }
 
+    [Fact]
+    public async Task A_string_a_writer_ends_with_a_nul_is_read_without_it()
+    {
+        var exported = await SampleDocuments.WriteAsync(_folder, ".pdf");
+        var bytes = await File.ReadAllBytesAsync(exported);
+        var creator = "/Creator<FEFF005700720069007400650072>"u8; // Writer, in UTF-16BE
+        var at = bytes.AsSpan().IndexOf(creator);
+        Assert.True(at >= 0, "LibreOffice names itself Writer");
+        "/Creator<FEFF005700720069007400650000>"u8.CopyTo(bytes.AsSpan(at)); // Write and a NUL: the same length, so no offset moves
+        var edited = Path.Combine(_folder, "nul.pdf");
+        await File.WriteAllBytesAsync(edited, bytes);
+
+        Assert.Equal("Write", (await ReadAsync(edited))?.Application);
+    }
+
     [Theory]
     [InlineData("D:20261028091500+08'00'", "2026-10-28T09:15:00+08:00")]
     [InlineData("D:20261028091500+08'00", "2026-10-28T09:15:00+08:00")]
