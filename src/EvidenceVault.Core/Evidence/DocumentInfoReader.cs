@@ -6,11 +6,13 @@ using System.Xml;
 namespace EvidenceVault.Evidence;
 
 /// <summary>
-/// Reads what an office document says about its making (<see cref="DocumentInfo"/>) from its package: for Office Open
-/// XML the core and extended properties parts its package relationships name (<c>docProps/core.xml</c> and
-/// <c>docProps/app.xml</c> in every writer seen), for OpenDocument <c>meta.xml</c>. The ZIP's directory sits at its
-/// end, so the file is read by position. Reads are bounded (a directory of at most 1 MiB, each part at most 1 MiB,
-/// no DTDs, no external entities); a package without these parts, or with malformed ones, gives null, as does one that states nothing.
+/// Reads what an office document or a PDF says about its making (<see cref="DocumentInfo"/>). From an office package:
+/// for Office Open XML the core and extended properties parts its package relationships name (<c>docProps/core.xml</c>
+/// and <c>docProps/app.xml</c> in every writer seen), for OpenDocument <c>meta.xml</c>; the ZIP's directory sits at
+/// its end, so the file is read by position, and reads are bounded (a directory of at most 1 MiB, each part at most
+/// 1 MiB, no DTDs, no external entities). From a PDF, its document information (<see cref="PdfInfoReader"/>). Names
+/// and programs are kept up to 128 characters without control characters, times only when ISO 8601; a file without
+/// these statements, or with malformed ones, gives null, as does one that states nothing.
 /// </summary>
 public static class DocumentInfoReader
 {
