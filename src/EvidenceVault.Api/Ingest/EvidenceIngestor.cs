@@ -29,11 +29,22 @@ internal sealed record CommittedEvidence(CaseCaller Uploader, EvidenceClaims Cla
 /// <summary>An item's <c>item.received</c> event already in the custody log: its sequence number and the hash of its line.</summary>
 internal sealed record RecordedEvent(long Seq, Sha256Digest LineHash);
 
-/// <summary>What a committed file says about itself: a saved page's origin, a recording's length and making, a photo's taking, or an e-mail's header.</summary>
+/// <summary>An <c>item.received</c> event the custody log already holds, and the statements of the file it chained.</summary>
+internal sealed record ChainedReceipt(RecordedEvent Recorded, FileStatements Statements);
+
+/// <summary>What a committed file says about itself: a saved page's origin, a recording's length and making, a photo's taking, an e-mail's header, or a document's properties.</summary>
 internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInfo? Recording, PhotoInfo? Photo = null, MessageInfo? Message = null, DocumentInfo? Document = null)
 {
     /// <summary>For a file that states none of them.</summary>
     public static FileStatements None { get; } = new(null, null);
+
+    /// <summary>
+    /// The statements an <c>item.received</c> custody line chained (its <paramref name="details"/>): what the file said
+    /// when it was received, whatever a reader of today would read in it. Throws <see cref="FormatException"/> for a
+    /// detail the vault did not write.
+    /// </summary>
+    public static FileStatements Chained(IReadOnlyDictionary<string, string>? details) =>
+        new(SnapshotDetails.From(details), RecordingDetails.From(details), PhotoDetails.From(details), MessageDetails.From(details), DocumentDetails.From(details));
 }
 
 /// <summary>
@@ -187,18 +198,19 @@ internal sealed partial class EvidenceIngestor(
             EvidenceMetadata.Of(caller, itemId, digest, size, format, kind, receivedAt, claims),
             cancellationToken);
 
-        return await IndexCommittedAsync(new CommittedEvidence(caller, claims, received, kind, receivedAt), recorded: null, cancellationToken);
+        return await IndexCommittedAsync(new CommittedEvidence(caller, claims, received, kind, receivedAt), chained: null, cancellationToken);
     }
 
     /// <summary>
-    /// The steps after the commit: custody event — or <paramref name="recorded"/>, the one the log already holds —,
-    /// index entry (pending), timestamp and receipt. Completion ends here, and so does the repair of a blob a crash
-    /// left committed but unindexed (<see cref="IndexRepair"/>).
+    /// The steps after the commit: custody event — or <paramref name="chained"/>, the one the log already holds with the
+    /// file's statements as it chained them —, index entry (pending), timestamp and receipt. Completion ends here, and
+    /// so does the repair of a blob a crash left committed but unindexed (<see cref="IndexRepair"/>).
     /// </summary>
-    internal async Task<IngestResult> IndexCommittedAsync(CommittedEvidence committed, RecordedEvent? recorded, CancellationToken cancellationToken)
+    internal async Task<IngestResult> IndexCommittedAsync(CommittedEvidence committed, ChainedReceipt? chained, CancellationToken cancellationToken)
     {
         var (caller, claims, (itemId, format, digest, size), kind, receivedAt) = committed;
-        var statements = await ReadFileStatementsAsync(caller.CaseId, itemId, format, cancellationToken);
+        var statements = chained?.Statements ?? await ReadFileStatementsAsync(caller.CaseId, itemId, format, cancellationToken);
+        var recorded = chained?.Recorded;
         if (recorded is null)
         {
             var (receivedEvent, position) = await custody.AppendAsync(
@@ -282,9 +294,10 @@ internal sealed partial class EvidenceIngestor(
     /// <summary>
     /// What the file says about itself, read from the committed bytes — what the vault keeps is what it reports on: a
     /// saved page's address and capture time, a recording's length and making, a photo's EXIF time and device, an
-    /// e-mail's sender, subject, dates and receiving server, an office document's or a PDF's author, dates and program. A WACZ
-    /// or an office document is a ZIP whose directory sits at its end, a PDF's cross-references are found from its end, and a phone may write a movie's header after its media, so the blob
-    /// is read with ranged requests; an AMR or AAC (ADTS) recording's frames are counted a megabyte at a time.
+    /// e-mail's sender, subject, dates and receiving server, an office document's or a PDF's author, dates and program.
+    /// A WACZ or an office document is a ZIP whose directory sits at its end, a PDF's cross-references are found from
+    /// its end, and a phone may write a movie's header after its media, so the blob is read with ranged requests; an
+    /// AMR or AAC (ADTS) recording's frames are counted a megabyte at a time.
     /// </summary>
     internal async Task<FileStatements> ReadFileStatementsAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
     {

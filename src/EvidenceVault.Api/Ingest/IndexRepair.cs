@@ -35,12 +35,13 @@ internal sealed record IndexRepairReport(
 /// <item>the case row, from its <c>case.created</c> event;</item>
 /// <item>grants, from their write-once records (<see cref="GrantRecords"/>), with recorded revocations;</item>
 /// <item>items indexed once whose rows were lost (they have a timestamp or receipt): restored as they were, from
-/// the blob's metadata, their <c>item.received</c> event, the stored timestamp token (checked again) and the
-/// latest receipt — a timestamp never stored is pending again, for the retry worker;</item>
+/// the blob's metadata, their <c>item.received</c> event (with what the file said of itself as the event chained
+/// it), the stored timestamp token (checked again) and the latest receipt — a timestamp never stored is pending
+/// again, for the retry worker;</item>
 /// <item>uploads a crash left committed but never indexed (the vault stopped between the commit and the index,
 /// so the victim got no answer): once older than the minimum age (an upload still in flight is not an orphan),
 /// re-hashed and completed by the same steps as any upload (<see cref="EvidenceIngestor.IndexCommittedAsync"/>),
-/// reusing an <c>item.received</c> event the log already holds. Bytes the case indexes since (the victim sent them
+/// reusing an <c>item.received</c> event the log already holds, and what it chained. Bytes the case indexes since (the victim sent them
 /// again) make the blob an <c>item.duplicate</c> instead.</item>
 /// </list>
 /// What it restored is recorded in the custody log as one <c>index.rebuilt</c> event.
@@ -64,6 +65,8 @@ internal sealed partial class IndexRepair(
     TimeProvider clock,
     ILogger<IndexRepair> logger)
 {
+    private const string UnreadableStatements = "its item.received event records a statement of the file the vault cannot read";
+
     /// <summary>The cases that have evidence storage, whether or not the index still knows them.</summary>
     public async IAsyncEnumerable<string> CaseIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -170,7 +173,9 @@ internal sealed partial class IndexRepair(
 
     /// <summary>
     /// Restores the row of an item indexed once, as it was: null when done, else why it was left. Its bytes are not
-    /// read again (every export and every verify does that); its metadata must agree with its <c>item.received</c> event.
+    /// read again (every export and every verify does that); its metadata must agree with its <c>item.received</c> event,
+    /// and what the file says of itself is taken from that event, as it was chained — not read again with today's
+    /// readers, which may read more (a kind of statement added since), so that every bundle still agrees with its log.
     /// </summary>
     private async Task<string?> RestoreAsync(
         string caseId, string itemId, BlobItem original, List<BlobItem> blobs, CustodyRecord log, GrantRestoration grantRestoration, CancellationToken cancellationToken)
@@ -192,8 +197,13 @@ internal sealed partial class IndexRepair(
             return $"its stored timestamp does not verify against the trusted roots ({timestamp.Failure}): check the timestamp settings";
         }
 
-        var (committed, format) = await CommittedOfAsync(caseId, itemId, metadata, digest, size, received, grantRestoration, cancellationToken);
-        var item = EvidenceIngestor.RecordOf(committed, await ingestor.ReadFileStatementsAsync(caseId, itemId, format, cancellationToken), received.Recorded) with
+        if (ChainedStatements(received) is not { } chained)
+        {
+            return UnreadableStatements;
+        }
+
+        var committed = await CommittedOfAsync(caseId, itemId, metadata, digest, size, received, grantRestoration, cancellationToken);
+        var item = EvidenceIngestor.RecordOf(committed, chained, received.Recorded) with
         {
             Timestamp = timestamp?.Facts is { } facts ? ItemTimestamp.Granted(facts) : new ItemTimestamp { Status = TimestampStatuses.Pending },
             Receipt = await receipts.ReadStoredLatestAsync(caseId, itemId, blobs.Select(b => b.Name), cancellationToken),
@@ -231,6 +241,11 @@ internal sealed partial class IndexRepair(
             return "its resumable upload's session completes it";
         }
 
+        if (log.Received.GetValueOrDefault(itemId) is { } received && ChainedStatements(received) is null)
+        {
+            return UnreadableStatements;
+        }
+
         if (!EvidenceMetadata.TryReadRecorded(metadata, out var recorded, out var size))
         {
             return "its metadata does not name its SHA-256 and size";
@@ -246,7 +261,7 @@ internal sealed partial class IndexRepair(
     {
         EvidenceMetadata.TryReadRecorded(metadata, out var digest, out var size);
         var received = log.Received.GetValueOrDefault(itemId);
-        var (committed, _) = await CommittedOfAsync(caseId, itemId, metadata, digest, size, received, grantRestoration, cancellationToken);
+        var committed = await CommittedOfAsync(caseId, itemId, metadata, digest, size, received, grantRestoration, cancellationToken);
 
         // The same bytes indexed since (the victim sent them again): this blob is a copy, as when two uploads race.
         if (await index.FindByDigestAsync(caseId, digest.Hex, cancellationToken) is { } existing)
@@ -254,14 +269,30 @@ internal sealed partial class IndexRepair(
             return await ingestor.RecordCopyAsync(committed.Uploader, itemId, digest, size, existing, cancellationToken);
         }
 
-        return await ingestor.IndexCommittedAsync(committed, received?.Recorded, cancellationToken);
+        // Received before the vault stopped: its custody line stands, and with it what the file said then.
+        return received is null
+            ? await ingestor.IndexCommittedAsync(committed, chained: null, cancellationToken)
+            : await ingestor.IndexCommittedAsync(committed, new ChainedReceipt(received.Recorded, ChainedStatements(received)!), cancellationToken);
+    }
+
+    /// <summary>What the file said of itself as its <c>item.received</c> event chained it; null when the event's details are not what the vault writes.</summary>
+    private static FileStatements? ChainedStatements(ReceivedLine received)
+    {
+        try
+        {
+            return FileStatements.Chained(received.Event.Details);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
     /// A committed blob as the vault committed it, from its metadata (written at commit so the index can be rebuilt
     /// from blobs alone), the note its <c>item.received</c> event holds, and its format recognised from its first bytes.
     /// </summary>
-    private async Task<(CommittedEvidence Committed, EvidenceFormat Format)> CommittedOfAsync(
+    private async Task<CommittedEvidence> CommittedOfAsync(
         string caseId, string itemId, IDictionary<string, string> metadata, Sha256Digest digest, long size, ReceivedLine? received, GrantRestoration grantRestoration, CancellationToken cancellationToken)
     {
         var (claims, kindName, contributor, receivedAt) = EvidenceMetadata.ReadUpload(metadata, received?.Event.Details?.GetValueOrDefault("note"));
@@ -278,7 +309,7 @@ internal sealed partial class IndexRepair(
         var head = await storage.Blob(EvidencePaths.Original(caseId, itemId)).DownloadContentAsync(
             new BlobDownloadOptions { Range = new Azure.HttpRange(0, EvidenceFormatDetector.HeadLength) }, cancellationToken);
         var format = EvidenceIngestor.Recognise(head.Value.Content.ToMemory().Span, claims);
-        return (new CommittedEvidence(uploader, claims, new ReceivedEvidence(itemId, format, digest, size), kindName ?? format.DefaultKind.ToWireName(), receivedAt), format);
+        return new CommittedEvidence(uploader, claims, new ReceivedEvidence(itemId, format, digest, size), kindName ?? format.DefaultKind.ToWireName(), receivedAt);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index repair: case {CaseId}, item {ItemId} {Outcome}.")]

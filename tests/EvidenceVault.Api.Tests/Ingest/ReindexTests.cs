@@ -97,9 +97,9 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Single(after.Items, i => i.Contains("\"capturedBy\":\"vault\"", StringComparison.Ordinal)); // the blob's metadata says the vault captured it
         Assert.Single(after.Items, i => i.Contains($"\"capturedSites\":[{{\"site\":\"{site.SecureAddress.AbsoluteUri}\"", StringComparison.Ordinal)); // its custody line, which site it reached
         Assert.Equal(before.VictimItems, after.VictimItems);
-        Assert.Single(after.VictimItems, i => i.Contains("\"recording\":{\"source\":\"mp4\",\"durationSeconds\":22.566}", StringComparison.Ordinal)); // read again from the recording itself
-        Assert.Single(after.VictimItems, i => i.Contains($"\"deliveredBy\":\"{SampleMessages.DeliveredBy}\"", StringComparison.Ordinal)); // and from the e-mail's header
-        Assert.Single(after.VictimItems, i => i.Contains($"\"createdAt\":\"{SampleDocuments.ContractCreated}Z\"", StringComparison.Ordinal)); // and from the contract's properties
+        Assert.Single(after.VictimItems, i => i.Contains("\"recording\":{\"source\":\"mp4\",\"durationSeconds\":22.566}", StringComparison.Ordinal)); // as the custody line chained what the recording said
+        Assert.Single(after.VictimItems, i => i.Contains($"\"deliveredBy\":\"{SampleMessages.DeliveredBy}\"", StringComparison.Ordinal)); // and what the e-mail's header said
+        Assert.Single(after.VictimItems, i => i.Contains($"\"createdAt\":\"{SampleDocuments.ContractCreated}Z\"", StringComparison.Ordinal)); // and what the contract's properties said
         Assert.Equal(before.Grants, after.Grants);
         Assert.Equal(before.Case, after.Case);
         var restoredUsage = await app.Services.GetRequiredService<CaseDirectory>().FindAsync(vault.CaseId, CancellationToken.None);
@@ -135,6 +135,39 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.True(custody.IsIntact, string.Join("\n", custody.Breaks));
         var rebuilt = Assert.Single(custody.Events, e => e.Type == CustodyEventTypes.IndexRebuilt);
         Assert.Equal(("true", "4", "6"), (rebuilt.Details!["caseRestored"], rebuilt.Details["grantsRestored"], rebuilt.Details["itemsRestored"]));
+    }
+
+    [Fact]
+    public async Task What_a_file_said_comes_back_as_its_custody_line_chained_it_not_as_it_is_read_today()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var folder = Directory.CreateTempSubdirectory("ev-reindex-chained-");
+        try
+        {
+            using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(await SampleDocuments.WriteAsync(folder.FullName, ".pdf"))));
+            var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+            Assert.Equal(SampleDocuments.ContractAuthor, item.Document?.Author);
+
+            // Storage now answers with bytes that say something else under the same name and metadata: what a reader
+            // that has learned to read more since (a kind of statement added later) would find in the same bytes.
+            var original = app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, item.ItemId));
+            var properties = (await original.GetPropertiesAsync()).Value;
+            await original.UploadAsync(
+                SampleEvidence.PathOf("page-snapshot-refund.pdf"),
+                new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = properties.Metadata, HttpHeaders = new() { ContentType = properties.ContentType } });
+            await WipeIndexAsync(vault.CaseId);
+
+            var report = await Repair.RepairAsync(vault.CaseId, TimeSpan.FromMinutes(10), CancellationToken.None);
+
+            Assert.Equal([item.ItemId], report.Restored);
+            Assert.Equal(item.Document, Assert.Single(await vault.ListItemsAsync()).Document);
+            var received = Assert.Single((await vault.CheckCustodyAsync()).Events, e => e.Type == CustodyEventTypes.ItemReceived); // not chained again
+            Assert.Equal(item.Document, DocumentDetails.From(received.Details));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]
