@@ -7,7 +7,7 @@ using EvidenceVault.Serialization;
 namespace EvidenceVault.Api.Ingest;
 
 /// <summary>What a committed evidence blob's metadata records of its upload: its claims, its kind, who sent it and when it arrived.</summary>
-internal sealed record RecordedUpload(EvidenceClaims Claims, string? Kind, string Contributor, DateTimeOffset ReceivedAt);
+internal sealed record RecordedUpload(EvidenceClaims Claims, string? Kind, string Contributor, DateTimeOffset ReceivedAt, string? ContentType);
 
 /// <summary>
 /// The metadata written with every committed original — enough to rebuild the index from the blobs alone — and read
@@ -91,6 +91,7 @@ internal static class EvidenceMetadata
             claims,
             kindName,
             metadata.TryGetValue(Contributor, out var grantId) ? grantId : string.Empty,
-            DateTimeOffset.Parse(metadata[ReceivedAt], CultureInfo.InvariantCulture));
+            DateTimeOffset.Parse(metadata[ReceivedAt], CultureInfo.InvariantCulture),
+            metadata.TryGetValue(ContentType, out var contentType) ? contentType : null);
     }
 }

@@ -290,12 +290,12 @@ internal sealed partial class IndexRepair(
 
     /// <summary>
     /// A committed blob as the vault committed it, from its metadata (written at commit so the index can be rebuilt
-    /// from blobs alone), the note its <c>item.received</c> event holds, and its format recognised from its first bytes.
+    /// from blobs alone: the claims and the format it was filed as) and the note its <c>item.received</c> event holds.
     /// </summary>
     private async Task<CommittedEvidence> CommittedOfAsync(
         string caseId, string itemId, IDictionary<string, string> metadata, Sha256Digest digest, long size, ReceivedLine? received, GrantRestoration grantRestoration, CancellationToken cancellationToken)
     {
-        var (claims, kindName, contributor, receivedAt) = EvidenceMetadata.ReadUpload(metadata, received?.Event.Details?.GetValueOrDefault("note"));
+        var (claims, kindName, contributor, receivedAt, contentType) = EvidenceMetadata.ReadUpload(metadata, received?.Event.Details?.GetValueOrDefault("note"));
         if (claims.CapturedByVault)
         {
             // Like the note, the sites a capture reached live in its custody line, not in blob metadata.
@@ -306,9 +306,12 @@ internal sealed partial class IndexRepair(
         var grant = grantRestoration.Grants.GetValueOrDefault(contributor);
         var uploader = new CaseCaller(caseId, contributor, grant?.Role ?? CaseRoles.Contributor, grant?.Label);
 
-        var head = await storage.Blob(EvidencePaths.Original(caseId, itemId)).DownloadContentAsync(
-            new BlobDownloadOptions { Range = new Azure.HttpRange(0, EvidenceFormatDetector.HeadLength) }, cancellationToken);
-        var format = EvidenceIngestor.Recognise(head.Value.Content.ToMemory().Span, claims);
+        // Filed as it was at commit (its receipt and custody line name that content type), though the vault may
+        // recognise more formats since — a document once kept as a ZIP stays one; recognised again only without a record.
+        var format = EvidenceFormatDetector.Recorded(contentType) ?? EvidenceIngestor.Recognise(
+            (await storage.Blob(EvidencePaths.Original(caseId, itemId)).DownloadContentAsync(
+                new BlobDownloadOptions { Range = new Azure.HttpRange(0, EvidenceFormatDetector.HeadLength) }, cancellationToken)).Value.Content.ToMemory().Span,
+            claims);
         return new CommittedEvidence(uploader, claims, new ReceivedEvidence(itemId, format, digest, size), kindName ?? format.DefaultKind.ToWireName(), receivedAt);
     }
 

@@ -46,14 +46,21 @@ public static class EvidenceFormatDetector
     /// <summary>Header fields only delivery writes into a message; a browser's MHTML, which is a message too, has none of them.</summary>
     private static readonly string[] DeliveryFields = ["Received", "Message-ID", "Return-Path", "Delivered-To"];
 
-    private static readonly Dictionary<string, string> ExtensionsByContentType = new EvidenceFormat[]
+    private static readonly Dictionary<string, EvidenceFormat> FormatsByContentType = new EvidenceFormat[]
     {
         Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip, Eml,
-    }.Concat(OfficeDocuments.All).ToDictionary(f => f.ContentType, f => f.Extension, StringComparer.OrdinalIgnoreCase);
+    }.Concat(OfficeDocuments.All).ToDictionary(f => f.ContentType, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The file extension (with the dot) the vault uses for a content type it recorded; <c>.bin</c> if unknown.</summary>
     public static string ExtensionFor(string contentType) =>
-        ExtensionsByContentType.TryGetValue(contentType, out var extension) ? extension : ".bin";
+        FormatsByContentType.TryGetValue(contentType, out var format) ? format.Extension : ".bin";
+
+    /// <summary>
+    /// The format the vault recorded under <paramref name="contentType"/> when it received a file, or null for one it
+    /// does not know: what a file was filed as stays what it is, though the vault may recognise more since.
+    /// </summary>
+    public static EvidenceFormat? Recorded(string? contentType) =>
+        contentType is not null && FormatsByContentType.TryGetValue(contentType, out var format) ? format : null;
 
     /// <summary>
     /// Detects the format from the first bytes of a file (up to <see cref="HeadLength"/>); <paramref name="fileName"/>

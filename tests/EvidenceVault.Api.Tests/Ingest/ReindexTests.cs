@@ -171,6 +171,42 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
     }
 
     [Fact]
+    public async Task An_item_keeps_the_format_it_was_filed_as_though_its_bytes_would_be_recognised_otherwise_today()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var folder = Directory.CreateTempSubdirectory("ev-reindex-format-");
+        try
+        {
+            using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(await SampleDocuments.WriteAsync(folder.FullName, ".docx"))));
+            var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+
+            // Storage answers with a plain ZIP under the same name and metadata: what a document filed as a ZIP before
+            // the vault knew office documents looks like to the detector of today, the other way round.
+            var plain = Path.Combine(folder.FullName, "plain.zip");
+            using (var archive = new System.IO.Compression.ZipArchive(File.Create(plain), System.IO.Compression.ZipArchiveMode.Create))
+            {
+                archive.CreateEntry("notes.txt");
+            }
+
+            var original = app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, item.ItemId));
+            var properties = (await original.GetPropertiesAsync()).Value;
+            await original.UploadAsync(plain, new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = properties.Metadata, HttpHeaders = new() { ContentType = properties.ContentType } });
+            await WipeIndexAsync(vault.CaseId);
+
+            var report = await Repair.RepairAsync(vault.CaseId, TimeSpan.FromMinutes(10), CancellationToken.None);
+
+            Assert.Equal([item.ItemId], report.Restored);
+            var restored = Assert.Single(await vault.ListItemsAsync());
+            Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", item.ContentType);
+            Assert.Equal(item.ContentType, restored.ContentType); // as its receipt and custody line name it
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_item_whose_timestamp_was_never_stored_is_restored_pending_and_the_retry_worker_stamps_it()
     {
         using var vault = await app.CreateCaseAsync();

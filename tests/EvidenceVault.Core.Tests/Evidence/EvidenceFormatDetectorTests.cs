@@ -138,6 +138,7 @@ public sealed class EvidenceFormatDetectorTests
         }
 
         Assert.Equal(extension, EvidenceFormatDetector.ExtensionFor(contentType));
+        Assert.Equal(EvidenceFormatDetector.Detect(head), EvidenceFormatDetector.Recorded(contentType));
     });
 
     [Fact]
