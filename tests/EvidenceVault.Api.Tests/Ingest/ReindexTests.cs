@@ -141,63 +141,38 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
     public async Task What_a_file_said_comes_back_as_its_custody_line_chained_it_not_as_it_is_read_today()
     {
         using var vault = await app.CreateCaseAsync();
-        var folder = Directory.CreateTempSubdirectory("ev-reindex-chained-");
-        try
-        {
-            using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(await SampleDocuments.WriteAsync(folder.FullName, ".pdf"))));
-            var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
-            Assert.Equal(SampleDocuments.ContractAuthor, item.Document?.Author);
+        var item = await UploadDocumentAsync(vault, ".pdf");
+        Assert.Equal(SampleDocuments.ContractAuthor, item.Document?.Author);
 
-            // Storage now answers with bytes that say something else under the same name and metadata: what a reader
-            // that has learned to read more since (a kind of statement added later) would find in the same bytes.
-            var original = app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, item.ItemId));
-            var properties = (await original.GetPropertiesAsync()).Value;
-            await original.UploadAsync(
-                SampleEvidence.PathOf("page-snapshot-refund.pdf"),
-                new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = properties.Metadata, HttpHeaders = new() { ContentType = properties.ContentType } });
-            await WipeIndexAsync(vault.CaseId);
+        // Storage now answers with bytes that say something else under the same name and metadata: what a reader that
+        // has learned to read more since (a kind of statement added later) would find in the same bytes.
+        var restored = await RestoreOverAsync(vault, item, SampleEvidence.PathOf("page-snapshot-refund.pdf"));
 
-            var report = await Repair.RepairAsync(vault.CaseId, TimeSpan.FromMinutes(10), CancellationToken.None);
-
-            Assert.Equal([item.ItemId], report.Restored);
-            Assert.Equal(item.Document, Assert.Single(await vault.ListItemsAsync()).Document);
-            var received = Assert.Single((await vault.CheckCustodyAsync()).Events, e => e.Type == CustodyEventTypes.ItemReceived); // not chained again
-            Assert.Equal(item.Document, DocumentDetails.From(received.Details));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        Assert.Equal(item.Document, restored.Document);
+        var received = Assert.Single((await vault.CheckCustodyAsync()).Events, e => e.Type == CustodyEventTypes.ItemReceived); // not chained again
+        Assert.Equal(item.Document, DocumentDetails.From(received.Details));
     }
 
     [Fact]
     public async Task An_item_keeps_the_format_it_was_filed_as_though_its_bytes_would_be_recognised_otherwise_today()
     {
         using var vault = await app.CreateCaseAsync();
-        var folder = Directory.CreateTempSubdirectory("ev-reindex-format-");
+        var item = await UploadDocumentAsync(vault, ".docx");
+        Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", item.ContentType);
+
+        // Storage answers with a plain ZIP under the same name and metadata: what a document filed as a ZIP before the
+        // vault knew office documents looks like to the detector of today, the other way round.
+        var folder = Directory.CreateTempSubdirectory("ev-reindex-plain-");
         try
         {
-            using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(await SampleDocuments.WriteAsync(folder.FullName, ".docx"))));
-            var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
-
-            // Storage answers with a plain ZIP under the same name and metadata: what a document filed as a ZIP before
-            // the vault knew office documents looks like to the detector of today, the other way round.
             var plain = Path.Combine(folder.FullName, "plain.zip");
             using (var archive = new System.IO.Compression.ZipArchive(File.Create(plain), System.IO.Compression.ZipArchiveMode.Create))
             {
                 archive.CreateEntry("notes.txt");
             }
 
-            var original = app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, item.ItemId));
-            var properties = (await original.GetPropertiesAsync()).Value;
-            await original.UploadAsync(plain, new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = properties.Metadata, HttpHeaders = new() { ContentType = properties.ContentType } });
-            await WipeIndexAsync(vault.CaseId);
+            var restored = await RestoreOverAsync(vault, item, plain);
 
-            var report = await Repair.RepairAsync(vault.CaseId, TimeSpan.FromMinutes(10), CancellationToken.None);
-
-            Assert.Equal([item.ItemId], report.Restored);
-            var restored = Assert.Single(await vault.ListItemsAsync());
-            Assert.Equal("application/vnd.openxmlformats-officedocument.wordprocessingml.document", item.ContentType);
             Assert.Equal(item.ContentType, restored.ContentType); // as its receipt and custody line name it
         }
         finally
@@ -316,6 +291,39 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
             [.. (await victim.ListItemsAsync()).Select(Json)],
             [.. grants!.Select(g => Json(g with { LastUsedAt = null }))],
             Json(caseView! with { Custody = new ItemCustody(0, string.Empty) }));
+    }
+
+    /// <summary>The contract, as LibreOffice writes it in <paramref name="extension"/>'s format, uploaded to <paramref name="vault"/>.</summary>
+    private static async Task<EvidenceItemRecord> UploadDocumentAsync(TestCase vault, string extension)
+    {
+        var folder = Directory.CreateTempSubdirectory("ev-reindex-document-");
+        try
+        {
+            using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(await SampleDocuments.WriteAsync(folder.FullName, extension))));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Has storage answer for <paramref name="item"/>'s original with the bytes of <paramref name="path"/>, under the
+    /// same metadata, then wipes the index and rebuilds it: the item as it is restored.
+    /// </summary>
+    private async Task<EvidenceItemRecord> RestoreOverAsync(TestCase vault, EvidenceItemRecord item, string path)
+    {
+        var original = app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, item.ItemId));
+        var properties = (await original.GetPropertiesAsync()).Value;
+        await original.UploadAsync(path, new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = properties.Metadata, HttpHeaders = new() { ContentType = properties.ContentType } });
+        await WipeIndexAsync(vault.CaseId);
+
+        var report = await Repair.RepairAsync(vault.CaseId, TimeSpan.FromMinutes(10), CancellationToken.None);
+
+        Assert.Equal([item.ItemId], report.Restored);
+        return Assert.Single(await vault.ListItemsAsync());
     }
 
     /// <summary>Deletes every row of the case from every table, as a lost or wiped index would.</summary>
