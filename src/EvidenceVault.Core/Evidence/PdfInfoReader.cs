@@ -10,8 +10,8 @@ namespace EvidenceVault.Evidence;
 /// <c>/Producer</c>, <c>/CreationDate</c>, <c>/ModDate</c>) the way a PDF reader finds it: from <c>startxref</c> at
 /// the end, through the cross-reference sections — classic tables, or cross-reference streams (Flate, with PNG
 /// predictors) — newest first along <c>/Prev</c>, to the <c>/Info</c> object, which may sit in an object stream.
-/// Everything is bounded: the last 4 KiB for <c>startxref</c>, at most 16 sections of at most 4 MiB, objects of at most
-/// 64 KiB, streams decoded to at most 4 MiB. An encrypted PDF, whose strings are encrypted, states nothing.
+/// Everything is bounded: the last 4 KiB for <c>startxref</c>, at most 16 sections of at most 4 MiB and 500,000
+/// entries in all, objects of at most 64 KiB, streams decoded to at most 4 MiB. An encrypted PDF, whose strings are encrypted, states nothing.
 /// </summary>
 internal static class PdfInfoReader
 {
@@ -20,6 +20,9 @@ internal static class PdfInfoReader
     private const int MaxSectionBytes = 4 * 1024 * 1024;
     private const int MaxObjectBytes = 64 * 1024;
     private const int MaxStreamBytes = 4 * 1024 * 1024;
+
+    /// <summary>The most cross-reference entries kept, about 14 MB: far more objects than a contract or statement has.</summary>
+    private const int MaxEntries = 500_000;
 
     /// <summary>The statement of the PDF in <paramref name="content"/> (seekable); null when it names none of it.</summary>
     public static async Task<DocumentInfo?> ReadAsync(Stream content, CancellationToken cancellationToken)
@@ -131,7 +134,7 @@ internal static class PdfInfoReader
                 }
 
                 // Newer sections are read first: what they say of an object stands.
-                locations.TryAdd(checked((int)(first + i)), used ? new Location(InStream: null, offset) : Location.Free);
+                Add(locations, checked((int)(first + i)), used ? new Location(InStream: null, offset) : Location.Free);
             }
         }
 
@@ -166,11 +169,22 @@ internal static class PdfInfoReader
                     2 => new Location(checked((int)second), third),
                     _ => Location.Free,
                 };
-                locations.TryAdd(checked((int)(first + i)), location);
+                Add(locations, checked((int)(first + i)), location);
             }
         }
 
         return dictionary;
+    }
+
+    /// <summary>Records where an object is, unless a newer section said so first; a crafted file with millions of entries ends the statement.</summary>
+    private static void Add(Dictionary<int, Location> locations, int number, Location location)
+    {
+        if (locations.Count >= MaxEntries)
+        {
+            throw new InvalidDataException("More cross-reference entries than the vault reads.");
+        }
+
+        locations.TryAdd(number, location);
     }
 
     private static long Integer(object value) =>
@@ -355,7 +369,7 @@ internal static class PdfInfoReader
     }
 
     /// <summary>Where an object is: at a position in the file, or at an index in an object stream.</summary>
-    private sealed record Location(int? InStream, long Position)
+    private readonly record struct Location(int? InStream, long Position)
     {
         public static readonly Location Free = new(-1, -1);
     }

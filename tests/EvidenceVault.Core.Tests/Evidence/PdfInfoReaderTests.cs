@@ -69,6 +69,34 @@ public sealed class PdfInfoReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(2, "Wang")] // 400,002 objects across its sections: read
+    [InlineData(3, null)] // 600,003: more than the vault keeps track of, so no statement rather than the memory
+    public async Task Cross_reference_sections_are_followed_along_prev_up_to_a_bounded_number_of_entries(int sections, string? author)
+    {
+        const int Free = 200_000;
+        var pdf = new MemoryStream();
+        void Write(string text) => pdf.Write(System.Text.Encoding.ASCII.GetBytes(text));
+        Write("%PDF-1.4\n");
+        var info = pdf.Position;
+        Write("1 0 obj\n<< /Author (Wang) >>\nendobj\n");
+        long previous = -1;
+        for (var section = 0; section < sections; section++)
+        {
+            var at = pdf.Position;
+            Write($"xref\n1 1\n{info:D10} 00000 n \n{2 + (section * Free)} {Free}\n");
+            Write(string.Concat(Enumerable.Repeat("0000000000 65535 f \n", Free)));
+            Write($"trailer\n<< /Size {2 + ((section + 1) * Free)} /Info 1 0 R {(previous >= 0 ? $"/Prev {previous} " : string.Empty)}>>\n");
+            previous = at;
+        }
+
+        Write($"startxref\n{previous}\n%%EOF\n");
+        var path = Path.Combine(_folder, "sections.pdf");
+        await File.WriteAllBytesAsync(path, pdf.ToArray());
+
+        Assert.Equal(author, (await ReadAsync(path))?.Author);
+    }
+
+    [Theory]
     [InlineData("D:20261028091500+08'00'", "2026-10-28T09:15:00+08:00")]
     [InlineData("D:20261028091500+08'00", "2026-10-28T09:15:00+08:00")]
     [InlineData("D:20261206174846Z'", "2026-12-06T17:48:46Z")]
