@@ -197,7 +197,7 @@ internal sealed partial class IndexRepair(
             return $"its stored timestamp does not verify against the trusted roots ({timestamp.Failure}): check the timestamp settings";
         }
 
-        if (ChainedStatements(received) is not { } chained)
+        if (received.Statements is not { } chained)
         {
             return UnreadableStatements;
         }
@@ -241,7 +241,7 @@ internal sealed partial class IndexRepair(
             return "its resumable upload's session completes it";
         }
 
-        if (log.Received.GetValueOrDefault(itemId) is { } received && ChainedStatements(received) is null)
+        if (log.Received.GetValueOrDefault(itemId) is { Statements: null })
         {
             return UnreadableStatements;
         }
@@ -272,20 +272,10 @@ internal sealed partial class IndexRepair(
         // Received before the vault stopped: its custody line stands, and with it what the file said then.
         return received is null
             ? await ingestor.IndexCommittedAsync(committed, chained: null, cancellationToken)
-            : await ingestor.IndexCommittedAsync(committed, new ChainedReceipt(received.Recorded, ChainedStatements(received)!), cancellationToken);
-    }
-
-    /// <summary>What the file said of itself as its <c>item.received</c> event chained it; null when the event's details are not what the vault writes.</summary>
-    private static FileStatements? ChainedStatements(ReceivedLine received)
-    {
-        try
-        {
-            return FileStatements.Chained(received.Event.Details);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+            : await ingestor.IndexCommittedAsync(
+                committed,
+                new ChainedReceipt(received.Recorded, received.Statements ?? throw new InvalidOperationException("An item whose item.received line cannot be read is left, not adopted.")),
+                cancellationToken);
     }
 
     /// <summary>
@@ -362,5 +352,21 @@ internal sealed partial class IndexRepair(
     }
 
     /// <summary>An <c>item.received</c> event as the log holds it.</summary>
-    private sealed record ReceivedLine(CustodyEvent Event, RecordedEvent Recorded);
+    private sealed record ReceivedLine(CustodyEvent Event, RecordedEvent Recorded)
+    {
+        /// <summary>What the file said of itself as the event chained it; null when the event's details are not what the vault writes.</summary>
+        public FileStatements? Statements { get; } = StatementsOf(Event);
+
+        private static FileStatements? StatementsOf(CustodyEvent received)
+        {
+            try
+            {
+                return FileStatements.Chained(received.Details);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
 }
