@@ -48,8 +48,7 @@ internal static class PdfInfoReader
                 continue;
             }
 
-            var section = new byte[(int)Math.Min(MaxSectionBytes, file.Length - offset)];
-            await file.FillAsync(offset, section, cancellationToken);
+            var section = await ReadFromAsync(file, offset, MaxSectionBytes, cancellationToken);
             var trailer = section.AsSpan().StartsWith("xref"u8)
                 ? ReadTable(section, locations)
                 : await ReadStreamSectionAsync(file, offset, section, locations, cancellationToken);
@@ -211,9 +210,7 @@ internal static class PdfInfoReader
 
         if (location.InStream is not { } streamNumber)
         {
-            var bytes = new byte[(int)Math.Min(MaxObjectBytes, file.Length - location.Position)];
-            await file.FillAsync(location.Position, bytes, cancellationToken);
-            var reader = new PdfObjects(bytes);
+            var reader = new PdfObjects(await ReadFromAsync(file, location.Position, MaxObjectBytes, cancellationToken));
             ReadObjectHeader(ref reader);
             return reader.Read() as Dictionary<string, object>;
         }
@@ -224,8 +221,7 @@ internal static class PdfInfoReader
             return null;
         }
 
-        var head = new byte[(int)Math.Min(MaxObjectBytes, file.Length - stream.Position)];
-        await file.FillAsync(stream.Position, head, cancellationToken);
+        var head = await ReadFromAsync(file, stream.Position, MaxObjectBytes, cancellationToken);
         var (dictionary, data) = await ReadStreamObjectAsync(file, stream.Position, head, cancellationToken);
         if (dictionary.GetValueOrDefault("N") is not double count || dictionary.GetValueOrDefault("First") is not double first)
         {
@@ -257,10 +253,20 @@ internal static class PdfInfoReader
             throw new InvalidDataException("A stream without a direct length the vault reads.");
         }
 
-        // The keyword is followed by CR LF or LF, then the data.
+        // The keyword is followed by CR LF or LF, then the data: taken from the bytes read already when they hold it all.
         var start = reader.Position + (head.AsSpan(reader.Position).StartsWith("\r\n"u8) ? 2 : 1);
-        var encoded = await file.ReadAsync(offset + start, (int)length, cancellationToken);
+        var encoded = start + (long)length <= head.Length
+            ? new ArraySegment<byte>(head, start, (int)length)
+            : new ArraySegment<byte>(await file.ReadAsync(offset + start, (int)length, cancellationToken));
         return (dictionary, Decode(encoded, dictionary));
+    }
+
+    /// <summary>The bytes of the file from <paramref name="position"/>: <paramref name="most"/> of them, or as many as the file still holds.</summary>
+    private static async Task<byte[]> ReadFromAsync(PositionedReads file, long position, int most, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[(int)Math.Min(most, file.Length - position)];
+        await file.FillAsync(position, bytes, cancellationToken);
+        return bytes;
     }
 
     private static void ReadObjectHeader(ref PdfObjects reader)
@@ -273,7 +279,7 @@ internal static class PdfInfoReader
         }
     }
 
-    private static byte[] Decode(byte[] encoded, Dictionary<string, object> dictionary)
+    private static byte[] Decode(ArraySegment<byte> encoded, Dictionary<string, object> dictionary)
     {
         var filters = dictionary.GetValueOrDefault("Filter") switch
         {
@@ -284,7 +290,7 @@ internal static class PdfInfoReader
         };
         if (filters.Count == 0)
         {
-            return encoded;
+            return encoded.ToArray();
         }
 
         if (filters is not ["FlateDecode"])
@@ -293,7 +299,7 @@ internal static class PdfInfoReader
         }
 
         var inflated = new ArrayBufferWriter<byte>();
-        using (var zlib = new ZLibStream(new MemoryStream(encoded, writable: false), CompressionMode.Decompress))
+        using (var zlib = new ZLibStream(new MemoryStream(encoded.Array!, encoded.Offset, encoded.Count, writable: false), CompressionMode.Decompress))
         {
             for (int read; (read = zlib.Read(inflated.GetSpan(64 * 1024))) > 0;)
             {
@@ -312,12 +318,12 @@ internal static class PdfInfoReader
             _ => null,
         };
         return parameters?.GetValueOrDefault("Predictor") is double predictor && predictor >= 10
-            ? Unpredict(inflated.WrittenSpan.ToArray(), parameters)
+            ? Unpredict(inflated.WrittenSpan, parameters)
             : inflated.WrittenSpan.ToArray();
     }
 
     /// <summary>Undoes PNG prediction (RFC 2083 §6, each row led by its filter type), as cross-reference streams use it.</summary>
-    private static byte[] Unpredict(byte[] data, Dictionary<string, object> parameters)
+    private static byte[] Unpredict(ReadOnlySpan<byte> data, Dictionary<string, object> parameters)
     {
         int Parameter(string name, int fallback) => parameters.GetValueOrDefault(name) is double value and > 0 and < 1 << 16 ? (int)value : fallback;
         var bytesPerPixel = Math.Max(1, Parameter("Colors", 1) * Parameter("BitsPerComponent", 8) / 8);
@@ -327,7 +333,7 @@ internal static class PdfInfoReader
         for (var r = 0; r < rows; r++)
         {
             var filter = data[r * (row + 1)];
-            var source = data.AsSpan((r * (row + 1)) + 1, row);
+            var source = data.Slice((r * (row + 1)) + 1, row);
             var current = output.AsSpan(r * row, row);
             var previous = r == 0 ? new byte[row] : output.AsSpan((r - 1) * row, row);
             for (var i = 0; i < row; i++)

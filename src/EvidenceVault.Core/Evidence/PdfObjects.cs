@@ -71,7 +71,11 @@ internal ref struct PdfObjects
     public object Read() => ReadNested(0);
 
     /// <summary>An unsigned integer at the position, as an object header or a cross-reference table writes it.</summary>
-    public long ReadInteger()
+    public long ReadInteger() =>
+        TryReadUnsigned(out var value) ? value : throw new InvalidDataException("A number was expected.");
+
+    /// <summary>Reads the digits after any white space as an unsigned integer; false when there are none.</summary>
+    private bool TryReadUnsigned(out long value)
     {
         SkipSpace();
         var start = Position;
@@ -80,9 +84,7 @@ internal ref struct PdfObjects
             Position++;
         }
 
-        return Position > start && long.TryParse(_bytes[start..Position], NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new InvalidDataException("A number was expected.");
+        return long.TryParse(_bytes[start..Position], NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
     private static bool IsSpace(byte b) => b is 0 or 9 or 10 or 12 or 13 or 32;
@@ -301,20 +303,13 @@ internal ref struct PdfObjects
         var after = Position;
         if (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var objectNumber))
         {
-            SkipSpace();
-            var generationStart = Position;
-            while (Position < _bytes.Length && char.IsAsciiDigit((char)_bytes[Position]))
-            {
-                Position++;
-            }
-
-            if (Position > generationStart && int.TryParse(_bytes[generationStart..Position], NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
+            if (TryReadUnsigned(out var generation) && generation <= int.MaxValue)
             {
                 SkipSpace();
                 if (Position < _bytes.Length && _bytes[Position] == (byte)'R' && (Position + 1 == _bytes.Length || IsSpace(_bytes[Position + 1]) || IsDelimiter(_bytes[Position + 1])))
                 {
                     Position++;
-                    return new PdfReference(objectNumber, generation);
+                    return new PdfReference(objectNumber, (int)generation);
                 }
             }
         }
