@@ -169,11 +169,7 @@ public static class DocumentInfoReader
         }
     }
 
-    private static string? Text(string? value)
-    {
-        var text = value?.Trim();
-        return text is { Length: > 0 and <= MaxTextLength } && !text.Any(char.IsControl) ? text : null;
-    }
+    private static string? Text(string? value) => StatementText.Plain(value, MaxTextLength);
 
     /// <summary>A time exactly as written, when it is an ISO 8601 date and time (with or without a zone).</summary>
     private static string? Time(string? value)

@@ -274,8 +274,7 @@ public static class PhotoInfoReader
 
             // Four bytes or fewer sit in the entry itself; longer text at the offset it holds.
             var at = entry.Count <= 4 ? entry.At : checked((int)UInt32(entry.At));
-            var text = Encoding.ASCII.GetString(tiff.AsSpan(at, checked((int)entry.Count))).Split('\0')[0].Trim();
-            return text.Length is > 0 and <= MaxTextLength && !text.Any(char.IsControl) ? text : null;
+            return StatementText.Plain(Encoding.ASCII.GetString(tiff.AsSpan(at, checked((int)entry.Count))).Split('\0')[0], MaxTextLength);
         }
 
         public long? Number(Dictionary<ushort, (ushort Type, uint Count, int At)> entries, ushort tag) =>
