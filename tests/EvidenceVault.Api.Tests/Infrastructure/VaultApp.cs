@@ -184,6 +184,14 @@ public sealed record TestCase(VaultApp App, string CaseId, string OwnerToken, Ht
         return await Client.SendAsync(request);
     }
 
+    /// <summary>Uploads the file at <paramref name="path"/> as a new item (201 Created) and returns it.</summary>
+    public async Task<EvidenceItemRecord> UploadNewItemAsync(string path, Action<HttpRequestMessage>? configure = null)
+    {
+        using var response = await UploadAsync(new StreamContent(File.OpenRead(path)), configure);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+    }
+
     public async Task<EvidenceItemRecord> UploadItemAsync(string fixture)
     {
         using var response = await UploadAsync(fixture);

@@ -1,10 +1,8 @@
 using System.IO.Compression;
-using System.Net;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Bundles;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
-using EvidenceVault.Serialization;
 using EvidenceVault.Testing;
 
 namespace EvidenceVault.Api.Tests.Ingest;
@@ -31,8 +29,8 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
         var transfers = await SampleDocuments.WriteAsync(_folder, ".ods");
 
         // A phone's share sheet may send either under any name: the bytes decide.
-        var word = await UploadAsync(vault, contract, "%E5%90%88%E5%90%8C.zip"); // 合同.zip
-        var sheet = await UploadAsync(vault, transfers, "transfers");
+        var word = await vault.UploadNewItemAsync(contract, r => r.Headers.Add("X-File-Name", "%E5%90%88%E5%90%8C.zip")); // 合同.zip
+        var sheet = await vault.UploadNewItemAsync(transfers, r => r.Headers.Add("X-File-Name", "transfers"));
 
         Assert.Equal(("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "document"), (word.ContentType, word.Kind));
         Assert.Equal(("application/vnd.oasis.opendocument.spreadsheet", "document"), (sheet.ContentType, sheet.Kind));
@@ -53,7 +51,7 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
     {
         using var vault = await app.CreateCaseAsync();
 
-        var item = await UploadAsync(vault, await SampleDocuments.WriteAsync(_folder, ".docx"), "contract.docx");
+        var item = await vault.UploadNewItemAsync(await SampleDocuments.WriteAsync(_folder, ".docx"), r => r.Headers.Add("X-File-Name", "contract.docx"));
 
         Assert.StartsWith("LibreOffice/7.", item.Document?.Application, StringComparison.Ordinal);
         var expected = new DocumentInfo
@@ -89,7 +87,7 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
     {
         using var vault = await app.CreateCaseAsync();
 
-        var item = await UploadAsync(vault, await SampleDocuments.WriteAsync(_folder, ".pdf"), "contract.pdf");
+        var item = await vault.UploadNewItemAsync(await SampleDocuments.WriteAsync(_folder, ".pdf"), r => r.Headers.Add("X-File-Name", "contract.pdf"));
 
         Assert.Equal(("application/pdf", DocumentSources.Pdf, SampleDocuments.ContractAuthor, "Writer"), (item.ContentType, item.Document?.Source, item.Document?.Author, item.Document?.Application));
         await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Document, i => i.Document, DocumentDetails.From);
@@ -113,12 +111,5 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
         using var vault = await app.CreateCaseAsync();
 
         await FileStatementAssert.NoneAsync(vault, "screenshot-refund-page.png", i => i.Document, DocumentDetails.From);
-    }
-
-    private static async Task<EvidenceItemRecord> UploadAsync(TestCase vault, string path, string fileName)
-    {
-        using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(path)), r => r.Headers.Add("X-File-Name", fileName));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
     }
 }

@@ -1,8 +1,6 @@
-using System.Net;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
-using EvidenceVault.Serialization;
 using EvidenceVault.Testing;
 
 namespace EvidenceVault.Api.Tests.Ingest;
@@ -30,10 +28,8 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
             MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = SampleMessages.DeliveredBy, Links = [SampleMessages.Link],
         };
 
-        using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(mail)), r => r.Headers.Add("X-File-Name", "%E9%80%80%E6%AC%BE%E9%82%AE%E4%BB%B6.eml")); // 退款邮件.eml
+        var item = await vault.UploadNewItemAsync(mail, r => r.Headers.Add("X-File-Name", "%E9%80%80%E6%AC%BE%E9%82%AE%E4%BB%B6.eml")); // 退款邮件.eml
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
         Assert.Equal(("message/rfc822", "document"), (item.ContentType, item.Kind));
         Assert.Equal(expected, item.Message);
         await FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Message, MessageDetails.From);

@@ -62,10 +62,8 @@ public sealed class PageSnapshotTests(VaultApp app) : IClassFixture<VaultApp>, I
             """{"profile":"data-package","wacz_version":"1.1.1","mainPageUrl":"https://refund-center.example/order/114","mainPageDate":"2026-11-23T22:40:00Z","resources":[]}""");
         var expected = new PageSnapshotOrigin { Source = PageSnapshotSources.Wacz, Url = "https://refund-center.example/order/114", CapturedAt = SamplePackages.WarcDate };
 
-        using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(wacz)), r => r.Headers.Add("X-File-Name", "capture.wacz"));
+        var item = await vault.UploadNewItemAsync(wacz, r => r.Headers.Add("X-File-Name", "capture.wacz"));
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
         Assert.Equal("application/wacz", item.ContentType);
         Assert.Equal(expected, item.Snapshot);
         Assert.Null(item.CapturedBy); // a member's file, whatever it says of itself: only the vault's own captures are the vault's

@@ -1,8 +1,6 @@
-using System.Net;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
-using EvidenceVault.Serialization;
 using EvidenceVault.Testing;
 
 namespace EvidenceVault.Api.Tests.Ingest;
@@ -26,10 +24,8 @@ public sealed class PhotoTests(VaultApp app) : IClassFixture<VaultApp>, IDisposa
         var photo = SamplePhotos.Jpeg(Path.Combine(_folder, "IMG_0412.jpg"), SamplePhotos.Exif(littleEndian: true, "Apple", "iPhone 15", "2026:11:20 14:03:17", "+08:00"));
         var expected = new PhotoInfo { Source = "exif", TakenAt = "2026-11-20T14:03:17", UtcOffset = "+08:00", Device = "Apple iPhone 15" };
 
-        using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(photo)), r => r.Headers.Add("X-Captured-At", "2026-11-20T14:05:00+08:00"));
+        var item = await vault.UploadNewItemAsync(photo, r => r.Headers.Add("X-Captured-At", "2026-11-20T14:05:00+08:00"));
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
         Assert.Equal(expected, item.Photo);
         await FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Photo, PhotoDetails.From);
 

@@ -79,10 +79,8 @@ public sealed class RecordingTests(VaultApp app) : IClassFixture<VaultApp>, IDis
         var movie = await SampleRecordings.FfmpegTaggedMovieAsync(Path.Combine(_folder, "IMG_0413.MOV"), "2026-11-20T14:03:17+0800", "Apple", "iPhone 15");
         var expected = new RecordingInfo { Source = RecordingSources.IsoMedia, DurationSeconds = SampleRecordings.ScreenSeconds, LocalTime = "2026-11-20T14:03:17", UtcOffset = "+08:00", Device = "Apple iPhone 15" };
 
-        using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(movie)));
+        var item = await vault.UploadNewItemAsync(movie);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
         Assert.Equal(expected, item.Recording);
         await AssertIndexedAndChainedAsync(vault, item, expected);
 
@@ -129,10 +127,8 @@ public sealed class RecordingTests(VaultApp app) : IClassFixture<VaultApp>, IDis
         using var vault = await app.CreateCaseAsync();
         var path = await SampleRecordings.AndroidCallAsync(_folder, extension);
 
-        using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(path)));
+        var item = await vault.UploadNewItemAsync(path);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var item = (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
         Assert.Equal(source, item.Recording?.Source);
         var seconds = item.Recording!.DurationSeconds!.Value;
         Assert.InRange(seconds, SampleRecordings.CallSeconds, SampleRecordings.CallSeconds + (extension == ".amr" ? beyondTheCall : beyondTheCall / 8_000)); // whole frames of the 22.566 s call

@@ -56,15 +56,8 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         }
 
         var mailFolder = Directory.CreateTempSubdirectory("ev-reindex-mail-");
-        using (var mail = await victimCase.UploadAsync(new StreamContent(File.OpenRead(SampleMessages.Phishing(Path.Combine(mailFolder.FullName, "phishing.eml"))))))
-        {
-            Assert.Equal(HttpStatusCode.Created, mail.StatusCode);
-        }
-
-        using (var contract = await victimCase.UploadAsync(new StreamContent(File.OpenRead(await SampleDocuments.WriteAsync(mailFolder.FullName, ".docx")))))
-        {
-            Assert.Equal(HttpStatusCode.Created, contract.StatusCode);
-        }
+        await victimCase.UploadNewItemAsync(SampleMessages.Phishing(Path.Combine(mailFolder.FullName, "phishing.eml")));
+        await victimCase.UploadNewItemAsync(await SampleDocuments.WriteAsync(mailFolder.FullName, ".docx"));
 
         mailFolder.Delete(recursive: true);
 
@@ -299,9 +292,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         var folder = Directory.CreateTempSubdirectory("ev-reindex-document-");
         try
         {
-            using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(await SampleDocuments.WriteAsync(folder.FullName, extension))));
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-            return (await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!;
+            return await vault.UploadNewItemAsync(await SampleDocuments.WriteAsync(folder.FullName, extension));
         }
         finally
         {
