@@ -6,8 +6,8 @@ namespace EvidenceVault.Testing;
 /// <summary>
 /// Office documents a scam leaves behind — the fake investment contract, the victim's list of transfers, the
 /// "guaranteed returns" slides — written by a real office suite: LibreOffice, headless, converting a small source of
-/// each (the contract's with the author, editor and times an office program records) to Office Open XML (<c>.docx</c>, <c>.xlsx</c>, <c>.pptx</c>) or OpenDocument (<c>.odt</c>, <c>.ods</c>,
-/// <c>.odp</c>), and the contract exported to PDF as an office suite does. Installs LibreOffice's headless packages with apt-get when missing (see <see cref="DebianPackages"/>).
+/// each (the contract's with the author, editor and times an office program records) to Office Open XML (<c>.docx</c>, <c>.xlsx</c>, <c>.pptx</c>), OpenDocument (<c>.odt</c>, <c>.ods</c>,
+/// <c>.odp</c>) or Office 97–2003's compound files (<c>.doc</c>, <c>.xls</c>, <c>.ppt</c>), and the contract exported to PDF as an office suite does. Installs LibreOffice's headless packages with apt-get when missing (see <see cref="DebianPackages"/>).
 /// </summary>
 public static class SampleDocuments
 {
@@ -28,15 +28,18 @@ public static class SampleDocuments
 
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
-    /// <summary>The document as <paramref name="extension"/> (e.g. <c>.docx</c>), written to <paramref name="folder"/>.</summary>
-    public static async Task<string> WriteAsync(string folder, string extension)
+    /// <summary>
+    /// The document as <paramref name="extension"/> (e.g. <c>.docx</c>), written to <paramref name="folder"/>; the
+    /// slides carry the contract's author, editor and times only when <paramref name="slidesWithProperties"/>.
+    /// </summary>
+    public static async Task<string> WriteAsync(string folder, string extension, bool slidesWithProperties = false)
     {
         var (sourceName, source) = extension switch
         {
-            ".docx" or ".odt" or ".pdf" => ("contract.fodt", Contract()),
-            ".xlsx" or ".ods" => ("transfers.csv", "日期,金额,收款人\n2026-11-01,50000,某某资产管理有限公司\n2026-11-03,120000,某某资产管理有限公司\n"),
-            ".pptx" or ".odp" => ("plan.fodp", Presentation("保本高收益 Guaranteed 30% returns")),
-            _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "An office document: .docx, .xlsx, .pptx, .odt, .ods or .odp, or the contract exported as .pdf."),
+            ".docx" or ".odt" or ".doc" or ".pdf" => ("contract.fodt", Contract()),
+            ".xlsx" or ".ods" or ".xls" => ("transfers.csv", "日期,金额,收款人\n2026-11-01,50000,某某资产管理有限公司\n2026-11-03,120000,某某资产管理有限公司\n"),
+            ".pptx" or ".odp" or ".ppt" => ("plan.fodp", Presentation("保本高收益 Guaranteed 30% returns", slidesWithProperties ? Properties() : string.Empty)),
+            _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "An office document: .docx, .xlsx, .pptx, .odt, .ods, .odp, .doc, .xls or .ppt, or the contract exported as .pdf."),
         };
         await DebianPackages.EnsureAsync(
             ["libreoffice-writer-nogui", "libreoffice-calc-nogui", "libreoffice-impress-nogui"],
@@ -109,10 +112,7 @@ public static class SampleDocuments
         <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
             xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
             office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
-          <office:meta>
-            <meta:initial-creator>{ContractAuthor}</meta:initial-creator><meta:creation-date>{ContractCreated}</meta:creation-date>
-            <dc:creator>{ContractEditor}</dc:creator><dc:date>{ContractModified}</dc:date><dc:title>投资协议</dc:title>
-          </office:meta>
+          {Properties()}
           <office:body><office:text>
             <text:p>投资协议 Investment agreement</text:p><text:p>甲方: {ContractParty}</text:p><text:p>乙方: 投资人</text:p><text:p>年化收益 30%，保本保息。</text:p>
           </office:text></office:body>
@@ -120,14 +120,24 @@ public static class SampleDocuments
         """;
 
     /// <summary>A one-slide presentation in OpenDocument's flat XML, which LibreOffice Impress reads.</summary>
-    private static string Presentation(string text) => $"""
+    private static string Presentation(string text, string properties) => $"""
         <?xml version="1.0" encoding="UTF-8"?>
         <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
             xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+            xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
             office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
+          {properties}
           <office:body><office:presentation><draw:page draw:name="1">
             <draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="3cm"><draw:text-box><text:p>{text}</text:p></draw:text-box></draw:frame>
           </draw:page></office:presentation></office:body>
         </office:document>
+        """;
+
+    /// <summary>The properties an office program records of the contract, as OpenDocument's flat XML holds them.</summary>
+    private static string Properties() => $"""
+        <office:meta>
+          <meta:initial-creator>{ContractAuthor}</meta:initial-creator><meta:creation-date>{ContractCreated}</meta:creation-date>
+          <dc:creator>{ContractEditor}</dc:creator><dc:date>{ContractModified}</dc:date><dc:title>投资协议</dc:title>
+        </office:meta>
         """;
 }

@@ -105,6 +105,7 @@ internal sealed partial class EvidenceIngestor(
     {
         var limits = options.Value;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sample = new FormatSample();
         EvidenceFormat? format = null;
         long size = 0;
 
@@ -121,7 +122,14 @@ internal sealed partial class EvidenceIngestor(
                     read = await body.ReadAtLeastAsync(buffer.AsMemory(0, limits.BlockSizeBytes), limits.BlockSizeBytes, throwOnEndOfStream: false, cancellationToken);
                     if (read > 0)
                     {
-                        format ??= Recognise(buffer.AsSpan(0, read), claims);
+                        // Told from the first block, or — for a compound file whose directory lies further on — from
+                        // the block that holds it; a short block is the body's last.
+                        sample.Append(buffer.AsSpan(0, read));
+                        if (format is null && (sample.Complete || read < limits.BlockSizeBytes))
+                        {
+                            format = Recognise(sample, claims);
+                        }
+
                         size += read;
                         if (size > limits.MaxEvidenceBytes)
                         {
@@ -159,10 +167,12 @@ internal sealed partial class EvidenceIngestor(
             await hashing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        if (format is null)
+        if (size == 0)
         {
             throw new VaultProblemException(ProblemType.EmptyEvidence, "The upload has no bytes.");
         }
+
+        format ??= Recognise(sample, claims);
 
         await upload.FlushAsync();
         return new ReceivedEvidence(itemId, format, Sha256Digest.FromBytes(hash.GetHashAndReset()), size);
@@ -281,10 +291,10 @@ internal sealed partial class EvidenceIngestor(
         return new IngestResult(winner, Created: false);
     }
 
-    /// <summary>The evidence format of <paramref name="head"/> (the first bytes), checked against the claimed kind.</summary>
-    internal static EvidenceFormat Recognise(ReadOnlySpan<byte> head, EvidenceClaims claims)
+    /// <summary>The evidence format of the bytes <paramref name="sample"/> gathered, checked against the claimed kind.</summary>
+    internal static EvidenceFormat Recognise(FormatSample sample, EvidenceClaims claims)
     {
-        var format = EvidenceFormatDetector.Detect(head, claims.FileName)
+        var format = sample.Recognise(claims.FileName)
             ?? throw new VaultProblemException(ProblemType.UnsupportedEvidenceType, "The file is not a screenshot, recording, saved page or document format the vault accepts (checked by its content, not its name).");
         return claims.Kind is { } kind && !format.Allows(kind)
             ? throw new VaultProblemException(ProblemType.KindMismatch, $"A {format.ContentType} file cannot be filed as {kind.ToWireName()}.")

@@ -298,11 +298,22 @@ internal sealed partial class IndexRepair(
 
         // Filed as it was at commit (its receipt and custody line name that content type), though the vault may
         // recognise more formats since — a document once kept as a ZIP stays one; recognised again only without a record.
-        var format = EvidenceFormatDetector.Recorded(contentType) ?? EvidenceIngestor.Recognise(
-            (await storage.Blob(EvidencePaths.Original(caseId, itemId)).DownloadContentAsync(
-                new BlobDownloadOptions { Range = new Azure.HttpRange(0, EvidenceFormatDetector.HeadLength) }, cancellationToken)).Value.Content.ToMemory().Span,
-            claims);
+        var format = EvidenceFormatDetector.Recorded(contentType) ?? EvidenceIngestor.Recognise(await SampleAsync(caseId, itemId, size, cancellationToken), claims);
         return new CommittedEvidence(uploader, claims, new ReceivedEvidence(itemId, format, digest, size), kindName ?? format.DefaultKind.ToWireName(), receivedAt);
+    }
+
+    /// <summary>The bytes a committed blob's format is recognised by, read by ranges: its head and, for a compound file, its directory's start.</summary>
+    private async Task<FormatSample> SampleAsync(string caseId, string itemId, long size, CancellationToken cancellationToken)
+    {
+        var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
+        async Task<BinaryData> ReadAsync(long offset, int length) =>
+            (await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new Azure.HttpRange(offset, length) }, cancellationToken)).Value.Content;
+
+        var head = await ReadAsync(0, EvidenceFormatDetector.HeadLength);
+        var directory = FormatSample.DirectoryOffset(head.ToMemory().Span) is { } offset && offset < size
+            ? await ReadAsync(offset, FormatSample.DirectoryLength)
+            : BinaryData.Empty;
+        return new FormatSample(size, size, head.ToMemory().Span, directory.ToMemory().Span);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index repair: case {CaseId}, item {ItemId} {Outcome}.")]

@@ -155,7 +155,8 @@ internal sealed partial class ResumableUploads(
         var advanced = session with
         {
             Offset = session.Offset + chunk.Length,
-            Head = chunk.Head,
+            Head = chunk.Sample.Head,
+            Directory = chunk.Sample.Directory,
             HashState = chunk.HashState,
             BlockIds = [.. session.BlockIds, .. chunk.BlockIds],
             ExpiresAt = now + options.Value.Expiry,
@@ -163,13 +164,13 @@ internal sealed partial class ResumableUploads(
             CompletingSince = complete ? now : null,
         };
 
-        // Recognised as soon as the first bytes are in: a file the vault will never accept is refused now, not at the end.
-        var headLength = Math.Min(EvidenceFormatDetector.HeadLength, advanced.Length);
-        if (session.Head.Length < headLength && advanced.Head.Length == headLength)
+        // Recognised as soon as the bytes it is told by are in — the first ones, and a compound file's directory
+        // wherever it lies: a file the vault will never accept is refused now, not at the end.
+        if (chunk.Sample.Complete && !SampleOf(session).Complete)
         {
             try
             {
-                EvidenceIngestor.Recognise(advanced.Head, advanced.Claims);
+                EvidenceIngestor.Recognise(chunk.Sample, advanced.Claims);
             }
             catch (VaultProblemException e)
             {
@@ -310,7 +311,7 @@ internal sealed partial class ResumableUploads(
         var leadBlock = (contentLength ?? maxBytes) > blockSize ? Math.Min(LeadBlockBytes, blockSize) : blockSize;
         var hash = ResumableSha256.Restore(session.HashState);
         using var transport = checksum is { } c ? IncrementalHash.CreateHash(c.Algorithm) : null;
-        var head = new UploadHead(session);
+        var sample = SampleOf(session);
 
         var blob = storage.Blob(EvidencePaths.Original(session.CaseId, session.ItemId));
         await using var staged = new StagedBlockUpload(
@@ -354,7 +355,7 @@ internal sealed partial class ResumableUploads(
                     break;
                 }
 
-                head.Append(buffer.AsSpan(0, read));
+                sample.Append(buffer.AsSpan(0, read));
 
                 // SHA-256 and Upload-Checksum run over the blocks in order, on the pool, off the path to storage.
                 var previous = hashing;
@@ -389,7 +390,7 @@ internal sealed partial class ResumableUploads(
             Convert.FromBase64String(staged.BlockIds[i]).CopyTo(ids, i * UploadSession.BlockIdBytes);
         }
 
-        return new ReceivedChunk(received, head.Bytes, hash.SaveState(), ids);
+        return new ReceivedChunk(received, sample, hash.SaveState(), ids);
     }
 
     /// <summary>
@@ -406,10 +407,10 @@ internal sealed partial class ResumableUploads(
         }
 
         var hash = ResumableSha256.Restore(session.HashState);
-        var head = new UploadHead(session);
+        var sample = SampleOf(session);
         var lag = (int)Math.Min(Math.Min(options.Value.HashLagBytes, blocks.BlockSize), length);
         var hold = lag > 0 ? blocks.Pool.Rent(lag) : [];
-        var forwarded = new ForwardedChunk(body, length, hold.AsMemory(0, lag), head.Append, hash.Append);
+        var forwarded = new ForwardedChunk(body, length, hold.AsMemory(0, lag), sample.Append, hash.Append);
 
         var blockId = RandomNumberGenerator.GetBytes(UploadSession.BlockIdBytes);
         var blob = storage.Blob(EvidencePaths.Original(session.CaseId, session.ItemId));
@@ -446,7 +447,7 @@ internal sealed partial class ResumableUploads(
             }
         }
 
-        return new ReceivedChunk(length, head.Bytes, hash.SaveState(), blockId);
+        return new ReceivedChunk(length, sample, hash.SaveState(), blockId);
     }
 
     private static VaultProblemException TooManyPieces() =>
@@ -487,7 +488,7 @@ internal sealed partial class ResumableUploads(
         IngestResult result;
         try
         {
-            var format = EvidenceIngestor.Recognise(session.Head, session.Claims);
+            var format = EvidenceIngestor.Recognise(SampleOf(session), session.Claims);
             var digest = ResumableSha256.Restore(session.HashState).Finish();
             result = await ingestor.CompleteAsync(
                 uploader,
@@ -572,35 +573,10 @@ internal sealed partial class ResumableUploads(
         return expired;
     }
 
-    private sealed record ReceivedChunk(long Length, byte[] Head, byte[] HashState, byte[] BlockIds);
+    private sealed record ReceivedChunk(long Length, FormatSample Sample, byte[] HashState, byte[] BlockIds);
 
-    /// <summary>The upload's first bytes (to recognise its format), continued from the session's as a PATCH arrives.</summary>
-    private sealed class UploadHead
-    {
-        private readonly byte[] _bytes;
-        private int _filled;
-
-        public UploadHead(UploadSession session)
-        {
-            _bytes = new byte[Math.Min(EvidenceFormatDetector.HeadLength, session.Length)];
-            session.Head.CopyTo(_bytes, 0);
-            _filled = session.Head.Length;
-        }
-
-        /// <summary>The head so far.</summary>
-        public byte[] Bytes => _bytes[.._filled];
-
-        /// <summary>Keeps what of <paramref name="bytes"/> still belongs to the head.</summary>
-        public void Append(ReadOnlySpan<byte> bytes)
-        {
-            var take = Math.Min(bytes.Length, _bytes.Length - _filled);
-            if (take > 0)
-            {
-                bytes[..take].CopyTo(_bytes.AsSpan(_filled));
-                _filled += take;
-            }
-        }
-    }
+    /// <summary>What of the upload's bytes so far its format is recognised by, to be continued as a PATCH arrives.</summary>
+    private static FormatSample SampleOf(UploadSession session) => new(session.Length, session.Offset, session.Head, session.Directory);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumable upload opened: case {CaseId}, upload {UploadId}, {Length} bytes.")]
     private static partial void LogCreated(ILogger logger, string caseId, string uploadId, long length);

@@ -30,8 +30,8 @@ internal static class UploadStates
 
 /// <summary>
 /// One resumable upload, as the <c>uploads</c> table holds it (PK = case id, RK = upload id): the offset, the ids
-/// of the blocks staged on the item's blob so far, the SHA-256 state over those bytes and the first bytes (to
-/// recognise the format) — everything any instance needs to take the next PATCH. Updated with its ETag only, so
+/// of the blocks staged on the item's blob so far, the SHA-256 state over those bytes and the bytes the format is
+/// recognised by (the first ones, and a compound file's directory) — everything any instance needs to take the next PATCH. Updated with its ETag only, so
 /// of two racing PATCHes one wins and the other's blocks are never referenced.
 /// </summary>
 internal sealed record UploadSession
@@ -70,6 +70,9 @@ internal sealed record UploadSession
 
     /// <summary>The first bytes (up to <see cref="EvidenceFormatDetector.HeadLength"/>), to recognise the format.</summary>
     public byte[] Head { get; init; } = [];
+
+    /// <summary>For a compound file (an Office 97–2003 document), the first bytes of its directory so far, to recognise it (see <see cref="FormatSample"/>).</summary>
+    public byte[] Directory { get; init; } = [];
 
     /// <summary><see cref="ResumableSha256"/> state after <see cref="Offset"/> bytes.</summary>
     public required byte[] HashState { get; init; }
@@ -123,6 +126,7 @@ internal sealed record UploadSession
             ["Note"] = Claims.Note,
             ["DeclaredSha256"] = Claims.DeclaredDigest?.Hex,
             ["Head"] = Head,
+            ["Directory"] = Directory,
             ["HashState"] = HashState,
             ["BlockCount"] = BlockCount,
             ["CreatedAt"] = CreatedAt,
@@ -173,6 +177,7 @@ internal sealed record UploadSession
                 entity.GetString("DeclaredSha256") is { } declared ? Sha256Digest.ParseHex(declared) : null,
                 entity.GetString("Note")),
             Head = entity.GetBinary("Head") ?? [],
+            Directory = entity.GetBinary("Directory") ?? [],
             HashState = entity.GetBinary("HashState"),
             BlockIds = blockIds,
             CreatedAt = entity.GetDateTimeOffset("CreatedAt") ?? default,

@@ -220,13 +220,13 @@ internal static class VerifyGuide
             perl -MEncode -0777 -ne 'print encode("UTF-8", decode("MIME-Header", (split /\r?\n\r?\n/)[0]))' data/evidence/<item>.eml
             ```
 
-            An office document is a ZIP package, and `document` in `items.json` states what its properties say: the author
+            An office document of today (Office Open XML, OpenDocument) is a ZIP package, and `document` in `items.json` states what its properties say: the author
             and who saved it last, when (as the file writes it: Office in UTC with a `Z`, OpenDocument by the writer's
             clock without a zone) and the program. They are whatever the writer's office program was set to, so they say
             what the file claims, not who made it. `unzip` prints them — Word, Excel and PowerPoint files
             (`dc:creator`, `cp:lastModifiedBy`, `dcterms:created`, `dcterms:modified`, `Application`), then OpenDocument
             (`meta:initial-creator`, `dc:creator`, `meta:creation-date`, `dc:date`, `meta:generator`):
-            办公文档（Word、Excel、PowerPoint、OpenDocument）是 ZIP 包；items.json 中 document 所述的作者、时间与程序可用以下命令读出核对。
+            新版办公文档（.docx、.xlsx、.pptx、OpenDocument）是 ZIP 包；items.json 中 document 所述的作者、时间与程序可用以下命令读出核对。
 
             ```sh
             unzip -p data/evidence/<item>.docx docProps/core.xml docProps/app.xml
@@ -240,6 +240,16 @@ internal static class VerifyGuide
 
             ```sh
             exiftool -Author -Creator -Producer -CreateDate -ModifyDate data/evidence/<item>.pdf
+            ```
+
+            A Word, Excel or PowerPoint 97–2003 file (`.doc`, `.xls`, `.ppt`; `source` `cfb`) states them in its summary
+            information (the author, who saved it last, when it was created and last saved — in UTC, with a `Z` in
+            `items.json` —, and the program). ExifTool prints it (its `FlashPix` group; a Word file's own `MS-DOC` dates are
+            kept to the minute and are not what `document` states):
+            旧版 Office 文件（.doc、.xls、.ppt）的摘要信息（作者、最后保存者、创建与保存时间〔UTC〕、程序）可用 ExifTool 读出核对。
+
+            ```sh
+            exiftool -FlashPix:Author -FlashPix:LastModifiedBy -FlashPix:CreateDate -FlashPix:ModifyDate -FlashPix:Software data/evidence/<item>.doc
             ```
 
             """);

@@ -8,7 +8,7 @@ namespace EvidenceVault.Custody;
 /// </summary>
 public static class DocumentDetails
 {
-    /// <summary>Detail naming where the statement was read (<c>ooxml</c>, <c>odf</c>).</summary>
+    /// <summary>Detail naming where the statement was read (<c>ooxml</c>, <c>odf</c>, <c>pdf</c>, <c>cfb</c>).</summary>
     public const string Source = "documentSource";
 
     /// <summary>Detail with the author the document names.</summary>

@@ -12,7 +12,7 @@ public sealed record DocumentInfo
     /// <summary>Where it was read (<see cref="DocumentSources"/>).</summary>
     public required string Source { get; init; }
 
-    /// <summary>Who wrote it: Office Open XML's <c>dc:creator</c>, OpenDocument's <c>meta:initial-creator</c>.</summary>
+    /// <summary>Who wrote it: Office Open XML's <c>dc:creator</c>, OpenDocument's <c>meta:initial-creator</c>, a 97–2003 file's summary <c>Author</c>.</summary>
     public string? Author { get; init; }
 
     /// <summary>Who saved it last: Office Open XML's <c>cp:lastModifiedBy</c>, OpenDocument's <c>dc:creator</c>.</summary>
@@ -42,4 +42,7 @@ public static class DocumentSources
 
     /// <summary>A PDF's document information dictionary (<c>/Info</c>).</summary>
     public const string Pdf = "pdf";
+
+    /// <summary>The summary information of a Word, Excel or PowerPoint 97–2003 compound file (<c>\x05SummaryInformation</c>).</summary>
+    public const string CompoundFile = "cfb";
 }

@@ -24,7 +24,7 @@ public enum MediaClass
     /// <summary>A saved e-mail (<c>.eml</c>).</summary>
     Message,
 
-    /// <summary>A word-processor document, spreadsheet or presentation (Office Open XML or OpenDocument).</summary>
+    /// <summary>A word-processor document, spreadsheet or presentation (Office Open XML, OpenDocument, or Office 97–2003's binary formats).</summary>
     Office,
 }
 

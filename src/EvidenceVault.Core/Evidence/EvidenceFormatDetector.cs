@@ -49,7 +49,7 @@ public static class EvidenceFormatDetector
     private static readonly Dictionary<string, EvidenceFormat> FormatsByContentType = new EvidenceFormat[]
     {
         Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip, Eml,
-    }.Concat(OfficeDocuments.All).ToDictionary(f => f.ContentType, StringComparer.OrdinalIgnoreCase);
+    }.Concat(OfficeDocuments.All).Concat(CompoundFiles.All).ToDictionary(f => f.ContentType, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The file extension (with the dot) the vault uses for a content type it recorded; <c>.bin</c> if unknown.</summary>
     public static string ExtensionFor(string contentType) =>
@@ -63,21 +63,28 @@ public static class EvidenceFormatDetector
         contentType is not null && FormatsByContentType.TryGetValue(contentType, out var format) ? format : null;
 
     /// <summary>
-    /// Detects the format from the first bytes of a file (up to <see cref="HeadLength"/>); <paramref name="fileName"/>
-    /// only helps tell a WACZ or an office document from another ZIP. Returns null for anything that is not accepted evidence.
+    /// Detects the format from the first bytes of a file (up to <see cref="HeadLength"/>) and, for a compound file,
+    /// the first bytes of its directory (<paramref name="directory"/>, gathered by <see cref="FormatSample"/>);
+    /// <paramref name="fileName"/> only helps tell a WACZ or an office document from another ZIP. Returns null for
+    /// anything that is not accepted evidence.
     /// </summary>
-    public static EvidenceFormat? Detect(ReadOnlySpan<byte> head, string? fileName = null)
+    public static EvidenceFormat? Detect(ReadOnlySpan<byte> head, string? fileName = null, ReadOnlySpan<byte> directory = default)
     {
         if (head.Length > HeadLength)
         {
             head = head[..HeadLength];
         }
 
-        return DetectBinary(head, fileName) ?? DetectText(head);
+        return DetectBinary(head, fileName, directory) ?? DetectText(head);
     }
 
-    private static EvidenceFormat? DetectBinary(ReadOnlySpan<byte> head, string? fileName)
+    private static EvidenceFormat? DetectBinary(ReadOnlySpan<byte> head, string? fileName, ReadOnlySpan<byte> directory)
     {
+        if (CompoundFiles.IsCompoundFile(head))
+        {
+            return CompoundFiles.Detect(head, directory);
+        }
+
         if (head.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]))
         {
             return Png;

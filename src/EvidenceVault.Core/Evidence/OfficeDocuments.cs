@@ -149,7 +149,8 @@ internal static class OfficeDocuments
 
     private static uint ReadUInt32(ReadOnlySpan<byte> bytes, int at) => BinaryPrimitives.ReadUInt32LittleEndian(bytes[at..]);
 
-    private static EvidenceFormat Format(string contentType, string extension) => new(contentType, extension, MediaClass.Office, EvidenceKind.Document);
+    /// <summary>An office format: filed as a document, under its own content type and extension.</summary>
+    internal static EvidenceFormat Format(string contentType, string extension) => new(contentType, extension, MediaClass.Office, EvidenceKind.Document);
 
     /// <summary>An Office Open XML family: the folder of its main part, and its formats without and with macros.</summary>
     private sealed record Family(string Folder, EvidenceFormat Document, EvidenceFormat WithMacros);

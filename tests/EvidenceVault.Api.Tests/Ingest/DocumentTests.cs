@@ -46,6 +46,25 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
         Assert.Contains(SampleDocuments.ContractParty, await text.ReadToEndAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(".doc", "application/msword")]
+    [InlineData(".xls", "application/vnd.ms-excel")]
+    [InlineData(".ppt", "application/vnd.ms-powerpoint")]
+    public async Task Office_97_documents_are_filed_as_their_own_format_and_keep_their_extension_in_the_bundle(string extension, string contentType)
+    {
+        using var vault = await app.CreateCaseAsync();
+        var path = await SampleDocuments.WriteAsync(_folder, extension);
+
+        var item = await vault.UploadNewItemAsync(path, r => r.Headers.Add("X-File-Name", "evidence.bin"));
+
+        Assert.Equal((contentType, "document"), (item.ContentType, item.Kind));
+        var blob = app.Container.GetBlobClient($"cases/{vault.CaseId}/items/{item.ItemId}/original");
+        Assert.Equal(contentType, (await blob.GetPropertiesAsync()).Value.ContentType);
+        var bag = await vault.DownloadBagAsync(_folder);
+        Assert.Equal($"data/evidence/{item.ItemId}{extension}", EvidenceBundleWriter.EvidencePath(item));
+        Assert.Equal(await File.ReadAllBytesAsync(path), await File.ReadAllBytesAsync(Path.Combine(bag, EvidenceBundleWriter.EvidencePath(item))));
+    }
+
     [Fact]
     public async Task A_contract_states_its_author_times_and_program_and_the_bundle_cannot_say_otherwise()
     {
@@ -103,6 +122,35 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
 
         // Re-catalogued to name another program, it no longer agrees with its custody line.
         await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"application\": \"Writer\"", "\"application\": \"Wrote!\"", "what the document says of its making");
+    }
+
+    [Fact]
+    public async Task A_word_97_contract_states_its_summary_information_as_exiftool_reads_it()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var item = await vault.UploadNewItemAsync(await SampleDocuments.WriteAsync(_folder, ".doc"), r => r.Headers.Add("X-File-Name", "contract.doc"));
+
+        var expected = new DocumentInfo
+        {
+            Source = DocumentSources.CompoundFile, Author = SampleDocuments.ContractAuthor, LastModifiedBy = SampleDocuments.ContractEditor,
+            CreatedAt = SampleDocuments.ContractCreated + "Z", ModifiedAt = SampleDocuments.ContractModified + "Z",
+        };
+        Assert.Equal(("application/msword", expected), (item.ContentType, item.Document));
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Document, DocumentDetails.From);
+
+        // ExifTool, run as the guide says on the bundle's copy, reads the same names and times.
+        await ExpertTools.EnsureAsync();
+        var bag = await vault.DownloadBagAsync(_folder);
+        var said = (await ExpertTools.RunGuideCommandAsync(bag, "exiftool -FlashPix:Author", EvidenceBundleWriter.EvidencePath(item)))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':', 2)).ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim());
+        Assert.Equal((expected.Author, expected.LastModifiedBy), (said["Author"], said["Last Modified By"]));
+        Assert.Equal(("2026:10:28 09:15:00", "2026:11:01 16:42:07"), (said["Create Date"], said["Modify Date"]));
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
+        Assert.Equal((expected.Author, expected.ModifiedAt), (row["document_author"], row["document_modified_at"]));
+
+        // Re-catalogued to name another editor, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"lastModifiedBy\": \"客服小李\"", "\"lastModifiedBy\": \"客服小王\"", "what the document says of its making");
     }
 
     [Fact]

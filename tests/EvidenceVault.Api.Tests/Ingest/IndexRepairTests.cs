@@ -184,14 +184,11 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
             await blob.StageBlockAsync(blockId, file);
         }
 
-        var head = new byte[EvidenceFormatDetector.HeadLength];
-        await using (var file = File.OpenRead(path))
-        {
-            Array.Resize(ref head, await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false));
-        }
+        var sample = new FormatSample();
+        sample.Append(await File.ReadAllBytesAsync(path));
 
         var caller = new CaseCaller(vault.CaseId, uploader.GrantId, uploader.Role, uploader.Label);
-        var received = new ReceivedEvidence(itemId, EvidenceIngestor.Recognise(head, claims), digest, new FileInfo(path).Length);
+        var received = new ReceivedEvidence(itemId, EvidenceIngestor.Recognise(sample, claims), digest, new FileInfo(path).Length);
         await Assert.ThrowsAsync<VaultStopped>(() => app.Services.GetRequiredService<EvidenceIngestor>().CompleteAsync(
             caller,
             claims,

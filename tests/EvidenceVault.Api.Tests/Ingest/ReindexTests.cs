@@ -175,6 +175,31 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
     }
 
     [Fact]
+    public async Task A_word_97_document_without_a_recorded_format_is_recognised_again_by_its_directory()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var item = await UploadDocumentAsync(vault, ".doc");
+        Assert.Equal("application/msword", item.ContentType);
+
+        // A blob committed without the content type in its metadata (as blobs from before that record were): the
+        // format is recognised from the bytes again, the directory read by range from past the head.
+        var folder = Directory.CreateTempSubdirectory("ev-reindex-doc-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "contract.doc");
+            await app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, item.ItemId)).DownloadToAsync(path);
+
+            var restored = await RestoreOverAsync(vault, item, path, metadata => metadata.Remove("contenttype"));
+
+            Assert.Equal(("application/msword", item.Sha256), (restored.ContentType, restored.Sha256));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_item_whose_timestamp_was_never_stored_is_restored_pending_and_the_retry_worker_stamps_it()
     {
         using var vault = await app.CreateCaseAsync();
@@ -302,12 +327,14 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
 
     /// <summary>
     /// Has storage answer for <paramref name="item"/>'s original with the bytes of <paramref name="path"/>, under the
-    /// same metadata, then wipes the index and rebuilds it: the item as it is restored.
+    /// same metadata (or as <paramref name="changeMetadata"/> changes it), then wipes the index and rebuilds it: the
+    /// item as it is restored.
     /// </summary>
-    private async Task<EvidenceItemRecord> RestoreOverAsync(TestCase vault, EvidenceItemRecord item, string path)
+    private async Task<EvidenceItemRecord> RestoreOverAsync(TestCase vault, EvidenceItemRecord item, string path, Action<IDictionary<string, string>>? changeMetadata = null)
     {
         var original = app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, item.ItemId));
         var properties = (await original.GetPropertiesAsync()).Value;
+        changeMetadata?.Invoke(properties.Metadata);
         await original.UploadAsync(path, new Azure.Storage.Blobs.Models.BlobUploadOptions { Metadata = properties.Metadata, HttpHeaders = new() { ContentType = properties.ContentType } });
         await WipeIndexAsync(vault.CaseId);
 

@@ -389,6 +389,47 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
     }
 
     [Fact]
+    public async Task A_word_97_document_is_told_by_its_directory_across_patches_and_an_installer_is_refused_when_its_directory_arrives()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var folder = Directory.CreateTempSubdirectory("ev-tus-cfb-");
+        try
+        {
+            // The document's directory straddles the first PATCH's end: what the session keeps of it is continued.
+            var document = await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(folder.FullName, ".doc"));
+            var directoryAt = SampleInstallers.DirectoryOffset(document);
+            var upload = await tus.OpenAsync(document.Length);
+            (await tus.PatchAsync(upload, 0, document.AsMemory(0, directoryAt + 200), "md5")).EnsureSuccessStatusCode();
+            Assert.Equal(document.AsSpan(directoryAt, 200).ToArray(), (await UploadRowsAsync(vault.CaseId)).Single().GetBinary("Directory"));
+            using (var last = await tus.SendRestAsync(upload, document, Chunk))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, last.StatusCode);
+            }
+
+            Assert.Equal("application/msword", (await vault.ListItemsAsync()).Single().ContentType);
+
+            // An installer in 64 KiB PATCHes: taken until its directory, at its end, arrives; then refused.
+            var installer = await File.ReadAllBytesAsync(await SampleInstallers.WriteAsync(folder.FullName, programBytes: 300_000));
+            var refusedUpload = await tus.OpenAsync(installer.Length, new Dictionary<string, string> { ["filename"] = "contract.doc" });
+            using var refused = await tus.SendRestAsync(refusedUpload, installer, 64 * 1024);
+            using var head = await tus.HeadAsync(refusedUpload);
+
+            await ProblemAssert.IsAsync(refused, 415, "unsupported-evidence-type");
+            Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
+            var row = (await UploadRowsAsync(vault.CaseId)).Single(r => r.RowKey == refusedUpload.Split('/')[^1]);
+            Assert.Equal(("rejected", "unsupported-evidence-type"), (row.GetString("State"), row.GetString("Reason")));
+            Assert.True(row.GetInt64("Offset") >= 4 * 64 * 1024);
+            Assert.Single(await app.CommittedOriginalsAsync(vault.CaseId)); // the document's alone
+            Assert.Single(await vault.ListItemsAsync());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_declared_sha256_that_the_bytes_do_not_have_is_refused_at_the_end_and_nothing_is_committed()
     {
         using var vault = await app.CreateCaseAsync();

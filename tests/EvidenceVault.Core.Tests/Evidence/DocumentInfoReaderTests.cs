@@ -148,13 +148,95 @@ public sealed class DocumentInfoReaderTests : IDisposable
         Assert.Null(await DocumentInfoReader.ReadAsync(png, EvidenceFormatDetector.Detect(await File.ReadAllBytesAsync(SampleEvidence.PathOf("screenshot-refund-page.png")))!));
     }
 
-    /// <summary>The statement of the file at <paramref name="path"/>, read as the vault reads it: format from its head and name, then the reader.</summary>
+    [Theory]
+    [InlineData(".doc")]
+    [InlineData(".ppt")] // LibreOffice keeps the slide's picture in the summary stream: past 4 KiB, so out of the mini stream
+    public async Task An_office_97_document_states_its_summary_information(string extension)
+    {
+        var path = await SampleDocuments.WriteAsync(_folder, extension, slidesWithProperties: true);
+        var file = await File.ReadAllBytesAsync(path);
+        Assert.Equal(extension == ".ppt", SummaryEntrySize(file) >= 4096);
+
+        var info = await ReadAsync(path);
+
+        // Times are UTC in the file (FILETIME); LibreOffice takes the zone-less times as UTC. It names no program.
+        Assert.Equal(
+            new DocumentInfo
+            {
+                Source = DocumentSources.CompoundFile, Author = SampleDocuments.ContractAuthor, LastModifiedBy = SampleDocuments.ContractEditor,
+                CreatedAt = SampleDocuments.ContractCreated + "Z", ModifiedAt = SampleDocuments.ContractModified + "Z",
+            },
+            info);
+    }
+
+    [Fact]
+    public async Task A_word_97_document_from_a_chinese_office_program_is_read_in_its_code_page()
+    {
+        var file = await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, ".doc"));
+
+        // As Chinese Word writes it: code page 936 (GBK) for the set's strings, each padded here to its UTF-8 length.
+        var gbk = CodePagesEncodingProvider.Instance.GetEncoding(936)!;
+        var chinese = Replace(file, [0x02, 0x00, 0x00, 0x00, 0xE9, 0xFD], [0x02, 0x00, 0x00, 0x00, 0xA8, 0x03]);
+        foreach (var name in new[] { SampleDocuments.ContractAuthor, SampleDocuments.ContractEditor })
+        {
+            var utf8 = Encoding.UTF8.GetBytes(name);
+            chinese = Replace(chinese, utf8, [.. gbk.GetBytes(name), .. new byte[utf8.Length - gbk.GetByteCount(name)]]);
+        }
+
+        var path = Path.Combine(_folder, "gbk.doc");
+        await File.WriteAllBytesAsync(path, chinese);
+        var info = await ReadAsync(path);
+
+        Assert.Equal((SampleDocuments.ContractAuthor, SampleDocuments.ContractEditor), (info?.Author, info?.LastModifiedBy));
+        Assert.NotEqual(file, chinese);
+    }
+
+    [Fact]
+    public async Task A_compound_file_that_states_nothing_or_claims_too_much_states_nothing()
+    {
+        // LibreOffice's spreadsheet from a CSV: a summary with no names and zero times.
+        Assert.Null(await ReadAsync(await SampleDocuments.WriteAsync(_folder, ".xls")));
+
+        var file = await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, ".doc"));
+        var entry = SummaryEntry(file);
+        var huge = (byte[])file.Clone();
+        BitConverter.TryWriteBytes(huge.AsSpan(entry + 120), 0x7FFFFFFF); // a 2 GiB summary: not read
+        var lost = (byte[])file.Clone();
+        BitConverter.TryWriteBytes(lost.AsSpan(entry + 116), 0x00FFFFFF); // a start far outside the mini stream
+        foreach (var (name, bytes) in new[] { ("huge.doc", huge), ("lost.doc", lost) })
+        {
+            var path = Path.Combine(_folder, name);
+            await File.WriteAllBytesAsync(path, bytes);
+            Assert.Null(await ReadAsync(path));
+        }
+    }
+
+    /// <summary>The statement of the file at <paramref name="path"/>, read as the vault reads it: format from its bytes and name, then the reader.</summary>
     internal static async Task<DocumentInfo?> ReadAsync(string path)
     {
+        var sample = new FormatSample();
+        sample.Append(await File.ReadAllBytesAsync(path));
+        var format = sample.Recognise(Path.GetFileName(path))!;
         await using var file = File.OpenRead(path);
-        var head = new byte[EvidenceFormatDetector.HeadLength];
-        var format = EvidenceFormatDetector.Detect(head.AsSpan(0, await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false)), Path.GetFileName(path))!;
-        file.Position = 0;
         return await DocumentInfoReader.ReadAsync(file, format);
+    }
+
+    /// <summary>Where the summary information's directory entry is (searched in the directory's first 4 KiB, where LibreOffice writes it).</summary>
+    private static int SummaryEntry(byte[] file)
+    {
+        var directory = SampleInstallers.DirectoryOffset(file);
+        var at = file.AsSpan(directory, Math.Min(4096, file.Length - directory)).IndexOf(Encoding.Unicode.GetBytes("\u0005SummaryInformation"));
+        return at >= 0 && at % 128 == 0 ? directory + at : throw new InvalidDataException("No summary information entry at the directory's start.");
+    }
+
+    private static uint SummaryEntrySize(byte[] file) => BitConverter.ToUInt32(file, SummaryEntry(file) + 120);
+
+    private static byte[] Replace(byte[] file, byte[] from, byte[] to)
+    {
+        var at = file.AsSpan().IndexOf(from);
+        Assert.True(at >= 0 && from.Length == to.Length);
+        var copy = (byte[])file.Clone();
+        to.CopyTo(copy, at);
+        return copy;
     }
 }
