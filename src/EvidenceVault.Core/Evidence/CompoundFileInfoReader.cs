@@ -11,8 +11,8 @@ namespace EvidenceVault.Evidence;
 /// stream is found as [MS-CFB] lays it out: the header names the directory's first sector and the allocation table's
 /// sectors; the directory's root entry holds the stream's siblings as a tree; a stream under 4 KiB lives in the mini
 /// stream, whose own allocation table says where. Every read is bounded (a directory of at most 4,096 entries, a
-/// stream of at most 1 MiB, at most 65,536 sectors followed in all), so a crafted file states nothing rather than
-/// costing the vault memory or time.
+/// stream of at most 1 MiB, at most 65,536 sectors followed and 64 sectors of allocation tables read in all), so a
+/// crafted file states nothing rather than costing the vault memory, time or reads from storage.
 /// </summary>
 internal static class CompoundFileInfoReader
 {
@@ -20,6 +20,7 @@ internal static class CompoundFileInfoReader
     private const int MaxDirectoryEntries = 4096;
     private const int MaxStreamBytes = 1024 * 1024;
     private const int MaxSectorsFollowed = 65_536;
+    private const int MaxTableSectorsRead = 64;
     private const int EntryLength = 128;
     private const uint EndOfChain = 0xFFFFFFFE;
     private const uint NoStream = 0xFFFFFFFF;
@@ -134,6 +135,7 @@ internal static class CompoundFileInfoReader
         private readonly Dictionary<uint, byte[]> _fatSectors = [];
         private List<uint>? _fatLocations;
         private int _followed;
+        private int _tableSectorsRead;
 
         private CompoundFile(PositionedReads file, byte[] header, int sectorShift)
         {
@@ -274,7 +276,7 @@ internal static class CompoundFileInfoReader
                     throw new InvalidDataException("A sector past the allocation table.");
                 }
 
-                table = _fatSectors[tableSector] = await _file.ReadAsync(Offset(locations[(int)tableSector]), _sectorSize, cancellationToken);
+                table = _fatSectors[tableSector] = await ReadTableSectorAsync(locations[(int)tableSector], cancellationToken);
             }
 
             return BinaryPrimitives.ReadUInt32LittleEndian(table.AsSpan((int)(sector % perSector) * 4));
@@ -283,7 +285,13 @@ internal static class CompoundFileInfoReader
         /// <summary>Where the allocation table's sectors are: the header's first 109, then the chain of DIFAT sectors.</summary>
         private async Task<List<uint>> FatLocationsAsync(CancellationToken cancellationToken)
         {
+            // One table sector maps sectorSize / 4 sectors: a file cannot need more of them than that covers.
             var count = Field(0x2C);
+            if (count > (_file.Length / _sectorSize / (_sectorSize / 4)) + 1)
+            {
+                throw new InvalidDataException("More allocation table than the file has sectors.");
+            }
+
             var locations = new List<uint>();
             for (var i = 0; i < Math.Min(count, 109u); i++)
             {
@@ -292,12 +300,7 @@ internal static class CompoundFileInfoReader
 
             for (var difat = Field(0x44); locations.Count < count && difat < EndOfChain; )
             {
-                if (++_followed > MaxSectorsFollowed)
-                {
-                    throw new InvalidDataException("Too many allocation table sectors.");
-                }
-
-                var sector = await _file.ReadAsync(Offset(difat), _sectorSize, cancellationToken);
+                var sector = await ReadTableSectorAsync(difat, cancellationToken);
                 for (var at = 0; at < _sectorSize - 4 && locations.Count < count; at += 4)
                 {
                     locations.Add(BinaryPrimitives.ReadUInt32LittleEndian(sector.AsSpan(at)));
@@ -308,6 +311,12 @@ internal static class CompoundFileInfoReader
 
             return locations;
         }
+
+        /// <summary>Reads a sector of an allocation table (or of the list of them), within the budget for them.</summary>
+        private Task<byte[]> ReadTableSectorAsync(uint sector, CancellationToken cancellationToken) =>
+            ++_tableSectorsRead > MaxTableSectorsRead
+                ? throw new InvalidDataException("Too many allocation table sectors to read.")
+                : _file.ReadAsync(Offset(sector), _sectorSize, cancellationToken);
 
         private long Offset(uint sector) => sector >= 0xFFFFFFFA ? throw new InvalidDataException("Not a regular sector.") : (sector + 1L) * _sectorSize;
 

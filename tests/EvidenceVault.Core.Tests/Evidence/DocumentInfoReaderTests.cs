@@ -203,7 +203,9 @@ public sealed class DocumentInfoReaderTests : IDisposable
         BitConverter.TryWriteBytes(huge.AsSpan(entry + 120), 0x7FFFFFFF); // a 2 GiB summary: not read
         var lost = (byte[])file.Clone();
         BitConverter.TryWriteBytes(lost.AsSpan(entry + 116), 0x00FFFFFF); // a start far outside the mini stream
-        foreach (var (name, bytes) in new[] { ("huge.doc", huge), ("lost.doc", lost) })
+        var sprawling = (byte[])file.Clone();
+        BitConverter.TryWriteBytes(sprawling.AsSpan(0x2C), 0x00FFFFFF); // more allocation table than a 9 KiB file can have
+        foreach (var (name, bytes) in new[] { ("huge.doc", huge), ("lost.doc", lost), ("sprawling.doc", sprawling) })
         {
             var path = Path.Combine(_folder, name);
             await File.WriteAllBytesAsync(path, bytes);
