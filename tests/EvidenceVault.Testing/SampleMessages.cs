@@ -78,4 +78,65 @@ public static class SampleMessages
             pickup.Delete(recursive: true);
         }
     }
+
+    /// <summary>Outlook's class for a message, which it writes as the root storage's class of a <c>.msg</c>.</summary>
+    public static readonly Guid OutlookMessageClass = new("00020D0B-0000-0000-C000-000000000046");
+
+    /// <summary>
+    /// The same phishing mail as Outlook saves it (<c>.msg</c>, [MS-OXMSG]) to <paramref name="folder"/>: its properties
+    /// as Outlook keeps them — the subject, the sender's name and address, the message id, the plain-text body with the
+    /// link, the submit and delivery times, and, when <paramref name="internetHeader"/>, the Internet header it arrived
+    /// with — each in its stream, packed into a compound file by libgsf's <c>gsf createole</c> (installed with apt-get
+    /// when missing), with Outlook's root class set as Outlook sets it unless <paramref name="withClass"/> is false.
+    /// </summary>
+    public static async Task<string> OutlookAsync(string folder, bool internetHeader = true, bool withClass = true)
+    {
+        await DebianPackages.EnsureAsync(["libgsf-bin"], "Packing a message as a compound file", () => Task.FromResult(DebianPackages.HasCommand("gsf")));
+        var parts = Directory.CreateTempSubdirectory("ev-msg-");
+        try
+        {
+            var eml = File.ReadAllText(Phishing(Path.Combine(parts.FullName, "mail.eml")));
+            var streams = new Dictionary<string, byte[]>
+            {
+                ["__substg1.0_001A001F"] = Encoding.Unicode.GetBytes("IPM.Note"),
+                ["__substg1.0_0037001F"] = Encoding.Unicode.GetBytes(Subject),
+                ["__substg1.0_0C1A001F"] = Encoding.Unicode.GetBytes("京东客服中心"),
+                ["__substg1.0_0C1F001F"] = Encoding.Unicode.GetBytes("service@refund-center.example"),
+                ["__substg1.0_1035001F"] = Encoding.Unicode.GetBytes(MessageId),
+                ["__substg1.0_1000001F"] = Encoding.Unicode.GetBytes($"点击链接申请退款：退款中心 <{Link}>\r\n"),
+                ["__properties_version1.0"] = [.. new byte[32], .. TimeProperty(0x00390040, SentAt), .. TimeProperty(0x0E060040, DeliveredAt)],
+            };
+            if (internetHeader)
+            {
+                streams["__substg1.0_007D001F"] = Encoding.Unicode.GetBytes(eml[..(eml.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)]);
+            }
+
+            foreach (var (name, content) in streams)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(parts.FullName, name), content);
+            }
+
+            var path = Path.Combine(folder, internetHeader ? "退款邮件.msg" : "退款邮件-内部.msg");
+            var packed = await ExternalTool.RunAsync("gsf", parts.FullName, ["createole", path, .. streams.Keys]);
+            if (packed.ExitCode != 0)
+            {
+                throw new InvalidOperationException("gsf did not pack the message:\n" + packed.Output);
+            }
+
+            if (withClass)
+            {
+                await File.WriteAllBytesAsync(path, CompoundFileEdits.WithRootClass(await File.ReadAllBytesAsync(path), OutlookMessageClass));
+            }
+
+            return path;
+        }
+        finally
+        {
+            parts.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A fixed-size time property as a message's property stream holds it: tag, flags, FILETIME.</summary>
+    private static byte[] TimeProperty(uint tag, DateTimeOffset time) =>
+        [.. BitConverter.GetBytes(tag), .. BitConverter.GetBytes(6u), .. BitConverter.GetBytes(time.UtcDateTime.ToFileTimeUtc())];
 }

@@ -220,6 +220,16 @@ internal static class VerifyGuide
             perl -MEncode -0777 -ne 'print encode("UTF-8", decode("MIME-Header", (split /\r?\n\r?\n/)[0]))' data/evidence/<item>.eml
             ```
 
+            An e-mail Outlook saved (`.msg`, `source` `msg`) is a compound file of the message's properties; `message`
+            states the Internet header it arrived with (or, for one that never left its organisation's server, the sender,
+            subject and times its properties hold) and the links of its plain text. `msgconvert` (Debian's
+            libemail-outlook-message-perl) turns it into an Internet message, whose header the same Perl prints:
+            Outlook 保存的邮件（.msg）可用 msgconvert 转换为标准邮件后，以同样的命令显示邮件头。
+
+            ```sh
+            msgconvert --outfile - data/evidence/<item>.msg | perl -MEncode -0777 -ne 'print encode("UTF-8", decode("MIME-Header", (split /\r?\n\r?\n/)[0]))'
+            ```
+
             An office document of today (Office Open XML, OpenDocument) is a ZIP package, and `document` in `items.json` states what its properties say: the author
             and who saved it last, when (as the file writes it: Office in UTC with a `Z`, OpenDocument by the writer's
             clock without a zone) and the program. They are whatever the writer's office program was set to, so they say

@@ -10,9 +10,10 @@ namespace EvidenceVault.Evidence;
 /// nothing more: what a compound file holds is written in its directory, whose first sector the header names and
 /// which a writer may put anywhere in the file (LibreOffice puts it at the end). The directory's first entry, the root
 /// storage, carries the class id of the program that wrote the file: Word's, Excel's and PowerPoint's are recognised,
-/// any other (an installer's, a patch's) is refused. A file whose writer left the class id empty is recognised by its
-/// main stream among the directory's first entries (<c>WordDocument</c>, <c>Workbook</c> or <c>Book</c>,
-/// <c>PowerPoint Document</c>).
+/// any other (an installer's, a patch's) is refused. An e-mail Outlook saved (<c>.msg</c>) is a compound file too,
+/// told by its own class. A file whose writer left the class id empty is recognised by its main stream among the
+/// directory's first entries (<c>WordDocument</c>, <c>Workbook</c> or <c>Book</c>, <c>PowerPoint Document</c>, a
+/// message's <c>__properties_version1.0</c>).
 /// </summary>
 internal static class CompoundFiles
 {
@@ -28,6 +29,7 @@ internal static class CompoundFiles
     private static readonly EvidenceFormat Word = OfficeDocuments.Format("application/msword", ".doc");
     private static readonly EvidenceFormat Excel = OfficeDocuments.Format("application/vnd.ms-excel", ".xls");
     private static readonly EvidenceFormat PowerPoint = OfficeDocuments.Format("application/vnd.ms-powerpoint", ".ppt");
+    private static readonly EvidenceFormat OutlookMessage = new(EvidenceFormatDetector.OutlookMessageContentType, ".msg", MediaClass.Message, EvidenceKind.Document);
 
     /// <summary>The root storage's class id of each program's documents: 97–2003 and the 95 versions before them.</summary>
     private static readonly Dictionary<Guid, EvidenceFormat> FormatsByClass = new()
@@ -38,6 +40,7 @@ internal static class CompoundFiles
         [new Guid("00020810-0000-0000-C000-000000000046")] = Excel, // Excel 5.0/95 (LibreOffice writes this one)
         [new Guid("64818D10-4F9B-11CF-86EA-00AA00B929E8")] = PowerPoint, // PowerPoint 97–2003
         [new Guid("EA7BAE70-FB3B-11CD-A903-00AA00510EA3")] = PowerPoint, // PowerPoint 95
+        [new Guid("00020D0B-0000-0000-C000-000000000046")] = OutlookMessage, // an Outlook message ([MS-OXMSG])
     };
 
     private static readonly Dictionary<string, EvidenceFormat> FormatsByMainStream = new(StringComparer.Ordinal)
@@ -46,10 +49,11 @@ internal static class CompoundFiles
         ["Workbook"] = Excel,
         ["Book"] = Excel,
         ["PowerPoint Document"] = PowerPoint,
+        ["__properties_version1.0"] = OutlookMessage,
     };
 
     /// <summary>Every compound-file format the vault recognises.</summary>
-    public static IEnumerable<EvidenceFormat> All => [Word, Excel, PowerPoint];
+    public static IEnumerable<EvidenceFormat> All => [Word, Excel, PowerPoint, OutlookMessage];
 
     /// <summary>The eight bytes every compound file starts with.</summary>
     public static bool IsCompoundFile(ReadOnlySpan<byte> head) =>

@@ -21,7 +21,7 @@ public enum MediaClass
     /// <summary>A plain archive.</summary>
     Archive,
 
-    /// <summary>A saved e-mail (<c>.eml</c>).</summary>
+    /// <summary>A saved e-mail (<c>.eml</c>, or Outlook's <c>.msg</c>).</summary>
     Message,
 
     /// <summary>A word-processor document, spreadsheet or presentation (Office Open XML, OpenDocument, or Office 97–2003's binary formats).</summary>

@@ -16,6 +16,9 @@ public static class EvidenceFormatDetector
     /// <summary>The content type of a saved e-mail (RFC 5322 message, <c>.eml</c>).</summary>
     public const string MessageContentType = "message/rfc822";
 
+    /// <summary>The content type of an e-mail Outlook saved (<c>.msg</c>).</summary>
+    public const string OutlookMessageContentType = "application/vnd.ms-outlook";
+
     private static readonly EvidenceFormat Png = new("image/png", ".png", MediaClass.Image, EvidenceKind.Screenshot);
     private static readonly EvidenceFormat Jpeg = new("image/jpeg", ".jpg", MediaClass.Image, EvidenceKind.Screenshot);
     private static readonly EvidenceFormat Gif = new("image/gif", ".gif", MediaClass.Image, EvidenceKind.Screenshot);

@@ -52,4 +52,7 @@ public static class MessageSources
 {
     /// <summary>An Internet message as mail programs save it (<c>.eml</c>): its header fields.</summary>
     public const string Eml = "eml";
+
+    /// <summary>A message Outlook saved (<c>.msg</c>): the Internet header it kept, or else its properties.</summary>
+    public const string Msg = "msg";
 }

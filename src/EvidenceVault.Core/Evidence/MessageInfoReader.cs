@@ -25,43 +25,78 @@ public static partial class MessageInfoReader
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(format);
-        if (format.ContentType != EvidenceFormatDetector.MessageContentType)
-        {
-            return null;
-        }
-
         try
         {
+            if (format.ContentType == EvidenceFormatDetector.OutlookMessageContentType)
+            {
+                return await ReadOutlookMessageAsync(content, cancellationToken);
+            }
+
+            if (format.ContentType != EvidenceFormatDetector.MessageContentType)
+            {
+                return null;
+            }
+
             var reader = new HeaderBlockReader(content, MessageLinks.MaxBodyBytes);
             var headers = await reader.ReadHeaderBlockAsync(cancellationToken);
             var links = new List<string>();
-            try
-            {
-                await MessageLinks.ReadAsync(reader, headers, links, cancellationToken);
-            }
-            catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException)
-            {
-                // The links found before a line too long to read, or before the end of what is read, stand.
-            }
-
-            var received = headers.GetValueOrDefault("Received") is { } field ? MailDates.Comment().Replace(field, " ") : null;
-            var info = new MessageInfo
-            {
-                Source = MessageSources.Eml,
-                From = Field(DecodeWords(headers.GetValueOrDefault("From"))),
-                Subject = Field(DecodeWords(headers.GetValueOrDefault("Subject"))),
-                SentAt = MailDates.Parse(headers.GetValueOrDefault("Date")),
-                MessageId = Field(headers.GetValueOrDefault("Message-ID")),
-                DeliveredAt = received?.LastIndexOf(';') is >= 0 and var semicolon ? MailDates.Parse(received[(semicolon + 1)..]) : null,
-                DeliveredBy = received is not null && ByServer().Match(received) is { Success: true } by ? Field(by.Groups[1].Value) : null,
-                Links = links.Count > 0 ? links : null,
-            };
-            return info is { From: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, Links: null } ? null : info;
+            await ReadLinksAsync(reader, headers, links, cancellationToken);
+            return Statement(MessageSources.Eml, headers, links, null, null);
         }
-        catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException)
+        catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException or ArgumentOutOfRangeException)
         {
             return null;
         }
+    }
+
+    /// <summary>An Outlook <c>.msg</c>: its Internet header (or the fields its properties give) read as a saved e-mail's, the links from its plain-text body.</summary>
+    private static async Task<MessageInfo?> ReadOutlookMessageAsync(Stream content, CancellationToken cancellationToken)
+    {
+        if (await OutlookMessageReader.ReadAsync(content, cancellationToken) is not { } message)
+        {
+            return null;
+        }
+
+        var headers = await new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(message.Header.TrimEnd() + "\r\n\r\n")), MessageLinks.MaxBodyBytes)
+            .ReadHeaderBlockAsync(cancellationToken);
+        var links = new List<string>();
+        if (message.Body is { } body)
+        {
+            var plainText = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "text/plain; charset=utf-8" };
+            await ReadLinksAsync(new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(body)), MessageLinks.MaxBodyBytes), plainText, links, cancellationToken);
+        }
+
+        return Statement(MessageSources.Msg, headers, links, message.SubmittedAt, message.DeliveredAt);
+    }
+
+    private static async Task ReadLinksAsync(HeaderBlockReader reader, IReadOnlyDictionary<string, string> headers, List<string> links, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MessageLinks.ReadAsync(reader, headers, links, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException)
+        {
+            // The links found before a line too long to read, or before the end of what is read, stand.
+        }
+    }
+
+    /// <summary>The statement of a header and the links found; the times given stand in for a header without <c>Date</c> or <c>Received</c>.</summary>
+    private static MessageInfo? Statement(string source, Dictionary<string, string> headers, List<string> links, DateTimeOffset? sentAt, DateTimeOffset? deliveredAt)
+    {
+        var received = headers.GetValueOrDefault("Received") is { } field ? MailDates.Comment().Replace(field, " ") : null;
+        var info = new MessageInfo
+        {
+            Source = source,
+            From = Field(DecodeWords(headers.GetValueOrDefault("From"))),
+            Subject = Field(DecodeWords(headers.GetValueOrDefault("Subject"))),
+            SentAt = MailDates.Parse(headers.GetValueOrDefault("Date")) ?? sentAt,
+            MessageId = Field(headers.GetValueOrDefault("Message-ID")),
+            DeliveredAt = (received?.LastIndexOf(';') is >= 0 and var semicolon ? MailDates.Parse(received[(semicolon + 1)..]) : null) ?? deliveredAt,
+            DeliveredBy = received is not null && ByServer().Match(received) is { Success: true } by ? Field(by.Groups[1].Value) : null,
+            Links = links.Count > 0 ? links : null,
+        };
+        return info is { From: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, Links: null } ? null : info;
     }
 
     /// <summary>The field with its control characters made spaces, trimmed; null when empty or longer than <see cref="MaxFieldLength"/>.</summary>

@@ -62,6 +62,37 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         await BagForgery.AssertRecataloguingCaughtAsync(again, "\"https://refund-center.example/order", "\"https://refund-centre.example/order", "what the e-mail says of itself");
     }
 
+    [Fact]
+    public async Task The_mail_as_outlook_saved_it_is_filed_as_a_message_and_states_the_same()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var expected = new MessageInfo
+        {
+            Source = MessageSources.Msg, From = SampleMessages.From, Subject = SampleMessages.Subject, SentAt = SampleMessages.SentAt,
+            MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = SampleMessages.DeliveredBy, Links = [SampleMessages.Link],
+        };
+
+        var item = await vault.UploadNewItemAsync(await SampleMessages.OutlookAsync(_folder), r => r.Headers.Add("X-File-Name", "%E9%80%80%E6%AC%BE%E9%82%AE%E4%BB%B6.msg"));
+
+        Assert.Equal(("application/vnd.ms-outlook", "document"), (item.ContentType, item.Kind));
+        Assert.Equal(expected, item.Message);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Message, MessageDetails.From);
+
+        // The bundle keeps it as a .msg, and msgconvert and Perl, run as the guide says, print its header.
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        Assert.EndsWith(".msg", file, StringComparison.Ordinal);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("文件自述 The file says (MSG): 发件人 from 京东客服中心 &lt;service@refund-center.example&gt;", html, StringComparison.Ordinal);
+        await DebianPackages.EnsureAsync(["libemail-outlook-message-perl"], "Reading an Outlook message as msgconvert does", () => Task.FromResult(DebianPackages.HasCommand("msgconvert")));
+        var header = await ExpertTools.RunGuideCommandAsync(bag, "msgconvert", file);
+        Assert.Contains($"From: {SampleMessages.From}", header, StringComparison.Ordinal);
+        Assert.Contains($"Subject: {SampleMessages.Subject}", header, StringComparison.Ordinal);
+        Assert.Contains($"by {SampleMessages.DeliveredBy}", header.Replace("\n ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"deliveredBy\": \"mx1.", "\"deliveredBy\": \"mx2.", "what the e-mail says of itself");
+    }
+
     [Theory]
     [InlineData("screenshot-refund-page.png")]
     [InlineData("page-snapshot-refund.mhtml")] // a browser's saved page is a MIME message too, but no mail

@@ -46,7 +46,7 @@ public sealed class RejectionTests(RejectionTests.SmallLimitVault app) : IClassF
         {
             // wixl, like LibreOffice, writes the directory at the end: past the first of this vault's 64 KiB blocks.
             var installer = await SampleInstallers.WriteAsync(folder.FullName, "contract.doc", programBytes: 300_000);
-            Assert.True(SampleInstallers.DirectoryOffset(await File.ReadAllBytesAsync(installer)) > 4 * 64 * 1024);
+            Assert.True(CompoundFileEdits.DirectoryOffset(await File.ReadAllBytesAsync(installer)) > 4 * 64 * 1024);
 
             using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(installer)), r => r.Headers.Add("X-File-Name", "contract.doc"));
 
@@ -54,7 +54,7 @@ public sealed class RejectionTests(RejectionTests.SmallLimitVault app) : IClassF
 
             // A presentation whose directory lies as far on is told by it in the same way, and kept.
             var slides = await SampleDocuments.WriteAsync(folder.FullName, ".ppt");
-            Assert.True(SampleInstallers.DirectoryOffset(await File.ReadAllBytesAsync(slides)) > 4 * 64 * 1024);
+            Assert.True(CompoundFileEdits.DirectoryOffset(await File.ReadAllBytesAsync(slides)) > 4 * 64 * 1024);
             Assert.Equal("application/vnd.ms-powerpoint", (await vault.UploadNewItemAsync(slides)).ContentType);
         }
         finally

@@ -398,7 +398,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         {
             // The document's directory straddles the first PATCH's end: what the session keeps of it is continued.
             var document = await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(folder.FullName, ".doc"));
-            var directoryAt = SampleInstallers.DirectoryOffset(document);
+            var directoryAt = CompoundFileEdits.DirectoryOffset(document);
             var upload = await tus.OpenAsync(document.Length);
             (await tus.PatchAsync(upload, 0, document.AsMemory(0, directoryAt + 200), "md5")).EnsureSuccessStatusCode();
             Assert.Equal(document.AsSpan(directoryAt, 200).ToArray(), (await UploadRowsAsync(vault.CaseId)).Single().GetBinary("Directory"));

@@ -325,7 +325,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
-    public async Task A_victim_saves_a_phishing_mail_an_android_call_recording_the_contract_and_an_old_excel_list_of_transfers_from_the_page_and_sees_what_they_say()
+    public async Task A_victim_saves_a_phishing_mail_twice_a_call_recording_and_documents_from_the_page_and_sees_what_they_say()
     {
         using var vault = await app.CreateCaseAsync();
         var folder = Directory.CreateTempSubdirectory("evidencevault-page-");
@@ -334,6 +334,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             string[] files =
             [
                 SampleMessages.Phishing(Path.Combine(folder.FullName, "退款邮件.eml")),
+                await SampleMessages.OutlookAsync(folder.FullName), // the same mail as Outlook saves it
                 await SampleRecordings.AndroidCallAsync(folder.FullName, ".amr"),
                 await SampleDocuments.WriteAsync(folder.FullName, ".docx"),
                 await SampleDocuments.WriteAsync(folder.FullName, ".xls"), // Excel 97–2003, as older programs still save lists
@@ -345,15 +346,16 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
 
             await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(files);
 
-            await Expect(page.Locator(".receipt")).ToHaveCountAsync(4, new() { Timeout = 30_000 });
-            await Expect(page.Locator("#items .item")).ToHaveCountAsync(4);
-            await Expect(page.Locator("#items .item .message-says")).ToHaveTextAsync($"邮件头自述的发件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC");
+            await Expect(page.Locator(".receipt")).ToHaveCountAsync(5, new() { Timeout = 30_000 });
+            await Expect(page.Locator("#items .item")).ToHaveCountAsync(5);
+            var mailSays = $"邮件头自述的发件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC";
+            await Expect(page.Locator("#items .item .message-says")).ToHaveTextAsync([mailSays, mailSays]);
             await Expect(page.Locator("#items .item .recording-length")).ToHaveTextAsync("时长：0:22");
             await Expect(page.Locator("#items .item .document-says")).ToHaveTextAsync(new Regex(
                 $"^文档属性自述的作者、创建时间、最后保存者、保存时间和程序：{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 UTC · {SampleDocuments.ContractEditor} · 2026-11-01 16:42:07 UTC · LibreOffice/"));
             await AssertFitsAsync(page);
             Assert.Equal(
-                ["application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "audio/amr", "message/rfc822"],
+                ["application/vnd.ms-excel", "application/vnd.ms-outlook", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "audio/amr", "message/rfc822"],
                 (await vault.ListItemsAsync()).Select(item => item.ContentType).Order(StringComparer.Ordinal));
             Assert.Empty(watch.ScriptErrors);
         }

@@ -25,7 +25,7 @@ public sealed class CompoundFilesTests : IDisposable
         var file = await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, extension));
 
         // LibreOffice writes the directory after the head, at the very end of a presentation: the head alone cannot tell.
-        Assert.True(SampleInstallers.DirectoryOffset(file) >= EvidenceFormatDetector.HeadLength);
+        Assert.True(CompoundFileEdits.DirectoryOffset(file) >= EvidenceFormatDetector.HeadLength);
         Assert.Null(EvidenceFormatDetector.Detect(file));
         foreach (var (length, piece, name) in new (long?, int, string?)[] { (file.Length, file.Length, null), (null, 1000, "contract.zip"), (file.Length, 1, "x.pdf"), (null, 65536, null) })
         {
@@ -37,12 +37,25 @@ public sealed class CompoundFilesTests : IDisposable
         Assert.Equal(Gathered(file).Recognise(null), EvidenceFormatDetector.Recorded(contentType));
     }
 
+    [Theory]
+    [InlineData(true)] // Outlook's own class on the root storage
+    [InlineData(false)] // none, as libgsf packs it: told by the message's property stream
+    public async Task An_email_outlook_saved_is_a_message_filed_as_a_document(bool withClass)
+    {
+        var file = await File.ReadAllBytesAsync(await SampleMessages.OutlookAsync(_folder, withClass: withClass));
+
+        Assert.Equal(withClass ? SampleMessages.OutlookMessageClass : Guid.Empty, CompoundFileEdits.RootClass(file));
+        var format = Gathered(file, file.Length, 100).Recognise("mail.bin");
+        Assert.Equal(("application/vnd.ms-outlook", ".msg", MediaClass.Message, EvidenceKind.Document), (format?.ContentType, format?.Extension, format?.MediaClass, format?.DefaultKind));
+        Assert.False(format!.Allows(EvidenceKind.PageSnapshot));
+    }
+
     [Fact]
     public async Task A_windows_installer_is_refused_even_named_as_a_word_document()
     {
         var installer = await File.ReadAllBytesAsync(await SampleInstallers.WriteAsync(_folder, "contract.doc"));
 
-        Assert.Equal(new Guid("000C1084-0000-0000-C000-000000000046"), SampleInstallers.RootClass(installer)); // an installer package
+        Assert.Equal(new Guid("000C1084-0000-0000-C000-000000000046"), CompoundFileEdits.RootClass(installer)); // an installer package
         Assert.True(Gathered(installer, installer.Length, 512).Complete);
         Assert.Null(Gathered(installer, installer.Length, 512).Recognise("contract.doc"));
         Assert.Null(Gathered(installer).Recognise(null));
@@ -52,16 +65,16 @@ public sealed class CompoundFilesTests : IDisposable
     public async Task The_root_class_decides_and_only_an_empty_one_lets_the_main_stream_tell()
     {
         var document = await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, ".doc"));
-        Assert.Equal(new Guid("00020906-0000-0000-C000-000000000046"), SampleInstallers.RootClass(document)); // Word 97–2003
+        Assert.Equal(new Guid("00020906-0000-0000-C000-000000000046"), CompoundFileEdits.RootClass(document)); // Word 97–2003
 
         // A writer that leaves the class empty: the WordDocument stream says what it is.
-        var unclassed = SampleInstallers.WithRootClass(document, Guid.Empty);
+        var unclassed = CompoundFileEdits.WithRootClass(document, Guid.Empty);
         Assert.Equal(Word, Gathered(unclassed).Recognise(null)?.ContentType);
 
         // Without it, or with another program's class (an installer's), it is no document the vault accepts.
-        Assert.Null(Gathered(SampleInstallers.WithStreamRenamed(unclassed, "WordDocument", "WordDokument")).Recognise("contract.doc"));
-        Assert.Null(Gathered(SampleInstallers.WithRootClass(document, new Guid("000C1084-0000-0000-C000-000000000046"))).Recognise("contract.doc"));
-        Assert.Null(Gathered(SampleInstallers.WithRootClass(document, Guid.NewGuid())).Recognise("contract.doc"));
+        Assert.Null(Gathered(CompoundFileEdits.WithStreamRenamed(unclassed, "WordDocument", "WordDokument")).Recognise("contract.doc"));
+        Assert.Null(Gathered(CompoundFileEdits.WithRootClass(document, new Guid("000C1084-0000-0000-C000-000000000046"))).Recognise("contract.doc"));
+        Assert.Null(Gathered(CompoundFileEdits.WithRootClass(document, Guid.NewGuid())).Recognise("contract.doc"));
     }
 
     [Fact]
@@ -101,7 +114,7 @@ public sealed class CompoundFilesTests : IDisposable
         Assert.True(sample.Complete);
         Assert.Equal(whole.Head, sample.Head);
         Assert.Equal(whole.Directory, sample.Directory);
-        Assert.Equal(file.AsSpan(SampleInstallers.DirectoryOffset(file)).ToArray(), sample.Directory); // the directory runs to the end of this file
+        Assert.Equal(file.AsSpan(CompoundFileEdits.DirectoryOffset(file)).ToArray(), sample.Directory); // the directory runs to the end of this file
         Assert.Equal(file[..EvidenceFormatDetector.HeadLength], sample.Head);
     }
 

@@ -226,7 +226,7 @@ public sealed class DocumentInfoReaderTests : IDisposable
     /// <summary>Where the summary information's directory entry is (searched in the directory's first 4 KiB, where LibreOffice writes it).</summary>
     private static int SummaryEntry(byte[] file)
     {
-        var directory = SampleInstallers.DirectoryOffset(file);
+        var directory = CompoundFileEdits.DirectoryOffset(file);
         var at = file.AsSpan(directory, Math.Min(4096, file.Length - directory)).IndexOf(Encoding.Unicode.GetBytes("\u0005SummaryInformation"));
         return at >= 0 && at % 128 == 0 ? directory + at : throw new InvalidDataException("No summary information entry at the directory's start.");
     }

@@ -36,6 +36,46 @@ public sealed class MessageInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_TheMailAsOutlookSavedIt_GivesWhatItsInternetHeaderSaysAndTheLinkOfItsText()
+    {
+        var msg = await SampleMessages.OutlookAsync(_folder);
+
+        var info = await EvidenceFiles.ReadAsync(msg, MessageInfoReader.ReadAsync);
+
+        Assert.Equal(
+            new MessageInfo
+            {
+                Source = MessageSources.Msg, From = SampleMessages.From, Subject = SampleMessages.Subject, SentAt = SampleMessages.SentAt,
+                MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = SampleMessages.DeliveredBy, Links = [SampleMessages.Link],
+            },
+            info);
+
+        // An independent reader of .msg files (Perl's Email::Outlook::Message) converts it to an Internet message that
+        // says the same.
+        await DebianPackages.EnsureAsync(["libemail-outlook-message-perl"], "Reading an Outlook message as msgconvert does", () => Task.FromResult(DebianPackages.HasCommand("msgconvert")));
+        var eml = Path.Combine(_folder, "converted.eml");
+        var converted = await ExternalTool.RunAsync("msgconvert", _folder, "--outfile", eml, msg);
+        Assert.True(converted.ExitCode == 0, converted.Output);
+        Assert.Equal(info! with { Source = MessageSources.Eml }, await EvidenceFiles.ReadAsync(eml, MessageInfoReader.ReadAsync));
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnOutlookMessageWithoutItsInternetHeader_GivesWhatItsPropertiesSay()
+    {
+        // A message that never left one organisation's server keeps no Internet header: its properties still name
+        // the sender, subject and message id, and hold when it was submitted and delivered.
+        var info = await EvidenceFiles.ReadAsync(await SampleMessages.OutlookAsync(_folder, internetHeader: false), MessageInfoReader.ReadAsync);
+
+        Assert.Equal(
+            new MessageInfo
+            {
+                Source = MessageSources.Msg, From = SampleMessages.From, Subject = SampleMessages.Subject, SentAt = SampleMessages.SentAt,
+                MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, Links = [SampleMessages.Link],
+            },
+            info);
+    }
+
+    [Fact]
     public async Task ReadAsync_AMultipartMail_GivesTheLinksOfItsTextAndHtmlPartsInOrderOnce_AndPassesOverItsAttachments()
     {
         const string Mail = """
