@@ -7,7 +7,7 @@ namespace EvidenceVault.Testing;
 /// Office documents a scam leaves behind — the fake investment contract, the victim's list of transfers, the
 /// "guaranteed returns" slides — written by a real office suite: LibreOffice, headless, converting a small source of
 /// each (the contract's with the author, editor and times an office program records) to Office Open XML (<c>.docx</c>, <c>.xlsx</c>, <c>.pptx</c>), OpenDocument (<c>.odt</c>, <c>.ods</c>,
-/// <c>.odp</c>) or Office 97–2003's compound files (<c>.doc</c>, <c>.xls</c>, <c>.ppt</c>), and the contract exported to PDF as an office suite does. Installs LibreOffice's headless packages with apt-get when missing (see <see cref="DebianPackages"/>).
+/// <c>.odp</c>) or Office 97–2003's compound files (<c>.doc</c>, <c>.xls</c>, <c>.ppt</c>), the contract as Rich Text (<c>.rtf</c>), and the contract exported to PDF as an office suite does. Installs LibreOffice's headless packages with apt-get when missing (see <see cref="DebianPackages"/>).
 /// </summary>
 public static class SampleDocuments
 {
@@ -36,10 +36,10 @@ public static class SampleDocuments
     {
         var (sourceName, source) = extension switch
         {
-            ".docx" or ".odt" or ".doc" or ".pdf" => ("contract.fodt", Contract()),
+            ".docx" or ".odt" or ".doc" or ".rtf" or ".pdf" => ("contract.fodt", Contract()),
             ".xlsx" or ".ods" or ".xls" => ("transfers.csv", "日期,金额,收款人\n2026-11-01,50000,某某资产管理有限公司\n2026-11-03,120000,某某资产管理有限公司\n"),
             ".pptx" or ".odp" or ".ppt" => ("plan.fodp", Presentation("保本高收益 Guaranteed 30% returns", slidesWithProperties ? Properties() : string.Empty)),
-            _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "An office document: .docx, .xlsx, .pptx, .odt, .ods, .odp, .doc, .xls or .ppt, or the contract exported as .pdf."),
+            _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "An office document: .docx, .xlsx, .pptx, .odt, .ods, .odp, .doc, .xls, .ppt or .rtf, or the contract exported as .pdf."),
         };
         await DebianPackages.EnsureAsync(
             ["libreoffice-writer-nogui", "libreoffice-calc-nogui", "libreoffice-impress-nogui"],

@@ -262,6 +262,18 @@ internal static class VerifyGuide
             exiftool -FlashPix:Author -FlashPix:LastModifiedBy -FlashPix:CreateDate -FlashPix:ModifyDate -FlashPix:Software data/evidence/<item>.doc
             ```
 
+            A Rich Text Format document (`.rtf`, `source` `rtf`) states them in its `\info` group — `\author`,
+            `\operator` (who saved it last), `\creatim` and `\revtim` (the writer's clock without a zone, to the minute
+            unless it writes seconds) — and its program in `\*\generator` near the start of the file. ExifTool prints the
+            first four; with `-a` it shows every `\author`, of which `document` states the first (LibreOffice writes who
+            saved the file last as a second `\author`, not as `\operator`). Text in a Chinese code page such as
+            `\ansicpg936` it shows as Latin-1; the `\'hh` escapes are that code page's bytes:
+            RTF 文档的 \info 组（作者、最后保存者、创建与修改时间）可用 ExifTool 读出核对；程序名见文件开头的 \*\generator。
+
+            ```sh
+            exiftool -a -RTF:Author -RTF:LastModifiedBy -RTF:CreateDate -RTF:ModifyDate data/evidence/<item>.rtf
+            ```
+
             """);
         var archives = catalog.Items.Where(item => item.ContentType == WebArchiveContentType).ToList();
         if ((archives.FirstOrDefault(item => item.CapturedBy == CaptureDetails.Vault) ?? archives.FirstOrDefault()) is { } archive)

@@ -45,4 +45,7 @@ public static class DocumentSources
 
     /// <summary>The summary information of a Word, Excel or PowerPoint 97–2003 compound file (<c>\x05SummaryInformation</c>).</summary>
     public const string CompoundFile = "cfb";
+
+    /// <summary>A Rich Text Format document's <c>\info</c> group and <c>\*\generator</c>.</summary>
+    public const string Rtf = "rtf";
 }

@@ -43,6 +43,7 @@ public static class DocumentInfoReader
             var written = format.MediaClass switch
             {
                 MediaClass.Office when CompoundFiles.All.Contains(format) => await CompoundFileInfoReader.ReadAsync(content, cancellationToken),
+                MediaClass.Office when format.ContentType == EvidenceFormatDetector.RtfContentType => await RtfInfoReader.ReadAsync(content, cancellationToken),
                 MediaClass.Office => await ReadPackageAsync(content, format, cancellationToken),
                 MediaClass.Pdf => await PdfInfoReader.ReadAsync(content, cancellationToken),
                 _ => null,

@@ -19,6 +19,9 @@ public static class EvidenceFormatDetector
     /// <summary>The content type of an e-mail Outlook saved (<c>.msg</c>).</summary>
     public const string OutlookMessageContentType = "application/vnd.ms-outlook";
 
+    /// <summary>The content type of a Rich Text Format document (<c>.rtf</c>).</summary>
+    public const string RtfContentType = "application/rtf";
+
     private static readonly EvidenceFormat Png = new("image/png", ".png", MediaClass.Image, EvidenceKind.Screenshot);
     private static readonly EvidenceFormat Jpeg = new("image/jpeg", ".jpg", MediaClass.Image, EvidenceKind.Screenshot);
     private static readonly EvidenceFormat Gif = new("image/gif", ".gif", MediaClass.Image, EvidenceKind.Screenshot);
@@ -45,13 +48,14 @@ public static class EvidenceFormatDetector
     private static readonly EvidenceFormat Wacz = new("application/wacz", ".wacz", MediaClass.Page, EvidenceKind.PageSnapshot);
     private static readonly EvidenceFormat Zip = new("application/zip", ".zip", MediaClass.Archive, EvidenceKind.Document);
     private static readonly EvidenceFormat Eml = new(MessageContentType, ".eml", MediaClass.Message, EvidenceKind.Document);
+    private static readonly EvidenceFormat Rtf = OfficeDocuments.Format(RtfContentType, ".rtf");
 
     /// <summary>Header fields only delivery writes into a message; a browser's MHTML, which is a message too, has none of them.</summary>
     private static readonly string[] DeliveryFields = ["Received", "Message-ID", "Return-Path", "Delivered-To"];
 
     private static readonly Dictionary<string, EvidenceFormat> FormatsByContentType = new EvidenceFormat[]
     {
-        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip, Eml,
+        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip, Eml, Rtf,
     }.Concat(OfficeDocuments.All).Concat(CompoundFiles.All).ToDictionary(f => f.ContentType, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The file extension (with the dot) the vault uses for a content type it recorded; <c>.bin</c> if unknown.</summary>
@@ -166,6 +170,11 @@ public static class EvidenceFormatDetector
         if (head.StartsWith("%PDF-"u8))
         {
             return Pdf;
+        }
+
+        if (head.StartsWith("{\\rtf"u8))
+        {
+            return Rtf; // Rich Text Format: the contract as WordPad, Word or a shop's system writes it
         }
 
         if (head.StartsWith("WARC/1."u8))

@@ -154,6 +154,28 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
     }
 
     [Fact]
+    public async Task A_rich_text_contract_states_its_info_group_as_exiftool_reads_it()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var item = await vault.UploadNewItemAsync(await SampleDocuments.WriteAsync(_folder, ".rtf"), r => r.Headers.Add("X-File-Name", "contract.txt"));
+
+        Assert.Equal(("application/rtf", "document", DocumentSources.Rtf, SampleDocuments.ContractAuthor), (item.ContentType, item.Kind, item.Document?.Source, item.Document?.Author));
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Document, i => i.Document, DocumentDetails.From);
+
+        // The bundle keeps it as .rtf, and ExifTool, run as the guide says on the bundle's copy, reads the same author and times.
+        await ExpertTools.EnsureAsync();
+        var bag = await vault.DownloadBagAsync(_folder);
+        Assert.EndsWith(".rtf", EvidenceBundleWriter.EvidencePath(item), StringComparison.Ordinal);
+        var said = (await ExpertTools.RunGuideCommandAsync(bag, "exiftool -a -RTF:Author", EvidenceBundleWriter.EvidencePath(item)))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':', 2)).ToLookup(pair => pair[0].Trim(), pair => pair[1].Trim());
+        Assert.Equal([item.Document!.Author, SampleDocuments.ContractEditor], said["Author"]); // LibreOffice's second \author is who saved it last
+        Assert.Equal((item.Document.CreatedAt, item.Document.ModifiedAt), (Iso(said["Create Date"].Single()), Iso(said["Modify Date"].Single())));
+
+        static string Iso(string exif) => $"{exif[..4]}-{exif[5..7]}-{exif[8..10]}T{exif[11..]}"; // 2026:10:28 09:15:00
+    }
+
+    [Fact]
     public async Task Evidence_that_is_no_office_document_states_no_properties()
     {
         using var vault = await app.CreateCaseAsync();

@@ -338,6 +338,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
                 await SampleRecordings.AndroidCallAsync(folder.FullName, ".amr"),
                 await SampleDocuments.WriteAsync(folder.FullName, ".docx"),
                 await SampleDocuments.WriteAsync(folder.FullName, ".xls"), // Excel 97–2003, as older programs still save lists
+                await SampleDocuments.WriteAsync(folder.FullName, ".rtf"), // the contract again, as Rich Text
             ];
             await using var phone = await chromium.Browser.NewContextAsync(Phone);
             var watch = Watch(phone, app.BaseAddress);
@@ -346,17 +347,21 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
 
             await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(files);
 
-            await Expect(page.Locator(".receipt")).ToHaveCountAsync(5, new() { Timeout = 30_000 });
-            await Expect(page.Locator("#items .item")).ToHaveCountAsync(5);
+            await Expect(page.Locator(".receipt")).ToHaveCountAsync(6, new() { Timeout = 30_000 });
+            await Expect(page.Locator("#items .item")).ToHaveCountAsync(6);
+            var items = await vault.ListItemsAsync();
+            ILocator DocumentSays(string contentType) => page.Locator($".item[data-item-id='{items.Single(i => i.ContentType == contentType).ItemId}'] .document-says");
             var mailSays = $"邮件头自述的发件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC";
             await Expect(page.Locator("#items .item .message-says")).ToHaveTextAsync([mailSays, mailSays]);
             await Expect(page.Locator("#items .item .recording-length")).ToHaveTextAsync("时长：0:22");
-            await Expect(page.Locator("#items .item .document-says")).ToHaveTextAsync(new Regex(
-                $"^文档属性自述的作者、创建时间、最后保存者、保存时间和程序：{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 UTC · {SampleDocuments.ContractEditor} · 2026-11-01 16:42:07 UTC · LibreOffice/"));
+            const string DocumentSaysLabel = "文档属性自述的作者、创建时间、最后保存者、保存时间和程序：";
+            await Expect(DocumentSays("application/vnd.openxmlformats-officedocument.wordprocessingml.document")).ToHaveTextAsync(new Regex(
+                $"^{DocumentSaysLabel}{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 UTC · {SampleDocuments.ContractEditor} · 2026-11-01 16:42:07 UTC · LibreOffice/"));
+            await Expect(DocumentSays("application/rtf")).ToHaveTextAsync(new Regex($"^{DocumentSaysLabel}{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 · 2026-11-01 16:42:00 · LibreOffice/"));
             await AssertFitsAsync(page);
             Assert.Equal(
-                ["application/vnd.ms-excel", "application/vnd.ms-outlook", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "audio/amr", "message/rfc822"],
-                (await vault.ListItemsAsync()).Select(item => item.ContentType).Order(StringComparer.Ordinal));
+                ["application/rtf", "application/vnd.ms-excel", "application/vnd.ms-outlook", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "audio/amr", "message/rfc822"],
+                items.Select(item => item.ContentType).Order(StringComparer.Ordinal));
             Assert.Empty(watch.ScriptErrors);
         }
         finally

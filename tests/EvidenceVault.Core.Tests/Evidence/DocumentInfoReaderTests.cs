@@ -170,6 +170,55 @@ public sealed class DocumentInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rich_text_contract_states_its_info_group_and_generator()
+    {
+        var info = await ReadAsync(await SampleDocuments.WriteAsync(_folder, ".rtf"));
+
+        // RTF keeps the writer's clock without a zone, to the minute unless it writes seconds. LibreOffice writes who
+        // saved it last as a second \author rather than \operator: that is not taken for the last editor.
+        Assert.NotNull(info);
+        Assert.Equal(
+            (DocumentSources.Rtf, SampleDocuments.ContractAuthor, (string?)null, SampleDocuments.ContractCreated, SampleDocuments.ContractModified[..^2] + "00"),
+            (info.Source, info.Author, info.LastModifiedBy, info.CreatedAt, info.ModifiedAt));
+        Assert.StartsWith("LibreOffice/7.", info.Application, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rich_text_document_in_a_chinese_code_page_is_read_in_it()
+    {
+        // As WordPad and Chinese Word write it: code page 936 (GBK) bytes as \'hh, the last editor in \operator, seconds.
+        static string Hex(string text) => string.Concat(CodePagesEncodingProvider.Instance.GetEncoding(936)!.GetBytes(text).Select(b => $"\\'{b:x2}"));
+        var path = Path.Combine(_folder, "合同.rtf");
+        await File.WriteAllTextAsync(path, $$$"""
+            {\rtf1\ansi\ansicpg936\deff0{\fonttbl{\f0\fnil\fcharset134 \'cb\'ce\'cc\'e5;}}{\*\generator Riched20 10.0.19041}
+            {\info{\author {{{Hex(SampleDocuments.ContractAuthor)}}}}{\operator {{{Hex(SampleDocuments.ContractEditor)}}}}{\creatim\yr2026\mo10\dy28\hr9\min15\sec3}{\revtim\yr2026\mo11\dy1\hr16\min42\sec7}}
+            \viewkind4\uc1\pard\f0\fs22 {{{Hex(SampleDocuments.ContractParty)}}}\par
+            }
+            """, Encoding.ASCII);
+
+        var info = await ReadAsync(path);
+
+        Assert.Equal(
+            new DocumentInfo
+            {
+                Source = DocumentSources.Rtf, Author = SampleDocuments.ContractAuthor, LastModifiedBy = SampleDocuments.ContractEditor,
+                CreatedAt = "2026-10-28T09:15:03", ModifiedAt = SampleDocuments.ContractModified, Application = "Riched20 10.0.19041",
+            },
+            info);
+    }
+
+    [Theory]
+    [InlineData("{\\rtf1\\ansi{\\info{\\author 王")] // a group that never closes
+    [InlineData("{\\rtf1\\ansi{\\info{\\creatim\\yr2026\\mo13\\dy40}{\\revtim\\yr99999999999}}}")] // no month 13, a year too long to be one
+    public async Task A_rich_text_document_whose_info_is_broken_states_nothing(string rtf)
+    {
+        var path = Path.Combine(_folder, "broken.rtf");
+        await File.WriteAllTextAsync(path, rtf);
+
+        Assert.Null(await ReadAsync(path));
+    }
+
+    [Fact]
     public async Task A_word_97_document_from_a_chinese_office_program_is_read_in_its_code_page()
     {
         var file = await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, ".doc"));

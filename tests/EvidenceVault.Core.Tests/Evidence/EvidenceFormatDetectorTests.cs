@@ -126,6 +126,7 @@ public sealed class EvidenceFormatDetectorTests
     [InlineData(".odt", "application/vnd.oasis.opendocument.text")]
     [InlineData(".ods", "application/vnd.oasis.opendocument.spreadsheet")]
     [InlineData(".odp", "application/vnd.oasis.opendocument.presentation")]
+    [InlineData(".rtf", "application/rtf")]
     public Task Detect_OfficeDocumentsAnOfficeSuiteWrote_AreTheirOwnFormatWhateverTheirName(string extension, string contentType) => InFolderAsync(async folder =>
     {
         var head = Head(await SampleDocuments.WriteAsync(folder, extension));
