@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using System.Text;
+using EvidenceVault.Evidence;
 
 namespace EvidenceVault.Testing;
 
@@ -31,6 +32,16 @@ public static class SampleMessages
 
     /// <summary>The fake refund page the mail links to.</summary>
     public const string Link = "https://refund-center.example/order/114-3941689-8772232/refund";
+
+    /// <summary>What the phishing mail says of itself, read from its header (and body), as saved in the form <paramref name="source"/> names.</summary>
+    public static MessageInfo Stated(string source) => new()
+    {
+        Source = source, From = From, Subject = Subject, SentAt = SentAt, MessageId = MessageId, DeliveredAt = DeliveredAt, DeliveredBy = DeliveredBy, Links = [Link],
+    };
+
+    /// <summary>Installs <c>msgconvert</c> (Perl's Email::Outlook::Message), a reader of <c>.msg</c> files of its own, with apt-get when missing.</summary>
+    public static Task EnsureMsgconvertAsync() =>
+        DebianPackages.EnsureAsync(["libemail-outlook-message-perl"], "Reading an Outlook message as msgconvert does", () => Task.FromResult(DebianPackages.HasCommand("msgconvert")));
 
     /// <summary>Writes the phishing mail to <paramref name="path"/>, linking to <paramref name="link"/> (by default <see cref="Link"/>).</summary>
     public static string Phishing(string path, string link = Link)

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace EvidenceVault.Evidence;
 
@@ -20,7 +19,6 @@ internal sealed class CompoundFileStreams
     private const int MaxDirectoryEntries = 4096;
     private const int MaxSectorsFollowed = 65_536;
     private const int MaxTableSectorsRead = 64;
-    private const int EntryLength = 128;
     private const uint EndOfChain = 0xFFFFFFFE;
     private const uint NoStream = 0xFFFFFFFF;
 
@@ -30,6 +28,8 @@ internal sealed class CompoundFileStreams
     private readonly Dictionary<uint, byte[]> _fatSectors = [];
     private List<uint>? _fatLocations;
     private byte[]? _directory;
+    private Chain? _miniStream;
+    private Chain? _miniTable;
     private int _followed;
     private int _tableSectorsRead;
 
@@ -50,13 +50,13 @@ internal sealed class CompoundFileStreams
     /// <summary>The stream <paramref name="name"/> among the root storage's children; null if there is none.</summary>
     public async Task<byte[]?> ReadRootStreamAsync(string name, CancellationToken cancellationToken)
     {
-        var directory = _directory ??= await ReadChainAsync(Field(0x30), MaxDirectoryEntries * EntryLength, cancellationToken);
-        if (directory.Length < EntryLength)
+        var directory = _directory ??= await ReadChainAsync(Field(0x30), MaxDirectoryEntries * CompoundFiles.EntryLength, cancellationToken);
+        if (directory.Length < CompoundFiles.EntryLength)
         {
             return null;
         }
 
-        var root = directory.AsSpan(0, EntryLength);
+        var root = directory.AsSpan(0, CompoundFiles.EntryLength);
         if (FindChild(directory, BinaryPrimitives.ReadUInt32LittleEndian(root[76..]), name) is not { } entry)
         {
             return null;
@@ -77,8 +77,8 @@ internal sealed class CompoundFileStreams
 
         // Under the cutoff (4 KiB): in the mini stream — the root entry's own stream — in 64-byte mini sectors,
         // chained by the mini allocation table. Only the sectors of this stream, and of the tables that lead to them, are read.
-        var miniStream = new Chain(this, BinaryPrimitives.ReadUInt32LittleEndian(root[116..]));
-        var miniTable = new Chain(this, Field(0x3C));
+        var miniStream = _miniStream ??= new Chain(this, BinaryPrimitives.ReadUInt32LittleEndian(root[116..]));
+        var miniTable = _miniTable ??= new Chain(this, Field(0x3C));
         var stream = new byte[size];
         var sector = start;
         for (var filled = 0; filled < stream.Length; filled += 64)
@@ -99,14 +99,13 @@ internal sealed class CompoundFileStreams
         var pending = new Stack<uint>([at]);
         for (var visited = 0; pending.TryPop(out var index) && visited < MaxDirectoryEntries; visited++)
         {
-            if (index == NoStream || (long)(index + 1) * EntryLength > directory.Length)
+            if (index == NoStream || (long)(index + 1) * CompoundFiles.EntryLength > directory.Length)
             {
                 continue;
             }
 
-            var entry = directory.AsSpan((int)index * EntryLength, EntryLength);
-            var length = BinaryPrimitives.ReadUInt16LittleEndian(entry[64..]);
-            if (entry[66] == 2 && length is >= 2 and <= 64 && Encoding.Unicode.GetString(entry[..(length - 2)]) == name)
+            var entry = directory.AsSpan((int)index * CompoundFiles.EntryLength, CompoundFiles.EntryLength);
+            if (CompoundFiles.StreamName(entry) == name)
             {
                 return entry.ToArray();
             }

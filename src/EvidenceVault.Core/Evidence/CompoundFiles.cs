@@ -21,9 +21,10 @@ internal static class CompoundFiles
     public const int DirectoryLength = 4096;
 
     private const int HeaderFieldsLength = 0x4C;
-    private const int EntryLength = 128;
+    /// <summary>The length of a directory entry.</summary>
+    public const int EntryLength = 128;
+
     private const uint LastRegularSector = 0xFFFFFFFA;
-    private const byte StreamObject = 2;
     private const byte RootStorageObject = 5;
 
     private static readonly EvidenceFormat Word = OfficeDocuments.Format("application/msword", ".doc");
@@ -98,7 +99,7 @@ internal static class CompoundFiles
         for (var at = EntryLength; at + EntryLength <= Math.Min(directory.Length, DirectoryLength); at += EntryLength)
         {
             var entry = directory.Slice(at, EntryLength);
-            if (entry[66] == StreamObject && Name(entry) is { } name && FormatsByMainStream.TryGetValue(name, out var format))
+            if (StreamName(entry) is { } name && FormatsByMainStream.TryGetValue(name, out var format))
             {
                 return format;
             }
@@ -107,10 +108,14 @@ internal static class CompoundFiles
         return null;
     }
 
-    /// <summary>A directory entry's name: UTF-16 of at most 31 characters, its length in bytes counting the terminating NUL.</summary>
-    private static string? Name(ReadOnlySpan<byte> entry)
+    /// <summary>
+    /// The name of the directory <paramref name="entry"/> when it is a stream: UTF-16 of at most 31 characters, its length
+    /// in bytes counting the terminating NUL; null for a storage, an unused entry or a malformed name.
+    /// </summary>
+    public static string? StreamName(ReadOnlySpan<byte> entry)
     {
+        const byte StreamObject = 2;
         var length = BinaryPrimitives.ReadUInt16LittleEndian(entry[64..]);
-        return length is >= 2 and <= 64 && length % 2 == 0 ? Encoding.Unicode.GetString(entry[..(length - 2)]) : null;
+        return entry[66] == StreamObject && length is >= 2 and <= 64 && length % 2 == 0 ? Encoding.Unicode.GetString(entry[..(length - 2)]) : null;
     }
 }

@@ -22,11 +22,7 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
     {
         using var vault = await app.CreateCaseAsync();
         var mail = SampleMessages.Phishing(Path.Combine(_folder, "phishing.eml"));
-        var expected = new MessageInfo
-        {
-            Source = MessageSources.Eml, From = SampleMessages.From, Subject = SampleMessages.Subject, SentAt = SampleMessages.SentAt,
-            MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = SampleMessages.DeliveredBy, Links = [SampleMessages.Link],
-        };
+        var expected = SampleMessages.Stated(MessageSources.Eml);
 
         var item = await vault.UploadNewItemAsync(mail, r => r.Headers.Add("X-File-Name", "%E9%80%80%E6%AC%BE%E9%82%AE%E4%BB%B6.eml")); // 退款邮件.eml
 
@@ -66,11 +62,7 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
     public async Task The_mail_as_outlook_saved_it_is_filed_as_a_message_and_states_the_same()
     {
         using var vault = await app.CreateCaseAsync();
-        var expected = new MessageInfo
-        {
-            Source = MessageSources.Msg, From = SampleMessages.From, Subject = SampleMessages.Subject, SentAt = SampleMessages.SentAt,
-            MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = SampleMessages.DeliveredBy, Links = [SampleMessages.Link],
-        };
+        var expected = SampleMessages.Stated(MessageSources.Msg);
 
         var item = await vault.UploadNewItemAsync(await SampleMessages.OutlookAsync(_folder), r => r.Headers.Add("X-File-Name", "%E9%80%80%E6%AC%BE%E9%82%AE%E4%BB%B6.msg"));
 
@@ -84,7 +76,7 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         Assert.EndsWith(".msg", file, StringComparison.Ordinal);
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
         Assert.Contains("文件自述 The file says (MSG): 发件人 from 京东客服中心 &lt;service@refund-center.example&gt;", html, StringComparison.Ordinal);
-        await DebianPackages.EnsureAsync(["libemail-outlook-message-perl"], "Reading an Outlook message as msgconvert does", () => Task.FromResult(DebianPackages.HasCommand("msgconvert")));
+        await SampleMessages.EnsureMsgconvertAsync();
         var header = await ExpertTools.RunGuideCommandAsync(bag, "msgconvert", file);
         Assert.Contains($"From: {SampleMessages.From}", header, StringComparison.Ordinal);
         Assert.Contains($"Subject: {SampleMessages.Subject}", header, StringComparison.Ordinal);

@@ -42,17 +42,11 @@ public sealed class MessageInfoReaderTests : IDisposable
 
         var info = await EvidenceFiles.ReadAsync(msg, MessageInfoReader.ReadAsync);
 
-        Assert.Equal(
-            new MessageInfo
-            {
-                Source = MessageSources.Msg, From = SampleMessages.From, Subject = SampleMessages.Subject, SentAt = SampleMessages.SentAt,
-                MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, DeliveredBy = SampleMessages.DeliveredBy, Links = [SampleMessages.Link],
-            },
-            info);
+        Assert.Equal(SampleMessages.Stated(MessageSources.Msg), info);
 
         // An independent reader of .msg files (Perl's Email::Outlook::Message) converts it to an Internet message that
         // says the same.
-        await DebianPackages.EnsureAsync(["libemail-outlook-message-perl"], "Reading an Outlook message as msgconvert does", () => Task.FromResult(DebianPackages.HasCommand("msgconvert")));
+        await SampleMessages.EnsureMsgconvertAsync();
         var eml = Path.Combine(_folder, "converted.eml");
         var converted = await ExternalTool.RunAsync("msgconvert", _folder, "--outfile", eml, msg);
         Assert.True(converted.ExitCode == 0, converted.Output);
@@ -66,13 +60,7 @@ public sealed class MessageInfoReaderTests : IDisposable
         // the sender, subject and message id, and hold when it was submitted and delivered.
         var info = await EvidenceFiles.ReadAsync(await SampleMessages.OutlookAsync(_folder, internetHeader: false), MessageInfoReader.ReadAsync);
 
-        Assert.Equal(
-            new MessageInfo
-            {
-                Source = MessageSources.Msg, From = SampleMessages.From, Subject = SampleMessages.Subject, SentAt = SampleMessages.SentAt,
-                MessageId = SampleMessages.MessageId, DeliveredAt = SampleMessages.DeliveredAt, Links = [SampleMessages.Link],
-            },
-            info);
+        Assert.Equal(SampleMessages.Stated(MessageSources.Msg) with { DeliveredBy = null }, info); // no Received field names a server
     }
 
     [Fact]
