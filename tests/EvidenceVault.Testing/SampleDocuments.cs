@@ -30,15 +30,16 @@ public static class SampleDocuments
 
     /// <summary>
     /// The document as <paramref name="extension"/> (e.g. <c>.docx</c>), written to <paramref name="folder"/>; the
-    /// slides carry the contract's author, editor and times only when <paramref name="slidesWithProperties"/>.
+    /// slides carry the contract's author, editor and times only when <paramref name="slidesWithProperties"/>, and a
+    /// photo of 10 MB (random pixels, which no compression shrinks, made by FFmpeg) when <paramref name="slidesWithLargePhoto"/>.
     /// </summary>
-    public static async Task<string> WriteAsync(string folder, string extension, bool slidesWithProperties = false)
+    public static async Task<string> WriteAsync(string folder, string extension, bool slidesWithProperties = false, bool slidesWithLargePhoto = false)
     {
         var (sourceName, source) = extension switch
         {
             ".docx" or ".odt" or ".doc" or ".rtf" or ".pdf" => ("contract.fodt", Contract()),
             ".xlsx" or ".ods" or ".xls" => ("transfers.csv", "日期,金额,收款人\n2026-11-01,50000,某某资产管理有限公司\n2026-11-03,120000,某某资产管理有限公司\n"),
-            ".pptx" or ".odp" or ".ppt" => ("plan.fodp", Presentation("保本高收益 Guaranteed 30% returns", slidesWithProperties ? Properties() : string.Empty)),
+            ".pptx" or ".odp" or ".ppt" => ("plan.fodp", Presentation("保本高收益 Guaranteed 30% returns", slidesWithProperties ? Properties() : string.Empty, slidesWithLargePhoto ? await LargePhotoAsync() : string.Empty)),
             _ => throw new ArgumentOutOfRangeException(nameof(extension), extension, "An office document: .docx, .xlsx, .pptx, .odt, .ods, .odp, .doc, .xls, .ppt or .rtf, or the contract exported as .pdf."),
         };
         await DebianPackages.EnsureAsync(
@@ -120,7 +121,7 @@ public static class SampleDocuments
         """;
 
     /// <summary>A one-slide presentation in OpenDocument's flat XML, which LibreOffice Impress reads.</summary>
-    private static string Presentation(string text, string properties) => $"""
+    private static string Presentation(string text, string properties, string photo) => $"""
         <?xml version="1.0" encoding="UTF-8"?>
         <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
             xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
@@ -129,6 +130,7 @@ public static class SampleDocuments
           {properties}
           <office:body><office:presentation><draw:page draw:name="1">
             <draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="3cm"><draw:text-box><text:p>{text}</text:p></draw:text-box></draw:frame>
+            {photo}
           </draw:page></office:presentation></office:body>
         </office:document>
         """;
@@ -140,4 +142,27 @@ public static class SampleDocuments
           <dc:creator>{ContractEditor}</dc:creator><dc:date>{ContractModified}</dc:date><dc:title>投资协议</dc:title>
         </office:meta>
         """;
+
+    /// <summary>A slide frame holding a 10 MB PNG of random pixels (3000 × 2300), made by FFmpeg, inline as flat XML holds pictures.</summary>
+    private static async Task<string> LargePhotoAsync()
+    {
+        await DebianPackages.EnsureAsync(["ffmpeg"], "Making a large photo for a presentation", () => Task.FromResult(DebianPackages.HasCommand("ffmpeg")));
+        var work = Directory.CreateTempSubdirectory("ev-photo-").FullName;
+        try
+        {
+            var made = await ExternalTool.RunAsync(
+                "ffmpeg", work, "-loglevel", "error", "-f", "lavfi", "-i", "nullsrc=s=3000x2300", "-vf", "geq=r='random(1)*255':g='random(2)*255':b='random(3)*255'", "-frames:v", "1", "photo.png");
+            var photo = Path.Combine(work, "photo.png");
+            if (made.ExitCode != 0 || !File.Exists(photo))
+            {
+                throw new InvalidOperationException("FFmpeg did not make the photo:\n" + made.Output);
+            }
+
+            return $"""<draw:frame svg:x="2cm" svg:y="6cm" svg:width="12cm" svg:height="9cm"><draw:image><office:binary-data>{Convert.ToBase64String(await File.ReadAllBytesAsync(photo))}</office:binary-data></draw:image></draw:frame>""";
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
 }

@@ -219,6 +219,28 @@ public sealed class DocumentInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_presentation_whose_allocation_table_runs_past_the_header_states_its_summary()
+    {
+        // 10 MB of slides: more allocation table sectors than the header's 109, the rest listed in DIFAT sectors, and
+        // the directory and summary at the end, where only those sectors say which sector follows which.
+        var path = await SampleDocuments.WriteAsync(_folder, ".ppt", slidesWithProperties: true, slidesWithLargePhoto: true);
+        var header = new byte[512];
+        await using (var file = File.OpenRead(path))
+        {
+            await file.ReadExactlyAsync(header);
+        }
+
+        Assert.True(BitConverter.ToUInt32(header, 0x2C) > 109, "allocation table sectors");
+        Assert.True(BitConverter.ToUInt32(header, 0x48) >= 1, "DIFAT sectors");
+
+        var info = await ReadAsync(path);
+
+        Assert.Equal(
+            (SampleDocuments.ContractAuthor, SampleDocuments.ContractEditor, SampleDocuments.ContractCreated + "Z", SampleDocuments.ContractModified + "Z"),
+            (info?.Author, info?.LastModifiedBy, info?.CreatedAt, info?.ModifiedAt));
+    }
+
+    [Fact]
     public async Task A_word_97_document_from_a_chinese_office_program_is_read_in_its_code_page()
     {
         var file = await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, ".doc"));
