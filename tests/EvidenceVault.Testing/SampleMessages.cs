@@ -98,28 +98,32 @@ public static class SampleMessages
     /// as Outlook keeps them — the subject, the sender's name and address, the message id, the plain-text body with the
     /// link, the submit and delivery times, and, when <paramref name="internetHeader"/>, the Internet header it arrived
     /// with — each in its stream, packed into a compound file by libgsf's <c>gsf createole</c> (installed with apt-get
-    /// when missing), with Outlook's root class set as Outlook sets it unless <paramref name="withClass"/> is false.
+    /// when missing), with Outlook's root class set as Outlook sets it unless <paramref name="withClass"/> is false. Its
+    /// strings are Unicode, or, unless <paramref name="unicode"/>, 8-bit text in code page 936 (GBK), as a Chinese
+    /// Outlook saves a message in the older "Outlook Message Format".
     /// </summary>
-    public static async Task<string> OutlookAsync(string folder, bool internetHeader = true, bool withClass = true)
+    public static async Task<string> OutlookAsync(string folder, bool internetHeader = true, bool withClass = true, bool unicode = true)
     {
         await DebianPackages.EnsureAsync(["libgsf-bin"], "Packing a message as a compound file", () => Task.FromResult(DebianPackages.HasCommand("gsf")));
         var parts = Directory.CreateTempSubdirectory("ev-msg-");
         try
         {
             var eml = File.ReadAllText(Phishing(Path.Combine(parts.FullName, "mail.eml")));
+            var (type, encoding) = unicode ? ("001F", Encoding.Unicode) : ("001E", CodePagesEncodingProvider.Instance.GetEncoding(936)!);
             var streams = new Dictionary<string, byte[]>
             {
-                ["__substg1.0_001A001F"] = Encoding.Unicode.GetBytes("IPM.Note"),
-                ["__substg1.0_0037001F"] = Encoding.Unicode.GetBytes(Subject),
-                ["__substg1.0_0C1A001F"] = Encoding.Unicode.GetBytes("京东客服中心"),
-                ["__substg1.0_0C1F001F"] = Encoding.Unicode.GetBytes("service@refund-center.example"),
-                ["__substg1.0_1035001F"] = Encoding.Unicode.GetBytes(MessageId),
-                ["__substg1.0_1000001F"] = Encoding.Unicode.GetBytes($"点击链接申请退款：退款中心 <{Link}>\r\n"),
-                ["__properties_version1.0"] = [.. new byte[32], .. TimeProperty(0x00390040, SentAt), .. TimeProperty(0x0E060040, DeliveredAt)],
+                ["__substg1.0_001A" + type] = encoding.GetBytes("IPM.Note"),
+                ["__substg1.0_0037" + type] = encoding.GetBytes(Subject),
+                ["__substg1.0_0C1A" + type] = encoding.GetBytes("京东客服中心"),
+                ["__substg1.0_0C1F" + type] = encoding.GetBytes("service@refund-center.example"),
+                ["__substg1.0_1035" + type] = encoding.GetBytes(MessageId),
+                ["__substg1.0_1000" + type] = encoding.GetBytes($"点击链接申请退款：退款中心 <{Link}>\r\n"),
+                ["__properties_version1.0"] =
+                    [.. new byte[32], .. Property(0x00390040, SentAt.UtcDateTime.ToFileTimeUtc()), .. Property(0x0E060040, DeliveredAt.UtcDateTime.ToFileTimeUtc()), .. Property(0x3FFD0003, encoding.CodePage)],
             };
             if (internetHeader)
             {
-                streams["__substg1.0_007D001F"] = Encoding.Unicode.GetBytes(eml[..(eml.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)]);
+                streams["__substg1.0_007D" + type] = encoding.GetBytes(eml[..(eml.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)]);
             }
 
             foreach (var (name, content) in streams)
@@ -147,7 +151,6 @@ public static class SampleMessages
         }
     }
 
-    /// <summary>A fixed-size time property as a message's property stream holds it: tag, flags, FILETIME.</summary>
-    private static byte[] TimeProperty(uint tag, DateTimeOffset time) =>
-        [.. BitConverter.GetBytes(tag), .. BitConverter.GetBytes(6u), .. BitConverter.GetBytes(time.UtcDateTime.ToFileTimeUtc())];
+    /// <summary>A fixed-size property as a message's property stream holds it: tag, flags (readable, writable), 8 bytes of value.</summary>
+    private static byte[] Property(uint tag, long value) => [.. BitConverter.GetBytes(tag), .. BitConverter.GetBytes(6u), .. BitConverter.GetBytes(value)];
 }

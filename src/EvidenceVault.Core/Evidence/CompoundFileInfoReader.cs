@@ -97,7 +97,7 @@ internal static class CompoundFileInfoReader
         {
             case 0x1E: // VT_LPSTR: a byte count, then the string in the set's code page, NUL-terminated
                 var bytes = value.Slice(4, (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(value), (uint)(value.Length - 4)));
-                return Decode(bytes, codePage)?.Split('\0')[0];
+                return CodePageText.Decode(bytes, codePage)?.Split('\0')[0];
             case 0x1F: // VT_LPWSTR: a character count, then UTF-16
                 var characters = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(value), (uint)((value.Length - 4) / 2));
                 return Encoding.Unicode.GetString(value.Slice(4, characters * 2)).Split('\0')[0];
@@ -108,11 +108,4 @@ internal static class CompoundFileInfoReader
                 return null;
         }
     }
-
-    private static string? Decode(ReadOnlySpan<byte> bytes, int codePage) => codePage switch
-    {
-        65001 => Encoding.UTF8.GetString(bytes),
-        1200 => Encoding.Unicode.GetString(bytes),
-        _ => CodePagesEncodingProvider.Instance.GetEncoding(codePage)?.GetString(bytes),
-    };
 }

@@ -10,21 +10,24 @@ namespace EvidenceVault.Evidence;
 /// that came over the Internet keeps its original header (PR_TRANSPORT_MESSAGE_HEADERS): it is read exactly as a
 /// saved <c>.eml</c>'s header is — sender, subject, date, message id and the top <c>Received</c> field. Without it (a
 /// message that never left one organisation's server) the sender's name and address, the subject, the message id and
-/// the submit time come from the properties themselves. The links are those of its plain-text body (PR_BODY). Only
-/// Unicode strings are read, as Outlook 2003 and later write them.
+/// the submit time come from the properties themselves. The links are those of its plain-text body (PR_BODY). Strings
+/// are read as Unicode, as Outlook 2003 and later write them, or as 8-bit text in the message's code page (an
+/// "Outlook Message Format" file that is not Unicode: GBK from a Chinese Outlook).
 /// </summary>
 internal static class OutlookMessageReader
 {
-    private const string TransportHeaders = "__substg1.0_007D001F";
-    private const string Body = "__substg1.0_1000001F";
-    private const string Subject = "__substg1.0_0037001F";
-    private const string SenderName = "__substg1.0_0C1A001F";
-    private const string SenderAddress = "__substg1.0_0C1F001F";
-    private const string SenderSmtpAddress = "__substg1.0_5D01001F";
-    private const string InternetMessageId = "__substg1.0_1035001F";
+    private const string TransportHeaders = "007D";
+    private const string Body = "1000";
+    private const string Subject = "0037";
+    private const string SenderName = "0C1A";
+    private const string SenderAddress = "0C1F";
+    private const string SenderSmtpAddress = "5D01";
+    private const string InternetMessageId = "1035";
     private const string Properties = "__properties_version1.0";
     private const uint ClientSubmitTime = 0x00390040;
     private const uint MessageDeliveryTime = 0x0E060040;
+    private const uint MessageCodePage = 0x3FFD0003;
+    private const uint InternetCodePage = 0x3FDE0003;
 
     /// <summary>The header fields and plain-text body of the <c>.msg</c> in <paramref name="content"/>, as an Internet message would give them; null when it is no compound file.</summary>
     public static async Task<OutlookMessage?> ReadAsync(Stream content, CancellationToken cancellationToken)
@@ -35,8 +38,13 @@ internal static class OutlookMessageReader
             return null;
         }
 
-        async Task<string?> TextAsync(string stream) =>
-            await file.ReadRootStreamAsync(stream, cancellationToken) is { } bytes ? Encoding.Unicode.GetString(bytes).TrimEnd('\0') : null;
+        // A string property is a stream of its own: Unicode (type 001F), or 8-bit (001E) in the message's code page.
+        var values = FixedValues(await file.ReadRootStreamAsync(Properties, cancellationToken));
+        var codePage = values.TryGetValue(MessageCodePage, out var page) || values.TryGetValue(InternetCodePage, out page) ? (int)(page & 0xFFFF) : 1252;
+        async Task<string?> TextAsync(string property) =>
+            await file.ReadRootStreamAsync($"__substg1.0_{property}001F", cancellationToken) is { } unicode ? Encoding.Unicode.GetString(unicode).TrimEnd('\0')
+            : await file.ReadRootStreamAsync($"__substg1.0_{property}001E", cancellationToken) is { } text ? CodePageText.Decode(text, codePage)?.TrimEnd('\0')
+            : null;
 
         var body = await TextAsync(Body);
         if (await TextAsync(TransportHeaders) is { Length: > 0 } headers)
@@ -55,8 +63,7 @@ internal static class OutlookMessageReader
 
         Append(fields, "Subject", await TextAsync(Subject));
         Append(fields, "Message-ID", await TextAsync(InternetMessageId));
-        var times = Times(await file.ReadRootStreamAsync(Properties, cancellationToken));
-        return new OutlookMessage(fields.ToString(), body, times.TryGetValue(ClientSubmitTime, out var submitted) ? submitted : null, times.TryGetValue(MessageDeliveryTime, out var delivered) ? delivered : null);
+        return new OutlookMessage(fields.ToString(), body, Time(values, ClientSubmitTime), Time(values, MessageDeliveryTime));
     }
 
     private static void Append(StringBuilder fields, string name, string? value)
@@ -67,22 +74,21 @@ internal static class OutlookMessageReader
         }
     }
 
-    /// <summary>The time properties of the message's property stream: after its 32-byte header, entries of 16 bytes (tag, flags, value).</summary>
-    private static Dictionary<uint, DateTimeOffset> Times(byte[]? stream)
+    /// <summary>The fixed-size values of the message's property stream: after its 32-byte header, entries of 16 bytes (tag, flags, 8 bytes of value).</summary>
+    private static Dictionary<uint, long> FixedValues(byte[]? stream)
     {
-        var times = new Dictionary<uint, DateTimeOffset>();
+        var values = new Dictionary<uint, long>();
         for (var at = 32; stream is not null && at + 16 <= stream.Length; at += 16)
         {
-            var tag = BinaryPrimitives.ReadUInt32LittleEndian(stream.AsSpan(at));
-            var ticks = BinaryPrimitives.ReadInt64LittleEndian(stream.AsSpan(at + 8));
-            if (tag is ClientSubmitTime or MessageDeliveryTime && ticks > 0 && ticks <= DateTime.MaxValue.ToFileTimeUtc())
-            {
-                times[tag] = new DateTimeOffset(DateTime.FromFileTimeUtc(ticks));
-            }
+            values.TryAdd(BinaryPrimitives.ReadUInt32LittleEndian(stream.AsSpan(at)), BinaryPrimitives.ReadInt64LittleEndian(stream.AsSpan(at + 8)));
         }
 
-        return times;
+        return values;
     }
+
+    /// <summary>A FILETIME property (UTC), when the message has it and it is one.</summary>
+    private static DateTimeOffset? Time(Dictionary<uint, long> values, uint tag) =>
+        values.TryGetValue(tag, out var ticks) && ticks > 0 && ticks <= DateTime.MaxValue.ToFileTimeUtc() ? new DateTimeOffset(DateTime.FromFileTimeUtc(ticks)) : null;
 }
 
 /// <summary>

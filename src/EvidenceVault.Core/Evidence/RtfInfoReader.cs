@@ -165,8 +165,7 @@ internal static class RtfInfoReader
         {
             if (bytes.Count > 0)
             {
-                var encoding = codePage == 65001 ? Encoding.UTF8 : CodePagesEncodingProvider.Instance.GetEncoding(codePage) ?? Encoding.Latin1;
-                decoded.Append(encoding.GetString([.. bytes]));
+                decoded.Append(CodePageText.Decode([.. bytes], codePage) ?? Encoding.Latin1.GetString([.. bytes]));
                 bytes.Clear();
             }
         }

@@ -63,6 +63,17 @@ public sealed class MessageInfoReaderTests : IDisposable
         Assert.Equal(SampleMessages.Stated(MessageSources.Msg) with { DeliveredBy = null }, info); // no Received field names a server
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ReadAsync_AnOutlookMessageOfAChineseOutlookInItsCodePage_SaysTheSame(bool internetHeader)
+    {
+        // Outlook's older, 8-bit message format: every string in the message's code page, here GBK (936).
+        var info = await EvidenceFiles.ReadAsync(await SampleMessages.OutlookAsync(_folder, internetHeader, unicode: false), MessageInfoReader.ReadAsync);
+
+        Assert.Equal(SampleMessages.Stated(MessageSources.Msg) with { DeliveredBy = internetHeader ? SampleMessages.DeliveredBy : null }, info);
+    }
+
     [Fact]
     public async Task ReadAsync_AMultipartMail_GivesTheLinksOfItsTextAndHtmlPartsInOrderOnce_AndPassesOverItsAttachments()
     {
