@@ -31,9 +31,10 @@ public static class SampleDocuments
     /// <summary>
     /// The document as <paramref name="extension"/> (e.g. <c>.docx</c>), written to <paramref name="folder"/>; the
     /// slides carry the contract's author, editor and times only when <paramref name="slidesWithProperties"/>, and a
-    /// photo of 10 MB (random pixels, which no compression shrinks, made by FFmpeg) when <paramref name="slidesWithLargePhoto"/>.
+    /// photo of 10 MB (random pixels, which no compression shrinks, made by FFmpeg) when <paramref name="slidesWithLargePhoto"/>;
+    /// a PDF is PDF/A-2b, with XMP metadata, when <paramref name="pdfA"/>.
     /// </summary>
-    public static async Task<string> WriteAsync(string folder, string extension, bool slidesWithProperties = false, bool slidesWithLargePhoto = false)
+    public static async Task<string> WriteAsync(string folder, string extension, bool slidesWithProperties = false, bool slidesWithLargePhoto = false, bool pdfA = false)
     {
         var (sourceName, source) = extension switch
         {
@@ -56,7 +57,15 @@ public static class SampleDocuments
 
             // Its own profile, so that test processes converting at the same time do not share one.
             var converted = await ExternalTool.RunAsync(
-                "soffice", work, "-env:UserInstallation=file://" + Path.Combine(work, "profile"), "--headless", "--convert-to", extension.TrimStart('.'), "--outdir", work, input);
+                "soffice",
+                work,
+                "-env:UserInstallation=file://" + Path.Combine(work, "profile"),
+                "--headless",
+                "--convert-to",
+                pdfA ? "pdf:writer_pdf_Export:{\"SelectPdfVersion\":{\"type\":\"long\",\"value\":\"2\"}}" : extension.TrimStart('.'),
+                "--outdir",
+                work,
+                input);
             var written = Path.ChangeExtension(input, extension);
             if (converted.ExitCode != 0 || !File.Exists(written))
             {
@@ -101,6 +110,24 @@ public static class SampleDocuments
         }
 
         return path;
+    }
+
+    /// <summary>
+    /// <paramref name="pdf"/> with its trailer's <c>/Info</c> entry blanked out (spaces of the same length, so every
+    /// offset stands): a PDF whose document information is gone, as PDF 2.0 keeps none.
+    /// </summary>
+    public static byte[] WithoutDocumentInformation(byte[] pdf)
+    {
+        var trailer = pdf.AsSpan().LastIndexOf("trailer"u8);
+        var at = trailer < 0 ? -1 : pdf.AsSpan(trailer).IndexOf("/Info"u8);
+        if (at < 0)
+        {
+            throw new ArgumentException("No trailer with /Info.", nameof(pdf));
+        }
+
+        var copy = (byte[])pdf.Clone();
+        copy.AsSpan(trailer + at, pdf.AsSpan(trailer + at).IndexOf((byte)'R') + 1).Fill((byte)' ');
+        return copy;
     }
 
     /// <summary>A part's UTF-8 text with <paramref name="from"/> replaced, for <see cref="Repack"/>.</summary>

@@ -252,6 +252,15 @@ internal static class VerifyGuide
             exiftool -Author -Creator -Producer -CreateDate -ModifyDate data/evidence/<item>.pdf
             ```
 
+            When that states nothing (PDF 2.0 keeps none), `document` has `source` `xmp`: the catalog's XMP metadata
+            (`dc:creator`, `xmp:CreateDate`, `xmp:ModifyDate`, and as the program `xmp:CreatorTool`, else `pdf:Producer`),
+            which ExifTool prints as its XMP group:
+            PDF 若无文档信息，则以 XMP 元数据为准（source 为 xmp），可用以下命令读出核对。
+
+            ```sh
+            exiftool -XMP:Creator -XMP:CreatorTool -XMP:Producer -XMP:CreateDate -XMP:ModifyDate data/evidence/<item>.pdf
+            ```
+
             A Word, Excel or PowerPoint 97–2003 file (`.doc`, `.xls`, `.ppt`; `source` `cfb`) states them in its summary
             information (the author, who saved it last, when it was created and last saved — in UTC, with a `Z` in
             `items.json` —, and the program). ExifTool prints it (its `FlashPix` group; a Word file's own `MS-DOC` dates are

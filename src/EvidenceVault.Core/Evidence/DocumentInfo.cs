@@ -46,6 +46,9 @@ public static class DocumentSources
     /// <summary>The summary information of a Word, Excel or PowerPoint 97–2003 compound file (<c>\x05SummaryInformation</c>).</summary>
     public const string CompoundFile = "cfb";
 
+    /// <summary>A PDF's XMP metadata stream (<c>/Metadata</c> of its catalog), read when its document information states nothing.</summary>
+    public const string Xmp = "xmp";
+
     /// <summary>A Rich Text Format document's <c>\info</c> group and <c>\*\generator</c>.</summary>
     public const string Rtf = "rtf";
 }

@@ -9,7 +9,8 @@ namespace EvidenceVault.Evidence;
 /// Reads a PDF's document information dictionary (ISO 32000-2 §14.3.3: <c>/Author</c>, <c>/Creator</c>,
 /// <c>/Producer</c>, <c>/CreationDate</c>, <c>/ModDate</c>) the way a PDF reader finds it: from <c>startxref</c> at
 /// the end, through the cross-reference sections — classic tables, or cross-reference streams (Flate, with PNG
-/// predictors) — newest first along <c>/Prev</c>, to the <c>/Info</c> object, which may sit in an object stream.
+/// predictors) — newest first along <c>/Prev</c>, to the <c>/Info</c> object, which may sit in an object stream; when
+/// that states nothing (PDF 2.0 deprecates it), the catalog's XMP metadata stream (<see cref="XmpPacket"/>).
 /// Everything is bounded: the last 4 KiB for <c>startxref</c>, at most 16 sections of at most 4 MiB and 500,000
 /// entries in all, objects of at most 64 KiB, streams decoded to at most 4 MiB. An encrypted PDF, whose strings are encrypted, states nothing.
 /// </summary>
@@ -38,6 +39,7 @@ internal static class PdfInfoReader
 
         var locations = new Dictionary<int, Location>();
         PdfReference? info = null;
+        PdfReference? root = null;
         var encrypted = false;
         var visited = new HashSet<long>();
         var offsets = new Queue<long>([new PdfObjects(tail, startxref + "startxref".Length).ReadInteger()]);
@@ -53,6 +55,7 @@ internal static class PdfInfoReader
                 ? ReadTable(section, locations)
                 : await ReadStreamSectionAsync(file, offset, section, locations, cancellationToken);
             info ??= trailer.GetValueOrDefault("Info") as PdfReference;
+            root ??= trailer.GetValueOrDefault("Root") as PdfReference;
             encrypted |= trailer.ContainsKey("Encrypt");
 
             // A hybrid file's table points to a stream with the objects only newer readers see; then the older sections.
@@ -65,19 +68,41 @@ internal static class PdfInfoReader
             }
         }
 
-        if (info is null || encrypted || await ReadInfoAsync(file, info, locations, cancellationToken) is not { } dictionary)
+        if (encrypted)
         {
             return null;
         }
 
-        return new DocumentInfo
+        var stated = info is not null && await ReadDictionaryAsync(file, info, locations, cancellationToken) is { } dictionary
+            ? new DocumentInfo
+            {
+                Source = DocumentSources.Pdf,
+                Author = Text(dictionary, "Author"),
+                CreatedAt = Date(Text(dictionary, "CreationDate")),
+                ModifiedAt = Date(Text(dictionary, "ModDate")),
+                Application = Text(dictionary, "Creator") ?? Text(dictionary, "Producer"),
+            }
+            : null;
+
+        // PDF 2.0 deprecates the document information for the catalog's XMP metadata: read it when /Info says nothing.
+        return stated is { Author: not null } or { CreatedAt: not null } or { ModifiedAt: not null } or { Application: not null } || root is null
+            ? stated
+            : await ReadMetadataAsync(file, root, locations, cancellationToken) ?? stated;
+    }
+
+    /// <summary>The statement of the XMP metadata stream the catalog <paramref name="root"/> names, if any.</summary>
+    private static async Task<DocumentInfo?> ReadMetadataAsync(PositionedReads file, PdfReference root, Dictionary<int, Location> locations, CancellationToken cancellationToken)
+    {
+        if (await ReadDictionaryAsync(file, root, locations, cancellationToken) is not { } catalog ||
+            catalog.GetValueOrDefault("Metadata") is not PdfReference metadata ||
+            !locations.TryGetValue(metadata.Number, out var location) || location == Location.Free || location.InStream is not null)
         {
-            Source = DocumentSources.Pdf,
-            Author = Text(dictionary, "Author"),
-            CreatedAt = Date(Text(dictionary, "CreationDate")),
-            ModifiedAt = Date(Text(dictionary, "ModDate")),
-            Application = Text(dictionary, "Creator") ?? Text(dictionary, "Producer"),
-        };
+            return null;
+        }
+
+        var head = await ReadFromAsync(file, location.Position, MaxObjectBytes, cancellationToken);
+        var (_, packet) = await ReadStreamObjectAsync(file, location.Position, head, cancellationToken);
+        return XmpPacket.Read(packet);
     }
 
     /// <summary>
@@ -200,10 +225,11 @@ internal static class PdfInfoReader
         return value;
     }
 
-    private static async Task<Dictionary<string, object>?> ReadInfoAsync(
-        PositionedReads file, PdfReference info, Dictionary<int, Location> locations, CancellationToken cancellationToken)
+    /// <summary>The dictionary object <paramref name="reference"/> names, where the file has it or out of its object stream.</summary>
+    private static async Task<Dictionary<string, object>?> ReadDictionaryAsync(
+        PositionedReads file, PdfReference reference, Dictionary<int, Location> locations, CancellationToken cancellationToken)
     {
-        if (!locations.TryGetValue(info.Number, out var location) || location == Location.Free)
+        if (!locations.TryGetValue(reference.Number, out var location) || location == Location.Free)
         {
             return null;
         }
@@ -232,7 +258,7 @@ internal static class PdfInfoReader
         for (var i = 0; i < count; i++)
         {
             var (number, offset) = (pairs.ReadInteger(), pairs.ReadInteger());
-            if (number == info.Number)
+            if (number == reference.Number)
             {
                 return new PdfObjects(data, checked((int)(first + offset))).Read() as Dictionary<string, object>;
             }

@@ -125,6 +125,25 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
     }
 
     [Fact]
+    public async Task A_pdf_with_xmp_metadata_alone_states_it_as_exiftool_reads_it()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var path = Path.Combine(_folder, "contract-xmp.pdf");
+        await File.WriteAllBytesAsync(path, SampleDocuments.WithoutDocumentInformation(await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, ".pdf", pdfA: true))));
+
+        var item = await vault.UploadNewItemAsync(path);
+
+        Assert.Equal((DocumentSources.Xmp, SampleDocuments.ContractAuthor, "Writer"), (item.Document?.Source, item.Document?.Author, item.Document?.Application));
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Document, i => i.Document, DocumentDetails.From);
+        await ExpertTools.EnsureAsync();
+        var bag = await vault.DownloadBagAsync(_folder);
+        var said = (await ExpertTools.RunGuideCommandAsync(bag, "exiftool -XMP:Creator", EvidenceBundleWriter.EvidencePath(item)))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':', 2)).ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim());
+        Assert.Equal((item.Document!.Author, item.Document.Application), (said["Creator"], said["Creator Tool"]));
+
+    }
+
+    [Fact]
     public async Task A_word_97_contract_states_its_summary_information_as_exiftool_reads_it()
     {
         using var vault = await app.CreateCaseAsync();

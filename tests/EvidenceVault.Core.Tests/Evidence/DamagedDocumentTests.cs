@@ -6,10 +6,9 @@ namespace EvidenceVault.Core.Tests.Evidence;
 /// <summary>
 /// A statement is read after the bytes are committed, so a damaged or crafted file must never make a reader fail
 /// in a way the vault does not expect: whatever the bytes, a reader states something or nothing. Real files — Office
-/// 97–2003 and Office Open XML documents, OpenDocument, a PDF, a presentation, Outlook messages in both string
-/// formats, a Rich Text contract — are
-/// damaged here a few bytes at a time, in their headers, directories, tables and property sets, with a fixed seed so
-/// a failure can be replayed.
+/// 97–2003 and Office Open XML documents, OpenDocument, PDFs (with document information, and with XMP alone), a
+/// presentation, Outlook messages in both string formats, a Rich Text contract — are damaged here a few bytes at a
+/// time, in their headers, directories, tables and property sets, with a fixed seed so a failure can be replayed.
 /// </summary>
 public sealed class DamagedDocumentTests : IDisposable
 {
@@ -28,6 +27,10 @@ public sealed class DamagedDocumentTests : IDisposable
     [InlineData(".pdf")]
     public async Task A_damaged_document_states_something_or_nothing_and_never_fails(string extension) =>
         await AssertReadersHoldAsync(await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, extension, slidesWithProperties: true)), extension);
+
+    [Fact]
+    public async Task A_damaged_pdf_that_states_its_xmp_metadata_states_something_or_nothing_and_never_fails() =>
+        await AssertReadersHoldAsync(SampleDocuments.WithoutDocumentInformation(await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, ".pdf", pdfA: true))), ".pdf (XMP)");
 
     [Theory]
     [InlineData(true)]

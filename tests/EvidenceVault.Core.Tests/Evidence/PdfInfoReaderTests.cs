@@ -42,6 +42,28 @@ public sealed class PdfInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pdf_whose_document_information_is_gone_states_its_xmp_metadata()
+    {
+        // PDF/A keeps the same statement twice: in /Info and in the catalog's XMP packet, which PDF 2.0 keeps alone.
+        var exported = await SampleDocuments.WriteAsync(_folder, ".pdf", pdfA: true);
+        var withInfo = await ReadAsync(exported);
+        Assert.Equal((DocumentSources.Pdf, SampleDocuments.ContractAuthor), (withInfo?.Source, withInfo?.Author));
+
+        var xmpOnly = Path.Combine(_folder, "xmp-only.pdf");
+        await File.WriteAllBytesAsync(xmpOnly, SampleDocuments.WithoutDocumentInformation(await File.ReadAllBytesAsync(exported)));
+        var info = await ReadAsync(xmpOnly);
+
+        Assert.Equal(
+            new DocumentInfo { Source = DocumentSources.Xmp, Author = SampleDocuments.ContractAuthor, CreatedAt = withInfo!.CreatedAt, Application = "Writer" },
+            info);
+
+        // ExifTool finds the same in the packet: its XMP group.
+        await DebianPackages.EnsureAsync(["libimage-exiftool-perl"], "Reading XMP as ExifTool does", () => Task.FromResult(DebianPackages.HasCommand("exiftool")));
+        var said = await ExternalTool.RunAsync("exiftool", _folder, "-s3", "-XMP:Creator", "-XMP:CreatorTool", "-XMP:CreateDate", xmpOnly);
+        Assert.Equal([SampleDocuments.ContractAuthor, "Writer", withInfo.CreatedAt!.Replace('-', ':')[..10] + " " + withInfo.CreatedAt[11..]], said.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task An_encrypted_pdf_states_nothing()
     {
         var exported = await SampleDocuments.WriteAsync(_folder, ".pdf");
