@@ -71,7 +71,7 @@ internal sealed record UploadSession
     /// <summary>The first bytes (up to <see cref="EvidenceFormatDetector.HeadLength"/>), to recognise the format.</summary>
     public byte[] Head { get; init; } = [];
 
-    /// <summary>For a compound file (an Office 97–2003 document), the first bytes of its directory so far, to recognise it (see <see cref="FormatSample"/>).</summary>
+    /// <summary>For a compound file (an Office 97–2003 document, an Outlook message), the first bytes of its directory so far, to recognise it (see <see cref="FormatSample"/>).</summary>
     public byte[] Directory { get; init; } = [];
 
     /// <summary><see cref="ResumableSha256"/> state after <see cref="Offset"/> bytes.</summary>

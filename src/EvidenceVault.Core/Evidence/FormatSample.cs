@@ -3,7 +3,7 @@ namespace EvidenceVault.Evidence;
 /// <summary>
 /// The bytes a file's format is recognised by, gathered as the file streams past in order — in one request or over
 /// many: its first <see cref="EvidenceFormatDetector.HeadLength"/> bytes and, for a compound file (an Office 97–2003
-/// document, or an installer), the first <see cref="DirectoryLength"/> bytes of its directory, wherever
+/// document, an Outlook message, or an installer), the first <see cref="DirectoryLength"/> bytes of its directory, wherever
 /// the header says it lies. A resumable upload keeps both in its session, so recognition continues on any instance;
 /// nothing else of the file is kept.
 /// </summary>
