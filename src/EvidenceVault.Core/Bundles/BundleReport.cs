@@ -180,7 +180,7 @@ internal static class BundleReport
 
         if (item.Snapshot is { } snapshot)
         {
-            lines.Add($"文件自述 The file says ({Encode(snapshot.Source.ToUpperInvariant())}): " + Said(snapshot.Url, snapshot.CapturedAt));
+            lines.Add(FileSays(snapshot.Source, Said(snapshot.Url, snapshot.CapturedAt)));
         }
 
         if (item.Photo is { } photo)

@@ -134,15 +134,8 @@ public static class DocumentInfoReader
         }
 
         await using var stream = await entry.OpenAsync(cancellationToken);
-        var settings = new XmlReaderSettings
-        {
-            Async = true,
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            MaxCharactersInDocument = MaxPartBytes,
-            IgnoreComments = true,
-            IgnoreProcessingInstructions = true,
-        };
+        var settings = StatementXml(MaxPartBytes);
+        settings.Async = true;
         using var reader = XmlReader.Create(stream, settings);
         (string Ns, string Name)? open = null;
         var text = new StringBuilder();
@@ -170,6 +163,19 @@ public static class DocumentInfoReader
             }
         }
     }
+
+    /// <summary>
+    /// How a file's XML statement is read: no DTDs, nothing resolved, comments and processing instructions passed over,
+    /// at most <paramref name="maxCharacters"/> characters.
+    /// </summary>
+    internal static XmlReaderSettings StatementXml(long maxCharacters) => new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersInDocument = maxCharacters,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+    };
 
     private static string? Text(string? value) => StatementText.Plain(value, MaxTextLength);
 

@@ -5,8 +5,8 @@ namespace EvidenceVault.Evidence;
 /// <summary>
 /// What an XMP packet (ISO 16684-1) — a PDF's metadata stream — says of a document's making: the first
 /// <c>dc:creator</c>, <c>xmp:CreateDate</c>, <c>xmp:ModifyDate</c>, and the program, <c>xmp:CreatorTool</c> or else
-/// <c>pdf:Producer</c>, written as elements or as attributes of <c>rdf:Description</c>. Read with an
-/// <see cref="XmlReader"/> that refuses DTDs and resolves nothing.
+/// <c>pdf:Producer</c>, written as elements or as attributes of <c>rdf:Description</c>. Read as the office documents'
+/// properties are (<see cref="DocumentInfoReader.StatementXml"/>): no DTDs, nothing resolved.
 /// </summary>
 internal static class XmpPacket
 {
@@ -19,8 +19,7 @@ internal static class XmpPacket
     public static DocumentInfo? Read(byte[] packet)
     {
         var values = new Dictionary<(string, string), string>();
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true, IgnoreProcessingInstructions = true };
-        using var reader = XmlReader.Create(new MemoryStream(packet, writable: false), settings);
+        using var reader = XmlReader.Create(new MemoryStream(packet, writable: false), DocumentInfoReader.StatementXml(packet.Length));
         var property = (Namespace: string.Empty, Name: string.Empty);
         while (reader.Read())
         {
