@@ -114,11 +114,11 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
         // ExifTool, run as the guide says on the bundle's copy, reads the same author, program and time.
         await ExpertTools.EnsureAsync();
         var bag = await vault.DownloadBagAsync(_folder);
-        var said = (await ExpertTools.RunGuideCommandAsync(bag, "exiftool -Author", EvidenceBundleWriter.EvidencePath(item)))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':', 2)).ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim());
+        var said = ExpertTools.ExifToolFields(await ExpertTools.RunGuideCommandAsync(bag, "exiftool -Author", EvidenceBundleWriter.EvidencePath(item)))
+            .ToDictionary(field => field.Tag, field => field.Value);
         Assert.Equal((SampleDocuments.ContractAuthor, "Writer"), (said["Author"], said["Creator"]));
         var created = said["Create Date"]; // 2026:12:06 17:48:46Z
-        Assert.Equal(item.Document!.CreatedAt, $"{created[..4]}-{created[5..7]}-{created[8..10]}T{created[11..]}");
+        Assert.Equal(item.Document!.CreatedAt, ExpertTools.IsoTime(created));
 
         // Re-catalogued to name another program, it no longer agrees with its custody line.
         await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"application\": \"Writer\"", "\"application\": \"Wrote!\"", "what the document says of its making");
@@ -137,8 +137,8 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
         await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Document, i => i.Document, DocumentDetails.From);
         await ExpertTools.EnsureAsync();
         var bag = await vault.DownloadBagAsync(_folder);
-        var said = (await ExpertTools.RunGuideCommandAsync(bag, "exiftool -XMP:Creator", EvidenceBundleWriter.EvidencePath(item)))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':', 2)).ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim());
+        var said = ExpertTools.ExifToolFields(await ExpertTools.RunGuideCommandAsync(bag, "exiftool -XMP:Creator", EvidenceBundleWriter.EvidencePath(item)))
+            .ToDictionary(field => field.Tag, field => field.Value);
         Assert.Equal((item.Document!.Author, item.Document.Application), (said["Creator"], said["Creator Tool"]));
 
     }
@@ -161,8 +161,8 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
         // ExifTool, run as the guide says on the bundle's copy, reads the same names and times.
         await ExpertTools.EnsureAsync();
         var bag = await vault.DownloadBagAsync(_folder);
-        var said = (await ExpertTools.RunGuideCommandAsync(bag, "exiftool -FlashPix:Author", EvidenceBundleWriter.EvidencePath(item)))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':', 2)).ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim());
+        var said = ExpertTools.ExifToolFields(await ExpertTools.RunGuideCommandAsync(bag, "exiftool -FlashPix:Author", EvidenceBundleWriter.EvidencePath(item)))
+            .ToDictionary(field => field.Tag, field => field.Value);
         Assert.Equal((expected.Author, expected.LastModifiedBy), (said["Author"], said["Last Modified By"]));
         Assert.Equal(("2026:10:28 09:15:00", "2026:11:01 16:42:07"), (said["Create Date"], said["Modify Date"]));
         var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
@@ -186,12 +186,10 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
         await ExpertTools.EnsureAsync();
         var bag = await vault.DownloadBagAsync(_folder);
         Assert.EndsWith(".rtf", EvidenceBundleWriter.EvidencePath(item), StringComparison.Ordinal);
-        var said = (await ExpertTools.RunGuideCommandAsync(bag, "exiftool -a -RTF:Author", EvidenceBundleWriter.EvidencePath(item)))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':', 2)).ToLookup(pair => pair[0].Trim(), pair => pair[1].Trim());
+        var said = ExpertTools.ExifToolFields(await ExpertTools.RunGuideCommandAsync(bag, "exiftool -a -RTF:Author", EvidenceBundleWriter.EvidencePath(item)))
+            .ToLookup(field => field.Tag, field => field.Value);
         Assert.Equal([item.Document!.Author, SampleDocuments.ContractEditor], said["Author"]); // LibreOffice's second \author is who saved it last
-        Assert.Equal((item.Document.CreatedAt, item.Document.ModifiedAt), (Iso(said["Create Date"].Single()), Iso(said["Modify Date"].Single())));
-
-        static string Iso(string exif) => $"{exif[..4]}-{exif[5..7]}-{exif[8..10]}T{exif[11..]}"; // 2026:10:28 09:15:00
+        Assert.Equal((item.Document.CreatedAt, item.Document.ModifiedAt), (ExpertTools.IsoTime(said["Create Date"].Single()), ExpertTools.IsoTime(said["Modify Date"].Single())));
     }
 
     [Fact]

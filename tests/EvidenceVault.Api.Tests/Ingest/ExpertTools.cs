@@ -18,4 +18,11 @@ internal static class ExpertTools
         Assert.True(run.ExitCode == 0, run.Output);
         return run.Output;
     }
+
+    /// <summary>The <c>Tag Name : value</c> lines ExifTool prints, in order, each split at its first colon and trimmed.</summary>
+    public static IReadOnlyList<(string Tag, string Value)> ExifToolFields(string output) =>
+        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(':', 2)).Select(pair => (pair[0].Trim(), pair[1].Trim()))];
+
+    /// <summary>An EXIF-style time as ExifTool prints it (<c>2026:10:28 09:15:00</c>, maybe with a zone) in ISO 8601 form (<c>2026-10-28T09:15:00</c>).</summary>
+    public static string IsoTime(string exif) => $"{exif[..4]}-{exif[5..7]}-{exif[8..10]}T{exif[11..]}";
 }

@@ -285,14 +285,7 @@ public sealed class DocumentInfoReaderTests : IDisposable
     }
 
     /// <summary>The statement of the file at <paramref name="path"/>, read as the vault reads it: format from its bytes and name, then the reader.</summary>
-    internal static async Task<DocumentInfo?> ReadAsync(string path)
-    {
-        var sample = new FormatSample();
-        sample.Append(await File.ReadAllBytesAsync(path));
-        var format = sample.Recognise(Path.GetFileName(path))!;
-        await using var file = File.OpenRead(path);
-        return await DocumentInfoReader.ReadAsync(file, format);
-    }
+    internal static Task<DocumentInfo?> ReadAsync(string path) => EvidenceFiles.ReadAsync(path, DocumentInfoReader.ReadAsync);
 
     /// <summary>Where the summary information's directory entry is (searched in the directory's first 4 KiB, where LibreOffice writes it).</summary>
     private static int SummaryEntry(byte[] file)
