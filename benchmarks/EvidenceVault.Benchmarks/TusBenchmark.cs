@@ -104,8 +104,10 @@ internal static class TusBenchmark
         using var created = await http.SendAsync(create);
         var upload = created.IsSuccessStatusCode ? created.Headers.Location! : throw new InvalidOperationException(await created.Content.ReadAsStringAsync());
         long offset = 0;
+        var times = new ChunkTimes();
         await foreach (var (chunk, md5) in ReadAheadAsync(file))
         {
+            times.Start();
             using var patch = new HttpRequestMessage(HttpMethod.Patch, upload) { Content = new ReadOnlyMemoryContent(chunk) };
             patch.Headers.Add("Tus-Resumable", "1.0.0");
             patch.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
@@ -122,6 +124,7 @@ internal static class TusBenchmark
             }
 
             offset += chunk.Count;
+            times.Stop();
         }
 
         var seconds = watch.Elapsed.TotalSeconds;
@@ -135,7 +138,7 @@ internal static class TusBenchmark
             using var response = await http.SendAsync(request);
         }
 
-        Console.WriteLine($"  HEAD (authentication + session read) {head.Elapsed.TotalMilliseconds / 20:F1} ms; {offset / PatchBytes} PATCHes, {seconds * 1000 / (offset / (double)PatchBytes):F0} ms each");
+        Console.WriteLine($"  HEAD (authentication + session read) {head.Elapsed.TotalMilliseconds / 20:F1} ms; {offset / PatchBytes} PATCHes, {seconds * 1000 / (offset / (double)PatchBytes):F0} ms each; by quarter of the upload, median {times.QuarterMedians()} ms");
         return seconds;
     }
 

@@ -68,8 +68,10 @@ internal static class TusCeilingBenchmark
         long offset = 0;
         await using var file = File.OpenRead(path);
         var watch = Stopwatch.StartNew();
+        var times = new ChunkTimes();
         await foreach (var (chunk, md5) in TusBenchmark.ReadAheadAsync(file))
         {
+            times.Start();
             offset += chunk.Count;
             var id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
             ids.Add(id);
@@ -88,8 +90,11 @@ internal static class TusCeilingBenchmark
             {
                 await stored;
             }
+
+            times.Stop();
         }
 
+        Console.WriteLine($"  chunk time by quarter of the upload, median {times.QuarterMedians()} ms");
         await blob.CommitBlockListAsync(ids, new CommitBlockListOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } });
         return watch.Elapsed.TotalSeconds;
     }
