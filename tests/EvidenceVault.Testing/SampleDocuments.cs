@@ -20,6 +20,9 @@ public static class SampleDocuments
     /// <summary>Who saved the contract last, as its properties name them (ODF <c>dc:creator</c>, OOXML <c>cp:lastModifiedBy</c>).</summary>
     public const string ContractEditor = "客服小李";
 
+    /// <summary>The organisation the contract's office program was registered to, as a copy from <see cref="WithCompanyAsync"/> names it.</summary>
+    public const string OfficeCompany = "某某科技有限公司";
+
     /// <summary>When the contract was written, by its writer's clock without a zone, as OpenDocument keeps it.</summary>
     public const string ContractCreated = "2026-10-28T09:15:00";
 
@@ -128,6 +131,116 @@ public static class SampleDocuments
         var copy = (byte[])pdf.Clone();
         copy.AsSpan(trailer + at, pdf.AsSpan(trailer + at).IndexOf((byte)'R') + 1).Fill((byte)' ');
         return copy;
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="path"/> (written by <see cref="WriteAsync"/>) that names <paramref name="company"/> as
+    /// its company, where each format keeps it and as Office writes it: in an Office Open XML package's extended
+    /// properties (<c>&lt;Company&gt;</c> in <c>docProps/app.xml</c>); in a Rich Text document's <c>\info</c> group
+    /// (<c>{\*\company …}</c>, its text as <c>\uN\'3f</c>, as LibreOffice writes text); in a 97–2003 file's document
+    /// summary information (<c>\x05DocumentSummaryInformation</c>, PIDDSI_COMPANY in <paramref name="codePage"/>:
+    /// UTF-8, as LibreOffice writes its property sets, or 936, GBK, as a Chinese Office writes them), which
+    /// LibreOffice writes without a company: that stream is rewritten in place, at the same length, where the file holds
+    /// it — found by its property set's id and checked, before and after, against the stream as libgsf's <c>gsf cat</c>
+    /// reads it (apt-get installs <c>libgsf-bin</c> when missing).
+    /// </summary>
+    public static async Task<string> WithCompanyAsync(string path, string company, int codePage = 65001)
+    {
+        var extension = Path.GetExtension(path);
+        var copy = Path.Combine(Path.GetDirectoryName(path)!, "company-" + Path.GetFileName(path));
+        switch (extension)
+        {
+            case ".docx" or ".xlsx" or ".pptx":
+                return Repack(path, copy, (name, content) => (name, name == "docProps/app.xml"
+                    ? ReplaceText(content, "</Properties>", $"<Company>{System.Security.SecurityElement.Escape(company)}</Company></Properties>")
+                    : content));
+            case ".rtf":
+                var rtf = await File.ReadAllTextAsync(path, Encoding.Latin1);
+                var escaped = string.Concat(company.Select(c => c < 128 ? c.ToString() : $"\\u{(int)c}\\'3f"));
+                await File.WriteAllTextAsync(copy, rtf.Replace("{\\info", "{\\info{\\*\\company " + escaped + "}", StringComparison.Ordinal), Encoding.Latin1);
+                return copy;
+            case ".doc" or ".xls" or ".ppt":
+                await DebianPackages.EnsureAsync(["libgsf-bin"], "Reading a compound file's streams", () => Task.FromResult(DebianPackages.HasCommand("gsf")));
+                const string stream = "\u0005DocumentSummaryInformation";
+                var file = await File.ReadAllBytesAsync(path);
+                var original = await GsfCatAsync(path, stream);
+                var at = file.AsSpan().IndexOf(new Guid("D5CDD502-2E9C-101B-9397-08002B2CF9AE").ToByteArray()) - 28;
+                if (at < 0 || !file.AsSpan(at, original.Length).SequenceEqual(original))
+                {
+                    throw new InvalidOperationException("The document summary information is not in one place in the file.");
+                }
+
+                var summary = DocumentSummaryNaming(company, codePage, original.Length);
+                summary.CopyTo(file, at);
+                file = codePage == 936 ? InChineseCodePage(file) : file; // the summary too, as a Chinese Office writes both
+                await File.WriteAllBytesAsync(copy, file);
+                return (await GsfCatAsync(copy, stream)).SequenceEqual(summary) ? copy : throw new InvalidOperationException("The rewritten stream is not where libgsf reads it.");
+            default:
+                throw new ArgumentException("No company for " + extension, nameof(path));
+        }
+    }
+
+    /// <summary>
+    /// A 97–2003 file LibreOffice wrote, with its summary information as a Chinese Office writes it: in code page 936
+    /// (GBK), the author's and editor's names in it, each padded with NULs to the length of its UTF-8.
+    /// </summary>
+    public static byte[] InChineseCodePage(byte[] file)
+    {
+        var gbk = CodePagesEncodingProvider.Instance.GetEncoding(936)!;
+        var chinese = ReplaceOnce(file, [0x02, 0x00, 0x00, 0x00, 0xE9, 0xFD], [0x02, 0x00, 0x00, 0x00, 0xA8, 0x03]);
+        foreach (var name in new[] { ContractAuthor, ContractEditor })
+        {
+            var utf8 = Encoding.UTF8.GetBytes(name);
+            chinese = ReplaceOnce(chinese, utf8, [.. gbk.GetBytes(name), .. new byte[utf8.Length - gbk.GetByteCount(name)]]);
+        }
+
+        return chinese;
+    }
+
+    private static byte[] ReplaceOnce(byte[] file, byte[] from, byte[] to)
+    {
+        var at = file.AsSpan().IndexOf(from);
+        if (at < 0 || from.Length != to.Length)
+        {
+            throw new ArgumentException("Nothing of that length to replace.", nameof(from));
+        }
+
+        var copy = (byte[])file.Clone();
+        to.CopyTo(copy, at);
+        return copy;
+    }
+
+    /// <summary>A document summary information stream ([MS-OLEPS]) of <paramref name="length"/> bytes: its code page and the company, in it.</summary>
+    private static byte[] DocumentSummaryNaming(string company, int codePage, int length)
+    {
+        var text = (codePage == 65001 ? Encoding.UTF8 : CodePagesEncodingProvider.Instance.GetEncoding(codePage)!).GetBytes(company + "\0");
+        var padded = (text.Length + 3) / 4 * 4;
+        var section = new byte[8 + 16 + 8 + 8 + padded];
+        BitConverter.TryWriteBytes(section.AsSpan(0), section.Length);
+        BitConverter.TryWriteBytes(section.AsSpan(4), 2); // two properties: the code page and the company
+        BitConverter.TryWriteBytes(section.AsSpan(8), 1);
+        BitConverter.TryWriteBytes(section.AsSpan(12), 24);
+        BitConverter.TryWriteBytes(section.AsSpan(16), 15);
+        BitConverter.TryWriteBytes(section.AsSpan(20), 32);
+        BitConverter.TryWriteBytes(section.AsSpan(24), 2); // VT_I2
+        BitConverter.TryWriteBytes(section.AsSpan(28), (ushort)codePage);
+        BitConverter.TryWriteBytes(section.AsSpan(32), 0x1E); // VT_LPSTR
+        BitConverter.TryWriteBytes(section.AsSpan(36), text.Length);
+        text.CopyTo(section, 40);
+        var stream = new byte[length];
+        stream[0] = 0xFE;
+        stream[1] = 0xFF;
+        BitConverter.TryWriteBytes(stream.AsSpan(4), 0x00020001); // written on Windows NT
+        BitConverter.TryWriteBytes(stream.AsSpan(24), 1);
+        new Guid("D5CDD502-2E9C-101B-9397-08002B2CF9AE").TryWriteBytes(stream.AsSpan(28));
+        BitConverter.TryWriteBytes(stream.AsSpan(44), 48);
+        return 48 + section.Length <= length ? [.. stream[..48], .. section, .. stream[(48 + section.Length)..]] : throw new ArgumentException("The company does not fit the stream LibreOffice wrote.", nameof(company));
+    }
+
+    private static async Task<byte[]> GsfCatAsync(string path, string stream)
+    {
+        var read = await ExternalTool.RunAsync("sh", Path.GetDirectoryName(path)!, ["-c", "gsf cat \"$0\" \"$1\" | od -An -v -tx1", path, stream]);
+        return read.ExitCode == 0 ? Convert.FromHexString(string.Concat(read.Output.Where(char.IsAsciiHexDigit))) : throw new InvalidOperationException("gsf cat failed:\n" + read.Output);
     }
 
     /// <summary>A part's UTF-8 text with <paramref name="from"/> replaced, for <see cref="Repack"/>.</summary>

@@ -90,6 +90,8 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? DocumentApplication { get; set; }
 
+    public string? DocumentCompany { get; set; }
+
     /// <summary>The sites a capture reached and their certificates, as the custody line records them (JSON).</summary>
     public string? CapturedSites { get; set; }
 
@@ -167,6 +169,7 @@ internal sealed class ItemEntity : ITableEntity
         DocumentCreatedAt = item.Document?.CreatedAt,
         DocumentModifiedAt = item.Document?.ModifiedAt,
         DocumentApplication = item.Document?.Application,
+        DocumentCompany = item.Document?.Company,
         CapturedSites = item.CapturedSites is { Count: > 0 } sites ? EvidenceVault.Custody.CaptureDetails.SitesValue(sites) : null,
         Note = item.Note,
         Contributor = item.Contributor,
@@ -213,7 +216,7 @@ internal sealed class ItemEntity : ITableEntity
         Document = DocumentSource is null ? null : new DocumentInfo
         {
             Source = DocumentSource, Author = DocumentAuthor, LastModifiedBy = DocumentLastModifiedBy,
-            CreatedAt = DocumentCreatedAt, ModifiedAt = DocumentModifiedAt, Application = DocumentApplication,
+            CreatedAt = DocumentCreatedAt, ModifiedAt = DocumentModifiedAt, Application = DocumentApplication, Company = DocumentCompany,
         },
         CapturedSites = EvidenceVault.Custody.CaptureDetails.SitesFrom(CapturedSites),
         Note = Note,

@@ -223,7 +223,8 @@ internal static class BundleReport
                 document.CreatedAt is { } created ? $"创建于 created {Encode(created.Replace('T', ' '))}" : null,
                 document.LastModifiedBy is { } editor ? $"最后保存者 last saved by {Encode(editor)}" : null,
                 document.ModifiedAt is { } modified ? $"最后保存于 last saved {Encode(modified.Replace('T', ' '))}" : null,
-                document.Application is { } application ? $"程序 program {Encode(application)}" : null));
+                document.Application is { } application ? $"程序 program {Encode(application)}" : null,
+                document.Company is { } company ? $"单位 company {Encode(company)}" : null));
         }
 
         return lines.Count == 0 ? "—" : string.Join("<br>", lines);

@@ -233,8 +233,9 @@ internal static class VerifyGuide
             An office document of today (Office Open XML, OpenDocument) is a ZIP package, and `document` in `items.json` states what its properties say: the author
             and who saved it last, when (as the file writes it: Office in UTC with a `Z`, OpenDocument by the writer's
             clock without a zone) and the program. They are whatever the writer's office program was set to, so they say
-            what the file claims, not who made it. `unzip` prints them — Word, Excel and PowerPoint files
-            (`dc:creator`, `cp:lastModifiedBy`, `dcterms:created`, `dcterms:modified`, `Application`), then OpenDocument
+            what the file claims, not who made it; `company`, where a file names one, is the organisation Office was
+            registered to on the computer that wrote it. `unzip` prints them — Word, Excel and PowerPoint files
+            (`dc:creator`, `cp:lastModifiedBy`, `dcterms:created`, `dcterms:modified`, `Application`, `Company`), then OpenDocument
             (`meta:initial-creator`, `dc:creator`, `meta:creation-date`, `dc:date`, `meta:generator`):
             新版办公文档（.docx、.xlsx、.pptx、OpenDocument）是 ZIP 包；items.json 中 document 所述的作者、时间与程序可用以下命令读出核对。
 
@@ -263,24 +264,34 @@ internal static class VerifyGuide
 
             A Word, Excel or PowerPoint 97–2003 file (`.doc`, `.xls`, `.ppt`; `source` `cfb`) states them in its summary
             information (the author, who saved it last, when it was created and last saved — in UTC, with a `Z` in
-            `items.json` —, and the program). ExifTool prints it (its `FlashPix` group; a Word file's own `MS-DOC` dates are
+            `items.json` —, and the program) and the company in its document summary information. ExifTool prints them (its `FlashPix` group; a Word file's own `MS-DOC` dates are
             kept to the minute and are not what `document` states):
-            旧版 Office 文件（.doc、.xls、.ppt）的摘要信息（作者、最后保存者、创建与保存时间〔UTC〕、程序）可用 ExifTool 读出核对。
+            旧版 Office 文件（.doc、.xls、.ppt）的摘要信息（作者、最后保存者、创建与保存时间〔UTC〕、程序、单位）可用 ExifTool 读出核对。
 
             ```sh
-            exiftool -FlashPix:Author -FlashPix:LastModifiedBy -FlashPix:CreateDate -FlashPix:ModifyDate -FlashPix:Software data/evidence/<item>.doc
+            exiftool -FlashPix:Author -FlashPix:LastModifiedBy -FlashPix:CreateDate -FlashPix:ModifyDate -FlashPix:Software -FlashPix:Company data/evidence/<item>.doc
+            ```
+
+            ExifTool knows no Chinese code page: strings a Chinese Office wrote in code page 936 (GBK) it prints as their
+            bytes, which `iconv` turns into text:
+            中文版 Office 以 GBK（代码页 936）写入的文字，ExifTool 按原字节输出，可用 iconv 转为 UTF-8：
+
+            ```sh
+            exiftool -FlashPix:Company -FlashPix:Author -FlashPix:LastModifiedBy data/evidence/<item>.doc | iconv -f GBK -t UTF-8
             ```
 
             A Rich Text Format document (`.rtf`, `source` `rtf`) states them in its `\info` group — `\author`,
             `\operator` (who saved it last), `\creatim` and `\revtim` (the writer's clock without a zone, to the minute
-            unless it writes seconds) — and its program in `\*\generator` near the start of the file. ExifTool prints the
-            first four; with `-a` it shows every `\author`, of which `document` states the first (LibreOffice writes who
+            unless it writes seconds), `\*\company` — and its program in `\*\generator` near the start of the file.
+            ExifTool prints all but the program; with `-a` it shows every `\author`, of which `document` states the first (LibreOffice writes who
             saved the file last as a second `\author`, not as `\operator`). Text in a Chinese code page such as
-            `\ansicpg936` it shows as Latin-1; the `\'hh` escapes are that code page's bytes:
-            RTF 文档的 \info 组（作者、最后保存者、创建与修改时间）可用 ExifTool 读出核对；程序名见文件开头的 \*\generator。
+            `\ansicpg936` it shows as Latin-1; the `\'hh` escapes are that code page's bytes. A character past U+7FFF that
+            the file writes as a negative `\uN`, as Word does (`\u-27056` for 限), it shows as question marks; `document`
+            reads it:
+            RTF 文档的 \info 组（作者、最后保存者、创建与修改时间、单位）可用 ExifTool 读出核对；程序名见文件开头的 \*\generator。
 
             ```sh
-            exiftool -a -RTF:Author -RTF:LastModifiedBy -RTF:CreateDate -RTF:ModifyDate data/evidence/<item>.rtf
+            exiftool -a -RTF:Author -RTF:LastModifiedBy -RTF:CreateDate -RTF:ModifyDate -RTF:Company data/evidence/<item>.rtf
             ```
 
             """);

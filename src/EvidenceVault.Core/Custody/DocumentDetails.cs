@@ -26,13 +26,16 @@ public static class DocumentDetails
     /// <summary>Detail with the program that wrote it, as it names itself.</summary>
     public const string Application = "documentApplication";
 
+    /// <summary>Detail with the organisation the document names as its own.</summary>
+    public const string Company = "documentCompany";
+
     /// <summary>The details for <paramref name="document"/>.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Of(DocumentInfo document)
     {
         ArgumentNullException.ThrowIfNull(document);
         return StatementDetails.Given(
             (Source, document.Source), (Author, document.Author), (LastModifiedBy, document.LastModifiedBy),
-            (CreatedAt, document.CreatedAt), (ModifiedAt, document.ModifiedAt), (Application, document.Application));
+            (CreatedAt, document.CreatedAt), (ModifiedAt, document.ModifiedAt), (Application, document.Application), (Company, document.Company));
     }
 
     /// <summary>The statement a custody line records, or null when it records none.</summary>
@@ -46,6 +49,7 @@ public static class DocumentDetails
                 CreatedAt = details.GetValueOrDefault(CreatedAt),
                 ModifiedAt = details.GetValueOrDefault(ModifiedAt),
                 Application = details.GetValueOrDefault(Application),
+                Company = details.GetValueOrDefault(Company),
             }
             : null;
 }

@@ -29,6 +29,13 @@ public sealed record DocumentInfo
 
     /// <summary>The program that wrote it, as it names itself (<c>Application</c>, <c>meta:generator</c>): <c>Microsoft Office Word</c>, <c>WPS Office</c>.</summary>
     public string? Application { get; init; }
+
+    /// <summary>
+    /// The organisation the document names as its own (Office Open XML's <c>Company</c>, a 97–2003 file's document
+    /// summary <c>Company</c>, RTF's <c>\*\company</c>): Office fills it in from the organisation Windows or Office was
+    /// registered to, so a fake contract may carry the name of the organisation whose computer wrote it.
+    /// </summary>
+    public string? Company { get; init; }
 }
 
 /// <summary>Where a <see cref="DocumentInfo"/> was read.</summary>

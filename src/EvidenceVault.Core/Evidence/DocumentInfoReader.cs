@@ -55,8 +55,9 @@ public static class DocumentInfoReader
                 CreatedAt = Time(written.CreatedAt),
                 ModifiedAt = Time(written.ModifiedAt),
                 Application = Text(written.Application),
+                Company = Text(written.Company),
             };
-            return info is null or { Author: null, LastModifiedBy: null, CreatedAt: null, ModifiedAt: null, Application: null } ? null : info;
+            return info is null or { Author: null, LastModifiedBy: null, CreatedAt: null, ModifiedAt: null, Application: null, Company: null } ? null : info;
         }
         catch (Exception e) when (e is InvalidDataException or XmlException or EndOfStreamException or FormatException or OverflowException or ArgumentOutOfRangeException)
         {
@@ -99,6 +100,7 @@ public static class DocumentInfoReader
             CreatedAt = core.GetValueOrDefault((DublinCoreTerms, "created")),
             ModifiedAt = core.GetValueOrDefault((DublinCoreTerms, "modified")),
             Application = core.GetValueOrDefault((ExtendedProperties, "Application")),
+            Company = core.GetValueOrDefault((ExtendedProperties, "Company")),
         };
     }
 

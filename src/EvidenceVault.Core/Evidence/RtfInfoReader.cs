@@ -6,7 +6,7 @@ namespace EvidenceVault.Evidence;
 /// <summary>
 /// Reads what a Rich Text Format document (<c>.rtf</c>) says about its making: the <c>\info</c> group of its header —
 /// <c>\author</c>, <c>\operator</c> (who saved it last), <c>\creatim</c> and <c>\revtim</c> (the writer's clock,
-/// without a zone, as the file gives it) — and the program that wrote it, <c>\*\generator</c>. Text is decoded as RTF
+/// without a zone, as the file gives it), <c>\*\company</c> — and the program that wrote it, <c>\*\generator</c>. Text is decoded as RTF
 /// writes it: <c>\uN</c> Unicode characters (their <c>\ucN</c> fallbacks skipped), <c>\'hh</c> bytes in the document's
 /// code page (<c>\ansicpg</c>: GBK as Chinese Word writes it, and the rest), and escaped <c>\\</c>, <c>\{</c>,
 /// <c>\}</c>. The header comes before the text, so only the first <see cref="MaxHeaderBytes"/> are read.
@@ -34,6 +34,7 @@ internal static class RtfInfoReader
             CreatedAt = Time(GroupAt(info, "{\\creatim")),
             ModifiedAt = Time(GroupAt(info, "{\\revtim")),
             Application = GroupText(text, "{\\*\\generator", codePage)?.TrimEnd(';'),
+            Company = GroupText(info, "{\\*\\company", codePage),
         };
     }
 

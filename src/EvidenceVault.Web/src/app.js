@@ -94,10 +94,10 @@ function messageStatement(message) {
   return [message.from, message.subject, message.sentAt && formatTime(message.sentAt, 'UTC')].filter(Boolean).join(' · ');
 }
 
-/** What an office document's properties say: its author and when it was written, who saved it last and when, and the program. */
+/** What an office document's properties say: its author and when it was written, who saved it last and when, the program, and the company. */
 function documentStatement(properties) {
   const time = (written) => written && written.replace('T', ' ').replace(/Z$/, ' UTC');
-  return [properties.author, time(properties.createdAt), properties.lastModifiedBy, time(properties.modifiedAt), properties.application].filter(Boolean).join(' · ');
+  return [properties.author, time(properties.createdAt), properties.lastModifiedBy, time(properties.modifiedAt), properties.application, properties.company].filter(Boolean).join(' · ');
 }
 
 /** A recording's length as a player shows it, whole seconds cut off as players do: 0:22, 1:02:03. */

@@ -43,7 +43,7 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("message", out _));
         Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("document", out _));
         var properties = schemas.GetProperty("DocumentInfo").GetProperty("properties");
-        Assert.Equal(["application", "author", "createdAt", "lastModifiedBy", "modifiedAt", "source"], properties.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["application", "author", "company", "createdAt", "lastModifiedBy", "modifiedAt", "source"], properties.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var message = schemas.GetProperty("MessageInfo").GetProperty("properties");
         Assert.Equal(["deliveredAt", "deliveredBy", "from", "links", "messageId", "sentAt", "source", "subject"], message.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var recording = schemas.GetProperty("RecordingInfo").GetProperty("properties");

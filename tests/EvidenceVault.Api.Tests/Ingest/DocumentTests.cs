@@ -101,6 +101,40 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
         await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"createdAt\": \"2026-10-28", "\"createdAt\": \"2026-10-27", "what the document says of its making");
     }
 
+    [Theory]
+    [InlineData(".docx", "unzip -p data/evidence/<item>.docx", 65001)]
+    [InlineData(".doc", "exiftool -FlashPix:Author", 65001)] // as LibreOffice writes property sets
+    [InlineData(".doc", "exiftool -FlashPix:Company", 936)] // as a Chinese Office does, through iconv
+    [InlineData(".rtf", "exiftool -a -RTF:Author", 65001)]
+    public async Task A_contract_names_its_company_as_the_guides_commands_read_it_and_the_bundle_cannot_say_otherwise(string extension, string guideCommand, int codePage)
+    {
+        using var vault = await app.CreateCaseAsync();
+        var named = await SampleDocuments.WithCompanyAsync(await SampleDocuments.WriteAsync(_folder, extension), SampleDocuments.OfficeCompany, codePage);
+
+        var item = await vault.UploadNewItemAsync(named, r => r.Headers.Add("X-File-Name", "contract" + extension));
+
+        Assert.Equal((SampleDocuments.ContractAuthor, SampleDocuments.OfficeCompany), (item.Document?.Author, item.Document?.Company));
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Document, i => i.Document, DocumentDetails.From);
+
+        // The bundle: items.csv and the report carry it, and the guide's command prints it from the bundle's copy.
+        await ExpertTools.EnsureAsync();
+        var bag = await vault.DownloadBagAsync(_folder);
+        Assert.Equal(SampleDocuments.OfficeCompany, Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")))["document_company"]);
+        Assert.Contains($"单位 company {SampleDocuments.OfficeCompany}", await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html")), StringComparison.Ordinal);
+        var said = await ExpertTools.RunGuideCommandAsync(bag, guideCommand, EvidenceBundleWriter.EvidencePath(item));
+        if (extension == ".docx")
+        {
+            Assert.Contains($"<Company>{SampleDocuments.OfficeCompany}</Company>", said, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(SampleDocuments.OfficeCompany, ExpertTools.ExifToolFields(said).Single(field => field.Tag == "Company").Value);
+        }
+
+        // Re-catalogued to name another company, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, $"\"company\": \"{SampleDocuments.OfficeCompany}\"", "\"company\": \"某某贸易有限公司\"", "what the document says of its making");
+    }
+
     [Fact]
     public async Task A_pdf_states_its_document_information_as_exiftool_reads_it()
     {

@@ -169,6 +169,55 @@ public sealed class DocumentInfoReaderTests : IDisposable
             info);
     }
 
+    [Theory]
+    [InlineData(".docx", DocumentSources.OfficeOpenXml, 0)]
+    [InlineData(".xlsx", DocumentSources.OfficeOpenXml, 0)]
+    [InlineData(".doc", DocumentSources.CompoundFile, 936)] // as a Chinese Office writes its property sets
+    [InlineData(".xls", DocumentSources.CompoundFile, 65001)] // as LibreOffice writes them
+    [InlineData(".rtf", DocumentSources.Rtf, 0)]
+    public async Task A_document_names_the_company_its_office_program_was_registered_to(string extension, string source, int codePage)
+    {
+        var written = await SampleDocuments.WriteAsync(_folder, extension);
+        var without = await ReadAsync(written);
+
+        var info = await ReadAsync(await SampleDocuments.WithCompanyAsync(written, SampleDocuments.OfficeCompany, codePage == 0 ? 65001 : codePage));
+
+        // LibreOffice names no company; the copy that names one states it, and everything else as before.
+        Assert.Null(without?.Company);
+        Assert.Equal(new DocumentInfo { Source = source, Company = SampleDocuments.OfficeCompany }, info! with { Author = null, LastModifiedBy = null, CreatedAt = null, ModifiedAt = null, Application = null });
+        Assert.Equal(without ?? new DocumentInfo { Source = source }, info with { Company = null });
+    }
+
+    [Fact]
+    public async Task A_company_written_as_word_writes_characters_past_u7fff_is_read_as_written()
+    {
+        // RTF's \uN is a signed 16-bit number: Word writes 限 (U+9650) as \u-27056, LibreOffice as \u38480.
+        var named = await SampleDocuments.WithCompanyAsync(await SampleDocuments.WriteAsync(_folder, ".rtf"), SampleDocuments.OfficeCompany);
+        var rtf = await File.ReadAllTextAsync(named, Encoding.Latin1);
+        var path = Path.Combine(_folder, "word.rtf");
+        await File.WriteAllTextAsync(path, rtf.Replace("\\u38480\\'3f", "\\u-27056?", StringComparison.Ordinal), Encoding.Latin1);
+
+        Assert.Contains("\\u-27056?", await File.ReadAllTextAsync(path, Encoding.Latin1), StringComparison.Ordinal);
+        Assert.Equal(SampleDocuments.OfficeCompany, (await ReadAsync(path))?.Company);
+    }
+
+    [Fact]
+    public async Task A_damaged_document_summary_costs_the_company_not_the_summary()
+    {
+        var company = await SampleDocuments.WithCompanyAsync(await SampleDocuments.WriteAsync(_folder, ".doc"), SampleDocuments.OfficeCompany);
+        var named = await File.ReadAllBytesAsync(company);
+        var section = named.AsSpan().IndexOf(new Guid("D5CDD502-2E9C-101B-9397-08002B2CF9AE").ToByteArray()) + 20;
+        var damaged = (byte[])named.Clone();
+        BitConverter.TryWriteBytes(damaged.AsSpan(section + 4), uint.MaxValue); // claims more properties than the set holds
+        var path = Path.Combine(_folder, "damaged.doc");
+        await File.WriteAllBytesAsync(path, damaged);
+
+        var info = await ReadAsync(path);
+
+        Assert.Equal((SampleDocuments.ContractAuthor, (string?)null), (info?.Author, info?.Company));
+        Assert.Equal(SampleDocuments.OfficeCompany, (await ReadAsync(company))?.Company);
+    }
+
     [Fact]
     public async Task A_rich_text_contract_states_its_info_group_and_generator()
     {
@@ -245,14 +294,7 @@ public sealed class DocumentInfoReaderTests : IDisposable
     {
         var file = await File.ReadAllBytesAsync(await SampleDocuments.WriteAsync(_folder, ".doc"));
 
-        // As Chinese Word writes it: code page 936 (GBK) for the set's strings, each padded here to its UTF-8 length.
-        var gbk = CodePagesEncodingProvider.Instance.GetEncoding(936)!;
-        var chinese = Replace(file, [0x02, 0x00, 0x00, 0x00, 0xE9, 0xFD], [0x02, 0x00, 0x00, 0x00, 0xA8, 0x03]);
-        foreach (var name in new[] { SampleDocuments.ContractAuthor, SampleDocuments.ContractEditor })
-        {
-            var utf8 = Encoding.UTF8.GetBytes(name);
-            chinese = Replace(chinese, utf8, [.. gbk.GetBytes(name), .. new byte[utf8.Length - gbk.GetByteCount(name)]]);
-        }
+        var chinese = SampleDocuments.InChineseCodePage(file);
 
         var path = Path.Combine(_folder, "gbk.doc");
         await File.WriteAllBytesAsync(path, chinese);
@@ -296,13 +338,4 @@ public sealed class DocumentInfoReaderTests : IDisposable
     }
 
     private static uint SummaryEntrySize(byte[] file) => BitConverter.ToUInt32(file, SummaryEntry(file) + 120);
-
-    private static byte[] Replace(byte[] file, byte[] from, byte[] to)
-    {
-        var at = file.AsSpan().IndexOf(from);
-        Assert.True(at >= 0 && from.Length == to.Length);
-        var copy = (byte[])file.Clone();
-        to.CopyTo(copy, at);
-        return copy;
-    }
 }
