@@ -23,6 +23,9 @@ public static class SampleDocuments
     /// <summary>The organisation the contract's office program was registered to, as a copy from <see cref="WithCompanyAsync"/> names it.</summary>
     public const string OfficeCompany = "某某科技有限公司";
 
+    /// <summary>The id of document summary information's first property set ([MS-OLEPS]), where the company is.</summary>
+    public static readonly Guid DocumentSummarySet = new("D5CDD502-2E9C-101B-9397-08002B2CF9AE");
+
     /// <summary>When the contract was written, by its writer's clock without a zone, as OpenDocument keeps it.</summary>
     public const string ContractCreated = "2026-10-28T09:15:00";
 
@@ -164,17 +167,17 @@ public static class SampleDocuments
                 const string stream = "\u0005DocumentSummaryInformation";
                 var file = await File.ReadAllBytesAsync(path);
                 var original = await GsfCatAsync(path, stream);
-                var at = file.AsSpan().IndexOf(new Guid("D5CDD502-2E9C-101B-9397-08002B2CF9AE").ToByteArray()) - 28;
+                var at = file.AsSpan().IndexOf(DocumentSummarySet.ToByteArray()) - 28;
                 if (at < 0 || !file.AsSpan(at, original.Length).SequenceEqual(original))
                 {
                     throw new InvalidOperationException("The document summary information is not in one place in the file.");
                 }
 
-                var summary = DocumentSummaryNaming(company, codePage, original.Length);
-                summary.CopyTo(file, at);
+                var documentSummary = DocumentSummaryNaming(company, codePage, original.Length);
+                documentSummary.CopyTo(file, at);
                 file = codePage == 936 ? InChineseCodePage(file) : file; // the summary too, as a Chinese Office writes both
                 await File.WriteAllBytesAsync(copy, file);
-                return (await GsfCatAsync(copy, stream)).SequenceEqual(summary) ? copy : throw new InvalidOperationException("The rewritten stream is not where libgsf reads it.");
+                return (await GsfCatAsync(copy, stream)).SequenceEqual(documentSummary) ? copy : throw new InvalidOperationException("The rewritten stream is not where libgsf reads it.");
             default:
                 throw new ArgumentException("No company for " + extension, nameof(path));
         }
@@ -182,7 +185,8 @@ public static class SampleDocuments
 
     /// <summary>
     /// A 97–2003 file LibreOffice wrote, with its summary information as a Chinese Office writes it: in code page 936
-    /// (GBK), the author's and editor's names in it, each padded with NULs to the length of its UTF-8.
+    /// (GBK), the author's and editor's names in it, each padded with NULs to the length of its UTF-8. The summary's
+    /// code page is the first UTF-8 one in the file, as LibreOffice lays the streams out.
     /// </summary>
     public static byte[] InChineseCodePage(byte[] file)
     {
@@ -232,7 +236,7 @@ public static class SampleDocuments
         stream[1] = 0xFF;
         BitConverter.TryWriteBytes(stream.AsSpan(4), 0x00020001); // written on Windows NT
         BitConverter.TryWriteBytes(stream.AsSpan(24), 1);
-        new Guid("D5CDD502-2E9C-101B-9397-08002B2CF9AE").TryWriteBytes(stream.AsSpan(28));
+        DocumentSummarySet.TryWriteBytes(stream.AsSpan(28));
         BitConverter.TryWriteBytes(stream.AsSpan(44), 48);
         return 48 + section.Length <= length ? [.. stream[..48], .. section, .. stream[(48 + section.Length)..]] : throw new ArgumentException("The company does not fit the stream LibreOffice wrote.", nameof(company));
     }

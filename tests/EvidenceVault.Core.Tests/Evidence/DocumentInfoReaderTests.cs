@@ -206,7 +206,7 @@ public sealed class DocumentInfoReaderTests : IDisposable
     {
         var company = await SampleDocuments.WithCompanyAsync(await SampleDocuments.WriteAsync(_folder, ".doc"), SampleDocuments.OfficeCompany);
         var named = await File.ReadAllBytesAsync(company);
-        var section = named.AsSpan().IndexOf(new Guid("D5CDD502-2E9C-101B-9397-08002B2CF9AE").ToByteArray()) + 20;
+        var section = named.AsSpan().IndexOf(SampleDocuments.DocumentSummarySet.ToByteArray()) + 20;
         var damaged = (byte[])named.Clone();
         BitConverter.TryWriteBytes(damaged.AsSpan(section + 4), uint.MaxValue); // claims more properties than the set holds
         var path = Path.Combine(_folder, "damaged.doc");
