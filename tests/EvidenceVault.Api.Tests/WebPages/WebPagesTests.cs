@@ -336,7 +336,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
                 SampleMessages.Phishing(Path.Combine(folder.FullName, "退款邮件.eml")),
                 await SampleMessages.OutlookAsync(folder.FullName), // the same mail as Outlook saves it
                 await SampleRecordings.AndroidCallAsync(folder.FullName, ".amr"),
-                await SampleDocuments.WriteAsync(folder.FullName, ".docx"),
+                await SampleDocuments.WithCompanyAsync(await SampleDocuments.WriteAsync(folder.FullName, ".docx"), SampleDocuments.OfficeCompany),
                 await SampleDocuments.WriteAsync(folder.FullName, ".xls"), // Excel 97–2003, as older programs still save lists
                 await SampleDocuments.WriteAsync(folder.FullName, ".rtf"), // the contract again, as Rich Text
             ];
@@ -354,9 +354,9 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             var mailSays = $"邮件头自述的发件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC";
             await Expect(page.Locator("#items .item .message-says")).ToHaveTextAsync([mailSays, mailSays]);
             await Expect(page.Locator("#items .item .recording-length")).ToHaveTextAsync("时长：0:22");
-            const string DocumentSaysLabel = "文档属性自述的作者、创建时间、最后保存者、保存时间和程序：";
+            const string DocumentSaysLabel = "文档属性自述的作者、创建时间、最后保存者、保存时间、程序和单位：";
             await Expect(DocumentSays("application/vnd.openxmlformats-officedocument.wordprocessingml.document")).ToHaveTextAsync(new Regex(
-                $"^{DocumentSaysLabel}{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 UTC · {SampleDocuments.ContractEditor} · 2026-11-01 16:42:07 UTC · LibreOffice/"));
+                $"^{DocumentSaysLabel}{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 UTC · {SampleDocuments.ContractEditor} · 2026-11-01 16:42:07 UTC · LibreOffice/.* · {SampleDocuments.OfficeCompany}$"));
             await Expect(DocumentSays("application/rtf")).ToHaveTextAsync(new Regex($"^{DocumentSaysLabel}{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 · 2026-11-01 16:42:00 · LibreOffice/"));
             await AssertFitsAsync(page);
             Assert.Equal(
