@@ -121,9 +121,28 @@ public sealed class PhoneNetwork : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (SocketException)
         {
-            // The connection ended (or was cut): the other direction notices on its own.
+            // One end reset its connection, as a killed program's system does: the other end sees a reset too, as it
+            // would with no network between them, rather than a connection that goes quiet.
+            Reset(to);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+        {
+            // The connection was cut or the network stopped: the other direction notices on its own.
+        }
+    }
+
+    private static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
         }
     }
 
