@@ -145,7 +145,9 @@ public static class SampleDocuments
     /// UTF-8, as LibreOffice writes its property sets, or 936, GBK, as a Chinese Office writes them), which
     /// LibreOffice writes without a company: that stream is rewritten in place, at the same length, where the file holds
     /// it — found by its property set's id and checked, before and after, against the stream as libgsf's <c>gsf cat</c>
-    /// reads it (apt-get installs <c>libgsf-bin</c> when missing).
+    /// reads it (apt-get installs <c>libgsf-bin</c> when missing); in a PDF's document information (<c>/Company</c>,
+    /// UTF-16 as Acrobat's PDFMaker writes it), the PDF rewritten by qpdf into its editable form, the key added, and its
+    /// cross-references rebuilt by qpdf's <c>fix-qdf</c> (apt-get installs <c>qpdf</c> when missing).
     /// </summary>
     public static async Task<string> WithCompanyAsync(string path, string company, int codePage = 65001)
     {
@@ -178,6 +180,22 @@ public static class SampleDocuments
                 file = codePage == 936 ? InChineseCodePage(file) : file; // the summary too, as a Chinese Office writes both
                 await File.WriteAllBytesAsync(copy, file);
                 return (await GsfCatAsync(copy, stream)).SequenceEqual(documentSummary) ? copy : throw new InvalidOperationException("The rewritten stream is not where libgsf reads it.");
+            case ".pdf":
+                await DebianPackages.EnsureAsync(["qpdf"], "Adding to a PDF's document information", () => Task.FromResult(DebianPackages.HasCommand("qpdf")));
+                var editable = copy + ".qdf";
+                var rewritten = await ExternalTool.RunAsync("qpdf", Path.GetDirectoryName(path)!, "--qdf", "--object-streams=disable", path, editable);
+                var qdf = await File.ReadAllBytesAsync(editable);
+                var producer = qdf.AsSpan().IndexOf("\n  /Producer "u8);
+                if (rewritten.ExitCode != 0 || producer < 0)
+                {
+                    throw new InvalidOperationException("qpdf gave no document information to add to:\n" + rewritten.Output);
+                }
+
+                var key = Encoding.ASCII.GetBytes($"\n  /Company <FEFF{Convert.ToHexString(Encoding.BigEndianUnicode.GetBytes(company))}>");
+                await File.WriteAllBytesAsync(editable, [.. qdf[..producer], .. key, .. qdf[producer..]]);
+                var fixedUp = await ExternalTool.RunAsync("sh", Path.GetDirectoryName(path)!, "-c", "fix-qdf \"$0\" > \"$1\"", editable, copy);
+                File.Delete(editable);
+                return fixedUp.ExitCode == 0 ? copy : throw new InvalidOperationException("fix-qdf failed:\n" + fixedUp.Output);
             default:
                 throw new ArgumentException("No company for " + extension, nameof(path));
         }

@@ -246,11 +246,12 @@ internal static class VerifyGuide
 
             A PDF states the same in its document information (`source` `pdf`: `/Author`, `/CreationDate`, `/ModDate`,
             and as the program `/Creator`, else `/Producer`; times converted from PDF's `D:` form to ISO 8601 with the
-            zone the file gives, if any). ExifTool prints them:
+            zone the file gives, if any; and `/Company`, which Acrobat's PDFMaker copies from the Office document it
+            converts). ExifTool prints them:
             PDF 文件的文档信息（作者、创建与修改时间、程序）可用 ExifTool 读出核对。
 
             ```sh
-            exiftool -Author -Creator -Producer -CreateDate -ModifyDate data/evidence/<item>.pdf
+            exiftool -Author -Creator -Producer -CreateDate -ModifyDate -Company data/evidence/<item>.pdf
             ```
 
             When that states nothing (PDF 2.0 keeps none), `document` has `source` `xmp`: the catalog's XMP metadata

@@ -32,7 +32,7 @@ public sealed record DocumentInfo
 
     /// <summary>
     /// The organisation the document names as its own (Office Open XML's <c>Company</c>, a 97–2003 file's document
-    /// summary <c>Company</c>, RTF's <c>\*\company</c>): Office fills it in from the organisation Windows or Office was
+    /// summary <c>Company</c>, RTF's <c>\*\company</c>, a PDF's <c>/Company</c> as Acrobat's PDFMaker copies it): Office fills it in from the organisation Windows or Office was
     /// registered to, so a fake contract may carry the name of the organisation whose computer wrote it.
     /// </summary>
     public string? Company { get; init; }

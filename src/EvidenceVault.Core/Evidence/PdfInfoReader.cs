@@ -7,7 +7,8 @@ namespace EvidenceVault.Evidence;
 
 /// <summary>
 /// Reads a PDF's document information dictionary (ISO 32000-2 §14.3.3: <c>/Author</c>, <c>/Creator</c>,
-/// <c>/Producer</c>, <c>/CreationDate</c>, <c>/ModDate</c>) the way a PDF reader finds it: from <c>startxref</c> at
+/// <c>/Producer</c>, <c>/CreationDate</c>, <c>/ModDate</c>, and <c>/Company</c>, which Acrobat's PDFMaker copies from
+/// the Office document it converts) the way a PDF reader finds it: from <c>startxref</c> at
 /// the end, through the cross-reference sections — classic tables, or cross-reference streams (Flate, with PNG
 /// predictors) — newest first along <c>/Prev</c>, to the <c>/Info</c> object, which may sit in an object stream; when
 /// that states nothing (PDF 2.0 deprecates it), the catalog's XMP metadata stream (<see cref="XmpPacket"/>).
@@ -81,11 +82,12 @@ internal static class PdfInfoReader
                 CreatedAt = Date(Text(dictionary, "CreationDate")),
                 ModifiedAt = Date(Text(dictionary, "ModDate")),
                 Application = Text(dictionary, "Creator") ?? Text(dictionary, "Producer"),
+                Company = Text(dictionary, "Company"),
             }
             : null;
 
         // PDF 2.0 deprecates the document information for the catalog's XMP metadata: read it when /Info says nothing.
-        return stated is { Author: not null } or { CreatedAt: not null } or { ModifiedAt: not null } or { Application: not null } || root is null
+        return stated is { Author: not null } or { CreatedAt: not null } or { ModifiedAt: not null } or { Application: not null } or { Company: not null } || root is null
             ? stated
             : await ReadMetadataAsync(file, root, locations, cancellationToken) ?? stated;
     }

@@ -106,6 +106,7 @@ public sealed class DocumentTests(VaultApp app) : IClassFixture<VaultApp>, IDisp
     [InlineData(".doc", "exiftool -FlashPix:Author", 65001)] // as LibreOffice writes property sets
     [InlineData(".doc", "exiftool -FlashPix:Company", 936)] // as a Chinese Office does, through iconv
     [InlineData(".rtf", "exiftool -a -RTF:Author", 65001)]
+    [InlineData(".pdf", "exiftool -Author", 65001)]
     public async Task A_contract_names_its_company_as_the_guides_commands_read_it_and_the_bundle_cannot_say_otherwise(string extension, string guideCommand, int codePage)
     {
         using var vault = await app.CreateCaseAsync();

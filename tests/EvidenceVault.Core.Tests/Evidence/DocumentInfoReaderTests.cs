@@ -175,6 +175,7 @@ public sealed class DocumentInfoReaderTests : IDisposable
     [InlineData(".doc", DocumentSources.CompoundFile, 936)] // as a Chinese Office writes its property sets
     [InlineData(".xls", DocumentSources.CompoundFile, 65001)] // as LibreOffice writes them
     [InlineData(".rtf", DocumentSources.Rtf, 0)]
+    [InlineData(".pdf", DocumentSources.Pdf, 0)] // as Acrobat's PDFMaker copies it from the Office document
     public async Task A_document_names_the_company_its_office_program_was_registered_to(string extension, string source, int codePage)
     {
         var written = await SampleDocuments.WriteAsync(_folder, extension);
