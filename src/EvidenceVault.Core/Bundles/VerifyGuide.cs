@@ -237,7 +237,7 @@ internal static class VerifyGuide
             registered to on the computer that wrote it. `unzip` prints them — Word, Excel and PowerPoint files
             (`dc:creator`, `cp:lastModifiedBy`, `dcterms:created`, `dcterms:modified`, `Application`, `Company`), then OpenDocument
             (`meta:initial-creator`, `dc:creator`, `meta:creation-date`, `dc:date`, `meta:generator`):
-            新版办公文档（.docx、.xlsx、.pptx、OpenDocument）是 ZIP 包；items.json 中 document 所述的作者、时间与程序可用以下命令读出核对。
+            新版办公文档（.docx、.xlsx、.pptx、OpenDocument）是 ZIP 包；items.json 中 document 所述的作者、时间、程序与单位可用以下命令读出核对。
 
             ```sh
             unzip -p data/evidence/<item>.docx docProps/core.xml docProps/app.xml
@@ -248,7 +248,7 @@ internal static class VerifyGuide
             and as the program `/Creator`, else `/Producer`; times converted from PDF's `D:` form to ISO 8601 with the
             zone the file gives, if any; and `/Company`, which Acrobat's PDFMaker copies from the Office document it
             converts). ExifTool prints them:
-            PDF 文件的文档信息（作者、创建与修改时间、程序）可用 ExifTool 读出核对。
+            PDF 文件的文档信息（作者、创建与修改时间、程序、单位）可用 ExifTool 读出核对。
 
             ```sh
             exiftool -Author -Creator -Producer -CreateDate -ModifyDate -Company data/evidence/<item>.pdf
