@@ -100,9 +100,11 @@ public static class SampleMessages
     /// with — each in its stream, packed into a compound file by libgsf's <c>gsf createole</c> (installed with apt-get
     /// when missing), with Outlook's root class set as Outlook sets it unless <paramref name="withClass"/> is false. Its
     /// strings are Unicode, or, unless <paramref name="unicode"/>, 8-bit text in code page 936 (GBK), as a Chinese
-    /// Outlook saves a message in the older "Outlook Message Format".
+    /// Outlook saves a message in the older "Outlook Message Format". With <paramref name="htmlOnly"/> it has no
+    /// plain-text body but its HTML (PR_HTML, UTF-8 as its Internet code page says), where the link is only an
+    /// <c>href</c> behind its text, as programs that keep only the HTML save a message.
     /// </summary>
-    public static async Task<string> OutlookAsync(string folder, bool internetHeader = true, bool withClass = true, bool unicode = true)
+    public static async Task<string> OutlookAsync(string folder, bool internetHeader = true, bool withClass = true, bool unicode = true, bool htmlOnly = false)
     {
         await DebianPackages.EnsureAsync(["libgsf-bin"], "Packing a message as a compound file", () => Task.FromResult(DebianPackages.HasCommand("gsf")));
         var parts = Directory.CreateTempSubdirectory("ev-msg-");
@@ -121,6 +123,13 @@ public static class SampleMessages
                 ["__properties_version1.0"] =
                     [.. new byte[32], .. Property(0x00390040, SentAt.UtcDateTime.ToFileTimeUtc()), .. Property(0x0E060040, DeliveredAt.UtcDateTime.ToFileTimeUtc()), .. Property(0x3FFD0003, encoding.CodePage)],
             };
+            if (htmlOnly)
+            {
+                streams.Remove("__substg1.0_1000" + type);
+                streams["__substg1.0_10130102"] = Encoding.UTF8.GetBytes($"<html><head><meta charset=\"utf-8\"></head><body><p>点击<a href=\"{Link}\">退款中心</a>申请退款</p></body></html>");
+                streams["__properties_version1.0"] = [.. streams["__properties_version1.0"], .. Property(0x3FDE0003, 65001)];
+            }
+
             if (internetHeader)
             {
                 streams["__substg1.0_007D" + type] = encoding.GetBytes(eml[..(eml.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)]);
@@ -131,7 +140,7 @@ public static class SampleMessages
                 await File.WriteAllBytesAsync(Path.Combine(parts.FullName, name), content);
             }
 
-            var path = Path.Combine(folder, internetHeader ? "退款邮件.msg" : "退款邮件-内部.msg");
+            var path = Path.Combine(folder, (internetHeader ? "退款邮件" : "退款邮件-内部") + (htmlOnly ? "-html.msg" : ".msg"));
             var packed = await ExternalTool.RunAsync("gsf", parts.FullName, ["createole", path, .. streams.Keys]);
             if (packed.ExitCode != 0)
             {

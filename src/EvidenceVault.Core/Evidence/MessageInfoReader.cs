@@ -49,7 +49,7 @@ public static partial class MessageInfoReader
         }
     }
 
-    /// <summary>An Outlook <c>.msg</c>: its Internet header (or the fields its properties give) read as a saved e-mail's, the links from its plain-text body.</summary>
+    /// <summary>An Outlook <c>.msg</c>: its Internet header (or the fields its properties give) read as a saved e-mail's, the links from its plain-text body and its HTML.</summary>
     private static async Task<MessageInfo?> ReadOutlookMessageAsync(Stream content, CancellationToken cancellationToken)
     {
         if (await OutlookMessageReader.ReadAsync(content, cancellationToken) is not { } message)
@@ -60,10 +60,13 @@ public static partial class MessageInfoReader
         var headers = await new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(message.Header.TrimEnd() + "\r\n\r\n")), MessageLinks.MaxBodyBytes)
             .ReadHeaderBlockAsync(cancellationToken);
         var links = new List<string>();
-        if (message.Body is { } body)
+        foreach (var (text, type) in new[] { (message.Body, "text/plain"), (message.Html, "text/html") })
         {
-            var plainText = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "text/plain; charset=utf-8" };
-            await ReadLinksAsync(new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(body)), MessageLinks.MaxBodyBytes), plainText, links, cancellationToken);
+            if (text is not null)
+            {
+                var part = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = type + "; charset=utf-8" };
+                await ReadLinksAsync(new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), MessageLinks.MaxBodyBytes), part, links, cancellationToken);
+            }
         }
 
         return Statement(MessageSources.Msg, headers, links, message.SubmittedAt, message.DeliveredAt);

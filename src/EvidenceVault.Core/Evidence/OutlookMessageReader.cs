@@ -10,7 +10,8 @@ namespace EvidenceVault.Evidence;
 /// that came over the Internet keeps its original header (PR_TRANSPORT_MESSAGE_HEADERS): it is read exactly as a
 /// saved <c>.eml</c>'s header is — sender, subject, date, message id and the top <c>Received</c> field. Without it (a
 /// message that never left one organisation's server) the sender's name and address, the subject, the message id and
-/// the submit time come from the properties themselves. The links are those of its plain-text body (PR_BODY). Strings
+/// the submit time come from the properties themselves. The links are those of its plain-text body (PR_BODY), then the
+/// <c>href</c>s of its HTML (PR_HTML, in its Internet code page), which is all some programs keep. Strings
 /// are read as Unicode, as Outlook 2003 and later write them, or as 8-bit text in the message's code page (an
 /// "Outlook Message Format" file that is not Unicode: GBK from a Chinese Outlook).
 /// </summary>
@@ -18,6 +19,7 @@ internal static class OutlookMessageReader
 {
     private const string TransportHeaders = "007D";
     private const string Body = "1000";
+    private const string Html = "1013";
     private const string Subject = "0037";
     private const string SenderName = "0C1A";
     private const string SenderAddress = "0C1F";
@@ -47,9 +49,15 @@ internal static class OutlookMessageReader
             : null;
 
         var body = await TextAsync(Body);
+
+        // PR_HTML is binary (0102), the HTML's bytes in the message's Internet code page; some writers keep it as a string.
+        var internetCodePage = values.TryGetValue(InternetCodePage, out var internetPage) ? (int)(internetPage & 0xFFFF) : 65001;
+        var html = await file.ReadRootStreamAsync($"__substg1.0_{Html}0102", cancellationToken) is { } bytes
+            ? CodePageText.Decode(bytes, internetCodePage)?.TrimEnd('\0')
+            : await TextAsync(Html);
         if (await TextAsync(TransportHeaders) is { Length: > 0 } headers)
         {
-            return new OutlookMessage(headers, body, null, null);
+            return new OutlookMessage(headers, body, html, null, null);
         }
 
         // Without the Internet header: the fields the properties give, written as a header for the same reading.
@@ -63,7 +71,7 @@ internal static class OutlookMessageReader
 
         Append(fields, "Subject", await TextAsync(Subject));
         Append(fields, "Message-ID", await TextAsync(InternetMessageId));
-        return new OutlookMessage(fields.ToString(), body, Time(values, ClientSubmitTime), Time(values, MessageDeliveryTime));
+        return new OutlookMessage(fields.ToString(), body, html, Time(values, ClientSubmitTime), Time(values, MessageDeliveryTime));
     }
 
     private static void Append(StringBuilder fields, string name, string? value)
@@ -93,7 +101,7 @@ internal static class OutlookMessageReader
 
 /// <summary>
 /// An Outlook message as an Internet message would give it: its header fields (CRLF-separated, as sent or as its
-/// properties give them), its plain-text body, and the submit and delivery times its properties hold when it has no
-/// Internet header.
+/// properties give them), its plain-text body, its HTML, and the submit and delivery times its properties hold when it
+/// has no Internet header.
 /// </summary>
-internal sealed record OutlookMessage(string Header, string? Body, DateTimeOffset? SubmittedAt, DateTimeOffset? DeliveredAt);
+internal sealed record OutlookMessage(string Header, string? Body, string? Html, DateTimeOffset? SubmittedAt, DateTimeOffset? DeliveredAt);

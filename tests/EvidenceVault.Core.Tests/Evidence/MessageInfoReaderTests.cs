@@ -54,6 +54,25 @@ public sealed class MessageInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_AnOutlookMessageThatKeptOnlyItsHtml_GivesTheLinkBehindItsText()
+    {
+        // No plain-text body: the link is only the href of the text "退款中心" in its HTML.
+        var msg = await SampleMessages.OutlookAsync(_folder, htmlOnly: true);
+
+        var info = await EvidenceFiles.ReadAsync(msg, MessageInfoReader.ReadAsync);
+
+        Assert.Equal(SampleMessages.Stated(MessageSources.Msg), info);
+
+        // Perl's Email::Outlook::Message converts it to an Internet message with an HTML part, which says the same.
+        await SampleMessages.EnsureMsgconvertAsync();
+        var eml = Path.Combine(_folder, "converted-html.eml");
+        var converted = await ExternalTool.RunAsync("msgconvert", _folder, "--outfile", eml, msg);
+        Assert.True(converted.ExitCode == 0, converted.Output);
+        Assert.Contains("text/html", await File.ReadAllTextAsync(eml), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(info! with { Source = MessageSources.Eml }, await EvidenceFiles.ReadAsync(eml, MessageInfoReader.ReadAsync));
+    }
+
+    [Fact]
     public async Task ReadAsync_AnOutlookMessageWithoutItsInternetHeader_GivesWhatItsPropertiesSay()
     {
         // A message that never left one organisation's server keeps no Internet header: its properties still name
