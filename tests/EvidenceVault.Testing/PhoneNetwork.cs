@@ -72,8 +72,7 @@ public sealed class PhoneNetwork : IAsyncDisposable
             var client = await _listener.AcceptSocketAsync(_stop.Token);
             if (Environment.TickCount64 < Volatile.Read(ref _downUntilTicks))
             {
-                client.LingerState = new LingerOption(true, 0);
-                client.Dispose();
+                Reset(client);
                 continue;
             }
 
@@ -107,8 +106,7 @@ public sealed class PhoneNetwork : IAsyncDisposable
                     Volatile.Write(ref _downUntilTicks, Environment.TickCount64 + (long)Outage.TotalMilliseconds);
                     foreach (var socket in _open.Keys)
                     {
-                        socket.LingerState = new LingerOption(true, 0);
-                        socket.Close();
+                        Reset(socket);
                     }
 
                     return;
@@ -133,6 +131,7 @@ public sealed class PhoneNetwork : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes <paramref name="socket"/> with a reset (no orderly close), unless it is gone already.</summary>
     private static void Reset(Socket socket)
     {
         try

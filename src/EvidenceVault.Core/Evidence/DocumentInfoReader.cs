@@ -57,7 +57,7 @@ public static class DocumentInfoReader
                 Application = Text(written.Application),
                 Company = Text(written.Company),
             };
-            return info is null or { Author: null, LastModifiedBy: null, CreatedAt: null, ModifiedAt: null, Application: null, Company: null } ? null : info;
+            return StatesSomething(info) ? info : null;
         }
         catch (Exception e) when (e is InvalidDataException or XmlException or EndOfStreamException or FormatException or OverflowException or ArgumentOutOfRangeException)
         {
@@ -178,6 +178,10 @@ public static class DocumentInfoReader
         IgnoreComments = true,
         IgnoreProcessingInstructions = true,
     };
+
+    /// <summary>Whether <paramref name="info"/> states any of what a document may say of its making.</summary>
+    internal static bool StatesSomething([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] DocumentInfo? info) =>
+        info is not null and not { Author: null, LastModifiedBy: null, CreatedAt: null, ModifiedAt: null, Application: null, Company: null };
 
     private static string? Text(string? value) => StatementText.Plain(value, MaxTextLength);
 

@@ -87,7 +87,7 @@ internal static class PdfInfoReader
             : null;
 
         // PDF 2.0 deprecates the document information for the catalog's XMP metadata: read it when /Info says nothing.
-        return stated is { Author: not null } or { CreatedAt: not null } or { ModifiedAt: not null } or { Application: not null } or { Company: not null } || root is null
+        return DocumentInfoReader.StatesSomething(stated) || root is null
             ? stated
             : await ReadMetadataAsync(file, root, locations, cancellationToken) ?? stated;
     }
