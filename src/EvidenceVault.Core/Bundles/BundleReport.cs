@@ -35,9 +35,20 @@ internal static class BundleReport
             body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:1.5rem;color:#1b1b1b}
             table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border:1px solid #bbb;padding:.35rem;vertical-align:top;text-align:left}
             th{background:#f0f0f0}code{font-size:.75rem;word-break:break-all}img{max-width:120px;max-height:160px}
+            thead{display:table-header-group}
+            @media print{body{margin:0;font-size:9pt}table{font-size:7.5pt}code{font-size:7pt}img{max-width:90px;max-height:120px}
+            tr{break-inside:avoid}h2{break-after:avoid}th{-webkit-print-color-adjust:exact;print-color-adjust:exact}a{color:inherit}}
+
+            """);
+        // Printed for a court file, every page names the case and the export it belongs to, and its place among the pages.
+        html.Append(CultureInfo.InvariantCulture, $$$"""
+            @page{size:A4 landscape;margin:12mm 10mm 14mm;
+            @bottom-left{content:"证据报告 Evidence report · 案件 Case {{{catalog.CaseId}}} · 导出 Exported {{{VaultJson.FormatUtc(catalog.ExportedAt)}}} (UTC)";{{{PageMarkFont}}}}
+            @bottom-right{content:"第 " counter(page) " 页，共 " counter(pages) " 页 · Page " counter(page) " of " counter(pages);{{{PageMarkFont}}}}}
             </style>
             </head>
             <body>
+
             """);
         html.Append(CultureInfo.InvariantCulture, $"<h1>证据报告 / Evidence report</h1>\n<p>案件 Case: <code>{Encode(catalog.CaseId)}</code>");
         if (catalog.Title is not null)
@@ -54,7 +65,7 @@ internal static class BundleReport
 
         html.Append("</p>\n");
         html.Append("<p>核验方法见 VERIFY.md。/ How to check this bundle: see VERIFY.md.</p>\n");
-        html.Append("<table>\n<tr><th>#</th><th>证据 Item</th><th>类型 Kind</th><th>提交人 Contributor</th><th>接收时间 Received</th><th>来源与拍摄时间 Source and capture</th><th>可信时间戳 Trusted timestamp</th><th>SHA-256</th><th>预览 Preview</th></tr>\n");
+        OpenTable(html, "#", "证据 Item", "类型 Kind", "提交人 Contributor", "接收时间 Received", "来源与拍摄时间 Source and capture", "可信时间戳 Trusted timestamp", "SHA-256", "预览 Preview");
         var n = 0;
         foreach (var item in catalog.Items)
         {
@@ -73,20 +84,20 @@ internal static class BundleReport
             html.Append(CultureInfo.InvariantCulture, $"<td>{timestamp}</td><td><code>{item.Sha256}</code></td><td>{preview}</td></tr>\n");
         }
 
-        html.Append("</table>\n");
+        html.Append("</tbody>\n</table>\n");
         AppendSites(html, catalog.Items);
         if (links.Count > 0)
         {
             html.Append("<h2>本案链接 / Links of this case</h2>\n<p>监管链（data/custody-log.jsonl）中每行的 actor 是以下链接之一；没有 actor 的行是证据保险箱自身的操作。/ ");
             html.Append("Each custody-log line's actor is one of these links; a line without an actor is the vault's own.</p>\n");
-            html.Append("<table>\n<tr><th>链接 Link</th><th>角色 Role</th><th>名称 Name</th><th>创建时间 Created</th><th>撤销时间 Revoked</th></tr>\n");
+            OpenTable(html, "链接 Link", "角色 Role", "名称 Name", "创建时间 Created", "撤销时间 Revoked");
             foreach (var link in links)
             {
                 html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{Encode(link.GrantId)}</code></td><td>{RoleName(link.Role)}</td><td>{Encode(link.Label ?? "—")}</td>");
                 html.Append(CultureInfo.InvariantCulture, $"<td>{Times(link.CreatedAt)}</td><td>{(link.RevokedAt is { } revoked ? Times(revoked) : "—")}</td></tr>\n");
             }
 
-            html.Append("</table>\n");
+            html.Append("</tbody>\n</table>\n");
         }
 
         html.Append("</body>\n</html>\n");
@@ -107,7 +118,7 @@ internal static class BundleReport
 
         html.Append("<h2>网站证书 / Site certificates</h2>\n<p>证据保险箱抓取网页时，只通过受信任、且与网站域名相符的证书链连接；以下是各网站当时出示的证书（完整证书链在 WACZ 文件中，用 evidencevault verify 可再次核验，见 VERIFY.md）。/ ");
         html.Append("When the vault captures a page it connects only over a trusted chain that names the site; these are the certificates the sites presented then (the whole chains are in the WACZ files; <code>evidencevault verify</code> checks them again, see VERIFY.md).</p>\n");
-        html.Append("<table>\n<tr><th>#</th><th>网站 Site</th><th>连接时间 Connected</th><th>证书持有者 Subject</th><th>签发机构 Issuer</th><th>序列号 Serial</th><th>有效期 Valid</th><th>证书 SHA-256</th></tr>\n");
+        OpenTable(html, "#", "网站 Site", "连接时间 Connected", "证书持有者 Subject", "签发机构 Issuer", "序列号 Serial", "有效期 Valid", "证书 SHA-256");
         foreach (var (number, sites) in captures)
         {
             foreach (var site in sites)
@@ -117,7 +128,7 @@ internal static class BundleReport
             }
         }
 
-        html.Append("</table>\n");
+        html.Append("</tbody>\n</table>\n");
     }
 
     /// <summary>The item's kind in both languages (as the pages name it); an unknown name as it is.</summary>
@@ -229,6 +240,21 @@ internal static class BundleReport
 
         return lines.Count == 0 ? "—" : string.Join("<br>", lines);
     }
+
+    /// <summary>A table whose header row repeats at the top of every printed page, its rows to follow in its body.</summary>
+    private static void OpenTable(StringBuilder html, params string[] headings)
+    {
+        html.Append("<table>\n<thead><tr>");
+        foreach (var heading in headings)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th>{heading}</th>");
+        }
+
+        html.Append("</tr></thead>\n<tbody>\n");
+    }
+
+    /// <summary>The type of the printed pages' marks: the case and export at the foot of each page, and its number.</summary>
+    private const string PageMarkFont = "font:7pt system-ui,\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\",sans-serif;color:#444";
 
     /// <summary>A line of what a file says of itself (<paramref name="source"/>: where it was read), its given parts in order.</summary>
     private static string FileSays(string source, params string?[] parts) =>
