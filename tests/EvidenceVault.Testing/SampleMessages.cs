@@ -1,4 +1,6 @@
+using System.Net.Mime;
 using System.Net.Mail;
+using System.Security.Cryptography;
 using System.Text;
 using EvidenceVault.Evidence;
 
@@ -43,8 +45,25 @@ public static class SampleMessages
     public static Task EnsureMsgconvertAsync() =>
         DebianPackages.EnsureAsync(["libemail-outlook-message-perl"], "Reading an Outlook message as msgconvert does", () => Task.FromResult(DebianPackages.HasCommand("msgconvert")));
 
-    /// <summary>Writes the phishing mail to <paramref name="path"/>, linking to <paramref name="link"/> (by default <see cref="Link"/>).</summary>
-    public static string Phishing(string path, string link = Link)
+    /// <summary>
+    /// The files a phishing mail carries: the fake refund form as a PDF (the shared fixture's saved page), which .NET's
+    /// mail writer sends in base64, and instructions in Chinese as a text file sent quoted-printable, with lines long
+    /// enough to be broken softly and hard line breaks of their own.
+    /// </summary>
+    public static IReadOnlyList<(string FileName, string ContentType, byte[] Content, TransferEncoding Encoding)> Attachments { get; } =
+    [
+        ("退款申请表.pdf", "application/pdf", File.ReadAllBytes(SampleEvidence.PathOf("page-snapshot-refund.pdf")), TransferEncoding.Base64),
+        ("退款说明.txt", "text/plain", Encoding.UTF8.GetBytes(
+            "尊敬的客户：请下载附件中的退款申请表，填写银行卡号、身份证号码和手机验证码后，回复本邮件或登录退款中心提交，我们将在24小时内为您办理退款。\r\n" +
+            "退款中心：https://refund-center.example/order/114-3941689-8772232/refund\r\n\r\n= 京东客服中心 =\r\n"), TransferEncoding.QuotedPrintable),
+    ];
+
+    /// <summary>What the mail states of <see cref="Attachments"/>: each file's name, type, size and SHA-256.</summary>
+    public static IReadOnlyList<MessageAttachment> StatedAttachments { get; } =
+        [.. Attachments.Select(a => new MessageAttachment { FileName = a.FileName, ContentType = a.ContentType, Size = a.Content.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(a.Content)) })];
+
+    /// <summary>Writes the phishing mail to <paramref name="path"/>, linking to <paramref name="link"/> (by default <see cref="Link"/>), with <paramref name="attachments"/> if any.</summary>
+    public static string Phishing(string path, string link = Link, IEnumerable<(string FileName, string ContentType, byte[] Content, TransferEncoding Encoding)>? attachments = null)
     {
         var pickup = Directory.CreateTempSubdirectory("ev-mail-");
         try
@@ -58,6 +77,11 @@ public static class SampleMessages
                 message.IsBodyHtml = true;
                 message.BodyEncoding = Encoding.UTF8;
                 message.Headers.Add("Message-ID", MessageId);
+                foreach (var (fileName, contentType, content, encoding) in attachments ?? [])
+                {
+                    message.Attachments.Add(new Attachment(new MemoryStream(content), fileName, contentType) { TransferEncoding = encoding, NameEncoding = Encoding.UTF8 });
+                }
+
                 client.Send(message);
             }
 

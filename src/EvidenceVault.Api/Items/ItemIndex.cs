@@ -78,6 +78,9 @@ internal sealed class ItemEntity : ITableEntity
     /// <summary>The links the e-mail's text points to (JSON), as the custody line records them.</summary>
     public string? MessageLinks { get; set; }
 
+    /// <summary>The files the e-mail carries as attachments (JSON), as the custody line records them.</summary>
+    public string? MessageAttachments { get; set; }
+
     public string? DocumentSource { get; set; }
 
     public string? DocumentAuthor { get; set; }
@@ -163,6 +166,7 @@ internal sealed class ItemEntity : ITableEntity
         MessageDeliveredAt = item.Message?.DeliveredAt,
         MessageDeliveredBy = item.Message?.DeliveredBy,
         MessageLinks = EvidenceVault.Custody.MessageDetails.LinksValue(item.Message?.Links),
+        MessageAttachments = EvidenceVault.Custody.MessageDetails.AttachmentsValue(item.Message?.Attachments),
         DocumentSource = item.Document?.Source,
         DocumentAuthor = item.Document?.Author,
         DocumentLastModifiedBy = item.Document?.LastModifiedBy,
@@ -212,6 +216,7 @@ internal sealed class ItemEntity : ITableEntity
         {
             Source = MessageSource, From = MessageFrom, Subject = MessageSubject, SentAt = MessageSentAt, MessageId = MessageId,
             DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
+            Attachments = EvidenceVault.Custody.MessageDetails.AttachmentsFrom(MessageAttachments),
         },
         Document = DocumentSource is null ? null : new DocumentInfo
         {

@@ -223,7 +223,8 @@ internal static class BundleReport
                     ? "收件服务器接收 taken in " + string.Join(" ", new[] { message.DeliveredBy is { } by ? $"by <code>{Encode(by)}</code>" : null, message.DeliveredAt is { } at ? Times(at) : null }.Where(part => part is not null))
                     : null,
                 message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
-                message.Links is { Count: > 0 } links ? "邮件中的链接 links in it: " + string.Join(" ", links.Select(link => $"<code>{Encode(link)}</code>")) : null));
+                message.Links is { Count: > 0 } links ? "邮件中的链接 links in it: " + string.Join(" ", links.Select(link => $"<code>{Encode(link)}</code>")) : null,
+                message.Attachments is { Count: > 0 } attachments ? "附件 attachments: " + string.Join("; ", attachments.Select(Attachment)) : null));
         }
 
         if (item.Document is { } document)
@@ -255,6 +256,13 @@ internal static class BundleReport
 
     /// <summary>The type of the printed pages' marks: the case and export at the foot of each page, and its number.</summary>
     private const string PageMarkFont = "font:7pt system-ui,\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\",sans-serif;color:#444";
+
+    /// <summary>An e-mail's attachment: its name, type and, when measured, size and SHA-256 (to match the file taken out of the message).</summary>
+    private static string Attachment(MessageAttachment attachment)
+    {
+        var measured = attachment.Sha256 is { } sha256 ? string.Create(CultureInfo.InvariantCulture, $", {attachment.Size:N0} bytes, SHA-256 <code>{sha256}</code>") : string.Empty;
+        return $"{Encode(attachment.FileName ?? "—")} ({Encode(attachment.ContentType)}{measured})";
+    }
 
     /// <summary>A line of what a file says of itself (<paramref name="source"/>: where it was read), its given parts in order.</summary>
     private static string FileSays(string source, params string?[] parts) =>

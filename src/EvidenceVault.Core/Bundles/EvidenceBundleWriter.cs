@@ -179,7 +179,7 @@ internal static class ItemsCsv
     public static string Format(IEnumerable<EvidenceItemRecord> items)
     {
         var csv = new StringBuilder("\uFEFF");
-        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates,recording_source,recording_duration_seconds,recording_recorded_at_utc,recording_local_time,recording_utc_offset,recording_device,photo_taken_at,photo_utc_offset,photo_device,message_from,message_subject,message_sent_at_utc,message_id,message_delivered_at_utc,message_delivered_by,message_links,document_author,document_created_at,document_last_modified_by,document_modified_at,document_application,document_company\r\n");
+        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates,recording_source,recording_duration_seconds,recording_recorded_at_utc,recording_local_time,recording_utc_offset,recording_device,photo_taken_at,photo_utc_offset,photo_device,message_from,message_subject,message_sent_at_utc,message_id,message_delivered_at_utc,message_delivered_by,message_links,document_author,document_created_at,document_last_modified_by,document_modified_at,document_application,document_company,message_attachments\r\n");
         foreach (var item in items)
         {
             string[] fields =
@@ -210,12 +210,18 @@ internal static class ItemsCsv
                 string.Join(' ', item.Message?.Links ?? []),
                 item.Document?.Author ?? string.Empty, item.Document?.CreatedAt ?? string.Empty,
                 item.Document?.LastModifiedBy ?? string.Empty, item.Document?.ModifiedAt ?? string.Empty, item.Document?.Application ?? string.Empty, item.Document?.Company ?? string.Empty,
+                string.Join(" | ", (item.Message?.Attachments ?? []).Select(Attachment)),
             ];
             csv.AppendJoin(',', fields.Select(Quote)).Append("\r\n");
         }
 
         return csv.ToString();
     }
+
+    /// <summary>An attachment as one cell's part: <c>退款申请表.pdf (application/pdf, 48213 bytes, sha256:…)</c>.</summary>
+    private static string Attachment(MessageAttachment attachment) =>
+        string.Create(CultureInfo.InvariantCulture, $"{attachment.FileName ?? "-"} ({attachment.ContentType}") +
+        (attachment.Sha256 is { } sha256 ? string.Create(CultureInfo.InvariantCulture, $", {attachment.Size} bytes, sha256:{sha256})") : ")");
 
     private static string Quote(string field)
     {

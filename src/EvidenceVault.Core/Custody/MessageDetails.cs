@@ -36,6 +36,9 @@ public static class MessageDetails
     /// <summary>Detail with the web addresses the message's text points to, as a JSON array of strings.</summary>
     public const string Links = "messageLinks";
 
+    /// <summary>Detail with the files the message carries as attachments, as a JSON array of <see cref="MessageAttachment"/>.</summary>
+    public const string Attachments = "messageAttachments";
+
     /// <summary>The details for <paramref name="message"/>.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Of(MessageInfo message)
     {
@@ -43,7 +46,7 @@ public static class MessageDetails
         return StatementDetails.Given(
             (Source, message.Source), (Sender, message.From), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
             (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy),
-            (Links, LinksValue(message.Links)));
+            (Links, LinksValue(message.Links)), (Attachments, AttachmentsValue(message.Attachments)));
     }
 
     /// <summary>The statement a custody line records, or null when it records none.</summary>
@@ -60,25 +63,37 @@ public static class MessageDetails
                 DeliveredAt = Time(details.GetValueOrDefault(DeliveredAt)),
                 DeliveredBy = details.GetValueOrDefault(DeliveredBy),
                 Links = LinksFrom(details.GetValueOrDefault(Links)),
+                Attachments = AttachmentsFrom(details.GetValueOrDefault(Attachments)),
             }
             : null;
 
     /// <summary>The links a <see cref="Links"/> detail (or an index column) holds.</summary>
     /// <exception cref="FormatException">The detail is not a JSON array of strings.</exception>
-    public static IReadOnlyList<string>? LinksFrom(string? value)
+    public static IReadOnlyList<string>? LinksFrom(string? value) => ListFrom<string>(value, "links");
+
+    /// <summary>The <see cref="Links"/> detail's value for <paramref name="links"/>, or null for none.</summary>
+    public static string? LinksValue(IReadOnlyList<string>? links) => ListValue(links);
+
+    /// <summary>The attachments an <see cref="Attachments"/> detail (or an index column) holds.</summary>
+    /// <exception cref="FormatException">The detail is not a JSON array of attachments.</exception>
+    public static IReadOnlyList<MessageAttachment>? AttachmentsFrom(string? value) => ListFrom<MessageAttachment>(value, "attachments");
+
+    /// <summary>The <see cref="Attachments"/> detail's value for <paramref name="attachments"/>, or null for none.</summary>
+    public static string? AttachmentsValue(IReadOnlyList<MessageAttachment>? attachments) => ListValue(attachments);
+
+    private static List<T>? ListFrom<T>(string? value, string what)
     {
         try
         {
-            return value is null ? null : JsonSerializer.Deserialize<List<string>>(value, VaultJson.Compact) ?? throw new FormatException("The links are null.");
+            return value is null ? null : JsonSerializer.Deserialize<List<T>>(value, VaultJson.Compact) ?? throw new FormatException($"The {what} are null.");
         }
         catch (JsonException e)
         {
-            throw new FormatException("The links are not a JSON array of strings.", e);
+            throw new FormatException($"The {what} are not a JSON array of {typeof(T).Name}.", e);
         }
     }
 
-    /// <summary>The <see cref="Links"/> detail's value for <paramref name="links"/>, or null for none.</summary>
-    public static string? LinksValue(IReadOnlyList<string>? links) => links is { Count: > 0 } ? JsonSerializer.Serialize(links, VaultJson.Compact) : null;
+    private static string? ListValue<T>(IReadOnlyList<T>? list) => list is { Count: > 0 } ? JsonSerializer.Serialize(list, VaultJson.Compact) : null;
 
     private static string? Utc(DateTimeOffset? time) => time is { } value ? VaultJson.FormatUtc(value) : null;
 

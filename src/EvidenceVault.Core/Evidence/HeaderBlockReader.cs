@@ -16,6 +16,9 @@ internal sealed class HeaderBlockReader(Stream stream, long limit)
     private int _end;
     private long _consumed;
 
+    /// <summary>How many bytes of the stream have been read or skipped so far.</summary>
+    public long Consumed => _consumed - (_end - _start);
+
     /// <summary>The next WARC record's header fields (after the blank lines that end the previous record); null at the end.</summary>
     /// <exception cref="InvalidDataException">What follows is not a WARC record.</exception>
     public async Task<Dictionary<string, string>?> ReadWarcHeaderAsync(CancellationToken cancellationToken)

@@ -37,14 +37,20 @@ public sealed record MessageInfo
     /// </summary>
     public IReadOnlyList<string>? Links { get; init; }
 
-    /// <summary>Equal when every field is, the links in the same order.</summary>
+    /// <summary>
+    /// The files it carries as attachments, in order (at most 32, from its first 64 MiB; an attachment that runs past
+    /// what is read is left out): an <c>.eml</c>'s parts marked as attachments. An Outlook <c>.msg</c>'s are not read.
+    /// </summary>
+    public IReadOnlyList<MessageAttachment>? Attachments { get; init; }
+
+    /// <summary>Equal when every field is, the links and attachments in the same order.</summary>
     public bool Equals(MessageInfo? other) =>
         other is not null && Source == other.Source && From == other.From && Subject == other.Subject && SentAt == other.SentAt &&
         MessageId == other.MessageId && DeliveredAt == other.DeliveredAt && DeliveredBy == other.DeliveredBy &&
-        (Links ?? []).SequenceEqual(other.Links ?? []);
+        (Links ?? []).SequenceEqual(other.Links ?? []) && (Attachments ?? []).SequenceEqual(other.Attachments ?? []);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Source, From, Subject, SentAt, MessageId, DeliveredAt, DeliveredBy, Links?.Count ?? 0);
+    public override int GetHashCode() => HashCode.Combine(Source, From, Subject, SentAt, MessageId, DeliveredAt, DeliveredBy, (Links?.Count ?? 0) + (Attachments?.Count ?? 0));
 }
 
 /// <summary>The <see cref="MessageInfo.Source"/> values.</summary>

@@ -8,7 +8,7 @@ namespace EvidenceVault.Evidence;
 /// line that ends them (at most <see cref="HeaderBlockReader.MaxHeaderBytes"/>): <c>From</c> and <c>Subject</c> with
 /// their RFC 2047 encoded words decoded (UTF-8, GB2312, GBK, GB18030, Big5 and the other code pages mail programs
 /// use), <c>Date</c>, <c>Message-ID</c>, the top <c>Received</c> field's server and date, and the web addresses its
-/// text points to (<see cref="MessageLinks"/>). A field longer than
+/// text points to and the files it carries as attachments (<see cref="MessageBody"/>). A field longer than
 /// <see cref="MaxFieldLength"/> is left out rather than cut; a file whose header is malformed states nothing, and the
 /// evidence stands without it.
 /// </summary>
@@ -37,11 +37,12 @@ public static partial class MessageInfoReader
                 return null;
             }
 
-            var reader = new HeaderBlockReader(content, MessageLinks.MaxBodyBytes);
+            var reader = new HeaderBlockReader(content, MessageBody.MaxMessageBytes);
             var headers = await reader.ReadHeaderBlockAsync(cancellationToken);
             var links = new List<string>();
-            await ReadLinksAsync(reader, headers, links, cancellationToken);
-            return Statement(MessageSources.Eml, headers, links, null, null);
+            var attachments = new List<MessageAttachment>();
+            await ReadBodyAsync(reader, headers, links, attachments, cancellationToken);
+            return Statement(MessageSources.Eml, headers, links, attachments, null, null);
         }
         catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException or ArgumentOutOfRangeException)
         {
@@ -57,7 +58,7 @@ public static partial class MessageInfoReader
             return null;
         }
 
-        var headers = await new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(message.Header.TrimEnd() + "\r\n\r\n")), MessageLinks.MaxBodyBytes)
+        var headers = await new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(message.Header.TrimEnd() + "\r\n\r\n")), MessageBody.MaxLinkBytes)
             .ReadHeaderBlockAsync(cancellationToken);
         var links = new List<string>();
         foreach (var (text, type) in new[] { (message.Body, "text/plain"), (message.Html, "text/html") })
@@ -65,27 +66,29 @@ public static partial class MessageInfoReader
             if (text is not null)
             {
                 var part = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = type + "; charset=utf-8" };
-                await ReadLinksAsync(new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), MessageLinks.MaxBodyBytes), part, links, cancellationToken);
+                await ReadBodyAsync(new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), MessageBody.MaxLinkBytes), part, links, null, cancellationToken);
             }
         }
 
-        return Statement(MessageSources.Msg, headers, links, message.SubmittedAt, message.DeliveredAt);
+        return Statement(MessageSources.Msg, headers, links, [], message.SubmittedAt, message.DeliveredAt);
     }
 
-    private static async Task ReadLinksAsync(HeaderBlockReader reader, IReadOnlyDictionary<string, string> headers, List<string> links, CancellationToken cancellationToken)
+    private static async Task ReadBodyAsync(
+        HeaderBlockReader reader, IReadOnlyDictionary<string, string> headers, List<string> links, List<MessageAttachment>? attachments, CancellationToken cancellationToken)
     {
         try
         {
-            await MessageLinks.ReadAsync(reader, headers, links, cancellationToken);
+            await MessageBody.ReadAsync(reader, headers, links, attachments, cancellationToken);
         }
         catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException)
         {
-            // The links found before a line too long to read, or before the end of what is read, stand.
+            // The links and whole attachments found before a line too long to read, or before the end of what is read, stand.
         }
     }
 
-    /// <summary>The statement of a header and the links found; the times given stand in for a header without <c>Date</c> or <c>Received</c>.</summary>
-    private static MessageInfo? Statement(string source, Dictionary<string, string> headers, List<string> links, DateTimeOffset? sentAt, DateTimeOffset? deliveredAt)
+    /// <summary>The statement of a header and the links and attachments found; the times given stand in for a header without <c>Date</c> or <c>Received</c>.</summary>
+    private static MessageInfo? Statement(
+        string source, Dictionary<string, string> headers, List<string> links, List<MessageAttachment> attachments, DateTimeOffset? sentAt, DateTimeOffset? deliveredAt)
     {
         var received = headers.GetValueOrDefault("Received") is { } field ? MailDates.Comment().Replace(field, " ") : null;
         var info = new MessageInfo
@@ -98,8 +101,9 @@ public static partial class MessageInfoReader
             DeliveredAt = (received?.LastIndexOf(';') is >= 0 and var semicolon ? MailDates.Parse(received[(semicolon + 1)..]) : null) ?? deliveredAt,
             DeliveredBy = received is not null && ByServer().Match(received) is { Success: true } by ? Field(by.Groups[1].Value) : null,
             Links = links.Count > 0 ? links : null,
+            Attachments = attachments.Count > 0 ? attachments : null,
         };
-        return info is { From: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, Links: null } ? null : info;
+        return info is { From: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, Links: null, Attachments: null } ? null : info;
     }
 
     /// <summary>The field with its control characters made spaces, trimmed; null when empty or longer than <see cref="MaxFieldLength"/>.</summary>
@@ -125,7 +129,7 @@ public static partial class MessageInfoReader
     /// decoded; whitespace between two encoded words dropped, and the bytes of adjacent words in one charset joined
     /// before decoding, since mail programs split a character across them. A word in an unknown charset stays as written.
     /// </summary>
-    private static string? DecodeWords(string? value)
+    internal static string? DecodeWords(string? value)
     {
         if (value is null || !value.Contains("=?", StringComparison.Ordinal))
         {

@@ -100,6 +100,12 @@ function documentStatement(properties) {
   return [properties.author, time(properties.createdAt), properties.lastModifiedBy, time(properties.modifiedAt), properties.application, properties.company].filter(Boolean).join(' · ');
 }
 
+/** A file an e-mail carries: its name and type, and, where the vault measured it, its size and SHA-256 (to match the file taken out of the mail). */
+function attachmentStatement(attachment) {
+  const measured = attachment.sha256 ? ` · ${formatSize(attachment.size)} · SHA-256 ${attachment.sha256}` : '';
+  return `${attachment.fileName || '—'} (${attachment.contentType}${measured})`;
+}
+
 /** A recording's length as a player shows it, whole seconds cut off as players do: 0:22, 1:02:03. */
 function formatLength(seconds) {
   const whole = Math.floor(seconds);
@@ -547,6 +553,9 @@ function itemRow(item, lawyer) {
         : null,
       item.message?.links?.length ? h('span', { class: 'url message-links' }, field('messageLinks', item.message.links.join(' '))) : null,
       ...(lawyer ? [] : (item.message?.links ?? []).map((link) => captureLinkButton(link, item))),
+      item.message?.attachments?.length
+        ? h('span', { class: 'message-attachments' }, field('messageAttachments', item.message.attachments.map(attachmentStatement).join('; ')))
+        : null,
       item.document ? h('span', { class: 'document-says' }, field('documentSays', documentStatement(item.document))) : null,
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
       item.note ? h('span', {}, field('note', item.note)) : null,

@@ -59,6 +59,34 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
     }
 
     [Fact]
+    public async Task A_phishing_mail_states_the_files_it_carries_which_python_takes_out_of_the_bundles_copy_alike()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var mail = SampleMessages.Phishing(Path.Combine(_folder, "phishing.eml"), attachments: SampleMessages.Attachments);
+        var expected = SampleMessages.Stated(MessageSources.Eml) with { Attachments = SampleMessages.StatedAttachments };
+
+        var item = await vault.UploadNewItemAsync(mail);
+
+        Assert.Equal(expected, item.Message);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Message, MessageDetails.From);
+
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        var (pdf, text) = (SampleMessages.StatedAttachments[0], SampleMessages.StatedAttachments[1]);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains($"附件 attachments: 退款申请表.pdf (application/pdf, {pdf.Size:N0} bytes, SHA-256 <code>{pdf.Sha256}</code>); 退款说明.txt (text/plain, {text.Size:N0} bytes, SHA-256 <code>{text.Sha256}</code>)", html, StringComparison.Ordinal);
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
+        Assert.Equal($"退款申请表.pdf (application/pdf, {pdf.Size} bytes, sha256:{pdf.Sha256}) | 退款说明.txt (text/plain, {text.Size} bytes, sha256:{text.Sha256})", row["message_attachments"]);
+
+        // Python's email package, run as the guide says, takes the same files out of the bundle's copy.
+        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3", file);
+        Assert.Equal(SampleMessages.StatedAttachments.Select(a => $"{a.Sha256} {a.Size} {a.FileName}"), taken.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // Re-catalogued to say the form was another file, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, $"\"sha256\": \"{pdf.Sha256}\"", $"\"sha256\": \"{new string('0', 64)}\"", "what the e-mail says of itself");
+    }
+
+    [Fact]
     public async Task The_mail_as_outlook_saved_it_is_filed_as_a_message_and_states_the_same()
     {
         using var vault = await app.CreateCaseAsync();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
@@ -235,7 +236,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             var camera = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0412.jpg"), SamplePhotos.Exif(littleEndian: false, "Apple", "iPhone 15", "2026:11:20 14:03:17", "+08:00"));
             var clockOnly = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0413.jpg"), SamplePhotos.Exif(littleEndian: true, "HUAWEI", "ELS-AN00", "2026:11:20 14:04:00", offset: null));
             var movie = SampleRecordings.IPhoneMovie(Path.Combine(folder.FullName, "screen.mov"), new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero), "2026-11-20T14:03:17+0800", "Apple", "iPhone 15");
-            var mail = SampleMessages.Phishing(Path.Combine(folder.FullName, "phishing.eml"));
+            var mail = SampleMessages.Phishing(Path.Combine(folder.FullName, "phishing.eml"), attachments: SampleMessages.Attachments);
             var items = new List<EvidenceItemRecord>();
             foreach (var file in new[] { camera, clockOnly, movie, mail })
             {
@@ -256,6 +257,9 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-says")).ToHaveTextAsync($"The e-mail's header says it was sent by: {SampleMessages.From} · {SampleMessages.Subject} · 20/11/2026, 14:03:17 UTC");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("Taken in by the recipient's mail server: mx1.mail.example.cn · 20/11/2026, 14:03:19 UTC");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleMessages.Link}");
+            var (pdf, text) = (SampleMessages.StatedAttachments[0], SampleMessages.StatedAttachments[1]);
+            var attached = string.Create(CultureInfo.InvariantCulture, $"退款申请表.pdf (application/pdf · {pdf.Size / 1000.0:0.0} KB ({pdf.Size:N0} {{0}}) · SHA-256 {pdf.Sha256}); 退款说明.txt (text/plain · {text.Size} B ({text.Size} {{0}}) · SHA-256 {text.Sha256})");
+            await Expect(Of(items[3], "message-attachments")).ToHaveTextAsync("Files attached to it (name, type, size, SHA-256): " + string.Format(CultureInfo.InvariantCulture, attached, "bytes"));
             Assert.Equal(0, await page.Locator($"a[href='{SampleMessages.Link}']").CountAsync());
             Assert.Equal(0, await Of(items[3], "capture-link").CountAsync()); // a lawyer's link reads; it does not have pages captured
             await page.ClickAsync("#language");
@@ -266,6 +270,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[2], "recording-phone")).ToHaveTextAsync("录像文件自述的手机时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("收件方邮件服务器的接收记录：mx1.mail.example.cn · 2026/11/20 14:03:19 UTC");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"邮件中的链接（仅供记录，请勿打开）：{SampleMessages.Link}");
+            await Expect(Of(items[3], "message-attachments")).ToHaveTextAsync("邮件自带的附件（文件名、类型、大小、SHA-256）：" + string.Format(CultureInfo.InvariantCulture, attached, "字节"));
         }
         finally
         {

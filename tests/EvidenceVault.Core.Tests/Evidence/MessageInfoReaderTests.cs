@@ -117,6 +117,48 @@ public sealed class MessageInfoReaderTests : IDisposable
         var info = await ReadAsync(Mail.Replace("\n", "\r\n", StringComparison.Ordinal));
 
         Assert.Equal(["https://refund-center.example/r?a=1&b=2", "https://refund-center.example/help", "https://evil.example/track.gif"], info?.Links);
+        // The attachment is named, sent as it is (no size or hash: its bytes are what the lines show); the inline image is no attachment.
+        Assert.Equal([new MessageAttachment { FileName = "invoice.html", ContentType = "text/html" }], info?.Attachments);
+    }
+
+    [Fact]
+    public async Task ReadAsync_APhishingMailWithAttachments_StatesEachFilesNameTypeAndTheSizeAndSha256OfWhatItDecodesTo()
+    {
+        var mail = SampleMessages.Phishing(Path.Combine(_folder, "mail.eml"), attachments: SampleMessages.Attachments);
+
+        var info = await EvidenceFiles.ReadAsync(mail, MessageInfoReader.ReadAsync);
+
+        Assert.Contains("Content-Transfer-Encoding: quoted-printable", await File.ReadAllTextAsync(mail), StringComparison.Ordinal);
+        Assert.Equal(SampleMessages.Stated(MessageSources.Eml) with { Attachments = SampleMessages.StatedAttachments }, info);
+    }
+
+    [Theory]
+    [InlineData("attachment; filename*=utf-8''%E9%80%80%E6%AC%BE%E7%94%B3%E8%AF%B7%E8%A1%A8.pdf", "application/pdf", "退款申请表.pdf")] // RFC 2231
+    [InlineData("attachment;\r\n filename*0*=gb2312''%CD%CB%BF%EE;\r\n filename*1*=%C9%EA%C7%EB%B1%ED;\r\n filename*2=.pdf", "application/pdf", "退款申请表.pdf")] // continued, in GB2312
+    [InlineData("attachment", "application/pdf; name=\"=?GBK?B?zcu/7snqx+ux7S5wZGY=?=\"", "退款申请表.pdf")] // a GBK encoded word, named only in its type
+    [InlineData("ATTACHMENT; filename=\"refund.apk\"", "application/vnd.android.package-archive", "refund.apk")]
+    [InlineData("attachment", "application/octet-stream", null)]
+    public async Task ReadAsync_AnAttachmentsName_IsReadAsMailProgramsWriteIt(string disposition, string type, string? name)
+    {
+        var mail = "Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" +
+            $"--b\r\nContent-Type: {type}\r\nContent-Disposition: {disposition}\r\nContent-Transfer-Encoding: base64\r\n\r\nSGVs\r\nbG8=\r\n--b--\r\n";
+
+        var info = await ReadAsync(mail);
+
+        var expected = new MessageAttachment { FileName = name, ContentType = type.Split(';')[0], Size = 5, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("Hello"u8)) };
+        Assert.Equal([expected], info?.Attachments);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnAttachmentCutOffOrNotBase64_IsLeftOutOrStatedWithoutAHash()
+    {
+        const string Head = "Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n";
+        const string Broken = "--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nSGVs!!bG8=\r\n";
+        const string Cut = "--b\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=b.zip\r\nContent-Transfer-Encoding: base64\r\n\r\nSGVsbG8=\r\n";
+
+        var info = await ReadAsync(Head + Broken + Cut); // the file ends inside b.zip: its end, and so its hash, is unknown
+
+        Assert.Equal([new MessageAttachment { FileName = "a.pdf", ContentType = "application/pdf" }], info?.Attachments);
     }
 
     [Fact]

@@ -1,0 +1,296 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace EvidenceVault.Evidence;
+
+/// <summary>
+/// What a saved e-mail's body holds, walked line by line after the header (MIME parts, nested multiparts, base64 and
+/// quoted-printable, the parts' charsets): the web addresses its text points to — in a phishing mail, the link the
+/// victim was lured to: the <c>href</c> of its HTML parts and the addresses written in its plain-text parts, in the
+/// order they come, each once, from its first <see cref="MaxLinkBytes"/> — and the files it carries as attachments
+/// (<see cref="MessageAttachment"/>), each with the size and SHA-256 of what it decodes to. Nothing past
+/// <see cref="MaxMessageBytes"/> is read.
+/// </summary>
+internal static partial class MessageBody
+{
+    /// <summary>How far into a message the links are looked for: its text comes before its attachments.</summary>
+    public const long MaxLinkBytes = 4L * 1024 * 1024;
+
+    /// <summary>How far into a message its attachments are looked for, beyond what mail providers let a message carry.</summary>
+    public const long MaxMessageBytes = 64L * 1024 * 1024;
+
+    /// <summary>At most this many links are kept.</summary>
+    public const int MaxLinks = 32;
+
+    /// <summary>At most this many attachments are kept.</summary>
+    public const int MaxAttachments = 32;
+
+    private const int MaxPartChars = 1024 * 1024;
+    private const int MaxDepth = 8;
+
+    /// <summary>
+    /// Adds to <paramref name="links"/> those of the body <paramref name="reader"/> is at, whose message's header is
+    /// <paramref name="headers"/>, and to <paramref name="attachments"/>, when given, the attachments its multiparts
+    /// hold whole — one cut off by the end of the file or of what is read is left out.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A line longer than a header line may be, or the body runs past what is read: what was found before it stands.</exception>
+    public static async Task ReadAsync(
+        HeaderBlockReader reader, IReadOnlyDictionary<string, string> headers, List<string> links, List<MessageAttachment>? attachments, CancellationToken cancellationToken)
+    {
+        var boundaries = new List<string>();
+        var part = Part.Of(headers, boundaries, attachments: false); // the message itself is no attachment
+        var text = new StringBuilder();
+        try
+        {
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                var level = line.StartsWith("--", StringComparison.Ordinal) ? boundaries.FindLastIndex(b => line.TrimEnd() == "--" + b || line.TrimEnd() == "--" + b + "--") : -1;
+                if (level >= 0)
+                {
+                    Collect(part, text, links);
+                    text.Clear();
+                    if (part.Attachment is { } attachment && attachments!.Count < MaxAttachments)
+                    {
+                        attachments.Add(attachment.Complete());
+                    }
+
+                    var closing = line.TrimEnd() == "--" + boundaries[level] + "--";
+                    var from = closing ? level : level + 1;
+                    boundaries.RemoveRange(from, boundaries.Count - from);
+                    part = closing ? Part.Skipped : Part.Of(await reader.ReadHeaderBlockAsync(cancellationToken), boundaries, attachments is not null);
+                }
+                else if (part.IsText)
+                {
+                    if (text.Length < MaxPartChars && reader.Consumed <= MaxLinkBytes)
+                    {
+                        text.Append(line).Append('\n');
+                    }
+                }
+                else
+                {
+                    part.Attachment?.Add(line);
+                }
+            }
+        }
+        finally
+        {
+            Collect(part, text, links); // the part the body ends in, or stops being read in
+        }
+    }
+
+    private static void Collect(Part part, StringBuilder text, List<string> links)
+    {
+        if (!part.IsText || text.Length == 0)
+        {
+            return;
+        }
+
+        var decoded = part.Decode(text.ToString());
+        var found = part.IsHtml
+            ? Href().Matches(decoded).Select(m => WebUtility.HtmlDecode(m.Groups["double"].Success ? m.Groups["double"].Value : m.Groups["single"].Success ? m.Groups["single"].Value : m.Groups["bare"].Value))
+            : PlainAddress().Matches(decoded).Select(m => m.Value.TrimEnd('.', ',', ';', ':', '!', '?', ')', ']'));
+        foreach (var candidate in found.Select(link => link.Trim()))
+        {
+            if (links.Count < MaxLinks && candidate.Length <= PageSnapshotOriginReader.MaxUrlLength &&
+                Uri.TryCreate(candidate, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !links.Contains(candidate))
+            {
+                links.Add(candidate);
+            }
+        }
+    }
+
+    /// <summary>The value of the parameter <paramref name="name"/> of a header field's <paramref name="value"/>, or null.</summary>
+    private static string? Parameter(string value, string name)
+    {
+        var match = ParameterPattern().Matches(value).FirstOrDefault(m => m.Groups["name"].Value.Equals(name, StringComparison.OrdinalIgnoreCase));
+        return match is null ? null : match.Groups["quoted"].Success ? match.Groups["quoted"].Value : match.Groups["token"].Value;
+    }
+
+    /// <summary>
+    /// A file name parameter as mail programs write it: RFC 2231's <c>name*=charset''%XX…</c>, or its continuations
+    /// <c>name*0*=</c>, <c>name*1*=</c>…, or a plain <c>name="…"</c>, whose RFC 2047 encoded words (as many programs,
+    /// Chinese ones among them, write a name) are decoded; null when the field has none.
+    /// </summary>
+    private static string? FileNameParameter(string? value, string name)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        var segments = ParameterPattern().Matches(value)
+            .Select(m => (Match: ContinuationName().Match(m.Groups["name"].Value), Value: m.Groups["quoted"].Success ? m.Groups["quoted"].Value : m.Groups["token"].Value))
+            .Where(p => p.Match.Success && p.Match.Groups["name"].Value.Equals(name, StringComparison.OrdinalIgnoreCase) && (p.Match.Groups["index"].Success || p.Match.Groups["encoded"].Success))
+            .Select(p => (Index: p.Match.Groups["index"].Success ? int.Parse(p.Match.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0, Encoded: p.Match.Groups["encoded"].Success, p.Value))
+            .OrderBy(s => s.Index)
+            .ToList();
+        if (segments.Count == 0)
+        {
+            return Parameter(value, name) is { } plain ? MessageInfoReader.DecodeWords(plain) : null;
+        }
+
+        // RFC 2231: the first segment may name a charset and language ('charset'language'value); encoded segments are %XX bytes in it.
+        var first = segments[0].Value.Split('\'', 3);
+        var encoding = segments[0].Encoded && first.Length == 3 ? MessageInfoReader.EncodingOf(first[0]) ?? Encoding.UTF8 : Encoding.UTF8;
+        var bytes = new List<byte>();
+        foreach (var (index, encoded, segment) in segments)
+        {
+            var text = index == segments[0].Index && encoded && first.Length == 3 ? first[2] : segment;
+            bytes.AddRange(encoded ? PercentDecoded(text) : Encoding.UTF8.GetBytes(text));
+        }
+
+        return encoding.GetString([.. bytes]);
+    }
+
+    /// <summary>RFC 2231's <c>%XX</c> bytes, other characters as they are.</summary>
+    private static byte[] PercentDecoded(string text)
+    {
+        var bytes = new List<byte>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '%' && i + 2 < text.Length && byte.TryParse(text.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var octet))
+            {
+                bytes.Add(octet);
+                i += 2;
+            }
+            else
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(text[i].ToString()));
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    /// <summary>A MIME part as its header describes it: text to read links from, an attachment to measure, a multipart to go into, or something to pass over.</summary>
+    private sealed record Part(bool IsText, bool IsHtml, string TransferEncoding, string? Charset, AttachmentPart? Attachment = null)
+    {
+        public static Part Skipped { get; } = new(false, false, string.Empty, null);
+
+        public static Part Of(IReadOnlyDictionary<string, string> headers, List<string> boundaries, bool attachments)
+        {
+            var type = headers.GetValueOrDefault("Content-Type") ?? "text/plain";
+            var media = type.Split(';')[0].Trim().ToLowerInvariant();
+            var encoding = (headers.GetValueOrDefault("Content-Transfer-Encoding") ?? "7bit").Trim().ToLowerInvariant();
+            if (media.StartsWith("multipart/", StringComparison.Ordinal))
+            {
+                if (Parameter(type, "boundary") is { Length: > 0 } boundary && boundaries.Count < MaxDepth)
+                {
+                    boundaries.Add(boundary);
+                }
+
+                return Skipped; // its preamble
+            }
+
+            var disposition = headers.GetValueOrDefault("Content-Disposition");
+            if ((disposition ?? string.Empty).TrimStart().StartsWith("attachment", StringComparison.OrdinalIgnoreCase))
+            {
+                var fileName = FileNameParameter(disposition, "filename") ?? FileNameParameter(type, "name");
+                return attachments ? Skipped with { Attachment = new AttachmentPart(fileName is { Length: > 0 } ? fileName : null, media, encoding) } : Skipped;
+            }
+
+            return media is "text/plain" or "text/html" ? new Part(true, media == "text/html", encoding, Parameter(type, "charset")) : Skipped;
+        }
+
+        public string Decode(string text)
+        {
+            var bytes = TransferEncoding switch
+            {
+                "base64" => MimeDecoding.Base64(text),
+                "quoted-printable" => MimeDecoding.QuotedPrintable(text, encodedWord: false),
+                _ => null,
+            };
+            if (bytes is null)
+            {
+                return text;
+            }
+
+            var encoding = (Charset is null ? null : MessageInfoReader.EncodingOf(Charset)) ?? Encoding.UTF8;
+            return encoding.GetString(bytes);
+        }
+    }
+
+    /// <summary>
+    /// An attachment's lines decoded as they come — base64 four characters at a time, quoted-printable with its hard
+    /// line breaks as CRLF (RFC 2045's canonical form) — into its size and SHA-256; a part sent as it is is only named.
+    /// </summary>
+    private sealed class AttachmentPart(string? fileName, string contentType, string transferEncoding)
+    {
+        private readonly IncrementalHash? _sha256 = transferEncoding is "base64" or "quoted-printable" ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        private readonly StringBuilder _base64 = new();
+        private bool _lineBreakPending;
+        private bool _broken;
+        private long _size;
+
+        public void Add(string line)
+        {
+            if (_sha256 is null || _broken)
+            {
+                return;
+            }
+
+            if (transferEncoding == "base64")
+            {
+                _base64.Append(line.Where(c => !char.IsWhiteSpace(c)).ToArray());
+                var whole = _base64.Length / 4 * 4;
+                if (whole > 0)
+                {
+                    Append(MimeDecoding.Base64(_base64.ToString(0, whole)));
+                    _base64.Remove(0, whole);
+                }
+
+                return;
+            }
+
+            if (_lineBreakPending)
+            {
+                Append("\r\n"u8.ToArray());
+            }
+
+            var trimmed = line.TrimEnd(' ', '\t');
+            var soft = trimmed.EndsWith('=');
+            Append(MimeDecoding.QuotedPrintable(soft ? trimmed[..^1] : trimmed, encodedWord: false));
+            _lineBreakPending = !soft;
+        }
+
+        public MessageAttachment Complete()
+        {
+            using var sha256 = _sha256;
+            var whole = sha256 is not null && !_broken && _base64.Length == 0;
+            return new MessageAttachment
+            {
+                FileName = fileName,
+                ContentType = contentType,
+                Size = whole ? _size : null,
+                Sha256 = whole ? Convert.ToHexStringLower(sha256!.GetHashAndReset()) : null,
+            };
+        }
+
+        private void Append(byte[]? bytes)
+        {
+            if (bytes is null)
+            {
+                _broken = true; // not base64: no size or hash rather than a wrong one
+                return;
+            }
+
+            _sha256!.AppendData(bytes);
+            _size += bytes.Length;
+        }
+    }
+
+    [GeneratedRegex(@"\bhref\s*=\s*(?:""(?<double>[^""]*)""|'(?<single>[^']*)'|(?<bare>[^\s>""']+))", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex Href();
+
+    [GeneratedRegex(@"https?://[^\s<>""']+", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex PlainAddress();
+
+    [GeneratedRegex(@";\s*(?<name>[A-Za-z0-9_*-]+)\s*=\s*(?:""(?<quoted>[^""]*)""|(?<token>[^\s;]+))", RegexOptions.None, matchTimeoutMilliseconds: 100)]
+    private static partial Regex ParameterPattern();
+
+    /// <summary>An RFC 2231 parameter name: <c>filename</c>, <c>filename*</c>, <c>filename*0</c>, <c>filename*1*</c>.</summary>
+    [GeneratedRegex(@"^(?<name>[A-Za-z0-9_-]+)(?:\*(?<index>[0-9]{1,3}))?(?<encoded>\*)?$", RegexOptions.None, matchTimeoutMilliseconds: 100)]
+    private static partial Regex ContinuationName();
+}
