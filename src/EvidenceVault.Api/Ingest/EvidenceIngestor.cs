@@ -307,7 +307,7 @@ internal sealed partial class EvidenceIngestor(
     /// e-mail's sender, subject, dates and receiving server, an office document's or a PDF's author, dates and program.
     /// A WACZ or an office document is a ZIP whose directory sits at its end, a PDF's cross-references are found from
     /// its end, and a phone may write a movie's header after its media, so the blob is read with ranged requests; an
-    /// AMR or AAC (ADTS) recording's frames are counted a megabyte at a time.
+    /// AMR or AAC (ADTS) recording's frames are counted, and an e-mail's attachments hashed, a megabyte at a time.
     /// </summary>
     internal async Task<FileStatements> ReadFileStatementsAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
     {
@@ -322,7 +322,7 @@ internal sealed partial class EvidenceIngestor(
         }
 
         var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
-        var reads = new BlobOpenReadOptions(allowModifications: false) { BufferSize = page || document ? 256 * 1024 : RecordingInfoReader.ReadBufferBytes(format) };
+        var reads = new BlobOpenReadOptions(allowModifications: false) { BufferSize = page || document ? 256 * 1024 : message ? MessageInfoReader.ReadBufferBytes : RecordingInfoReader.ReadBufferBytes(format) };
         await using var content = await blob.OpenReadAsync(reads, cancellationToken);
         return page ? new FileStatements(await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken), null)
             : recording ? new FileStatements(null, await RecordingInfoReader.ReadAsync(content, format, cancellationToken))

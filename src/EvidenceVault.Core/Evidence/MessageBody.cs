@@ -213,13 +213,17 @@ internal static partial class MessageBody
     }
 
     /// <summary>
-    /// An attachment's lines decoded as they come — base64 four characters at a time, quoted-printable with its hard
-    /// line breaks as CRLF (RFC 2045's canonical form) — into its size and SHA-256; a part sent as it is is only named.
+    /// An attachment's lines decoded as they come — base64 a buffer of characters at a time, quoted-printable with its
+    /// hard line breaks as CRLF (RFC 2045's canonical form) — into its size and SHA-256; a part sent as it is is only named.
     /// </summary>
     private sealed class AttachmentPart(string? fileName, string contentType, string transferEncoding)
     {
+        private const int Base64Chunk = 64 * 1024; // characters, a multiple of four
+
         private readonly IncrementalHash? _sha256 = transferEncoding is "base64" or "quoted-printable" ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-        private readonly StringBuilder _base64 = new();
+        private char[]? _base64;
+        private byte[]? _decoded;
+        private int _pending;
         private bool _lineBreakPending;
         private bool _broken;
         private long _size;
@@ -233,12 +237,18 @@ internal static partial class MessageBody
 
             if (transferEncoding == "base64")
             {
-                _base64.Append(line.Where(c => !char.IsWhiteSpace(c)).ToArray());
-                var whole = _base64.Length / 4 * 4;
-                if (whole > 0)
+                _base64 ??= new char[Base64Chunk];
+                foreach (var c in line)
                 {
-                    Append(MimeDecoding.Base64(_base64.ToString(0, whole)));
-                    _base64.Remove(0, whole);
+                    if (!char.IsWhiteSpace(c))
+                    {
+                        if (_pending == _base64.Length)
+                        {
+                            DecodeBase64();
+                        }
+
+                        _base64[_pending++] = c;
+                    }
                 }
 
                 return;
@@ -246,7 +256,7 @@ internal static partial class MessageBody
 
             if (_lineBreakPending)
             {
-                Append("\r\n"u8.ToArray());
+                Append("\r\n"u8);
             }
 
             var trimmed = line.TrimEnd(' ', '\t');
@@ -258,7 +268,12 @@ internal static partial class MessageBody
         public MessageAttachment Complete()
         {
             using var sha256 = _sha256;
-            var whole = sha256 is not null && !_broken && _base64.Length == 0;
+            if (_pending > 0 && !_broken)
+            {
+                DecodeBase64();
+            }
+
+            var whole = sha256 is not null && !_broken && _pending == 0;
             return new MessageAttachment
             {
                 FileName = fileName,
@@ -268,14 +283,24 @@ internal static partial class MessageBody
             };
         }
 
-        private void Append(byte[]? bytes)
+        /// <summary>Decodes the whole groups of four characters held, keeping the rest; base64 that is not marks the attachment broken: no size or hash rather than a wrong one.</summary>
+        private void DecodeBase64()
         {
-            if (bytes is null)
+            var whole = _pending / 4 * 4;
+            _decoded ??= new byte[Base64Chunk / 4 * 3];
+            if (!Convert.TryFromBase64Chars(_base64.AsSpan(0, whole), _decoded, out var written))
             {
-                _broken = true; // not base64: no size or hash rather than a wrong one
+                _broken = true;
                 return;
             }
 
+            Append(_decoded.AsSpan(0, written));
+            _base64.AsSpan(whole, _pending - whole).CopyTo(_base64);
+            _pending -= whole;
+        }
+
+        private void Append(ReadOnlySpan<byte> bytes)
+        {
             _sha256!.AppendData(bytes);
             _size += bytes.Length;
         }

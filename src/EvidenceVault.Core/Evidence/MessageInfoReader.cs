@@ -14,6 +14,9 @@ namespace EvidenceVault.Evidence;
 /// </summary>
 public static partial class MessageInfoReader
 {
+    /// <summary>How much one read of a stored message should bring: an <c>.eml</c> is read on through its attachments, up to 64 MiB.</summary>
+    public const int ReadBufferBytes = 1024 * 1024;
+
     /// <summary>Longest field kept, in characters once decoded.</summary>
     public const int MaxFieldLength = 998; // RFC 5322's line limit
 
