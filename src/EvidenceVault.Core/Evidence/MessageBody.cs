@@ -27,6 +27,9 @@ internal static partial class MessageBody
     /// <summary>At most this many attachments are kept.</summary>
     public const int MaxAttachments = 32;
 
+    /// <summary>The longest attachment name kept (a file system's limit); a longer one is left out rather than cut.</summary>
+    public const int MaxFileNameLength = 255;
+
     private const int MaxPartChars = 1024 * 1024;
     private const int MaxDepth = 8;
 
@@ -51,15 +54,15 @@ internal static partial class MessageBody
                 {
                     Collect(part, text, links);
                     text.Clear();
-                    if (part.Attachment is { } attachment && attachments!.Count < MaxAttachments)
+                    if (part.Attachment is { } attachment)
                     {
-                        attachments.Add(attachment.Complete());
+                        attachments!.Add(attachment.Complete());
                     }
 
                     var closing = line.TrimEnd() == "--" + boundaries[level] + "--";
                     var from = closing ? level : level + 1;
                     boundaries.RemoveRange(from, boundaries.Count - from);
-                    part = closing ? Part.Skipped : Part.Of(await reader.ReadHeaderBlockAsync(cancellationToken), boundaries, attachments is not null);
+                    part = closing ? Part.Skipped : Part.Of(await reader.ReadHeaderBlockAsync(cancellationToken), boundaries, attachments?.Count < MaxAttachments);
                 }
                 else if (part.IsText)
                 {
@@ -188,7 +191,9 @@ internal static partial class MessageBody
             if ((disposition ?? string.Empty).TrimStart().StartsWith("attachment", StringComparison.OrdinalIgnoreCase))
             {
                 var fileName = FileNameParameter(disposition, "filename") ?? FileNameParameter(type, "name");
-                return attachments ? Skipped with { Attachment = new AttachmentPart(fileName is { Length: > 0 } ? fileName : null, media, encoding) } : Skipped;
+                var named = fileName is { Length: > 0 and <= MaxFileNameLength } && !fileName.Any(char.IsControl) ? fileName : null;
+                var mediaType = MediaType().IsMatch(media) ? media : "application/octet-stream"; // RFC 2045's default for a type not understood
+                return attachments ? Skipped with { Attachment = new AttachmentPart(named, mediaType, encoding) } : Skipped;
             }
 
             return media is "text/plain" or "text/html" ? new Part(true, media == "text/html", encoding, Parameter(type, "charset")) : Skipped;
@@ -314,6 +319,10 @@ internal static partial class MessageBody
 
     [GeneratedRegex(@";\s*(?<name>[A-Za-z0-9_*-]+)\s*=\s*(?:""(?<quoted>[^""]*)""|(?<token>[^\s;]+))", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex ParameterPattern();
+
+    /// <summary>A media type as RFC 6838 lets it be named: <c>type/subtype</c>, each at most 127 characters.</summary>
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$", RegexOptions.None, matchTimeoutMilliseconds: 100)]
+    private static partial Regex MediaType();
 
     /// <summary>An RFC 2231 parameter name: <c>filename</c>, <c>filename*</c>, <c>filename*0</c>, <c>filename*1*</c>.</summary>
     [GeneratedRegex(@"^(?<name>[A-Za-z0-9_-]+)(?:\*(?<index>[0-9]{1,3}))?(?<encoded>\*)?$", RegexOptions.None, matchTimeoutMilliseconds: 100)]

@@ -150,6 +150,19 @@ public sealed class MessageInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_AnAttachmentsOverlongNameOrMalformedType_IsLeftOutRatherThanCut()
+    {
+        var mail = "Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" +
+            $"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"{new string('x', 252)}.pdf\"\r\n\r\nx\r\n" +
+            $"--b\r\nContent-Type: {new string('a', 200)}/pdf\r\nContent-Disposition: attachment; filename=\"a\tb.pdf\"\r\n\r\nx\r\n--b--\r\n";
+
+        var info = await ReadAsync(mail);
+
+        // Kept in an index column, an attachment's statement stays bounded whatever a mail says.
+        Assert.Equal([new MessageAttachment { ContentType = "application/pdf" }, new MessageAttachment { ContentType = "application/octet-stream" }], info?.Attachments);
+    }
+
+    [Fact]
     public async Task ReadAsync_AnAttachmentCutOffOrNotBase64_IsLeftOutOrStatedWithoutAHash()
     {
         const string Head = "Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n";
