@@ -220,7 +220,7 @@ internal static class ItemsCsv
 
     /// <summary>An attachment as one cell's part: <c>退款申请表.pdf (application/pdf, 48213 bytes, sha256:…)</c>.</summary>
     private static string Attachment(MessageAttachment attachment) =>
-        string.Create(CultureInfo.InvariantCulture, $"{attachment.FileName ?? "-"} ({attachment.ContentType}") +
+        $"{attachment.FileName ?? "-"} ({attachment.ContentType}" +
         (attachment.Sha256 is { } sha256 ? string.Create(CultureInfo.InvariantCulture, $", {attachment.Size} bytes, sha256:{sha256})") : ")");
 
     private static string Quote(string field)

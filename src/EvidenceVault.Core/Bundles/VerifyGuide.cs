@@ -213,7 +213,7 @@ internal static class VerifyGuide
             `items.json` states: `From` and `Subject` (their encoded words decoded), `Date`, `Message-ID`, and the top
             `Received` field, which the recipient's mail provider wrote when it took the message in (the sender's own
             fields can be forged by whoever sent it); `links` are the web addresses its text points to, as a mail program
-            shows its body (do not open them). Perl prints the header decoded:
+            shows its body, and those of the web pages and texts attached to it (do not open them). Perl prints the header decoded:
             保存的电子邮件（.eml）是文本，其邮件头（至第一个空行）即 items.json 中 message 所述；以下命令解码显示邮件头。
 
             ```sh

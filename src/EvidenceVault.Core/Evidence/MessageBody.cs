@@ -8,8 +8,9 @@ namespace EvidenceVault.Evidence;
 /// <summary>
 /// What a saved e-mail's body holds, walked line by line after the header (MIME parts, nested multiparts, base64 and
 /// quoted-printable, the parts' charsets): the web addresses its text points to — in a phishing mail, the link the
-/// victim was lured to: the <c>href</c> of its HTML parts and the addresses written in its plain-text parts, in the
-/// order they come, each once, from its first <see cref="MaxLinkBytes"/> — and the files it carries as attachments
+/// victim was lured to: the <c>href</c>s and form <c>action</c>s of its HTML parts and the addresses written in its plain-text parts, attached
+/// web pages and texts among them, in the order they come, each once, from its first <see cref="MaxLinkBytes"/> — and
+/// the files it carries as attachments
 /// (<see cref="MessageAttachment"/>), each with the size and SHA-256 of what it decodes to. Nothing past
 /// <see cref="MaxMessageBytes"/> is read.
 /// </summary>
@@ -64,15 +65,13 @@ internal static partial class MessageBody
                     boundaries.RemoveRange(from, boundaries.Count - from);
                     part = closing ? Part.Skipped : Part.Of(await reader.ReadHeaderBlockAsync(cancellationToken), boundaries, attachments?.Count < MaxAttachments);
                 }
-                else if (part.IsText)
+                else
                 {
-                    if (text.Length < MaxPartChars && reader.Consumed <= MaxLinkBytes)
+                    if (part.IsText && text.Length < MaxPartChars && reader.Consumed <= MaxLinkBytes)
                     {
                         text.Append(line).Append('\n');
                     }
-                }
-                else
-                {
+
                     part.Attachment?.Add(line);
                 }
             }
@@ -92,7 +91,7 @@ internal static partial class MessageBody
 
         var decoded = part.Decode(text.ToString());
         var found = part.IsHtml
-            ? Href().Matches(decoded).Select(m => WebUtility.HtmlDecode(m.Groups["double"].Success ? m.Groups["double"].Value : m.Groups["single"].Success ? m.Groups["single"].Value : m.Groups["bare"].Value))
+            ? LinkAttribute().Matches(decoded).Select(m => WebUtility.HtmlDecode(m.Groups["double"].Success ? m.Groups["double"].Value : m.Groups["single"].Success ? m.Groups["single"].Value : m.Groups["bare"].Value))
             : PlainAddress().Matches(decoded).Select(m => m.Value.TrimEnd('.', ',', ';', ':', '!', '?', ')', ']'));
         foreach (var candidate in found.Select(link => link.Trim()))
         {
@@ -193,7 +192,12 @@ internal static partial class MessageBody
                 var fileName = FileNameParameter(disposition, "filename") ?? FileNameParameter(type, "name");
                 var named = fileName is { Length: > 0 and <= MaxFileNameLength } && !fileName.Any(char.IsControl) ? fileName : null;
                 var mediaType = MediaType().IsMatch(media) ? media : "application/octet-stream"; // RFC 2045's default for a type not understood
-                return attachments ? Skipped with { Attachment = new AttachmentPart(named, mediaType, encoding) } : Skipped;
+                var attachment = attachments ? new AttachmentPart(named, mediaType, encoding) : null;
+
+                // An attached web page or text — a fake sign-in page sent as a file, say — is read for links as the message's own text is.
+                return media is "text/plain" or "text/html"
+                    ? new Part(true, media == "text/html", encoding, Parameter(type, "charset"), attachment)
+                    : Skipped with { Attachment = attachment };
             }
 
             return media is "text/plain" or "text/html" ? new Part(true, media == "text/html", encoding, Parameter(type, "charset")) : Skipped;
@@ -311,8 +315,9 @@ internal static partial class MessageBody
         }
     }
 
-    [GeneratedRegex(@"\bhref\s*=\s*(?:""(?<double>[^""]*)""|'(?<single>[^']*)'|(?<bare>[^\s>""']+))", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex Href();
+    /// <summary>Where an HTML part sends its reader: a link's <c>href</c>, or a form's <c>action</c> (where a fake sign-in page posts what is typed into it).</summary>
+    [GeneratedRegex(@"\b(?:href|action)\s*=\s*(?:""(?<double>[^""]*)""|'(?<single>[^']*)'|(?<bare>[^\s>""']+))", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex LinkAttribute();
 
     [GeneratedRegex(@"https?://[^\s<>""']+", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
     private static partial Regex PlainAddress();

@@ -33,7 +33,8 @@ public sealed record MessageInfo
 
     /// <summary>
     /// The web addresses the message's text points to, in order, each once (at most 32, from its first 4 MiB): the
-    /// <c>href</c> of its HTML parts and the addresses in its plain-text parts — in a phishing mail, the fake page.
+    /// <c>href</c>s and form <c>action</c>s of its HTML parts and the addresses in its plain-text parts, attached web
+    /// pages and texts among them — in a phishing mail, the fake page.
     /// </summary>
     public IReadOnlyList<string>? Links { get; init; }
 

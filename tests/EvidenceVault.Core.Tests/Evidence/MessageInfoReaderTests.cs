@@ -78,7 +78,7 @@ public sealed class MessageInfoReaderTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadAsync_AMultipartMail_GivesTheLinksOfItsTextAndHtmlPartsInOrderOnce_AndPassesOverItsAttachments()
+    public async Task ReadAsync_AMultipartMail_GivesTheLinksOfItsTextAndHtmlPartsAndAttachedPageInOrderOnce_AndNamesTheAttachment()
     {
         const string Mail = """
             Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800
@@ -104,7 +104,7 @@ public sealed class MessageInfoReaderTests : IDisposable
             Content-Type: text/html; name="invoice.html"
             Content-Disposition: attachment; filename="invoice.html"
 
-            <a href="https://attachment.example/">not read</a>
+            <form action="https://attachment.example/login"><a href="https://attachment.example/">登录</a> <a href="https://refund-center.example/help">again</a></form>
             --outer
             Content-Type: image/png
             Content-Transfer-Encoding: base64
@@ -116,7 +116,10 @@ public sealed class MessageInfoReaderTests : IDisposable
 
         var info = await ReadAsync(Mail.Replace("\n", "\r\n", StringComparison.Ordinal));
 
-        Assert.Equal(["https://refund-center.example/r?a=1&b=2", "https://refund-center.example/help", "https://evil.example/track.gif"], info?.Links);
+        // The attached page's form action and link after the body's, each once; the inline image's bytes hold none.
+        Assert.Equal(
+            ["https://refund-center.example/r?a=1&b=2", "https://refund-center.example/help", "https://evil.example/track.gif", "https://attachment.example/login", "https://attachment.example/"],
+            info?.Links);
         // The attachment is named, sent as it is (no size or hash: its bytes are what the lines show); the inline image is no attachment.
         Assert.Equal([new MessageAttachment { FileName = "invoice.html", ContentType = "text/html" }], info?.Attachments);
     }
