@@ -126,9 +126,11 @@ public static class SampleMessages
     /// strings are Unicode, or, unless <paramref name="unicode"/>, 8-bit text in code page 936 (GBK), as a Chinese
     /// Outlook saves a message in the older "Outlook Message Format". With <paramref name="htmlOnly"/> it has no
     /// plain-text body but its HTML (PR_HTML, UTF-8 as its Internet code page says), where the link is only an
-    /// <c>href</c> behind its text, as programs that keep only the HTML save a message.
+    /// <c>href</c> behind its text, as programs that keep only the HTML save a message. With <paramref name="attachments"/>
+    /// it carries <see cref="Attachments"/> as Outlook keeps attachments: a storage each, with the file's long name, MIME
+    /// type and data (the PDF long enough for the file's regular sectors, the text short enough for its mini stream).
     /// </summary>
-    public static async Task<string> OutlookAsync(string folder, bool internetHeader = true, bool withClass = true, bool unicode = true, bool htmlOnly = false)
+    public static async Task<string> OutlookAsync(string folder, bool internetHeader = true, bool withClass = true, bool unicode = true, bool htmlOnly = false, bool attachments = false)
     {
         await DebianPackages.EnsureAsync(["libgsf-bin"], "Packing a message as a compound file", () => Task.FromResult(DebianPackages.HasCommand("gsf")));
         var parts = Directory.CreateTempSubdirectory("ev-msg-");
@@ -159,13 +161,25 @@ public static class SampleMessages
                 streams["__substg1.0_007D" + type] = encoding.GetBytes(eml[..(eml.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)]);
             }
 
+            var storages = new List<string>();
+            foreach (var (index, (fileName, contentType, content, _)) in (attachments ? Attachments : []).Index())
+            {
+                var storage = $"__attach_version1.0_#{index:X8}";
+                storages.Add(storage);
+                Directory.CreateDirectory(Path.Combine(parts.FullName, storage));
+                await File.WriteAllBytesAsync(Path.Combine(parts.FullName, storage, "__substg1.0_3707" + type), encoding.GetBytes(fileName));
+                await File.WriteAllBytesAsync(Path.Combine(parts.FullName, storage, "__substg1.0_370E" + type), encoding.GetBytes(contentType));
+                await File.WriteAllBytesAsync(Path.Combine(parts.FullName, storage, "__substg1.0_37010102"), content);
+                await File.WriteAllBytesAsync(Path.Combine(parts.FullName, storage, "__properties_version1.0"), [.. new byte[8], .. Property(0x37050003, 1)]); // by value
+            }
+
             foreach (var (name, content) in streams)
             {
                 await File.WriteAllBytesAsync(Path.Combine(parts.FullName, name), content);
             }
 
-            var path = Path.Combine(folder, (internetHeader ? "退款邮件" : "退款邮件-内部") + (htmlOnly ? "-html.msg" : ".msg"));
-            var packed = await ExternalTool.RunAsync("gsf", parts.FullName, ["createole", path, .. streams.Keys]);
+            var path = Path.Combine(folder, (internetHeader ? "退款邮件" : "退款邮件-内部") + (htmlOnly ? "-html" : string.Empty) + (attachments ? "-附件.msg" : ".msg"));
+            var packed = await ExternalTool.RunAsync("gsf", parts.FullName, ["createole", path, .. streams.Keys, .. storages]);
             if (packed.ExitCode != 0)
             {
                 throw new InvalidOperationException("gsf did not pack the message:\n" + packed.Output);

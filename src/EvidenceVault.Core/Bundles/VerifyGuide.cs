@@ -232,8 +232,9 @@ internal static class VerifyGuide
 
             An e-mail Outlook saved (`.msg`, `source` `msg`) is a compound file of the message's properties; `message`
             states the Internet header it arrived with (or, for one that never left its organisation's server, the sender,
-            subject and times its properties hold) and the links of its plain text. `msgconvert` (Debian's
-            libemail-outlook-message-perl) turns it into an Internet message, whose header the same Perl prints:
+            subject and times its properties hold), the links of its plain text and HTML, and its attachments. `msgconvert`
+            (Debian's libemail-outlook-message-perl) turns it into an Internet message, whose header the same Perl prints
+            (and, written to a file with `--outfile message.eml`, whose attachments the Python command above lists):
             Outlook 保存的邮件（.msg）可用 msgconvert 转换为标准邮件后，以同样的命令显示邮件头。
 
             ```sh

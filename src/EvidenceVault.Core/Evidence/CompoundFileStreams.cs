@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 
 namespace EvidenceVault.Evidence;
 
@@ -7,9 +8,10 @@ namespace EvidenceVault.Evidence;
 /// read by position, as the format lays them out: the header names the directory's first sector and the allocation
 /// table's sectors; the directory's root entry holds its children as a tree of siblings; a stream under the cutoff
 /// (4 KiB) lives in the mini stream, whose own allocation table says where. Every read is bounded (a directory of at
-/// most 4,096 entries, a stream of at most 1 MiB, at most 65,536 sectors followed and 64 sectors of allocation tables
-/// read in all, an allocation table no larger than the file's sectors need), so a crafted file yields nothing rather
-/// than costing the vault memory, time or reads from storage.
+/// most 4,096 entries, a stream of at most 1 MiB read whole, at most 262,144 sectors followed and 2,048 sectors of
+/// allocation tables read in all — 128 MiB of a file of 512-byte sectors —, an allocation table no larger than the
+/// file's sectors need), so a crafted file yields nothing rather than costing the vault memory, time or reads from
+/// storage. A larger stream — an Outlook message's attachment — is only hashed, a sector at a time.
 /// </summary>
 internal sealed class CompoundFileStreams
 {
@@ -17,8 +19,8 @@ internal sealed class CompoundFileStreams
     public const int MaxStreamBytes = 1024 * 1024;
 
     private const int MaxDirectoryEntries = 4096;
-    private const int MaxSectorsFollowed = 65_536;
-    private const int MaxTableSectorsRead = 64;
+    private const int MaxSectorsFollowed = 262_144;
+    private const int MaxTableSectorsRead = 2048;
     private const uint EndOfChain = 0xFFFFFFFE;
     private const uint NoStream = 0xFFFFFFFF;
 
@@ -48,26 +50,37 @@ internal sealed class CompoundFileStreams
     }
 
     /// <summary>The stream <paramref name="name"/> among the root storage's children; null if there is none.</summary>
-    public async Task<byte[]?> ReadRootStreamAsync(string name, CancellationToken cancellationToken)
+    public async Task<byte[]?> ReadRootStreamAsync(string name, CancellationToken cancellationToken) =>
+        await RootAsync(cancellationToken) is { } root ? await ReadStreamAsync(ChildrenOf(root), name, cancellationToken) : null;
+
+    /// <summary>
+    /// The storages among the root storage's children whose names start with <paramref name="prefix"/> — an Outlook
+    /// message's <c>__attach_version1.0_#00000000</c>… — in the order of their names, each as the tree of its own
+    /// children, for <see cref="ReadStreamAsync"/> and <see cref="HashStreamAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<uint>> RootStoragesAsync(string prefix, CancellationToken cancellationToken)
     {
-        var directory = _directory ??= await ReadChainAsync(Field(0x30), MaxDirectoryEntries * CompoundFiles.EntryLength, cancellationToken);
-        if (directory.Length < CompoundFiles.EntryLength)
+        if (await RootAsync(cancellationToken) is not { } root)
+        {
+            return [];
+        }
+
+        return [.. Entries(_directory!, ChildrenOf(root))
+            .Select(entry => (Name: CompoundFiles.StorageName(entry), Children: ChildrenOf(entry)))
+            .Where(storage => storage.Name?.StartsWith(prefix, StringComparison.Ordinal) == true)
+            .OrderBy(storage => storage.Name, StringComparer.Ordinal)
+            .Select(storage => storage.Children)];
+    }
+
+    /// <summary>The stream <paramref name="name"/> among the storage children <paramref name="children"/>; null if there is none or it is over <see cref="MaxStreamBytes"/>.</summary>
+    public async Task<byte[]?> ReadStreamAsync(uint children, string name, CancellationToken cancellationToken)
+    {
+        if (await StreamAsync(children, name, cancellationToken) is not { } found || found.Size > MaxStreamBytes)
         {
             return null;
         }
 
-        var root = directory.AsSpan(0, CompoundFiles.EntryLength);
-        if (FindChild(directory, BinaryPrimitives.ReadUInt32LittleEndian(root[76..]), name) is not { } entry)
-        {
-            return null;
-        }
-
-        var start = BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(116));
-        var size = BinaryPrimitives.ReadUInt64LittleEndian(entry.AsSpan(120)) & (_sectorSize == 512 ? 0xFFFFFFFFUL : ulong.MaxValue);
-        if (size > MaxStreamBytes)
-        {
-            return null;
-        }
+        var (start, size) = found;
 
         if (size >= Field(0x38))
         {
@@ -77,7 +90,7 @@ internal sealed class CompoundFileStreams
 
         // Under the cutoff (4 KiB): in the mini stream — the root entry's own stream — in 64-byte mini sectors,
         // chained by the mini allocation table. Only the sectors of this stream, and of the tables that lead to them, are read.
-        var miniStream = _miniStream ??= new Chain(this, BinaryPrimitives.ReadUInt32LittleEndian(root[116..]));
+        var miniStream = _miniStream ??= new Chain(this, BinaryPrimitives.ReadUInt32LittleEndian(_directory.AsSpan(116)));
         var miniTable = _miniTable ??= new Chain(this, Field(0x3C));
         var stream = new byte[size];
         var sector = start;
@@ -93,8 +106,82 @@ internal sealed class CompoundFileStreams
         return stream;
     }
 
-    /// <summary>The entry named <paramref name="name"/> in the tree of siblings from <paramref name="at"/>, the root's child.</summary>
-    private static byte[]? FindChild(byte[] directory, uint at, string name)
+    /// <summary>
+    /// Adds the stream <paramref name="name"/> among the storage children <paramref name="children"/> to
+    /// <paramref name="hash"/>, whatever its size, a sector at a time: its size, or null if there is none.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Its chain ends before its size, or runs past what is followed.</exception>
+    public async Task<long?> HashStreamAsync(uint children, string name, IncrementalHash hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        if (await StreamAsync(children, name, cancellationToken) is not { } found)
+        {
+            return null;
+        }
+
+        var (start, size) = found;
+
+        if (size < Field(0x38))
+        {
+            hash.AppendData(await ReadStreamAsync(children, name, cancellationToken) ?? []);
+            return (long)size;
+        }
+
+        // The chain first (its allocation table sectors read together, not between the data's), then the data in runs
+        // of adjacent sectors, each one read of at most a megabyte.
+        var sectors = new List<uint>();
+        for (var sector = start; (long)sectors.Count * _sectorSize < (long)size; sector = await NextAsync(sector, cancellationToken))
+        {
+            _ = Offset(sector); // a chain that ends before the stream's size does not check out
+            sectors.Add(sector);
+        }
+
+        var left = (long)size;
+        for (var at = 0; at < sectors.Count;)
+        {
+            var run = 1;
+            while (at + run < sectors.Count && sectors[at + run] == sectors[at] + run && (run + 1) * _sectorSize <= MaxStreamBytes)
+            {
+                run++;
+            }
+
+            var piece = await _file.ReadAsync(Offset(sectors[at]), (int)Math.Min((long)run * _sectorSize, left), cancellationToken);
+            hash.AppendData(piece);
+            left -= piece.Length;
+            at += run;
+        }
+
+        return (long)size;
+    }
+
+    /// <summary>The root entry, the directory read first; null when the directory holds none.</summary>
+    private async Task<byte[]?> RootAsync(CancellationToken cancellationToken)
+    {
+        var directory = _directory ??= await ReadChainAsync(Field(0x30), MaxDirectoryEntries * CompoundFiles.EntryLength, cancellationToken);
+        return directory.Length < CompoundFiles.EntryLength ? null : directory[..CompoundFiles.EntryLength];
+    }
+
+    /// <summary>Where the stream <paramref name="name"/> among <paramref name="children"/> starts and how long it is; null if there is none.</summary>
+    private async Task<(uint Start, ulong Size)?> StreamAsync(uint children, string name, CancellationToken cancellationToken)
+    {
+        if (await RootAsync(cancellationToken) is null || FindChild(_directory!, children, name) is not { } entry)
+        {
+            return null;
+        }
+
+        var start = BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(116));
+        var size = BinaryPrimitives.ReadUInt64LittleEndian(entry.AsSpan(120)) & (_sectorSize == 512 ? 0xFFFFFFFFUL : ulong.MaxValue);
+        return (start, size);
+    }
+
+    private static uint ChildrenOf(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadUInt32LittleEndian(entry[76..]);
+
+    /// <summary>The stream named <paramref name="name"/> in the tree of siblings from <paramref name="at"/>, a storage's child.</summary>
+    private static byte[]? FindChild(byte[] directory, uint at, string name) =>
+        Entries(directory, at).FirstOrDefault(entry => CompoundFiles.StreamName(entry) == name);
+
+    /// <summary>The entries of the tree of siblings from <paramref name="at"/> (a storage's children), at most <see cref="MaxDirectoryEntries"/> visited.</summary>
+    private static IEnumerable<byte[]> Entries(byte[] directory, uint at)
     {
         var pending = new Stack<uint>([at]);
         for (var visited = 0; pending.TryPop(out var index) && visited < MaxDirectoryEntries; visited++)
@@ -104,17 +191,11 @@ internal sealed class CompoundFileStreams
                 continue;
             }
 
-            var entry = directory.AsSpan((int)index * CompoundFiles.EntryLength, CompoundFiles.EntryLength);
-            if (CompoundFiles.StreamName(entry) == name)
-            {
-                return entry.ToArray();
-            }
-
-            pending.Push(BinaryPrimitives.ReadUInt32LittleEndian(entry[68..]));
-            pending.Push(BinaryPrimitives.ReadUInt32LittleEndian(entry[72..]));
+            var entry = directory.AsSpan((int)index * CompoundFiles.EntryLength, CompoundFiles.EntryLength).ToArray();
+            yield return entry;
+            pending.Push(BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(68)));
+            pending.Push(BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(72)));
         }
-
-        return null;
     }
 
     /// <summary>The first <paramref name="most"/> bytes of the chain from <paramref name="start"/>, or fewer if it ends first.</summary>

@@ -112,10 +112,17 @@ internal static class CompoundFiles
     /// The name of the directory <paramref name="entry"/> when it is a stream: UTF-16 of at most 31 characters, its length
     /// in bytes counting the terminating NUL; null for a storage, an unused entry or a malformed name.
     /// </summary>
-    public static string? StreamName(ReadOnlySpan<byte> entry)
+    public static string? StreamName(ReadOnlySpan<byte> entry) => EntryName(entry, StreamObject);
+
+    /// <summary>The name of the directory <paramref name="entry"/> when it is a storage (a folder of streams), as <see cref="StreamName"/> reads a stream's.</summary>
+    public static string? StorageName(ReadOnlySpan<byte> entry) => EntryName(entry, StorageObject);
+
+    private const byte StorageObject = 1;
+    private const byte StreamObject = 2;
+
+    private static string? EntryName(ReadOnlySpan<byte> entry, byte type)
     {
-        const byte StreamObject = 2;
         var length = BinaryPrimitives.ReadUInt16LittleEndian(entry[64..]);
-        return entry[66] == StreamObject && length is >= 2 and <= 64 && length % 2 == 0 ? Encoding.Unicode.GetString(entry[..(length - 2)]) : null;
+        return entry[66] == type && length is >= 2 and <= 64 && length % 2 == 0 ? Encoding.Unicode.GetString(entry[..(length - 2)]) : null;
     }
 }

@@ -103,6 +103,20 @@ internal static partial class MessageBody
         }
     }
 
+    /// <summary>
+    /// An attachment's statement, bounded whatever a message says, as an index column must be: a name over
+    /// <see cref="MaxFileNameLength"/> characters or holding a control character left out rather than cut, a type RFC
+    /// 6838 would not allow stated as <c>application/octet-stream</c> (RFC 2045's default for a type not understood),
+    /// and the size only with the <paramref name="sha256"/> of the whole file.
+    /// </summary>
+    internal static MessageAttachment Stated(string? fileName, string mediaType, long size, byte[]? sha256) => new()
+    {
+        FileName = fileName is { Length: > 0 and <= MaxFileNameLength } && !fileName.Any(char.IsControl) ? fileName : null,
+        ContentType = MediaType().IsMatch(mediaType) ? mediaType : "application/octet-stream",
+        Size = sha256 is null ? null : size,
+        Sha256 = sha256 is null ? null : Convert.ToHexStringLower(sha256),
+    };
+
     /// <summary>The value of the parameter <paramref name="name"/> of a header field's <paramref name="value"/>, or null.</summary>
     private static string? Parameter(string value, string name)
     {
@@ -190,9 +204,7 @@ internal static partial class MessageBody
             if ((disposition ?? string.Empty).TrimStart().StartsWith("attachment", StringComparison.OrdinalIgnoreCase))
             {
                 var fileName = FileNameParameter(disposition, "filename") ?? FileNameParameter(type, "name");
-                var named = fileName is { Length: > 0 and <= MaxFileNameLength } && !fileName.Any(char.IsControl) ? fileName : null;
-                var mediaType = MediaType().IsMatch(media) ? media : "application/octet-stream"; // RFC 2045's default for a type not understood
-                var attachment = attachments ? new AttachmentPart(named, mediaType, encoding) : null;
+                var attachment = attachments ? new AttachmentPart(fileName, media, encoding) : null;
 
                 // An attached web page or text — a fake sign-in page sent as a file, say — is read for links as the message's own text is.
                 return media is "text/plain" or "text/html"
@@ -283,13 +295,7 @@ internal static partial class MessageBody
             }
 
             var whole = sha256 is not null && !_broken && _pending == 0;
-            return new MessageAttachment
-            {
-                FileName = fileName,
-                ContentType = contentType,
-                Size = whole ? _size : null,
-                Sha256 = whole ? Convert.ToHexStringLower(sha256!.GetHashAndReset()) : null,
-            };
+            return Stated(fileName, contentType, _size, whole ? sha256!.GetHashAndReset() : null);
         }
 
         /// <summary>Decodes the whole groups of four characters held, keeping the rest; base64 that is not marks the attachment broken: no size or hash rather than a wrong one.</summary>

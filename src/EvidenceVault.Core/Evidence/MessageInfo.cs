@@ -39,8 +39,8 @@ public sealed record MessageInfo
     public IReadOnlyList<string>? Links { get; init; }
 
     /// <summary>
-    /// The files it carries as attachments, in order (at most 32, from its first 64 MiB; an attachment that runs past
-    /// what is read is left out): an <c>.eml</c>'s parts marked as attachments. An Outlook <c>.msg</c>'s are not read.
+    /// The files it carries as attachments, in order (at most 32; an attachment that runs past what is read is left
+    /// out): an <c>.eml</c>'s parts marked as attachments, from its first 64 MiB, or an Outlook <c>.msg</c>'s attachments.
     /// </summary>
     public IReadOnlyList<MessageAttachment>? Attachments { get; init; }
 

@@ -53,7 +53,7 @@ public static partial class MessageInfoReader
         }
     }
 
-    /// <summary>An Outlook <c>.msg</c>: its Internet header (or the fields its properties give) read as a saved e-mail's, the links from its plain-text body and its HTML.</summary>
+    /// <summary>An Outlook <c>.msg</c>: its Internet header (or the fields its properties give) read as a saved e-mail's, the links from its plain-text body and its HTML, and its attachments.</summary>
     private static async Task<MessageInfo?> ReadOutlookMessageAsync(Stream content, CancellationToken cancellationToken)
     {
         if (await OutlookMessageReader.ReadAsync(content, cancellationToken) is not { } message)
@@ -73,7 +73,7 @@ public static partial class MessageInfoReader
             }
         }
 
-        return Statement(MessageSources.Msg, headers, links, [], message.SubmittedAt, message.DeliveredAt);
+        return Statement(MessageSources.Msg, headers, links, [.. message.Attachments], message.SubmittedAt, message.DeliveredAt);
     }
 
     private static async Task ReadBodyAsync(

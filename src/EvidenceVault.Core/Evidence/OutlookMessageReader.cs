@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace EvidenceVault.Evidence;
@@ -11,7 +12,8 @@ namespace EvidenceVault.Evidence;
 /// saved <c>.eml</c>'s header is — sender, subject, date, message id and the top <c>Received</c> field. Without it (a
 /// message that never left one organisation's server) the sender's name and address, the subject, the message id and
 /// the submit time come from the properties themselves. The links are those of its plain-text body (PR_BODY), then the
-/// <c>href</c>s of its HTML (PR_HTML, in its Internet code page), which is all some programs keep. Strings
+/// <c>href</c>s of its HTML (PR_HTML, in its Internet code page), which is all some programs keep; its attachments are
+/// named and hashed as an <c>.eml</c>'s are. Strings
 /// are read as Unicode, as Outlook 2003 and later write them, or as 8-bit text in the message's code page (an
 /// "Outlook Message Format" file that is not Unicode: GBK from a Chinese Outlook).
 /// </summary>
@@ -26,6 +28,12 @@ internal static class OutlookMessageReader
     private const string SenderSmtpAddress = "5D01";
     private const string InternetMessageId = "1035";
     private const string Properties = "__properties_version1.0";
+    private const string AttachmentStorage = "__attach_version1.0_#";
+    private const string AttachData = "3701";
+    private const string AttachFileName = "3704";
+    private const string AttachLongFileName = "3707";
+    private const string AttachMimeTag = "370E";
+    private const string AttachDisposition = "3716";
     private const uint ClientSubmitTime = 0x00390040;
     private const uint MessageDeliveryTime = 0x0E060040;
     private const uint MessageCodePage = 0x3FFD0003;
@@ -40,13 +48,9 @@ internal static class OutlookMessageReader
             return null;
         }
 
-        // A string property is a stream of its own: Unicode (type 001F), or 8-bit (001E) in the message's code page.
         var values = FixedValues(await file.ReadRootStreamAsync(Properties, cancellationToken));
         var codePage = values.TryGetValue(MessageCodePage, out var page) || values.TryGetValue(InternetCodePage, out page) ? (int)(page & 0xFFFF) : 1252;
-        async Task<string?> TextAsync(string property) =>
-            await file.ReadRootStreamAsync($"__substg1.0_{property}001F", cancellationToken) is { } unicode ? Encoding.Unicode.GetString(unicode).TrimEnd('\0')
-            : await file.ReadRootStreamAsync($"__substg1.0_{property}001E", cancellationToken) is { } text ? CodePageText.Decode(text, codePage)?.TrimEnd('\0')
-            : null;
+        Task<string?> TextAsync(string property) => StringPropertyAsync(name => file.ReadRootStreamAsync(name, cancellationToken), property, codePage);
 
         var body = await TextAsync(Body);
 
@@ -55,9 +59,10 @@ internal static class OutlookMessageReader
         var html = await file.ReadRootStreamAsync($"__substg1.0_{Html}0102", cancellationToken) is { } bytes
             ? CodePageText.Decode(bytes, internetCodePage)?.TrimEnd('\0')
             : await TextAsync(Html);
+        var attachments = await AttachmentsAsync(file, codePage, cancellationToken);
         if (await TextAsync(TransportHeaders) is { Length: > 0 } headers)
         {
-            return new OutlookMessage(headers, body, html, null, null);
+            return new OutlookMessage(headers, body, html, null, null, attachments);
         }
 
         // Without the Internet header: the fields the properties give, written as a header for the same reading.
@@ -71,8 +76,55 @@ internal static class OutlookMessageReader
 
         Append(fields, "Subject", await TextAsync(Subject));
         Append(fields, "Message-ID", await TextAsync(InternetMessageId));
-        return new OutlookMessage(fields.ToString(), body, html, Time(values, ClientSubmitTime), Time(values, MessageDeliveryTime));
+        return new OutlookMessage(fields.ToString(), body, html, Time(values, ClientSubmitTime), Time(values, MessageDeliveryTime), attachments);
     }
+
+    /// <summary>
+    /// The files the message carries: a storage per attachment (<c>__attach_version1.0_#…</c>, in order), its long or
+    /// short file name, its MIME type (PR_ATTACH_MIME_TAG, else <c>application/octet-stream</c>, as <c>msgconvert</c>
+    /// writes it) and its data (PR_ATTACH_DATA_BIN), hashed a sector at a time. One marked inline
+    /// (PR_ATTACH_CONTENT_DISPOSITION) is no attachment, and one whose data is no stream (an embedded message or OLE
+    /// object) is named without a hash. A damaged attachment costs it and those after it, not the message's statement.
+    /// </summary>
+    private static async Task<List<MessageAttachment>> AttachmentsAsync(CompoundFileStreams file, int codePage, CancellationToken cancellationToken)
+    {
+        var attachments = new List<MessageAttachment>();
+        try
+        {
+            foreach (var storage in await file.RootStoragesAsync(AttachmentStorage, cancellationToken))
+            {
+                Task<string?> TextAsync(string property) => StringPropertyAsync(name => file.ReadStreamAsync(storage, name, cancellationToken), property, codePage);
+
+                if (attachments.Count == MessageBody.MaxAttachments)
+                {
+                    break;
+                }
+
+                if ((await TextAsync(AttachDisposition))?.Trim().StartsWith("inline", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    continue;
+                }
+
+                var name = await TextAsync(AttachLongFileName) ?? await TextAsync(AttachFileName);
+                var type = (await TextAsync(AttachMimeTag))?.Split(';')[0].Trim().ToLowerInvariant() ?? "application/octet-stream";
+                using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var size = await file.HashStreamAsync(storage, $"__substg1.0_{AttachData}0102", sha256, cancellationToken);
+                attachments.Add(MessageBody.Stated(name, type, size ?? 0, size is null ? null : sha256.GetHashAndReset()));
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            // The attachments read before a damaged one stand.
+        }
+
+        return attachments;
+    }
+
+    /// <summary>A string property, each in a stream of its own: Unicode (type 001F), or 8-bit (001E) in the message's code page.</summary>
+    private static async Task<string?> StringPropertyAsync(Func<string, Task<byte[]?>> read, string property, int codePage) =>
+        await read($"__substg1.0_{property}001F") is { } unicode ? Encoding.Unicode.GetString(unicode).TrimEnd('\0')
+        : await read($"__substg1.0_{property}001E") is { } text ? CodePageText.Decode(text, codePage)?.TrimEnd('\0')
+        : null;
 
     private static void Append(StringBuilder fields, string name, string? value)
     {
@@ -104,4 +156,5 @@ internal static class OutlookMessageReader
 /// properties give them), its plain-text body, its HTML, and the submit and delivery times its properties hold when it
 /// has no Internet header.
 /// </summary>
-internal sealed record OutlookMessage(string Header, string? Body, string? Html, DateTimeOffset? SubmittedAt, DateTimeOffset? DeliveredAt);
+internal sealed record OutlookMessage(
+    string Header, string? Body, string? Html, DateTimeOffset? SubmittedAt, DateTimeOffset? DeliveredAt, IReadOnlyList<MessageAttachment> Attachments);

@@ -56,6 +56,46 @@ public sealed class MessageInfoReaderTests : IDisposable
         Assert.Equal(info! with { Source = MessageSources.Eml }, await EvidenceFiles.ReadAsync(eml, MessageInfoReader.ReadAsync));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // 8-bit names in the message's code page (GBK)
+    public async Task ReadAsync_AnOutlookMessagesAttachments_AreStatedAsTheSameMailsAreAsAnEml_AndMsgconvertTakesOutTheSameFiles(bool unicode)
+    {
+        var msg = await SampleMessages.OutlookAsync(_folder, unicode: unicode, attachments: true);
+
+        var info = await EvidenceFiles.ReadAsync(msg, MessageInfoReader.ReadAsync);
+
+        Assert.Equal(SampleMessages.Stated(MessageSources.Msg) with { Attachments = SampleMessages.StatedAttachments }, info);
+        // msgconvert, a reader of .msg files of its own, writes the same files into the Internet message it makes of it.
+        await SampleMessages.EnsureMsgconvertAsync();
+        var eml = Path.Combine(_folder, "converted.eml");
+        var converted = await ExternalTool.RunAsync("msgconvert", _folder, "--outfile", eml, msg);
+        Assert.True(converted.ExitCode == 0, converted.Output);
+        var taken = (await EvidenceFiles.ReadAsync(eml, MessageInfoReader.ReadAsync))?.Attachments ?? [];
+        Assert.Equal(SampleMessages.StatedAttachments.Select(a => (a.Size, a.Sha256)), taken.Select(a => (a.Size, a.Sha256)));
+        if (unicode)
+        {
+            Assert.Equal(SampleMessages.StatedAttachments, taken); // an 8-bit name msgconvert writes as its bytes, without their code page
+        }
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnOutlookMessageWhoseAttachmentIsDamaged_StillSaysWhatItsHeaderSays()
+    {
+        var msg = await SampleMessages.OutlookAsync(_folder, attachments: true);
+        var bytes = await File.ReadAllBytesAsync(msg);
+        // The first attachment's data stream (the PDF) claims a megabyte more than its chain of sectors holds.
+        var name = Encoding.Unicode.GetBytes("__substg1.0_37010102");
+        var pdf = SampleMessages.Attachments[0].Content.Length;
+        var entry = Enumerable.Range(0, bytes.Length - 128).Single(at => bytes.AsSpan(at, name.Length).SequenceEqual(name) && BitConverter.ToInt32(bytes, at + 120) == pdf);
+        BitConverter.GetBytes(pdf + (1024 * 1024)).CopyTo(bytes, entry + 120);
+        await File.WriteAllBytesAsync(msg, bytes);
+
+        var info = await EvidenceFiles.ReadAsync(msg, MessageInfoReader.ReadAsync);
+
+        Assert.Equal(SampleMessages.Stated(MessageSources.Msg), info); // no attachment rather than a wrong one; the rest stands
+    }
+
     [Fact]
     public async Task ReadAsync_AnOutlookMessageWithoutItsInternetHeader_GivesWhatItsPropertiesSay()
     {
