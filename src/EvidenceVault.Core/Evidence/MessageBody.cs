@@ -154,30 +154,10 @@ internal static partial class MessageBody
         foreach (var (index, encoded, segment) in segments)
         {
             var text = index == segments[0].Index && encoded && first.Length == 3 ? first[2] : segment;
-            bytes.AddRange(encoded ? PercentDecoded(text) : Encoding.UTF8.GetBytes(text));
+            bytes.AddRange(encoded ? MimeDecoding.Percent(text) : Encoding.UTF8.GetBytes(text));
         }
 
         return encoding.GetString([.. bytes]);
-    }
-
-    /// <summary>RFC 2231's <c>%XX</c> bytes, other characters as they are.</summary>
-    private static byte[] PercentDecoded(string text)
-    {
-        var bytes = new List<byte>(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '%' && i + 2 < text.Length && byte.TryParse(text.AsSpan(i + 1, 2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var octet))
-            {
-                bytes.Add(octet);
-                i += 2;
-            }
-            else
-            {
-                bytes.AddRange(Encoding.UTF8.GetBytes(text[i].ToString()));
-            }
-        }
-
-        return [.. bytes];
     }
 
     /// <summary>A MIME part as its header describes it: text to read links from, an attachment to measure, a multipart to go into, or something to pass over.</summary>

@@ -4,8 +4,8 @@ using System.Text;
 namespace EvidenceVault.Evidence;
 
 /// <summary>
-/// The two ways mail carries bytes as text (RFC 2045), shared by a header's encoded words (RFC 2047) and a body's
-/// parts: base64, and quoted-printable. The text comes from lines the vault read as UTF-8, so a character that is not
+/// The ways mail carries bytes as text, shared by a header's encoded words (RFC 2047), a body's parts and a
+/// parameter's value: base64 and quoted-printable (RFC 2045), and percent-encoding (RFC 2231). The text comes from lines the vault read as UTF-8, so a character that is not
 /// ASCII stands for its UTF-8 bytes.
 /// </summary>
 internal static class MimeDecoding
@@ -22,7 +22,13 @@ internal static class MimeDecoding
     /// Quoted-printable: <c>=XX</c> a byte, <c>=</c> at a line's end a soft line break; in an encoded word
     /// (<paramref name="encodedWord"/>, RFC 2047's "Q"), <c>_</c> a space.
     /// </summary>
-    public static byte[] QuotedPrintable(string text, bool encodedWord)
+    public static byte[] QuotedPrintable(string text, bool encodedWord) => Unescape(text, '=', encodedWord);
+
+    /// <summary>RFC 2231's parameter values: <c>%XX</c> a byte, other characters as they are.</summary>
+    public static byte[] Percent(string text) => Unescape(text, '%', encodedWord: false);
+
+    /// <summary><paramref name="escape"/> and two hex digits a byte, <paramref name="escape"/> at a line's end a soft line break, other characters their UTF-8 bytes.</summary>
+    private static byte[] Unescape(string text, char escape, bool encodedWord)
     {
         var bytes = new List<byte>(text.Length);
         for (var i = 0; i < text.Length; i++)
@@ -31,11 +37,11 @@ internal static class MimeDecoding
             {
                 bytes.Add((byte)' ');
             }
-            else if (text[i] == '=' && i + 1 < text.Length && text[i + 1] == '\n')
+            else if (text[i] == escape && i + 1 < text.Length && text[i + 1] == '\n')
             {
                 i++; // a soft line break
             }
-            else if (text[i] == '=' && i + 2 < text.Length && byte.TryParse(text.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, null, out var octet))
+            else if (text[i] == escape && i + 2 < text.Length && byte.TryParse(text.AsSpan(i + 1, 2), NumberStyles.AllowHexSpecifier, null, out var octet))
             {
                 bytes.Add(octet);
                 i += 2;
