@@ -11,7 +11,8 @@ namespace EvidenceVault.Evidence;
 /// most 4,096 entries, a stream of at most 1 MiB read whole, at most 262,144 sectors followed and 2,048 sectors of
 /// allocation tables read in all — 128 MiB of a file of 512-byte sectors —, an allocation table no larger than the
 /// file's sectors need), so a crafted file yields nothing rather than costing the vault memory, time or reads from
-/// storage. A larger stream — an Outlook message's attachment — is only hashed, a sector at a time.
+/// storage. Streams are read a run of adjacent sectors at a time, their chain followed first; a larger one — an Outlook
+/// message's attachment — is only hashed.
 /// </summary>
 internal sealed class CompoundFileStreams
 {
@@ -51,7 +52,7 @@ internal sealed class CompoundFileStreams
 
     /// <summary>The stream <paramref name="name"/> among the root storage's children; null if there is none.</summary>
     public async Task<byte[]?> ReadRootStreamAsync(string name, CancellationToken cancellationToken) =>
-        await RootAsync(cancellationToken) is { } root ? await ReadStreamAsync(ChildrenOf(root), name, cancellationToken) : null;
+        await DirectoryAsync(cancellationToken) is { } directory ? await ReadStreamAsync(ChildrenOf(directory), name, cancellationToken) : null;
 
     /// <summary>
     /// The storages among the root storage's children whose names start with <paramref name="prefix"/> — an Outlook
@@ -60,36 +61,91 @@ internal sealed class CompoundFileStreams
     /// </summary>
     public async Task<IReadOnlyList<uint>> RootStoragesAsync(string prefix, CancellationToken cancellationToken)
     {
-        if (await RootAsync(cancellationToken) is not { } root)
+        if (await DirectoryAsync(cancellationToken) is not { } directory)
         {
             return [];
         }
 
-        return [.. Entries(_directory!, ChildrenOf(root))
-            .Select(entry => (Name: CompoundFiles.StorageName(entry), Children: ChildrenOf(entry)))
+        return [.. Entries(directory, ChildrenOf(directory))
+            .Select(at => (Name: CompoundFiles.StorageName(directory.AsSpan(at, CompoundFiles.EntryLength)), Children: ChildrenOf(directory.AsSpan(at))))
             .Where(storage => storage.Name?.StartsWith(prefix, StringComparison.Ordinal) == true)
             .OrderBy(storage => storage.Name, StringComparer.Ordinal)
             .Select(storage => storage.Children)];
     }
 
     /// <summary>The stream <paramref name="name"/> among the storage children <paramref name="children"/>; null if there is none or it is over <see cref="MaxStreamBytes"/>.</summary>
-    public async Task<byte[]?> ReadStreamAsync(uint children, string name, CancellationToken cancellationToken)
+    public async Task<byte[]?> ReadStreamAsync(uint children, string name, CancellationToken cancellationToken) =>
+        await StreamAsync(children, name, cancellationToken) is { Size: <= MaxStreamBytes } found ? await ReadAsync(found.Start, (int)found.Size, cancellationToken) : null;
+
+    /// <summary>
+    /// Adds the stream <paramref name="name"/> among the storage children <paramref name="children"/> to
+    /// <paramref name="hash"/>, whatever its size, a run of adjacent sectors at a time: its size, or null if there is none.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Its chain ends before its size, or runs past what is followed.</exception>
+    public async Task<long?> HashStreamAsync(uint children, string name, IncrementalHash hash, CancellationToken cancellationToken)
     {
-        if (await StreamAsync(children, name, cancellationToken) is not { } found || found.Size > MaxStreamBytes)
+        ArgumentNullException.ThrowIfNull(hash);
+        if (await StreamAsync(children, name, cancellationToken) is not { } found)
         {
             return null;
         }
 
         var (start, size) = found;
 
-        if (size >= Field(0x38))
+        if (size < Field(0x38))
         {
-            var whole = await ReadChainAsync(start, (int)size, cancellationToken);
-            return whole.Length == (int)size ? whole : throw new InvalidDataException("The stream's chain ends before its size.");
+            hash.AppendData(await ReadAsync(start, (int)size, cancellationToken));
+            return (long)size;
         }
 
-        // Under the cutoff (4 KiB): in the mini stream — the root entry's own stream — in 64-byte mini sectors,
-        // chained by the mini allocation table. Only the sectors of this stream, and of the tables that lead to them, are read.
+        var sectors = await SectorsAsync(start, (long)size, cancellationToken);
+        if (sectors.Count * (long)_sectorSize < (long)size)
+        {
+            throw new InvalidDataException("The stream's chain ends before its size.");
+        }
+
+        await foreach (var piece in RunsAsync(sectors, (long)size, cancellationToken))
+        {
+            hash.AppendData(piece);
+        }
+
+        return (long)size;
+    }
+
+    /// <summary>The directory, read first; null when it holds no root entry (the first, whose children are the root storage's).</summary>
+    private async Task<byte[]?> DirectoryAsync(CancellationToken cancellationToken)
+    {
+        var directory = _directory ??= await ReadChainAsync(Field(0x30), MaxDirectoryEntries * CompoundFiles.EntryLength, cancellationToken);
+        return directory.Length < CompoundFiles.EntryLength ? null : directory;
+    }
+
+    /// <summary>Where the stream <paramref name="name"/> among <paramref name="children"/> starts and how long it is; null if there is none.</summary>
+    private async Task<(uint Start, ulong Size)?> StreamAsync(uint children, string name, CancellationToken cancellationToken)
+    {
+        if (await DirectoryAsync(cancellationToken) is not { } directory || FindChild(directory, children, name) is not { } at)
+        {
+            return null;
+        }
+
+        var entry = directory.AsSpan(at, CompoundFiles.EntryLength);
+        var start = BinaryPrimitives.ReadUInt32LittleEndian(entry[116..]);
+        var size = BinaryPrimitives.ReadUInt64LittleEndian(entry[120..]) & (_sectorSize == 512 ? 0xFFFFFFFFUL : ulong.MaxValue);
+        return (start, size);
+    }
+
+    /// <summary>
+    /// The <paramref name="size"/> bytes of a stream from <paramref name="start"/>: in the file's own sectors at or over
+    /// the cutoff (4 KiB); under it in the mini stream — the root entry's own stream — in 64-byte mini sectors, chained
+    /// by the mini allocation table, of which only the sectors of this stream, and of the tables that lead to them, are read.
+    /// </summary>
+    private async Task<byte[]> ReadAsync(uint start, int size, CancellationToken cancellationToken)
+    {
+        if (size >= Field(0x38))
+        {
+            var whole = await ReadChainAsync(start, size, cancellationToken);
+            return whole.Length == size ? whole : throw new InvalidDataException("The stream's chain ends before its size.");
+        }
+
         var miniStream = _miniStream ??= new Chain(this, BinaryPrimitives.ReadUInt32LittleEndian(_directory.AsSpan(116)));
         var miniTable = _miniTable ??= new Chain(this, Field(0x3C));
         var stream = new byte[size];
@@ -106,82 +162,24 @@ internal sealed class CompoundFileStreams
         return stream;
     }
 
-    /// <summary>
-    /// Adds the stream <paramref name="name"/> among the storage children <paramref name="children"/> to
-    /// <paramref name="hash"/>, whatever its size, a sector at a time: its size, or null if there is none.
-    /// </summary>
-    /// <exception cref="InvalidDataException">Its chain ends before its size, or runs past what is followed.</exception>
-    public async Task<long?> HashStreamAsync(uint children, string name, IncrementalHash hash, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(hash);
-        if (await StreamAsync(children, name, cancellationToken) is not { } found)
-        {
-            return null;
-        }
-
-        var (start, size) = found;
-
-        if (size < Field(0x38))
-        {
-            hash.AppendData(await ReadStreamAsync(children, name, cancellationToken) ?? []);
-            return (long)size;
-        }
-
-        // The chain first (its allocation table sectors read together, not between the data's), then the data in runs
-        // of adjacent sectors, each one read of at most a megabyte.
-        var sectors = new List<uint>();
-        for (var sector = start; (long)sectors.Count * _sectorSize < (long)size; sector = await NextAsync(sector, cancellationToken))
-        {
-            _ = Offset(sector); // a chain that ends before the stream's size does not check out
-            sectors.Add(sector);
-        }
-
-        var left = (long)size;
-        for (var at = 0; at < sectors.Count;)
-        {
-            var run = 1;
-            while (at + run < sectors.Count && sectors[at + run] == sectors[at] + run && (run + 1) * _sectorSize <= MaxStreamBytes)
-            {
-                run++;
-            }
-
-            var piece = await _file.ReadAsync(Offset(sectors[at]), (int)Math.Min((long)run * _sectorSize, left), cancellationToken);
-            hash.AppendData(piece);
-            left -= piece.Length;
-            at += run;
-        }
-
-        return (long)size;
-    }
-
-    /// <summary>The root entry, the directory read first; null when the directory holds none.</summary>
-    private async Task<byte[]?> RootAsync(CancellationToken cancellationToken)
-    {
-        var directory = _directory ??= await ReadChainAsync(Field(0x30), MaxDirectoryEntries * CompoundFiles.EntryLength, cancellationToken);
-        return directory.Length < CompoundFiles.EntryLength ? null : directory[..CompoundFiles.EntryLength];
-    }
-
-    /// <summary>Where the stream <paramref name="name"/> among <paramref name="children"/> starts and how long it is; null if there is none.</summary>
-    private async Task<(uint Start, ulong Size)?> StreamAsync(uint children, string name, CancellationToken cancellationToken)
-    {
-        if (await RootAsync(cancellationToken) is null || FindChild(_directory!, children, name) is not { } entry)
-        {
-            return null;
-        }
-
-        var start = BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(116));
-        var size = BinaryPrimitives.ReadUInt64LittleEndian(entry.AsSpan(120)) & (_sectorSize == 512 ? 0xFFFFFFFFUL : ulong.MaxValue);
-        return (start, size);
-    }
-
     private static uint ChildrenOf(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadUInt32LittleEndian(entry[76..]);
 
-    /// <summary>The stream named <paramref name="name"/> in the tree of siblings from <paramref name="at"/>, a storage's child.</summary>
-    private static byte[]? FindChild(byte[] directory, uint at, string name) =>
-        Entries(directory, at).FirstOrDefault(entry => CompoundFiles.StreamName(entry) == name);
+    /// <summary>Where in <paramref name="directory"/> the stream named <paramref name="name"/> lies among the tree of siblings from <paramref name="at"/>, a storage's child; null if it is not there.</summary>
+    private static int? FindChild(byte[] directory, uint at, string name)
+    {
+        foreach (var entry in Entries(directory, at))
+        {
+            if (CompoundFiles.StreamName(directory.AsSpan(entry, CompoundFiles.EntryLength)) == name)
+            {
+                return entry;
+            }
+        }
 
-    /// <summary>The entries of the tree of siblings from <paramref name="at"/> (a storage's children), at most <see cref="MaxDirectoryEntries"/> visited.</summary>
-    private static IEnumerable<byte[]> Entries(byte[] directory, uint at)
+        return null;
+    }
+
+    /// <summary>Where in <paramref name="directory"/> the entries of the tree of siblings from <paramref name="at"/> (a storage's children) lie, at most <see cref="MaxDirectoryEntries"/> visited.</summary>
+    private static IEnumerable<int> Entries(byte[] directory, uint at)
     {
         var pending = new Stack<uint>([at]);
         for (var visited = 0; pending.TryPop(out var index) && visited < MaxDirectoryEntries; visited++)
@@ -191,29 +189,62 @@ internal sealed class CompoundFileStreams
                 continue;
             }
 
-            var entry = directory.AsSpan((int)index * CompoundFiles.EntryLength, CompoundFiles.EntryLength).ToArray();
+            var entry = (int)index * CompoundFiles.EntryLength;
             yield return entry;
-            pending.Push(BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(68)));
-            pending.Push(BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(72)));
+            pending.Push(BinaryPrimitives.ReadUInt32LittleEndian(directory.AsSpan(entry + 68)));
+            pending.Push(BinaryPrimitives.ReadUInt32LittleEndian(directory.AsSpan(entry + 72)));
         }
     }
 
     /// <summary>The first <paramref name="most"/> bytes of the chain from <paramref name="start"/>, or fewer if it ends first.</summary>
     private async Task<byte[]> ReadChainAsync(uint start, int most, CancellationToken cancellationToken)
     {
-        var sectors = new List<byte[]>();
-        for (var sector = start; sector != EndOfChain && sectors.Count * (long)_sectorSize < most; sector = await NextAsync(sector, cancellationToken))
-        {
-            sectors.Add(await _file.ReadAsync(Offset(sector), _sectorSize, cancellationToken));
-        }
-
+        var sectors = await SectorsAsync(start, most, cancellationToken);
         var data = new byte[Math.Min(most, sectors.Count * (long)_sectorSize)];
-        for (var i = 0; i < sectors.Count; i++)
+        var filled = 0;
+        await foreach (var piece in RunsAsync(sectors, sectors.Count * (long)_sectorSize, cancellationToken))
         {
-            sectors[i].AsSpan(0, Math.Min(_sectorSize, data.Length - (i * _sectorSize))).CopyTo(data.AsSpan(i * _sectorSize));
+            piece.AsSpan(0, Math.Min(piece.Length, data.Length - filled)).CopyTo(data.AsSpan(filled));
+            filled += piece.Length;
         }
 
         return data;
+    }
+
+    /// <summary>The sectors of the chain from <paramref name="start"/> that hold its first <paramref name="most"/> bytes, fewer if it ends first; each a regular sector.</summary>
+    private async Task<List<uint>> SectorsAsync(uint start, long most, CancellationToken cancellationToken)
+    {
+        var sectors = new List<uint>();
+        for (var sector = start; sector != EndOfChain && sectors.Count * (long)_sectorSize < most; sector = await NextAsync(sector, cancellationToken))
+        {
+            _ = Offset(sector);
+            sectors.Add(sector);
+        }
+
+        return sectors;
+    }
+
+    /// <summary>
+    /// The first <paramref name="length"/> bytes of <paramref name="sectors"/>' data, in order, a run of adjacent sectors
+    /// at a time, each one read of at most <see cref="MaxStreamBytes"/>: a chain's allocation table is followed before
+    /// its data is read, so reads of the data are not interleaved with the table's.
+    /// </summary>
+    private async IAsyncEnumerable<byte[]> RunsAsync(List<uint> sectors, long length, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var left = length;
+        for (var at = 0; at < sectors.Count && left > 0;)
+        {
+            var run = 1;
+            while (at + run < sectors.Count && sectors[at + run] == sectors[at] + run && (run + 1) * _sectorSize <= MaxStreamBytes)
+            {
+                run++;
+            }
+
+            var piece = await _file.ReadAsync(Offset(sectors[at]), (int)Math.Min((long)run * _sectorSize, left), cancellationToken);
+            yield return piece;
+            left -= piece.Length;
+            at += run;
+        }
     }
 
     /// <summary>A chain of sectors, followed only as far as a read needs.</summary>

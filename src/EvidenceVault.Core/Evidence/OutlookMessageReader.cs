@@ -82,7 +82,7 @@ internal static class OutlookMessageReader
     /// <summary>
     /// The files the message carries: a storage per attachment (<c>__attach_version1.0_#…</c>, in order), its long or
     /// short file name, its MIME type (PR_ATTACH_MIME_TAG, else <c>application/octet-stream</c>, as <c>msgconvert</c>
-    /// writes it) and its data (PR_ATTACH_DATA_BIN), hashed a sector at a time. One marked inline
+    /// writes it) and its data (PR_ATTACH_DATA_BIN), hashed as it is read, never held whole. One marked inline
     /// (PR_ATTACH_CONTENT_DISPOSITION) is no attachment, and one whose data is no stream (an embedded message or OLE
     /// object) is named without a hash. A damaged attachment costs it and those after it, not the message's statement.
     /// </summary>
