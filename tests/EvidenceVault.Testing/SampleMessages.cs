@@ -114,6 +114,52 @@ public static class SampleMessages
         }
     }
 
+    /// <summary>The name a victim's mail program gives the phishing mail it forwards as an attachment (<see cref="Forwarded"/>).</summary>
+    public const string ForwardedFileName = "退款邮件.eml";
+
+    /// <summary>
+    /// Writes to <paramref name="path"/> the phishing mail with its <see cref="Attachments"/>, forwarded "as an
+    /// attachment" as Thunderbird forwards a mail and then delivered: a message of the victim's own whose
+    /// <c>message/rfc822</c> part holds the phishing mail's bytes as they were, named by an RFC 2231
+    /// <c>filename*</c>.
+    /// </summary>
+    public static string Forwarded(string path)
+    {
+        var original = File.ReadAllText(Phishing(path, attachments: Attachments));
+        string[] forward =
+        [
+            "Received: from [192.168.1.20] (unknown [198.51.100.7])",
+            "\tby mx.lawfirm.example (Postfix) with ESMTPSA id 5C2D1E0091",
+            "\tfor <lawyer@lawfirm.example>; Sat, 21 Nov 2026 09:12:44 +0800 (CST)",
+            "Content-Type: multipart/mixed; boundary=\"------------0Zp3kV7mQ2nW1bX8sT4yR6aL\"",
+            "Message-ID: <4b1f2c7e-93aa-4d0e-b1c2-7a0f5e6d8c31@example.cn>",
+            "Date: Sat, 21 Nov 2026 09:12:41 +0800",
+            "MIME-Version: 1.0",
+            "User-Agent: Mozilla Thunderbird",
+            "Content-Language: zh-CN",
+            "To: lawyer@lawfirm.example",
+            "From: victim@example.cn",
+            "Subject: =?UTF-8?B?RndkOiDpgIDmrL7pgq7ku7Y=?=",
+            string.Empty,
+            "This is a multi-part message in MIME format.",
+            "--------------0Zp3kV7mQ2nW1bX8sT4yR6aL",
+            "Content-Type: text/plain; charset=UTF-8; format=flowed",
+            "Content-Transfer-Encoding: 8bit",
+            string.Empty,
+            "律师您好，这是骗子冒充客服发来的邮件，原件见附件。",
+            string.Empty,
+            "--------------0Zp3kV7mQ2nW1bX8sT4yR6aL",
+            "Content-Type: message/rfc822; charset=UTF-8; name=\"=?UTF-8?B?6YCA5qy+6YKu5Lu2LmVtbA==?=\"",
+            "Content-Disposition: attachment; filename*=UTF-8''%E9%80%80%E6%AC%BE%E9%82%AE%E4%BB%B6.eml",
+            string.Empty,
+            original.TrimEnd('\r', '\n'),
+            "--------------0Zp3kV7mQ2nW1bX8sT4yR6aL--",
+            string.Empty,
+        ];
+        File.WriteAllText(path, string.Join("\r\n", forward));
+        return path;
+    }
+
     /// <summary>Outlook's class for a message, which it writes as the root storage's class of a <c>.msg</c>.</summary>
     public static readonly Guid OutlookMessageClass = new("00020D0B-0000-0000-C000-000000000046");
 

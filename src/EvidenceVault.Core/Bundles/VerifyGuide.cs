@@ -222,12 +222,14 @@ internal static class VerifyGuide
 
             Its `attachments` are the files it carries (its parts marked as attachments — in a phishing mail, the fake form
             or the app to install), each with the size and SHA-256 of the file its part decodes to (sent in base64 or
-            quoted-printable; a part sent as it is is only named). Python's own `email` package takes each out of the
-            message and prints its SHA-256, size and name, writing nothing:
-            邮件附件（attachments）：以下命令用 Python 标准库逐个取出附件，显示其 SHA-256、字节数与文件名，与 items.json 核对。
+            quoted-printable; a part sent as it is is only named). A mail forwarded inside it "as an attachment"
+            (`message/rfc822`) is named, and then read as a mail of its own: its links and its attachments follow it in
+            `links` and `attachments`. Python's own `email` package takes each file out of the message, those of a
+            forwarded mail among them, and prints its SHA-256, size and name, writing nothing:
+            邮件附件（attachments）：以下命令用 Python 标准库逐个取出附件（含作为附件转发的邮件中的附件），显示其 SHA-256、字节数与文件名，与 items.json 核对。
 
             ```sh
-            python3 -c 'import email, email.policy, hashlib, sys; [print(hashlib.sha256(b).hexdigest(), len(b), p.get_filename()) for p in email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default).walk() if p.get_content_disposition() == "attachment" for b in [p.get_payload(decode=True)]]' data/evidence/<item>.eml
+            python3 -c 'import email, email.policy, hashlib, sys; [print(hashlib.sha256(b).hexdigest(), len(b), p.get_filename()) for p in email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default).walk() if p.get_content_disposition() == "attachment" and not p.is_multipart() for b in [p.get_payload(decode=True)]]' data/evidence/<item>.eml
             ```
 
             An e-mail Outlook saved (`.msg`, `source` `msg`) is a compound file of the message's properties; `message`

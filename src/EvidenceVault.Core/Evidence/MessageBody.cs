@@ -11,7 +11,8 @@ namespace EvidenceVault.Evidence;
 /// victim was lured to: the <c>href</c>s and form <c>action</c>s of its HTML parts and the addresses written in its plain-text parts, attached
 /// web pages and texts among them, in the order they come, each once, from its first <see cref="MaxLinkBytes"/> — and
 /// the files it carries as attachments
-/// (<see cref="MessageAttachment"/>), each with the size and SHA-256 of what it decodes to. Nothing past
+/// (<see cref="MessageAttachment"/>), each with the size and SHA-256 of what it decodes to; a mail forwarded inside
+/// it (<c>message/rfc822</c>) is walked as part of it. Nothing past
 /// <see cref="MaxMessageBytes"/> is read.
 /// </summary>
 internal static partial class MessageBody
@@ -44,7 +45,7 @@ internal static partial class MessageBody
         HeaderBlockReader reader, IReadOnlyDictionary<string, string> headers, List<string> links, List<MessageAttachment>? attachments, CancellationToken cancellationToken)
     {
         var boundaries = new List<string>();
-        var part = Part.Of(headers, boundaries, attachments: false); // the message itself is no attachment
+        var part = await OpenAsync(reader, Part.Of(headers, boundaries, attachments: false), boundaries, attachments, cancellationToken); // the message itself is no attachment
         var text = new StringBuilder();
         try
         {
@@ -63,7 +64,9 @@ internal static partial class MessageBody
                     var closing = line.TrimEnd() == "--" + boundaries[level] + "--";
                     var from = closing ? level : level + 1;
                     boundaries.RemoveRange(from, boundaries.Count - from);
-                    part = closing ? Part.Skipped : Part.Of(await reader.ReadHeaderBlockAsync(cancellationToken), boundaries, attachments?.Count < MaxAttachments);
+                    part = closing
+                        ? Part.Skipped
+                        : await OpenAsync(reader, Part.Of(await reader.ReadHeaderBlockAsync(cancellationToken), boundaries, attachments?.Count < MaxAttachments), boundaries, attachments, cancellationToken);
                 }
                 else
                 {
@@ -80,6 +83,28 @@ internal static partial class MessageBody
         {
             Collect(part, text, links); // the part the body ends in, or stops being read in
         }
+    }
+
+    /// <summary>
+    /// The part to read the lines after <paramref name="part"/>'s header with: <paramref name="part"/> itself, or, when
+    /// it is a message forwarded inside this one (<c>message/rfc822</c> as a mail program forwards a mail "as an
+    /// attachment", sent as it is), the forwarded message's own body — named as an attachment first when marked as one,
+    /// then its header read, so that its text's links and its own attachments are found as this message's are.
+    /// </summary>
+    private static async Task<Part> OpenAsync(
+        HeaderBlockReader reader, Part part, List<string> boundaries, List<MessageAttachment>? attachments, CancellationToken cancellationToken)
+    {
+        for (var depth = 0; part.IsMessage && depth < MaxDepth; depth++)
+        {
+            if (part.Attachment is { } forwarded)
+            {
+                attachments!.Add(forwarded.Complete()); // named, without a hash: its bytes are the lines that follow, as they are
+            }
+
+            part = Part.Of(await reader.ReadHeaderBlockAsync(cancellationToken), boundaries, attachments: false);
+        }
+
+        return part;
     }
 
     private static void Collect(Part part, StringBuilder text, List<string> links)
@@ -161,7 +186,7 @@ internal static partial class MessageBody
     }
 
     /// <summary>A MIME part as its header describes it: text to read links from, an attachment to measure, a multipart to go into, or something to pass over.</summary>
-    private sealed record Part(bool IsText, bool IsHtml, string TransferEncoding, string? Charset, AttachmentPart? Attachment = null)
+    private sealed record Part(bool IsText, bool IsHtml, string TransferEncoding, string? Charset, AttachmentPart? Attachment = null, bool IsMessage = false)
     {
         public static Part Skipped { get; } = new(false, false, string.Empty, null);
 
@@ -189,11 +214,15 @@ internal static partial class MessageBody
                 // An attached web page or text — a fake sign-in page sent as a file, say — is read for links as the message's own text is.
                 return media is "text/plain" or "text/html"
                     ? new Part(true, media == "text/html", encoding, Parameter(type, "charset"), attachment)
-                    : Skipped with { Attachment = attachment };
+                    : Skipped with { Attachment = attachment, IsMessage = IsForwarded(media, encoding) };
             }
 
-            return media is "text/plain" or "text/html" ? new Part(true, media == "text/html", encoding, Parameter(type, "charset")) : Skipped;
+            return media is "text/plain" or "text/html" ? new Part(true, media == "text/html", encoding, Parameter(type, "charset")) : Skipped with { IsMessage = IsForwarded(media, encoding) };
         }
+
+        /// <summary>A message inside a message, sent as it is (RFC 2046 allows <c>message/rfc822</c> no other transfer encoding; RFC 6532's <c>message/global</c> alike).</summary>
+        private static bool IsForwarded(string media, string encoding) =>
+            media is "message/rfc822" or "message/global" && encoding is "7bit" or "8bit" or "binary";
 
         public string Decode(string text)
         {

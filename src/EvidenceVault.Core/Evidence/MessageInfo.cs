@@ -34,13 +34,14 @@ public sealed record MessageInfo
     /// <summary>
     /// The web addresses the message's text points to, in order, each once (at most 32, from its first 4 MiB): the
     /// <c>href</c>s and form <c>action</c>s of its HTML parts and the addresses in its plain-text parts, attached web
-    /// pages and texts among them — in a phishing mail, the fake page.
+    /// pages and texts and mails forwarded inside it among them — in a phishing mail, the fake page.
     /// </summary>
     public IReadOnlyList<string>? Links { get; init; }
 
     /// <summary>
     /// The files it carries as attachments, in order (at most 32; an attachment that runs past what is read is left
-    /// out): an <c>.eml</c>'s parts marked as attachments, from its first 64 MiB, or an Outlook <c>.msg</c>'s attachments.
+    /// out): an <c>.eml</c>'s parts marked as attachments, from its first 64 MiB — a mail forwarded inside it named,
+    /// then followed by its own —, or an Outlook <c>.msg</c>'s attachments.
     /// </summary>
     public IReadOnlyList<MessageAttachment>? Attachments { get; init; }
 

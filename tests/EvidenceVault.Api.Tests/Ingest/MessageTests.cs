@@ -87,6 +87,28 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
     }
 
     [Fact]
+    public async Task A_phishing_mail_forwarded_as_an_attachment_states_its_link_and_files_which_python_takes_out_alike()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var item = await vault.UploadNewItemAsync(SampleMessages.Forwarded(Path.Combine(_folder, "forward.eml")));
+
+        // What the victim's forward holds: the phishing mail, named, then the link and the files that mail carries.
+        Assert.Equal(("victim@example.cn", "Fwd: 退款邮件"), (item.Message?.From, item.Message?.Subject));
+        Assert.Equal([SampleMessages.Link], item.Message?.Links);
+        Assert.Equal(
+            [new MessageAttachment { FileName = SampleMessages.ForwardedFileName, ContentType = "message/rfc822" }, .. SampleMessages.StatedAttachments],
+            item.Message?.Attachments);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Message!, i => i.Message, MessageDetails.From);
+
+        // Python's email package, run as the guide says, goes into the forwarded mail and takes out the same files
+        // (the forwarded mail itself, a message and not a file's bytes, is not printed).
+        var bag = await vault.DownloadBagAsync(_folder);
+        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
+        Assert.Equal(SampleMessages.StatedAttachments.Select(a => $"{a.Sha256} {a.Size} {a.FileName}"), taken.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task The_mail_as_outlook_saved_it_is_filed_as_a_message_and_states_the_same()
     {
         using var vault = await app.CreateCaseAsync();

@@ -175,6 +175,41 @@ public sealed class MessageInfoReaderTests : IDisposable
         Assert.Equal(SampleMessages.Stated(MessageSources.Eml) with { Attachments = SampleMessages.StatedAttachments }, info);
     }
 
+    [Fact]
+    public async Task ReadAsync_APhishingMailForwardedAsAnAttachment_StatesItAndTheLinksAndFilesOfTheMailItForwards()
+    {
+        var info = await EvidenceFiles.ReadAsync(SampleMessages.Forwarded(Path.Combine(_folder, "forward.eml")), MessageInfoReader.ReadAsync);
+
+        // The victim's own forward is what the header states; the phishing mail inside it is named as its attachment
+        // (without a hash: it is sent as it is), and its link and files are found as if it had been saved by itself.
+        Assert.Equal(("victim@example.cn", "Fwd: 退款邮件", "mx.lawfirm.example"), (info?.From, info?.Subject, info?.DeliveredBy));
+        Assert.Equal([SampleMessages.Link], info?.Links);
+        Assert.Equal(
+            [new MessageAttachment { FileName = SampleMessages.ForwardedFileName, ContentType = "message/rfc822" }, .. SampleMessages.StatedAttachments],
+            info?.Attachments);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AForwardedMessageInsideAForwardedMessage_IsOpenedInTurn_AndOneSentInBase64IsHashedAsAFile()
+    {
+        const string Head = "Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n";
+        const string Inner = "Content-Type: message/rfc822\r\n\r\nSubject: inner\r\nContent-Type: text/html\r\n\r\n<a href=\"https://inner.example/\">x</a>\r\n";
+        var base64 = Convert.ToBase64String("Subject: x\r\n\r\nhttps://not-opened.example/\r\n"u8);
+        var mail = Head +
+            $"--a\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=outer.eml\r\n\r\nSubject: outer\r\n{Inner}" +
+            $"--a\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=b.eml\r\nContent-Transfer-Encoding: base64\r\n\r\n{base64}\r\n--a--\r\n";
+
+        var info = await ReadAsync(mail);
+
+        // A message whose whole body is a message is read through to the innermost one's text; one that breaks RFC
+        // 2046 by coming in base64 is a file like any other: hashed, not opened.
+        Assert.Equal(["https://inner.example/"], info?.Links);
+        Assert.Equal(
+            [new MessageAttachment { FileName = "outer.eml", ContentType = "message/rfc822" },
+             new MessageAttachment { FileName = "b.eml", ContentType = "message/rfc822", Size = 43, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(base64))) }],
+            info?.Attachments);
+    }
+
     [Theory]
     [InlineData("attachment; filename*=utf-8''%E9%80%80%E6%AC%BE%E7%94%B3%E8%AF%B7%E8%A1%A8.pdf", "application/pdf", "退款申请表.pdf")] // RFC 2231
     [InlineData("attachment;\r\n filename*0*=gb2312''%CD%CB%BF%EE;\r\n filename*1*=%C9%EA%C7%EB%B1%ED;\r\n filename*2=.pdf", "application/pdf", "退款申请表.pdf")] // continued, in GB2312
