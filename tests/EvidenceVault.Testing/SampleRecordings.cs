@@ -31,6 +31,29 @@ public static class SampleRecordings
     }
 
     /// <summary>
+    /// The shared call recording as WeChat and QQ save a voice message: SILK v3 behind Tencent's 0x02 byte, by the
+    /// SILK codec itself (silk-wasm, pinned in <c>tests/clients/silk-node</c>, run by Node), written to
+    /// <paramref name="folder"/> as <paramref name="fileName"/> — WeChat names its voice files <c>.amr</c>, whatever they hold.
+    /// </summary>
+    public static async Task<string> WeChatVoiceAsync(string folder, string fileName = "msg_2d3a1f0e5b7c4a9d.amr")
+    {
+        var path = System.IO.Path.Combine(folder, fileName);
+        var encoded = await ExternalTool.RunAsync("node", SilkCodecFolder, "codec.mjs", "encode", SampleEvidence.PathOf("call-recording.wav"), path);
+        return encoded.ExitCode == 0 ? path : throw new InvalidOperationException(encoded.Output);
+    }
+
+    /// <summary>How long the SILK codec's decoding of the voice message at <paramref name="path"/> plays, in seconds: the length a listener hears.</summary>
+    public static async Task<double> DecodedSilkSecondsAsync(string path)
+    {
+        var decoded = await ExternalTool.RunAsync("node", SilkCodecFolder, "codec.mjs", "decode", path, "24000");
+        return decoded.ExitCode == 0
+            ? double.Parse(decoded.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture) / 1000
+            : throw new InvalidOperationException(decoded.Output);
+    }
+
+    private static string SilkCodecFolder => System.IO.Path.Combine(SampleEvidence.RepositoryRoot, "tests", "clients", "silk-node");
+
+    /// <summary>
     /// The shared QuickTime screen recording as an iPhone writes it: <paramref name="recordedAt"/> in its movie header,
     /// and a QuickTime <c>meta</c> atom (Apple's plain atom: no version and flags) at the end of the movie box whose
     /// <c>keys</c> and <c>ilst</c> name the phone's creation date with its zone (<c>2026-11-20T14:03:17+0800</c>), its

@@ -307,7 +307,7 @@ internal sealed partial class EvidenceIngestor(
     /// e-mail's sender, subject, dates and receiving server, an office document's or a PDF's author, dates and program.
     /// A WACZ or an office document is a ZIP whose directory sits at its end, a PDF's cross-references are found from
     /// its end, and a phone may write a movie's header after its media, so the blob is read with ranged requests; an
-    /// AMR or AAC (ADTS) recording's frames are counted, and an e-mail's attachments hashed, a megabyte at a time.
+    /// AMR, AAC (ADTS) or SILK recording's frames are counted, and an e-mail's attachments hashed, a megabyte at a time.
     /// </summary>
     internal async Task<FileStatements> ReadFileStatementsAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
     {

@@ -209,6 +209,18 @@ internal static class VerifyGuide
             ffprobe -v error -count_packets -show_entries stream=nb_read_packets,sample_rate data/evidence/<item>.<ext>
             ```
 
+            A WeChat or QQ voice message (`.silk`: SILK v3, which WeChat saves under names ending in `.amr`) keeps no
+            total either, and ffprobe does not read it. It is a magic line (`#!SILK_V3`, behind one byte, 0x02, in
+            Tencent's files) and then packets, each a 16-bit little-endian byte count and that many bytes; WeChat and QQ
+            record 20 ms per packet, so `durationSeconds` is the packets × 0.02 s, up to a count of -1 if the file ends
+            with one. Perl counts them; to listen, decode it to PCM with the SILK codec (the Skype SILK SDK's decoder, or
+            `silk-wasm` from npm):
+            微信、QQ 语音（SILK）同样不记载总时长；每个数据包 20 毫秒，可用下列命令数包核对。
+
+            ```sh
+            perl -0777 -ne '$p = index($_, "#!SILK_V3") + 9; $n = 0; while ($p + 2 <= length && ($s = unpack("v", substr($_, $p, 2))) != 0xFFFF && $p + 2 + $s <= length) { $p += 2 + $s; $n++ } printf "%d packets, %.3f s\n", $n, $n * 0.02' data/evidence/<item>.silk
+            ```
+
             A saved e-mail (`.eml`) is text, and its header — up to the first blank line — holds what `message` in
             `items.json` states: `From` and `Subject` (their encoded words decoded), `Date`, `Message-ID`, and the top
             `Received` field, which the recipient's mail provider wrote when it took the message in (the sender's own

@@ -34,6 +34,7 @@ public static class EvidenceFormatDetector
     private static readonly EvidenceFormat M4a = new("audio/mp4", ".m4a", MediaClass.Audio, EvidenceKind.Audio);
     private static readonly EvidenceFormat Amr = new("audio/amr", ".amr", MediaClass.Audio, EvidenceKind.Audio);
     private static readonly EvidenceFormat AmrWb = new("audio/amr-wb", ".awb", MediaClass.Audio, EvidenceKind.Audio);
+    private static readonly EvidenceFormat Silk = new("audio/silk", ".silk", MediaClass.Audio, EvidenceKind.Audio);
     private static readonly EvidenceFormat Ogg = new("audio/ogg", ".ogg", MediaClass.Audio, EvidenceKind.Audio);
     private static readonly EvidenceFormat Flac = new("audio/flac", ".flac", MediaClass.Audio, EvidenceKind.Audio);
     private static readonly EvidenceFormat Mp4 = new("video/mp4", ".mp4", MediaClass.Video, EvidenceKind.Video);
@@ -50,12 +51,18 @@ public static class EvidenceFormatDetector
     private static readonly EvidenceFormat Eml = new(MessageContentType, ".eml", MediaClass.Message, EvidenceKind.Document);
     private static readonly EvidenceFormat Rtf = OfficeDocuments.Format(RtfContentType, ".rtf");
 
+    /// <summary>The magic line of a SILK v3 stream (the Skype SILK SDK's file format).</summary>
+    internal static ReadOnlySpan<byte> SilkMagic => "#!SILK_V3"u8;
+
+    /// <summary>The byte WeChat and QQ write before a SILK stream's magic line.</summary>
+    internal const byte TencentSilkByte = 0x02;
+
     /// <summary>Header fields only delivery writes into a message; a browser's MHTML, which is a message too, has none of them.</summary>
     private static readonly string[] DeliveryFields = ["Received", "Message-ID", "Return-Path", "Delivered-To"];
 
     private static readonly Dictionary<string, EvidenceFormat> FormatsByContentType = new EvidenceFormat[]
     {
-        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip, Eml, Rtf,
+        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Silk, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip, Eml, Rtf,
     }.Concat(OfficeDocuments.All).Concat(CompoundFiles.All).ToDictionary(f => f.ContentType, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The file extension (with the dot) the vault uses for a content type it recorded; <c>.bin</c> if unknown.</summary>
@@ -146,6 +153,11 @@ public static class EvidenceFormatDetector
         if (head.StartsWith("#!AMR\n"u8))
         {
             return Amr;
+        }
+
+        if (head.StartsWith(SilkMagic) || (head.Length > 0 && head[0] == TencentSilkByte && head[1..].StartsWith(SilkMagic)))
+        {
+            return Silk; // a WeChat or QQ voice message (behind Tencent's 0x02 byte), whatever its name says (WeChat's say .amr)
         }
 
         if (head.StartsWith("ID3"u8))

@@ -57,4 +57,7 @@ public static class RecordingSources
 
     /// <summary>AAC in ADTS: its frames' samples over the sampling rate, counted from the first to the last.</summary>
     public const string Adts = "aac";
+
+    /// <summary>SILK v3 (WeChat's and QQ's voice messages): its packets, 20 ms each, counted from the first to the last.</summary>
+    public const string Silk = "silk";
 }

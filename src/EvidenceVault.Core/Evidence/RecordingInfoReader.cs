@@ -11,7 +11,7 @@ namespace EvidenceVault.Evidence;
 /// WebM segment's information, an MP3's encoder header and a FLAC stream's information. Reads are few, small and at
 /// known places (the file is seekable: blob storage answers ranged reads); a file whose statement is missing or
 /// malformed gives null, and the evidence stands without it. AMR and AAC (ADTS) — what many Android phones record
-/// calls in — keep no total anywhere: their length is their frames', counted by walking every frame header from the
+/// calls in — and SILK — WeChat's and QQ's voice messages — keep no total anywhere: their length is their frames', counted by walking every frame header from the
 /// start, a window of <see cref="FrameWindowBytes"/> at a time, for files up to <see cref="MaxFramedBytes"/>.
 /// </summary>
 public static class RecordingInfoReader
@@ -26,22 +26,29 @@ public static class RecordingInfoReader
     private static readonly int[] AmrFrameBytes = [13, 14, 16, 18, 20, 21, 27, 32, 6, 0, 0, 0, 0, 0, 0, 1];
     private static readonly int[] AmrWbFrameBytes = [18, 24, 33, 37, 41, 47, 51, 59, 61, 6, 0, 0, 0, 0, 1, 1];
 
+    /// <summary>How long a SILK packet of a WeChat or QQ voice message plays: one 20 ms frame.</summary>
+    private const int SilkPacketMilliseconds = 20;
+
     /// <summary>ADTS sampling-frequency indices (ISO/IEC 14496-3).</summary>
     private static readonly int[] AdtsRates = [96_000, 88_200, 64_000, 48_000, 44_100, 32_000, 24_000, 22_050, 16_000, 12_000, 11_025, 8_000, 7_350];
 
-    /// <summary>The largest AMR or AAC (ADTS) file whose frames are counted: over four hours of AAC at 128 kbit/s, days of AMR.</summary>
+    /// <summary>The largest AMR, AAC (ADTS) or SILK file whose frames are counted: over four hours of AAC at 128 kbit/s, days of AMR.</summary>
     public const long MaxFramedBytes = 256L * 1024 * 1024;
 
     /// <summary>How much of a framed file one read brings; blob reads should be buffered to match (<see cref="ReadBufferBytes"/>).</summary>
     public const int FrameWindowBytes = 1024 * 1024;
 
+    /// <summary>What a <see cref="FrameHeader"/> gives for a mark that ends the frames (SILK's count of -1); 0 is for something that is no frame.</summary>
+    private const int EndOfFrames = -1;
+
+    /// <summary>The size of the frame <paramref name="header"/> begins, header included, and its <paramref name="samples"/>; 0 when it is none, <see cref="EndOfFrames"/> at an end mark.</summary>
     private delegate int FrameHeader(ReadOnlySpan<byte> header, out int samples);
 
     /// <summary>The read buffer that suits <paramref name="format"/>: a whole frame window for the formats counted frame by frame, 64 KiB for the rest.</summary>
     public static int ReadBufferBytes(EvidenceFormat format)
     {
         ArgumentNullException.ThrowIfNull(format);
-        return format.ContentType is "audio/amr" or "audio/amr-wb" or "audio/aac" ? FrameWindowBytes : 64 * 1024;
+        return format.ContentType is "audio/amr" or "audio/amr-wb" or "audio/aac" or "audio/silk" ? FrameWindowBytes : 64 * 1024;
     }
 
     /// <summary>The statement of <paramref name="content"/>, a file of <paramref name="format"/>; null for other formats or none stated.</summary>
@@ -71,6 +78,7 @@ public static class RecordingInfoReader
                 "audio/amr" => await ReadAmrAsync(file, "#!AMR\n"u8.Length, AmrFrameBytes, 8_000, cancellationToken),
                 "audio/amr-wb" => await ReadAmrAsync(file, "#!AMR-WB\n"u8.Length, AmrWbFrameBytes, 16_000, cancellationToken),
                 "audio/aac" => await ReadAdtsAsync(file, cancellationToken),
+                "audio/silk" => await ReadSilkAsync(file, cancellationToken),
                 _ => null,
             };
             return info is { DurationSeconds: null, RecordedAt: null, LocalTime: null, Device: null } ? null : info;
@@ -450,6 +458,26 @@ public static class RecordingInfoReader
         return samples is > 0 and var count ? new RecordingInfo { Source = RecordingSources.Amr, DurationSeconds = Seconds(count / (double)rate) } : null;
     }
 
+    private static async Task<RecordingInfo?> ReadSilkAsync(PositionedReads file, CancellationToken cancellationToken)
+    {
+        // After the magic line (behind Tencent's 0x02 byte in WeChat's and QQ's files), packets, each a little-endian
+        // 16-bit byte count and that many bytes; one packet is 20 ms as WeChat and QQ record (the SDK's default), and
+        // an empty one (a lost or silent packet) takes its 20 ms too. The SDK's own encoder ends the file with a count
+        // of -1, Tencent's with the last packet.
+        var start = (await file.ReadAsync(0, 1, cancellationToken))[0] == EvidenceFormatDetector.TencentSilkByte ? 1 + EvidenceFormatDetector.SilkMagic.Length : EvidenceFormatDetector.SilkMagic.Length;
+        var frames = await CountFramesAsync(file, start, file.Length, 2, (ReadOnlySpan<byte> header, out int frameMilliseconds) =>
+        {
+            frameMilliseconds = SilkPacketMilliseconds;
+            return BinaryPrimitives.ReadInt16LittleEndian(header) switch
+            {
+                -1 => EndOfFrames, // where the SILK decoder stops too
+                >= 0 and var size => 2 + size,
+                _ => 0,
+            };
+        }, cancellationToken);
+        return frames is > 0 and var milliseconds ? new RecordingInfo { Source = RecordingSources.Silk, DurationSeconds = Seconds(milliseconds / 1000.0) } : null;
+    }
+
     private static async Task<RecordingInfo?> ReadAdtsAsync(PositionedReads file, CancellationToken cancellationToken)
     {
         // Each frame's seven-byte header: sync, layer 0, the sampling-frequency index, the frame's length (header
@@ -476,8 +504,8 @@ public static class RecordingInfoReader
 
     /// <summary>
     /// The samples of the frames between <paramref name="start"/> and <paramref name="end"/>, walked header to header
-    /// a window at a time; null for a file too large to walk, and an error where something that is not a frame
-    /// stands between them. A last frame the file cuts off is not counted: nothing plays it.
+    /// a window at a time, up to an end mark if one comes first; null for a file too large to walk, and an error where
+    /// something that is not a frame stands between them. A last frame the file cuts off is not counted: nothing plays it.
     /// </summary>
     private static async Task<long?> CountFramesAsync(PositionedReads file, long start, long end, int headerBytes, FrameHeader frame, CancellationToken cancellationToken)
     {
@@ -500,6 +528,11 @@ public static class RecordingInfoReader
                 }
 
                 var size = frame(window.AsSpan((int)(position - windowStart), headerBytes), out var frameSamples);
+                if (size == EndOfFrames)
+                {
+                    break;
+                }
+
                 if (size <= 0)
                 {
                     throw new InvalidDataException("Something other than a frame among the frames.");

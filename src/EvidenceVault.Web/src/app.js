@@ -16,7 +16,7 @@ import { VaultApi, VaultError, parseCaseLink, problemError } from './api.js';
 const SESSION_KEY = 'evidencevault.session';
 const LANGUAGE_KEY = 'evidencevault.language';
 const CHUNK_SIZE = 8 * 1024 * 1024;
-const ACCEPTED = ['image/*', 'audio/*', 'video/*', '.mhtml', '.mht', '.html', '.htm', '.pdf', '.warc', '.gz', '.wacz', '.zip', '.heic', '.heif', '.amr', '.awb', '.aac', '.3gp', '.m4a', '.eml', '.msg', '.docx', '.docm', '.xlsx', '.xlsm', '.pptx', '.pptm', '.odt', '.ods', '.odp', '.doc', '.xls', '.ppt', '.rtf'];
+const ACCEPTED = ['image/*', 'audio/*', 'video/*', '.mhtml', '.mht', '.html', '.htm', '.pdf', '.warc', '.gz', '.wacz', '.zip', '.heic', '.heif', '.amr', '.awb', '.silk', '.slk', '.aac', '.3gp', '.m4a', '.eml', '.msg', '.docx', '.docm', '.xlsx', '.xlsm', '.pptx', '.pptm', '.odt', '.ods', '.odp', '.doc', '.xls', '.ppt', '.rtf'];
 
 const state = {
   language: initialLanguage(localStorage.getItem(LANGUAGE_KEY), navigator.languages || [navigator.language || '']),
@@ -612,7 +612,9 @@ function mediaPreview(item) {
     show((url) => h('img', { src: url, alt: item.fileName || item.itemId, loading: 'lazy' }));
   } else if (item.contentType.startsWith('audio/') || item.contentType.startsWith('video/')) {
     const tag = item.contentType.startsWith('audio/') ? 'audio' : 'video';
-    box.append(h('button', { type: 'button', class: 'play', onclick: () => show((url) => h(tag, { src: url, controls: true, autoplay: true, 'aria-label': item.fileName || item.itemId })) }, `▶ ${t('play')}`));
+    // A format the browser cannot decode (an Android phone's AMR call, a WeChat voice message) says so instead of a dead player.
+    const cannotPlay = () => box.replaceChildren(h('span', { class: 'no-preview cannot-play' }, t('cannotPlay')));
+    box.append(h('button', { type: 'button', class: 'play', onclick: () => show((url) => h(tag, { src: url, controls: true, autoplay: true, 'aria-label': item.fileName || item.itemId, onerror: cannotPlay })) }, `▶ ${t('play')}`));
   } else {
     box.append(h('span', { class: 'no-preview' }, t('noPreview')));
   }

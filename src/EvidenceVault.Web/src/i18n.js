@@ -107,6 +107,7 @@ export const strings = {
     play: '播放',
     download: '下载原件',
     noPreview: '无法预览',
+    cannotPlay: '此浏览器无法播放这种格式；原件已完整保存，可下载后用能播放它的软件打开',
     kind: '类型',
     errorPrefix: '出错了：',
     errors: {
@@ -247,6 +248,7 @@ export const strings = {
     play: 'Play',
     download: 'Download original',
     noPreview: 'No preview',
+    cannotPlay: 'This browser cannot play this format; the original is kept whole: download it to play it with a program that can',
     kind: 'Kind',
     errorPrefix: 'Something went wrong: ',
     errors: {

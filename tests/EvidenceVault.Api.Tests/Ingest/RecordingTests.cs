@@ -143,6 +143,28 @@ public sealed class RecordingTests(VaultApp app) : IClassFixture<VaultApp>, IDis
         Assert.Equal(Math.Round(counted["nb_read_packets"] * perFrame, 3), seconds);
     }
 
+    [Fact]
+    public async Task A_wechat_voice_message_named_amr_is_filed_as_silk_and_states_the_length_perl_counts_in_the_bundle()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var path = await SampleRecordings.WeChatVoiceAsync(_folder); // msg_….amr, as WeChat names it
+
+        var item = await vault.UploadNewItemAsync(path);
+
+        // Filed by its bytes as what it is: a voice message, under SILK's own extension in the bundle.
+        Assert.Equal(("audio/silk", "audio"), (item.ContentType, item.Kind));
+        var expected = new RecordingInfo { Source = RecordingSources.Silk, DurationSeconds = await SampleRecordings.DecodedSilkSecondsAsync(path) };
+        Assert.Equal(expected, item.Recording);
+        await AssertIndexedAndChainedAsync(vault, item, expected);
+
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        Assert.EndsWith(".silk", file, StringComparison.Ordinal);
+        var counted = await ExpertTools.RunGuideCommandAsync(bag, "perl -0777 -ne '$p", file);
+        Assert.Equal($"{expected.DurationSeconds / 0.02:0} packets, {expected.DurationSeconds:0.000} s", counted.Trim());
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"durationSeconds\": 22.58", "\"durationSeconds\": 12.58", "what the recording says");
+    }
+
     [Theory]
     [InlineData("screenshot-refund-page.png")]
     [InlineData("page-snapshot-refund.mhtml")]

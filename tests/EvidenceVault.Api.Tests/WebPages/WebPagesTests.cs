@@ -341,6 +341,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
                 SampleMessages.Phishing(Path.Combine(folder.FullName, "退款邮件.eml")),
                 await SampleMessages.OutlookAsync(folder.FullName), // the same mail as Outlook saves it
                 await SampleRecordings.AndroidCallAsync(folder.FullName, ".amr"),
+                await SampleRecordings.WeChatVoiceAsync(folder.FullName), // a WeChat voice message, named .amr as WeChat names it
                 await SampleDocuments.WithCompanyAsync(await SampleDocuments.WriteAsync(folder.FullName, ".docx"), SampleDocuments.OfficeCompany),
                 await SampleDocuments.WriteAsync(folder.FullName, ".xls"), // Excel 97–2003, as older programs still save lists
                 await SampleDocuments.WriteAsync(folder.FullName, ".rtf"), // the contract again, as Rich Text
@@ -352,21 +353,32 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
 
             await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(files);
 
-            await Expect(page.Locator(".receipt")).ToHaveCountAsync(6, new() { Timeout = 30_000 });
-            await Expect(page.Locator("#items .item")).ToHaveCountAsync(6);
+            await Expect(page.Locator(".receipt")).ToHaveCountAsync(7, new() { Timeout = 30_000 });
+            await Expect(page.Locator("#items .item")).ToHaveCountAsync(7);
             var items = await vault.ListItemsAsync();
             ILocator DocumentSays(string contentType) => page.Locator($".item[data-item-id='{items.Single(i => i.ContentType == contentType).ItemId}'] .document-says");
             var mailSays = $"邮件头自述的发件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC";
             await Expect(page.Locator("#items .item .message-says")).ToHaveTextAsync([mailSays, mailSays]);
-            await Expect(page.Locator("#items .item .recording-length")).ToHaveTextAsync("时长：0:22");
+            await Expect(page.Locator("#items .item .recording-length")).ToHaveTextAsync(["时长：0:22", "时长：0:22"]);
             const string DocumentSaysLabel = "文档属性自述的作者、创建时间、最后保存者、保存时间、程序和单位：";
             await Expect(DocumentSays("application/vnd.openxmlformats-officedocument.wordprocessingml.document")).ToHaveTextAsync(new Regex(
                 $"^{DocumentSaysLabel}{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 UTC · {SampleDocuments.ContractEditor} · 2026-11-01 16:42:07 UTC · LibreOffice/.* · {SampleDocuments.OfficeCompany}$"));
             await Expect(DocumentSays("application/rtf")).ToHaveTextAsync(new Regex($"^{DocumentSaysLabel}{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 · 2026-11-01 16:42:00 · LibreOffice/"));
             await AssertFitsAsync(page);
             Assert.Equal(
-                ["application/rtf", "application/vnd.ms-excel", "application/vnd.ms-outlook", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "audio/amr", "message/rfc822"],
+                ["application/rtf", "application/vnd.ms-excel", "application/vnd.ms-outlook", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "audio/amr", "audio/silk", "message/rfc822"],
                 items.Select(item => item.ContentType).Order(StringComparer.Ordinal));
+
+
+            // The lawyer's page plays recordings, but no browser plays SILK: it says so rather than showing a dead player.
+            var lawyerGrant = await vault.GrantAsync(CaseRoles.Lawyer, "Law firm");
+            await using var desk = await chromium.Browser.NewContextAsync(Desktop);
+            var lawyer = await desk.NewPageAsync();
+            await lawyer.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={lawyerGrant.Token}");
+            var voice = lawyer.Locator($".item[data-item-id='{items.Single(i => i.ContentType == "audio/silk").ItemId}']");
+            await voice.Locator("button.play").ClickAsync();
+            await Expect(voice.Locator(".cannot-play")).ToHaveTextAsync("This browser cannot play this format; the original is kept whole: download it to play it with a program that can");
+            await Expect(voice.Locator("audio")).ToHaveCountAsync(0);
             Assert.Empty(watch.ScriptErrors);
         }
         finally

@@ -39,6 +39,8 @@ public sealed class EvidenceFormatDetectorTests
     [Theory]
     [InlineData("#!AMR\n\u003c\u0091", "audio/amr")]
     [InlineData("#!AMR-WB\n\u0004", "audio/amr-wb")]
+    [InlineData("\u0002#!SILK_V3\u0020\u0000", "audio/silk")] // WeChat's and QQ's voice messages
+    [InlineData("#!SILK_V3\u0020\u0000", "audio/silk")] // the SILK SDK's own files
     [InlineData("GIF89a\u0001\u0000", "image/gif")]
     [InlineData("WARC/1.0\r\nWARC-Type: response\r\n", "application/warc")]
     [InlineData("<!-- saved from url=(0014)about:internet -->\n<html><body>x</body></html>", "text/html")]

@@ -162,6 +162,40 @@ public sealed class RecordingInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_AWeChatVoiceMessage_GivesTheLengthTheSilkDecoderPlays()
+    {
+        var path = await SampleRecordings.WeChatVoiceAsync(_folder);
+
+        var info = await ReadFileAsync(path);
+
+        // The codec's own decoding of the file plays as long as its packets say; both cover the 22.566 s call in whole 20 ms frames.
+        Assert.Equal(new RecordingInfo { Source = RecordingSources.Silk, DurationSeconds = await SampleRecordings.DecodedSilkSecondsAsync(path) }, info);
+        Assert.InRange(info!.DurationSeconds!.Value, SampleRecordings.CallSeconds, SampleRecordings.CallSeconds + 0.02);
+    }
+
+    [Theory]
+    [InlineData(true, false)] // as WeChat and QQ write it
+    [InlineData(false, true)] // as the SILK SDK's encoder writes it: no 0x02 byte, and a count of -1 after the last packet
+    public async Task ReadAsync_ASilkFile_GivesTwentyMillisecondsForEveryPacket_EmptyOnesIncluded_AndNotACutOffLastOne(bool tencent, bool terminated)
+    {
+        byte[] Packet(int size, byte fill = 0x5A) => [(byte)size, (byte)(size >> 8), .. Enumerable.Repeat(fill, size)];
+        byte[][] packets = [.. Enumerable.Repeat(Packet(60), 140), .. Enumerable.Repeat(Packet(0), 9), Packet(300, 0xFF)]; // the last ends in bytes that would read as -1
+        byte[] head = tencent ? [0x02, .. "#!SILK_V3"u8] : [.. "#!SILK_V3"u8];
+        byte[] tail = terminated ? [0xFF, 0xFF] : Packet(60)[..30];
+        var path = await WriteAsync("voice.silk", [.. head, .. packets.SelectMany(packet => packet), .. tail]);
+
+        Assert.Equal(new RecordingInfo { Source = RecordingSources.Silk, DurationSeconds = 3.0 }, await ReadFileAsync(path));
+    }
+
+    [Fact]
+    public async Task ReadAsync_ASilkFileWithANegativeCountAmongItsPackets_GivesNothingRatherThanAGuess()
+    {
+        var path = await WriteAsync("odd.silk", [0x02, .. "#!SILK_V3"u8, 4, 0, 1, 2, 3, 4, 0xFE, 0xFF, 4, 0, 1, 2, 3, 4]);
+
+        Assert.Null(await ReadFileAsync(path));
+    }
+
+    [Fact]
     public async Task ReadAsync_AnAdtsStream_GivesItsFramesSamplesOverItsRate_AcrossReadWindowsAndPastATrailingTag()
     {
         // 44.1 kHz, frames of 1,000 to 1,300 bytes (some with a CRC, one carrying two raw data blocks), well past one read window.
