@@ -60,6 +60,29 @@ public static class SamplePackages
         return path;
     }
 
+    /// <summary>
+    /// The saved page fixture as Safari saves a page (<c>.webarchive</c>): a binary property list, written by Python's
+    /// own <c>plistlib</c>, whose <c>WebMainResource</c> holds the page's HTML, its MIME type, encoding and
+    /// <c>WebResourceURL</c> <paramref name="url"/> (written as UTF-16 when it is not ASCII, as plistlib and Apple's
+    /// writer do), and whose <c>WebSubresources</c> hold the screenshot fixture as an image it showed.
+    /// </summary>
+    public static async Task<string> WebArchiveAsync(string path, string url = WarcTargetUri)
+    {
+        const string Script = """
+            import plistlib, sys
+            html, image, url, out = sys.argv[1:5]
+            main = {"WebResourceData": open(html, "rb").read(), "WebResourceFrameName": "", "WebResourceMIMEType": "text/html",
+                    "WebResourceTextEncodingName": "UTF-8", "WebResourceURL": url}
+            image = {"WebResourceData": open(image, "rb").read(), "WebResourceMIMEType": "image/png",
+                     "WebResourceURL": url.rsplit("/", 1)[0] + "/logo.png"}
+            with open(out, "wb") as f:
+                plistlib.dump({"WebMainResource": main, "WebSubresources": [image]}, f, fmt=plistlib.FMT_BINARY, sort_keys=False)
+            """;
+        var written = await ExternalTool.RunAsync("python3", Path.GetDirectoryName(Path.GetFullPath(path))!, "-c", Script,
+            SampleEvidence.PathOf("page-snapshot-refund.html"), SampleEvidence.PathOf("screenshot-refund-page.png"), url, path);
+        return written.ExitCode == 0 ? path : throw new InvalidOperationException(written.Output);
+    }
+
     private static void Write(ZipArchive archive, string name, string text)
     {
         using var writer = new StreamWriter(archive.CreateEntry(name).Open(), new UTF8Encoding(false));

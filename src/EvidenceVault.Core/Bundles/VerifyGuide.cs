@@ -199,6 +199,16 @@ internal static class VerifyGuide
             exiftool -DateTimeOriginal -OffsetTimeOriginal -Make -Model data/evidence/<item>.jpg
             ```
 
+            A page Safari saved (`.webarchive`, on an iPhone through Share → Save to Files → Web Archive) is a binary
+            property list: the page's own bytes and address under `WebMainResource`, the images and scripts it showed
+            under `WebSubresources`. `snapshot.url` is the main resource's `WebResourceURL` (Safari records no time).
+            Python's own `plistlib` prints it:
+            Safari 保存的网页（.webarchive）是二进制属性列表；snapshot.url 即其主资源的 WebResourceURL，可用以下命令读出核对。
+
+            ```sh
+            python3 -c 'import plistlib, sys; print(plistlib.load(open(sys.argv[1], "rb"))["WebMainResource"]["WebResourceURL"])' data/evidence/<item>.webarchive
+            ```
+
             AMR and AAC (ADTS) recordings, as many Android phones record calls, keep no total length, and ffprobe's
             `duration` for them is an estimate from the bit rate. The vault counts their frames instead, and ffprobe can
             too: `durationSeconds` is `nb_read_packets` × 0.02 s for AMR, and `nb_read_packets` × 1024 ÷ `sample_rate`

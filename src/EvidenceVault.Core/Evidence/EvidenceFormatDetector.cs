@@ -47,6 +47,7 @@ public static class EvidenceFormatDetector
     private static readonly EvidenceFormat Warc = new("application/warc", ".warc", MediaClass.Page, EvidenceKind.PageSnapshot);
     private static readonly EvidenceFormat WarcGzip = new("application/gzip", ".warc.gz", MediaClass.Page, EvidenceKind.PageSnapshot);
     private static readonly EvidenceFormat Wacz = new("application/wacz", ".wacz", MediaClass.Page, EvidenceKind.PageSnapshot);
+    private static readonly EvidenceFormat WebArchive = new("application/x-webarchive", ".webarchive", MediaClass.Page, EvidenceKind.PageSnapshot);
     private static readonly EvidenceFormat Zip = new("application/zip", ".zip", MediaClass.Archive, EvidenceKind.Document);
     private static readonly EvidenceFormat Eml = new(MessageContentType, ".eml", MediaClass.Message, EvidenceKind.Document);
     private static readonly EvidenceFormat Rtf = OfficeDocuments.Format(RtfContentType, ".rtf");
@@ -62,7 +63,7 @@ public static class EvidenceFormatDetector
 
     private static readonly Dictionary<string, EvidenceFormat> FormatsByContentType = new EvidenceFormat[]
     {
-        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Silk, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, Zip, Eml, Rtf,
+        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Silk, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, WebArchive, Zip, Eml, Rtf,
     }.Concat(OfficeDocuments.All).Concat(CompoundFiles.All).ToDictionary(f => f.ContentType, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The file extension (with the dot) the vault uses for a content type it recorded; <c>.bin</c> if unknown.</summary>
@@ -158,6 +159,11 @@ public static class EvidenceFormatDetector
         if (head.StartsWith(SilkMagic) || (head.Length > 0 && head[0] == TencentSilkByte && head[1..].StartsWith(SilkMagic)))
         {
             return Silk; // a WeChat or QQ voice message (behind Tencent's 0x02 byte), whatever its name says (WeChat's say .amr)
+        }
+
+        if (head.StartsWith(BinaryPropertyList.Magic) && head.IndexOf("WebMainResource"u8) >= 0)
+        {
+            return WebArchive; // Safari's saved page: a binary property list whose top dictionary's first key names the page
         }
 
         if (head.StartsWith("ID3"u8))

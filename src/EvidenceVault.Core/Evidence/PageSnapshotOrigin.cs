@@ -8,7 +8,7 @@ namespace EvidenceVault.Evidence;
 /// </summary>
 public sealed record PageSnapshotOrigin
 {
-    /// <summary>Where it was read: <c>mhtml</c> (Snapshot-Content-Location, Date), <c>warc</c> (WARC-Target-URI, WARC-Date) or <c>wacz</c> (datapackage.json or pages.jsonl).</summary>
+    /// <summary>Where it was read: <c>mhtml</c> (Snapshot-Content-Location, Date), <c>warc</c> (WARC-Target-URI, WARC-Date), <c>wacz</c> (datapackage.json or pages.jsonl) or <c>webarchive</c> (WebResourceURL).</summary>
     public required string Source { get; init; }
 
     /// <summary>The page's address, as the file gives it.</summary>
@@ -29,4 +29,7 @@ public static class PageSnapshotSources
 
     /// <summary>A WACZ package.</summary>
     public const string Wacz = "wacz";
+
+    /// <summary>A Safari web archive (<c>.webarchive</c>): its main resource's address; it records no time.</summary>
+    public const string WebArchive = "webarchive";
 }

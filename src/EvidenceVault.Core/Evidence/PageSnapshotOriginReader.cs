@@ -10,7 +10,7 @@ namespace EvidenceVault.Evidence;
 /// MHTML header block of a browser's "save as single file" (<c>Snapshot-Content-Location</c>, <c>Date</c>), the first
 /// captured record of a WARC, plain or gzip-compressed (<c>WARC-Target-URI</c>, <c>WARC-Date</c>), or a WACZ
 /// package's <c>datapackage.json</c> (<c>mainPageUrl</c>, <c>mainPageDate</c>), else its first page in
-/// <c>pages/pages.jsonl</c>. Reads are bounded and stop at the first answer; a file whose self-description is
+/// <c>pages/pages.jsonl</c>, or a Safari web archive's main resource (<c>WebResourceURL</c>). Reads are bounded and stop at the first answer; a file whose self-description is
 /// missing or malformed gives null — the evidence stands without it.
 /// </summary>
 public static class PageSnapshotOriginReader
@@ -26,7 +26,7 @@ public static class PageSnapshotOriginReader
     private const int MaxPageLines = 1000;
 
     /// <summary>The origin stated by <paramref name="content"/>, a file of <paramref name="format"/>; null for other formats or none stated.</summary>
-    /// <param name="content">The file from its first byte; for a WACZ, seekable (a ZIP's directory is at its end).</param>
+    /// <param name="content">The file from its first byte; for a WACZ or a web archive, seekable (a ZIP's directory and a property list's trailer are at their ends).</param>
     /// <param name="format">The recognised format.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     public static async Task<PageSnapshotOrigin?> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken = default)
@@ -50,14 +50,29 @@ public static class PageSnapshotOriginReader
 
                 case "application/wacz":
                     return await ReadWaczAsync(content, cancellationToken);
+                case "application/x-webarchive":
+                    return await ReadWebArchiveAsync(content, cancellationToken);
                 default:
                     return null;
             }
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or JsonException or System.Text.RegularExpressions.RegexMatchTimeoutException)
         {
             return null;
         }
+    }
+
+    /// <summary>A Safari web archive: a binary property list whose <c>WebMainResource</c> holds the page and its <c>WebResourceURL</c>.</summary>
+    private static async Task<PageSnapshotOrigin?> ReadWebArchiveAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var plist = await BinaryPropertyList.OpenAsync(new PositionedReads(content), cancellationToken);
+        var top = await plist.DictionaryAsync(plist.Top, cancellationToken);
+        if (!top.TryGetValue("WebMainResource", out var main) || !(await plist.DictionaryAsync(main, cancellationToken)).TryGetValue("WebResourceURL", out var url))
+        {
+            return null;
+        }
+
+        return Origin(PageSnapshotSources.WebArchive, await plist.StringAsync(url, MaxUrlLength, cancellationToken), capturedAt: null);
     }
 
     private static async Task<PageSnapshotOrigin?> ReadMhtmlAsync(Stream content, CancellationToken cancellationToken)

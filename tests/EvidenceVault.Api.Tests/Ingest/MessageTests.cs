@@ -79,7 +79,7 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         Assert.Equal($"退款申请表.pdf (application/pdf, {pdf.Size} bytes, sha256:{pdf.Sha256}) | 退款说明.txt (text/plain, {text.Size} bytes, sha256:{text.Sha256})", row["message_attachments"]);
 
         // Python's email package, run as the guide says, takes the same files out of the bundle's copy.
-        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3", file);
+        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email,", file);
         Assert.Equal(SampleMessages.StatedAttachments.Select(a => $"{a.Sha256} {a.Size} {a.FileName}"), taken.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         // Re-catalogued to say the form was another file, it no longer agrees with its custody line.
@@ -104,7 +104,7 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         // Python's email package, run as the guide says, goes into the forwarded mail and takes out the same files
         // (the forwarded mail itself, a message and not a file's bytes, is not printed).
         var bag = await vault.DownloadBagAsync(_folder);
-        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
+        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email,", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
         Assert.Equal(SampleMessages.StatedAttachments.Select(a => $"{a.Sha256} {a.Size} {a.FileName}"), taken.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 

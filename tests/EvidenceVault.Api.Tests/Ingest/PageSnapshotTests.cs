@@ -70,6 +70,25 @@ public sealed class PageSnapshotTests(VaultApp app) : IClassFixture<VaultApp>, I
         await AssertIndexedAndChainedAsync(vault, item, expected);
     }
 
+    [Fact]
+    public async Task Upload_SafariWebArchive_IsFiledAsAPageAndStatesTheAddressPythonReadsFromTheBundlesCopy()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var expected = new PageSnapshotOrigin { Source = PageSnapshotSources.WebArchive, Url = SamplePackages.WarcTargetUri };
+
+        var item = await vault.UploadNewItemAsync(await SamplePackages.WebArchiveAsync(Path.Combine(_folder, "退款页面.webarchive")));
+
+        Assert.Equal(("application/x-webarchive", "page-snapshot"), (item.ContentType, item.Kind));
+        Assert.Equal(expected, item.Snapshot);
+        await AssertIndexedAndChainedAsync(vault, item, expected);
+
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        Assert.EndsWith(".webarchive", file, StringComparison.Ordinal);
+        Assert.Equal(SamplePackages.WarcTargetUri, (await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import plistlib,", file)).Trim());
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"url\": \"https://refund-center.", "\"url\": \"https://refund-centre.", "what the saved page says");
+    }
+
     [Theory]
     [InlineData("screenshot-refund-page.png")]
     [InlineData("page-snapshot-refund.html")]

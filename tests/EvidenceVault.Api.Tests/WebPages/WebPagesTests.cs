@@ -342,6 +342,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
                 await SampleMessages.OutlookAsync(folder.FullName), // the same mail as Outlook saves it
                 await SampleRecordings.AndroidCallAsync(folder.FullName, ".amr"),
                 await SampleRecordings.WeChatVoiceAsync(folder.FullName), // a WeChat voice message, named .amr as WeChat names it
+                await SamplePackages.WebArchiveAsync(Path.Combine(folder.FullName, "退款页面.webarchive")), // the page as Safari saves it
                 await SampleDocuments.WithCompanyAsync(await SampleDocuments.WriteAsync(folder.FullName, ".docx"), SampleDocuments.OfficeCompany),
                 await SampleDocuments.WriteAsync(folder.FullName, ".xls"), // Excel 97–2003, as older programs still save lists
                 await SampleDocuments.WriteAsync(folder.FullName, ".rtf"), // the contract again, as Rich Text
@@ -353,20 +354,21 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
 
             await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(files);
 
-            await Expect(page.Locator(".receipt")).ToHaveCountAsync(7, new() { Timeout = 30_000 });
-            await Expect(page.Locator("#items .item")).ToHaveCountAsync(7);
+            await Expect(page.Locator(".receipt")).ToHaveCountAsync(8, new() { Timeout = 30_000 });
+            await Expect(page.Locator("#items .item")).ToHaveCountAsync(8);
             var items = await vault.ListItemsAsync();
             ILocator DocumentSays(string contentType) => page.Locator($".item[data-item-id='{items.Single(i => i.ContentType == contentType).ItemId}'] .document-says");
             var mailSays = $"邮件头自述的发件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC";
             await Expect(page.Locator("#items .item .message-says")).ToHaveTextAsync([mailSays, mailSays]);
             await Expect(page.Locator("#items .item .recording-length")).ToHaveTextAsync(["时长：0:22", "时长：0:22"]);
+            await Expect(page.Locator("#items .item .snapshot")).ToHaveTextAsync($"网页文件自述的网址和保存时间：{SamplePackages.WarcTargetUri}"); // Safari records no time
             const string DocumentSaysLabel = "文档属性自述的作者、创建时间、最后保存者、保存时间、程序和单位：";
             await Expect(DocumentSays("application/vnd.openxmlformats-officedocument.wordprocessingml.document")).ToHaveTextAsync(new Regex(
                 $"^{DocumentSaysLabel}{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 UTC · {SampleDocuments.ContractEditor} · 2026-11-01 16:42:07 UTC · LibreOffice/.* · {SampleDocuments.OfficeCompany}$"));
             await Expect(DocumentSays("application/rtf")).ToHaveTextAsync(new Regex($"^{DocumentSaysLabel}{SampleDocuments.ContractAuthor} · 2026-10-28 09:15:00 · 2026-11-01 16:42:00 · LibreOffice/"));
             await AssertFitsAsync(page);
             Assert.Equal(
-                ["application/rtf", "application/vnd.ms-excel", "application/vnd.ms-outlook", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "audio/amr", "audio/silk", "message/rfc822"],
+                ["application/rtf", "application/vnd.ms-excel", "application/vnd.ms-outlook", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/x-webarchive", "audio/amr", "audio/silk", "message/rfc822"],
                 items.Select(item => item.ContentType).Order(StringComparer.Ordinal));
 
 

@@ -57,6 +57,23 @@ public sealed class EvidenceFormatDetectorTests
         Assert.Equal(contentType, EvidenceFormatDetector.Detect(head)?.ContentType);
 
     [Fact]
+    public async Task Detect_ASafariWebArchive_IsAPageSnapshotButAnotherPropertyListIsNot()
+    {
+        var folder = Directory.CreateTempSubdirectory("ev-webarchive-").FullName;
+        try
+        {
+            var archive = EvidenceFormatDetector.Detect(Head(await SamplePackages.WebArchiveAsync(Path.Combine(folder, "page.webarchive"))));
+
+            Assert.Equal(("application/x-webarchive", ".webarchive", EvidenceKind.PageSnapshot), (archive?.ContentType, archive?.Extension, archive?.DefaultKind));
+            Assert.Null(EvidenceFormatDetector.Detect([.. "bplist00"u8, 0xD1, 0x01, 0x02, 0x54, .. "Name"u8, 0x53, .. "App"u8])); // an app's settings
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Detect_GzippedWarc_IsAPageSnapshotButOtherGzipIsNot()
     {
         Assert.Equal(".warc.gz", EvidenceFormatDetector.Detect(Gzip(File.ReadAllText(SampleEvidence.PathOf("page-snapshot-refund.warc"))))?.Extension);

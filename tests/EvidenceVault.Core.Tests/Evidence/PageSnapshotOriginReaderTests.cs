@@ -31,6 +31,32 @@ public sealed class PageSnapshotOriginReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(SamplePackages.WarcTargetUri)] // an ASCII string in the property list
+    [InlineData("https://退款中心.example/订单/114-3941689-8772232")] // a UTF-16 one
+    public async Task ReadAsync_ASafariWebArchive_GivesItsMainResourcesAddressAndNoTime(string url)
+    {
+        var path = await SamplePackages.WebArchiveAsync(Path.Combine(_folder, "page.webarchive"), url);
+
+        var origin = await ReadFileAsync(path);
+
+        Assert.Equal(new PageSnapshotOrigin { Source = PageSnapshotSources.WebArchive, Url = url }, origin);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AWebArchiveCutOffOrWithATrailerOutOfBounds_GivesNothing()
+    {
+        var bytes = await File.ReadAllBytesAsync(await SamplePackages.WebArchiveAsync(Path.Combine(_folder, "page.webarchive")));
+        var cut = Path.Combine(_folder, "cut.webarchive");
+        await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length / 2)]); // the trailer gone with the second half
+        var crafted = Path.Combine(_folder, "crafted.webarchive");
+        bytes[^8] = 0x7F; // the trailer's last field: the offset table said to start far past the file's end
+        await File.WriteAllBytesAsync(crafted, bytes);
+
+        Assert.Null(await ReadFileAsync(cut));
+        Assert.Null(await ReadFileAsync(crafted));
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task ReadAsync_GzippedWarc_WholeOrPerRecord_GivesTheSameOrigin(bool memberPerRecord)
