@@ -8,10 +8,11 @@ namespace EvidenceVault.Evidence;
 /// <summary>
 /// Reads what a saved page says about where and when it was captured (<see cref="PageSnapshotOrigin"/>): the
 /// MHTML header block of a browser's "save as single file" (<c>Snapshot-Content-Location</c>, <c>Date</c>), the first
-/// captured record of a WARC, plain or gzip-compressed (<c>WARC-Target-URI</c>, <c>WARC-Date</c>), or a WACZ
+/// captured record of a WARC, plain or gzip-compressed (<c>WARC-Target-URI</c>, <c>WARC-Date</c>), a WACZ
 /// package's <c>datapackage.json</c> (<c>mainPageUrl</c>, <c>mainPageDate</c>), else its first page in
-/// <c>pages/pages.jsonl</c>, or a Safari web archive's main resource (<c>WebResourceURL</c>). Reads are bounded and stop at the first answer; a file whose self-description is
-/// missing or malformed gives null — the evidence stands without it.
+/// <c>pages/pages.jsonl</c>, or a Safari web archive's main resource (<c>WebResourceURL</c>). Reads are bounded and
+/// stop at the first answer; a file whose self-description is missing or malformed gives null — the evidence stands
+/// without it.
 /// </summary>
 public static class PageSnapshotOriginReader
 {

@@ -11,8 +11,9 @@ namespace EvidenceVault.Evidence;
 /// WebM segment's information, an MP3's encoder header and a FLAC stream's information. Reads are few, small and at
 /// known places (the file is seekable: blob storage answers ranged reads); a file whose statement is missing or
 /// malformed gives null, and the evidence stands without it. AMR and AAC (ADTS) — what many Android phones record
-/// calls in — and SILK — WeChat's and QQ's voice messages — keep no total anywhere: their length is their frames', counted by walking every frame header from the
-/// start, a window of <see cref="FrameWindowBytes"/> at a time, for files up to <see cref="MaxFramedBytes"/>.
+/// calls in — and SILK — WeChat's and QQ's voice messages — keep no total anywhere: their length is their frames',
+/// counted by walking every frame header from the start, a window of <see cref="FrameWindowBytes"/> at a time, for
+/// files up to <see cref="MaxFramedBytes"/>.
 /// </summary>
 public static class RecordingInfoReader
 {

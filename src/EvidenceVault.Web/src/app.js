@@ -612,7 +612,7 @@ function mediaPreview(item) {
     show((url) => h('img', { src: url, alt: item.fileName || item.itemId, loading: 'lazy' }));
   } else if (item.contentType.startsWith('audio/') || item.contentType.startsWith('video/')) {
     const tag = item.contentType.startsWith('audio/') ? 'audio' : 'video';
-    // A format the browser cannot decode (an Android phone's AMR call, a WeChat voice message) says so instead of a dead player.
+    // A format the browser cannot decode (a WeChat voice message, say) is said to be one instead of left as a dead player.
     const cannotPlay = () => box.replaceChildren(h('span', { class: 'no-preview cannot-play' }, t('cannotPlay')));
     box.append(h('button', { type: 'button', class: 'play', onclick: () => show((url) => h(tag, { src: url, controls: true, autoplay: true, 'aria-label': item.fileName || item.itemId, onerror: cannotPlay })) }, `▶ ${t('play')}`));
   } else {
