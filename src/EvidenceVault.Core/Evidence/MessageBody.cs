@@ -275,6 +275,10 @@ internal static partial class MessageBody
                         if (_pending == _base64.Length)
                         {
                             DecodeBase64();
+                            if (_broken)
+                            {
+                                return; // not base64: nothing more of it is read
+                            }
                         }
 
                         _base64[_pending++] = c;

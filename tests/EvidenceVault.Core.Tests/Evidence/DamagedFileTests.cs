@@ -71,6 +71,9 @@ public sealed class DamagedFileTests : IDisposable
                 """{"profile":"data-package","wacz_version":"1.1.1","mainPageUrl":"https://refund-center.example/order/114","mainPageDate":"2026-11-23T22:40:00Z","resources":[]}"""),
             SamplePackages.GzippedWarc(Path.Combine(_folder, "page.warc.gz"), memberPerRecord: true),
             SampleMessages.Phishing(Path.Combine(_folder, "mail.eml")),
+            SampleMessages.Forwarded(Path.Combine(_folder, "forward.eml")),
+            await SampleRecordings.WeChatVoiceAsync(_folder),
+            await SamplePackages.WebArchiveAsync(Path.Combine(_folder, "page.webarchive")),
         ];
         foreach (var file in files)
         {

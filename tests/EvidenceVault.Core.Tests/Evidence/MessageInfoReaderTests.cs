@@ -253,6 +253,24 @@ public sealed class MessageInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_ALongAttachmentWhoseBase64BreaksEarly_IsStatedWithoutAHash_AndTheNextOneStillIs()
+    {
+        // Lines of 76 characters, as mail programs write base64; the break is in the first, the buffer of characters
+        // fills in the middle of a later one, and the rest is not read.
+        var broken = "SGVs!" + string.Concat(Enumerable.Repeat("\r\n" + string.Concat(Enumerable.Repeat("SGVsbG8g", 9)) + "SGVs", 2000));
+        var mail = "Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" +
+            $"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n{broken}\r\n" +
+            "--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=b.txt\r\nContent-Transfer-Encoding: base64\r\n\r\nSGVsbG8=\r\n--b--\r\n";
+
+        var info = await ReadAsync(mail);
+
+        Assert.Equal(
+            [new MessageAttachment { FileName = "a.pdf", ContentType = "application/pdf" },
+             new MessageAttachment { FileName = "b.txt", ContentType = "text/plain", Size = 5, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("Hello"u8)) }],
+            info?.Attachments);
+    }
+
+    [Fact]
     public async Task ReadAsync_ABodyLineTooLongToRead_KeepsTheHeadersStatementAndTheLinksBeforeIt()
     {
         var mail = $"Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800\r\n\r\nsee https://first.example/\r\n{new string('x', 70_000)} https://second.example/\r\n";
