@@ -99,7 +99,7 @@ internal sealed class BinaryPropertyList
             throw new InvalidDataException("A reference past the object table.");
         }
 
-        var offset = Unsigned(await _file.ReadAsync(_offsetTable + (reference * _offsetBytes), _offsetBytes, cancellationToken));
+        var offset = BigEndian.Unsigned(await _file.ReadAsync(_offsetTable + (reference * _offsetBytes), _offsetBytes, cancellationToken));
         if (offset < Magic.Length || offset >= _offsetTable)
         {
             throw new InvalidDataException("An object outside the object table.");
@@ -118,23 +118,12 @@ internal sealed class BinaryPropertyList
                 throw new InvalidDataException("A count that is no integer.");
             }
 
-            count = Unsigned(await _file.ReadAsync(at + 1, bytes, cancellationToken));
+            count = BigEndian.Unsigned(await _file.ReadAsync(at + 1, bytes, cancellationToken));
             at += 1 + bytes;
         }
 
         return count is < 0 or > int.MaxValue / 16 ? throw new InvalidDataException("A count out of bounds.") : (marker >> 4, count, at);
     }
 
-    private long Reference(byte[] references, int index) => Unsigned(references.AsSpan(index * _referenceBytes, _referenceBytes));
-
-    private static long Unsigned(ReadOnlySpan<byte> bigEndian)
-    {
-        long value = 0;
-        foreach (var b in bigEndian)
-        {
-            value = (value << 8) | b;
-        }
-
-        return value;
-    }
+    private long Reference(byte[] references, int index) => BigEndian.Unsigned(references.AsSpan(index * _referenceBytes, _referenceBytes));
 }

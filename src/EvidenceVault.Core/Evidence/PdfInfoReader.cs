@@ -186,9 +186,9 @@ internal static class PdfInfoReader
             for (var i = 0; i < count && at + entry <= data.Length; i++, at += entry)
             {
                 // A missing type field means type 1 (ISO 32000-2 §7.5.8.3).
-                var type = w[0] == 0 ? 1 : Field(data, at, w[0]);
-                var second = Field(data, at + w[0], w[1]);
-                var third = Field(data, at + w[0] + w[1], w[2]);
+                var type = w[0] == 0 ? 1 : BigEndian.Unsigned(data.AsSpan(at, w[0]));
+                var second = BigEndian.Unsigned(data.AsSpan(at + w[0], w[1]));
+                var third = BigEndian.Unsigned(data.AsSpan(at + w[0] + w[1], w[2]));
                 var location = type switch
                 {
                     1 => new Location(InStream: null, second),
@@ -215,17 +215,6 @@ internal static class PdfInfoReader
 
     private static long Integer(object value) =>
         value is double number && number >= 0 && number <= int.MaxValue && number == Math.Floor(number) ? (long)number : throw new InvalidDataException("An integer was expected.");
-
-    private static long Field(byte[] data, int at, int width)
-    {
-        long value = 0;
-        for (var i = 0; i < width; i++)
-        {
-            value = (value << 8) | data[at + i];
-        }
-
-        return value;
-    }
 
     /// <summary>The dictionary object <paramref name="reference"/> names, where the file has it or out of its object stream.</summary>
     private static async Task<Dictionary<string, object>?> ReadDictionaryAsync(
