@@ -4,6 +4,8 @@
 //   as pending — the vault keeps it and retries, but its time is only the vault's own until a token is granted;
 // - evidence refused for the vault's own reasons: storage unavailable, storage not write-once, an internal error, or a
 //   vault log that no longer extends its stored checkpoint (exports stop);
+// - a file the vault could not read: its reader of the file's format failed on it, so the evidence is stored and
+//   indexed without what the file says of itself (its time, device, address, sender) — a fault to report and fix;
 // - the app unhealthy: the platform's health check of /api/health failing on an instance (the same two storage
 //   conditions, or the app not answering at all), which fires even when no victim is uploading.
 // Each rule evaluates every 5 minutes over the last 15. With an address, an action group mails it.
@@ -78,6 +80,36 @@ resource evidenceRefused 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
           timeAggregation: 'Total'
           metricMeasureColumn: 'responses'
           dimensions: [ { name: 'problem', operator: 'Include', values: [ '*' ] } ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: { actionGroups: actionGroups }
+  }
+}
+
+resource statementsUnread 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${name}-statements-unread'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'EvidenceVault: a file\'s statements could not be read'
+    description: 'The vault\'s reader of a file format failed on a victim\'s file: the evidence is stored, hashed, timestamped and indexed, but without what the file says of itself. The app\'s warning names the item and where the reader failed. See docs/operations.md.'
+    severity: 2
+    enabled: true
+    scopes: [ appInsightsId ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "evidencevault.statements.unread" | extend contentType = tostring(customDimensions["evidencevault.content.type"]) | project timestamp, contentType, items = valueSum'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'items'
+          dimensions: [ { name: 'contentType', operator: 'Include', values: [ '*' ] } ]
           operator: 'GreaterThan'
           threshold: 0
           failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }

@@ -44,6 +44,8 @@ internal static class VaultServices
         services.AddSingleton<GrantDirectory>();
         services.AddSingleton<GrantRecords>();
         services.AddSingleton<EvidenceBlocks>();
+        services.AddSingleton<IFileStatementReader, FileStatementReader>();
+        services.AddSingleton<StoredStatements>();
         services.AddSingleton<EvidenceIngestor>();
         services.AddSingleton<IndexRepair>();
         services.AddOptions<CaptureOptions>().Bind(builder.Configuration.GetSection(CaptureOptions.Section))

@@ -66,6 +66,7 @@ internal sealed partial class EvidenceIngestor(
     IOptions<TimestampOptions> timestampOptions,
     ItemTimestamper timestamper,
     ReceiptIssuer receipts,
+    StoredStatements statementsOfFiles,
     Monitoring.VaultMetrics metrics,
     TimeProvider clock,
     ILogger<EvidenceIngestor> logger)
@@ -219,7 +220,7 @@ internal sealed partial class EvidenceIngestor(
     internal async Task<IngestResult> IndexCommittedAsync(CommittedEvidence committed, ChainedReceipt? chained, CancellationToken cancellationToken)
     {
         var (caller, claims, (itemId, format, digest, size), kind, receivedAt) = committed;
-        var statements = chained?.Statements ?? await ReadFileStatementsAsync(caller.CaseId, itemId, format, cancellationToken);
+        var statements = chained?.Statements ?? await statementsOfFiles.ReadAsync(caller.CaseId, itemId, format, cancellationToken);
         var recorded = chained?.Recorded;
         if (recorded is null)
         {
@@ -299,36 +300,6 @@ internal sealed partial class EvidenceIngestor(
         return claims.Kind is { } kind && !format.Allows(kind)
             ? throw new VaultProblemException(ProblemType.KindMismatch, $"A {format.ContentType} file cannot be filed as {kind.ToWireName()}.")
             : format;
-    }
-
-    /// <summary>
-    /// What the file says about itself, read from the committed bytes — what the vault keeps is what it reports on: a
-    /// saved page's address and capture time, a recording's length and making, a photo's EXIF time and device, an
-    /// e-mail's sender, subject, dates and receiving server, an office document's or a PDF's author, dates and program.
-    /// A WACZ or an office document is a ZIP whose directory sits at its end, a PDF's cross-references are found from
-    /// its end, and a phone may write a movie's header after its media, so the blob is read with ranged requests; an
-    /// AMR, AAC (ADTS) or SILK recording's frames are counted, and an e-mail's attachments hashed, a megabyte at a time.
-    /// </summary>
-    internal async Task<FileStatements> ReadFileStatementsAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
-    {
-        var page = format.MediaClass == MediaClass.Page && format.Extension != ".html";
-        var recording = format.MediaClass is MediaClass.Audio or MediaClass.Video;
-        var photo = format.ContentType is "image/jpeg" or "image/png" or "image/webp" or "image/heic" or "image/avif";
-        var message = format.MediaClass == MediaClass.Message;
-        var document = format.MediaClass is MediaClass.Office or MediaClass.Pdf;
-        if (!page && !recording && !photo && !message && !document)
-        {
-            return FileStatements.None;
-        }
-
-        var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
-        var reads = new BlobOpenReadOptions(allowModifications: false) { BufferSize = page || document ? 256 * 1024 : message ? MessageInfoReader.ReadBufferBytes : RecordingInfoReader.ReadBufferBytes(format) };
-        await using var content = await blob.OpenReadAsync(reads, cancellationToken);
-        return page ? new FileStatements(await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken), null)
-            : recording ? new FileStatements(null, await RecordingInfoReader.ReadAsync(content, format, cancellationToken))
-            : photo ? new FileStatements(null, null, await PhotoInfoReader.ReadAsync(content, format, cancellationToken))
-            : message ? new FileStatements(null, null, null, await MessageInfoReader.ReadAsync(content, format, cancellationToken))
-            : new FileStatements(null, null, null, null, await DocumentInfoReader.ReadAsync(content, format, cancellationToken));
     }
 
     private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims, FileStatements statements)

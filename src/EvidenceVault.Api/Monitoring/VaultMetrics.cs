@@ -4,8 +4,8 @@ namespace EvidenceVault.Api.Monitoring;
 
 /// <summary>
 /// What an operator watches besides requests and storage calls: evidence taken in, trusted time granted or put off
-/// (an authority that stops answering shows here first), resumable uploads that victims never finish, and refusals
-/// by their stable problem type. Tags carry kinds, outcomes, authority names and problem types only — never a case,
+/// (an authority that stops answering shows here first), resumable uploads that victims never finish, files
+/// whose statements the vault could not read, and refusals by their stable problem type. Tags carry kinds, outcomes, authority names and problem types only — never a case,
 /// an item, a file name or a token.
 /// </summary>
 internal sealed class VaultMetrics
@@ -19,6 +19,7 @@ internal sealed class VaultMetrics
     public const string Problems = "evidencevault.problems";
     public const string Uploads = "evidencevault.uploads";
     public const string LogEntries = "evidencevault.log.entries";
+    public const string UnreadStatements = "evidencevault.statements.unread";
     public const string KindTag = "evidencevault.kind";
     public const string TimestampOutcomeTag = "evidencevault.timestamp.outcome";
     public const string TimestampAuthorityTag = "evidencevault.timestamp.authority";
@@ -26,6 +27,7 @@ internal sealed class VaultMetrics
     public const string UploadOutcomeTag = "evidencevault.upload.outcome";
     public const string LogEntrySourceTag = "evidencevault.log.source";
     public const string LogEntryOutcomeTag = "evidencevault.log.outcome";
+    public const string ContentTypeTag = "evidencevault.content.type";
 
     private readonly Counter<long> _itemsReceived;
     private readonly Counter<long> _bytesReceived;
@@ -33,6 +35,7 @@ internal sealed class VaultMetrics
     private readonly Counter<long> _problems;
     private readonly Counter<long> _uploads;
     private readonly Counter<long> _logEntries;
+    private readonly Counter<long> _unreadStatements;
 
     public VaultMetrics(IMeterFactory meters)
     {
@@ -43,6 +46,7 @@ internal sealed class VaultMetrics
         _problems = meter.CreateCounter<long>(Problems, "{response}", "Requests answered with problem details, by their stable type.");
         _uploads = meter.CreateCounter<long>(Uploads, "{upload}", "Resumable uploads opened, and how they ended: completed, refused, terminated by the client, or expired unfinished.");
         _logEntries = meter.CreateCounter<long>(LogEntries, "{entry}", "Case custody heads entered into the vault log, by what entered them (a receipt, an export), and entries that could not be made.");
+        _unreadStatements = meter.CreateCounter<long>(UnreadStatements, "{item}", "Items stored and indexed without what the file says of itself, because the vault's reader of its format failed on it.");
     }
 
     /// <summary>An item was stored and indexed for the first time.</summary>
@@ -66,6 +70,9 @@ internal sealed class VaultMetrics
     /// <summary>A custody head was entered into the vault log by a receipt or an export, or could not be (<see cref="LogEntrySources"/>, <see cref="LogEntryOutcomes"/>).</summary>
     public void LogEntry(string source, string outcome) =>
         _logEntries.Add(1, new(LogEntrySourceTag, source), new(LogEntryOutcomeTag, outcome));
+
+    /// <summary>A reader of <paramref name="contentType"/> files failed on one: the item was indexed without its statements.</summary>
+    public void StatementsUnread(string contentType) => _unreadStatements.Add(1, new KeyValuePair<string, object?>(ContentTypeTag, contentType));
 
     /// <summary>A request was answered with a problem.</summary>
     public void Problem(string? type, int? status) =>

@@ -66,12 +66,12 @@ public sealed class InfraTemplateTests : IDisposable
     }
 
     [Fact]
-    public async Task Operators_are_alerted_when_trusted_time_fails_evidence_is_refused_for_the_vaults_own_reasons_or_the_app_is_unhealthy()
+    public async Task Operators_are_alerted_when_trusted_time_fails_evidence_is_refused_for_the_vaults_own_reasons_a_file_cannot_be_read_or_the_app_is_unhealthy()
     {
         var resources = await CompiledResourcesAsync();
 
         var rules = resources.Where(r => Type(r) == "Microsoft.Insights/scheduledQueryRules").ToDictionary(r => r["name"]!.ToString(), r => r["properties"]!);
-        Assert.Equal(2, rules.Count);
+        Assert.Equal(3, rules.Count);
         Assert.All(rules.Values, rule =>
         {
             Assert.Contains("appInsightsId", Assert.Single(rule["scopes"]!.AsArray())!.ToString(), StringComparison.Ordinal);
@@ -88,6 +88,10 @@ public sealed class InfraTemplateTests : IDisposable
         Assert.Contains($"name == \"{VaultMetrics.Problems}\"", refused, StringComparison.Ordinal);
         Assert.Contains($"customDimensions[\"{VaultMetrics.ProblemTypeTag}\"]", refused, StringComparison.Ordinal);
         Assert.All([ProblemType.StorageUnavailable, ProblemType.StorageNotImmutable, ProblemType.InternalError, ProblemType.VaultLogInconsistent], problem => Assert.Contains($"\"{problem.Type}\"", refused, StringComparison.Ordinal));
+
+        var unread = Query(rules.Single(r => r.Key.Contains("statements-unread", StringComparison.Ordinal)).Value);
+        Assert.Contains($"name == \"{VaultMetrics.UnreadStatements}\"", unread, StringComparison.Ordinal);
+        Assert.Contains($"customDimensions[\"{VaultMetrics.ContentTypeTag}\"]", unread, StringComparison.Ordinal);
 
         // The platform's health check asks the vault's own health endpoint, and its failing is an alert too.
         var site = Single(resources, "Microsoft.Web/sites");

@@ -1,5 +1,4 @@
 using Azure.Storage.Blobs.Models;
-using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Custody;
 using EvidenceVault.Api.Hosting;
 using EvidenceVault.Api.Ingest;
@@ -7,8 +6,6 @@ using EvidenceVault.Api.Storage;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
-using EvidenceVault.Hashing;
-using EvidenceVault.Identifiers;
 using EvidenceVault.Testing;
 
 namespace EvidenceVault.Api.Tests.Ingest;
@@ -16,7 +13,7 @@ namespace EvidenceVault.Api.Tests.Ingest;
 /// <summary>
 /// Uploads the vault stopped in the middle of — its blob committed, its index entry never written — finished by
 /// <see cref="IndexRepair"/>, in process and as the operator's <c>reindex</c> command. Each crash is the vault's own
-/// completion cut short: the commit goes to storage, then the process "dies" before the next step.
+/// completion cut short (<see cref="CrashedUploads"/>): the commit goes to storage, then the process "dies" before the next step.
 /// </summary>
 [Collection(VaultOnAzurite.Name)]
 public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
@@ -29,7 +26,7 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
         using var vault = await app.CreateCaseAsync();
         var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 2");
         var capturedAt = new DateTimeOffset(2026, 11, 20, 21, 5, 0, TimeSpan.FromHours(8));
-        var itemId = await CrashAfterCommitAsync(vault, victim, "call-recording.m4a", new EvidenceClaims(EvidenceKind.Audio, "诈骗电话.m4a", capturedAt, null, null));
+        var itemId = await CrashedUploads.CommitThenStopAsync(app, vault, victim, SampleEvidence.PathOf("call-recording.m4a"), new EvidenceClaims(EvidenceKind.Audio, "诈骗电话.m4a", capturedAt, null, null));
         Assert.Empty(await vault.ListItemsAsync());
 
         var report = await Repair.RepairAsync(vault.CaseId, TimeSpan.Zero, CancellationToken.None);
@@ -61,7 +58,7 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
     {
         using var vault = await app.CreateCaseAsync();
         var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 3");
-        var itemId = await CrashAfterCommitAsync(vault, victim, "screenshot-refund-page.png", new EvidenceClaims(null, "refund.png", null, null, null));
+        var itemId = await CrashedUploads.CommitThenStopAsync(app, vault, victim, SampleEvidence.PathOf("screenshot-refund-page.png"), new EvidenceClaims(null, "refund.png", null, null, null));
         var (logged, _) = await app.Services.GetRequiredService<CustodyLog>().AppendAsync(
             vault.CaseId,
             new CustodyEntry(CustodyEventTypes.ItemReceived, victim.GrantId, itemId, SampleEvidence.KnownSha256["screenshot-refund-page.png"], new FileInfo(SampleEvidence.PathOf("screenshot-refund-page.png")).Length,
@@ -83,9 +80,9 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
     {
         using var vault = await app.CreateCaseAsync();
         var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 4");
-        var copy = await CrashAfterCommitAsync(vault, victim, "screenshot-refund-page.jpg", new EvidenceClaims(null, null, null, null, null));
+        var copy = await CrashedUploads.CommitThenStopAsync(app, vault, victim, SampleEvidence.PathOf("screenshot-refund-page.jpg"), new EvidenceClaims(null, null, null, null, null));
         var resent = await vault.UploadItemAsync("screenshot-refund-page.jpg");
-        var altered = await CrashAfterCommitAsync(vault, victim, "screenshot-refund-page.webp", new EvidenceClaims(null, null, null, null, null));
+        var altered = await CrashedUploads.CommitThenStopAsync(app, vault, victim, SampleEvidence.PathOf("screenshot-refund-page.webp"), new EvidenceClaims(null, null, null, null, null));
         var original = app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, altered));
         var metadata = (await original.GetPropertiesAsync()).Value.Metadata;
         await original.UploadAsync(BinaryData.FromBytes(IngestTests.GeneratedPng(5)), new BlobUploadOptions { Metadata = metadata });
@@ -112,7 +109,7 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
     {
         using var vault = await app.CreateCaseAsync();
         var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 5");
-        var itemId = await CrashAfterCommitAsync(vault, victim, "page-snapshot-refund.mhtml", new EvidenceClaims(EvidenceKind.PageSnapshot, null, null, "https://refund-center.example/", null));
+        var itemId = await CrashedUploads.CommitThenStopAsync(app, vault, victim, SampleEvidence.PathOf("page-snapshot-refund.mhtml"), new EvidenceClaims(EvidenceKind.PageSnapshot, null, null, "https://refund-center.example/", null));
         await app.Table("cases").DeleteEntityAsync(vault.CaseId, "case"); // and the case's own row is lost
         var data = Directory.CreateTempSubdirectory("ev-repair-").FullName;
         try
@@ -165,42 +162,4 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
             ["EvidenceVault__Storage__EvidenceContainer"] = app.ContainerName,
             ["EvidenceVault__Storage__TablePrefix"] = app.TablePrefix,
         }, [ApiProcess.ApiDll, IndexRepairCommand.Verb, .. arguments]);
-
-    /// <summary>
-    /// The vault's own completion of an upload by <paramref name="uploader"/>, stopped right after the commit: the blob
-    /// is stored write-once with the metadata the vault writes, then the process "dies" — no custody event, no index entry.
-    /// </summary>
-    private async Task<string> CrashAfterCommitAsync(TestCase vault, CreatedGrant uploader, string fixture, EvidenceClaims claims)
-    {
-        var path = SampleEvidence.PathOf(fixture);
-        var itemId = Ulid.NewUlid(TimeProvider.System);
-        var blob = app.Services.GetRequiredService<VaultStorage>().Blob(EvidencePaths.Original(vault.CaseId, itemId));
-        var blockId = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
-        Sha256Digest digest;
-        await using (var file = File.OpenRead(path))
-        {
-            digest = (await EvidenceHasher.HashAsync(file)).Digest;
-            file.Position = 0;
-            await blob.StageBlockAsync(blockId, file);
-        }
-
-        var sample = new FormatSample();
-        sample.Append(await File.ReadAllBytesAsync(path));
-
-        var caller = new CaseCaller(vault.CaseId, uploader.GrantId, uploader.Role, uploader.Label);
-        var received = new ReceivedEvidence(itemId, EvidenceIngestor.Recognise(sample, claims), digest, new FileInfo(path).Length);
-        await Assert.ThrowsAsync<VaultStopped>(() => app.Services.GetRequiredService<EvidenceIngestor>().CompleteAsync(
-            caller,
-            claims,
-            received,
-            async (headers, metadata, token) =>
-            {
-                await StagedBlockUpload.CommitAsync(blob, [blockId], headers, metadata, token);
-                throw new VaultStopped();
-            },
-            CancellationToken.None));
-        return itemId;
-    }
-
-    private sealed class VaultStopped : Exception;
 }

@@ -1,0 +1,62 @@
+using EvidenceVault.Evidence;
+
+namespace EvidenceVault.Api.Ingest;
+
+/// <summary>Reads what a file says of itself from its bytes, by its recognised format.</summary>
+internal interface IFileStatementReader
+{
+    /// <summary>The statements <paramref name="content"/>, a file of <paramref name="format"/>, makes; <see cref="FileStatements.None"/> for a format that states nothing.</summary>
+    Task<FileStatements> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The vault's format readers: a saved page's address and capture time, a recording's length and making, a photo's
+/// EXIF time and device, an e-mail's sender, subject, dates and receiving server, an office document's or a PDF's
+/// author, dates and program.
+/// </summary>
+internal sealed class FileStatementReader : IFileStatementReader
+{
+    /// <summary>
+    /// How much a reader of <paramref name="format"/> reads from storage at a time, or null when the format states
+    /// nothing the vault reads (the blob is then not opened). A WACZ or an office document is a ZIP whose directory
+    /// sits at its end, a PDF's cross-references are found from its end, and a phone may write a movie's header after
+    /// its media, so those are read with ranged requests of 256 KiB; an AMR, AAC (ADTS) or SILK recording's frames are
+    /// counted, and an e-mail's attachments hashed, a megabyte at a time.
+    /// </summary>
+    public static int? ReadBufferBytes(EvidenceFormat format) => ReaderOf(format) switch
+    {
+        Reader.Page or Reader.Document => 256 * 1024,
+        Reader.Recording => RecordingInfoReader.ReadBufferBytes(format),
+        Reader.Photo => 64 * 1024,
+        Reader.Message => MessageInfoReader.ReadBufferBytes,
+        _ => null,
+    };
+
+    public async Task<FileStatements> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken) => ReaderOf(format) switch
+    {
+        Reader.Page => new FileStatements(await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken), null),
+        Reader.Recording => new FileStatements(null, await RecordingInfoReader.ReadAsync(content, format, cancellationToken)),
+        Reader.Photo => new FileStatements(null, null, await PhotoInfoReader.ReadAsync(content, format, cancellationToken)),
+        Reader.Message => new FileStatements(null, null, null, await MessageInfoReader.ReadAsync(content, format, cancellationToken)),
+        Reader.Document => new FileStatements(null, null, null, null, await DocumentInfoReader.ReadAsync(content, format, cancellationToken)),
+        _ => FileStatements.None,
+    };
+
+    private static Reader ReaderOf(EvidenceFormat format) =>
+        format.MediaClass == MediaClass.Page && format.Extension != ".html" ? Reader.Page
+        : format.MediaClass is MediaClass.Audio or MediaClass.Video ? Reader.Recording
+        : format.ContentType is "image/jpeg" or "image/png" or "image/webp" or "image/heic" or "image/avif" ? Reader.Photo
+        : format.MediaClass == MediaClass.Message ? Reader.Message
+        : format.MediaClass is MediaClass.Office or MediaClass.Pdf ? Reader.Document
+        : Reader.None;
+
+    private enum Reader
+    {
+        None,
+        Page,
+        Recording,
+        Photo,
+        Message,
+        Document,
+    }
+}

@@ -1,0 +1,48 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
+using EvidenceVault.Api.Monitoring;
+using EvidenceVault.Api.Storage;
+using EvidenceVault.Evidence;
+
+namespace EvidenceVault.Api.Ingest;
+
+/// <summary>
+/// What a committed file says about itself, read from the committed bytes — what the vault keeps is what it reports
+/// on. The statements are the vault's reading of a victim's file, made after the file is stored write-once: a fault
+/// of a reader's own (a file shaped in a way no test foresaw) costs the item its statements, never the evidence. The
+/// item is indexed as a file that states nothing, the operator is told (a warning naming the item and the fault's
+/// type and place, never the file's content, and the <see cref="VaultMetrics.StatementsUnread"/> count), and the
+/// victim's upload succeeds. A fault of storage under the reader fails the upload as any other storage fault.
+/// </summary>
+internal sealed partial class StoredStatements(
+    VaultStorage storage,
+    IFileStatementReader reader,
+    VaultMetrics metrics,
+    ILogger<StoredStatements> logger)
+{
+    public async Task<FileStatements> ReadAsync(string caseId, string itemId, EvidenceFormat format, CancellationToken cancellationToken)
+    {
+        if (FileStatementReader.ReadBufferBytes(format) is not { } bufferBytes)
+        {
+            return FileStatements.None;
+        }
+
+        var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
+        await using var stored = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = bufferBytes }, cancellationToken);
+        await using var content = new StorageFaultWatch(stored);
+        try
+        {
+            return await reader.ReadAsync(content, format, cancellationToken);
+        }
+        catch (Exception fault) when (content.Fault is null && fault is not (OperationCanceledException or RequestFailedException))
+        {
+            LogUnread(logger, caseId, itemId, format.ContentType, fault.GetType().FullName, fault.StackTrace);
+            metrics.StatementsUnread(format.ContentType);
+            return FileStatements.None;
+        }
+    }
+
+    // The fault's message is left out: a reader's message may quote the file.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "What the file says of itself could not be read: case {CaseId}, item {ItemId} ({ContentType}), {FaultType} at {FaultPlace}. The evidence is stored and indexed without its statements.")]
+    private static partial void LogUnread(ILogger logger, string caseId, string itemId, string contentType, string? faultType, string? faultPlace);
+}

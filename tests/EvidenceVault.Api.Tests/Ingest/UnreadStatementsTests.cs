@@ -1,0 +1,132 @@
+using System.Diagnostics.Metrics;
+using Azure;
+using EvidenceVault.Api.Ingest;
+using EvidenceVault.Api.Monitoring;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Bundles;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Hashing;
+using EvidenceVault.Testing;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace EvidenceVault.Api.Tests.Ingest;
+
+/// <summary>
+/// A reader of the vault's that fails on a victim's file — as the e-mail reader once did on a damaged attachment —
+/// costs the item what the file says of itself, never the evidence: the upload and the repair of a crashed one still
+/// store, hash, timestamp, index and chain it, and the operator is told without the file's content. A storage fault
+/// under a reader still fails the upload. The app here runs the vault's own readers, except that its photo reader
+/// fails after reading the stored bytes, and its PNG reader meets a storage fault.
+/// </summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class UnreadStatementsTests(UnreadStatementsTests.VaultWithFailingReaders app) : IClassFixture<UnreadStatementsTests.VaultWithFailingReaders>, IDisposable
+{
+    /// <summary>What the failing reader's message quotes from the file; it must reach no log.</summary>
+    private const string QuotedFromTheFile = "EXIF device Apple iPhone 15";
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-unread-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task A_photo_whose_reader_fails_is_stored_timestamped_indexed_and_chained_without_its_statements_and_the_operator_is_told()
+    {
+        using var unread = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), VaultMetrics.MeterName, VaultMetrics.UnreadStatements);
+        using var vault = await app.CreateCaseAsync();
+        var photo = SamplePhotos.Jpeg(Path.Combine(_folder, "IMG_0412.jpg"), SamplePhotos.Exif(littleEndian: true, "Apple", "iPhone 15", "2026:11:20 14:03:17", "+08:00"));
+
+        var item = await vault.UploadNewItemAsync(photo, r => r.Headers.Add("X-File-Name", "IMG_0412.jpg"));
+
+        // Whole, and as the victim sent it.
+        await using (var file = File.OpenRead(photo))
+        {
+            Assert.Equal((await EvidenceHasher.HashAsync(file)).Digest.Hex, item.Sha256);
+        }
+
+        Assert.Equal((EvidenceKind.Screenshot.ToWireName(), "image/jpeg", TimestampStatuses.Granted), (item.Kind, item.ContentType, item.Timestamp?.Status));
+        Assert.NotNull(item.Receipt);
+        Assert.Equal(await File.ReadAllBytesAsync(photo), await vault.Client.GetByteArrayAsync($"/api/cases/{vault.CaseId}/items/{item.ItemId}/content"));
+
+        // Without what the file says of itself, in the index and in its custody line alike.
+        Assert.Null(item.Photo);
+        var custody = await vault.CheckCustodyAsync();
+        Assert.True(custody.IsIntact, string.Join("\n", custody.Breaks));
+        var received = Assert.Single(custody.Events, e => e.Type == CustodyEventTypes.ItemReceived && e.ItemId == item.ItemId);
+        Assert.Null(PhotoDetails.From(received.Details));
+
+        // The bundle holds it and verifies.
+        Assert.True((await BagVerifier.VerifyAsync(await vault.DownloadBundleAsync(_folder))).Intact);
+
+        // The operator is told which item and where the reader failed, and nothing the file says.
+        AssertOperatorTold(item.ItemId, "image/jpeg");
+        var measurement = Assert.Single(unread.GetMeasurementSnapshot());
+        Assert.Equal((1L, "image/jpeg"), (measurement.Value, measurement.Tags[VaultMetrics.ContentTypeTag]));
+    }
+
+    [Fact]
+    public async Task A_photo_committed_before_the_vault_stopped_is_adopted_without_the_statements_its_reader_fails_on()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 6");
+        var photo = SamplePhotos.Jpeg(Path.Combine(_folder, "IMG_0413.jpg"), SamplePhotos.Exif(littleEndian: false, "Apple", "iPhone 15", "2026:11:20 14:04:02", "+08:00"));
+        var itemId = await CrashedUploads.CommitThenStopAsync(app, vault, victim, photo, new EvidenceClaims(null, "IMG_0413.jpg", null, null, null));
+
+        var report = await app.Services.GetRequiredService<IndexRepair>().RepairAsync(vault.CaseId, TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal([itemId], report.Adopted);
+        Assert.Empty(report.Left);
+        var item = Assert.Single(await vault.ListItemsAsync());
+        Assert.Equal((itemId, "IMG_0413.jpg", TimestampStatuses.Granted), (item.ItemId, item.FileName, item.Timestamp?.Status));
+        Assert.Null(item.Photo);
+        Assert.True((await vault.CheckCustodyAsync()).IsIntact);
+        AssertOperatorTold(itemId, "image/jpeg");
+    }
+
+    [Fact]
+    public async Task A_storage_fault_under_a_reader_fails_the_upload_and_indexes_nothing()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        using var response = await vault.UploadAsync("screenshot-refund-page.png");
+
+        await ProblemAssert.IsAsync(response, 503, "storage-unavailable");
+        Assert.Empty(await vault.ListItemsAsync());
+        Assert.Empty(await app.IndexRowsAsync(vault.CaseId));
+        Assert.DoesNotContain(app.Logs.Lines, line => line.Contains("could not be read", StringComparison.Ordinal) && line.Contains("image/png", StringComparison.Ordinal));
+    }
+
+    private void AssertOperatorTold(string itemId, string contentType)
+    {
+        var warning = Assert.Single(app.Logs.Lines, line => line.StartsWith($"Warning {typeof(StoredStatements).FullName}:", StringComparison.Ordinal) && line.Contains(itemId, StringComparison.Ordinal));
+        Assert.Contains($"({contentType}), System.IO.InvalidDataException at ", warning, StringComparison.Ordinal);
+        Assert.Contains(nameof(ReadersFailingOnPhotos), warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Logs.Lines, line => line.Contains(QuotedFromTheFile, StringComparison.Ordinal));
+    }
+
+    public sealed class VaultWithFailingReaders : VaultApp
+    {
+        protected override void ReplaceServices(IServiceCollection services) => services.AddSingleton<IFileStatementReader, ReadersFailingOnPhotos>();
+    }
+
+    /// <summary>The vault's readers, but a JPEG's fails once it has read the stored bytes, and a PNG's meets a storage fault.</summary>
+    private sealed class ReadersFailingOnPhotos : IFileStatementReader
+    {
+        private readonly FileStatementReader _vaults = new();
+
+        public async Task<FileStatements> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken)
+        {
+            switch (format.ContentType)
+            {
+                case "image/jpeg":
+                    var start = new byte[64];
+                    await content.ReadExactlyAsync(start, cancellationToken);
+                    throw new InvalidDataException($"The maker note runs past the file: {QuotedFromTheFile}.");
+                case "image/png":
+                    throw new RequestFailedException(503, "The server is busy.");
+                default:
+                    return await _vaults.ReadAsync(content, format, cancellationToken);
+            }
+        }
+    }
+}
