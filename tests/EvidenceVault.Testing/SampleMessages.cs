@@ -163,6 +163,9 @@ public static class SampleMessages
     /// <summary>Outlook's class for a message, which it writes as the root storage's class of a <c>.msg</c>.</summary>
     public static readonly Guid OutlookMessageClass = new("00020D0B-0000-0000-C000-000000000046");
 
+    /// <summary>The victim who forwards the phishing mail from Outlook "as an attachment" (<see cref="OutlookAsync"/> with <c>forwards</c>).</summary>
+    public const string ForwardedBy = "王女士 <victim@example.cn>";
+
     /// <summary>
     /// The same phishing mail as Outlook saves it (<c>.msg</c>, [MS-OXMSG]) to <paramref name="folder"/>: its properties
     /// as Outlook keeps them — the subject, the sender's name and address, the message id, the plain-text body with the
@@ -175,14 +178,21 @@ public static class SampleMessages
     /// <c>href</c> behind its text, as programs that keep only the HTML save a message. With <paramref name="attachments"/>
     /// it carries <see cref="Attachments"/> as Outlook keeps attachments: a storage each, with the file's long name, MIME
     /// type and data (the PDF long enough for the file's regular sectors, the text short enough for its mini stream).
+    /// With <paramref name="forwards"/> the file is the victim's own message (from <see cref="ForwardedBy"/>, with a
+    /// line of text and no link) forwarding that mail "as an attachment", as Outlook keeps one: an attachment storage
+    /// whose method is an embedded message (5), named by the mail's subject (PR_DISPLAY_NAME), holding the mail's
+    /// properties, attachments and all, in a storage of its own (PR_ATTACH_DATA_OBJ) whose property stream has the
+    /// shorter header of an embedded message — and with more than one, that forward forwarded again, and so on.
     /// </summary>
-    public static async Task<string> OutlookAsync(string folder, bool internetHeader = true, bool withClass = true, bool unicode = true, bool htmlOnly = false, bool attachments = false)
+    public static async Task<string> OutlookAsync(
+        string folder, bool internetHeader = true, bool withClass = true, bool unicode = true, bool htmlOnly = false, bool attachments = false, int forwards = 0)
     {
         await DebianPackages.EnsureAsync(["libgsf-bin"], "Packing a message as a compound file", () => Task.FromResult(DebianPackages.HasCommand("gsf")));
         var parts = Directory.CreateTempSubdirectory("ev-msg-");
         try
         {
             var eml = File.ReadAllText(Phishing(Path.Combine(parts.FullName, "mail.eml")));
+            File.Delete(Path.Combine(parts.FullName, "mail.eml"));
             var (type, encoding) = unicode ? ("001F", Encoding.Unicode) : ("001E", CodePagesEncodingProvider.Instance.GetEncoding(936)!);
             var streams = new Dictionary<string, byte[]>
             {
@@ -193,7 +203,7 @@ public static class SampleMessages
                 ["__substg1.0_1035" + type] = encoding.GetBytes(MessageId),
                 ["__substg1.0_1000" + type] = encoding.GetBytes($"点击链接申请退款：退款中心 <{Link}>\r\n"),
                 ["__properties_version1.0"] =
-                    [.. new byte[32], .. Property(0x00390040, SentAt.UtcDateTime.ToFileTimeUtc()), .. Property(0x0E060040, DeliveredAt.UtcDateTime.ToFileTimeUtc()), .. Property(0x3FFD0003, encoding.CodePage)],
+                    [.. new byte[forwards > 0 ? 24 : 32], .. Property(0x00390040, SentAt.UtcDateTime.ToFileTimeUtc()), .. Property(0x0E060040, DeliveredAt.UtcDateTime.ToFileTimeUtc()), .. Property(0x3FFD0003, encoding.CodePage)],
             };
             if (htmlOnly)
             {
@@ -207,25 +217,50 @@ public static class SampleMessages
                 streams["__substg1.0_007D" + type] = encoding.GetBytes(eml[..(eml.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)]);
             }
 
-            var storages = new List<string>();
+            // The phishing mail is the file's root, or the storage of the innermost forward's one attachment.
+            const string Embedded = "__attach_version1.0_#00000000/__substg1.0_3701000D";
+            var mail = Path.Combine([parts.FullName, .. Enumerable.Repeat(Embedded, forwards)]);
+            Directory.CreateDirectory(mail);
             foreach (var (index, (fileName, contentType, content, _)) in (attachments ? Attachments : []).Index())
             {
-                var storage = $"__attach_version1.0_#{index:X8}";
-                storages.Add(storage);
-                Directory.CreateDirectory(Path.Combine(parts.FullName, storage));
-                await File.WriteAllBytesAsync(Path.Combine(parts.FullName, storage, "__substg1.0_3707" + type), encoding.GetBytes(fileName));
-                await File.WriteAllBytesAsync(Path.Combine(parts.FullName, storage, "__substg1.0_370E" + type), encoding.GetBytes(contentType));
-                await File.WriteAllBytesAsync(Path.Combine(parts.FullName, storage, "__substg1.0_37010102"), content);
-                await File.WriteAllBytesAsync(Path.Combine(parts.FullName, storage, "__properties_version1.0"), [.. new byte[8], .. Property(0x37050003, 1)]); // by value
+                var storage = Path.Combine(mail, $"__attach_version1.0_#{index:X8}");
+                Directory.CreateDirectory(storage);
+                await File.WriteAllBytesAsync(Path.Combine(storage, "__substg1.0_3707" + type), encoding.GetBytes(fileName));
+                await File.WriteAllBytesAsync(Path.Combine(storage, "__substg1.0_370E" + type), encoding.GetBytes(contentType));
+                await File.WriteAllBytesAsync(Path.Combine(storage, "__substg1.0_37010102"), content);
+                await File.WriteAllBytesAsync(Path.Combine(storage, "__properties_version1.0"), [.. new byte[8], .. Property(0x37050003, 1)]); // by value
             }
 
             foreach (var (name, content) in streams)
             {
-                await File.WriteAllBytesAsync(Path.Combine(parts.FullName, name), content);
+                await File.WriteAllBytesAsync(Path.Combine(mail, name), content);
             }
 
-            var path = Path.Combine(folder, (internetHeader ? "退款邮件" : "退款邮件-内部") + (htmlOnly ? "-html" : string.Empty) + (attachments ? "-附件.msg" : ".msg"));
-            var packed = await ExternalTool.RunAsync("gsf", parts.FullName, ["createole", path, .. streams.Keys, .. storages]);
+            for (var forward = 0; forward < forwards; forward++)
+            {
+                var message = Path.Combine([parts.FullName, .. Enumerable.Repeat(Embedded, forward)]);
+                var attachment = Path.Combine(message, "__attach_version1.0_#00000000");
+                var inner = forward == forwards - 1 ? Subject : "FW: " + Subject;
+                await File.WriteAllBytesAsync(Path.Combine(attachment, "__substg1.0_3001" + type), encoding.GetBytes(inner));
+                await File.WriteAllBytesAsync(Path.Combine(attachment, "__properties_version1.0"), [.. new byte[8], .. Property(0x37050003, 5)]); // an embedded message
+                var properties = new Dictionary<string, byte[]>
+                {
+                    ["__substg1.0_001A" + type] = encoding.GetBytes("IPM.Note"),
+                    ["__substg1.0_0037" + type] = encoding.GetBytes("FW: " + inner),
+                    ["__substg1.0_0C1A" + type] = encoding.GetBytes("王女士"),
+                    ["__substg1.0_0C1F" + type] = encoding.GetBytes("victim@example.cn"),
+                    ["__substg1.0_1035" + type] = encoding.GetBytes($"<fw{forward}.20261122@example.cn>"),
+                    ["__substg1.0_1000" + type] = encoding.GetBytes("律师您好，这是我收到的钓鱼邮件，见附件。\r\n"),
+                    ["__properties_version1.0"] = [.. new byte[forward == 0 ? 32 : 24], .. Property(0x00390040, SentAt.AddDays(2).UtcDateTime.ToFileTimeUtc()), .. Property(0x3FFD0003, encoding.CodePage)],
+                };
+                foreach (var (name, content) in properties)
+                {
+                    await File.WriteAllBytesAsync(Path.Combine(message, name), content);
+                }
+            }
+
+            var path = Path.Combine(folder, string.Concat(Enumerable.Repeat("FW-", forwards)) + (internetHeader ? "退款邮件" : "退款邮件-内部") + (htmlOnly ? "-html" : string.Empty) + (attachments ? "-附件.msg" : ".msg"));
+            var packed = await ExternalTool.RunAsync("gsf", parts.FullName, ["createole", path, .. parts.EnumerateFileSystemInfos().Select(entry => entry.Name)]);
             if (packed.ExitCode != 0)
             {
                 throw new InvalidOperationException("gsf did not pack the message:\n" + packed.Output);

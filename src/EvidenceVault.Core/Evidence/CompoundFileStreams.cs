@@ -54,24 +54,32 @@ internal sealed class CompoundFileStreams
     public async Task<byte[]?> ReadRootStreamAsync(string name, CancellationToken cancellationToken) =>
         await DirectoryAsync(cancellationToken) is { } directory ? await ReadStreamAsync(ChildrenOf(directory), name, cancellationToken) : null;
 
+    /// <summary>The root storage's children, as a tree for the reads below; null when the directory holds no root entry.</summary>
+    public async Task<uint?> RootAsync(CancellationToken cancellationToken) =>
+        await DirectoryAsync(cancellationToken) is { } directory ? ChildrenOf(directory) : null;
+
     /// <summary>
-    /// The storages among the root storage's children whose names start with <paramref name="prefix"/> — an Outlook
-    /// message's <c>__attach_version1.0_#00000000</c>… — in the order of their names, each as the tree of its own
-    /// children, for <see cref="ReadStreamAsync"/> and <see cref="HashStreamAsync"/>.
+    /// The storages among the storage children <paramref name="children"/> whose names start with
+    /// <paramref name="prefix"/> — an Outlook message's <c>__attach_version1.0_#00000000</c>… — in the order of their
+    /// names, each as the tree of its own children, for <see cref="ReadStreamAsync"/> and <see cref="HashStreamAsync"/>.
     /// </summary>
-    public async Task<IReadOnlyList<uint>> RootStoragesAsync(string prefix, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<uint>> StoragesAsync(uint children, string prefix, CancellationToken cancellationToken)
     {
         if (await DirectoryAsync(cancellationToken) is not { } directory)
         {
             return [];
         }
 
-        return [.. Entries(directory, ChildrenOf(directory))
+        return [.. Entries(directory, children)
             .Select(at => (Name: CompoundFiles.StorageName(directory.AsSpan(at, CompoundFiles.EntryLength)), Children: ChildrenOf(directory.AsSpan(at))))
             .Where(storage => storage.Name?.StartsWith(prefix, StringComparison.Ordinal) == true)
             .OrderBy(storage => storage.Name, StringComparer.Ordinal)
             .Select(storage => storage.Children)];
     }
+
+    /// <summary>The storage <paramref name="name"/> among the storage children <paramref name="children"/>, as the tree of its own children; null if there is none.</summary>
+    public async Task<uint?> StorageAsync(uint children, string name, CancellationToken cancellationToken) =>
+        await DirectoryAsync(cancellationToken) is { } directory && FindChild(directory, children, name, storage: true) is { } at ? ChildrenOf(directory.AsSpan(at)) : null;
 
     /// <summary>The stream <paramref name="name"/> among the storage children <paramref name="children"/>; null if there is none or it is over <see cref="MaxStreamBytes"/>.</summary>
     public async Task<byte[]?> ReadStreamAsync(uint children, string name, CancellationToken cancellationToken) =>
@@ -122,7 +130,7 @@ internal sealed class CompoundFileStreams
     /// <summary>Where the stream <paramref name="name"/> among <paramref name="children"/> starts and how long it is; null if there is none.</summary>
     private async Task<(uint Start, ulong Size)?> StreamAsync(uint children, string name, CancellationToken cancellationToken)
     {
-        if (await DirectoryAsync(cancellationToken) is not { } directory || FindChild(directory, children, name) is not { } at)
+        if (await DirectoryAsync(cancellationToken) is not { } directory || FindChild(directory, children, name, storage: false) is not { } at)
         {
             return null;
         }
@@ -164,12 +172,13 @@ internal sealed class CompoundFileStreams
 
     private static uint ChildrenOf(ReadOnlySpan<byte> entry) => BinaryPrimitives.ReadUInt32LittleEndian(entry[76..]);
 
-    /// <summary>Where in <paramref name="directory"/> the stream named <paramref name="name"/> lies among the tree of siblings from <paramref name="at"/>, a storage's child; null if it is not there.</summary>
-    private static int? FindChild(byte[] directory, uint at, string name)
+    /// <summary>Where in <paramref name="directory"/> the stream — or, when <paramref name="storage"/>, the storage — named <paramref name="name"/> lies among the tree of siblings from <paramref name="at"/>, a storage's child; null if it is not there.</summary>
+    private static int? FindChild(byte[] directory, uint at, string name, bool storage)
     {
         foreach (var entry in Entries(directory, at))
         {
-            if (CompoundFiles.StreamName(directory.AsSpan(entry, CompoundFiles.EntryLength)) == name)
+            var found = directory.AsSpan(entry, CompoundFiles.EntryLength);
+            if ((storage ? CompoundFiles.StorageName(found) : CompoundFiles.StreamName(found)) == name)
             {
                 return entry;
             }

@@ -33,7 +33,8 @@ internal static partial class MessageBody
     public const int MaxFileNameLength = 255;
 
     private const int MaxPartChars = 1024 * 1024;
-    private const int MaxDepth = 8;
+    /// <summary>How many messages deep a message forwarded inside a message inside … is read.</summary>
+    public const int MaxDepth = 8;
 
     /// <summary>
     /// Adds to <paramref name="links"/> those of the body <paramref name="reader"/> is at, whose message's header is

@@ -53,7 +53,7 @@ public static partial class MessageInfoReader
         }
     }
 
-    /// <summary>An Outlook <c>.msg</c>: its Internet header (or the fields its properties give) read as a saved e-mail's, the links from its plain-text body and its HTML, and its attachments.</summary>
+    /// <summary>An Outlook <c>.msg</c>: its Internet header (or the fields its properties give) read as a saved e-mail's, the links from its plain-text body and its HTML and those of the messages embedded in it, and its attachments.</summary>
     private static async Task<MessageInfo?> ReadOutlookMessageAsync(Stream content, CancellationToken cancellationToken)
     {
         if (await OutlookMessageReader.ReadAsync(content, cancellationToken) is not { } message)
@@ -64,7 +64,7 @@ public static partial class MessageInfoReader
         var headers = await new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(message.Header.TrimEnd() + "\r\n\r\n")), MessageBody.MaxLinkBytes)
             .ReadHeaderBlockAsync(cancellationToken);
         var links = new List<string>();
-        foreach (var (text, type) in new[] { (message.Body, "text/plain"), (message.Html, "text/html") })
+        foreach (var (text, type) in Texts(message))
         {
             if (text is not null)
             {
@@ -74,6 +74,10 @@ public static partial class MessageInfoReader
         }
 
         return Statement(MessageSources.Msg, headers, links, [.. message.Attachments], message.SubmittedAt, message.DeliveredAt);
+
+        // Its plain text and HTML, then those of each message embedded in it, in order.
+        static IEnumerable<(string? Text, string Type)> Texts(OutlookMessage message) =>
+            [(message.Body, "text/plain"), (message.Html, "text/html"), .. message.Embedded.SelectMany(Texts)];
     }
 
     private static async Task ReadBodyAsync(

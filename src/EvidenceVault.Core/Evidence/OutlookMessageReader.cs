@@ -13,7 +13,8 @@ namespace EvidenceVault.Evidence;
 /// message that never left one organisation's server) the sender's name and address, the subject, the message id and
 /// the submit time come from the properties themselves. The links are those of its plain-text body (PR_BODY), then the
 /// <c>href</c>s of its HTML (PR_HTML, in its Internet code page), which is all some programs keep; its attachments are
-/// named and hashed as an <c>.eml</c>'s are. Strings
+/// named and hashed as an <c>.eml</c>'s are, and a message forwarded inside it "as an attachment" (an embedded message,
+/// in a storage of its own) is named and read through, as a forwarded mail inside an <c>.eml</c> is. Strings
 /// are read as Unicode, as Outlook 2003 and later write them, or as 8-bit text in the message's code page (an
 /// "Outlook Message Format" file that is not Unicode: GBK from a Chinese Outlook).
 /// </summary>
@@ -34,6 +35,13 @@ internal static class OutlookMessageReader
     private const string AttachLongFileName = "3707";
     private const string AttachMimeTag = "370E";
     private const string AttachDisposition = "3716";
+    private const string DisplayName = "3001";
+    private const string EmbeddedMessage = "__substg1.0_3701000D";
+    private const uint AttachMethod = 0x37050003;
+    private const long EmbeddedMessageMethod = 5;
+    private const int MessagePropertiesHeader = 32;
+    private const int EmbeddedMessagePropertiesHeader = 24;
+    private const int AttachmentPropertiesHeader = 8;
     private const uint ClientSubmitTime = 0x00390040;
     private const uint MessageDeliveryTime = 0x0E060040;
     private const uint MessageCodePage = 0x3FFD0003;
@@ -43,26 +51,34 @@ internal static class OutlookMessageReader
     public static async Task<OutlookMessage?> ReadAsync(Stream content, CancellationToken cancellationToken)
     {
         var file = await CompoundFileStreams.OpenAsync(new PositionedReads(content), cancellationToken);
-        if (file is null)
-        {
-            return null;
-        }
+        return file is not null && await file.RootAsync(cancellationToken) is { } root
+            ? await ReadMessageAsync(file, root, MessagePropertiesHeader, 1252, depth: 0, cancellationToken)
+            : null;
+    }
 
-        var values = FixedValues(await file.ReadRootStreamAsync(Properties, cancellationToken));
-        var codePage = values.TryGetValue(MessageCodePage, out var page) || values.TryGetValue(InternetCodePage, out page) ? (int)(page & 0xFFFF) : 1252;
-        Task<string?> TextAsync(string property) => StringPropertyAsync(name => file.ReadRootStreamAsync(name, cancellationToken), property, codePage);
+    /// <summary>
+    /// The message whose properties are the storage children <paramref name="storage"/>: the file's root, or an
+    /// embedded message <paramref name="depth"/> messages down, whose property stream has a shorter header and whose
+    /// strings, without a code page of their own, are in <paramref name="codePage"/>, its parent's.
+    /// </summary>
+    private static async Task<OutlookMessage> ReadMessageAsync(
+        CompoundFileStreams file, uint storage, int propertiesHeader, int codePage, int depth, CancellationToken cancellationToken)
+    {
+        var values = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), propertiesHeader);
+        codePage = values.TryGetValue(MessageCodePage, out var page) || values.TryGetValue(InternetCodePage, out page) ? (int)(page & 0xFFFF) : codePage;
+        Task<string?> TextAsync(string property) => StringPropertyAsync(name => file.ReadStreamAsync(storage, name, cancellationToken), property, codePage);
 
         var body = await TextAsync(Body);
 
         // PR_HTML is binary (0102), the HTML's bytes in the message's Internet code page; some writers keep it as a string.
         var internetCodePage = values.TryGetValue(InternetCodePage, out var internetPage) ? (int)(internetPage & 0xFFFF) : 65001;
-        var html = await file.ReadRootStreamAsync($"__substg1.0_{Html}0102", cancellationToken) is { } bytes
+        var html = await file.ReadStreamAsync(storage, $"__substg1.0_{Html}0102", cancellationToken) is { } bytes
             ? CodePageText.Decode(bytes, internetCodePage)?.TrimEnd('\0')
             : await TextAsync(Html);
-        var attachments = await AttachmentsAsync(file, codePage, cancellationToken);
+        var (attachments, embedded) = await AttachmentsAsync(file, storage, codePage, depth, cancellationToken);
         if (await TextAsync(TransportHeaders) is { Length: > 0 } headers)
         {
-            return new OutlookMessage(headers, body, html, null, null, attachments);
+            return new OutlookMessage(headers, body, html, null, null, attachments, embedded);
         }
 
         // Without the Internet header: the fields the properties give, written as a header for the same reading.
@@ -76,26 +92,31 @@ internal static class OutlookMessageReader
 
         Append(fields, "Subject", await TextAsync(Subject));
         Append(fields, "Message-ID", await TextAsync(InternetMessageId));
-        return new OutlookMessage(fields.ToString(), body, html, Time(values, ClientSubmitTime), Time(values, MessageDeliveryTime), attachments);
+        return new OutlookMessage(fields.ToString(), body, html, Time(values, ClientSubmitTime), Time(values, MessageDeliveryTime), attachments, embedded);
     }
 
     /// <summary>
     /// The files the message carries: a storage per attachment (<c>__attach_version1.0_#…</c>, in order), its long or
     /// short file name, its MIME type (PR_ATTACH_MIME_TAG, else <c>application/octet-stream</c>, as <c>msgconvert</c>
     /// writes it) and its data (PR_ATTACH_DATA_BIN), hashed as it is read, never held whole. One marked inline
-    /// (PR_ATTACH_CONTENT_DISPOSITION) is no attachment, and one whose data is no stream (an embedded message or OLE
-    /// object) is named without a hash. A damaged attachment costs it and those after it, not the message's statement.
+    /// (PR_ATTACH_CONTENT_DISPOSITION) is no attachment. An embedded message (PR_ATTACH_METHOD 5, its properties in the
+    /// storage PR_ATTACH_DATA_OBJ) is named as <c>message/rfc822</c> — by its file name, else by the name Outlook shows
+    /// for it (PR_DISPLAY_NAME, its subject) — then read as a message of its own, up to <see cref="MessageBody.MaxDepth"/>
+    /// deep: its attachments follow it, and it is returned among the <c>embedded</c> messages for its links. Any other
+    /// attachment whose data is no stream (an OLE object) is named without a hash. A damaged attachment costs it and
+    /// those after it, not the message's statement.
     /// </summary>
-    private static async Task<List<MessageAttachment>> AttachmentsAsync(CompoundFileStreams file, int codePage, CancellationToken cancellationToken)
+    private static async Task<(List<MessageAttachment> Attachments, List<OutlookMessage> Embedded)> AttachmentsAsync(
+        CompoundFileStreams file, uint message, int codePage, int depth, CancellationToken cancellationToken)
     {
-        var attachments = new List<MessageAttachment>();
+        var (attachments, embedded) = (new List<MessageAttachment>(), new List<OutlookMessage>());
         try
         {
-            foreach (var storage in await file.RootStoragesAsync(AttachmentStorage, cancellationToken))
+            foreach (var storage in await file.StoragesAsync(message, AttachmentStorage, cancellationToken))
             {
                 Task<string?> TextAsync(string property) => StringPropertyAsync(name => file.ReadStreamAsync(storage, name, cancellationToken), property, codePage);
 
-                if (attachments.Count == MessageBody.MaxAttachments)
+                if (attachments.Count >= MessageBody.MaxAttachments)
                 {
                     break;
                 }
@@ -106,6 +127,16 @@ internal static class OutlookMessageReader
                 }
 
                 var name = await TextAsync(AttachLongFileName) ?? await TextAsync(AttachFileName);
+                var method = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), AttachmentPropertiesHeader).GetValueOrDefault(AttachMethod);
+                if (method == EmbeddedMessageMethod && depth < MessageBody.MaxDepth && await file.StorageAsync(storage, EmbeddedMessage, cancellationToken) is { } inner)
+                {
+                    attachments.Add(MessageBody.Stated(name ?? await TextAsync(DisplayName), "message/rfc822", 0, null));
+                    var forwarded = await ReadMessageAsync(file, inner, EmbeddedMessagePropertiesHeader, codePage, depth + 1, cancellationToken);
+                    embedded.Add(forwarded);
+                    attachments.AddRange(forwarded.Attachments.Take(MessageBody.MaxAttachments - attachments.Count));
+                    continue;
+                }
+
                 var type = (await TextAsync(AttachMimeTag))?.Split(';')[0].Trim().ToLowerInvariant() ?? "application/octet-stream";
                 using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 var size = await file.HashStreamAsync(storage, $"__substg1.0_{AttachData}0102", sha256, cancellationToken);
@@ -117,7 +148,7 @@ internal static class OutlookMessageReader
             // The attachments read before a damaged one stand.
         }
 
-        return attachments;
+        return (attachments, embedded);
     }
 
     /// <summary>A string property, each in a stream of its own: Unicode (type 001F), or 8-bit (001E) in the message's code page.</summary>
@@ -134,11 +165,14 @@ internal static class OutlookMessageReader
         }
     }
 
-    /// <summary>The fixed-size values of the message's property stream: after its 32-byte header, entries of 16 bytes (tag, flags, 8 bytes of value).</summary>
-    private static Dictionary<uint, long> FixedValues(byte[]? stream)
+    /// <summary>
+    /// The fixed-size values of a property stream: after its header (32 bytes for a message, 24 for an embedded one, 8
+    /// for an attachment), entries of 16 bytes (tag, flags, 8 bytes of value).
+    /// </summary>
+    private static Dictionary<uint, long> FixedValues(byte[]? stream, int header)
     {
         var values = new Dictionary<uint, long>();
-        for (var at = 32; stream is not null && at + 16 <= stream.Length; at += 16)
+        for (var at = header; stream is not null && at + 16 <= stream.Length; at += 16)
         {
             values.TryAdd(BinaryPrimitives.ReadUInt32LittleEndian(stream.AsSpan(at)), BinaryPrimitives.ReadInt64LittleEndian(stream.AsSpan(at + 8)));
         }
@@ -153,8 +187,15 @@ internal static class OutlookMessageReader
 
 /// <summary>
 /// An Outlook message as an Internet message would give it: its header fields (CRLF-separated, as sent or as its
-/// properties give them), its plain-text body, its HTML, and the submit and delivery times its properties hold when it
-/// has no Internet header.
+/// properties give them), its plain-text body, its HTML, the submit and delivery times its properties hold when it
+/// has no Internet header, its attachments (those of the messages embedded in it among them, each after its message),
+/// and the messages embedded in it, in order.
 /// </summary>
 internal sealed record OutlookMessage(
-    string Header, string? Body, string? Html, DateTimeOffset? SubmittedAt, DateTimeOffset? DeliveredAt, IReadOnlyList<MessageAttachment> Attachments);
+    string Header,
+    string? Body,
+    string? Html,
+    DateTimeOffset? SubmittedAt,
+    DateTimeOffset? DeliveredAt,
+    IReadOnlyList<MessageAttachment> Attachments,
+    IReadOnlyList<OutlookMessage> Embedded);

@@ -127,12 +127,35 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
         Assert.Contains("文件自述 The file says (MSG): 发件人 from 京东客服中心 &lt;service@refund-center.example&gt;", html, StringComparison.Ordinal);
         await SampleMessages.EnsureMsgconvertAsync();
-        var header = await ExpertTools.RunGuideCommandAsync(bag, "msgconvert", file);
+        var header = await ExpertTools.RunGuideCommandAsync(bag, "msgconvert --outfile -", file);
         Assert.Contains($"From: {SampleMessages.From}", header, StringComparison.Ordinal);
         Assert.Contains($"Subject: {SampleMessages.Subject}", header, StringComparison.Ordinal);
         Assert.Contains($"by {SampleMessages.DeliveredBy}", header.Replace("\n ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
 
         await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"deliveredBy\": \"mx1.", "\"deliveredBy\": \"mx2.", "what the e-mail says of itself");
+    }
+
+    [Fact]
+    public async Task A_phishing_mail_forwarded_from_outlook_as_an_attachment_states_its_link_and_files_which_msgconvert_and_python_take_out_alike()
+    {
+        using var vault = await app.CreateCaseAsync();
+
+        var item = await vault.UploadNewItemAsync(await SampleMessages.OutlookAsync(_folder, attachments: true, forwards: 1), r => r.Headers.Add("X-File-Name", "FW.msg"));
+
+        // The victim's forward, saved from Outlook: the phishing mail embedded in it is named, then its link and files.
+        Assert.Equal(("application/vnd.ms-outlook", SampleMessages.ForwardedBy, "FW: " + SampleMessages.Subject), (item.ContentType, item.Message?.From, item.Message?.Subject));
+        Assert.Equal([SampleMessages.Link], item.Message?.Links);
+        Assert.Equal(
+            [new MessageAttachment { FileName = SampleMessages.Subject, ContentType = "message/rfc822" }, .. SampleMessages.StatedAttachments],
+            item.Message?.Attachments);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Message!, i => i.Message, MessageDetails.From);
+
+        // msgconvert and Python's email package, run as the guide says, take the same files out of the bundle's copy.
+        var bag = await vault.DownloadBagAsync(_folder);
+        await SampleMessages.EnsureMsgconvertAsync();
+        await ExpertTools.RunGuideCommandAsync(bag, "msgconvert --outfile message.eml", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
+        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email,", "message.eml");
+        Assert.Equal(SampleMessages.StatedAttachments.Select(a => $"{a.Sha256} {a.Size} {a.FileName}"), taken.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Theory]

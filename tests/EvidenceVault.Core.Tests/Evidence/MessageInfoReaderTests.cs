@@ -79,6 +79,54 @@ public sealed class MessageInfoReaderTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // 8-bit strings in the message's code page (GBK), the embedded message's too
+    public async Task ReadAsync_APhishingMailOutlookForwardedAsAnAttachment_StatesItAndTheLinksAndFilesOfTheMailItForwards_AsMsgconvertFindsThem(bool unicode)
+    {
+        var msg = await SampleMessages.OutlookAsync(_folder, unicode: unicode, attachments: true, forwards: 1);
+
+        var info = await EvidenceFiles.ReadAsync(msg, MessageInfoReader.ReadAsync);
+
+        // The victim's own forward is what the properties state; the phishing mail embedded in it is named by its
+        // subject, as Outlook shows it (without a hash: it is no file's bytes), and its link and files follow it.
+        Assert.Equal((SampleMessages.ForwardedBy, "FW: " + SampleMessages.Subject), (info?.From, info?.Subject));
+        Assert.Equal([SampleMessages.Link], info?.Links);
+        Assert.Equal(
+            [new MessageAttachment { FileName = SampleMessages.Subject, ContentType = "message/rfc822" }, .. SampleMessages.StatedAttachments],
+            info?.Attachments);
+
+        // msgconvert, a reader of .msg files of its own, makes the embedded message a message/rfc822 part of the
+        // Internet message it writes, in which the same link and files are found.
+        await SampleMessages.EnsureMsgconvertAsync();
+        var eml = Path.Combine(_folder, "converted.eml");
+        var converted = await ExternalTool.RunAsync("msgconvert", _folder, "--outfile", eml, msg);
+        Assert.True(converted.ExitCode == 0, converted.Output);
+        var taken = await EvidenceFiles.ReadAsync(eml, MessageInfoReader.ReadAsync);
+        Assert.Equal([SampleMessages.Link], taken?.Links);
+        Assert.Equal(SampleMessages.StatedAttachments.Select(a => (a.Size, a.Sha256)), taken?.Attachments?.Where(a => a.Sha256 is not null).Select(a => (a.Size, a.Sha256)));
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnOutlookForwardOfAForward_IsOpenedInTurn_ButNoDeeperThanAForwardedEml()
+    {
+        var twice = await EvidenceFiles.ReadAsync(await SampleMessages.OutlookAsync(_folder, attachments: true, forwards: 2), MessageInfoReader.ReadAsync);
+        var tooDeep = await EvidenceFiles.ReadAsync(await SampleMessages.OutlookAsync(_folder, forwards: MessageBody.MaxDepth + 1), MessageInfoReader.ReadAsync);
+
+        Assert.Equal([SampleMessages.Link], twice?.Links);
+        Assert.Equal(
+            [new MessageAttachment { FileName = "FW: " + SampleMessages.Subject, ContentType = "message/rfc822" },
+             new MessageAttachment { FileName = SampleMessages.Subject, ContentType = "message/rfc822" },
+             .. SampleMessages.StatedAttachments],
+            twice?.Attachments);
+
+        // Eight forwards are opened; the ninth, the deepest, is only named, and the phishing mail inside it not read.
+        Assert.Null(tooDeep?.Links);
+        Assert.Equal(MessageBody.MaxDepth + 1, tooDeep?.Attachments?.Count);
+        Assert.All(tooDeep!.Attachments!.Take(MessageBody.MaxDepth), a => Assert.Equal("message/rfc822", a.ContentType));
+        Assert.Equal(new MessageAttachment { ContentType = "application/octet-stream" }, tooDeep.Attachments![^1]);
+    }
+
     [Fact]
     public async Task ReadAsync_AnOutlookMessageWhoseAttachmentIsDamaged_StillSaysWhatItsHeaderSays()
     {
