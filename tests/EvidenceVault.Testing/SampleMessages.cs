@@ -17,6 +17,12 @@ public static class SampleMessages
     /// <summary>The sender the phishing mail names.</summary>
     public const string From = "京东客服中心 <service@refund-center.example>";
 
+    /// <summary>Whom it is addressed to: the victim.</summary>
+    public const string To = "victim@example.cn";
+
+    /// <summary>Whom the victim's forward (<see cref="OutlookAsync"/> with <c>forwards</c>) is addressed to: the victims' lawyer.</summary>
+    public const string ForwardedTo = "张律师 <lawyer@lawfirm.example>";
+
     /// <summary>Its subject.</summary>
     public const string Subject = "【重要】您的订单异常，请在24小时内申请退款 - 订单 114-3941689-8772232";
 
@@ -38,7 +44,7 @@ public static class SampleMessages
     /// <summary>What the phishing mail says of itself, read from its header (and body), as saved in the form <paramref name="source"/> names.</summary>
     public static MessageInfo Stated(string source) => new()
     {
-        Source = source, From = From, Subject = Subject, SentAt = SentAt, MessageId = MessageId, DeliveredAt = DeliveredAt, DeliveredBy = DeliveredBy, Links = [Link],
+        Source = source, From = From, To = To, Subject = Subject, SentAt = SentAt, MessageId = MessageId, DeliveredAt = DeliveredAt, DeliveredBy = DeliveredBy, Links = [Link],
     };
 
     /// <summary>Installs <c>msgconvert</c> (Perl's Email::Outlook::Message), a reader of <c>.msg</c> files of its own, with apt-get when missing.</summary>
@@ -69,7 +75,7 @@ public static class SampleMessages
         try
         {
             using (var client = new SmtpClient("localhost") { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = pickup.FullName })
-            using (var message = new MailMessage(new MailAddress("service@refund-center.example", "京东客服中心"), new MailAddress("victim@example.cn")))
+            using (var message = new MailMessage(new MailAddress("service@refund-center.example", "京东客服中心"), new MailAddress(To)))
             {
                 message.Subject = Subject;
                 message.SubjectEncoding = Encoding.UTF8;
@@ -236,6 +242,9 @@ public static class SampleMessages
                 await File.WriteAllBytesAsync(Path.Combine(mail, name), content);
             }
 
+            // Addressed to the victim, as Outlook names a recipient whose name is its address.
+            await RecipientAsync(mail, 0, type, encoding, To, To, 1);
+
             for (var forward = 0; forward < forwards; forward++)
             {
                 var message = Path.Combine([parts.FullName, .. Enumerable.Repeat(Embedded, forward)]);
@@ -257,6 +266,10 @@ public static class SampleMessages
                 {
                     await File.WriteAllBytesAsync(Path.Combine(message, name), content);
                 }
+
+                // To the lawyer, a copy to herself: only the To recipient is stated.
+                await RecipientAsync(message, 0, type, encoding, "张律师", "lawyer@lawfirm.example", 1);
+                await RecipientAsync(message, 1, type, encoding, "王女士", "victim@example.cn", 2);
             }
 
             var path = Path.Combine(folder, string.Concat(Enumerable.Repeat("FW-", forwards)) + (internetHeader ? "退款邮件" : "退款邮件-内部") + (htmlOnly ? "-html" : string.Empty) + (attachments ? "-附件.msg" : ".msg"));
@@ -277,6 +290,18 @@ public static class SampleMessages
         {
             parts.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// A recipient as Outlook keeps one in the message whose storage is the folder <paramref name="message"/>: a storage
+    /// (<c>__recip_version1.0_#…</c>) with its display name, SMTP address and type (1 To, 2 Cc).
+    /// </summary>
+    private static async Task RecipientAsync(string message, int index, string type, Encoding encoding, string name, string address, int recipientType)
+    {
+        var storage = Directory.CreateDirectory(Path.Combine(message, $"__recip_version1.0_#{index:X8}")).FullName;
+        await File.WriteAllBytesAsync(Path.Combine(storage, "__substg1.0_3001" + type), encoding.GetBytes(name));
+        await File.WriteAllBytesAsync(Path.Combine(storage, "__substg1.0_39FE" + type), encoding.GetBytes(address));
+        await File.WriteAllBytesAsync(Path.Combine(storage, "__properties_version1.0"), [.. new byte[8], .. Property(0x0C150003, recipientType)]);
     }
 
     /// <summary>A fixed-size property as a message's property stream holds it: tag, flags (readable, writable), 8 bytes of value.</summary>

@@ -65,6 +65,8 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? MessageFrom { get; set; }
 
+    public string? MessageTo { get; set; }
+
     public string? MessageSubject { get; set; }
 
     public DateTimeOffset? MessageSentAt { get; set; }
@@ -160,6 +162,7 @@ internal sealed class ItemEntity : ITableEntity
         PhotoDevice = item.Photo?.Device,
         MessageSource = item.Message?.Source,
         MessageFrom = item.Message?.From,
+        MessageTo = item.Message?.To,
         MessageSubject = item.Message?.Subject,
         MessageSentAt = item.Message?.SentAt,
         MessageId = item.Message?.MessageId,
@@ -214,7 +217,7 @@ internal sealed class ItemEntity : ITableEntity
         Photo = PhotoSource is null ? null : new PhotoInfo { Source = PhotoSource, TakenAt = PhotoTakenAt, UtcOffset = PhotoUtcOffset, Device = PhotoDevice },
         Message = MessageSource is null ? null : new MessageInfo
         {
-            Source = MessageSource, From = MessageFrom, Subject = MessageSubject, SentAt = MessageSentAt, MessageId = MessageId,
+            Source = MessageSource, From = MessageFrom, To = MessageTo, Subject = MessageSubject, SentAt = MessageSentAt, MessageId = MessageId,
             DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
             Attachments = EvidenceVault.Custody.MessageDetails.AttachmentsFrom(MessageAttachments),
         },

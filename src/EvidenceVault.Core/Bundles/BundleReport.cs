@@ -217,6 +217,7 @@ internal static class BundleReport
             lines.Add(FileSays(
                 message.Source,
                 message.From is { } from ? $"发件人 from {Encode(from)}" : null,
+                message.To is { } to ? $"收件人 to {Encode(to)}" : null,
                 message.Subject is { } subject ? $"主题 subject {Encode(subject)}" : null,
                 message.SentAt is { } sent ? $"发送于 sent {Times(sent)}" : null,
                 message.DeliveredAt is not null || message.DeliveredBy is not null

@@ -232,7 +232,7 @@ internal static class VerifyGuide
             ```
 
             A saved e-mail (`.eml`) is text, and its header — up to the first blank line — holds what `message` in
-            `items.json` states: `From` and `Subject` (their encoded words decoded), `Date`, `Message-ID`, and the top
+            `items.json` states: `From`, `To` and `Subject` (their encoded words decoded), `Date`, `Message-ID`, and the top
             `Received` field, which the recipient's mail provider wrote when it took the message in (the sender's own
             fields can be forged by whoever sent it); `links` are the web addresses its text points to, as a mail program
             shows its body, and those of the web pages and texts attached to it (do not open them). Perl prints the header decoded:

@@ -18,6 +18,9 @@ public static class MessageDetails
     /// <summary>Detail with the <c>From</c> field, decoded (<c>messageFrom</c>).</summary>
     public const string Sender = "messageFrom";
 
+    /// <summary>Detail with the <c>To</c> field, decoded (<c>messageTo</c>).</summary>
+    public const string Recipients = "messageTo";
+
     /// <summary>Detail with the <c>Subject</c> field, decoded.</summary>
     public const string Subject = "messageSubject";
 
@@ -44,7 +47,7 @@ public static class MessageDetails
     {
         ArgumentNullException.ThrowIfNull(message);
         return StatementDetails.Given(
-            (Source, message.Source), (Sender, message.From), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
+            (Source, message.Source), (Sender, message.From), (Recipients, message.To), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
             (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy),
             (Links, LinksValue(message.Links)), (Attachments, AttachmentsValue(message.Attachments)));
     }
@@ -57,6 +60,7 @@ public static class MessageDetails
             {
                 Source = source,
                 From = details.GetValueOrDefault(Sender),
+                To = details.GetValueOrDefault(Recipients),
                 Subject = details.GetValueOrDefault(Subject),
                 SentAt = Time(details.GetValueOrDefault(SentAt)),
                 MessageId = details.GetValueOrDefault(MessageId),

@@ -1,7 +1,7 @@
 namespace EvidenceVault.Evidence;
 
 /// <summary>
-/// What a saved e-mail (<c>.eml</c>, RFC 5322) says about itself in its header: who it claims to be from, its subject,
+/// What a saved e-mail (<c>.eml</c>, RFC 5322) says about itself in its header: who it claims to be from, whom it is addressed to, its subject,
 /// when the sender's program says it was sent, its message id, and when and by which server the recipient's mail
 /// provider took it in (the top <c>Received</c> field, the last one written, by the provider's own clock). Like
 /// <see cref="PageSnapshotOrigin"/>, statements of the file that a court expert can read in the file itself, kept beside
@@ -15,6 +15,13 @@ public sealed record MessageInfo
 
     /// <summary>The <c>From</c> field, its encoded words decoded: <c>京东客服 &lt;service@refund-center.example&gt;</c>.</summary>
     public string? From { get; init; }
+
+    /// <summary>
+    /// The <c>To</c> field, its encoded words decoded: whom the sender addressed — in a phishing mail sent to each
+    /// victim, the victim's own address, which ties the mail to the mailbox it reached. A mail sent to undisclosed
+    /// recipients names none of them here.
+    /// </summary>
+    public string? To { get; init; }
 
     /// <summary>The <c>Subject</c> field, its encoded words decoded.</summary>
     public string? Subject { get; init; }
@@ -47,12 +54,12 @@ public sealed record MessageInfo
 
     /// <summary>Equal when every field is, the links and attachments in the same order.</summary>
     public bool Equals(MessageInfo? other) =>
-        other is not null && Source == other.Source && From == other.From && Subject == other.Subject && SentAt == other.SentAt &&
+        other is not null && Source == other.Source && From == other.From && To == other.To && Subject == other.Subject && SentAt == other.SentAt &&
         MessageId == other.MessageId && DeliveredAt == other.DeliveredAt && DeliveredBy == other.DeliveredBy &&
         (Links ?? []).SequenceEqual(other.Links ?? []) && (Attachments ?? []).SequenceEqual(other.Attachments ?? []);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Source, From, Subject, SentAt, MessageId, DeliveredAt, DeliveredBy, (Links?.Count ?? 0) + (Attachments?.Count ?? 0));
+    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(DeliveredBy, (Links?.Count ?? 0) + (Attachments?.Count ?? 0)));
 }
 
 /// <summary>The <see cref="MessageInfo.Source"/> values.</summary>

@@ -102,6 +102,7 @@ public static partial class MessageInfoReader
         {
             Source = source,
             From = Field(DecodeWords(headers.GetValueOrDefault("From"))),
+            To = Field(DecodeWords(headers.GetValueOrDefault("To"))),
             Subject = Field(DecodeWords(headers.GetValueOrDefault("Subject"))),
             SentAt = MailDates.Parse(headers.GetValueOrDefault("Date")) ?? sentAt,
             MessageId = Field(headers.GetValueOrDefault("Message-ID")),
@@ -110,7 +111,7 @@ public static partial class MessageInfoReader
             Links = links.Count > 0 ? links : null,
             Attachments = attachments.Count > 0 ? attachments : null,
         };
-        return info is { From: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, Links: null, Attachments: null } ? null : info;
+        return info is { From: null, To: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, Links: null, Attachments: null } ? null : info;
     }
 
     /// <summary>The field with its control characters made spaces, trimmed; null when empty or longer than <see cref="MaxFieldLength"/>.</summary>

@@ -6,17 +6,17 @@ namespace EvidenceVault.Evidence;
 
 /// <summary>
 /// Reads what an e-mail Outlook saved (<c>.msg</c>, [MS-OXMSG]) says about itself. A <c>.msg</c> is a compound file
-/// whose root storage holds the message's properties, each string in a stream of its own
-/// (<c>__substg1.0_</c> and the property's tag) and the fixed-size ones in <c>__properties_version1.0</c>. A message
-/// that came over the Internet keeps its original header (PR_TRANSPORT_MESSAGE_HEADERS): it is read exactly as a
-/// saved <c>.eml</c>'s header is — sender, subject, date, message id and the top <c>Received</c> field. Without it (a
-/// message that never left one organisation's server) the sender's name and address, the subject, the message id and
-/// the submit time come from the properties themselves. The links are those of its plain-text body (PR_BODY), then the
-/// <c>href</c>s of its HTML (PR_HTML, in its Internet code page), which is all some programs keep; its attachments are
-/// named and hashed as an <c>.eml</c>'s are, and a message forwarded inside it "as an attachment" (an embedded message,
-/// in a storage of its own) is named and read through, as a forwarded mail inside an <c>.eml</c> is. Strings
-/// are read as Unicode, as Outlook 2003 and later write them, or as 8-bit text in the message's code page (an
-/// "Outlook Message Format" file that is not Unicode: GBK from a Chinese Outlook).
+/// whose root storage holds the message's properties, each string in a stream of its own (<c>__substg1.0_</c> and the
+/// property's tag) and the fixed-size ones in <c>__properties_version1.0</c>. A message that came over the Internet
+/// keeps its original header (PR_TRANSPORT_MESSAGE_HEADERS): it is read exactly as a saved <c>.eml</c>'s header is —
+/// sender, recipients, subject, date, message id and the top <c>Received</c> field. Without it (a message that never
+/// left one organisation's server) the sender's name and address, the recipients it is addressed to, the subject, the
+/// message id and the submit time come from the properties themselves. The links are those of its plain-text body
+/// (PR_BODY), then the <c>href</c>s of its HTML (PR_HTML, in its Internet code page), which is all some programs keep;
+/// its attachments are named and hashed as an <c>.eml</c>'s are, and a message forwarded inside it "as an attachment"
+/// (an embedded message, in a storage of its own) is named and read through, as a forwarded mail inside an
+/// <c>.eml</c> is. Strings are read as Unicode, as Outlook 2003 and later write them, or as 8-bit text in the
+/// message's code page (an "Outlook Message Format" file that is not Unicode: GBK from a Chinese Outlook).
 /// </summary>
 internal static class OutlookMessageReader
 {
@@ -30,6 +30,11 @@ internal static class OutlookMessageReader
     private const string InternetMessageId = "1035";
     private const string Properties = "__properties_version1.0";
     private const string AttachmentStorage = "__attach_version1.0_#";
+    private const string RecipientStorage = "__recip_version1.0_#";
+    private const string SmtpAddress = "39FE";
+    private const string EmailAddress = "3003";
+    private const uint RecipientType = 0x0C150003;
+    private const long ToRecipient = 1;
     private const string AttachData = "3701";
     private const string AttachFileName = "3704";
     private const string AttachLongFileName = "3707";
@@ -41,7 +46,7 @@ internal static class OutlookMessageReader
     private const long EmbeddedMessageMethod = 5;
     private const int MessagePropertiesHeader = 32;
     private const int EmbeddedMessagePropertiesHeader = 24;
-    private const int AttachmentPropertiesHeader = 8;
+    private const int ObjectPropertiesHeader = 8; // an attachment's or a recipient's
     private const uint ClientSubmitTime = 0x00390040;
     private const uint MessageDeliveryTime = 0x0E060040;
     private const uint MessageCodePage = 0x3FFD0003;
@@ -90,6 +95,7 @@ internal static class OutlookMessageReader
             fields.Append("From: ").Append(name).Append(address is null ? string.Empty : $"{(name is null ? string.Empty : " ")}<{address}>").Append("\r\n");
         }
 
+        Append(fields, "To", await RecipientsAsync(file, storage, codePage, cancellationToken));
         Append(fields, "Subject", await TextAsync(Subject));
         Append(fields, "Message-ID", await TextAsync(InternetMessageId));
         return new OutlookMessage(fields.ToString(), body, html, Time(values, ClientSubmitTime), Time(values, MessageDeliveryTime), attachments, embedded);
@@ -127,7 +133,7 @@ internal static class OutlookMessageReader
                 }
 
                 var name = await TextAsync(AttachLongFileName) ?? await TextAsync(AttachFileName);
-                var method = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), AttachmentPropertiesHeader).GetValueOrDefault(AttachMethod);
+                var method = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), ObjectPropertiesHeader).GetValueOrDefault(AttachMethod);
                 if (method == EmbeddedMessageMethod && depth < MessageBody.MaxDepth && await file.StorageAsync(storage, EmbeddedMessage, cancellationToken) is { } inner)
                 {
                     attachments.Add(MessageBody.Stated(name ?? await TextAsync(DisplayName), "message/rfc822", 0, null));
@@ -149,6 +155,36 @@ internal static class OutlookMessageReader
         }
 
         return (attachments, embedded);
+    }
+
+    /// <summary>
+    /// Whom the message is addressed to, as a <c>To</c> field would name them: its recipients of type To
+    /// (PR_RECIPIENT_TYPE 1; a recipient without the property counts as one), a storage each
+    /// (<c>__recip_version1.0_#…</c>, in order), each as <c>name &lt;address&gt;</c> — the SMTP address
+    /// (PR_SMTP_ADDRESS), else the address of its own type (PR_EMAIL_ADDRESS) — or the address alone when the name is
+    /// none or the same; null when there is none.
+    /// </summary>
+    private static async Task<string?> RecipientsAsync(CompoundFileStreams file, uint message, int codePage, CancellationToken cancellationToken)
+    {
+        var recipients = new List<string>();
+        foreach (var storage in await file.StoragesAsync(message, RecipientStorage, cancellationToken))
+        {
+            var values = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), ObjectPropertiesHeader);
+            if (values.TryGetValue(RecipientType, out var type) && (type & 0xFFFFFFFF) != ToRecipient)
+            {
+                continue;
+            }
+
+            Task<string?> TextAsync(string property) => StringPropertyAsync(name => file.ReadStreamAsync(storage, name, cancellationToken), property, codePage);
+            var name = await TextAsync(DisplayName);
+            var address = await TextAsync(SmtpAddress) ?? await TextAsync(EmailAddress);
+            if ((address is null ? name : name is null || name == address ? address : $"{name} <{address}>") is { Length: > 0 } recipient)
+            {
+                recipients.Add(recipient);
+            }
+        }
+
+        return recipients.Count > 0 ? string.Join(", ", recipients) : null;
     }
 
     /// <summary>A string property, each in a stream of its own: Unicode (type 001F), or 8-bit (001E) in the message's code page.</summary>

@@ -548,6 +548,7 @@ function itemRow(item, lawyer) {
         : null,
       item.photo ? h('span', { class: 'photo-says' }, field('photoSays', clockStatement(item.photo.takenAt, item.photo.utcOffset, item.photo.device))) : null,
       item.message ? h('span', { class: 'message-says' }, field('messageSays', messageStatement(item.message))) : null,
+      item.message?.to ? h('span', { class: 'message-to' }, field('messageTo', item.message.to)) : null,
       item.message?.deliveredBy || item.message?.deliveredAt
         ? h('span', { class: 'message-delivered' }, field('messageDelivered', [item.message.deliveredBy, item.message.deliveredAt && formatTime(item.message.deliveredAt, 'UTC')].filter(Boolean).join(' · ')))
         : null,

@@ -18,7 +18,7 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task A_saved_phishing_mail_states_its_sender_subject_and_delivery_and_the_bundle_cannot_say_otherwise()
+    public async Task A_saved_phishing_mail_states_its_sender_recipient_subject_and_delivery_and_the_bundle_cannot_say_otherwise()
     {
         using var vault = await app.CreateCaseAsync();
         var mail = SampleMessages.Phishing(Path.Combine(_folder, "phishing.eml"));
@@ -35,18 +35,19 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
         Assert.EndsWith(".eml", file, StringComparison.Ordinal);
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
-        Assert.Contains("文件自述 The file says (EML): 发件人 from 京东客服中心 &lt;service@refund-center.example&gt; · 主题 subject 【重要】您的订单异常", html, StringComparison.Ordinal);
+        Assert.Contains("文件自述 The file says (EML): 发件人 from 京东客服中心 &lt;service@refund-center.example&gt; · 收件人 to victim@example.cn · 主题 subject 【重要】您的订单异常", html, StringComparison.Ordinal);
         Assert.Contains("收件服务器接收 taken in by <code>mx1.mail.example.cn</code> 2026-11-20T14:03:19.000Z (UTC)", html, StringComparison.Ordinal);
         Assert.Contains($"邮件中的链接 links in it: <code>{SampleMessages.Link}</code>", html, StringComparison.Ordinal);
         Assert.DoesNotContain($"href=\"{SampleMessages.Link}\"", html, StringComparison.Ordinal); // a phishing link is shown, never made one to follow
         var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
         Assert.Equal(
-            (SampleMessages.From, SampleMessages.Subject, "2026-11-20T14:03:17.000Z", SampleMessages.MessageId, "2026-11-20T14:03:19.000Z", SampleMessages.DeliveredBy, SampleMessages.Link),
-            (row["message_from"], row["message_subject"], row["message_sent_at_utc"], row["message_id"], row["message_delivered_at_utc"], row["message_delivered_by"], row["message_links"]));
+            (SampleMessages.From, SampleMessages.To, SampleMessages.Subject, "2026-11-20T14:03:17.000Z", SampleMessages.MessageId, "2026-11-20T14:03:19.000Z", SampleMessages.DeliveredBy, SampleMessages.Link),
+            (row["message_from"], row["message_to"], row["message_subject"], row["message_sent_at_utc"], row["message_id"], row["message_delivered_at_utc"], row["message_delivered_by"], row["message_links"]));
 
         // Perl, run as the guide says, prints the same header from the bundle's copy.
         var header = await ExpertTools.RunGuideCommandAsync(bag, "perl -MEncode", file);
         Assert.Contains($"From: {SampleMessages.From}\r\n", header, StringComparison.Ordinal);
+        Assert.Contains($"To: {SampleMessages.To}\r\n", header, StringComparison.Ordinal);
         Assert.Contains($"Subject: {SampleMessages.Subject}\r\n", header, StringComparison.Ordinal);
         Assert.StartsWith("Return-Path:", header, StringComparison.Ordinal);
 
@@ -56,6 +57,10 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         // So is one re-catalogued to point at another page.
         var again = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(_folder, "again")).FullName);
         await BagForgery.AssertRecataloguingCaughtAsync(again, "\"https://refund-center.example/order", "\"https://refund-centre.example/order", "what the e-mail says of itself");
+
+        // And one re-catalogued to say it was sent to another victim.
+        var third = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(_folder, "third")).FullName);
+        await BagForgery.AssertRecataloguingCaughtAsync(third, "\"to\": \"victim@", "\"to\": \"victin@", "what the e-mail says of itself");
     }
 
     [Fact]

@@ -226,7 +226,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
-    public async Task The_lawyer_page_shows_what_a_photo_a_phone_movie_and_a_phishing_mail_say_of_themselves_in_its_language()
+    public async Task The_lawyer_page_shows_what_a_photo_a_phone_movie_and_a_phishing_mail_say_of_themselves_whom_the_mail_was_sent_to_among_it_in_its_language()
     {
         using var vault = await app.CreateCaseAsync();
         var lawyerGrant = await vault.GrantAsync(CaseRoles.Lawyer, "Law firm");
@@ -255,6 +255,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("The recording itself says it was made: 20/11/2026, 06:03:17 UTC");
             await Expect(Of(items[2], "recording-phone")).ToHaveTextAsync("By the phone's clock, the recording says: 2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[3], "message-says")).ToHaveTextAsync($"The e-mail's header says it was sent by: {SampleMessages.From} · {SampleMessages.Subject} · 20/11/2026, 14:03:17 UTC");
+            await Expect(Of(items[3], "message-to")).ToHaveTextAsync($"The e-mail's header says it was addressed to: {SampleMessages.To}");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("Taken in by the recipient's mail server: mx1.mail.example.cn · 20/11/2026, 14:03:19 UTC");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleMessages.Link}");
             var (pdf, text) = (SampleMessages.StatedAttachments[0], SampleMessages.StatedAttachments[1]);
@@ -268,6 +269,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[2], "recording-length")).ToHaveTextAsync("时长：0:08");
             await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("文件自述的录制时间：2026/11/20 06:03:17 UTC");
             await Expect(Of(items[2], "recording-phone")).ToHaveTextAsync("录像文件自述的手机时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
+            await Expect(Of(items[3], "message-to")).ToHaveTextAsync($"邮件头自述的收件人：{SampleMessages.To}");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("收件方邮件服务器的接收记录：mx1.mail.example.cn · 2026/11/20 14:03:19 UTC");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"邮件中的链接（仅供记录，请勿打开）：{SampleMessages.Link}");
             await Expect(Of(items[3], "message-attachments")).ToHaveTextAsync("邮件自带的附件（文件名、类型、大小、SHA-256）：" + string.Format(CultureInfo.InvariantCulture, attached, "字节"));

@@ -17,7 +17,7 @@ public sealed class MessageInfoReaderTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public async Task ReadAsync_ADeliveredPhishingMail_GivesItsSenderSubjectDatesAndTheServerThatTookItIn()
+    public async Task ReadAsync_ADeliveredPhishingMail_GivesItsSenderRecipientSubjectDatesAndTheServerThatTookItIn()
     {
         var info = await EvidenceFiles.ReadAsync(SampleMessages.Phishing(Path.Combine(_folder, "mail.eml")), MessageInfoReader.ReadAsync);
 
@@ -25,6 +25,7 @@ public sealed class MessageInfoReaderTests : IDisposable
         {
             Source = MessageSources.Eml,
             From = SampleMessages.From,
+            To = SampleMessages.To, // the victim: the mailbox the mail was sent to
             Subject = SampleMessages.Subject,
             SentAt = SampleMessages.SentAt,
             MessageId = SampleMessages.MessageId,
@@ -90,7 +91,8 @@ public sealed class MessageInfoReaderTests : IDisposable
 
         // The victim's own forward is what the properties state; the phishing mail embedded in it is named by its
         // subject, as Outlook shows it (without a hash: it is no file's bytes), and its link and files follow it.
-        Assert.Equal((SampleMessages.ForwardedBy, "FW: " + SampleMessages.Subject), (info?.From, info?.Subject));
+        // It is addressed to the lawyer (its recipient of type To; the copy to the victim herself is not stated).
+        Assert.Equal((SampleMessages.ForwardedBy, SampleMessages.ForwardedTo, "FW: " + SampleMessages.Subject), (info?.From, info?.To, info?.Subject));
         Assert.Equal([SampleMessages.Link], info?.Links);
         Assert.Equal(
             [new MessageAttachment { FileName = SampleMessages.Subject, ContentType = "message/rfc822" }, .. SampleMessages.StatedAttachments],
