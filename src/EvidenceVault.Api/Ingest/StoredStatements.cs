@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using EvidenceVault.Api.Monitoring;
@@ -12,7 +13,8 @@ namespace EvidenceVault.Api.Ingest;
 /// of a reader's own (a file shaped in a way no test foresaw) costs the item its statements, never the evidence. The
 /// item is indexed as a file that states nothing, the operator is told (a warning naming the item and the fault's
 /// type and place, never the file's content, and the <see cref="VaultMetrics.StatementsUnread"/> count), and the
-/// victim's upload succeeds. A fault of storage under the reader fails the upload as any other storage fault.
+/// victim's upload succeeds. A fault of storage under the reader fails the upload as any other storage fault, even
+/// when the reader took it for a damaged file and went on.
 /// </summary>
 internal sealed partial class StoredStatements(
     VaultStorage storage,
@@ -30,9 +32,10 @@ internal sealed partial class StoredStatements(
         var blob = storage.Blob(EvidencePaths.Original(caseId, itemId));
         await using var stored = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = bufferBytes }, cancellationToken);
         await using var content = new StorageFaultWatch(stored);
+        FileStatements statements;
         try
         {
-            return await reader.ReadAsync(content, format, cancellationToken);
+            statements = await reader.ReadAsync(content, format, cancellationToken);
         }
         catch (Exception fault) when (content.Fault is null && fault is not (OperationCanceledException or RequestFailedException))
         {
@@ -40,6 +43,15 @@ internal sealed partial class StoredStatements(
             metrics.StatementsUnread(format.ContentType);
             return FileStatements.None;
         }
+
+        // A reader that took storage's fault for a damaged file read less than the file: the upload fails as for any
+        // storage fault, rather than indexing what the file says short of what it does say.
+        if (content.Fault is { } storageFault)
+        {
+            ExceptionDispatchInfo.Throw(storageFault);
+        }
+
+        return statements;
     }
 
     // The fault's message is left out: a reader's message may quote the file.

@@ -30,11 +30,6 @@ internal static class OutlookMessageReader
     private const string InternetMessageId = "1035";
     private const string Properties = "__properties_version1.0";
     private const string AttachmentStorage = "__attach_version1.0_#";
-    private const string RecipientStorage = "__recip_version1.0_#";
-    private const string SmtpAddress = "39FE";
-    private const string EmailAddress = "3003";
-    private const uint RecipientType = 0x0C150003;
-    private const long ToRecipient = 1;
     private const string AttachData = "3701";
     private const string AttachFileName = "3704";
     private const string AttachLongFileName = "3707";
@@ -47,6 +42,11 @@ internal static class OutlookMessageReader
     private const int MessagePropertiesHeader = 32;
     private const int EmbeddedMessagePropertiesHeader = 24;
     private const int ObjectPropertiesHeader = 8; // an attachment's or a recipient's
+    private const string RecipientStorage = "__recip_version1.0_#";
+    private const string SmtpAddress = "39FE";
+    private const string EmailAddress = "3003";
+    private const uint RecipientType = 0x0C150003;
+    private const long ToRecipient = 1;
     private const uint ClientSubmitTime = 0x00390040;
     private const uint MessageDeliveryTime = 0x0E060040;
     private const uint MessageCodePage = 0x3FFD0003;
@@ -133,7 +133,7 @@ internal static class OutlookMessageReader
                 }
 
                 var name = await TextAsync(AttachLongFileName) ?? await TextAsync(AttachFileName);
-                var method = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), ObjectPropertiesHeader).GetValueOrDefault(AttachMethod);
+                var method = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), ObjectPropertiesHeader).GetValueOrDefault(AttachMethod) & 0xFFFFFFFF; // a 4-byte value in its 8
                 if (method == EmbeddedMessageMethod && depth < MessageBody.MaxDepth && await file.StorageAsync(storage, EmbeddedMessage, cancellationToken) is { } inner)
                 {
                     attachments.Add(MessageBody.Stated(name ?? await TextAsync(DisplayName), "message/rfc822", 0, null));
@@ -170,7 +170,7 @@ internal static class OutlookMessageReader
         foreach (var storage in await file.StoragesAsync(message, RecipientStorage, cancellationToken))
         {
             var values = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), ObjectPropertiesHeader);
-            if (values.TryGetValue(RecipientType, out var type) && (type & 0xFFFFFFFF) != ToRecipient)
+            if (values.TryGetValue(RecipientType, out var type) && (type & 0xFFFFFFFF) != ToRecipient) // a 4-byte value in its 8
             {
                 continue;
             }

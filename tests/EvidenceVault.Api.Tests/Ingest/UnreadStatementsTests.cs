@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Azure;
 using EvidenceVault.Api.Ingest;
 using EvidenceVault.Api.Monitoring;
+using EvidenceVault.Api.Storage;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Bundles;
 using EvidenceVault.Custody;
@@ -9,6 +10,7 @@ using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
 using EvidenceVault.Testing;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvidenceVault.Api.Tests.Ingest;
 
@@ -96,6 +98,26 @@ public sealed class UnreadStatementsTests(UnreadStatementsTests.VaultWithFailing
         Assert.DoesNotContain(app.Logs.Lines, line => line.Contains("could not be read", StringComparison.Ordinal) && line.Contains("image/png", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_storage_fault_a_reader_takes_for_a_damaged_file_still_fails_the_reading()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var item = await vault.UploadItemAsync("call-recording.wav");
+        var blob = app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, item.ItemId));
+
+        // Storage changes the blob between the reader's first read and its next (its read stream then fails: the
+        // blob is not the one it opened), and the reader takes that for a damaged file and states nothing.
+        var swallowing = new ReaderTakingFaultsForDamage(() => blob.SetMetadataAsync(new Dictionary<string, string> { ["touched"] = "yes" }));
+        var statements = new StoredStatements(
+            app.Services.GetRequiredService<VaultStorage>(), swallowing, app.Services.GetRequiredService<VaultMetrics>(), NullLogger<StoredStatements>.Instance);
+
+        var fault = await Assert.ThrowsAsync<RequestFailedException>(() =>
+            statements.ReadAsync(vault.CaseId, item.ItemId, EvidenceFormatDetector.Recorded(item.ContentType)!, CancellationToken.None));
+
+        Assert.Equal(412, fault.Status);
+        Assert.True(swallowing.TookFaultForDamage);
+    }
+
     private void AssertOperatorTold(string itemId, string contentType)
     {
         var warning = Assert.Single(app.Logs.Lines, line => line.StartsWith($"Warning {typeof(StoredStatements).FullName}:", StringComparison.Ordinal) && line.Contains(itemId, StringComparison.Ordinal));
@@ -107,6 +129,29 @@ public sealed class UnreadStatementsTests(UnreadStatementsTests.VaultWithFailing
     public sealed class VaultWithFailingReaders : VaultApp
     {
         protected override void ReplaceServices(IServiceCollection services) => services.AddSingleton<IFileStatementReader, ReadersFailingOnPhotos>();
+    }
+
+    /// <summary>A reader that reads the start of the file and then its end, and states nothing when storage fails under it, as if the file were damaged.</summary>
+    private sealed class ReaderTakingFaultsForDamage(Func<Task> meanwhile) : IFileStatementReader
+    {
+        public bool TookFaultForDamage { get; private set; }
+
+        public async Task<FileStatements> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await content.ReadExactlyAsync(new byte[16], cancellationToken);
+                await meanwhile();
+                content.Position = content.Length - 16; // past what the first read buffered
+                await content.ReadExactlyAsync(new byte[16], cancellationToken);
+                return FileStatements.None;
+            }
+            catch (RequestFailedException)
+            {
+                TookFaultForDamage = true;
+                return FileStatements.None;
+            }
+        }
     }
 
     /// <summary>The vault's readers, but a JPEG's fails once it has read the stored bytes, and a PNG's meets a storage fault.</summary>
