@@ -83,6 +83,9 @@ internal sealed class ItemEntity : ITableEntity
     /// <summary>The files the e-mail carries as attachments (JSON), as the custody line records them.</summary>
     public string? MessageAttachments { get; set; }
 
+    /// <summary>The headers of the mails forwarded inside the e-mail (JSON), as the custody line records them.</summary>
+    public string? MessageForwarded { get; set; }
+
     public string? DocumentSource { get; set; }
 
     public string? DocumentAuthor { get; set; }
@@ -170,6 +173,7 @@ internal sealed class ItemEntity : ITableEntity
         MessageDeliveredBy = item.Message?.DeliveredBy,
         MessageLinks = EvidenceVault.Custody.MessageDetails.LinksValue(item.Message?.Links),
         MessageAttachments = EvidenceVault.Custody.MessageDetails.AttachmentsValue(item.Message?.Attachments),
+        MessageForwarded = EvidenceVault.Custody.MessageDetails.ForwardedValue(item.Message?.Forwarded),
         DocumentSource = item.Document?.Source,
         DocumentAuthor = item.Document?.Author,
         DocumentLastModifiedBy = item.Document?.LastModifiedBy,
@@ -220,6 +224,7 @@ internal sealed class ItemEntity : ITableEntity
             Source = MessageSource, From = MessageFrom, To = MessageTo, Subject = MessageSubject, SentAt = MessageSentAt, MessageId = MessageId,
             DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
             Attachments = EvidenceVault.Custody.MessageDetails.AttachmentsFrom(MessageAttachments),
+            Forwarded = EvidenceVault.Custody.MessageDetails.ForwardedFrom(MessageForwarded),
         },
         Document = DocumentSource is null ? null : new DocumentInfo
         {

@@ -216,16 +216,14 @@ internal static class BundleReport
         {
             lines.Add(FileSays(
                 message.Source,
-                message.From is { } from ? $"发件人 from {Encode(from)}" : null,
-                message.To is { } to ? $"收件人 to {Encode(to)}" : null,
-                message.Subject is { } subject ? $"主题 subject {Encode(subject)}" : null,
-                message.SentAt is { } sent ? $"发送于 sent {Times(sent)}" : null,
-                message.DeliveredAt is not null || message.DeliveredBy is not null
-                    ? "收件服务器接收 taken in " + string.Join(" ", new[] { message.DeliveredBy is { } by ? $"by <code>{Encode(by)}</code>" : null, message.DeliveredAt is { } at ? Times(at) : null }.Where(part => part is not null))
-                    : null,
-                message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
-                message.Links is { Count: > 0 } links ? "邮件中的链接 links in it: " + string.Join(" ", links.Select(link => $"<code>{Encode(link)}</code>")) : null,
-                message.Attachments is { Count: > 0 } attachments ? "附件 attachments: " + string.Join("; ", attachments.Select(Attachment)) : null));
+                [
+                    .. HeaderSays(message),
+                    message.Links is { Count: > 0 } links ? "邮件中的链接 links in it: " + string.Join(" ", links.Select(link => $"<code>{Encode(link)}</code>")) : null,
+                    message.Attachments is { Count: > 0 } attachments ? "附件 attachments: " + string.Join("; ", attachments.Select(Attachment)) : null,
+                    message.Forwarded is { Count: > 0 } forwarded
+                        ? "其中转发的邮件 forwarded in it: " + string.Join("; ", forwarded.Select(mail => string.Join(" · ", HeaderSays(mail).Where(part => part is not null))))
+                        : null,
+                ]));
         }
 
         if (item.Document is { } document)
@@ -259,6 +257,19 @@ internal static class BundleReport
     private const string PageMarkFont = "font:7pt system-ui,\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\",sans-serif;color:#444";
 
     /// <summary>An e-mail's attachment: its name, type and, when measured, size and SHA-256 (to match the file taken out of the message).</summary>
+    /// <summary>What a mail's header says: sender, recipient, subject, date, the server that took it in, message id.</summary>
+    private static string?[] HeaderSays(MessageInfo message) =>
+    [
+        message.From is { } from ? $"发件人 from {Encode(from)}" : null,
+        message.To is { } to ? $"收件人 to {Encode(to)}" : null,
+        message.Subject is { } subject ? $"主题 subject {Encode(subject)}" : null,
+        message.SentAt is { } sent ? $"发送于 sent {Times(sent)}" : null,
+        message.DeliveredAt is not null || message.DeliveredBy is not null
+            ? "收件服务器接收 taken in " + string.Join(" ", new[] { message.DeliveredBy is { } by ? $"by <code>{Encode(by)}</code>" : null, message.DeliveredAt is { } at ? Times(at) : null }.Where(part => part is not null))
+            : null,
+        message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
+    ];
+
     private static string Attachment(MessageAttachment attachment)
     {
         var measured = attachment.Sha256 is { } sha256 ? string.Create(CultureInfo.InvariantCulture, $", {attachment.Size:N0} bytes, SHA-256 <code>{sha256}</code>") : string.Empty;

@@ -254,6 +254,14 @@ internal static class VerifyGuide
             python3 -c 'import email, email.policy, hashlib, sys; [print(hashlib.sha256(b).hexdigest(), len(b), p.get_filename()) for p in email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default).walk() if p.get_content_disposition() == "attachment" and not p.is_multipart() for b in [p.get_payload(decode=True)]]' data/evidence/<item>.eml
             ```
 
+            What the header of each mail forwarded inside it says — in a victim's forward, the phishing mail's own sender,
+            recipient, subject and date — `forwarded` in `items.json` states, and Python prints from the same file:
+            作为附件转发的邮件，其邮件头（发件人、收件人、主题、时间）即 items.json 中 forwarded 所述；以下命令逐封显示核对。
+
+            ```sh
+            python3 -c 'import email, email.policy, sys; [print(*(f"{k}: {m[k]}" for k in ("From", "To", "Subject", "Date", "Message-ID") if m[k] is not None), sep="\n", end="\n\n") for p in email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default).walk() if p.get_content_type() in ("message/rfc822", "message/global") and p.is_multipart() for m in [p.get_payload(0)]]' data/evidence/<item>.eml
+            ```
+
             An e-mail Outlook saved (`.msg`, `source` `msg`) is a compound file of the message's properties; `message`
             states the Internet header it arrived with (or, for one that never left its organisation's server, the sender,
             subject and times its properties hold), the links of its plain text and HTML, and its attachments. A mail

@@ -42,6 +42,9 @@ public static class MessageDetails
     /// <summary>Detail with the files the message carries as attachments, as a JSON array of <see cref="MessageAttachment"/>.</summary>
     public const string Attachments = "messageAttachments";
 
+    /// <summary>Detail with the headers of the mails forwarded inside the message, as a JSON array of <see cref="MessageInfo"/>.</summary>
+    public const string Forwarded = "messageForwarded";
+
     /// <summary>The details for <paramref name="message"/>.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Of(MessageInfo message)
     {
@@ -49,7 +52,7 @@ public static class MessageDetails
         return StatementDetails.Given(
             (Source, message.Source), (Sender, message.From), (Recipients, message.To), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
             (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy),
-            (Links, LinksValue(message.Links)), (Attachments, AttachmentsValue(message.Attachments)));
+            (Links, LinksValue(message.Links)), (Attachments, AttachmentsValue(message.Attachments)), (Forwarded, ForwardedValue(message.Forwarded)));
     }
 
     /// <summary>The statement a custody line records, or null when it records none.</summary>
@@ -68,6 +71,7 @@ public static class MessageDetails
                 DeliveredBy = details.GetValueOrDefault(DeliveredBy),
                 Links = LinksFrom(details.GetValueOrDefault(Links)),
                 Attachments = AttachmentsFrom(details.GetValueOrDefault(Attachments)),
+                Forwarded = ForwardedFrom(details.GetValueOrDefault(Forwarded)),
             }
             : null;
 
@@ -84,6 +88,13 @@ public static class MessageDetails
 
     /// <summary>The <see cref="Attachments"/> detail's value for <paramref name="attachments"/>, or null for none.</summary>
     public static string? AttachmentsValue(IReadOnlyList<MessageAttachment>? attachments) => ListValue(attachments);
+
+    /// <summary>The forwarded mails' headers a <see cref="Forwarded"/> detail (or an index column) holds.</summary>
+    /// <exception cref="FormatException">The detail is not a JSON array of message statements.</exception>
+    public static IReadOnlyList<MessageInfo>? ForwardedFrom(string? value) => ListFrom<MessageInfo>(value, "forwarded mails");
+
+    /// <summary>The <see cref="Forwarded"/> detail's value for <paramref name="forwarded"/>, or null for none.</summary>
+    public static string? ForwardedValue(IReadOnlyList<MessageInfo>? forwarded) => ListValue(forwarded);
 
     private static List<T>? ListFrom<T>(string? value, string what)
     {

@@ -38,15 +38,21 @@ internal static partial class MessageBody
 
     /// <summary>
     /// Adds to <paramref name="links"/> those of the body <paramref name="reader"/> is at, whose message's header is
-    /// <paramref name="headers"/>, and to <paramref name="attachments"/>, when given, the attachments its multiparts
-    /// hold whole — one cut off by the end of the file or of what is read is left out.
+    /// <paramref name="headers"/>, to <paramref name="attachments"/>, when given, the attachments its multiparts
+    /// hold whole — one cut off by the end of the file or of what is read is left out —, and to
+    /// <paramref name="forwarded"/>, when given, the header of each mail forwarded inside it, in order.
     /// </summary>
     /// <exception cref="InvalidDataException">A line longer than a header line may be, or the body runs past what is read: what was found before it stands.</exception>
     public static async Task ReadAsync(
-        HeaderBlockReader reader, IReadOnlyDictionary<string, string> headers, List<string> links, List<MessageAttachment>? attachments, CancellationToken cancellationToken)
+        HeaderBlockReader reader,
+        IReadOnlyDictionary<string, string> headers,
+        List<string> links,
+        List<MessageAttachment>? attachments,
+        List<IReadOnlyDictionary<string, string>>? forwarded,
+        CancellationToken cancellationToken)
     {
         var boundaries = new List<string>();
-        var part = await OpenAsync(reader, Part.Of(headers, boundaries, attachments: false), boundaries, attachments, cancellationToken); // the message itself is no attachment
+        var part = await OpenAsync(reader, Part.Of(headers, boundaries, attachments: false), boundaries, attachments, forwarded, cancellationToken); // the message itself is no attachment
         var text = new StringBuilder();
         try
         {
@@ -67,7 +73,7 @@ internal static partial class MessageBody
                     boundaries.RemoveRange(from, boundaries.Count - from);
                     part = closing
                         ? Part.Skipped
-                        : await OpenAsync(reader, Part.Of(await reader.ReadHeaderBlockAsync(cancellationToken), boundaries, attachments?.Count < MaxAttachments), boundaries, attachments, cancellationToken);
+                        : await OpenAsync(reader, Part.Of(await reader.ReadHeaderBlockAsync(cancellationToken), boundaries, attachments?.Count < MaxAttachments), boundaries, attachments, forwarded, cancellationToken);
                 }
                 else
                 {
@@ -90,19 +96,22 @@ internal static partial class MessageBody
     /// The part to read the lines after <paramref name="part"/>'s header with: <paramref name="part"/> itself, or, when
     /// it is a message forwarded inside this one (<c>message/rfc822</c> as a mail program forwards a mail "as an
     /// attachment", sent as it is), the forwarded message's own body — named as an attachment first when marked as one,
-    /// then its header read, so that its text's links and its own attachments are found as this message's are.
+    /// then its header read (and kept in <paramref name="forwarded"/>), so that its text's links and its own
+    /// attachments are found as this message's are.
     /// </summary>
     private static async Task<Part> OpenAsync(
-        HeaderBlockReader reader, Part part, List<string> boundaries, List<MessageAttachment>? attachments, CancellationToken cancellationToken)
+        HeaderBlockReader reader, Part part, List<string> boundaries, List<MessageAttachment>? attachments, List<IReadOnlyDictionary<string, string>>? forwarded, CancellationToken cancellationToken)
     {
         for (var depth = 0; part.IsMessage && depth < MaxDepth; depth++)
         {
-            if (part.Attachment is { } forwarded)
+            if (part.Attachment is { } named)
             {
-                attachments!.Add(forwarded.Complete()); // named, without a hash: its bytes are the lines that follow, as they are
+                attachments!.Add(named.Complete()); // named, without a hash: its bytes are the lines that follow, as they are
             }
 
-            part = Part.Of(await reader.ReadHeaderBlockAsync(cancellationToken), boundaries, attachments: false);
+            var header = await reader.ReadHeaderBlockAsync(cancellationToken);
+            forwarded?.Add(header);
+            part = Part.Of(header, boundaries, attachments: false);
         }
 
         return part;

@@ -52,14 +52,24 @@ public sealed record MessageInfo
     /// </summary>
     public IReadOnlyList<MessageAttachment>? Attachments { get; init; }
 
-    /// <summary>Equal when every field is, the links and attachments in the same order.</summary>
+    /// <summary>
+    /// What the header of each mail forwarded inside it "as an attachment" says, in order, a forward's before those it
+    /// forwards in turn — in a victim's forward, the phishing mail's own sender, recipient, subject, dates and the server
+    /// that delivered it to the victim: each as this statement's header fields are read, without links or attachments
+    /// of its own (those are among this statement's). As many as keep them within
+    /// <see cref="MessageInfoReader.MaxForwardedChars"/> characters of JSON.
+    /// </summary>
+    public IReadOnlyList<MessageInfo>? Forwarded { get; init; }
+
+    /// <summary>Equal when every field is, the links, attachments and forwarded mails in the same order.</summary>
     public bool Equals(MessageInfo? other) =>
         other is not null && Source == other.Source && From == other.From && To == other.To && Subject == other.Subject && SentAt == other.SentAt &&
         MessageId == other.MessageId && DeliveredAt == other.DeliveredAt && DeliveredBy == other.DeliveredBy &&
-        (Links ?? []).SequenceEqual(other.Links ?? []) && (Attachments ?? []).SequenceEqual(other.Attachments ?? []);
+        (Links ?? []).SequenceEqual(other.Links ?? []) && (Attachments ?? []).SequenceEqual(other.Attachments ?? []) &&
+        (Forwarded ?? []).SequenceEqual(other.Forwarded ?? []);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(DeliveredBy, (Links?.Count ?? 0) + (Attachments?.Count ?? 0)));
+    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(DeliveredBy, (Links?.Count ?? 0) + (Attachments?.Count ?? 0) + (Forwarded?.Count ?? 0)));
 }
 
 /// <summary>The <see cref="MessageInfo.Source"/> values.</summary>

@@ -1,14 +1,17 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using EvidenceVault.Serialization;
 
 namespace EvidenceVault.Evidence;
 
 /// <summary>
 /// Reads what a saved e-mail says about itself (<see cref="MessageInfo"/>) from its header fields, up to the blank
-/// line that ends them (at most <see cref="HeaderBlockReader.MaxHeaderBytes"/>): <c>From</c> and <c>Subject</c> with
+/// line that ends them (at most <see cref="HeaderBlockReader.MaxHeaderBytes"/>): <c>From</c>, <c>To</c> and <c>Subject</c> with
 /// their RFC 2047 encoded words decoded (UTF-8, GB2312, GBK, GB18030, Big5 and the other code pages mail programs
 /// use), <c>Date</c>, <c>Message-ID</c>, the top <c>Received</c> field's server and date, and the web addresses its
-/// text points to and the files it carries as attachments (<see cref="MessageBody"/>). A field longer than
+/// text points to, the files it carries as attachments and the headers of the mails forwarded inside it
+/// (<see cref="MessageBody"/>). A field longer than
 /// <see cref="MaxFieldLength"/> is left out rather than cut; a file whose header is malformed states nothing, and the
 /// evidence stands without it.
 /// </summary>
@@ -19,6 +22,9 @@ public static partial class MessageInfoReader
 
     /// <summary>Longest field kept, in characters once decoded.</summary>
     public const int MaxFieldLength = 998; // RFC 5322's line limit
+
+    /// <summary>The most characters of JSON the headers of the mails forwarded inside one message are stated in.</summary>
+    public const int MaxForwardedChars = 16 * 1024;
 
     /// <summary>The statement of <paramref name="content"/>, a file of <paramref name="format"/>; null for other formats or none stated.</summary>
     /// <param name="content">The file from its first byte.</param>
@@ -44,8 +50,9 @@ public static partial class MessageInfoReader
             var headers = await reader.ReadHeaderBlockAsync(cancellationToken);
             var links = new List<string>();
             var attachments = new List<MessageAttachment>();
-            await ReadBodyAsync(reader, headers, links, attachments, cancellationToken);
-            return Statement(MessageSources.Eml, headers, links, attachments, null, null);
+            var forwarded = new List<IReadOnlyDictionary<string, string>>();
+            await ReadBodyAsync(reader, headers, links, attachments, forwarded, cancellationToken);
+            return Statement(MessageSources.Eml, headers, links, attachments, null, null, Forwarded(forwarded.Select(header => Statement(MessageSources.Eml, header, [], [], null, null))));
         }
         catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException or ArgumentOutOfRangeException)
         {
@@ -61,31 +68,48 @@ public static partial class MessageInfoReader
             return null;
         }
 
-        var headers = await new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(message.Header.TrimEnd() + "\r\n\r\n")), MessageBody.MaxLinkBytes)
-            .ReadHeaderBlockAsync(cancellationToken);
+        var headers = await HeaderAsync(message);
         var links = new List<string>();
         foreach (var (text, type) in Texts(message))
         {
             if (text is not null)
             {
                 var part = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = type + "; charset=utf-8" };
-                await ReadBodyAsync(new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), MessageBody.MaxLinkBytes), part, links, null, cancellationToken);
+                await ReadBodyAsync(new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), MessageBody.MaxLinkBytes), part, links, null, null, cancellationToken);
             }
         }
 
-        return Statement(MessageSources.Msg, headers, links, [.. message.Attachments], message.SubmittedAt, message.DeliveredAt);
+        var forwarded = new List<MessageInfo?>();
+        foreach (var embedded in Embedded(message))
+        {
+            forwarded.Add(Statement(MessageSources.Msg, await HeaderAsync(embedded), [], [], embedded.SubmittedAt, embedded.DeliveredAt));
+        }
+
+        return Statement(MessageSources.Msg, headers, links, [.. message.Attachments], message.SubmittedAt, message.DeliveredAt, Forwarded(forwarded));
 
         // Its plain text and HTML, then those of each message embedded in it, in order.
         static IEnumerable<(string? Text, string Type)> Texts(OutlookMessage message) =>
             [(message.Body, "text/plain"), (message.Html, "text/html"), .. message.Embedded.SelectMany(Texts)];
+
+        // The messages embedded in it, each before those embedded in it, in order.
+        static IEnumerable<OutlookMessage> Embedded(OutlookMessage message) => message.Embedded.SelectMany(inner => (IEnumerable<OutlookMessage>)[inner, .. Embedded(inner)]);
+
+        async Task<Dictionary<string, string>> HeaderAsync(OutlookMessage message) =>
+            await new HeaderBlockReader(new MemoryStream(Encoding.UTF8.GetBytes(message.Header.TrimEnd() + "\r\n\r\n")), MessageBody.MaxLinkBytes)
+                .ReadHeaderBlockAsync(cancellationToken);
     }
 
     private static async Task ReadBodyAsync(
-        HeaderBlockReader reader, IReadOnlyDictionary<string, string> headers, List<string> links, List<MessageAttachment>? attachments, CancellationToken cancellationToken)
+        HeaderBlockReader reader,
+        IReadOnlyDictionary<string, string> headers,
+        List<string> links,
+        List<MessageAttachment>? attachments,
+        List<IReadOnlyDictionary<string, string>>? forwarded,
+        CancellationToken cancellationToken)
     {
         try
         {
-            await MessageBody.ReadAsync(reader, headers, links, attachments, cancellationToken);
+            await MessageBody.ReadAsync(reader, headers, links, attachments, forwarded, cancellationToken);
         }
         catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException)
         {
@@ -93,9 +117,18 @@ public static partial class MessageInfoReader
         }
     }
 
-    /// <summary>The statement of a header and the links and attachments found; the times given stand in for a header without <c>Date</c> or <c>Received</c>.</summary>
+    /// <summary>
+    /// The statement of a header and the links, attachments and forwarded mails' headers found; the times given stand
+    /// in for a header without <c>Date</c> or <c>Received</c>.
+    /// </summary>
     private static MessageInfo? Statement(
-        string source, Dictionary<string, string> headers, List<string> links, List<MessageAttachment> attachments, DateTimeOffset? sentAt, DateTimeOffset? deliveredAt)
+        string source,
+        IReadOnlyDictionary<string, string> headers,
+        List<string> links,
+        List<MessageAttachment> attachments,
+        DateTimeOffset? sentAt,
+        DateTimeOffset? deliveredAt,
+        List<MessageInfo>? forwarded = null)
     {
         var received = headers.GetValueOrDefault("Received") is { } field ? MailDates.Comment().Replace(field, " ") : null;
         var info = new MessageInfo
@@ -110,8 +143,31 @@ public static partial class MessageInfoReader
             DeliveredBy = received is not null && ByServer().Match(received) is { Success: true } by ? Field(by.Groups[1].Value) : null,
             Links = links.Count > 0 ? links : null,
             Attachments = attachments.Count > 0 ? attachments : null,
+            Forwarded = forwarded is { Count: > 0 } ? forwarded : null,
         };
-        return info is { From: null, To: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, Links: null, Attachments: null } ? null : info;
+        return info is { From: null, To: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, Links: null, Attachments: null, Forwarded: null } ? null : info;
+    }
+
+    /// <summary>
+    /// The headers of the mails forwarded inside a message that state anything, in order, as many as keep the list
+    /// within <see cref="MaxForwardedChars"/> of JSON — the bound of the index column and custody detail they go into.
+    /// </summary>
+    private static List<MessageInfo> Forwarded(IEnumerable<MessageInfo?> statements)
+    {
+        var kept = new List<MessageInfo>();
+        foreach (var statement in statements)
+        {
+            if (statement is not null && JsonSerializer.Serialize<List<MessageInfo>>([.. kept, statement], VaultJson.Compact).Length <= MaxForwardedChars)
+            {
+                kept.Add(statement);
+            }
+            else if (statement is not null)
+            {
+                break;
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>The field with its control characters made spaces, trimmed; null when empty or longer than <see cref="MaxFieldLength"/>.</summary>

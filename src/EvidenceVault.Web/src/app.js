@@ -549,6 +549,9 @@ function itemRow(item, lawyer) {
       item.photo ? h('span', { class: 'photo-says' }, field('photoSays', clockStatement(item.photo.takenAt, item.photo.utcOffset, item.photo.device))) : null,
       item.message ? h('span', { class: 'message-says' }, field('messageSays', messageStatement(item.message))) : null,
       item.message?.to ? h('span', { class: 'message-to' }, field('messageTo', item.message.to)) : null,
+      item.message?.forwarded?.length
+        ? h('span', { class: 'message-forwarded' }, field('messageForwarded', item.message.forwarded.map((mail) => [mail.from, mail.to, mail.subject, mail.sentAt && formatTime(mail.sentAt, 'UTC')].filter(Boolean).join(' · ')).join(' | ')))
+        : null,
       item.message?.deliveredBy || item.message?.deliveredAt
         ? h('span', { class: 'message-delivered' }, field('messageDelivered', [item.message.deliveredBy, item.message.deliveredAt && formatTime(item.message.deliveredAt, 'UTC')].filter(Boolean).join(' · ')))
         : null,

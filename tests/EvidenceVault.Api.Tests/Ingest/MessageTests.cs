@@ -84,7 +84,7 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         Assert.Equal($"退款申请表.pdf (application/pdf, {pdf.Size} bytes, sha256:{pdf.Sha256}) | 退款说明.txt (text/plain, {text.Size} bytes, sha256:{text.Sha256})", row["message_attachments"]);
 
         // Python's email package, run as the guide says, takes the same files out of the bundle's copy.
-        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email,", file);
+        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email, email.policy, hashlib,", file);
         Assert.Equal(SampleMessages.StatedAttachments.Select(a => $"{a.Sha256} {a.Size} {a.FileName}"), taken.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         // Re-catalogued to say the form was another file, it no longer agrees with its custody line.
@@ -106,11 +106,26 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
             item.Message?.Attachments);
         await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Message!, i => i.Message, MessageDetails.From);
 
+        // And what the phishing mail's own header says: its sender, the victim it was sent to, its delivery.
+        Assert.Equal([SampleMessages.Stated(MessageSources.Eml) with { Links = null }], item.Message?.Forwarded);
+
         // Python's email package, run as the guide says, goes into the forwarded mail and takes out the same files
-        // (the forwarded mail itself, a message and not a file's bytes, is not printed).
+        // (the forwarded mail itself, a message and not a file's bytes, is not printed), and prints its header.
         var bag = await vault.DownloadBagAsync(_folder);
-        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email,", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email, email.policy, hashlib,", file);
         Assert.Equal(SampleMessages.StatedAttachments.Select(a => $"{a.Sha256} {a.Size} {a.FileName}"), taken.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var header = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email, email.policy, sys;", file);
+        Assert.Equal(
+            [$"From: {SampleMessages.From}", $"To: {SampleMessages.To}", $"Subject: {SampleMessages.Subject}", "Date: Fri, 20 Nov 2026 22:03:17 +0800", $"Message-ID: {SampleMessages.MessageId}"],
+            header.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // The report and items.csv carry it, and a catalog re-written to name another sender is caught.
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("其中转发的邮件 forwarded in it: 发件人 from 京东客服中心 &lt;service@refund-center.example&gt; · 收件人 to victim@example.cn · 主题 subject 【重要】", html, StringComparison.Ordinal);
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
+        Assert.StartsWith($"from {SampleMessages.From} · to {SampleMessages.To} · subject {SampleMessages.Subject} · sent 2026-11-20T14:03:17.000Z", row["message_forwarded"], StringComparison.Ordinal);
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"from\": \"京东客服中心", "\"from\": \"淘宝客服中心", "what the e-mail says of itself");
     }
 
     [Fact]
@@ -153,13 +168,14 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         Assert.Equal(
             [new MessageAttachment { FileName = SampleMessages.Subject, ContentType = "message/rfc822" }, .. SampleMessages.StatedAttachments],
             item.Message?.Attachments);
+        Assert.Equal([SampleMessages.Stated(MessageSources.Msg) with { Links = null }], item.Message?.Forwarded);
         await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Message!, i => i.Message, MessageDetails.From);
 
         // msgconvert and Python's email package, run as the guide says, take the same files out of the bundle's copy.
         var bag = await vault.DownloadBagAsync(_folder);
         await SampleMessages.EnsureMsgconvertAsync();
         await ExpertTools.RunGuideCommandAsync(bag, "msgconvert --outfile message.eml", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
-        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email,", "message.eml");
+        var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email, email.policy, hashlib,", "message.eml");
         Assert.Equal(SampleMessages.StatedAttachments.Select(a => $"{a.Sha256} {a.Size} {a.FileName}"), taken.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 

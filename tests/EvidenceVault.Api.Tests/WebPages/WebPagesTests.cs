@@ -226,7 +226,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
-    public async Task The_lawyer_page_shows_what_a_photo_a_phone_movie_and_a_phishing_mail_say_of_themselves_whom_the_mail_was_sent_to_among_it_in_its_language()
+    public async Task The_lawyer_page_shows_what_a_photo_a_phone_movie_a_phishing_mail_and_a_forward_of_it_say_of_themselves_in_its_language()
     {
         using var vault = await app.CreateCaseAsync();
         var lawyerGrant = await vault.GrantAsync(CaseRoles.Lawyer, "Law firm");
@@ -237,8 +237,9 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             var clockOnly = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0413.jpg"), SamplePhotos.Exif(littleEndian: true, "HUAWEI", "ELS-AN00", "2026:11:20 14:04:00", offset: null));
             var movie = SampleRecordings.IPhoneMovie(Path.Combine(folder.FullName, "screen.mov"), new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero), "2026-11-20T14:03:17+0800", "Apple", "iPhone 15");
             var mail = SampleMessages.Phishing(Path.Combine(folder.FullName, "phishing.eml"), attachments: SampleMessages.Attachments);
+            var forward = SampleMessages.Forwarded(Path.Combine(folder.FullName, "forward.eml"));
             var items = new List<EvidenceItemRecord>();
-            foreach (var file in new[] { camera, clockOnly, movie, mail })
+            foreach (var file in new[] { camera, clockOnly, movie, mail, forward })
             {
                 using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(file)));
                 items.Add((await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!);
@@ -247,7 +248,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await using var desk = await chromium.Browser.NewContextAsync(Desktop);
             var page = await desk.NewPageAsync();
             await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={lawyerGrant.Token}");
-            await Expect(page.Locator("#items .item")).ToHaveCountAsync(4);
+            await Expect(page.Locator("#items .item")).ToHaveCountAsync(5);
             ILocator Of(EvidenceItemRecord item, string part) => page.Locator($".item[data-item-id='{item.ItemId}'] .{part}");
             await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("The photo itself says it was taken: 2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("The photo itself says it was taken: 2026-11-20 14:04:00 (camera clock, no time zone) · HUAWEI ELS-AN00");
@@ -258,6 +259,9 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-to")).ToHaveTextAsync($"The e-mail's header says it was addressed to: {SampleMessages.To}");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("Taken in by the recipient's mail server: mx1.mail.example.cn · 20/11/2026, 14:03:19 UTC");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleMessages.Link}");
+            await Expect(Of(items[4], "message-forwarded")).ToHaveTextAsync(
+                $"Mails forwarded in it, as their headers say (sender, recipient, subject, sent): {SampleMessages.From} · {SampleMessages.To} · {SampleMessages.Subject} · 20/11/2026, 14:03:17 UTC");
+            Assert.Equal(0, await Of(items[3], "message-forwarded").CountAsync());
             var (pdf, text) = (SampleMessages.StatedAttachments[0], SampleMessages.StatedAttachments[1]);
             var attached = string.Create(CultureInfo.InvariantCulture, $"退款申请表.pdf (application/pdf · {pdf.Size / 1000.0:0.0} KB ({pdf.Size:N0} {{0}}) · SHA-256 {pdf.Sha256}); 退款说明.txt (text/plain · {text.Size} B ({text.Size} {{0}}) · SHA-256 {text.Sha256})");
             await Expect(Of(items[3], "message-attachments")).ToHaveTextAsync("Files attached to it (name, type, size, SHA-256): " + string.Format(CultureInfo.InvariantCulture, attached, "bytes"));
@@ -270,6 +274,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("文件自述的录制时间：2026/11/20 06:03:17 UTC");
             await Expect(Of(items[2], "recording-phone")).ToHaveTextAsync("录像文件自述的手机时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[3], "message-to")).ToHaveTextAsync($"邮件头自述的收件人：{SampleMessages.To}");
+            await Expect(Of(items[4], "message-forwarded")).ToHaveTextAsync($"其中作为附件转发的邮件，其邮件头自述的发件人、收件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.To} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("收件方邮件服务器的接收记录：mx1.mail.example.cn · 2026/11/20 14:03:19 UTC");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"邮件中的链接（仅供记录，请勿打开）：{SampleMessages.Link}");
             await Expect(Of(items[3], "message-attachments")).ToHaveTextAsync("邮件自带的附件（文件名、类型、大小、SHA-256）：" + string.Format(CultureInfo.InvariantCulture, attached, "字节"));

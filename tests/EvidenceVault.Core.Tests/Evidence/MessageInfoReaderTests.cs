@@ -94,6 +94,7 @@ public sealed class MessageInfoReaderTests : IDisposable
         // It is addressed to the lawyer (its recipient of type To; the copy to the victim herself is not stated).
         Assert.Equal((SampleMessages.ForwardedBy, SampleMessages.ForwardedTo, "FW: " + SampleMessages.Subject), (info?.From, info?.To, info?.Subject));
         Assert.Equal([SampleMessages.Link], info?.Links);
+        Assert.Equal([SampleMessages.Stated(MessageSources.Msg) with { Links = null }], info?.Forwarded); // the Internet header it arrived with
         Assert.Equal(
             [new MessageAttachment { FileName = SampleMessages.Subject, ContentType = "message/rfc822" }, .. SampleMessages.StatedAttachments],
             info?.Attachments);
@@ -121,6 +122,16 @@ public sealed class MessageInfoReaderTests : IDisposable
              new MessageAttachment { FileName = SampleMessages.Subject, ContentType = "message/rfc822" },
              .. SampleMessages.StatedAttachments],
             twice?.Attachments);
+
+        // The forward inside, without an Internet header, states what its properties say; then the phishing mail.
+        Assert.Equal(
+            [new MessageInfo
+             {
+                 Source = MessageSources.Msg, From = SampleMessages.ForwardedBy, To = SampleMessages.ForwardedTo, Subject = "FW: " + SampleMessages.Subject,
+                 SentAt = SampleMessages.SentAt.AddDays(2), MessageId = "<fw1.20261122@example.cn>",
+             },
+             SampleMessages.Stated(MessageSources.Msg) with { Links = null }],
+            twice?.Forwarded);
 
         // Eight forwards are opened; the ninth, the deepest, is only named, and the phishing mail inside it not read.
         Assert.Null(tooDeep?.Links);
@@ -234,6 +245,9 @@ public sealed class MessageInfoReaderTests : IDisposable
         // (without a hash: it is sent as it is), and its link and files are found as if it had been saved by itself.
         Assert.Equal(("victim@example.cn", "Fwd: 退款邮件", "mx.lawfirm.example"), (info?.From, info?.Subject, info?.DeliveredBy));
         Assert.Equal([SampleMessages.Link], info?.Links);
+
+        // What the phishing mail's own header says — its sender, the victim it was sent to, the server that took it in.
+        Assert.Equal([SampleMessages.Stated(MessageSources.Eml) with { Links = null }], info?.Forwarded);
         Assert.Equal(
             [new MessageAttachment { FileName = SampleMessages.ForwardedFileName, ContentType = "message/rfc822" }, .. SampleMessages.StatedAttachments],
             info?.Attachments);
@@ -254,6 +268,7 @@ public sealed class MessageInfoReaderTests : IDisposable
         // A message whose whole body is a message is read through to the innermost one's text; one that breaks RFC
         // 2046 by coming in base64 is a file like any other: hashed, not opened.
         Assert.Equal(["https://inner.example/"], info?.Links);
+        Assert.Equal(["outer", "inner"], info?.Forwarded?.Select(mail => mail.Subject));
         Assert.Equal(
             [new MessageAttachment { FileName = "outer.eml", ContentType = "message/rfc822" },
              new MessageAttachment { FileName = "b.eml", ContentType = "message/rfc822", Size = 43, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(base64))) }],
@@ -362,6 +377,23 @@ public sealed class MessageInfoReaderTests : IDisposable
     [Fact]
     public async Task ReadAsync_AFileOfAnotherFormat_GivesNothing() =>
         Assert.Null(await EvidenceFiles.ReadAsync(SampleEvidence.PathOf("page-snapshot-refund.mhtml"), MessageInfoReader.ReadAsync));
+
+    [Fact]
+    public async Task ReadAsync_ManyForwardedMails_StateTheHeadersOfTheFirstThatFitTheBoundOfTheirColumn()
+    {
+        // Twenty mails forwarded in one, each with a subject near the longest a field may be.
+        var forwards = Enumerable.Range(0, 20).Select(i =>
+            $"--a\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\nSubject: {i:D2} {new string('退', 900)}\r\n\r\nbody\r\n");
+        var mail = "Received: by mx.example; Fri, 20 Nov 2026 22:03:19 +0800\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n" + string.Concat(forwards) + "--a--\r\n";
+
+        var info = await ReadAsync(mail);
+
+        var forwarded = info?.Forwarded ?? [];
+        Assert.InRange(forwarded.Count, 10, 19);
+        Assert.Equal(Enumerable.Range(0, forwarded.Count).Select(i => $"{i:D2} {new string('退', 900)}"), forwarded.Select(f => f.Subject));
+        Assert.InRange(System.Text.Json.JsonSerializer.Serialize(forwarded, EvidenceVault.Serialization.VaultJson.Compact).Length, 1, MessageInfoReader.MaxForwardedChars);
+        Assert.Equal(20, info?.Attachments?.Count); // each still named among the attachments
+    }
 
     private static async Task<MessageInfo?> ReadAsync(string message)
     {
