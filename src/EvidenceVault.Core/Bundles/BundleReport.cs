@@ -256,7 +256,6 @@ internal static class BundleReport
     /// <summary>The type of the printed pages' marks: the case and export at the foot of each page, and its number.</summary>
     private const string PageMarkFont = "font:7pt system-ui,\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\",sans-serif;color:#444";
 
-    /// <summary>An e-mail's attachment: its name, type and, when measured, size and SHA-256 (to match the file taken out of the message).</summary>
     /// <summary>What a mail's header says: sender, recipient, subject, date, the server that took it in, message id.</summary>
     private static string?[] HeaderSays(MessageInfo message) =>
     [
@@ -270,6 +269,7 @@ internal static class BundleReport
         message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
     ];
 
+    /// <summary>An e-mail's attachment: its name, type and, when measured, size and SHA-256 (to match the file taken out of the message).</summary>
     private static string Attachment(MessageAttachment attachment)
     {
         var measured = attachment.Sha256 is { } sha256 ? string.Create(CultureInfo.InvariantCulture, $", {attachment.Size:N0} bytes, SHA-256 <code>{sha256}</code>") : string.Empty;

@@ -267,17 +267,18 @@ internal static class VerifyGuide
             subject and times its properties hold), the links of its plain text and HTML, and its attachments. A mail
             forwarded from Outlook "as an attachment" is an embedded message: named (`message/rfc822`, by its file name,
             else by its subject as Outlook shows it), then read as a mail of its own, its links and attachments following
-            it. `msgconvert` (Debian's libemail-outlook-message-perl) turns the file into an Internet message, whose header
-            the same Perl prints:
+            it and its header stated in `forwarded`. `msgconvert` (Debian's libemail-outlook-message-perl) turns the file
+            into an Internet message, whose header the same Perl prints:
             Outlook 保存的邮件（.msg）可用 msgconvert 转换为标准邮件后，以同样的命令显示邮件头。
 
             ```sh
             msgconvert --outfile - data/evidence/<item>.msg | perl -MEncode -0777 -ne 'print encode("UTF-8", decode("MIME-Header", (split /\r?\n\r?\n/)[0]))'
             ```
 
-            Written to a file, it is a mail the Python command above takes the attachments out of (`message.eml` in place
-            of `data/evidence/<item>.eml`), an embedded message's among them, which `msgconvert` writes as a `message/rfc822` part:
-            转换后的邮件保存为 message.eml，再以上面的 Python 命令取出附件（含作为附件转发的邮件中的附件）核对。
+            Written to a file, it is a mail the Python commands above read (`message.eml` in place of
+            `data/evidence/<item>.eml`): an embedded message, which `msgconvert` writes as a `message/rfc822` part, gives
+            its attachments to the first and its header to the second:
+            转换后的邮件保存为 message.eml，再以上面的 Python 命令取出附件、显示转发邮件的邮件头核对。
 
             ```sh
             msgconvert --outfile message.eml data/evidence/<item>.msg

@@ -7,13 +7,12 @@ namespace EvidenceVault.Evidence;
 
 /// <summary>
 /// Reads what a saved e-mail says about itself (<see cref="MessageInfo"/>) from its header fields, up to the blank
-/// line that ends them (at most <see cref="HeaderBlockReader.MaxHeaderBytes"/>): <c>From</c>, <c>To</c> and <c>Subject</c> with
-/// their RFC 2047 encoded words decoded (UTF-8, GB2312, GBK, GB18030, Big5 and the other code pages mail programs
-/// use), <c>Date</c>, <c>Message-ID</c>, the top <c>Received</c> field's server and date, and the web addresses its
-/// text points to, the files it carries as attachments and the headers of the mails forwarded inside it
-/// (<see cref="MessageBody"/>). A field longer than
-/// <see cref="MaxFieldLength"/> is left out rather than cut; a file whose header is malformed states nothing, and the
-/// evidence stands without it.
+/// line that ends them (at most <see cref="HeaderBlockReader.MaxHeaderBytes"/>): <c>From</c>, <c>To</c> and
+/// <c>Subject</c> with their RFC 2047 encoded words decoded (UTF-8, GB2312, GBK, GB18030, Big5 and the other code pages
+/// mail programs use), <c>Date</c>, <c>Message-ID</c>, the top <c>Received</c> field's server and date, and the web
+/// addresses its text points to, the files it carries as attachments and the headers of the mails forwarded inside it
+/// (<see cref="MessageBody"/>). A field longer than <see cref="MaxFieldLength"/> is left out rather than cut; a file
+/// whose header is malformed states nothing, and the evidence stands without it.
 /// </summary>
 public static partial class MessageInfoReader
 {
@@ -155,16 +154,14 @@ public static partial class MessageInfoReader
     private static List<MessageInfo> Forwarded(IEnumerable<MessageInfo?> statements)
     {
         var kept = new List<MessageInfo>();
-        foreach (var statement in statements)
+        foreach (var statement in statements.OfType<MessageInfo>())
         {
-            if (statement is not null && JsonSerializer.Serialize<List<MessageInfo>>([.. kept, statement], VaultJson.Compact).Length <= MaxForwardedChars)
-            {
-                kept.Add(statement);
-            }
-            else if (statement is not null)
+            if (JsonSerializer.Serialize<List<MessageInfo>>([.. kept, statement], VaultJson.Compact).Length > MaxForwardedChars)
             {
                 break;
             }
+
+            kept.Add(statement);
         }
 
         return kept;

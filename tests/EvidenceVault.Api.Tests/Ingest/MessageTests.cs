@@ -177,6 +177,10 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         await ExpertTools.RunGuideCommandAsync(bag, "msgconvert --outfile message.eml", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
         var taken = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email, email.policy, hashlib,", "message.eml");
         Assert.Equal(SampleMessages.StatedAttachments.Select(a => $"{a.Sha256} {a.Size} {a.FileName}"), taken.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var header = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email, email.policy, sys;", "message.eml");
+        Assert.Contains($"From: {SampleMessages.From}\n", header, StringComparison.Ordinal);
+        Assert.Contains($"To: {SampleMessages.To}\n", header, StringComparison.Ordinal);
+        Assert.Contains($"Subject: {SampleMessages.Subject}\n", header, StringComparison.Ordinal);
     }
 
     [Theory]
