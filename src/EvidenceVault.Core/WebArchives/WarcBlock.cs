@@ -93,16 +93,20 @@ public sealed class WarcBlock : IAsyncDisposable
     }
 
     /// <summary>
-    /// A temporary file for a capture's spooled responses and packages (<c>evidencevault-capture-*</c> in the system's
-    /// temporary folder), deleted when it is closed — whether the capture is answered, refused or cut short.
+    /// A temporary file for a capture's spooled responses and packages (<c>evidencevault-capture-</c>, the process id,
+    /// then a random name, in the system's temporary folder, so that one instance's files are told from another's on a
+    /// shared machine), deleted when it is closed — whether the capture is answered, refused or cut short.
     /// </summary>
     public static FileStream CreateTemporaryFile() => new(
-        Path.Combine(Path.GetTempPath(), "evidencevault-capture-" + Guid.NewGuid().ToString("N")),
+        Path.Combine(Path.GetTempPath(), $"{TemporaryFilePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"),
         FileMode.CreateNew,
         FileAccess.ReadWrite,
         FileShare.None,
         BufferSize,
         FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+
+    /// <summary>How the names of the capture's temporary files begin (<see cref="CreateTemporaryFile"/>).</summary>
+    public const string TemporaryFilePrefix = "evidencevault-capture-";
 
     /// <summary>The payload from its first byte. The stream belongs to the block: read it, do not dispose it.</summary>
     public Stream RewindPayload()

@@ -547,7 +547,7 @@ public sealed class CaptureTests(CaptureVault app) : IClassFixture<CaptureVault>
 
     /// <summary>Every response and package a capture spooled is gone once it is answered.</summary>
     private static void AssertNoTemporaryFiles() =>
-        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "evidencevault-capture-*"));
+        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), $"{EvidenceVault.WebArchives.WarcBlock.TemporaryFilePrefix}{Environment.ProcessId}-*")); // this process's: the app runs in it
 
     private static byte[] Read(ZipArchive zip, string path)
     {
