@@ -4,9 +4,9 @@ namespace EvidenceVault.Api.Monitoring;
 
 /// <summary>
 /// What an operator watches besides requests and storage calls: evidence taken in, trusted time granted or put off
-/// (an authority that stops answering shows here first), resumable uploads that victims never finish, files
-/// whose statements the vault could not read, and refusals by their stable problem type. Tags carry kinds, outcomes, authority names and problem types only — never a case,
-/// an item, a file name or a token.
+/// (an authority that stops answering shows here first), resumable uploads that victims never finish, files whose
+/// statements the vault could not read, and refusals by their stable problem type. Tags carry kinds, outcomes,
+/// authority names, content types and problem types only — never a case, an item, a file name or a token.
 /// </summary>
 internal sealed class VaultMetrics
 {

@@ -52,7 +52,7 @@ internal sealed class CompoundFileStreams
 
     /// <summary>The stream <paramref name="name"/> among the root storage's children; null if there is none.</summary>
     public async Task<byte[]?> ReadRootStreamAsync(string name, CancellationToken cancellationToken) =>
-        await DirectoryAsync(cancellationToken) is { } directory ? await ReadStreamAsync(ChildrenOf(directory), name, cancellationToken) : null;
+        await RootAsync(cancellationToken) is { } root ? await ReadStreamAsync(root, name, cancellationToken) : null;
 
     /// <summary>The root storage's children, as a tree for the reads below; null when the directory holds no root entry.</summary>
     public async Task<uint?> RootAsync(CancellationToken cancellationToken) =>

@@ -1,12 +1,12 @@
 namespace EvidenceVault.Evidence;
 
 /// <summary>
-/// What a saved e-mail (<c>.eml</c>, RFC 5322) says about itself in its header: who it claims to be from, whom it is addressed to, its subject,
-/// when the sender's program says it was sent, its message id, and when and by which server the recipient's mail
-/// provider took it in (the top <c>Received</c> field, the last one written, by the provider's own clock). Like
-/// <see cref="PageSnapshotOrigin"/>, statements of the file that a court expert can read in the file itself, kept beside
-/// the victim's claims. The sender's fields can be forged by whoever sent a phishing mail; the top <c>Received</c>
-/// field is the recipient's provider's own.
+/// What a saved e-mail (<c>.eml</c>, RFC 5322) says about itself in its header: who it claims to be from, whom it is
+/// addressed to, its subject, when the sender's program says it was sent, its message id, and when and by which server
+/// the recipient's mail provider took it in (the top <c>Received</c> field, the last one written, by the provider's own
+/// clock). Like <see cref="PageSnapshotOrigin"/>, statements of the file that a court expert can read in the file
+/// itself, kept beside the victim's claims. The sender's fields can be forged by whoever sent a phishing mail; the top
+/// <c>Received</c> field is the recipient's provider's own.
 /// </summary>
 public sealed record MessageInfo
 {

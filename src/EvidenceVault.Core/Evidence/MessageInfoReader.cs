@@ -154,9 +154,12 @@ public static partial class MessageInfoReader
     private static List<MessageInfo> Forwarded(IEnumerable<MessageInfo?> statements)
     {
         var kept = new List<MessageInfo>();
+        var length = "[]".Length;
         foreach (var statement in statements.OfType<MessageInfo>())
         {
-            if (JsonSerializer.Serialize<List<MessageInfo>>([.. kept, statement], VaultJson.Compact).Length > MaxForwardedChars)
+            // The list's JSON is its entries' own, comma-separated, in brackets: each entry is serialized once.
+            length += JsonSerializer.Serialize(statement, VaultJson.Compact).Length + (kept.Count > 0 ? 1 : 0);
+            if (length > MaxForwardedChars)
             {
                 break;
             }

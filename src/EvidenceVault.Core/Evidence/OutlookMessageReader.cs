@@ -71,7 +71,7 @@ internal static class OutlookMessageReader
     {
         var values = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), propertiesHeader);
         codePage = values.TryGetValue(MessageCodePage, out var page) || values.TryGetValue(InternetCodePage, out page) ? (int)(page & 0xFFFF) : codePage;
-        Task<string?> TextAsync(string property) => StringPropertyAsync(name => file.ReadStreamAsync(storage, name, cancellationToken), property, codePage);
+        Task<string?> TextAsync(string property) => StringPropertyAsync(file, storage, property, codePage, cancellationToken);
 
         var body = await TextAsync(Body);
 
@@ -120,7 +120,7 @@ internal static class OutlookMessageReader
         {
             foreach (var storage in await file.StoragesAsync(message, AttachmentStorage, cancellationToken))
             {
-                Task<string?> TextAsync(string property) => StringPropertyAsync(name => file.ReadStreamAsync(storage, name, cancellationToken), property, codePage);
+                Task<string?> TextAsync(string property) => StringPropertyAsync(file, storage, property, codePage, cancellationToken);
 
                 if (attachments.Count >= MessageBody.MaxAttachments)
                 {
@@ -175,7 +175,7 @@ internal static class OutlookMessageReader
                 continue;
             }
 
-            Task<string?> TextAsync(string property) => StringPropertyAsync(name => file.ReadStreamAsync(storage, name, cancellationToken), property, codePage);
+            Task<string?> TextAsync(string property) => StringPropertyAsync(file, storage, property, codePage, cancellationToken);
             var name = await TextAsync(DisplayName);
             var address = await TextAsync(SmtpAddress) ?? await TextAsync(EmailAddress);
             if ((address is null ? name : name is null || name == address ? address : $"{name} <{address}>") is { Length: > 0 } recipient)
@@ -188,9 +188,9 @@ internal static class OutlookMessageReader
     }
 
     /// <summary>A string property, each in a stream of its own: Unicode (type 001F), or 8-bit (001E) in the message's code page.</summary>
-    private static async Task<string?> StringPropertyAsync(Func<string, Task<byte[]?>> read, string property, int codePage) =>
-        await read($"__substg1.0_{property}001F") is { } unicode ? Encoding.Unicode.GetString(unicode).TrimEnd('\0')
-        : await read($"__substg1.0_{property}001E") is { } text ? CodePageText.Decode(text, codePage)?.TrimEnd('\0')
+    private static async Task<string?> StringPropertyAsync(CompoundFileStreams file, uint storage, string property, int codePage, CancellationToken cancellationToken) =>
+        await file.ReadStreamAsync(storage, $"__substg1.0_{property}001F", cancellationToken) is { } unicode ? Encoding.Unicode.GetString(unicode).TrimEnd('\0')
+        : await file.ReadStreamAsync(storage, $"__substg1.0_{property}001E", cancellationToken) is { } text ? CodePageText.Decode(text, codePage)?.TrimEnd('\0')
         : null;
 
     private static void Append(StringBuilder fields, string name, string? value)
