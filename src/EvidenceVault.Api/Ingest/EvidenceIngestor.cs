@@ -32,8 +32,8 @@ internal sealed record RecordedEvent(long Seq, Sha256Digest LineHash);
 /// <summary>An <c>item.received</c> event the custody log already holds, and the statements of the file it chained.</summary>
 internal sealed record ChainedReceipt(RecordedEvent Recorded, FileStatements Statements);
 
-/// <summary>What a committed file says about itself: a saved page's origin, a recording's length and making, a photo's taking, an e-mail's header, or a document's properties.</summary>
-internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInfo? Recording, PhotoInfo? Photo = null, MessageInfo? Message = null, DocumentInfo? Document = null)
+/// <summary>What a committed file says about itself: a saved page's origin, a recording's length and making, a photo's taking, an e-mail's header, a document's properties, or an exported chat's writers, span and links.</summary>
+internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInfo? Recording, PhotoInfo? Photo = null, MessageInfo? Message = null, DocumentInfo? Document = null, ChatInfo? Chat = null)
 {
     /// <summary>For a file that states none of them.</summary>
     public static FileStatements None { get; } = new(null, null);
@@ -44,7 +44,7 @@ internal sealed record FileStatements(PageSnapshotOrigin? Snapshot, RecordingInf
     /// detail the vault did not write.
     /// </summary>
     public static FileStatements Chained(IReadOnlyDictionary<string, string>? details) =>
-        new(SnapshotDetails.From(details), RecordingDetails.From(details), PhotoDetails.From(details), MessageDetails.From(details), DocumentDetails.From(details));
+        new(SnapshotDetails.From(details), RecordingDetails.From(details), PhotoDetails.From(details), MessageDetails.From(details), DocumentDetails.From(details), ChatDetails.From(details));
 }
 
 /// <summary>
@@ -271,6 +271,7 @@ internal sealed partial class EvidenceIngestor(
             Photo = statements.Photo,
             Message = statements.Message,
             Document = statements.Document,
+            Chat = statements.Chat,
             CapturedBy = claims.CapturedByVault ? CaptureDetails.Vault : null,
             CapturedSites = claims.CapturedSites is { Count: > 0 } sites ? sites : null,
             Note = claims.Note,
@@ -339,7 +340,8 @@ internal sealed partial class EvidenceIngestor(
             .Concat(statements.Recording is { } recording ? RecordingDetails.Of(recording) : [])
             .Concat(statements.Photo is { } photo ? PhotoDetails.Of(photo) : [])
             .Concat(statements.Message is { } message ? MessageDetails.Of(message) : [])
-            .Concat(statements.Document is { } document ? DocumentDetails.Of(document) : []);
+            .Concat(statements.Document is { } document ? DocumentDetails.Of(document) : [])
+            .Concat(statements.Chat is { } chat ? ChatDetails.Of(chat) : []);
         foreach (var (name, value) in said)
         {
             details[name] = value;

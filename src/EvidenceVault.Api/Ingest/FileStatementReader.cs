@@ -12,23 +12,24 @@ internal interface IFileStatementReader
 /// <summary>
 /// The vault's format readers: a saved page's address and capture time, a recording's length and making, a photo's
 /// EXIF time and device, an e-mail's sender, subject, dates and receiving server, an office document's or a PDF's
-/// author, dates and program.
+/// author, dates and program, an exported chat's writers, span and links (also in the ZIP an iPhone exports).
 /// </summary>
 internal sealed class FileStatementReader : IFileStatementReader
 {
     /// <summary>
     /// How much a reader of <paramref name="format"/> reads from storage at a time, or null when the format states
     /// nothing the vault reads (the blob is then not opened). A WACZ or an office document is a ZIP whose directory
-    /// sits at its end, a PDF's cross-references are found from its end, and a phone may write a movie's header after
+    /// sits at its end (as does a plain ZIP's, opened for the chat an iPhone exports in one), a PDF's cross-references are found from its end, and a phone may write a movie's header after
     /// its media, so those are read with ranged requests of 256 KiB; an AMR, AAC (ADTS) or SILK recording's frames are
-    /// counted, and an e-mail's attachments hashed, a megabyte at a time.
+    /// counted, and an e-mail's attachments hashed and a chat's text read, a megabyte at a time.
     /// </summary>
     public static int? ReadBufferBytes(EvidenceFormat format) => ReaderOf(format) switch
     {
-        Reader.Page or Reader.Document => 256 * 1024,
+        Reader.Page or Reader.Document or Reader.ChatZip => 256 * 1024,
         Reader.Recording => RecordingInfoReader.ReadBufferBytes(format),
         Reader.Photo => 64 * 1024,
         Reader.Message => MessageInfoReader.ReadBufferBytes,
+        Reader.Chat => ChatInfoReader.ReadBufferBytes,
         _ => null,
     };
 
@@ -39,6 +40,8 @@ internal sealed class FileStatementReader : IFileStatementReader
         Reader.Photo => new FileStatements(null, null, await PhotoInfoReader.ReadAsync(content, format, cancellationToken)),
         Reader.Message => new FileStatements(null, null, null, await MessageInfoReader.ReadAsync(content, format, cancellationToken)),
         Reader.Document => new FileStatements(null, null, null, null, await DocumentInfoReader.ReadAsync(content, format, cancellationToken)),
+        Reader.Chat => FileStatements.None with { Chat = await ChatInfoReader.ReadAsync(content, cancellationToken) },
+        Reader.ChatZip => FileStatements.None with { Chat = await ChatInfoReader.ReadZipAsync(content, cancellationToken) },
         _ => FileStatements.None,
     };
 
@@ -48,6 +51,8 @@ internal sealed class FileStatementReader : IFileStatementReader
         : format.ContentType is "image/jpeg" or "image/png" or "image/webp" or "image/heic" or "image/avif" ? Reader.Photo
         : format.MediaClass == MediaClass.Message ? Reader.Message
         : format.MediaClass is MediaClass.Office or MediaClass.Pdf ? Reader.Document
+        : format.MediaClass == MediaClass.Chat ? Reader.Chat
+        : format.MediaClass == MediaClass.Archive ? Reader.ChatZip
         : Reader.None;
 
     private enum Reader
@@ -58,5 +63,7 @@ internal sealed class FileStatementReader : IFileStatementReader
         Photo,
         Message,
         Document,
+        Chat,
+        ChatZip,
     }
 }

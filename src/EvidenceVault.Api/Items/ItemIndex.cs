@@ -100,6 +100,20 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? DocumentCompany { get; set; }
 
+    public string? ChatSource { get; set; }
+
+    /// <summary>The writers an exported chat names (JSON), as the custody line records them.</summary>
+    public string? ChatParticipants { get; set; }
+
+    public int? ChatMessages { get; set; }
+
+    public string? ChatFirstMessageAt { get; set; }
+
+    public string? ChatLastMessageAt { get; set; }
+
+    /// <summary>The links an exported chat's messages hold (JSON), as the custody line records them.</summary>
+    public string? ChatLinks { get; set; }
+
     /// <summary>The sites a capture reached and their certificates, as the custody line records them (JSON).</summary>
     public string? CapturedSites { get; set; }
 
@@ -181,6 +195,12 @@ internal sealed class ItemEntity : ITableEntity
         DocumentModifiedAt = item.Document?.ModifiedAt,
         DocumentApplication = item.Document?.Application,
         DocumentCompany = item.Document?.Company,
+        ChatSource = item.Chat?.Source,
+        ChatParticipants = EvidenceVault.Custody.ChatDetails.TextsValue(item.Chat?.Participants),
+        ChatMessages = item.Chat?.Messages,
+        ChatFirstMessageAt = item.Chat?.FirstMessageAt,
+        ChatLastMessageAt = item.Chat?.LastMessageAt,
+        ChatLinks = EvidenceVault.Custody.ChatDetails.TextsValue(item.Chat?.Links),
         CapturedSites = item.CapturedSites is { Count: > 0 } sites ? EvidenceVault.Custody.CaptureDetails.SitesValue(sites) : null,
         Note = item.Note,
         Contributor = item.Contributor,
@@ -230,6 +250,12 @@ internal sealed class ItemEntity : ITableEntity
         {
             Source = DocumentSource, Author = DocumentAuthor, LastModifiedBy = DocumentLastModifiedBy,
             CreatedAt = DocumentCreatedAt, ModifiedAt = DocumentModifiedAt, Application = DocumentApplication, Company = DocumentCompany,
+        },
+        Chat = ChatSource is null ? null : new ChatInfo
+        {
+            Source = ChatSource, Participants = EvidenceVault.Custody.ChatDetails.TextsFrom(ChatParticipants), Messages = ChatMessages ?? 0,
+            FirstMessageAt = ChatFirstMessageAt ?? string.Empty, LastMessageAt = ChatLastMessageAt ?? string.Empty,
+            Links = EvidenceVault.Custody.ChatDetails.TextsFrom(ChatLinks),
         },
         CapturedSites = EvidenceVault.Custody.CaptureDetails.SitesFrom(CapturedSites),
         Note = Note,

@@ -305,6 +305,10 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the document says of its making (author, dates, program) differs from custody line {item.Custody.Seq}");
             }
+            else if (!SameStatement(ChatDetails.From, received.Details, item.Chat))
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the chat says of itself (its writers, messages, times, links) differs from custody line {item.Custody.Seq}");
+            }
             else if (CaptureDetails.From(received.Details) != item.CapturedBy)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: whether the vault captured the page itself differs from custody line {item.Custody.Seq}");

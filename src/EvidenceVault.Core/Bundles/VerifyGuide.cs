@@ -349,6 +349,31 @@ internal static class VerifyGuide
             exiftool -a -RTF:Author -RTF:LastModifiedBy -RTF:CreateDate -RTF:ModifyDate -RTF:Company data/evidence/<item>.rtf
             ```
 
+            A chat exported as text (`.txt`, `source` `whatsapp`: WhatsApp's "Export chat" on Android) is one line per message, or more for a message of several lines: the phone's date and time — in
+            brackets on an iPhone, before a dash on Android, in the phone's own date order, clock and language —, the
+            writer's name as the exporting phone shows it, `: ` and the text. `chat` in `items.json` states how many
+            messages have a writer (the app's own notices have none), the first and the last one's time exactly as written
+            (without a zone: the phone's clock), the writers in the order they first wrote, and the web addresses the text
+            holds (do not open them). The export is text anyone can edit before uploading it, so it says what the export
+            claims; its hash and timestamp prove only that it has not changed since. Perl prints the same count, times
+            and writers, and `grep` the addresses as written (`links` keeps each once, without the punctuation that ends a
+            sentence after it):
+            导出的聊天记录（.txt，WhatsApp“导出聊天”）每条消息一行：手机上的日期时间、发言人、“: ”与内容。items.json 中 chat 所述的消息数、首末消息时间（按导出原文，手机时钟，无时区）、发言人与链接可用以下命令核对。
+
+            ```sh
+            perl -CSD -ne 'if (/^[\x{FEFF}\x{200E}\x{200F}]*\[?([0-9]{1,4}[.\/-] ?[0-9]{1,2}[.\/-] ?[0-9]{1,4},?[ \x{A0}\x{202F}]\p{L}{0,4} ?[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2})?(?:[ \x{A0}\x{202F}]?(?:[AaPp]\.? ?[Mm]\.?|\p{L}{1,4}))?)(?:\] | - )([^:]+?): /) { $n++; $f //= $1; $l = $1; push @w, $2 unless $s{$2}++ } END { print "$n messages\nfirst: $f\nlast: $l\n", map { "writer: $_\n" } @w }' data/evidence/<item>.txt
+            grep -oE "https?://[^[:space:]<>\"']+" data/evidence/<item>.txt
+            ```
+
+            An iPhone exports the chat as a ZIP, kept as it is (`application/zip`, `source` `whatsapp-zip`): the same text is
+            its `_chat.txt`, beside the photos and voice messages the chat holds. `unzip` takes it out into `chat/`, where the
+            two commands above read `chat/_chat.txt` in place of `data/evidence/<item>.txt`:
+            iPhone 导出的是 ZIP 压缩包（source 为 whatsapp-zip），其中的 _chat.txt 即聊天记录；先用以下命令取出，再以上面的命令核对 chat/_chat.txt。
+
+            ```sh
+            unzip -o data/evidence/<item>.zip _chat.txt -d chat
+            ```
+
             """);
         var archives = catalog.Items.Where(item => item.ContentType == WebArchiveContentType).ToList();
         if ((archives.FirstOrDefault(item => item.CapturedBy == CaptureDetails.Vault) ?? archives.FirstOrDefault()) is { } archive)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using EvidenceVault.Evidence;
 using EvidenceVault.Serialization;
 
@@ -77,38 +76,24 @@ public static class MessageDetails
 
     /// <summary>The links a <see cref="Links"/> detail (or an index column) holds.</summary>
     /// <exception cref="FormatException">The detail is not a JSON array of strings.</exception>
-    public static IReadOnlyList<string>? LinksFrom(string? value) => ListFrom<string>(value, "links");
+    public static IReadOnlyList<string>? LinksFrom(string? value) => StatementDetails.ListFrom<string>(value, "links");
 
     /// <summary>The <see cref="Links"/> detail's value for <paramref name="links"/>, or null for none.</summary>
-    public static string? LinksValue(IReadOnlyList<string>? links) => ListValue(links);
+    public static string? LinksValue(IReadOnlyList<string>? links) => StatementDetails.ListValue(links);
 
     /// <summary>The attachments an <see cref="Attachments"/> detail (or an index column) holds.</summary>
     /// <exception cref="FormatException">The detail is not a JSON array of attachments.</exception>
-    public static IReadOnlyList<MessageAttachment>? AttachmentsFrom(string? value) => ListFrom<MessageAttachment>(value, "attachments");
+    public static IReadOnlyList<MessageAttachment>? AttachmentsFrom(string? value) => StatementDetails.ListFrom<MessageAttachment>(value, "attachments");
 
     /// <summary>The <see cref="Attachments"/> detail's value for <paramref name="attachments"/>, or null for none.</summary>
-    public static string? AttachmentsValue(IReadOnlyList<MessageAttachment>? attachments) => ListValue(attachments);
+    public static string? AttachmentsValue(IReadOnlyList<MessageAttachment>? attachments) => StatementDetails.ListValue(attachments);
 
     /// <summary>The forwarded mails' headers a <see cref="Forwarded"/> detail (or an index column) holds.</summary>
     /// <exception cref="FormatException">The detail is not a JSON array of message statements.</exception>
-    public static IReadOnlyList<MessageInfo>? ForwardedFrom(string? value) => ListFrom<MessageInfo>(value, "forwarded mails");
+    public static IReadOnlyList<MessageInfo>? ForwardedFrom(string? value) => StatementDetails.ListFrom<MessageInfo>(value, "forwarded mails");
 
     /// <summary>The <see cref="Forwarded"/> detail's value for <paramref name="forwarded"/>, or null for none.</summary>
-    public static string? ForwardedValue(IReadOnlyList<MessageInfo>? forwarded) => ListValue(forwarded);
-
-    private static List<T>? ListFrom<T>(string? value, string what)
-    {
-        try
-        {
-            return value is null ? null : JsonSerializer.Deserialize<List<T>>(value, VaultJson.Compact) ?? throw new FormatException($"The {what} are null.");
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"The {what} are not a JSON array of {typeof(T).Name}.", e);
-        }
-    }
-
-    private static string? ListValue<T>(IReadOnlyList<T>? list) => list is { Count: > 0 } ? JsonSerializer.Serialize(list, VaultJson.Compact) : null;
+    public static string? ForwardedValue(IReadOnlyList<MessageInfo>? forwarded) => StatementDetails.ListValue(forwarded);
 
     private static string? Utc(DateTimeOffset? time) => time is { } value ? VaultJson.FormatUtc(value) : null;
 

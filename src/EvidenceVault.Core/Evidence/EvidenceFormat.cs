@@ -26,6 +26,9 @@ public enum MediaClass
 
     /// <summary>A word-processor document, spreadsheet or presentation (Office Open XML, OpenDocument, or Office 97–2003's binary formats).</summary>
     Office,
+
+    /// <summary>A chat exported as text by the messaging app (WhatsApp's "Export chat").</summary>
+    Chat,
 }
 
 /// <summary>A file format recognised from its first bytes.</summary>

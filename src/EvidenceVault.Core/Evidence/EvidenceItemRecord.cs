@@ -128,6 +128,9 @@ public sealed record EvidenceItemRecord
     /// <summary>For an office document: who it says wrote it and saved it last, when, and with which program, as its properties state them.</summary>
     public DocumentInfo? Document { get; init; }
 
+    /// <summary>For an exported chat: who wrote in it, how many messages it holds, when the first and last were written, and the links they hold, as the export states them.</summary>
+    public ChatInfo? Chat { get; init; }
+
     /// <summary>
     /// <c>vault</c> when the vault fetched the page itself at a member's request (a WACZ it made), rather than receiving
     /// a file; absent otherwise. Recorded in the item's <c>item.received</c> custody line as well.

@@ -23,9 +23,6 @@ internal static partial class MessageBody
     /// <summary>How far into a message its attachments are looked for, beyond what mail providers let a message carry.</summary>
     public const long MaxMessageBytes = 64L * 1024 * 1024;
 
-    /// <summary>At most this many links are kept.</summary>
-    public const int MaxLinks = 32;
-
     /// <summary>At most this many attachments are kept.</summary>
     public const int MaxAttachments = 32;
 
@@ -125,16 +122,13 @@ internal static partial class MessageBody
         }
 
         var decoded = part.Decode(text.ToString());
-        var found = part.IsHtml
-            ? LinkAttribute().Matches(decoded).Select(m => WebUtility.HtmlDecode(m.Groups["double"].Success ? m.Groups["double"].Value : m.Groups["single"].Success ? m.Groups["single"].Value : m.Groups["bare"].Value))
-            : PlainAddress().Matches(decoded).Select(m => m.Value.TrimEnd('.', ',', ';', ':', '!', '?', ')', ']'));
-        foreach (var candidate in found.Select(link => link.Trim()))
+        if (part.IsHtml)
         {
-            if (links.Count < MaxLinks && candidate.Length <= PageSnapshotOriginReader.MaxUrlLength &&
-                Uri.TryCreate(candidate, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !links.Contains(candidate))
-            {
-                links.Add(candidate);
-            }
+            TextLinks.Add(LinkAttribute().Matches(decoded).Select(m => WebUtility.HtmlDecode(m.Groups["double"].Success ? m.Groups["double"].Value : m.Groups["single"].Success ? m.Groups["single"].Value : m.Groups["bare"].Value)), links);
+        }
+        else
+        {
+            TextLinks.AddWritten(decoded, links);
         }
     }
 
@@ -347,9 +341,6 @@ internal static partial class MessageBody
     /// <summary>Where an HTML part sends its reader: a link's <c>href</c>, or a form's <c>action</c> (where a fake sign-in page posts what is typed into it).</summary>
     [GeneratedRegex(@"\b(?:href|action)\s*=\s*(?:""(?<double>[^""]*)""|'(?<single>[^']*)'|(?<bare>[^\s>""']+))", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
     private static partial Regex LinkAttribute();
-
-    [GeneratedRegex(@"https?://[^\s<>""']+", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex PlainAddress();
 
     [GeneratedRegex(@";\s*(?<name>[A-Za-z0-9_*-]+)\s*=\s*(?:""(?<quoted>[^""]*)""|(?<token>[^\s;]+))", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex ParameterPattern();

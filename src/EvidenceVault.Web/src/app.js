@@ -16,7 +16,7 @@ import { VaultApi, VaultError, parseCaseLink, problemError } from './api.js';
 const SESSION_KEY = 'evidencevault.session';
 const LANGUAGE_KEY = 'evidencevault.language';
 const CHUNK_SIZE = 8 * 1024 * 1024;
-const ACCEPTED = ['image/*', 'audio/*', 'video/*', '.mhtml', '.mht', '.html', '.htm', '.pdf', '.warc', '.gz', '.wacz', '.webarchive', '.zip', '.heic', '.heif', '.amr', '.awb', '.silk', '.slk', '.aac', '.3gp', '.m4a', '.eml', '.msg', '.docx', '.docm', '.xlsx', '.xlsm', '.pptx', '.pptm', '.odt', '.ods', '.odp', '.doc', '.xls', '.ppt', '.rtf'];
+const ACCEPTED = ['image/*', 'audio/*', 'video/*', '.mhtml', '.mht', '.html', '.htm', '.pdf', '.warc', '.gz', '.wacz', '.webarchive', '.zip', '.heic', '.heif', '.amr', '.awb', '.silk', '.slk', '.aac', '.3gp', '.m4a', '.eml', '.msg', '.docx', '.docm', '.xlsx', '.xlsm', '.pptx', '.pptm', '.odt', '.ods', '.odp', '.doc', '.xls', '.ppt', '.rtf', '.txt'];
 
 const state = {
   language: initialLanguage(localStorage.getItem(LANGUAGE_KEY), navigator.languages || [navigator.language || '']),
@@ -98,6 +98,11 @@ function messageStatement(message) {
 function documentStatement(properties) {
   const time = (written) => written && written.replace('T', ' ').replace(/Z$/, ' UTC');
   return [properties.author, time(properties.createdAt), properties.lastModifiedBy, time(properties.modifiedAt), properties.application, properties.company].filter(Boolean).join(' · ');
+}
+
+/** What an exported chat says of itself: how many messages with a writer it holds, and the first and last one's time as the phone wrote it. */
+function chatStatement(chat) {
+  return `${chat.messages} ${t('chatMessages')} · ${chat.firstMessageAt} – ${chat.lastMessageAt}`;
 }
 
 /** A file an e-mail carries: its name and type, and, where the vault measured it, its size and SHA-256 (to match the file taken out of the mail). */
@@ -514,13 +519,13 @@ function captureView() {
  * For a link a saved e-mail holds: put it in the capture form, with a note naming the mail, for the member to read
  * and send — the vault, not the member's phone, then opens it.
  */
-function captureLinkButton(link, item) {
+function captureLinkButton(link, item, from) {
   return h('button', {
     type: 'button',
     class: 'link capture-link',
     title: link,
     onclick: () => {
-      state.captureDraft = { url: link, note: `${t('linkFromMail')}${t('colon')}${item.fileName || item.itemId}` };
+      state.captureDraft = { url: link, note: `${t(from)}${t('colon')}${item.fileName || item.itemId}` };
       render();
       document.getElementById('capture')?.scrollIntoView({ block: 'start' });
       document.getElementById('capture-button')?.focus();
@@ -556,11 +561,15 @@ function itemRow(item, lawyer) {
         ? h('span', { class: 'message-delivered' }, field('messageDelivered', [item.message.deliveredBy, item.message.deliveredAt && formatTime(item.message.deliveredAt, 'UTC')].filter(Boolean).join(' · ')))
         : null,
       item.message?.links?.length ? h('span', { class: 'url message-links' }, field('messageLinks', item.message.links.join(' '))) : null,
-      ...(lawyer ? [] : (item.message?.links ?? []).map((link) => captureLinkButton(link, item))),
+      ...(lawyer ? [] : (item.message?.links ?? []).map((link) => captureLinkButton(link, item, 'linkFromMail'))),
       item.message?.attachments?.length
         ? h('span', { class: 'message-attachments' }, field('messageAttachments', item.message.attachments.map(attachmentStatement).join('; ')))
         : null,
       item.document ? h('span', { class: 'document-says' }, field('documentSays', documentStatement(item.document))) : null,
+      item.chat ? h('span', { class: 'chat-says' }, field('chatSays', chatStatement(item.chat))) : null,
+      item.chat?.participants?.length ? h('span', { class: 'chat-writers' }, field('chatWriters', item.chat.participants.join('; '))) : null,
+      item.chat?.links?.length ? h('span', { class: 'url chat-links' }, field('chatLinks', item.chat.links.join(' '))) : null,
+      ...(lawyer ? [] : (item.chat?.links ?? []).map((link) => captureLinkButton(link, item, 'linkFromChat'))),
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,
       item.note ? h('span', {}, field('note', item.note)) : null,
       h('span', { class: 'contributor' }, field('contributor', contributorName(item))),

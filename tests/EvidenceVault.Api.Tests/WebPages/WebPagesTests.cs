@@ -226,7 +226,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
-    public async Task The_lawyer_page_shows_what_a_photo_a_phone_movie_a_phishing_mail_and_a_forward_of_it_say_of_themselves_in_its_language()
+    public async Task The_lawyer_page_shows_what_a_photo_a_phone_movie_a_phishing_mail_a_forward_of_it_and_a_chat_say_of_themselves_in_its_language()
     {
         using var vault = await app.CreateCaseAsync();
         var lawyerGrant = await vault.GrantAsync(CaseRoles.Lawyer, "Law firm");
@@ -238,8 +238,9 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             var movie = SampleRecordings.IPhoneMovie(Path.Combine(folder.FullName, "screen.mov"), new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero), "2026-11-20T14:03:17+0800", "Apple", "iPhone 15");
             var mail = SampleMessages.Phishing(Path.Combine(folder.FullName, "phishing.eml"), attachments: SampleMessages.Attachments);
             var forward = SampleMessages.Forwarded(Path.Combine(folder.FullName, "forward.eml"));
+            var chat = SampleChats.Write(folder.FullName, SampleChats.IPhone);
             var items = new List<EvidenceItemRecord>();
-            foreach (var file in new[] { camera, clockOnly, movie, mail, forward })
+            foreach (var file in new[] { camera, clockOnly, movie, mail, forward, chat })
             {
                 using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(file)));
                 items.Add((await response.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!);
@@ -248,7 +249,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await using var desk = await chromium.Browser.NewContextAsync(Desktop);
             var page = await desk.NewPageAsync();
             await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={lawyerGrant.Token}");
-            await Expect(page.Locator("#items .item")).ToHaveCountAsync(5);
+            await Expect(page.Locator("#items .item")).ToHaveCountAsync(6);
             ILocator Of(EvidenceItemRecord item, string part) => page.Locator($".item[data-item-id='{item.ItemId}'] .{part}");
             await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("The photo itself says it was taken: 2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("The photo itself says it was taken: 2026-11-20 14:04:00 (camera clock, no time zone) · HUAWEI ELS-AN00");
@@ -267,6 +268,10 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-attachments")).ToHaveTextAsync("Files attached to it (name, type, size, SHA-256): " + string.Format(CultureInfo.InvariantCulture, attached, "bytes"));
             Assert.Equal(0, await page.Locator($"a[href='{SampleMessages.Link}']").CountAsync());
             Assert.Equal(0, await Of(items[3], "capture-link").CountAsync()); // a lawyer's link reads; it does not have pages captured
+            await Expect(Of(items[5], "chat-says")).ToHaveTextAsync("The exported chat says it holds (first and last message by the phone's clock, as exported): 7 messages · 03/12/2026, 22:15:32 – 04/12/2026, 09:02:47");
+            await Expect(Of(items[5], "chat-writers")).ToHaveTextAsync($"Writers in the chat, as the exporting phone names them: {SampleChats.Scammer}; {SampleChats.Victim}");
+            await Expect(Of(items[5], "chat-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleChats.RefundLink} {SampleChats.AppLink}");
+            Assert.Equal(0, await Of(items[5], "capture-link").CountAsync());
             await page.ClickAsync("#language");
             await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:04:00 （相机时钟，未注明时区） · HUAWEI ELS-AN00");
@@ -278,6 +283,9 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("收件方邮件服务器的接收记录：mx1.mail.example.cn · 2026/11/20 14:03:19 UTC");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"邮件中的链接（仅供记录，请勿打开）：{SampleMessages.Link}");
             await Expect(Of(items[3], "message-attachments")).ToHaveTextAsync("邮件自带的附件（文件名、类型、大小、SHA-256）：" + string.Format(CultureInfo.InvariantCulture, attached, "字节"));
+            await Expect(Of(items[5], "chat-says")).ToHaveTextAsync("聊天记录自述的消息数和首末消息时间（手机时钟，按导出原文）：7 条消息 · 03/12/2026, 22:15:32 – 04/12/2026, 09:02:47");
+            await Expect(Of(items[5], "chat-writers")).ToHaveTextAsync($"聊天记录中的发言人（按导出手机上的名称）：{SampleChats.Scammer}; {SampleChats.Victim}");
+            await Expect(Of(items[5], "chat-links")).ToHaveTextAsync($"聊天中的链接（仅供记录，请勿打开）：{SampleChats.RefundLink} {SampleChats.AppLink}");
         }
         finally
         {
@@ -486,21 +494,31 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             }
 
             var mail = Assert.Single(await vault.ListItemsAsync());
+            var chat = await vault.UploadNewItemAsync(
+                SampleChats.Write(folder.FullName, SampleChats.AndroidChinese), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(SampleChats.AndroidChinese.FileName)));
             await using var phone = await chromium.Browser.NewContextAsync(Phone);
             var watch = Watch(phone, app.BaseAddress);
             var page = await phone.NewPageAsync();
             await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={vault.OwnerToken}");
+
+            // A link in an exported chat goes into the form the same way, its note naming the chat.
+            var chatButtons = page.Locator($".item[data-item-id='{chat.ItemId}'] .capture-link");
+            await Expect(chatButtons).ToHaveCountAsync(2);
+            await chatButtons.Last.ClickAsync();
+            await Expect(page.Locator("#capture-url")).ToHaveValueAsync(SampleChats.AppLink);
+            await Expect(page.Locator("#capture-note")).ToHaveValueAsync($"聊天记录中的链接：{SampleChats.AndroidChinese.FileName}");
 
             var button = page.Locator($".item[data-item-id='{mail.ItemId}'] .capture-link");
             await Expect(button).ToHaveTextAsync($"让证据保险箱保存此链接的网页： {new Uri(link).Authority}");
             await button.ClickAsync();
             await Expect(page.Locator("#capture-url")).ToHaveValueAsync(link); // for the member to read before the vault opens it
             await Expect(page.Locator("#capture-note")).ToHaveValueAsync("邮件中的链接：退款邮件.eml");
-            Assert.Single(await vault.ListItemsAsync()); // nothing is opened until the member sends the form
+            Assert.Equal(2, (await vault.ListItemsAsync()).Count); // nothing is opened until the member sends the form
             await page.ClickAsync("#capture-button");
 
             await Expect(page.Locator("#capture-status")).ToHaveTextAsync("已保存网页：订单异常 - 退款申请 · HTTP 状态 200 · 3 个附带资源 · 网站证书已核验：refund-center.example", new() { Timeout = 30_000 });
             var captured = Assert.Single(await vault.ListItemsAsync(), item => item.ContentType == "application/wacz");
+            Assert.Equal(3, (await vault.ListItemsAsync()).Count); // the mail, the chat and the page: the chat's link was never sent
             Assert.Equal((link, "邮件中的链接：退款邮件.eml"), (captured.SourceUrl, captured.Note));
             await AssertFitsAsync(page);
             Assert.Empty(watch.ThirdParty); // the phone never opened the phishing link: the vault did

@@ -8,7 +8,7 @@ namespace EvidenceVault.Core.Tests.Evidence;
 /// fail in a way the vault does not expect: whatever the bytes, a reader states something or nothing. Real files of
 /// every kind the vault reads statements from — Office 97–2003 and Office Open XML documents, OpenDocument, PDFs (with
 /// document information, and with XMP alone), Rich Text, Outlook messages in both string formats and saved e-mails,
-/// photos with EXIF, recordings from encoders and phones, saved pages and web archives — are damaged here a few bytes at
+/// photos with EXIF, recordings from encoders and phones, saved pages and web archives, exported chats — are damaged here a few bytes at
 /// a time, in their headers, directories, tables and property sets, with a fixed seed so a failure can be replayed.
 /// </summary>
 public sealed class DamagedFileTests : IDisposable
@@ -62,7 +62,7 @@ public sealed class DamagedFileTests : IDisposable
         await AssertReadersHoldAsync(await File.ReadAllBytesAsync(SampleEvidence.PathOf(fixture)), fixture, needsStatement: false);
 
     [Fact]
-    public async Task Damaged_photos_recordings_pages_and_mails_with_statements_state_something_or_nothing_and_never_fail()
+    public async Task Damaged_photos_recordings_pages_mails_and_chats_with_statements_state_something_or_nothing_and_never_fail()
     {
         var exif = SamplePhotos.Exif(littleEndian: false, "Apple", "iPhone 15", "2026:11:20 22:03:17", "+08:00");
         string[] files =
@@ -80,6 +80,8 @@ public sealed class DamagedFileTests : IDisposable
             SampleMessages.Forwarded(Path.Combine(_folder, "forward.eml")),
             await SampleRecordings.WeChatVoiceAsync(_folder),
             await SamplePackages.WebArchiveAsync(Path.Combine(_folder, "page.webarchive")),
+            SampleChats.Write(_folder, SampleChats.AndroidEnglish),
+            SampleChats.IPhoneZip(Path.Combine(_folder, "WhatsApp Chat.zip")),
         ];
         foreach (var file in files)
         {
@@ -126,6 +128,8 @@ public sealed class DamagedFileTests : IDisposable
         MediaClass.Audio or MediaClass.Video => await RecordingInfoReader.ReadAsync(content, format),
         MediaClass.Image => await PhotoInfoReader.ReadAsync(content, format),
         MediaClass.Message => await MessageInfoReader.ReadAsync(content, format),
+        MediaClass.Chat => await ChatInfoReader.ReadAsync(content),
+        MediaClass.Archive => await ChatInfoReader.ReadZipAsync(content),
         _ => await DocumentInfoReader.ReadAsync(content, format),
     };
 

@@ -1,0 +1,114 @@
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Api.Tests.Ingest;
+
+/// <summary>
+/// A chat exported from WhatsApp — where many refund and investment scams begin — is accepted as evidence, and what it
+/// says — its writers, how many messages it holds, the first and last one's time as the phone wrote it, the links the
+/// scammer sent — is read from the stored bytes, chained into the custody log and carried into the bundle, where Perl
+/// and grep read the same from the bundle's copy and a catalog that says otherwise is caught.
+/// </summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-chats-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task An_exported_chat_states_its_writers_messages_times_and_links_and_the_bundle_cannot_say_otherwise()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var chat = SampleChats.AndroidEnglish;
+
+        var item = await vault.UploadNewItemAsync(SampleChats.Write(_folder, chat), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(chat.FileName)));
+
+        Assert.Equal((EvidenceFormatDetector.ChatContentType, "document", chat.FileName), (item.ContentType, item.Kind, item.FileName));
+        Assert.Equal(chat.Stated, item.Chat);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, chat.Stated, i => i.Chat, ChatDetails.From);
+
+        // Served as the UTF-8 text it is, so a lawyer's browser shows the Chinese names as written.
+        using (var content = await vault.Client.GetAsync($"/api/cases/{vault.CaseId}/items/{item.ItemId}/content"))
+        {
+            Assert.Equal(("text/plain", "utf-8"), (content.Content.Headers.ContentType?.MediaType, content.Content.Headers.ContentType?.CharSet));
+            Assert.Equal(chat.Text, await content.Content.ReadAsStringAsync());
+        }
+
+        // The bundle: the chat under .txt, items.csv and the report carrying what it says.
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        Assert.EndsWith(".txt", file, StringComparison.Ordinal);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("文件自述 The file says (WHATSAPP): 6 条消息 messages, 自 from 12/3/26, 10:15", html, StringComparison.Ordinal);
+        Assert.Contains($"发言人 writers: {SampleChats.Scammer}; {SampleChats.Victim}", html, StringComparison.Ordinal);
+        Assert.Contains($"聊天中的链接 links in it: <code>{SampleChats.RefundLink}</code> <code>{SampleChats.AppLink}</code>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"href=\"{SampleChats.RefundLink}\"", html, StringComparison.Ordinal); // a scam link is shown, never made one to follow
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
+        Assert.Equal(
+            ($"{SampleChats.Scammer} | {SampleChats.Victim}", "6", chat.Stated.FirstMessageAt, chat.Stated.LastMessageAt, $"{SampleChats.RefundLink} {SampleChats.AppLink}"),
+            (row["chat_participants"], row["chat_messages"], row["chat_first_message_at"], row["chat_last_message_at"], row["chat_links"]));
+
+        // Perl and grep, run as the guide says, read the same from the bundle's copy.
+        var counted = await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", file);
+        Assert.Equal(
+            ["6 messages", $"first: {chat.Stated.FirstMessageAt}", $"last: {chat.Stated.LastMessageAt}", $"writer: {SampleChats.Scammer}", $"writer: {SampleChats.Victim}"],
+            counted.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var links = await ExpertTools.RunGuideCommandAsync(bag, "grep -oE", file);
+        Assert.Equal(chat.Stated.Links, links.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(link => link.TrimEnd('.')).Distinct());
+
+        // Re-catalogued to hold a message fewer, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"messages\": 6", "\"messages\": 5", "what the chat says of itself");
+
+        // Nor does one re-catalogued to name another writer.
+        var again = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(_folder, "again")).FullName);
+        await BagForgery.AssertRecataloguingCaughtAsync(again, "\"李华\"", "\"李四\"", "what the chat says of itself");
+    }
+
+    [Fact]
+    public async Task Exports_of_an_android_phone_in_chinese_and_of_an_iphone_state_alike_and_the_guides_perl_reads_them_alike()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var items = new List<(SampleChat Chat, EvidenceItemRecord Item)>();
+        foreach (var chat in new[] { SampleChats.AndroidChinese, SampleChats.IPhone })
+        {
+            items.Add((chat, await vault.UploadNewItemAsync(SampleChats.Write(_folder, chat))));
+        }
+
+        var bag = await vault.DownloadBagAsync(_folder);
+        foreach (var (chat, item) in items)
+        {
+            Assert.Equal(chat.Stated, item.Chat);
+            var counted = await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
+            Assert.Equal(
+                [$"{chat.Stated.Messages} messages", $"first: {chat.Stated.FirstMessageAt}", $"last: {chat.Stated.LastMessageAt}", .. chat.Stated.Participants!.Select(name => $"writer: {name}")],
+                counted.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')));
+        }
+    }
+
+    [Fact]
+    public async Task The_zip_an_iphone_exports_is_kept_as_it_is_and_states_the_chat_in_it_which_unzip_and_perl_read_alike()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var expected = SampleChats.IPhone.Stated with { Source = ChatSources.WhatsAppZip };
+
+        var item = await vault.UploadNewItemAsync(SampleChats.IPhoneZip(Path.Combine(_folder, "WhatsApp Chat - JD Refund Service.zip")));
+
+        Assert.Equal(("application/zip", "document"), (item.ContentType, item.Kind));
+        Assert.Equal(expected, item.Chat);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Chat, ChatDetails.From);
+
+        // unzip takes the chat out of the bundle's copy as the guide says, and its Perl reads the same from it.
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        await ExpertTools.RunGuideCommandAsync(bag, "unzip -o data/evidence/<item>.zip", file);
+        var counted = await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", "chat/_chat.txt");
+        Assert.Equal(
+            ["7 messages", $"first: {expected.FirstMessageAt}", $"last: {expected.LastMessageAt}", $"writer: {SampleChats.Scammer}", $"writer: {SampleChats.Victim}"],
+            counted.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("文件自述 The file says (WHATSAPP-ZIP): 7 条消息 messages", html, StringComparison.Ordinal);
+    }
+}
