@@ -105,7 +105,10 @@ public static partial class ChatInfoReader
                     }
                 }
 
-                TextLinks.AddWritten(line, links);
+                if (links.Count < TextLinks.MaxLinks)
+                {
+                    TextLinks.AddWritten(line, links);
+                }
             }
         }
         catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException)

@@ -105,6 +105,16 @@ public sealed class ChatInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_AChatOfManyLinks_KeepsTheFirstThirtyTwoEachOnce()
+    {
+        var text = string.Concat(Enumerable.Range(1, 40).Select(i => $"12/3/26, 10:{i:00} PM - Scammer: pay here https://pay-{i}.example/, or here https://pay-1.example/\n"));
+
+        var stated = await ReadAsync(text);
+
+        Assert.Equal(Enumerable.Range(1, TextLinks.MaxLinks).Select(i => $"https://pay-{i}.example/"), stated?.Links);
+    }
+
+    [Fact]
     public async Task ReadAsync_NoticesOnly_StatesNothing() =>
         Assert.Null(await ReadAsync("12/3/26, 10:15 PM - Messages and calls are end-to-end encrypted.\n12/3/26, 10:16 PM - You blocked this contact.\n"));
 
