@@ -52,12 +52,8 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
             (row["chat_participants"], row["chat_messages"], row["chat_first_message_at"], row["chat_last_message_at"], row["chat_links"]));
 
         // Perl and grep, run as the guide says, read the same from the bundle's copy.
-        var counted = await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", file);
-        Assert.Equal(
-            ["6 messages", $"first: {chat.Stated.FirstMessageAt}", $"last: {chat.Stated.LastMessageAt}", $"writer: {SampleChats.Scammer}", $"writer: {SampleChats.Victim}"],
-            counted.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        var links = await ExpertTools.RunGuideCommandAsync(bag, "grep -oE", file);
-        Assert.Equal(chat.Stated.Links, links.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(link => link.TrimEnd('.')).Distinct());
+        Assert.Equal(PerlPrints(chat.Stated), Lines(await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", file)));
+        Assert.Equal(chat.Stated.Links, Lines(await ExpertTools.RunGuideCommandAsync(bag, "grep -oE", file)).Select(link => link.TrimEnd('.')).Distinct());
 
         // Re-catalogued to hold a message fewer, it no longer agrees with its custody line.
         await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"messages\": 6", "\"messages\": 5", "what the chat says of itself");
@@ -81,10 +77,7 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         foreach (var (chat, item) in items)
         {
             Assert.Equal(chat.Stated, item.Chat);
-            var counted = await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item));
-            Assert.Equal(
-                [$"{chat.Stated.Messages} messages", $"first: {chat.Stated.FirstMessageAt}", $"last: {chat.Stated.LastMessageAt}", .. chat.Stated.Participants!.Select(name => $"writer: {name}")],
-                counted.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r')));
+            Assert.Equal(PerlPrints(chat.Stated), Lines(await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item))));
         }
     }
 
@@ -104,11 +97,14 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         var bag = await vault.DownloadBagAsync(_folder);
         var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
         await ExpertTools.RunGuideCommandAsync(bag, "unzip -o data/evidence/<item>.zip", file);
-        var counted = await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", "chat/_chat.txt");
-        Assert.Equal(
-            ["7 messages", $"first: {expected.FirstMessageAt}", $"last: {expected.LastMessageAt}", $"writer: {SampleChats.Scammer}", $"writer: {SampleChats.Victim}"],
-            counted.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(PerlPrints(expected), Lines(await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", "chat/_chat.txt")));
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
         Assert.Contains("文件自述 The file says (WHATSAPP-ZIP): 7 条消息 messages", html, StringComparison.Ordinal);
     }
+
+    /// <summary>What the guide's Perl command prints for an export that states <paramref name="chat"/>.</summary>
+    private static string[] PerlPrints(ChatInfo chat) =>
+        [$"{chat.Messages} messages", $"first: {chat.FirstMessageAt}", $"last: {chat.LastMessageAt}", .. (chat.Participants ?? []).Select(name => $"writer: {name}")];
+
+    private static IEnumerable<string> Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r'));
 }
