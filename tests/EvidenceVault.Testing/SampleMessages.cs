@@ -44,7 +44,7 @@ public static class SampleMessages
     /// <summary>What the phishing mail says of itself, read from its header (and body), as saved in the form <paramref name="source"/> names.</summary>
     public static MessageInfo Stated(string source) => new()
     {
-        Source = source, From = From, To = To, Subject = Subject, SentAt = SentAt, MessageId = MessageId, DeliveredAt = DeliveredAt, DeliveredBy = DeliveredBy, Links = [Link],
+        Source = source, From = From, To = To, Subject = Subject, SentAt = SentAt, MessageId = MessageId, DeliveredAt = DeliveredAt, DeliveredBy = DeliveredBy, DeliveredTo = To, Links = [Link],
     };
 
     /// <summary>Installs <c>msgconvert</c> (Perl's Email::Outlook::Message), a reader of <c>.msg</c> files of its own, with apt-get when missing.</summary>
@@ -68,15 +68,21 @@ public static class SampleMessages
     public static IReadOnlyList<MessageAttachment> StatedAttachments { get; } =
         [.. Attachments.Select(a => new MessageAttachment { FileName = a.FileName, ContentType = a.ContentType, Size = a.Content.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(a.Content)) })];
 
-    /// <summary>Writes the phishing mail to <paramref name="path"/>, linking to <paramref name="link"/> (by default <see cref="Link"/>), with <paramref name="attachments"/> if any.</summary>
-    public static string Phishing(string path, string link = Link, IEnumerable<(string FileName, string ContentType, byte[] Content, TransferEncoding Encoding)>? attachments = null)
+    /// <summary>
+    /// Writes the phishing mail to <paramref name="path"/>, linking to <paramref name="link"/> (by default
+    /// <see cref="Link"/>), with <paramref name="attachments"/> if any; sent to the victim as a hidden (Bcc) recipient
+    /// when <paramref name="hiddenRecipients"/>, as mass phishing is, so that its header has no <c>To</c>.
+    /// </summary>
+    public static string Phishing(
+        string path, string link = Link, IEnumerable<(string FileName, string ContentType, byte[] Content, TransferEncoding Encoding)>? attachments = null, bool hiddenRecipients = false)
     {
         var pickup = Directory.CreateTempSubdirectory("ev-mail-");
         try
         {
             using (var client = new SmtpClient("localhost") { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = pickup.FullName })
-            using (var message = new MailMessage(new MailAddress("service@refund-center.example", "京东客服中心"), new MailAddress(To)))
+            using (var message = new MailMessage { From = new MailAddress("service@refund-center.example", "京东客服中心") })
             {
+                (hiddenRecipients ? message.Bcc : message.To).Add(new MailAddress(To));
                 message.Subject = Subject;
                 message.SubjectEncoding = Encoding.UTF8;
                 message.Body = $"<p>点击链接申请退款：<a href=\"{link}\">退款中心</a></p>";
@@ -207,6 +213,7 @@ public static class SampleMessages
                 ["__substg1.0_0C1A" + type] = encoding.GetBytes("京东客服中心"),
                 ["__substg1.0_0C1F" + type] = encoding.GetBytes("service@refund-center.example"),
                 ["__substg1.0_1035" + type] = encoding.GetBytes(MessageId),
+                ["__substg1.0_5D07" + type] = encoding.GetBytes(To), // PR_RECEIVED_BY_SMTP_ADDRESS: the victim's mailbox
                 ["__substg1.0_1000" + type] = encoding.GetBytes($"点击链接申请退款：退款中心 <{Link}>\r\n"),
                 ["__properties_version1.0"] =
                     [.. new byte[forwards > 0 ? 24 : 32], .. Property(0x00390040, SentAt.UtcDateTime.ToFileTimeUtc()), .. Property(0x0E060040, DeliveredAt.UtcDateTime.ToFileTimeUtc()), .. Property(0x3FFD0003, encoding.CodePage)],

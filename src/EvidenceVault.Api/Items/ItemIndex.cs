@@ -77,6 +77,8 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? MessageDeliveredBy { get; set; }
 
+    public string? MessageDeliveredTo { get; set; }
+
     /// <summary>The links the e-mail's text points to (JSON), as the custody line records them.</summary>
     public string? MessageLinks { get; set; }
 
@@ -185,6 +187,7 @@ internal sealed class ItemEntity : ITableEntity
         MessageId = item.Message?.MessageId,
         MessageDeliveredAt = item.Message?.DeliveredAt,
         MessageDeliveredBy = item.Message?.DeliveredBy,
+        MessageDeliveredTo = item.Message?.DeliveredTo,
         MessageLinks = EvidenceVault.Custody.MessageDetails.LinksValue(item.Message?.Links),
         MessageAttachments = EvidenceVault.Custody.MessageDetails.AttachmentsValue(item.Message?.Attachments),
         MessageForwarded = EvidenceVault.Custody.MessageDetails.ForwardedValue(item.Message?.Forwarded),
@@ -242,7 +245,7 @@ internal sealed class ItemEntity : ITableEntity
         Message = MessageSource is null ? null : new MessageInfo
         {
             Source = MessageSource, From = MessageFrom, To = MessageTo, Subject = MessageSubject, SentAt = MessageSentAt, MessageId = MessageId,
-            DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
+            DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, DeliveredTo = MessageDeliveredTo, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
             Attachments = EvidenceVault.Custody.MessageDetails.AttachmentsFrom(MessageAttachments),
             Forwarded = EvidenceVault.Custody.MessageDetails.ForwardedFrom(MessageForwarded),
         },

@@ -275,6 +275,7 @@ internal static class BundleReport
         message.DeliveredAt is not null || message.DeliveredBy is not null
             ? "收件服务器接收 taken in " + string.Join(" ", new[] { message.DeliveredBy is { } by ? $"by <code>{Encode(by)}</code>" : null, message.DeliveredAt is { } at ? Times(at) : null }.Where(part => part is not null))
             : null,
+        message.DeliveredTo is { } mailbox ? $"投递至 delivered to {Encode(mailbox)}" : null,
         message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
     ];
 

@@ -179,7 +179,7 @@ internal static class ItemsCsv
     public static string Format(IEnumerable<EvidenceItemRecord> items)
     {
         var csv = new StringBuilder("\uFEFF");
-        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates,recording_source,recording_duration_seconds,recording_recorded_at_utc,recording_local_time,recording_utc_offset,recording_device,photo_taken_at,photo_utc_offset,photo_device,message_from,message_to,message_subject,message_sent_at_utc,message_id,message_delivered_at_utc,message_delivered_by,message_links,message_forwarded,document_author,document_created_at,document_last_modified_by,document_modified_at,document_application,document_company,message_attachments,chat_participants,chat_messages,chat_first_message_at,chat_last_message_at,chat_links\r\n");
+        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates,recording_source,recording_duration_seconds,recording_recorded_at_utc,recording_local_time,recording_utc_offset,recording_device,photo_taken_at,photo_utc_offset,photo_device,message_from,message_to,message_subject,message_sent_at_utc,message_id,message_delivered_at_utc,message_delivered_by,message_delivered_to,message_links,message_forwarded,document_author,document_created_at,document_last_modified_by,document_modified_at,document_application,document_company,message_attachments,chat_participants,chat_messages,chat_first_message_at,chat_last_message_at,chat_links\r\n");
         foreach (var item in items)
         {
             string[] fields =
@@ -206,7 +206,7 @@ internal static class ItemsCsv
                 item.Message?.SentAt is { } sentAt ? VaultJson.FormatUtc(sentAt) : string.Empty,
                 item.Message?.MessageId ?? string.Empty,
                 item.Message?.DeliveredAt is { } deliveredAt ? VaultJson.FormatUtc(deliveredAt) : string.Empty,
-                item.Message?.DeliveredBy ?? string.Empty,
+                item.Message?.DeliveredBy ?? string.Empty, item.Message?.DeliveredTo ?? string.Empty,
                 string.Join(' ', item.Message?.Links ?? []),
                 string.Join(" | ", (item.Message?.Forwarded ?? []).Select(Forwarded)),
                 item.Document?.Author ?? string.Empty, item.Document?.CreatedAt ?? string.Empty,
@@ -232,6 +232,7 @@ internal static class ItemsCsv
             forwarded.MessageId is { } id ? "id " + id : null,
             forwarded.DeliveredBy is { } by ? "taken in by " + by : null,
             forwarded.DeliveredAt is { } at ? "at " + VaultJson.FormatUtc(at) : null,
+            forwarded.DeliveredTo is { } mailbox ? "delivered to " + mailbox : null,
         }.Where(part => part is not null));
 
     /// <summary>An attachment as one cell's part: <c>退款申请表.pdf (application/pdf, 48213 bytes, sha256:…)</c>.</summary>

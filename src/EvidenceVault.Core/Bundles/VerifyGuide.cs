@@ -232,9 +232,11 @@ internal static class VerifyGuide
             ```
 
             A saved e-mail (`.eml`) is text, and its header — up to the first blank line — holds what `message` in
-            `items.json` states: `From`, `To` and `Subject` (their encoded words decoded), `Date`, `Message-ID`, and the top
-            `Received` field, which the recipient's mail provider wrote when it took the message in (the sender's own
-            fields can be forged by whoever sent it); `links` are the web addresses its text points to, as a mail program
+            `items.json` states: `From`, `To` and `Subject` (their encoded words decoded), `Date`, `Message-ID`, the top
+            `Received` field, which the recipient's mail provider wrote when it took the message in, and the top
+            `Delivered-To` field (`deliveredTo`), the mailbox that provider delivered it to — the victim's own, even when the
+            sender hid its recipients (Bcc) and `To` names none of them (the sender's own fields can be forged by whoever
+            sent it); `links` are the web addresses its text points to, as a mail program
             shows its body, and those of the web pages and texts attached to it (do not open them). Perl prints the header decoded:
             保存的电子邮件（.eml）是文本，其邮件头（至第一个空行）即 items.json 中 message 所述；以下命令解码显示邮件头。
 
@@ -255,11 +257,11 @@ internal static class VerifyGuide
             ```
 
             What the header of each mail forwarded inside it says — in a victim's forward, the phishing mail's own sender,
-            recipient, subject and date — `forwarded` in `items.json` states, and Python prints from the same file:
+            recipient, subject, date and the mailbox it was delivered to — `forwarded` in `items.json` states, and Python prints from the same file:
             作为附件转发的邮件，其邮件头（发件人、收件人、主题、时间）即 items.json 中 forwarded 所述；以下命令逐封显示核对。
 
             ```sh
-            python3 -c 'import email, email.policy, sys; [print(*(f"{k}: {m[k]}" for k in ("From", "To", "Subject", "Date", "Message-ID") if m[k] is not None), sep="\n", end="\n\n") for p in email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default).walk() if p.get_content_type() in ("message/rfc822", "message/global") and p.is_multipart() for m in [p.get_payload(0)]]' data/evidence/<item>.eml
+            python3 -c 'import email, email.policy, sys; [print(*(f"{k}: {m[k]}" for k in ("From", "To", "Subject", "Date", "Message-ID", "Delivered-To") if m[k] is not None), sep="\n", end="\n\n") for p in email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default).walk() if p.get_content_type() in ("message/rfc822", "message/global") and p.is_multipart() for m in [p.get_payload(0)]]' data/evidence/<item>.eml
             ```
 
             An e-mail Outlook saved (`.msg`, `source` `msg`) is a compound file of the message's properties; `message`

@@ -38,6 +38,9 @@ public static class MessageDetails
     /// <summary>Detail with the web addresses the message's text points to, as a JSON array of strings.</summary>
     public const string Links = "messageLinks";
 
+    /// <summary>Detail with the mailbox the recipient's provider delivered it to (its top <c>Delivered-To</c> field).</summary>
+    public const string DeliveredTo = "messageDeliveredTo";
+
     /// <summary>Detail with the files the message carries as attachments, as a JSON array of <see cref="MessageAttachment"/>.</summary>
     public const string Attachments = "messageAttachments";
 
@@ -50,7 +53,7 @@ public static class MessageDetails
         ArgumentNullException.ThrowIfNull(message);
         return StatementDetails.Given(
             (Source, message.Source), (Sender, message.From), (Recipients, message.To), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
-            (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy),
+            (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy), (DeliveredTo, message.DeliveredTo),
             (Links, LinksValue(message.Links)), (Attachments, AttachmentsValue(message.Attachments)), (Forwarded, ForwardedValue(message.Forwarded)));
     }
 
@@ -68,6 +71,7 @@ public static class MessageDetails
                 MessageId = details.GetValueOrDefault(MessageId),
                 DeliveredAt = Time(details.GetValueOrDefault(DeliveredAt)),
                 DeliveredBy = details.GetValueOrDefault(DeliveredBy),
+                DeliveredTo = details.GetValueOrDefault(DeliveredTo),
                 Links = LinksFrom(details.GetValueOrDefault(Links)),
                 Attachments = AttachmentsFrom(details.GetValueOrDefault(Attachments)),
                 Forwarded = ForwardedFrom(details.GetValueOrDefault(Forwarded)),

@@ -4,7 +4,7 @@ namespace EvidenceVault.Evidence;
 /// What a saved e-mail (<c>.eml</c>, RFC 5322) says about itself in its header: who it claims to be from, whom it is
 /// addressed to, its subject, when the sender's program says it was sent, its message id, and when and by which server
 /// the recipient's mail provider took it in (the top <c>Received</c> field, the last one written, by the provider's own
-/// clock). Like <see cref="PageSnapshotOrigin"/>, statements of the file that a court expert can read in the file
+/// clock), and the mailbox it delivered it to. Like <see cref="PageSnapshotOrigin"/>, statements of the file that a court expert can read in the file
 /// itself, kept beside the victim's claims. The sender's fields can be forged by whoever sent a phishing mail; the top
 /// <c>Received</c> field is the recipient's provider's own.
 /// </summary>
@@ -39,6 +39,14 @@ public sealed record MessageInfo
     public string? DeliveredBy { get; init; }
 
     /// <summary>
+    /// The top <c>Delivered-To</c> field: the mailbox the recipient's provider delivered the message to, written by that
+    /// provider, not by the sender — in a phishing mail sent to its victims as hidden (Bcc) recipients, whose
+    /// <see cref="To"/> names none of them, the only field that ties the copy to the victim's mailbox. An Outlook
+    /// message without its Internet header gives the mailbox it was received by (PR_RECEIVED_BY_SMTP_ADDRESS).
+    /// </summary>
+    public string? DeliveredTo { get; init; }
+
+    /// <summary>
     /// The web addresses the message's text points to, in order, each once (at most 32, from its first 4 MiB): the
     /// <c>href</c>s and form <c>action</c>s of its HTML parts and the addresses in its plain-text parts, attached web
     /// pages and texts and mails forwarded inside it among them — in a phishing mail, the fake page.
@@ -64,12 +72,12 @@ public sealed record MessageInfo
     /// <summary>Equal when every field is, the links, attachments and forwarded mails in the same order.</summary>
     public bool Equals(MessageInfo? other) =>
         other is not null && Source == other.Source && From == other.From && To == other.To && Subject == other.Subject && SentAt == other.SentAt &&
-        MessageId == other.MessageId && DeliveredAt == other.DeliveredAt && DeliveredBy == other.DeliveredBy &&
+        MessageId == other.MessageId && DeliveredAt == other.DeliveredAt && DeliveredBy == other.DeliveredBy && DeliveredTo == other.DeliveredTo &&
         (Links ?? []).SequenceEqual(other.Links ?? []) && (Attachments ?? []).SequenceEqual(other.Attachments ?? []) &&
         (Forwarded ?? []).SequenceEqual(other.Forwarded ?? []);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(DeliveredBy, (Links?.Count ?? 0) + (Attachments?.Count ?? 0) + (Forwarded?.Count ?? 0)));
+    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(DeliveredBy, DeliveredTo, (Links?.Count ?? 0) + (Attachments?.Count ?? 0) + (Forwarded?.Count ?? 0)));
 }
 
 /// <summary>The <see cref="MessageInfo.Source"/> values.</summary>

@@ -9,7 +9,8 @@ namespace EvidenceVault.Evidence;
 /// Reads what a saved e-mail says about itself (<see cref="MessageInfo"/>) from its header fields, up to the blank
 /// line that ends them (at most <see cref="HeaderBlockReader.MaxHeaderBytes"/>): <c>From</c>, <c>To</c> and
 /// <c>Subject</c> with their RFC 2047 encoded words decoded (UTF-8, GB2312, GBK, GB18030, Big5 and the other code pages
-/// mail programs use), <c>Date</c>, <c>Message-ID</c>, the top <c>Received</c> field's server and date, and the web
+/// mail programs use), <c>Date</c>, <c>Message-ID</c>, the top <c>Received</c> field's server and date, the top
+/// <c>Delivered-To</c> field, and the web
 /// addresses its text points to, the files it carries as attachments and the headers of the mails forwarded inside it
 /// (<see cref="MessageBody"/>). A field longer than <see cref="MaxFieldLength"/> is left out rather than cut; a file
 /// whose header is malformed states nothing, and the evidence stands without it.
@@ -140,11 +141,12 @@ public static partial class MessageInfoReader
             MessageId = Field(headers.GetValueOrDefault("Message-ID")),
             DeliveredAt = (received?.LastIndexOf(';') is >= 0 and var semicolon ? MailDates.Parse(received[(semicolon + 1)..]) : null) ?? deliveredAt,
             DeliveredBy = received is not null && ByServer().Match(received) is { Success: true } by ? Field(by.Groups[1].Value) : null,
+            DeliveredTo = Field(DecodeWords(headers.GetValueOrDefault("Delivered-To"))),
             Links = links.Count > 0 ? links : null,
             Attachments = attachments.Count > 0 ? attachments : null,
             Forwarded = forwarded is { Count: > 0 } ? forwarded : null,
         };
-        return info is { From: null, To: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, Links: null, Attachments: null, Forwarded: null } ? null : info;
+        return info is { From: null, To: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, DeliveredTo: null, Links: null, Attachments: null, Forwarded: null } ? null : info;
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace EvidenceVault.Evidence;
 /// keeps its original header (PR_TRANSPORT_MESSAGE_HEADERS): it is read exactly as a saved <c>.eml</c>'s header is —
 /// sender, recipients, subject, date, message id and the top <c>Received</c> field. Without it (a message that never
 /// left one organisation's server) the sender's name and address, the recipients it is addressed to, the subject, the
-/// message id and the submit time come from the properties themselves. The links are those of its plain-text body
+/// message id, the submit time and the mailbox that received it (PR_RECEIVED_BY_SMTP_ADDRESS, else an Internet
+/// address in PR_RECEIVED_BY_EMAIL_ADDRESS) come from the properties themselves. The links are those of its plain-text body
 /// (PR_BODY), then the <c>href</c>s of its HTML (PR_HTML, in its Internet code page), which is all some programs keep;
 /// its attachments are named and hashed as an <c>.eml</c>'s are, and a message forwarded inside it "as an attachment"
 /// (an embedded message, in a storage of its own) is named and read through, as a forwarded mail inside an
@@ -28,6 +29,8 @@ internal static class OutlookMessageReader
     private const string SenderAddress = "0C1F";
     private const string SenderSmtpAddress = "5D01";
     private const string InternetMessageId = "1035";
+    private const string ReceivedBySmtpAddress = "5D07";
+    private const string ReceivedByAddress = "0076";
     private const string Properties = "__properties_version1.0";
     private const string AttachmentStorage = "__attach_version1.0_#";
     private const string AttachData = "3701";
@@ -98,6 +101,7 @@ internal static class OutlookMessageReader
         Append(fields, "To", await RecipientsAsync(file, storage, codePage, cancellationToken));
         Append(fields, "Subject", await TextAsync(Subject));
         Append(fields, "Message-ID", await TextAsync(InternetMessageId));
+        Append(fields, "Delivered-To", await TextAsync(ReceivedBySmtpAddress) ?? (await TextAsync(ReceivedByAddress) is { } mailbox && mailbox.Contains('@', StringComparison.Ordinal) ? mailbox : null));
         return new OutlookMessage(fields.ToString(), body, html, Time(values, ClientSubmitTime), Time(values, MessageDeliveryTime), attachments, embedded);
     }
 

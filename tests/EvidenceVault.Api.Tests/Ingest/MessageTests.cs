@@ -41,13 +41,14 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         Assert.DoesNotContain($"href=\"{SampleMessages.Link}\"", html, StringComparison.Ordinal); // a phishing link is shown, never made one to follow
         var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
         Assert.Equal(
-            (SampleMessages.From, SampleMessages.To, SampleMessages.Subject, "2026-11-20T14:03:17.000Z", SampleMessages.MessageId, "2026-11-20T14:03:19.000Z", SampleMessages.DeliveredBy, SampleMessages.Link),
-            (row["message_from"], row["message_to"], row["message_subject"], row["message_sent_at_utc"], row["message_id"], row["message_delivered_at_utc"], row["message_delivered_by"], row["message_links"]));
+            (SampleMessages.From, SampleMessages.To, SampleMessages.Subject, "2026-11-20T14:03:17.000Z", SampleMessages.MessageId, "2026-11-20T14:03:19.000Z", SampleMessages.DeliveredBy, SampleMessages.To, SampleMessages.Link),
+            (row["message_from"], row["message_to"], row["message_subject"], row["message_sent_at_utc"], row["message_id"], row["message_delivered_at_utc"], row["message_delivered_by"], row["message_delivered_to"], row["message_links"]));
 
         // Perl, run as the guide says, prints the same header from the bundle's copy.
         var header = await ExpertTools.RunGuideCommandAsync(bag, "perl -MEncode", file);
         Assert.Contains($"From: {SampleMessages.From}\r\n", header, StringComparison.Ordinal);
         Assert.Contains($"To: {SampleMessages.To}\r\n", header, StringComparison.Ordinal);
+        Assert.Contains($"Delivered-To: {SampleMessages.To}\r\n", header, StringComparison.Ordinal);
         Assert.Contains($"Subject: {SampleMessages.Subject}\r\n", header, StringComparison.Ordinal);
         Assert.StartsWith("Return-Path:", header, StringComparison.Ordinal);
 
@@ -61,6 +62,10 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         // And one re-catalogued to say it was sent to another victim.
         var third = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(_folder, "third")).FullName);
         await BagForgery.AssertRecataloguingCaughtAsync(third, "\"to\": \"victim@", "\"to\": \"victin@", "what the e-mail says of itself");
+
+        // And one re-catalogued to say it was delivered to another mailbox.
+        var fourth = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(_folder, "fourth")).FullName);
+        await BagForgery.AssertRecataloguingCaughtAsync(fourth, "\"deliveredTo\": \"victim@", "\"deliveredTo\": \"victin@", "what the e-mail says of itself");
     }
 
     [Fact]
@@ -117,7 +122,7 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
         Assert.Equal(SampleMessages.StatedAttachments.Select(a => $"{a.Sha256} {a.Size} {a.FileName}"), taken.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         var header = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import email, email.policy, sys;", file);
         Assert.Equal(
-            [$"From: {SampleMessages.From}", $"To: {SampleMessages.To}", $"Subject: {SampleMessages.Subject}", "Date: Fri, 20 Nov 2026 22:03:17 +0800", $"Message-ID: {SampleMessages.MessageId}"],
+            [$"From: {SampleMessages.From}", $"To: {SampleMessages.To}", $"Subject: {SampleMessages.Subject}", "Date: Fri, 20 Nov 2026 22:03:17 +0800", $"Message-ID: {SampleMessages.MessageId}", $"Delivered-To: {SampleMessages.To}"],
             header.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         // The report and items.csv carry it, and a catalog re-written to name another sender is caught.

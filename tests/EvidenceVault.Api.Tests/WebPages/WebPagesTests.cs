@@ -259,6 +259,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-says")).ToHaveTextAsync($"The e-mail's header says it was sent by: {SampleMessages.From} · {SampleMessages.Subject} · 20/11/2026, 14:03:17 UTC");
             await Expect(Of(items[3], "message-to")).ToHaveTextAsync($"The e-mail's header says it was addressed to: {SampleMessages.To}");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("Taken in by the recipient's mail server: mx1.mail.example.cn · 20/11/2026, 14:03:19 UTC");
+            await Expect(Of(items[3], "message-delivered-to")).ToHaveTextAsync($"Delivered by the recipient's mail server to the mailbox: {SampleMessages.To}");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleMessages.Link}");
             await Expect(Of(items[4], "message-forwarded")).ToHaveTextAsync(
                 $"Mails forwarded in it, as their headers say (sender, recipient, subject, sent): {SampleMessages.From} · {SampleMessages.To} · {SampleMessages.Subject} · 20/11/2026, 14:03:17 UTC");
@@ -281,6 +282,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-to")).ToHaveTextAsync($"邮件头自述的收件人：{SampleMessages.To}");
             await Expect(Of(items[4], "message-forwarded")).ToHaveTextAsync($"其中作为附件转发的邮件，其邮件头自述的发件人、收件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.To} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("收件方邮件服务器的接收记录：mx1.mail.example.cn · 2026/11/20 14:03:19 UTC");
+            await Expect(Of(items[3], "message-delivered-to")).ToHaveTextAsync($"收件方邮件服务器投递到的邮箱：{SampleMessages.To}");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"邮件中的链接（仅供记录，请勿打开）：{SampleMessages.Link}");
             await Expect(Of(items[3], "message-attachments")).ToHaveTextAsync("邮件自带的附件（文件名、类型、大小、SHA-256）：" + string.Format(CultureInfo.InvariantCulture, attached, "字节"));
             await Expect(Of(items[5], "chat-says")).ToHaveTextAsync("聊天记录自述的消息数和首末消息时间（手机时钟，按导出原文）：7 条消息 · 03/12/2026, 22:15:32 – 04/12/2026, 09:02:47");

@@ -31,9 +31,24 @@ public sealed class MessageInfoReaderTests : IDisposable
             MessageId = SampleMessages.MessageId,
             DeliveredAt = SampleMessages.DeliveredAt, // the top Received field: the recipient's provider, not the sender's own server below it
             DeliveredBy = SampleMessages.DeliveredBy,
+            DeliveredTo = SampleMessages.To, // the top Delivered-To field, the provider's own
             Links = [SampleMessages.Link], // from its HTML part, which .NET's writer encodes in base64
         };
         Assert.Equal(expected, info);
+    }
+
+    [Fact]
+    public async Task ReadAsync_APhishingMailSentToHiddenRecipients_StatesTheMailboxItWasDeliveredToThoughItsHeaderNamesNoRecipient()
+    {
+        var mail = SampleMessages.Phishing(Path.Combine(_folder, "bcc.eml"), hiddenRecipients: true);
+        var header = File.ReadAllText(mail).Split("\r\n\r\n")[0];
+        Assert.DoesNotContain("\nTo:", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("\nBcc:", header, StringComparison.Ordinal);
+
+        var info = await EvidenceFiles.ReadAsync(mail, MessageInfoReader.ReadAsync);
+
+        Assert.Equal(SampleMessages.Stated(MessageSources.Eml) with { To = null }, info);
+        Assert.Equal(SampleMessages.To, info?.DeliveredTo);
     }
 
     [Theory]
