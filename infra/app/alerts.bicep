@@ -97,7 +97,7 @@ resource statementsUnread 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = 
   tags: tags
   properties: {
     displayName: 'EvidenceVault: a file\'s statements could not be read'
-    description: 'The vault\'s reader of a file format failed on a victim\'s file: the evidence is stored, hashed, timestamped and indexed, but without what the file says of itself. The app\'s warning names the item and where the reader failed. See docs/operations.md.'
+    description: 'The vault\'s reader of a file format failed on a victim\'s file or ran out of time on it: the evidence is stored, hashed, timestamped and indexed, but without what the file says of itself. The app\'s warning names the item and where the reader failed. See docs/operations.md.'
     severity: 2
     enabled: true
     scopes: [ appInsightsId ]

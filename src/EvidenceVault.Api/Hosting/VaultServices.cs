@@ -33,7 +33,8 @@ internal static class VaultServices
         services.AddOptions<VaultHostOptions>().Bind(builder.Configuration.GetSection(VaultHostOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<VaultHostOptions>, ConfiguredTrust>();
         services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section))
-            .Validate(o => o.MaxEvidenceBytes > 0 && o.BlockSizeBytes is >= 64 * 1024 and <= 100 * 1024 * 1024 && o.MaxBlocksInFlight is >= 1 and <= 16,
+            .Validate(o => o.MaxEvidenceBytes > 0 && o.BlockSizeBytes is >= 64 * 1024 and <= 100 * 1024 * 1024 && o.MaxBlocksInFlight is >= 1 and <= 16 &&
+                      o.StatementReadTimeout > TimeSpan.Zero && o.StatementReadTimeout <= TimeSpan.FromMinutes(10),
                 "Ingest limits are out of range.");
 
         services.TryAddSingleton(TimeProvider.System);

@@ -13,4 +13,10 @@ public sealed class IngestOptions
 
     /// <summary>Blocks staged to storage concurrently while the next block is read from the client.</summary>
     public int MaxBlocksInFlight { get; set; } = 4;
+
+    /// <summary>
+    /// How long the vault's reader of a format may take to read what a stored file says of itself (default one minute:
+    /// the readers' own bounds keep a sound file to seconds); past it the item is kept without its statements.
+    /// </summary>
+    public TimeSpan StatementReadTimeout { get; set; } = TimeSpan.FromMinutes(1);
 }

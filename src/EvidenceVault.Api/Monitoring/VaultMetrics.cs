@@ -46,7 +46,7 @@ internal sealed class VaultMetrics
         _problems = meter.CreateCounter<long>(Problems, "{response}", "Requests answered with problem details, by their stable type.");
         _uploads = meter.CreateCounter<long>(Uploads, "{upload}", "Resumable uploads opened, and how they ended: completed, refused, terminated by the client, or expired unfinished.");
         _logEntries = meter.CreateCounter<long>(LogEntries, "{entry}", "Case custody heads entered into the vault log, by what entered them (a receipt, an export), and entries that could not be made.");
-        _unreadStatements = meter.CreateCounter<long>(UnreadStatements, "{item}", "Items stored and indexed without what the file says of itself, because the vault's reader of its format failed on it.");
+        _unreadStatements = meter.CreateCounter<long>(UnreadStatements, "{item}", "Items stored and indexed without what the file says of itself, because the vault's reader of its format failed on it or ran out of time.");
     }
 
     /// <summary>An item was stored and indexed for the first time.</summary>

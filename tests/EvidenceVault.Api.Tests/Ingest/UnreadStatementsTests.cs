@@ -11,6 +11,7 @@ using EvidenceVault.Hashing;
 using EvidenceVault.Testing;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace EvidenceVault.Api.Tests.Ingest;
 
@@ -18,8 +19,10 @@ namespace EvidenceVault.Api.Tests.Ingest;
 /// A reader of the vault's that fails on a victim's file — as the e-mail reader once did on a damaged attachment —
 /// costs the item what the file says of itself, never the evidence: the upload and the repair of a crashed one still
 /// store, hash, timestamp, index and chain it, and the operator is told without the file's content. A storage fault
-/// under a reader still fails the upload. The app here runs the vault's own readers, except that its photo reader
-/// fails after reading the stored bytes, and its PNG reader meets a storage fault.
+/// under a reader still fails the upload, and a reader that hangs costs the statements once its time is spent. The app
+/// here runs the vault's own readers, except that its photo reader fails after reading the stored bytes, its PNG reader
+/// meets a storage fault, and its WAV and WebP readers hang — the one until it is told to stop, the other heeding
+/// nothing — within a reading budget of a second.
 /// </summary>
 [Collection(VaultOnAzurite.Name)]
 public sealed class UnreadStatementsTests(UnreadStatementsTests.VaultWithFailingReaders app) : IClassFixture<UnreadStatementsTests.VaultWithFailingReaders>, IDisposable
@@ -109,13 +112,34 @@ public sealed class UnreadStatementsTests(UnreadStatementsTests.VaultWithFailing
         // blob is not the one it opened), and the reader takes that for a damaged file and states nothing.
         var swallowing = new ReaderTakingFaultsForDamage(() => blob.SetMetadataAsync(new Dictionary<string, string> { ["touched"] = "yes" }));
         var statements = new StoredStatements(
-            app.Services.GetRequiredService<VaultStorage>(), swallowing, app.Services.GetRequiredService<VaultMetrics>(), NullLogger<StoredStatements>.Instance);
+            app.Services.GetRequiredService<VaultStorage>(), swallowing, app.Services.GetRequiredService<VaultMetrics>(),
+            app.Services.GetRequiredService<IOptions<IngestOptions>>(), TimeProvider.System, NullLogger<StoredStatements>.Instance);
 
         var fault = await Assert.ThrowsAsync<RequestFailedException>(() =>
             statements.ReadAsync(vault.CaseId, item.ItemId, EvidenceFormatDetector.Recorded(item.ContentType)!, CancellationToken.None));
 
         Assert.Equal(412, fault.Status);
         Assert.True(swallowing.TookFaultForDamage);
+    }
+
+    [Theory]
+    [InlineData("audio/wav")] // stops when told to
+    [InlineData("image/webp")] // heeds nothing, as a reader caught in a loop would not
+    public async Task A_file_whose_reader_hangs_is_stored_without_its_statements_once_its_reading_time_is_spent(string contentType)
+    {
+        using var unread = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), VaultMetrics.MeterName, VaultMetrics.UnreadStatements);
+        using var vault = await app.CreateCaseAsync();
+        var item = await vault.UploadNewItemAsync(SampleEvidence.PathOf(contentType == "audio/wav" ? "call-recording.wav" : "screenshot-refund-page.webp"));
+
+        Assert.Equal((contentType, TimestampStatuses.Granted), (item.ContentType, item.Timestamp?.Status));
+        Assert.NotNull(item.Receipt);
+        var custody = await vault.CheckCustodyAsync();
+        Assert.True(custody.IsIntact, string.Join("\n", custody.Breaks));
+        Assert.Single(custody.Events, e => e.Type == CustodyEventTypes.ItemReceived && e.ItemId == item.ItemId);
+        var warning = Assert.Single(app.Logs.Lines, line => line.StartsWith($"Warning {typeof(StoredStatements).FullName}:", StringComparison.Ordinal) && line.Contains(item.ItemId, StringComparison.Ordinal));
+        Assert.Contains($"not read within 00:00:01: case {vault.CaseId}, item {item.ItemId} ({contentType})", warning, StringComparison.Ordinal);
+        var measurement = Assert.Single(unread.GetMeasurementSnapshot());
+        Assert.Equal((1L, contentType), (measurement.Value, measurement.Tags[VaultMetrics.ContentTypeTag]));
     }
 
     private void AssertOperatorTold(string itemId, string contentType)
@@ -128,7 +152,11 @@ public sealed class UnreadStatementsTests(UnreadStatementsTests.VaultWithFailing
 
     public sealed class VaultWithFailingReaders : VaultApp
     {
-        protected override void ReplaceServices(IServiceCollection services) => services.AddSingleton<IFileStatementReader, ReadersFailingOnPhotos>();
+        protected override void ReplaceServices(IServiceCollection services)
+        {
+            services.AddSingleton<IFileStatementReader, ReadersFailingOnPhotos>();
+            services.Configure<IngestOptions>(options => options.StatementReadTimeout = TimeSpan.FromSeconds(1));
+        }
     }
 
     /// <summary>A reader that reads the start of the file and then its end, and states nothing when storage fails under it, as if the file were damaged.</summary>
@@ -154,7 +182,11 @@ public sealed class UnreadStatementsTests(UnreadStatementsTests.VaultWithFailing
         }
     }
 
-    /// <summary>The vault's readers, but a JPEG's fails once it has read the stored bytes, and a PNG's meets a storage fault.</summary>
+    /// <summary>
+    /// The vault's readers, but a JPEG's fails once it has read the stored bytes, a PNG's meets a storage fault, a WAV's
+    /// waits until it is told to stop and a WebP's spins on, heeding nothing. Neither of the last two waits longer than
+    /// half a minute, and then fails: were the upload to wait for them, it would be told as a fault, not as time spent.
+    /// </summary>
     private sealed class ReadersFailingOnPhotos : IFileStatementReader
     {
         private readonly FileStatementReader _vaults = new();
@@ -169,6 +201,17 @@ public sealed class UnreadStatementsTests(UnreadStatementsTests.VaultWithFailing
                     throw new InvalidDataException($"The maker note runs past the file: {QuotedFromTheFile}.");
                 case "image/png":
                     throw new RequestFailedException(503, "The server is busy.");
+                case "audio/wav":
+                    await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken);
+                    throw new InvalidOperationException("The reader was never told to stop.");
+                case "image/webp":
+                    var spinning = System.Diagnostics.Stopwatch.StartNew();
+                    while (spinning.Elapsed < TimeSpan.FromSeconds(30))
+                    {
+                        Thread.Sleep(10); // a loop that never awaits and never looks at its token
+                    }
+
+                    throw new InvalidOperationException("The upload waited for the reader.");
                 default:
                     return await _vaults.ReadAsync(content, format, cancellationToken);
             }
