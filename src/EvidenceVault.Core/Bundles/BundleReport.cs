@@ -85,6 +85,7 @@ internal static class BundleReport
         }
 
         html.Append("</tbody>\n</table>\n");
+        AppendNamedSites(html, catalog.Items);
         AppendSites(html, catalog.Items);
         if (links.Count > 0)
         {
@@ -102,6 +103,42 @@ internal static class BundleReport
 
         html.Append("</body>\n</html>\n");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// The sites the evidence itself names — the links its saved e-mails and exported chats hold, and the addresses its
+    /// saved pages state — each with its addresses, the items that name it (numbered as above) and how many contributors
+    /// sent them: in a group suit, the same fake site in many victims' evidence. Most contributors first; kept as
+    /// text, never as links to follow.
+    /// </summary>
+    private static void AppendNamedSites(StringBuilder html, IReadOnlyList<EvidenceItemRecord> items)
+    {
+        var named = items
+            .SelectMany((item, index) => ((IEnumerable<string>)[.. item.Message?.Links ?? [], .. item.Chat?.Links ?? [], .. item.Snapshot?.Url is { } url ? [url] : Array.Empty<string>()])
+                .Select(link => (Link: link, Host: Uri.TryCreate(link, UriKind.Absolute, out var uri) ? uri.Host : link, Number: index + 1, item.Contributor)))
+            .GroupBy(named => named.Host, StringComparer.OrdinalIgnoreCase)
+            .Select(site => (
+                Host: site.Key,
+                Links: site.Select(named => named.Link).Distinct(StringComparer.Ordinal).ToList(),
+                Numbers: site.Select(named => named.Number).Distinct().Order().ToList(),
+                Contributors: site.Select(named => named.Contributor).Distinct(StringComparer.Ordinal).Count()))
+            .OrderByDescending(site => site.Contributors).ThenByDescending(site => site.Numbers.Count).ThenBy(site => site.Host, StringComparer.Ordinal)
+            .ToList();
+        if (named.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>证据所述的网站 / Sites the evidence names</h2>\n<p>保存的邮件和导出的聊天记录中的链接，以及保存的网页自述的网址，按网站汇总（仅作文字记录，请勿打开）。/ ");
+        html.Append("The links the saved e-mails and exported chats hold and the addresses the saved pages state, by site (kept as text: do not open them).</p>\n");
+        OpenTable(html, "网站 Site", "网址 Addresses", "证据 Items (#)", "提交人数 Contributors");
+        foreach (var (host, links, numbers, contributors) in named)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{Encode(host)}</code></td><td>{string.Join("<br>", links.Select(link => $"<code>{Encode(link)}</code>"))}</td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{string.Join(", ", numbers)}</td><td>{contributors}</td></tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n");
     }
 
     /// <summary>

@@ -102,6 +102,29 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         Assert.Contains("文件自述 The file says (WHATSAPP-ZIP): 7 条消息 messages", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_report_lists_each_site_the_groups_evidence_names_with_its_items_and_how_many_victims_sent_them()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 2");
+        using var fellowVictim = vault.As(victim.Token);
+        await vault.UploadNewItemAsync(SampleMessages.Phishing(Path.Combine(_folder, "phishing.eml"))); // the owner's phishing mail
+        await fellowVictim.UploadNewItemAsync(SampleChats.Write(_folder, SampleChats.AndroidEnglish)); // a fellow victim's chat with the same link, and the app's
+        await vault.UploadNewItemAsync(SampleEvidence.PathOf("screenshot-refund-page.png")); // names no site
+
+        var html = await File.ReadAllTextAsync(Path.Combine(await vault.DownloadBagAsync(_folder), "data", "report.html"));
+
+        var table = html[html.IndexOf("<h2>证据所述的网站 / Sites the evidence names</h2>", StringComparison.Ordinal)..];
+        table = table[..(table.IndexOf("</table>", StringComparison.Ordinal) + "</table>".Length)];
+        Assert.Equal(
+            [
+                $"<tr><td><code>refund-center.example</code></td><td><code>{SampleChats.RefundLink}</code></td><td>1, 2</td><td>2</td></tr>",
+                $"<tr><td><code>jd-refund-app.example</code></td><td><code>{SampleChats.AppLink}</code></td><td>2</td><td>1</td></tr>",
+            ],
+            table.Split('\n').Where(line => line.StartsWith("<tr><td>", StringComparison.Ordinal)));
+        Assert.DoesNotContain("href=\"https://refund-center.example", html, StringComparison.Ordinal);
+    }
+
     /// <summary>What the guide's Perl command prints for an export that states <paramref name="chat"/>.</summary>
     private static string[] PerlPrints(ChatInfo chat) =>
         [$"{chat.Messages} messages", $"first: {chat.FirstMessageAt}", $"last: {chat.LastMessageAt}", .. (chat.Participants ?? []).Select(name => $"writer: {name}")];
