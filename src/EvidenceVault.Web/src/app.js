@@ -690,6 +690,36 @@ function caseView() {
   ];
 }
 
+/**
+ * The sites the evidence names — the links of saved e-mails and exported chats, the addresses saved pages state — each
+ * with its addresses, the items naming it and who sent them, most contributors first: in a group suit, one fake site
+ * in many victims' evidence. The bundle's report lists the same.
+ */
+function namedSites(items) {
+  const sites = new Map();
+  for (const item of items) {
+    for (const link of [...(item.message?.links ?? []), ...(item.chat?.links ?? []), ...(item.snapshot?.url ? [item.snapshot.url] : [])]) {
+      let host = link;
+      try { host = new URL(link).hostname; } catch { /* kept as written */ }
+      const site = sites.get(host) ?? { host, links: new Set(), items: new Set(), contributors: new Set() };
+      site.links.add(link);
+      site.items.add(item.fileName || item.itemId);
+      site.contributors.add(contributorName(item));
+      sites.set(host, site);
+    }
+  }
+  return [...sites.values()].sort((a, b) => b.contributors.size - a.contributors.size || b.items.size - a.items.size || a.host.localeCompare(b.host));
+}
+
+function sitesCard(items) {
+  const sites = namedSites(items);
+  return sites.length === 0 ? null : h('section', { class: 'card', id: 'sites' }, h('h2', {}, t('sitesTitle')), h('p', {}, t('sitesHelp')),
+    h('ul', { class: 'sites' }, sites.map((site) => h('li', { dataset: { host: site.host } },
+      h('strong', {}, site.host),
+      h('span', { class: 'site-sent' }, field('sitesSentBy', `${[...site.contributors].join('; ')} · ${[...site.items].join('; ')}`)),
+      h('span', { class: 'url' }, [...site.links].join(' '))))));
+}
+
 function lawyerView() {
   const contributors = [...new Set(state.items.map(contributorName))];
   const custody = h('section', { class: 'card', id: 'custody' }, h('h2', {}, t('custodyTitle')));
@@ -729,6 +759,7 @@ function lawyerView() {
         'evidencevault verify evidence-*.zip',
       ].join('\n'))),
     h('section', { class: 'card', id: 'contributors' }, h('h2', {}, t('contributorsTitle')), h('ul', {}, contributors.map((name) => h('li', {}, name)))),
+    sitesCard(state.items),
     h('section', { class: 'card', id: 'items' }, h('h2', {}, t('itemsTitle')),
       state.items.length ? h('ul', { class: 'items' }, state.items.map((item) => itemRow(item, true))) : h('p', {}, t('noItems'))),
     custody,

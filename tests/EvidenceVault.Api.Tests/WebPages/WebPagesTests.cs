@@ -273,6 +273,11 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[5], "chat-writers")).ToHaveTextAsync($"Writers in the chat, as the exporting phone names them: {SampleChats.Scammer}; {SampleChats.Victim}");
             await Expect(Of(items[5], "chat-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleChats.RefundLink} {SampleChats.AppLink}");
             Assert.Equal(0, await Of(items[5], "capture-link").CountAsync());
+            var sites = page.Locator("#sites li");
+            await Expect(sites).ToHaveCountAsync(2); // the refund page, named by the mail, its forward and the chat; the app, by the chat alone
+            await Expect(sites.First.Locator("strong")).ToHaveTextAsync("refund-center.example");
+            await Expect(sites.First.Locator(".site-sent")).ToHaveTextAsync($"Sent by, in: Case owner · {items[3].ItemId}; {items[4].ItemId}; {items[5].ItemId}");
+            await Expect(sites.Last.Locator("strong")).ToHaveTextAsync("jd-refund-app.example");
             await page.ClickAsync("#language");
             await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:04:00 （相机时钟，未注明时区） · HUAWEI ELS-AN00");
