@@ -33,17 +33,17 @@ public static class SampleChats
     public static SampleChat AndroidEnglish { get; } = Android(
         "WhatsApp Chat with JD Refund Service 京东退款客服.txt",
         (day, time) => $"{day}, {time.Replace(" ", "\u202F", StringComparison.Ordinal)} - ",
-        ("12/3/26", "10:15 PM"), ("12/3/26", "10:16 PM"), ("12/3/26", "10:17 PM"), ("12/3/26", "10:20 PM"), ("12/3/26", "10:21 PM"), ("12/4/26", "9:02 AM"),
         "Messages and calls are end-to-end encrypted. Only people in this chat can read, listen to, or share them. Learn more.",
-        "<Media omitted>");
+        "<Media omitted>",
+        ("12/3/26", "10:15 PM"), ("12/3/26", "10:16 PM"), ("12/3/26", "10:17 PM"), ("12/3/26", "10:20 PM"), ("12/3/26", "10:21 PM"), ("12/4/26", "9:02 AM"));
 
     /// <summary>Android in Chinese: <c>2026/12/3 下午10:15 - …</c>.</summary>
     public static SampleChat AndroidChinese { get; } = Android(
         "与JD Refund Service 京东退款客服的 WhatsApp 聊天.txt",
         (day, time) => $"{day} {time} - ",
-        ("2026/12/3", "下午10:15"), ("2026/12/3", "下午10:16"), ("2026/12/3", "下午10:17"), ("2026/12/3", "下午10:20"), ("2026/12/3", "下午10:21"), ("2026/12/4", "上午9:02"),
         "消息和通话已进行端到端加密。只有此聊天中的成员可以查看、收听或分享。了解详情。",
-        "<省略影音内容>");
+        "<省略影音内容>",
+        ("2026/12/3", "下午10:15"), ("2026/12/3", "下午10:16"), ("2026/12/3", "下午10:17"), ("2026/12/3", "下午10:20"), ("2026/12/3", "下午10:21"), ("2026/12/4", "上午9:02"));
 
     /// <summary>An iPhone's <c>_chat.txt</c>: <c>[03/12/2026, 22:15:32] …</c>, CRLF, the encryption notice under the chat's name.</summary>
     public static SampleChat IPhone { get; } = new(
@@ -106,25 +106,23 @@ public static class SampleChats
     }
 
     /// <summary>An Android export of the same chat: its lines start with <paramref name="at"/>'s writing of each message's day and time.</summary>
-    private static SampleChat Android(
-        string fileName, Func<string, string, string> at, (string Day, string Time) m1, (string Day, string Time) m2, (string Day, string Time) m3, (string Day, string Time) m4,
-        (string Day, string Time) m5, (string Day, string Time) m6, string encryptionNotice, string mediaOmitted)
+    private static SampleChat Android(string fileName, Func<string, string, string> at, string encryptionNotice, string mediaOmitted, params (string Day, string Time)[] times)
     {
+        var starts = times.Select(time => at(time.Day, time.Time)).ToArray(); // the six messages' line starts
         var lines = new[]
         {
-            at(m1.Day, m1.Time) + encryptionNotice,
-            at(m1.Day, m1.Time) + $"{Scammer}: Hello, this is JD customer service. Your order 114-3941689-8772232 was charged twice.",
-            at(m2.Day, m2.Time) + $"{Victim}: 什么问题？",
-            at(m3.Day, m3.Time) + $"{Scammer}: Please apply for your refund here: {RefundLink}",
+            starts[0] + encryptionNotice,
+            starts[0] + $"{Scammer}: Hello, this is JD customer service. Your order 114-3941689-8772232 was charged twice.",
+            starts[1] + $"{Victim}: 什么问题？",
+            starts[2] + $"{Scammer}: Please apply for your refund here: {RefundLink}",
             "Enter your bank card and the code we send you.",
-            at(m4.Day, m4.Time) + $"{Victim}: {mediaOmitted}",
-            at(m5.Day, m5.Time) + $"{Scammer}: Thank you. To finish, install our refund app:",
+            starts[3] + $"{Victim}: {mediaOmitted}",
+            starts[4] + $"{Scammer}: Thank you. To finish, install our refund app:",
             $"{AppLink}.",
-            at(m6.Day, m6.Time) + $"{Victim}: 我被骗了 38,000 元。你们到底是谁？",
+            starts[5] + $"{Victim}: 我被骗了 38,000 元。你们到底是谁？",
             string.Empty,
         };
-        var first = at(m1.Day, m1.Time);
-        var last = at(m6.Day, m6.Time);
+        var (first, last) = (starts[0], starts[^1]);
         return new SampleChat(
             fileName,
             string.Join("\n", lines),
