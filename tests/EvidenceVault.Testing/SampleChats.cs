@@ -61,7 +61,7 @@ public static class SampleChats
             string.Empty),
         new ChatInfo
         {
-            Source = ChatSources.WhatsApp, Participants = [Scammer, Victim], Messages = 7,
+            Source = ChatSources.WhatsApp, Participants = [Scammer, Victim], Writers = 2, Messages = 7,
             FirstMessageAt = "03/12/2026, 22:15:32", LastMessageAt = "04/12/2026, 09:02:47", Links = [RefundLink, AppLink],
         });
 
@@ -128,7 +128,7 @@ public static class SampleChats
             string.Join("\n", lines),
             new ChatInfo
             {
-                Source = ChatSources.WhatsApp, Participants = [Scammer, Victim], Messages = 6,
+                Source = ChatSources.WhatsApp, Participants = [Scammer, Victim], Writers = 2, Messages = 6,
                 FirstMessageAt = first[..first.LastIndexOf(" - ", StringComparison.Ordinal)], LastMessageAt = last[..last.LastIndexOf(" - ", StringComparison.Ordinal)],
                 Links = [RefundLink, AppLink],
             });

@@ -107,6 +107,8 @@ internal sealed class ItemEntity : ITableEntity
     /// <summary>The writers an exported chat names (JSON), as the custody line records them.</summary>
     public string? ChatParticipants { get; set; }
 
+    public int? ChatWriters { get; set; }
+
     public int? ChatMessages { get; set; }
 
     public string? ChatFirstMessageAt { get; set; }
@@ -200,6 +202,7 @@ internal sealed class ItemEntity : ITableEntity
         DocumentCompany = item.Document?.Company,
         ChatSource = item.Chat?.Source,
         ChatParticipants = EvidenceVault.Custody.ChatDetails.TextsValue(item.Chat?.Participants),
+        ChatWriters = item.Chat?.Writers,
         ChatMessages = item.Chat?.Messages,
         ChatFirstMessageAt = item.Chat?.FirstMessageAt,
         ChatLastMessageAt = item.Chat?.LastMessageAt,
@@ -256,7 +259,7 @@ internal sealed class ItemEntity : ITableEntity
         },
         Chat = ChatSource is null ? null : new ChatInfo
         {
-            Source = ChatSource, Participants = EvidenceVault.Custody.ChatDetails.TextsFrom(ChatParticipants), Messages = ChatMessages ?? 0,
+            Source = ChatSource, Participants = EvidenceVault.Custody.ChatDetails.TextsFrom(ChatParticipants), Writers = ChatWriters ?? 0, Messages = ChatMessages ?? 0,
             FirstMessageAt = ChatFirstMessageAt ?? string.Empty, LastMessageAt = ChatLastMessageAt ?? string.Empty,
             Links = EvidenceVault.Custody.ChatDetails.TextsFrom(ChatLinks),
         },

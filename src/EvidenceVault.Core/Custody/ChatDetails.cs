@@ -15,6 +15,9 @@ public static class ChatDetails
     /// <summary>Detail with the writers' names, a JSON array in the order they first wrote.</summary>
     public const string Participants = "chatParticipants";
 
+    /// <summary>Detail with how many writers it names in all.</summary>
+    public const string Writers = "chatWriters";
+
     /// <summary>Detail with how many messages with a writer it holds.</summary>
     public const string Messages = "chatMessages";
 
@@ -32,7 +35,8 @@ public static class ChatDetails
     {
         ArgumentNullException.ThrowIfNull(chat);
         return StatementDetails.Given(
-            (Source, chat.Source), (Participants, TextsValue(chat.Participants)), (Messages, chat.Messages.ToString(CultureInfo.InvariantCulture)),
+            (Source, chat.Source), (Participants, TextsValue(chat.Participants)), (Writers, chat.Writers.ToString(CultureInfo.InvariantCulture)),
+            (Messages, chat.Messages.ToString(CultureInfo.InvariantCulture)),
             (FirstMessageAt, chat.FirstMessageAt), (LastMessageAt, chat.LastMessageAt), (Links, TextsValue(chat.Links)));
     }
 
@@ -44,7 +48,8 @@ public static class ChatDetails
             {
                 Source = source,
                 Participants = TextsFrom(details.GetValueOrDefault(Participants)),
-                Messages = int.TryParse(Required(details, Messages), NumberStyles.None, CultureInfo.InvariantCulture, out var messages) ? messages : throw new FormatException("The chat's message count is not a number."),
+                Writers = Count(details, Writers),
+                Messages = Count(details, Messages),
                 FirstMessageAt = Required(details, FirstMessageAt),
                 LastMessageAt = Required(details, LastMessageAt),
                 Links = TextsFrom(details.GetValueOrDefault(Links)),
@@ -57,6 +62,9 @@ public static class ChatDetails
 
     /// <summary>Names or links as a <see cref="Participants"/> or <see cref="Links"/> detail holds them.</summary>
     public static string? TextsValue(IReadOnlyList<string>? texts) => StatementDetails.ListValue(texts);
+
+    private static int Count(IReadOnlyDictionary<string, string> details, string name) =>
+        int.TryParse(Required(details, name), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : throw new FormatException($"The chat's {name} is not a count.");
 
     private static string Required(IReadOnlyDictionary<string, string> details, string name) =>
         details.TryGetValue(name, out var value) ? value : throw new FormatException($"The chat statement has no {name}.");

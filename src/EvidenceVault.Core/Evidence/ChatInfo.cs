@@ -19,6 +19,13 @@ public sealed record ChatInfo
     /// </summary>
     public IReadOnlyList<string>? Participants { get; init; }
 
+    /// <summary>
+    /// How many writers it names in all — in a scam's group chat, where an "investment teacher" and their helpers talk
+    /// to a hundred victims, more than <see cref="Participants"/> lists (the count goes up to
+    /// <see cref="ChatInfoReader.MaxWritersCounted"/>).
+    /// </summary>
+    public required int Writers { get; init; }
+
     /// <summary>How many messages with a writer it holds (the app's own notices, such as the encryption notice, are not counted).</summary>
     public required int Messages { get; init; }
 
@@ -36,11 +43,11 @@ public sealed record ChatInfo
 
     /// <summary>Equal when every field is, the participants and links in the same order.</summary>
     public bool Equals(ChatInfo? other) =>
-        other is not null && Source == other.Source && Messages == other.Messages && FirstMessageAt == other.FirstMessageAt && LastMessageAt == other.LastMessageAt &&
+        other is not null && Source == other.Source && Writers == other.Writers && Messages == other.Messages && FirstMessageAt == other.FirstMessageAt && LastMessageAt == other.LastMessageAt &&
         (Participants ?? []).SequenceEqual(other.Participants ?? []) && (Links ?? []).SequenceEqual(other.Links ?? []);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Source, Messages, FirstMessageAt, LastMessageAt, Participants?.Count ?? 0, Links?.Count ?? 0);
+    public override int GetHashCode() => HashCode.Combine(Source, Writers, Messages, FirstMessageAt, LastMessageAt, Participants?.Count ?? 0, Links?.Count ?? 0);
 }
 
 /// <summary>The <see cref="ChatInfo.Source"/> values.</summary>

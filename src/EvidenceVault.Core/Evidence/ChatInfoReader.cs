@@ -25,6 +25,9 @@ public static partial class ChatInfoReader
     /// <summary>At most this many writers are named.</summary>
     public const int MaxParticipants = 32;
 
+    /// <summary>At most this many different writers are counted (a WhatsApp group holds at most 1,024 members).</summary>
+    public const int MaxWritersCounted = 4096;
+
     /// <summary>The longest writer's name kept; a longer one is left out rather than cut.</summary>
     public const int MaxNameLength = 128;
 
@@ -87,6 +90,7 @@ public static partial class ChatInfoReader
         ArgumentNullException.ThrowIfNull(content);
         var reader = new HeaderBlockReader(content, MaxChatBytes + 1);
         var participants = new List<string>();
+        var writers = new HashSet<string>(StringComparer.Ordinal);
         var links = new List<string>();
         var messages = 0;
         string? first = null, last = null;
@@ -97,6 +101,11 @@ public static partial class ChatInfoReader
                 if (MessageLine().Match(line) is { Success: true } message && message.Groups["writer"] is { Success: true } writer)
                 {
                     messages++;
+                    if (writers.Count < MaxWritersCounted)
+                    {
+                        writers.Add(writer.Value);
+                    }
+
                     first ??= message.Groups["at"].Value;
                     last = message.Groups["at"].Value;
                     if (participants.Count < MaxParticipants && StatementText.Plain(writer.Value, MaxNameLength) is { } name && !participants.Contains(name))
@@ -122,6 +131,7 @@ public static partial class ChatInfoReader
             {
                 Source = ChatSources.WhatsApp,
                 Participants = participants.Count > 0 ? participants : null,
+                Writers = writers.Count,
                 Messages = messages,
                 FirstMessageAt = first,
                 LastMessageAt = last,

@@ -43,13 +43,13 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         Assert.EndsWith(".txt", file, StringComparison.Ordinal);
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
         Assert.Contains("文件自述 The file says (WHATSAPP): 6 条消息 messages, 自 from 12/3/26, 10:15", html, StringComparison.Ordinal);
-        Assert.Contains($"发言人 writers: {SampleChats.Scammer}; {SampleChats.Victim}", html, StringComparison.Ordinal);
+        Assert.Contains($"发言人 2 位 writers: {SampleChats.Scammer}; {SampleChats.Victim}", html, StringComparison.Ordinal);
         Assert.Contains($"聊天中的链接 links in it: <code>{SampleChats.RefundLink}</code> <code>{SampleChats.AppLink}</code>", html, StringComparison.Ordinal);
         Assert.DoesNotContain($"href=\"{SampleChats.RefundLink}\"", html, StringComparison.Ordinal); // a scam link is shown, never made one to follow
         var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
         Assert.Equal(
-            ($"{SampleChats.Scammer} | {SampleChats.Victim}", "6", chat.Stated.FirstMessageAt, chat.Stated.LastMessageAt, $"{SampleChats.RefundLink} {SampleChats.AppLink}"),
-            (row["chat_participants"], row["chat_messages"], row["chat_first_message_at"], row["chat_last_message_at"], row["chat_links"]));
+            ($"{SampleChats.Scammer} | {SampleChats.Victim}", "2", "6", chat.Stated.FirstMessageAt, chat.Stated.LastMessageAt, $"{SampleChats.RefundLink} {SampleChats.AppLink}"),
+            (row["chat_participants"], row["chat_writers"], row["chat_messages"], row["chat_first_message_at"], row["chat_last_message_at"], row["chat_links"]));
 
         // Perl and grep, run as the guide says, read the same from the bundle's copy.
         Assert.Equal(PerlPrints(chat.Stated), Lines(await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", file)));
@@ -123,6 +123,20 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
             ],
             table.Split('\n').Where(line => line.StartsWith("<tr><td>", StringComparison.Ordinal)));
         Assert.DoesNotContain("href=\"https://refund-center.example", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_group_chat_of_more_writers_than_are_named_says_how_many_there_are()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var group = Path.Combine(_folder, "WhatsApp Chat with 高回报投资交流群.txt");
+        await File.WriteAllTextAsync(group, string.Concat(Enumerable.Range(1, 40).Select(i => $"12/3/26, 10:{i:00} PM - Member {i}: 今天又赚了\n")));
+
+        var item = await vault.UploadNewItemAsync(group);
+
+        Assert.Equal((40, 40, ChatInfoReader.MaxParticipants), (item.Chat?.Writers, item.Chat?.Messages, item.Chat?.Participants?.Count));
+        var html = await File.ReadAllTextAsync(Path.Combine(await vault.DownloadBagAsync(_folder), "data", "report.html"));
+        Assert.Contains("发言人 40 位 writers（列出前 32 位 the first 32 named）: Member 1; Member 2;", html, StringComparison.Ordinal);
     }
 
     /// <summary>What the guide's Perl command prints for an export that states <paramref name="chat"/>.</summary>

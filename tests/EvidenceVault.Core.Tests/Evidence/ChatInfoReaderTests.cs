@@ -99,7 +99,7 @@ public sealed class ChatInfoReaderTests : IDisposable
         var stated = await ReadAsync(text);
 
         Assert.NotNull(stated);
-        Assert.Equal(40, stated.Messages);
+        Assert.Equal((40, 40), (stated.Messages, stated.Writers));
         Assert.Equal(Enumerable.Range(1, ChatInfoReader.MaxParticipants).Select(i => $"Victim {i}"), stated.Participants);
         Assert.Equal(("12/3/26, 10:01 PM", "12/3/26, 10:40 PM"), (stated.FirstMessageAt, stated.LastMessageAt));
     }
@@ -126,7 +126,7 @@ public sealed class ChatInfoReaderTests : IDisposable
         var stated = await ReadAsync($"12/3/26, 10:15 PM - {name}: hello\n12/3/26, 10:16 PM - Alice: hi\n");
 
         Assert.NotNull(stated);
-        Assert.Equal(2, stated.Messages);
+        Assert.Equal((2, 2), (stated.Messages, stated.Writers)); // counted, though not named
         Assert.Equal(["Alice"], stated.Participants);
     }
 
