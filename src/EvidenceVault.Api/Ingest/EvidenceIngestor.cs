@@ -297,7 +297,7 @@ internal sealed partial class EvidenceIngestor(
     internal static EvidenceFormat Recognise(FormatSample sample, EvidenceClaims claims)
     {
         var format = sample.Recognise(claims.FileName)
-            ?? throw new VaultProblemException(ProblemType.UnsupportedEvidenceType, "The file is not a screenshot, recording, saved page or document format the vault accepts (checked by its content, not its name).");
+            ?? throw new VaultProblemException(ProblemType.UnsupportedEvidenceType, "The file is not a screenshot, recording, saved page, e-mail, exported chat or document format the vault accepts (checked by its content, not its name).");
         return claims.Kind is { } kind && !format.Allows(kind)
             ? throw new VaultProblemException(ProblemType.KindMismatch, $"A {format.ContentType} file cannot be filed as {kind.ToWireName()}.")
             : format;

@@ -428,12 +428,12 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
 
             await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(fake);
 
-            await Expect(page.Locator("#error")).ToHaveTextAsync("出错了：转账截图.png：这个文件不是可接受的证据格式（截图、录音、视频、网页或文档）。", new() { Timeout = 30_000 });
+            await Expect(page.Locator("#error")).ToHaveTextAsync("出错了：转账截图.png：这个文件不是可接受的证据格式（截图、录音、视频、网页、邮件、导出的聊天记录或文档）。", new() { Timeout = 30_000 });
             await AssertAccessibleAsync(page);
             await Screenshots.SnapAsync(page, "refused-phone-zh");
             await page.ClickAsync("#language");
             await Expect(page.Locator("#error")).ToHaveTextAsync(
-                "Something went wrong: 转账截图.png: This file is not an accepted evidence format (screenshot, recording, video, web page or document).");
+                "Something went wrong: 转账截图.png: This file is not an accepted evidence format (screenshot, recording, video, web page, e-mail, exported chat or document).");
             Assert.Empty(await vault.ListItemsAsync());
             Assert.Empty(await app.CommittedOriginalsAsync(vault.CaseId));
             Assert.Empty(watch.ScriptErrors);
