@@ -39,7 +39,7 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         var origin = schemas.GetProperty("PageSnapshotOrigin").GetProperty("properties");
         Assert.Equal(["capturedAt", "source", "url"], origin.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
 
-        // So is what a recording, a saved e-mail and an office document say.
+        // So is what a recording, a saved e-mail, an office document and an exported chat say.
         Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("message", out _));
         Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("document", out _));
         var properties = schemas.GetProperty("DocumentInfo").GetProperty("properties");
@@ -48,6 +48,12 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Equal(["attachments", "deliveredAt", "deliveredBy", "deliveredTo", "forwarded", "from", "links", "messageId", "sentAt", "source", "subject", "to"], message.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var attachment = schemas.GetProperty("MessageAttachment").GetProperty("properties");
         Assert.Equal(["contentType", "fileName", "sha256", "size"], attachment.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("chat", out _));
+        var chat = schemas.GetProperty("ChatInfo");
+        Assert.Equal(
+            ["firstMessageAt", "lastMessageAt", "links", "messages", "participants", "source", "writers"],
+            chat.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["firstMessageAt", "lastMessageAt", "messages", "source", "writers"], chat.GetProperty("required").EnumerateArray().Select(p => p.GetString()).Order(StringComparer.Ordinal));
         var recording = schemas.GetProperty("RecordingInfo").GetProperty("properties");
         Assert.Equal(["device", "durationSeconds", "localTime", "recordedAt", "source", "utcOffset"], recording.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
