@@ -46,10 +46,9 @@ internal sealed partial class StoredStatements(
         {
             // A reader that heeds its token stops when the budget is spent; one caught in a loop that does not is left
             // behind, its stream closed under it, rather than holding the victim's upload.
-            statements = await read.WaitAsync(budget, clock, cancellationToken);
+            statements = await read.WaitAsync(reading.Token);
         }
-        catch (Exception late) when (
-            content.Fault is null && !cancellationToken.IsCancellationRequested && (late is TimeoutException || (late is OperationCanceledException && timeout.IsCancellationRequested)))
+        catch (OperationCanceledException) when (content.Fault is null && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             _ = read.ContinueWith(static left => left.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             LogTooSlow(logger, caseId, itemId, format.ContentType, budget);
