@@ -12,7 +12,7 @@ internal interface IFileStatementReader
 /// <summary>
 /// The vault's format readers: a saved page's address and capture time, a recording's length and making, a photo's
 /// EXIF time and device, an e-mail's sender, subject, dates and receiving server, an office document's or a PDF's
-/// author, dates and program, an exported chat's writers, span and links (also in the ZIP an iPhone exports).
+/// author, dates and program, an exported chat's writers, span and links (WhatsApp's text, also in the ZIP an iPhone exports, and Telegram Desktop's JSON).
 /// </summary>
 internal sealed class FileStatementReader : IFileStatementReader
 {
@@ -30,6 +30,7 @@ internal sealed class FileStatementReader : IFileStatementReader
         Reader.Photo => 64 * 1024,
         Reader.Message => MessageInfoReader.ReadBufferBytes,
         Reader.Chat => ChatInfoReader.ReadBufferBytes,
+        Reader.TelegramChat => TelegramExportReader.ReadBufferBytes,
         _ => null,
     };
 
@@ -42,6 +43,7 @@ internal sealed class FileStatementReader : IFileStatementReader
         Reader.Document => new FileStatements(null, null, null, null, await DocumentInfoReader.ReadAsync(content, format, cancellationToken)),
         Reader.Chat => FileStatements.None with { Chat = await ChatInfoReader.ReadAsync(content, cancellationToken) },
         Reader.ChatZip => FileStatements.None with { Chat = await ChatInfoReader.ReadZipAsync(content, cancellationToken) },
+        Reader.TelegramChat => FileStatements.None with { Chat = await TelegramExportReader.ReadAsync(content, cancellationToken) },
         _ => FileStatements.None,
     };
 
@@ -51,6 +53,7 @@ internal sealed class FileStatementReader : IFileStatementReader
         : format.ContentType is "image/jpeg" or "image/png" or "image/webp" or "image/heic" or "image/avif" ? Reader.Photo
         : format.MediaClass == MediaClass.Message ? Reader.Message
         : format.MediaClass is MediaClass.Office or MediaClass.Pdf ? Reader.Document
+        : format.ContentType == EvidenceFormatDetector.TelegramChatContentType ? Reader.TelegramChat
         : format.MediaClass == MediaClass.Chat ? Reader.Chat
         : format.MediaClass == MediaClass.Archive ? Reader.ChatZip
         : Reader.None;
@@ -65,5 +68,6 @@ internal sealed class FileStatementReader : IFileStatementReader
         Document,
         Chat,
         ChatZip,
+        TelegramChat,
     }
 }

@@ -279,7 +279,7 @@ internal static class BundleReport
         {
             lines.Add(FileSays(
                 chat.Source,
-                $"{chat.Messages.ToString(CultureInfo.InvariantCulture)} 条消息 messages, 自 from {Encode(chat.FirstMessageAt)} 至 to {Encode(chat.LastMessageAt)}（手机时钟，按导出原文 phone clock, as exported）",
+                $"{chat.Messages.ToString(CultureInfo.InvariantCulture)} 条消息 messages, 自 from {Encode(chat.FirstMessageAt)} 至 to {Encode(chat.LastMessageAt)}（导出设备的时钟，按导出原文 the exporting device's clock, as exported）",
                 chat.Participants is { Count: > 0 } participants
                     ? $"发言人 {chat.Writers.ToString(CultureInfo.InvariantCulture)} 位 writers{(chat.Writers > participants.Count ? $"（列出前 {participants.Count} 位 the first {participants.Count} named）" : string.Empty)}: " + string.Join("; ", participants.Select(Encode))
                     : null,

@@ -1,12 +1,12 @@
 namespace EvidenceVault.Evidence;
 
 /// <summary>
-/// What a chat exported as text says about itself: who wrote in it, how many messages it holds, when the first and the
-/// last were written by the phone's clock, as the export writes those times, and the web addresses its messages point
-/// to — in a scam that began in a chat, the scammer's name as the victim's phone showed it, and the fake shop or refund
-/// page they sent. Like <see cref="MessageInfo"/>, statements of the file a court expert can read in the file itself
-/// (it is plain text), kept beside the victim's claims; whoever exports a chat can edit the text, so it says what the
-/// export claims.
+/// What an exported chat says about itself: who wrote in it, how many messages it holds, when the first and the
+/// last were written by the exporting device's clock, as the export writes those times, and the web addresses its
+/// messages point to — in a scam that began in a chat, the scammer's name as the victim's phone showed it, and the fake
+/// shop or refund page they sent. Like <see cref="MessageInfo"/>, statements of the file a court expert can read in the
+/// file itself (it is plain text, or JSON), kept beside the victim's claims; whoever exports a chat can edit the text,
+/// so it says what the export claims.
 /// </summary>
 public sealed record ChatInfo
 {
@@ -15,14 +15,15 @@ public sealed record ChatInfo
 
     /// <summary>
     /// The names before the messages, in the order they first wrote (at most <see cref="ChatInfoReader.MaxParticipants"/>):
-    /// as the exporting phone names each writer — a contact's saved name, else the number or the name they gave themselves.
+    /// as the export names each writer — a contact's saved name, else the number or the name they gave themselves.
     /// </summary>
     public IReadOnlyList<string>? Participants { get; init; }
 
     /// <summary>
     /// How many writers it names in all — in a scam's group chat, where an "investment teacher" and their helpers talk
     /// to a hundred victims, more than <see cref="Participants"/> lists (the count goes up to
-    /// <see cref="ChatInfoReader.MaxWritersCounted"/>).
+    /// <see cref="ChatInfoReader.MaxWritersCounted"/>). Telegram's are told apart by their account's id, as two accounts
+    /// may bear one name.
     /// </summary>
     public required int Writers { get; init; }
 
@@ -31,14 +32,18 @@ public sealed record ChatInfo
 
     /// <summary>
     /// When the first message was written, exactly as the export gives it (<c>03/12/2026, 22:15:32</c>,
-    /// <c>2026/12/3 下午10:15</c>): in the phone's own date order and clock, without a zone, so it is stated, not read as a time.
+    /// <c>2026/12/3 下午10:15</c>, Telegram's <c>2026-12-03T22:15:32</c>): in the exporting device's own date order and
+    /// clock, without a zone, so it is stated, not read as a time.
     /// </summary>
     public required string FirstMessageAt { get; init; }
 
     /// <summary>When the last message was written, as the export gives it.</summary>
     public required string LastMessageAt { get; init; }
 
-    /// <summary>The web addresses written in its messages, in order, each once (at most <see cref="TextLinks.MaxLinks"/>).</summary>
+    /// <summary>
+    /// The web addresses its messages hold, in order, each once (at most <see cref="TextLinks.MaxLinks"/>): written in a
+    /// WhatsApp export's text; in a Telegram export, the links the app marked, also those behind other words.
+    /// </summary>
     public IReadOnlyList<string>? Links { get; init; }
 
     /// <summary>Equal when every field is, the participants and links in the same order.</summary>
@@ -58,4 +63,7 @@ public static class ChatSources
 
     /// <summary>The same text as an iPhone exports it: <c>_chat.txt</c> in a ZIP, beside the photos and voice messages the chat holds.</summary>
     public const string WhatsAppZip = "whatsapp-zip";
+
+    /// <summary>One chat's history as Telegram Desktop exports it in JSON (<c>result.json</c>; <see cref="TelegramExportReader"/>).</summary>
+    public const string Telegram = "telegram";
 }

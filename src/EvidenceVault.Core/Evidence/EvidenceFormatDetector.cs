@@ -22,6 +22,9 @@ public static class EvidenceFormatDetector
     /// <summary>The content type of a chat exported as text (<c>.txt</c>): UTF-8, as the messaging app writes it.</summary>
     public const string ChatContentType = "text/plain; charset=utf-8";
 
+    /// <summary>The content type of a chat Telegram Desktop exported in JSON (<c>result.json</c>).</summary>
+    public const string TelegramChatContentType = "application/json";
+
     /// <summary>The content type of a Rich Text Format document (<c>.rtf</c>).</summary>
     public const string RtfContentType = "application/rtf";
 
@@ -55,6 +58,7 @@ public static class EvidenceFormatDetector
     private static readonly EvidenceFormat Eml = new(MessageContentType, ".eml", MediaClass.Message, EvidenceKind.Document);
     private static readonly EvidenceFormat Rtf = OfficeDocuments.Format(RtfContentType, ".rtf");
     private static readonly EvidenceFormat ChatText = new(ChatContentType, ".txt", MediaClass.Chat, EvidenceKind.Document);
+    private static readonly EvidenceFormat TelegramChat = new(TelegramChatContentType, ".json", MediaClass.Chat, EvidenceKind.Document);
 
     /// <summary>The magic line of a SILK v3 stream (the Skype SILK SDK's file format).</summary>
     internal static ReadOnlySpan<byte> SilkMagic => "#!SILK_V3"u8;
@@ -67,7 +71,7 @@ public static class EvidenceFormatDetector
 
     private static readonly Dictionary<string, EvidenceFormat> FormatsByContentType = new EvidenceFormat[]
     {
-        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Silk, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, WebArchive, Zip, Eml, Rtf, ChatText,
+        Png, Jpeg, Gif, WebP, Heic, Avif, Wav, Mp3, Aac, M4a, Amr, AmrWb, Silk, Ogg, Flac, Mp4, QuickTime, ThreeGp, WebM, Pdf, Mhtml, Html, Warc, WarcGzip, Wacz, WebArchive, Zip, Eml, Rtf, ChatText, TelegramChat,
     }.Concat(OfficeDocuments.All).Concat(CompoundFiles.All).ToDictionary(f => f.ContentType, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The file extension (with the dot) the vault uses for a content type it recorded; <c>.bin</c> if unknown.</summary>
@@ -299,7 +303,7 @@ public static class EvidenceFormatDetector
             return Html;
         }
 
-        return ChatInfoReader.IsChatExport(head) ? ChatText : null;
+        return TelegramExportReader.IsExport(head) ? TelegramChat : ChatInfoReader.IsChatExport(head) ? ChatText : null;
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ import { VaultApi, VaultError, parseCaseLink, problemError } from './api.js';
 const SESSION_KEY = 'evidencevault.session';
 const LANGUAGE_KEY = 'evidencevault.language';
 const CHUNK_SIZE = 8 * 1024 * 1024;
-const ACCEPTED = ['image/*', 'audio/*', 'video/*', '.mhtml', '.mht', '.html', '.htm', '.pdf', '.warc', '.gz', '.wacz', '.webarchive', '.zip', '.heic', '.heif', '.amr', '.awb', '.silk', '.slk', '.aac', '.3gp', '.m4a', '.eml', '.msg', '.docx', '.docm', '.xlsx', '.xlsm', '.pptx', '.pptm', '.odt', '.ods', '.odp', '.doc', '.xls', '.ppt', '.rtf', '.txt'];
+const ACCEPTED = ['image/*', 'audio/*', 'video/*', '.mhtml', '.mht', '.html', '.htm', '.pdf', '.warc', '.gz', '.wacz', '.webarchive', '.zip', '.heic', '.heif', '.amr', '.awb', '.silk', '.slk', '.aac', '.3gp', '.m4a', '.eml', '.msg', '.docx', '.docm', '.xlsx', '.xlsm', '.pptx', '.pptm', '.odt', '.ods', '.odp', '.doc', '.xls', '.ppt', '.rtf', '.txt', '.json'];
 
 const state = {
   language: initialLanguage(localStorage.getItem(LANGUAGE_KEY), navigator.languages || [navigator.language || '']),
@@ -100,7 +100,7 @@ function documentStatement(properties) {
   return [properties.author, time(properties.createdAt), properties.lastModifiedBy, time(properties.modifiedAt), properties.application, properties.company].filter(Boolean).join(' · ');
 }
 
-/** What an exported chat says of itself: how many messages with a writer it holds, and the first and last one's time as the phone wrote it. */
+/** What an exported chat says of itself: how many messages with a writer it holds, and the first and last one's time as the export wrote it. */
 function chatStatement(chat) {
   return `${chat.messages} ${t('chatMessages')} · ${chat.firstMessageAt} – ${chat.lastMessageAt}`;
 }

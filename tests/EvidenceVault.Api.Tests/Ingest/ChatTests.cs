@@ -52,7 +52,7 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
             (row["chat_participants"], row["chat_writers"], row["chat_messages"], row["chat_first_message_at"], row["chat_last_message_at"], row["chat_links"]));
 
         // Perl and grep, run as the guide says, read the same from the bundle's copy.
-        Assert.Equal(PerlPrints(chat.Stated), Lines(await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", file)));
+        Assert.Equal(GuidePrints(chat.Stated), Lines(await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", file)));
         Assert.Equal(chat.Stated.Links, Lines(await ExpertTools.RunGuideCommandAsync(bag, "grep -oE", file)).Select(link => link.TrimEnd('.')).Distinct());
 
         // Re-catalogued to hold a message fewer, it no longer agrees with its custody line.
@@ -77,7 +77,7 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         foreach (var (chat, item) in items)
         {
             Assert.Equal(chat.Stated, item.Chat);
-            Assert.Equal(PerlPrints(chat.Stated), Lines(await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item))));
+            Assert.Equal(GuidePrints(chat.Stated), Lines(await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item))));
         }
     }
 
@@ -97,9 +97,44 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         var bag = await vault.DownloadBagAsync(_folder);
         var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
         await ExpertTools.RunGuideCommandAsync(bag, "unzip -o data/evidence/<item>.zip", file);
-        Assert.Equal(PerlPrints(expected), Lines(await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", "chat/_chat.txt")));
+        Assert.Equal(GuidePrints(expected), Lines(await ExpertTools.RunGuideCommandAsync(bag, "perl -CSD", "chat/_chat.txt")));
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
         Assert.Contains("文件自述 The file says (WHATSAPP-ZIP): 7 条消息 messages", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_chat_telegram_exported_states_the_link_behind_other_words_and_python_reads_the_same_from_the_bundle()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var chat = SampleTelegramChats.PersonalChat;
+
+        var item = await vault.UploadNewItemAsync(SampleTelegramChats.Write(_folder, chat), r => r.Headers.Add("X-File-Name", chat.FileName));
+
+        Assert.Equal((EvidenceFormatDetector.TelegramChatContentType, "document", chat.FileName), (item.ContentType, item.Kind, item.FileName));
+        Assert.Equal(chat.Stated, item.Chat);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, chat.Stated, i => i.Chat, ChatDetails.From);
+        using (var content = await vault.Client.GetAsync($"/api/cases/{vault.CaseId}/items/{item.ItemId}/content"))
+        {
+            Assert.Equal("application/json", content.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(chat.Text, await content.Content.ReadAsStringAsync());
+        }
+
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        Assert.EndsWith(".json", file, StringComparison.Ordinal);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("文件自述 The file says (TELEGRAM): 6 条消息 messages, 自 from 2026-12-03T22:15:32", html, StringComparison.Ordinal);
+        Assert.Contains($"聊天中的链接 links in it: <code>{SampleChats.RefundLink}</code> <code>{SampleChats.AppLink}</code>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain($"href=\"{SampleChats.RefundLink}\"", html, StringComparison.Ordinal);
+
+        // Python, run as the guide says, reads the same count, times, writers and links from the bundle's copy.
+        Assert.Equal(
+            [.. GuidePrints(chat.Stated), $"{chat.Stated.Writers} writers"],
+            Lines(await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import json,sys; m=[x", file)));
+        Assert.Equal(chat.Stated.Links, Lines(await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import json,sys; [print(p.get(\"href\")", file)).Distinct());
+
+        // Re-catalogued to hold a message fewer, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"messages\": 6", "\"messages\": 5", "what the chat says of itself");
     }
 
     [Fact]
@@ -139,8 +174,8 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         Assert.Contains("发言人 40 位 writers（列出前 32 位 the first 32 named）: Member 1; Member 2;", html, StringComparison.Ordinal);
     }
 
-    /// <summary>What the guide's Perl command prints for an export that states <paramref name="chat"/>.</summary>
-    private static string[] PerlPrints(ChatInfo chat) =>
+    /// <summary>What the guide's Perl command prints for an export that states <paramref name="chat"/> (and its Python command for a Telegram export, before the count of writers).</summary>
+    private static string[] GuidePrints(ChatInfo chat) =>
         [$"{chat.Messages} messages", $"first: {chat.FirstMessageAt}", $"last: {chat.LastMessageAt}", .. (chat.Participants ?? []).Select(name => $"writer: {name}")];
 
     private static IEnumerable<string> Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r'));

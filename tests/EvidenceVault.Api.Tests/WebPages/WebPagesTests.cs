@@ -269,8 +269,8 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-attachments")).ToHaveTextAsync("Files attached to it (name, type, size, SHA-256): " + string.Format(CultureInfo.InvariantCulture, attached, "bytes"));
             Assert.Equal(0, await page.Locator($"a[href='{SampleMessages.Link}']").CountAsync());
             Assert.Equal(0, await Of(items[3], "capture-link").CountAsync()); // a lawyer's link reads; it does not have pages captured
-            await Expect(Of(items[5], "chat-says")).ToHaveTextAsync("The exported chat says it holds (first and last message by the phone's clock, as exported): 7 messages · 03/12/2026, 22:15:32 – 04/12/2026, 09:02:47");
-            await Expect(Of(items[5], "chat-writers")).ToHaveTextAsync($"Writers in the chat (how many; as the exporting phone names them): 2 · {SampleChats.Scammer}; {SampleChats.Victim}");
+            await Expect(Of(items[5], "chat-says")).ToHaveTextAsync("The exported chat says it holds (first and last message by the exporting device's clock, as exported): 7 messages · 03/12/2026, 22:15:32 – 04/12/2026, 09:02:47");
+            await Expect(Of(items[5], "chat-writers")).ToHaveTextAsync($"Writers in the chat (how many; as the export names them): 2 · {SampleChats.Scammer}; {SampleChats.Victim}");
             await Expect(Of(items[5], "chat-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleChats.RefundLink} {SampleChats.AppLink}");
             Assert.Equal(0, await Of(items[5], "capture-link").CountAsync());
             var sites = page.Locator("#sites li");
@@ -290,8 +290,8 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-delivered-to")).ToHaveTextAsync($"收件方邮件服务器投递到的邮箱：{SampleMessages.To}");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"邮件中的链接（仅供记录，请勿打开）：{SampleMessages.Link}");
             await Expect(Of(items[3], "message-attachments")).ToHaveTextAsync("邮件自带的附件（文件名、类型、大小、SHA-256）：" + string.Format(CultureInfo.InvariantCulture, attached, "字节"));
-            await Expect(Of(items[5], "chat-says")).ToHaveTextAsync("聊天记录自述的消息数和首末消息时间（手机时钟，按导出原文）：7 条消息 · 03/12/2026, 22:15:32 – 04/12/2026, 09:02:47");
-            await Expect(Of(items[5], "chat-writers")).ToHaveTextAsync($"聊天记录中的发言人（人数；按导出手机上的名称）：2 · {SampleChats.Scammer}; {SampleChats.Victim}");
+            await Expect(Of(items[5], "chat-says")).ToHaveTextAsync("聊天记录自述的消息数和首末消息时间（导出设备的时钟，按导出原文）：7 条消息 · 03/12/2026, 22:15:32 – 04/12/2026, 09:02:47");
+            await Expect(Of(items[5], "chat-writers")).ToHaveTextAsync($"聊天记录中的发言人（人数；按导出记录中的名称）：2 · {SampleChats.Scammer}; {SampleChats.Victim}");
             await Expect(Of(items[5], "chat-links")).ToHaveTextAsync($"聊天中的链接（仅供记录，请勿打开）：{SampleChats.RefundLink} {SampleChats.AppLink}");
         }
         finally

@@ -8,7 +8,7 @@ namespace EvidenceVault.Core.Tests.Evidence;
 /// fail in a way the vault does not expect: whatever the bytes, a reader states something or nothing. Real files of
 /// every kind the vault reads statements from — Office 97–2003 and Office Open XML documents, OpenDocument, PDFs (with
 /// document information, and with XMP alone), Rich Text, Outlook messages in both string formats and saved e-mails,
-/// photos with EXIF, recordings from encoders and phones, saved pages and web archives, exported chats — are damaged here a few bytes at
+/// photos with EXIF, recordings from encoders and phones, saved pages and web archives, exported chats (WhatsApp's text, Telegram's JSON) — are damaged here a few bytes at
 /// a time, in their headers, directories, tables and property sets, with a fixed seed so a failure can be replayed.
 /// </summary>
 public sealed class DamagedFileTests : IDisposable
@@ -82,6 +82,7 @@ public sealed class DamagedFileTests : IDisposable
             await SamplePackages.WebArchiveAsync(Path.Combine(_folder, "page.webarchive")),
             SampleChats.Write(_folder, SampleChats.AndroidEnglish),
             SampleChats.IPhoneZip(Path.Combine(_folder, "WhatsApp Chat.zip")),
+            SampleTelegramChats.Write(_folder, SampleTelegramChats.PersonalChat),
         ];
         foreach (var file in files)
         {
@@ -128,6 +129,7 @@ public sealed class DamagedFileTests : IDisposable
         MediaClass.Audio or MediaClass.Video => await RecordingInfoReader.ReadAsync(content, format),
         MediaClass.Image => await PhotoInfoReader.ReadAsync(content, format),
         MediaClass.Message => await MessageInfoReader.ReadAsync(content, format),
+        MediaClass.Chat when format.ContentType == EvidenceFormatDetector.TelegramChatContentType => await TelegramExportReader.ReadAsync(content),
         MediaClass.Chat => await ChatInfoReader.ReadAsync(content),
         MediaClass.Archive => await ChatInfoReader.ReadZipAsync(content),
         _ => await DocumentInfoReader.ReadAsync(content, format),
