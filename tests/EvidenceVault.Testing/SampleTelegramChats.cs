@@ -18,6 +18,9 @@ public static class SampleTelegramChats
     /// <summary>The scammer's Telegram account, as the export names it in <c>from_id</c>.</summary>
     public const string ScammerId = "user7012345678";
 
+    /// <summary>The victim's Telegram account.</summary>
+    public const string VictimId = "user5550001234";
+
     /// <summary>The words the refund page hides behind.</summary>
     public const string HiddenLinkWords = "京东官方退款页面";
 
@@ -65,7 +68,7 @@ public static class SampleTelegramChats
            "date": "2026-12-03T22:16:05",
            "date_unixtime": "1796307365",
            "from": "{{SampleChats.Victim}}",
-           "from_id": "user5550001234",
+           "from_id": "{{VictimId}}",
            "text": "什么问题？",
            "text_entities": [
             {
@@ -112,7 +115,7 @@ public static class SampleTelegramChats
            "date": "2026-12-03T22:20:11",
            "date_unixtime": "1796307611",
            "from": "{{SampleChats.Victim}}",
-           "from_id": "user5550001234",
+           "from_id": "{{VictimId}}",
            "photo": "photos/photo_1@03-12-2026_22-20-11.jpg",
            "width": 1080,
            "height": 2340,
@@ -150,7 +153,7 @@ public static class SampleTelegramChats
            "date": "2026-12-04T09:02:47",
            "date_unixtime": "1796346167",
            "from": "{{SampleChats.Victim}}",
-           "from_id": "user5550001234",
+           "from_id": "{{VictimId}}",
            "text": "我被骗了 38,000 元。你们到底是谁？",
            "text_entities": [
             {
@@ -164,7 +167,7 @@ public static class SampleTelegramChats
         """,
         new ChatInfo
         {
-            Source = ChatSources.Telegram, Participants = [SampleChats.Scammer, SampleChats.Victim], Writers = 2, Messages = 6,
+            Source = ChatSources.Telegram, Participants = [SampleChats.Scammer, SampleChats.Victim], Accounts = [ScammerId, VictimId], Writers = 2, Messages = 6,
             FirstMessageAt = "2026-12-03T22:15:32", LastMessageAt = "2026-12-04T09:02:47", Links = [SampleChats.RefundLink, SampleChats.AppLink],
         });
 
@@ -187,5 +190,5 @@ public static class SampleTelegramChats
     }
 }
 
-/// <summary>What telegram-chat-parser reads in an export: the chat's name and type, its messages with a writer, how many writers, their names in the order they first wrote, the first and last date, and each message's text as the app shows it.</summary>
-public sealed record ParsedTelegramChat(string Name, string Type, int Messages, int Writers, IReadOnlyList<string> Names, string? First, string? Last, IReadOnlyList<string> Texts);
+/// <summary>What telegram-chat-parser reads in an export: the chat's name and type, its messages with a writer, how many writers, their names and accounts in the order they first wrote, the first and last date, and each message's text as the app shows it.</summary>
+public sealed record ParsedTelegramChat(string Name, string Type, int Messages, int Writers, IReadOnlyList<string> Names, IReadOnlyList<string> Accounts, string? First, string? Last, IReadOnlyList<string> Texts);

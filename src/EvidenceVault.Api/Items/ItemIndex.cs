@@ -107,6 +107,9 @@ internal sealed class ItemEntity : ITableEntity
     /// <summary>The writers an exported chat names (JSON), as the custody line records them.</summary>
     public string? ChatParticipants { get; set; }
 
+    /// <summary>The writers' account ids an exported chat names (JSON), as the custody line records them.</summary>
+    public string? ChatAccounts { get; set; }
+
     public int? ChatWriters { get; set; }
 
     public int? ChatMessages { get; set; }
@@ -202,6 +205,7 @@ internal sealed class ItemEntity : ITableEntity
         DocumentCompany = item.Document?.Company,
         ChatSource = item.Chat?.Source,
         ChatParticipants = EvidenceVault.Custody.ChatDetails.TextsValue(item.Chat?.Participants),
+        ChatAccounts = EvidenceVault.Custody.ChatDetails.TextsValue(item.Chat?.Accounts),
         ChatWriters = item.Chat?.Writers,
         ChatMessages = item.Chat?.Messages,
         ChatFirstMessageAt = item.Chat?.FirstMessageAt,
@@ -259,7 +263,8 @@ internal sealed class ItemEntity : ITableEntity
         },
         Chat = ChatSource is null ? null : new ChatInfo
         {
-            Source = ChatSource, Participants = EvidenceVault.Custody.ChatDetails.TextsFrom(ChatParticipants), Writers = ChatWriters ?? 0, Messages = ChatMessages ?? 0,
+            Source = ChatSource, Participants = EvidenceVault.Custody.ChatDetails.TextsFrom(ChatParticipants), Accounts = EvidenceVault.Custody.ChatDetails.TextsFrom(ChatAccounts),
+            Writers = ChatWriters ?? 0, Messages = ChatMessages ?? 0,
             FirstMessageAt = ChatFirstMessageAt ?? string.Empty, LastMessageAt = ChatLastMessageAt ?? string.Empty,
             Links = EvidenceVault.Custody.ChatDetails.TextsFrom(ChatLinks),
         },

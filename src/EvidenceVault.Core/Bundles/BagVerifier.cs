@@ -307,7 +307,7 @@ public static partial class BagVerifier
             }
             else if (!SameStatement(ChatDetails.From, received.Details, item.Chat))
             {
-                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the chat says of itself (its writers, messages, times, links) differs from custody line {item.Custody.Seq}");
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the chat says of itself (its writers, accounts, messages, times, links) differs from custody line {item.Custody.Seq}");
             }
             else if (CaptureDetails.From(received.Details) != item.CapturedBy)
             {

@@ -283,6 +283,7 @@ internal static class BundleReport
                 chat.Participants is { Count: > 0 } participants
                     ? $"发言人 {chat.Writers.ToString(CultureInfo.InvariantCulture)} 位 writers{(chat.Writers > participants.Count ? $"（列出前 {participants.Count} 位 the first {participants.Count} named）" : string.Empty)}: " + string.Join("; ", participants.Select(Encode))
                     : null,
+                chat.Accounts is { Count: > 0 } accounts ? "发言账号 accounts: " + string.Join("; ", accounts.Select(account => $"<code>{Encode(account)}</code>")) : null,
                 chat.Links is { Count: > 0 } links ? "聊天中的链接 links in it: " + string.Join(" ", links.Select(link => $"<code>{Encode(link)}</code>")) : null));
         }
 

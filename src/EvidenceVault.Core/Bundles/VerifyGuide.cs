@@ -380,16 +380,18 @@ internal static class VerifyGuide
             `telegram`) is one JSON object: the chat's `name`, `type` and `id`, then `messages`, each with its `type`
             (`message`, or `service` for the app's notices), its `date` by the exporting computer's clock (without a
             zone; `date_unixtime` is the same moment in seconds since 1970, UTC), the writer's name in `from` and
-            Telegram's id of them in `from_id`, and its `text`. `chat` states how many messages have a writer, the first
-            and the last one's `date` as written, how many writers there are (told apart by `from_id`: two accounts may
-            bear one name) and their names in the order they first wrote, and the links the app showed to tap: parts of
+            Telegram's id of their account in `from_id`, and its `text`. `chat` states how many messages have a writer, the
+            first and the last one's `date` as written, how many writers there are (told apart by `from_id`: two
+            accounts may bear one name), their names and their accounts (`accounts`: the `from_id`s, which stay when a
+            scammer changes the name they show, and which Telegram can be asked about) in the order they first wrote,
+            and the links the app showed to tap: parts of
             a `text` of `type` `link`, and of `type` `text_link`, whose `href` is the address behind other words — which
             a scammer uses to hide a fake page behind "official refund page" (do not open them; `links` keeps the web
             addresses among them, each once). Python reads the same:
-            Telegram 桌面版导出的聊天记录（JSON，result.json）：items.json 中 chat 所述的消息数、首末消息时间（按导出原文，导出电脑的时钟）、发言人（按 from_id 区分）与链接（含隐藏在文字后的 text_link 地址）可用以下命令核对。
+            Telegram 桌面版导出的聊天记录（JSON，result.json）：items.json 中 chat 所述的消息数、首末消息时间（按导出原文，导出电脑的时钟）、发言人及其账号 ID（from_id，改名也不变）与链接（含隐藏在文字后的 text_link 地址）可用以下命令核对。
 
             ```sh
-            python3 -c 'import json,sys; m=[x for x in json.load(open(sys.argv[1],encoding="utf-8"))["messages"] if x.get("type")=="message" and "date" in x and (x.get("from_id") or x.get("from")) is not None]; n=list(dict.fromkeys(x["from"] for x in m if x.get("from") is not None)); print(len(m),"messages"); print("first:",m[0]["date"]); print("last:",m[-1]["date"]); print(*("writer: "+w for w in n),sep="\n"); print(len({str(x.get("from_id",x.get("from"))) for x in m}),"writers")' data/evidence/<item>.json
+            python3 -c 'import json,sys; m=[x for x in json.load(open(sys.argv[1],encoding="utf-8"))["messages"] if x.get("type")=="message" and "date" in x and (x.get("from_id") or x.get("from")) is not None]; n=list(dict.fromkeys(x["from"] for x in m if x.get("from") is not None)); print(len(m),"messages"); print("first:",m[0]["date"]); print("last:",m[-1]["date"]); print(*("writer: "+w for w in n),sep="\n"); print(*("account: "+a for a in dict.fromkeys(str(x["from_id"]) for x in m if x.get("from_id") is not None)),sep="\n"); print(len({str(x.get("from_id",x.get("from"))) for x in m}),"writers")' data/evidence/<item>.json
             python3 -c 'import json,sys; [print(p.get("href") if p.get("type")=="text_link" else p.get("text")) for x in json.load(open(sys.argv[1],encoding="utf-8"))["messages"] if isinstance(x.get("text"),list) for p in x["text"] if isinstance(p,dict) and p.get("type") in ("link","text_link")]' data/evidence/<item>.json
             ```
 

@@ -9,11 +9,14 @@ namespace EvidenceVault.Custody;
 /// </summary>
 public static class ChatDetails
 {
-    /// <summary>Detail naming the app whose export it was read as (<c>whatsapp</c>).</summary>
+    /// <summary>Detail naming the app whose export it was read as (<c>whatsapp</c>, <c>telegram</c>).</summary>
     public const string Source = "chatSource";
 
     /// <summary>Detail with the writers' names, a JSON array in the order they first wrote.</summary>
     public const string Participants = "chatParticipants";
+
+    /// <summary>Detail with the writers' account ids, a JSON array in the order they first wrote.</summary>
+    public const string Accounts = "chatAccounts";
 
     /// <summary>Detail with how many writers it names in all.</summary>
     public const string Writers = "chatWriters";
@@ -35,7 +38,7 @@ public static class ChatDetails
     {
         ArgumentNullException.ThrowIfNull(chat);
         return StatementDetails.Given(
-            (Source, chat.Source), (Participants, TextsValue(chat.Participants)), (Writers, chat.Writers.ToString(CultureInfo.InvariantCulture)),
+            (Source, chat.Source), (Participants, TextsValue(chat.Participants)), (Accounts, TextsValue(chat.Accounts)), (Writers, chat.Writers.ToString(CultureInfo.InvariantCulture)),
             (Messages, chat.Messages.ToString(CultureInfo.InvariantCulture)),
             (FirstMessageAt, chat.FirstMessageAt), (LastMessageAt, chat.LastMessageAt), (Links, TextsValue(chat.Links)));
     }
@@ -48,6 +51,7 @@ public static class ChatDetails
             {
                 Source = source,
                 Participants = TextsFrom(details.GetValueOrDefault(Participants)),
+                Accounts = TextsFrom(details.GetValueOrDefault(Accounts)),
                 Writers = Count(details, Writers),
                 Messages = Count(details, Messages),
                 FirstMessageAt = Required(details, FirstMessageAt),
@@ -56,11 +60,11 @@ public static class ChatDetails
             }
             : null;
 
-    /// <summary>The names or links a <see cref="Participants"/> or <see cref="Links"/> detail (or an index column) holds.</summary>
+    /// <summary>The names, accounts or links a <see cref="Participants"/>, <see cref="Accounts"/> or <see cref="Links"/> detail (or an index column) holds.</summary>
     /// <exception cref="FormatException">The detail is not a JSON array of strings.</exception>
     public static IReadOnlyList<string>? TextsFrom(string? value) => StatementDetails.ListFrom<string>(value, "chat's names or links");
 
-    /// <summary>Names or links as a <see cref="Participants"/> or <see cref="Links"/> detail holds them.</summary>
+    /// <summary>Names, accounts or links as a <see cref="Participants"/>, <see cref="Accounts"/> or <see cref="Links"/> detail holds them.</summary>
     public static string? TextsValue(IReadOnlyList<string>? texts) => StatementDetails.ListValue(texts);
 
     private static int Count(IReadOnlyDictionary<string, string> details, string name) =>

@@ -20,6 +20,14 @@ public sealed record ChatInfo
     public IReadOnlyList<string>? Participants { get; init; }
 
     /// <summary>
+    /// The writers' accounts, as the app's ids of them, in the order they first wrote (at most
+    /// <see cref="ChatInfoReader.MaxParticipants"/>): Telegram's <c>from_id</c> (<c>user7012345678</c>), which stays the
+    /// account's whatever name it shows, and which Telegram can be asked about; a deleted account's too. WhatsApp's text
+    /// export names no account (an unsaved contact's name is their number).
+    /// </summary>
+    public IReadOnlyList<string>? Accounts { get; init; }
+
+    /// <summary>
     /// How many writers it names in all — in a scam's group chat, where an "investment teacher" and their helpers talk
     /// to a hundred victims, more than <see cref="Participants"/> lists (the count goes up to
     /// <see cref="ChatInfoReader.MaxWritersCounted"/>). Telegram's are told apart by their account's id, as two accounts
@@ -46,13 +54,13 @@ public sealed record ChatInfo
     /// </summary>
     public IReadOnlyList<string>? Links { get; init; }
 
-    /// <summary>Equal when every field is, the participants and links in the same order.</summary>
+    /// <summary>Equal when every field is, the participants, accounts and links in the same order.</summary>
     public bool Equals(ChatInfo? other) =>
         other is not null && Source == other.Source && Writers == other.Writers && Messages == other.Messages && FirstMessageAt == other.FirstMessageAt && LastMessageAt == other.LastMessageAt &&
-        (Participants ?? []).SequenceEqual(other.Participants ?? []) && (Links ?? []).SequenceEqual(other.Links ?? []);
+        (Participants ?? []).SequenceEqual(other.Participants ?? []) && (Accounts ?? []).SequenceEqual(other.Accounts ?? []) && (Links ?? []).SequenceEqual(other.Links ?? []);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Source, Writers, Messages, FirstMessageAt, LastMessageAt, Participants?.Count ?? 0, Links?.Count ?? 0);
+    public override int GetHashCode() => HashCode.Combine(Source, Writers, Messages, FirstMessageAt, LastMessageAt, Participants?.Count ?? 0, Accounts?.Count ?? 0, Links?.Count ?? 0);
 }
 
 /// <summary>The <see cref="ChatInfo.Source"/> values.</summary>

@@ -8,8 +8,8 @@ namespace EvidenceVault.Evidence;
 /// reads what it says about itself (<see cref="ChatInfo"/>). The export is one JSON object: the chat's <c>name</c>
 /// (for a personal chat, the other person as the exporting account names them), its <c>type</c> and <c>id</c>, then
 /// <c>messages</c>, each with its <c>type</c> (<c>message</c>, or <c>service</c> for the app's notices), its
-/// <c>date</c> by the exporting computer's clock, the writer's name in <c>from</c> and Telegram's id of them in
-/// <c>from_id</c>, and its <c>text</c>: a string, or a list of strings and marked parts, among them the links the app
+/// <c>date</c> by the exporting computer's clock, the writer's name in <c>from</c> and Telegram's id of their account
+/// in <c>from_id</c> (stated as <see cref="ChatInfo.Accounts"/>), and its <c>text</c>: a string, or a list of strings and marked parts, among them the links the app
 /// showed the victim to tap — written out (<c>link</c>), or behind other words (<c>text_link</c>, whose address is in
 /// <c>href</c>), the way a scammer hides a fake page behind "official refund page". Those links are the statement's
 /// (the absolute web addresses among them); Telegram marks every address it shows as one. The export is read as it streams, up to
@@ -126,6 +126,7 @@ public static class TelegramExportReader
         private const int MessageDepth = 2, MemberDepth = 3, PartDepth = 4, PartMemberDepth = 5;
 
         private readonly List<string> _participants = [];
+        private readonly List<string> _accounts = [];
         private readonly HashSet<string> _writers = new(StringComparer.Ordinal);
         private readonly List<string> _links = [];
         private string? _chatMember, _member, _partMember;
@@ -159,6 +160,7 @@ public static class TelegramExportReader
             {
                 Source = ChatSources.Telegram,
                 Participants = _participants.Count > 0 ? [.. _participants] : null,
+                Accounts = _accounts.Count > 0 ? [.. _accounts] : null,
                 Writers = _writers.Count,
                 Messages = _messages,
                 FirstMessageAt = _first,
@@ -268,6 +270,11 @@ public static class TelegramExportReader
 
             _first ??= _date;
             _last = _date;
+            if (_accounts.Count < ChatInfoReader.MaxParticipants && _fromId is not null && _fromId.Length <= ChatInfoReader.MaxNameLength && !_accounts.Contains(_fromId))
+            {
+                _accounts.Add(_fromId);
+            }
+
             if (_participants.Count < ChatInfoReader.MaxParticipants && _from is not null && StatementText.Plain(_from, ChatInfoReader.MaxNameLength) is { } name && !_participants.Contains(name))
             {
                 _participants.Add(name);

@@ -571,6 +571,7 @@ function itemRow(item, lawyer) {
       item.chat?.participants?.length
         ? h('span', { class: 'chat-writers' }, field('chatWriters', `${item.chat.writers}${item.chat.writers > item.chat.participants.length ? ` ${t('chatFirstNamed').replace('{n}', item.chat.participants.length)}` : ''} · ${item.chat.participants.join('; ')}`))
         : null,
+      item.chat?.accounts?.length ? h('span', { class: 'chat-accounts' }, field('chatAccounts', item.chat.accounts.join('; '))) : null,
       item.chat?.links?.length ? h('span', { class: 'url chat-links' }, field('chatLinks', item.chat.links.join(' '))) : null,
       ...(lawyer ? [] : (item.chat?.links ?? []).map((link) => captureLinkButton(link, item, 'linkFromChat'))),
       item.snapshot ? h('span', { class: 'url snapshot' }, field('pageSays', [item.snapshot.url, item.snapshot.capturedAt && formatTime(item.snapshot.capturedAt, 'UTC')].filter(Boolean).join(' · '))) : null,

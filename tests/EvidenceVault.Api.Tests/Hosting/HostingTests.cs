@@ -51,7 +51,7 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.True(schemas.GetProperty("EvidenceItemRecord").GetProperty("properties").TryGetProperty("chat", out _));
         var chat = schemas.GetProperty("ChatInfo");
         Assert.Equal(
-            ["firstMessageAt", "lastMessageAt", "links", "messages", "participants", "source", "writers"],
+            ["accounts", "firstMessageAt", "lastMessageAt", "links", "messages", "participants", "source", "writers"],
             chat.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["firstMessageAt", "lastMessageAt", "messages", "source", "writers"], chat.GetProperty("required").EnumerateArray().Select(p => p.GetString()).Order(StringComparer.Ordinal));
         var recording = schemas.GetProperty("RecordingInfo").GetProperty("properties");

@@ -126,15 +126,20 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         Assert.Contains("文件自述 The file says (TELEGRAM): 6 条消息 messages, 自 from 2026-12-03T22:15:32", html, StringComparison.Ordinal);
         Assert.Contains($"聊天中的链接 links in it: <code>{SampleChats.RefundLink}</code> <code>{SampleChats.AppLink}</code>", html, StringComparison.Ordinal);
         Assert.DoesNotContain($"href=\"{SampleChats.RefundLink}\"", html, StringComparison.Ordinal);
+        Assert.Contains($"发言账号 accounts: <code>{SampleTelegramChats.ScammerId}</code>; <code>{SampleTelegramChats.VictimId}</code>", html, StringComparison.Ordinal);
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
+        Assert.Equal(($"{SampleChats.Scammer} | {SampleChats.Victim}", $"{SampleTelegramChats.ScammerId} | {SampleTelegramChats.VictimId}"), (row["chat_participants"], row["chat_accounts"]));
 
         // Python, run as the guide says, reads the same count, times, writers and links from the bundle's copy.
         Assert.Equal(
-            [.. GuidePrints(chat.Stated), $"{chat.Stated.Writers} writers"],
+            [.. GuidePrints(chat.Stated), .. (chat.Stated.Accounts ?? []).Select(account => $"account: {account}"), $"{chat.Stated.Writers} writers"],
             Lines(await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import json,sys; m=[x", file)));
         Assert.Equal(chat.Stated.Links, Lines(await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import json,sys; [print(p.get(\"href\")", file)).Distinct());
 
-        // Re-catalogued to hold a message fewer, it no longer agrees with its custody line.
+        // Re-catalogued to hold a message fewer, or to name another account, it no longer agrees with its custody line.
         await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"messages\": 6", "\"messages\": 5", "what the chat says of itself");
+        var again = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(_folder, "again")).FullName);
+        await BagForgery.AssertRecataloguingCaughtAsync(again, $"\"{SampleTelegramChats.ScammerId}\"", "\"user7000000000\"", "what the chat says of itself");
     }
 
     [Fact]

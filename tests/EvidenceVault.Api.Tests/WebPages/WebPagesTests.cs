@@ -501,19 +501,23 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             }
 
             var mail = Assert.Single(await vault.ListItemsAsync());
-            var chat = await vault.UploadNewItemAsync(
-                SampleChats.Write(folder.FullName, SampleChats.AndroidChinese), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(SampleChats.AndroidChinese.FileName)));
+            var chat = await vault.UploadNewItemAsync( // Telegram Desktop's result.json
+                SampleTelegramChats.Write(folder.FullName, SampleTelegramChats.PersonalChat), r => r.Headers.Add("X-File-Name", SampleTelegramChats.PersonalChat.FileName));
             await using var phone = await chromium.Browser.NewContextAsync(Phone);
             var watch = Watch(phone, app.BaseAddress);
             var page = await phone.NewPageAsync();
             await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={vault.OwnerToken}");
 
-            // A link in an exported chat goes into the form the same way, its note naming the chat.
+            // A link in an exported chat goes into the form the same way, its note naming the chat; the refund page the
+            // scammer hid behind other words has a button of its own. The chat names its writers' accounts.
+            await Expect(page.Locator($".item[data-item-id='{chat.ItemId}'] .chat-accounts"))
+                .ToHaveTextAsync($"发言人的账号 ID（应用记录的账号，改名也不变）：{SampleTelegramChats.ScammerId}; {SampleTelegramChats.VictimId}");
             var chatButtons = page.Locator($".item[data-item-id='{chat.ItemId}'] .capture-link");
             await Expect(chatButtons).ToHaveCountAsync(2);
+            await Expect(chatButtons.First).ToHaveTextAsync($"让证据保险箱保存此链接的网页： {new Uri(SampleChats.RefundLink).Authority}");
             await chatButtons.Last.ClickAsync();
             await Expect(page.Locator("#capture-url")).ToHaveValueAsync(SampleChats.AppLink);
-            await Expect(page.Locator("#capture-note")).ToHaveValueAsync($"聊天记录中的链接：{SampleChats.AndroidChinese.FileName}");
+            await Expect(page.Locator("#capture-note")).ToHaveValueAsync($"聊天记录中的链接：{SampleTelegramChats.PersonalChat.FileName}");
 
             var button = page.Locator($".item[data-item-id='{mail.ItemId}'] .capture-link");
             await Expect(button).ToHaveTextAsync($"让证据保险箱保存此链接的网页： {new Uri(link).Authority}");

@@ -79,8 +79,8 @@ public sealed class TelegramExportReaderTests : IDisposable
 
         Assert.NotNull(stated);
         Assert.Equal(
-            (parsed.Messages, parsed.Writers, Names(parsed.Names), parsed.First, parsed.Last),
-            (stated.Messages, stated.Writers, Names(stated.Participants), stated.FirstMessageAt, stated.LastMessageAt));
+            (parsed.Messages, parsed.Writers, Names(parsed.Names), Names(parsed.Accounts), parsed.First, parsed.Last),
+            (stated.Messages, stated.Writers, Names(stated.Participants), Names(stated.Accounts), stated.FirstMessageAt, stated.LastMessageAt));
         Assert.Equal(("personal_chat", SampleChats.Scammer), (parsed.Type, parsed.Name));
 
         // What the app shows of the refund message is the words the page hides behind, not its address: only the export's marks hold it.
@@ -97,12 +97,12 @@ public sealed class TelegramExportReaderTests : IDisposable
         Assert.Equal(
             new ChatInfo
             {
-                Source = ChatSources.Telegram, Participants = ["投资导师 Kevin", "助理小美"], Writers = 2, Messages = 2,
+                Source = ChatSources.Telegram, Participants = ["投资导师 Kevin", "助理小美"], Accounts = ["5069406102", "5069406103"], Writers = 2, Messages = 2,
                 FirstMessageAt = "2021-03-18T15:20:37", LastMessageAt = "2021-03-18T15:21:02", Links = ["https://invest-app.example/trade"],
             },
             stated);
         var parsed = await SampleTelegramChats.ParseAsync(Write("older.json", OlderGroupExport));
-        Assert.Equal((parsed.Messages, parsed.Writers, Names(parsed.Names)), (stated?.Messages, stated?.Writers, Names(stated?.Participants)));
+        Assert.Equal((parsed.Messages, parsed.Writers, Names(parsed.Names), Names(parsed.Accounts)), (stated?.Messages, stated?.Writers, Names(stated?.Participants), Names(stated?.Accounts)));
     }
 
     [Theory]
@@ -124,7 +124,7 @@ public sealed class TelegramExportReaderTests : IDisposable
 
         var stated = await ReadAsync(export);
 
-        Assert.Equal((2, 2, "李华"), (stated?.Writers, stated?.Messages, Names(stated?.Participants)));
+        Assert.Equal((2, 2, "李华", "user7012345678 | user5550001234"), (stated?.Writers, stated?.Messages, Names(stated?.Participants), Names(stated?.Accounts)));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class TelegramExportReaderTests : IDisposable
 
         var stated = await ReadAsync(export);
 
-        Assert.Equal((40, 40, ChatInfoReader.MaxParticipants), (stated?.Writers, stated?.Messages, stated?.Participants?.Count));
+        Assert.Equal((40, 40, ChatInfoReader.MaxParticipants, ChatInfoReader.MaxParticipants), (stated?.Writers, stated?.Messages, stated?.Participants?.Count, stated?.Accounts?.Count));
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class TelegramExportReaderTests : IDisposable
 
         var stated = await ReadAsync(export);
 
-        Assert.Equal((2, "客服"), (stated?.Writers, Names(stated?.Participants)));
+        Assert.Equal((2, "客服", "user1 | user2"), (stated?.Writers, Names(stated?.Participants), Names(stated?.Accounts)));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 // Reads one chat Telegram Desktop exported in JSON with telegram-chat-parser and prints, as JSON, what the vault
-// states of one: how many messages have a writer, how many writers there are and the names they write under in the
-// order they first wrote, the first and last message's date as written, and each message's text as the app shows it.
+// states of one: how many messages have a writer, how many writers there are, the names they write under and their
+// accounts in the order they first wrote, the first and last message's date as written, and each message's text as the app shows it.
 //   node parse.mjs <result.json>
 import { readFile } from 'node:fs/promises';
 import parser from 'telegram-chat-parser';
@@ -19,6 +19,7 @@ console.log(JSON.stringify({
   messages: messages.length,
   writers: new Set(messages.map((message) => String(message.from.id ?? message.from.name))).size,
   names: [...new Set(messages.map((message) => message.from.name).filter((name) => name))],
+  accounts: [...new Set(messages.map((message) => message.from.id).filter((id) => id !== undefined && id !== null).map(String))],
   first: messages.at(0)?.data.date ?? null,
   last: messages.at(-1)?.data.date ?? null,
   texts: messages.map((message) => message.text()),
