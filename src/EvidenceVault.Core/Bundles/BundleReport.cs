@@ -86,6 +86,7 @@ internal static class BundleReport
 
         html.Append("</tbody>\n</table>\n");
         AppendNamedSites(html, catalog.Items);
+        AppendChatWriters(html, catalog.Items);
         AppendSites(html, catalog.Items);
         if (links.Count > 0)
         {
@@ -136,6 +137,41 @@ internal static class BundleReport
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{Encode(host)}</code></td><td>{string.Join("<br>", links.Select(link => $"<code>{Encode(link)}</code>"))}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{string.Join(", ", numbers)}</td><td>{contributors}</td></tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n");
+    }
+
+    /// <summary>
+    /// Who wrote in the exported chats, across the case: each writer's name as the exports give it, and each account
+    /// a Telegram export names, with the chats (numbered as above) and how many contributors sent them — in a group
+    /// suit, the one scammer in many victims' chats, which an account's id shows even when the name changed. Most
+    /// contributors first.
+    /// </summary>
+    private static void AppendChatWriters(StringBuilder html, IReadOnlyList<EvidenceItemRecord> items)
+    {
+        var writers = items
+            .SelectMany((item, index) => ((IEnumerable<(string Writer, bool Account)>)[.. (item.Chat?.Participants ?? []).Select(name => (name, false)), .. (item.Chat?.Accounts ?? []).Select(account => (account, true))])
+                .Select(written => (written.Writer, written.Account, Number: index + 1, item.Contributor)))
+            .GroupBy(written => (written.Writer, written.Account))
+            .Select(writer => (
+                writer.Key.Writer,
+                writer.Key.Account,
+                Numbers: writer.Select(written => written.Number).Distinct().Order().ToList(),
+                Contributors: writer.Select(written => written.Contributor).Distinct(StringComparer.Ordinal).Count()))
+            .OrderByDescending(writer => writer.Contributors).ThenByDescending(writer => writer.Numbers.Count).ThenBy(writer => writer.Account).ThenBy(writer => writer.Writer, StringComparer.Ordinal)
+            .ToList();
+        if (writers.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>聊天中的发言人 / Who wrote in the chats</h2>\n<p>导出的聊天记录中的发言人名称（按导出记录），以及 Telegram 导出记录中的账号 ID（改名也不变）。/ ");
+        html.Append("The writers' names as the exported chats give them, and the account ids a Telegram export names (which stay when a name changes).</p>\n");
+        OpenTable(html, "发言人或账号 Writer or account", "证据 Items (#)", "提交人数 Contributors");
+        foreach (var (writer, account, numbers, contributors) in writers)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{(account ? $"账号 account <code>{Encode(writer)}</code>" : Encode(writer))}</td><td>{string.Join(", ", numbers)}</td><td>{contributors}</td></tr>\n");
         }
 
         html.Append("</tbody>\n</table>\n");

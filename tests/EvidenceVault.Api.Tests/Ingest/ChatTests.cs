@@ -166,6 +166,29 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
     }
 
     [Fact]
+    public async Task The_report_lists_who_wrote_in_the_groups_chats_with_their_chats_and_how_many_victims_sent_them()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 2");
+        using var fellowVictim = vault.As(victim.Token);
+        await vault.UploadNewItemAsync(SampleChats.Write(_folder, SampleChats.AndroidEnglish)); // the owner's WhatsApp chat with the scammer
+        await fellowVictim.UploadNewItemAsync(SampleTelegramChats.Write(_folder, SampleTelegramChats.PersonalChat)); // a fellow victim's Telegram chat with the same name
+
+        var html = await File.ReadAllTextAsync(Path.Combine(await vault.DownloadBagAsync(_folder), "data", "report.html"));
+
+        var table = html[html.IndexOf("<h2>聊天中的发言人 / Who wrote in the chats</h2>", StringComparison.Ordinal)..];
+        table = table[..(table.IndexOf("</table>", StringComparison.Ordinal) + "</table>".Length)];
+        Assert.Equal(
+            [
+                $"<tr><td>{SampleChats.Scammer}</td><td>1, 2</td><td>2</td></tr>",
+                $"<tr><td>{SampleChats.Victim}</td><td>1, 2</td><td>2</td></tr>",
+                $"<tr><td>账号 account <code>{SampleTelegramChats.VictimId}</code></td><td>2</td><td>1</td></tr>",
+                $"<tr><td>账号 account <code>{SampleTelegramChats.ScammerId}</code></td><td>2</td><td>1</td></tr>",
+            ],
+            table.Split('\n').Where(line => line.StartsWith("<tr><td>", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_group_chat_of_more_writers_than_are_named_says_how_many_there_are()
     {
         using var vault = await app.CreateCaseAsync();

@@ -58,6 +58,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         var mailFolder = Directory.CreateTempSubdirectory("ev-reindex-mail-");
         await victimCase.UploadNewItemAsync(SampleMessages.Phishing(Path.Combine(mailFolder.FullName, "phishing.eml")));
         await victimCase.UploadNewItemAsync(await SampleDocuments.WriteAsync(mailFolder.FullName, ".docx"));
+        await victimCase.UploadNewItemAsync(SampleTelegramChats.Write(mailFolder.FullName, SampleTelegramChats.PersonalChat));
 
         mailFolder.Delete(recursive: true);
 
@@ -93,6 +94,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Single(after.VictimItems, i => i.Contains("\"recording\":{\"source\":\"mp4\",\"durationSeconds\":22.566}", StringComparison.Ordinal)); // as the custody line chained what the recording said
         Assert.Single(after.VictimItems, i => i.Contains($"\"deliveredBy\":\"{SampleMessages.DeliveredBy}\"", StringComparison.Ordinal)); // and what the e-mail's header said
         Assert.Single(after.VictimItems, i => i.Contains($"\"createdAt\":\"{SampleDocuments.ContractCreated}Z\"", StringComparison.Ordinal)); // and what the contract's properties said
+        Assert.Single(after.VictimItems, i => i.Contains($"\"accounts\":[\"{SampleTelegramChats.ScammerId}\",\"{SampleTelegramChats.VictimId}\"]", StringComparison.Ordinal)); // and whose accounts wrote in the chat
         Assert.Equal(before.Grants, after.Grants);
         Assert.Equal(before.Case, after.Case);
         var restoredUsage = await app.Services.GetRequiredService<CaseDirectory>().FindAsync(vault.CaseId, CancellationToken.None);
@@ -127,7 +129,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         var custody = await vault.CheckCustodyAsync();
         Assert.True(custody.IsIntact, string.Join("\n", custody.Breaks));
         var rebuilt = Assert.Single(custody.Events, e => e.Type == CustodyEventTypes.IndexRebuilt);
-        Assert.Equal(("true", "4", "6"), (rebuilt.Details!["caseRestored"], rebuilt.Details["grantsRestored"], rebuilt.Details["itemsRestored"]));
+        Assert.Equal(("true", "4", "7"), (rebuilt.Details!["caseRestored"], rebuilt.Details["grantsRestored"], rebuilt.Details["itemsRestored"]));
     }
 
     [Fact]
