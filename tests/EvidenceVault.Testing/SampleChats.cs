@@ -68,7 +68,7 @@ public static class SampleChats
     /// <summary>The three layouts.</summary>
     public static IReadOnlyList<SampleChat> All { get; } = [AndroidEnglish, AndroidChinese, IPhone];
 
-    /// <summary>Writes <paramref name="chat"/> into <paramref name="folder"/> under its name, in UTF-8 as the app writes it; returns the path.</summary>
+    /// <summary>Writes <paramref name="chat"/> (a WhatsApp or a Telegram export) into <paramref name="folder"/> under its name, in UTF-8 without a byte-order mark as the apps write it; returns the path.</summary>
     public static string Write(string folder, SampleChat chat)
     {
         ArgumentNullException.ThrowIfNull(chat);
@@ -97,11 +97,14 @@ public static class SampleChats
     }
 
     /// <summary>What whatsapp-chat-parser reads in the export at <paramref name="path"/>: its messages with a writer, their writers in the order they first wrote, and each one's text.</summary>
-    public static async Task<ParsedChat> ParseAsync(string path)
+    public static Task<ParsedChat> ParseAsync(string path) => RunParserAsync<ParsedChat>("whatsapp-node", path);
+
+    /// <summary>What the reader of exported chats in <c>tests/clients/<paramref name="client"/></c> prints, as JSON, for the export at <paramref name="path"/>.</summary>
+    internal static async Task<T> RunParserAsync<T>(string client, string path)
     {
-        var parsed = await ExternalTool.RunAsync("node", Path.Combine(SampleEvidence.RepositoryRoot, "tests", "clients", "whatsapp-node"), "parse.mjs", path);
+        var parsed = await ExternalTool.RunAsync("node", Path.Combine(SampleEvidence.RepositoryRoot, "tests", "clients", client), "parse.mjs", path);
         return parsed.ExitCode == 0
-            ? JsonSerializer.Deserialize<ParsedChat>(parsed.Output, ParserOutput) ?? throw new InvalidOperationException("The parser printed null.")
+            ? JsonSerializer.Deserialize<T>(parsed.Output, ParserOutput) ?? throw new InvalidOperationException("The parser printed null.")
             : throw new InvalidOperationException(parsed.Output);
     }
 

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using EvidenceVault.Evidence;
 
 namespace EvidenceVault.Testing;
@@ -23,8 +21,6 @@ public static class SampleTelegramChats
 
     /// <summary>The words the refund page hides behind.</summary>
     public const string HiddenLinkWords = "京东官方退款页面";
-
-    private static readonly JsonSerializerOptions ParserOutput = new(JsonSerializerDefaults.Web);
 
     /// <summary>A personal chat between the scammer and the victim, opening with a call the victim missed (a notice, not a message).</summary>
     public static SampleChat PersonalChat { get; } = new(
@@ -171,23 +167,8 @@ public static class SampleTelegramChats
             FirstMessageAt = "2026-12-03T22:15:32", LastMessageAt = "2026-12-04T09:02:47", Links = [SampleChats.RefundLink, SampleChats.AppLink],
         });
 
-    /// <summary>Writes <paramref name="chat"/> into <paramref name="folder"/> under its name, in UTF-8 without a byte-order mark, as Telegram Desktop does; returns the path.</summary>
-    public static string Write(string folder, SampleChat chat)
-    {
-        ArgumentNullException.ThrowIfNull(chat);
-        var path = Path.Combine(folder, chat.FileName);
-        File.WriteAllText(path, chat.Text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        return path;
-    }
-
-    /// <summary>What telegram-chat-parser reads in the export at <paramref name="path"/>.</summary>
-    public static async Task<ParsedTelegramChat> ParseAsync(string path)
-    {
-        var parsed = await ExternalTool.RunAsync("node", Path.Combine(SampleEvidence.RepositoryRoot, "tests", "clients", "telegram-node"), "parse.mjs", path);
-        return parsed.ExitCode == 0
-            ? JsonSerializer.Deserialize<ParsedTelegramChat>(parsed.Output, ParserOutput) ?? throw new InvalidOperationException("The parser printed null.")
-            : throw new InvalidOperationException(parsed.Output);
-    }
+    /// <summary>What telegram-chat-parser reads in the export at <paramref name="path"/> (written, like WhatsApp's, by <see cref="SampleChats.Write"/>: UTF-8 without a byte-order mark).</summary>
+    public static Task<ParsedTelegramChat> ParseAsync(string path) => SampleChats.RunParserAsync<ParsedTelegramChat>("telegram-node", path);
 }
 
 /// <summary>What telegram-chat-parser reads in an export: the chat's name and type, its messages with a writer, how many writers, their names and accounts in the order they first wrote, the first and last date, and each message's text as the app shows it.</summary>

@@ -24,23 +24,10 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         using var vault = await app.CreateCaseAsync();
         var chat = SampleChats.AndroidEnglish;
 
-        var item = await vault.UploadNewItemAsync(SampleChats.Write(_folder, chat), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(chat.FileName)));
+        // Served as the UTF-8 text it is, so a lawyer's browser shows the Chinese names as written; in the bundle under .txt.
+        var (_, bag, file) = await StoredAndBundledAsync(vault, chat, EvidenceFormatDetector.ChatContentType, ("text/plain", "utf-8"), ".txt");
 
-        Assert.Equal((EvidenceFormatDetector.ChatContentType, "document", chat.FileName), (item.ContentType, item.Kind, item.FileName));
-        Assert.Equal(chat.Stated, item.Chat);
-        await FileStatementAssert.IndexedAndChainedAsync(vault, item, chat.Stated, i => i.Chat, ChatDetails.From);
-
-        // Served as the UTF-8 text it is, so a lawyer's browser shows the Chinese names as written.
-        using (var content = await vault.Client.GetAsync($"/api/cases/{vault.CaseId}/items/{item.ItemId}/content"))
-        {
-            Assert.Equal(("text/plain", "utf-8"), (content.Content.Headers.ContentType?.MediaType, content.Content.Headers.ContentType?.CharSet));
-            Assert.Equal(chat.Text, await content.Content.ReadAsStringAsync());
-        }
-
-        // The bundle: the chat under .txt, items.csv and the report carrying what it says.
-        var bag = await vault.DownloadBagAsync(_folder);
-        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
-        Assert.EndsWith(".txt", file, StringComparison.Ordinal);
+        // items.csv and the report carry what it says.
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
         Assert.Contains("文件自述 The file says (WHATSAPP): 6 条消息 messages, 自 from 12/3/26, 10:15", html, StringComparison.Ordinal);
         Assert.Contains($"发言人 2 位 writers: {SampleChats.Scammer}; {SampleChats.Victim}", html, StringComparison.Ordinal);
@@ -108,20 +95,7 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         using var vault = await app.CreateCaseAsync();
         var chat = SampleTelegramChats.PersonalChat;
 
-        var item = await vault.UploadNewItemAsync(SampleTelegramChats.Write(_folder, chat), r => r.Headers.Add("X-File-Name", chat.FileName));
-
-        Assert.Equal((EvidenceFormatDetector.TelegramChatContentType, "document", chat.FileName), (item.ContentType, item.Kind, item.FileName));
-        Assert.Equal(chat.Stated, item.Chat);
-        await FileStatementAssert.IndexedAndChainedAsync(vault, item, chat.Stated, i => i.Chat, ChatDetails.From);
-        using (var content = await vault.Client.GetAsync($"/api/cases/{vault.CaseId}/items/{item.ItemId}/content"))
-        {
-            Assert.Equal("application/json", content.Content.Headers.ContentType?.MediaType);
-            Assert.Equal(chat.Text, await content.Content.ReadAsStringAsync());
-        }
-
-        var bag = await vault.DownloadBagAsync(_folder);
-        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
-        Assert.EndsWith(".json", file, StringComparison.Ordinal);
+        var (_, bag, file) = await StoredAndBundledAsync(vault, chat, EvidenceFormatDetector.TelegramChatContentType, ("application/json", null), ".json");
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
         Assert.Contains("文件自述 The file says (TELEGRAM): 6 条消息 messages, 自 from 2026-12-03T22:15:32", html, StringComparison.Ordinal);
         Assert.Contains($"聊天中的链接 links in it: <code>{SampleChats.RefundLink}</code> <code>{SampleChats.AppLink}</code>", html, StringComparison.Ordinal);
@@ -154,14 +128,12 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
 
         var html = await File.ReadAllTextAsync(Path.Combine(await vault.DownloadBagAsync(_folder), "data", "report.html"));
 
-        var table = html[html.IndexOf("<h2>证据所述的网站 / Sites the evidence names</h2>", StringComparison.Ordinal)..];
-        table = table[..(table.IndexOf("</table>", StringComparison.Ordinal) + "</table>".Length)];
         Assert.Equal(
             [
                 $"<tr><td><code>refund-center.example</code></td><td><code>{SampleChats.RefundLink}</code></td><td>1, 2</td><td>2</td></tr>",
                 $"<tr><td><code>jd-refund-app.example</code></td><td><code>{SampleChats.AppLink}</code></td><td>2</td><td>1</td></tr>",
             ],
-            table.Split('\n').Where(line => line.StartsWith("<tr><td>", StringComparison.Ordinal)));
+            TableRows(html, "证据所述的网站 / Sites the evidence names"));
         Assert.DoesNotContain("href=\"https://refund-center.example", html, StringComparison.Ordinal);
     }
 
@@ -172,12 +144,10 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 2");
         using var fellowVictim = vault.As(victim.Token);
         await vault.UploadNewItemAsync(SampleChats.Write(_folder, SampleChats.AndroidEnglish)); // the owner's WhatsApp chat with the scammer
-        await fellowVictim.UploadNewItemAsync(SampleTelegramChats.Write(_folder, SampleTelegramChats.PersonalChat)); // a fellow victim's Telegram chat with the same name
+        await fellowVictim.UploadNewItemAsync(SampleChats.Write(_folder, SampleTelegramChats.PersonalChat)); // a fellow victim's Telegram chat with the same name
 
         var html = await File.ReadAllTextAsync(Path.Combine(await vault.DownloadBagAsync(_folder), "data", "report.html"));
 
-        var table = html[html.IndexOf("<h2>聊天中的发言人 / Who wrote in the chats</h2>", StringComparison.Ordinal)..];
-        table = table[..(table.IndexOf("</table>", StringComparison.Ordinal) + "</table>".Length)];
         Assert.Equal(
             [
                 $"<tr><td>{SampleChats.Scammer}</td><td>1, 2</td><td>2</td></tr>",
@@ -185,7 +155,7 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
                 $"<tr><td>账号 account <code>{SampleTelegramChats.VictimId}</code></td><td>2</td><td>1</td></tr>",
                 $"<tr><td>账号 account <code>{SampleTelegramChats.ScammerId}</code></td><td>2</td><td>1</td></tr>",
             ],
-            table.Split('\n').Where(line => line.StartsWith("<tr><td>", StringComparison.Ordinal)));
+            TableRows(html, "聊天中的发言人 / Who wrote in the chats"));
     }
 
     [Fact]
@@ -202,9 +172,41 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         Assert.Contains("发言人 40 位 writers（列出前 32 位 the first 32 named）: Member 1; Member 2;", html, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Uploads <paramref name="chat"/> under its name and checks that it is filed as a document of
+    /// <paramref name="contentType"/> stating what it should, indexed and chained, and is served back as it came with
+    /// <paramref name="served"/>'s media type and charset; returns the item, the case's bundle and the chat's path in
+    /// it, which ends in <paramref name="extension"/>.
+    /// </summary>
+    private async Task<(EvidenceItemRecord Item, string Bag, string File)> StoredAndBundledAsync(
+        TestCase vault, SampleChat chat, string contentType, (string MediaType, string? CharSet) served, string extension)
+    {
+        var item = await vault.UploadNewItemAsync(SampleChats.Write(_folder, chat), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(chat.FileName)));
+        Assert.Equal((contentType, "document", chat.FileName), (item.ContentType, item.Kind, item.FileName));
+        Assert.Equal(chat.Stated, item.Chat);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, chat.Stated, i => i.Chat, ChatDetails.From);
+        using (var content = await vault.Client.GetAsync($"/api/cases/{vault.CaseId}/items/{item.ItemId}/content"))
+        {
+            Assert.Equal(served, (content.Content.Headers.ContentType?.MediaType, content.Content.Headers.ContentType?.CharSet));
+            Assert.Equal(chat.Text, await content.Content.ReadAsStringAsync());
+        }
+
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        Assert.EndsWith(extension, file, StringComparison.Ordinal);
+        return (item, bag, file);
+    }
+
     /// <summary>What the guide's Perl command prints for an export that states <paramref name="chat"/> (and its Python command for a Telegram export, before the count of writers).</summary>
     private static string[] GuidePrints(ChatInfo chat) =>
         [$"{chat.Messages} messages", $"first: {chat.FirstMessageAt}", $"last: {chat.LastMessageAt}", .. (chat.Participants ?? []).Select(name => $"writer: {name}")];
+
+    /// <summary>The rows of the report's table under the heading <paramref name="heading"/>, one line each.</summary>
+    private static IEnumerable<string> TableRows(string html, string heading)
+    {
+        var table = html[html.IndexOf($"<h2>{heading}</h2>", StringComparison.Ordinal)..];
+        return table[..table.IndexOf("</table>", StringComparison.Ordinal)].Split('\n').Where(line => line.StartsWith("<tr><td>", StringComparison.Ordinal));
+    }
 
     private static IEnumerable<string> Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.TrimEnd('\r'));
 }

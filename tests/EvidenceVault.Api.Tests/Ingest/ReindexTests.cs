@@ -58,7 +58,7 @@ public sealed class ReindexTests(VaultApp app) : IClassFixture<VaultApp>
         var mailFolder = Directory.CreateTempSubdirectory("ev-reindex-mail-");
         await victimCase.UploadNewItemAsync(SampleMessages.Phishing(Path.Combine(mailFolder.FullName, "phishing.eml")));
         await victimCase.UploadNewItemAsync(await SampleDocuments.WriteAsync(mailFolder.FullName, ".docx"));
-        await victimCase.UploadNewItemAsync(SampleTelegramChats.Write(mailFolder.FullName, SampleTelegramChats.PersonalChat));
+        await victimCase.UploadNewItemAsync(SampleChats.Write(mailFolder.FullName, SampleTelegramChats.PersonalChat));
 
         mailFolder.Delete(recursive: true);
 

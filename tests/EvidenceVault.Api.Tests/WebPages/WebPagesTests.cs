@@ -502,7 +502,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
 
             var mail = Assert.Single(await vault.ListItemsAsync());
             var chat = await vault.UploadNewItemAsync( // Telegram Desktop's result.json
-                SampleTelegramChats.Write(folder.FullName, SampleTelegramChats.PersonalChat), r => r.Headers.Add("X-File-Name", SampleTelegramChats.PersonalChat.FileName));
+                SampleChats.Write(folder.FullName, SampleTelegramChats.PersonalChat), r => r.Headers.Add("X-File-Name", SampleTelegramChats.PersonalChat.FileName));
             await using var phone = await chromium.Browser.NewContextAsync(Phone);
             var watch = Watch(phone, app.BaseAddress);
             var page = await phone.NewPageAsync();

@@ -82,7 +82,7 @@ public sealed class DamagedFileTests : IDisposable
             await SamplePackages.WebArchiveAsync(Path.Combine(_folder, "page.webarchive")),
             SampleChats.Write(_folder, SampleChats.AndroidEnglish),
             SampleChats.IPhoneZip(Path.Combine(_folder, "WhatsApp Chat.zip")),
-            SampleTelegramChats.Write(_folder, SampleTelegramChats.PersonalChat),
+            SampleChats.Write(_folder, SampleTelegramChats.PersonalChat),
         ];
         foreach (var file in files)
         {

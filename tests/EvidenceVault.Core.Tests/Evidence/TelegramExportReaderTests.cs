@@ -73,7 +73,7 @@ public sealed class TelegramExportReaderTests : IDisposable
     public async Task ReadAsync_PersonalChatExport_AgreesWithTelegramChatParser()
     {
         var chat = SampleTelegramChats.PersonalChat;
-        var parsed = await SampleTelegramChats.ParseAsync(SampleTelegramChats.Write(_folder, chat));
+        var parsed = await SampleTelegramChats.ParseAsync(SampleChats.Write(_folder, chat));
 
         var stated = await ReadAsync(chat.Text);
 
