@@ -694,33 +694,48 @@ function caseView() {
 }
 
 /**
- * The sites the evidence names — the links of saved e-mails and exported chats, the addresses saved pages state — each
- * with its addresses, the items naming it and who sent them, most contributors first: in a group suit, one fake site
- * in many victims' evidence. The bundle's report lists the same.
+ * What the case's items name, gathered across them: namesOf gives an item's [key, detail] pairs, and each key comes
+ * with its details, the items naming it and who sent them, most contributors first — in a group suit, the one fake
+ * site or the one scammer in many victims' evidence. The bundle's report lists the same.
  */
-function namedSites(items) {
-  const sites = new Map();
+function namedAcross(items, namesOf) {
+  const named = new Map();
   for (const item of items) {
-    for (const link of [...(item.message?.links ?? []), ...(item.chat?.links ?? []), ...(item.snapshot?.url ? [item.snapshot.url] : [])]) {
-      let host = link;
-      try { host = new URL(link).hostname; } catch { /* kept as written */ }
-      const site = sites.get(host) ?? { host, links: new Set(), items: new Set(), contributors: new Set() };
-      site.links.add(link);
-      site.items.add(item.fileName || item.itemId);
-      site.contributors.add(contributorName(item));
-      sites.set(host, site);
+    for (const [key, detail] of namesOf(item)) {
+      const entry = named.get(key) ?? { key, details: new Set(), items: new Set(), contributors: new Set() };
+      entry.details.add(detail);
+      entry.items.add(item.fileName || item.itemId);
+      entry.contributors.add(contributorName(item));
+      named.set(key, entry);
     }
   }
-  return [...sites.values()].sort((a, b) => b.contributors.size - a.contributors.size || b.items.size - a.items.size || a.host.localeCompare(b.host));
+  return [...named.values()].sort((a, b) => b.contributors.size - a.contributors.size || b.items.size - a.items.size || a.key.localeCompare(b.key));
 }
 
+/** A card listing what namedAcross gathered: each key, who sent it in which items, and what extra(entry) shows of it. */
+function namedCard(id, entries, extra) {
+  return entries.length === 0 ? null : h('section', { class: 'card', id }, h('h2', {}, t(`${id}Title`)), h('p', {}, t(`${id}Help`)),
+    h('ul', { class: 'sites' }, entries.map((entry) => h('li', { dataset: { key: entry.key } },
+      h('strong', {}, entry.key),
+      h('span', { class: 'site-sent' }, field('sitesSentBy', `${[...entry.contributors].join('; ')} · ${[...entry.items].join('; ')}`)),
+      extra(entry)))));
+}
+
+/** The sites the evidence names — the links of saved e-mails and exported chats, the addresses saved pages state — with their addresses. */
 function sitesCard(items) {
-  const sites = namedSites(items);
-  return sites.length === 0 ? null : h('section', { class: 'card', id: 'sites' }, h('h2', {}, t('sitesTitle')), h('p', {}, t('sitesHelp')),
-    h('ul', { class: 'sites' }, sites.map((site) => h('li', { dataset: { host: site.host } },
-      h('strong', {}, site.host),
-      h('span', { class: 'site-sent' }, field('sitesSentBy', `${[...site.contributors].join('; ')} · ${[...site.items].join('; ')}`)),
-      h('span', { class: 'url' }, [...site.links].join(' '))))));
+  const sites = namedAcross(items, (item) => [...(item.message?.links ?? []), ...(item.chat?.links ?? []), ...(item.snapshot?.url ? [item.snapshot.url] : [])].map((link) => {
+    try { return [new URL(link).hostname, link]; } catch { return [link, link]; }
+  }));
+  return namedCard('sites', sites, (site) => h('span', { class: 'url' }, [...site.details].join(' ')));
+}
+
+/** Who wrote in the exported chats: each writer's name as the exports give it, and each account a Telegram export names. */
+function writersCard(items) {
+  const writers = namedAcross(items, (item) => [
+    ...(item.chat?.participants ?? []).map((name) => [name, name]),
+    ...(item.chat?.accounts ?? []).map((account) => [`${t('writerAccount')} ${account}`, account]),
+  ]);
+  return namedCard('writers', writers, () => null);
 }
 
 function lawyerView() {
@@ -763,6 +778,7 @@ function lawyerView() {
       ].join('\n'))),
     h('section', { class: 'card', id: 'contributors' }, h('h2', {}, t('contributorsTitle')), h('ul', {}, contributors.map((name) => h('li', {}, name)))),
     sitesCard(state.items),
+    writersCard(state.items),
     h('section', { class: 'card', id: 'items' }, h('h2', {}, t('itemsTitle')),
       state.items.length ? h('ul', { class: 'items' }, state.items.map((item) => itemRow(item, true))) : h('p', {}, t('noItems'))),
     custody,

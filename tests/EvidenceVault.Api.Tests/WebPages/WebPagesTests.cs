@@ -352,6 +352,47 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
+    public async Task The_lawyer_page_lists_who_wrote_in_the_groups_chats_their_accounts_and_which_victims_sent_them()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var named = await vault.GrantAsync(CaseRoles.Contributor, "张伟");
+        var lawyerGrant = await vault.GrantAsync(CaseRoles.Lawyer, "Law firm");
+        using var victim = vault.As(named.Token);
+        var folder = Directory.CreateTempSubdirectory("evidencevault-page-");
+        try
+        {
+            var whatsApp = SampleChats.AndroidEnglish;
+            var telegram = SampleTelegramChats.PersonalChat;
+            await vault.UploadNewItemAsync(SampleChats.Write(folder.FullName, whatsApp), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(whatsApp.FileName)));
+            await victim.UploadNewItemAsync(SampleChats.Write(folder.FullName, telegram), r => r.Headers.Add("X-File-Name", telegram.FileName));
+
+            await using var desk = await chromium.Browser.NewContextAsync(Desktop);
+            var page = await desk.NewPageAsync();
+            await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={lawyerGrant.Token}");
+
+            // The scammer's name is in both victims' chats, so it comes before the accounts only the Telegram export names.
+            var writers = page.Locator("#writers li");
+            await Expect(writers).ToHaveCountAsync(4);
+            Assert.Equal(
+                new[] { SampleChats.Scammer, SampleChats.Victim }.Order(StringComparer.Ordinal),
+                (await writers.Locator("strong").AllInnerTextsAsync()).Take(2).Order(StringComparer.Ordinal));
+            await Expect(page.Locator($"#writers li[data-key='{SampleChats.Scammer}'] .site-sent")).ToHaveTextAsync($"Sent by, in: Case owner; 张伟 · {whatsApp.FileName}; {telegram.FileName}");
+            await Expect(writers.Nth(2).Locator("strong")).ToHaveTextAsync($"Account {SampleTelegramChats.VictimId}");
+            await Expect(writers.Nth(3).Locator("strong")).ToHaveTextAsync($"Account {SampleTelegramChats.ScammerId}");
+            await Expect(writers.Nth(3).Locator(".site-sent")).ToHaveTextAsync($"Sent by, in: 张伟 · {telegram.FileName}");
+
+            await page.ClickAsync("#language");
+            await Expect(page.Locator("#writers h2")).ToHaveTextAsync("聊天中的发言人");
+            await Expect(writers.Nth(3).Locator("strong")).ToHaveTextAsync($"账号 ID {SampleTelegramChats.ScammerId}");
+            await Expect(writers.Nth(3).Locator(".site-sent")).ToHaveTextAsync($"提交人与证据：张伟 · {telegram.FileName}");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_victim_saves_a_phishing_mail_twice_a_call_recording_and_documents_from_the_page_and_sees_what_they_say()
     {
         using var vault = await app.CreateCaseAsync();
