@@ -114,17 +114,12 @@ internal static class BundleReport
     /// </summary>
     private static void AppendNamedSites(StringBuilder html, IReadOnlyList<EvidenceItemRecord> items)
     {
-        var named = items
-            .SelectMany((item, index) => ((IEnumerable<string>)[.. item.Message?.Links ?? [], .. item.Chat?.Links ?? [], .. item.Snapshot?.Url is { } url ? [url] : Array.Empty<string>()])
-                .Select(link => (Link: link, Host: Uri.TryCreate(link, UriKind.Absolute, out var uri) ? uri.Host : link, Number: index + 1, item.Contributor)))
-            .GroupBy(named => named.Host, StringComparer.OrdinalIgnoreCase)
-            .Select(site => (
-                Host: site.Key,
-                Links: site.Select(named => named.Link).Distinct(StringComparer.Ordinal).ToList(),
-                Numbers: site.Select(named => named.Number).Distinct().Order().ToList(),
-                Contributors: site.Select(named => named.Contributor).Distinct(StringComparer.Ordinal).Count()))
-            .OrderByDescending(site => site.Contributors).ThenByDescending(site => site.Numbers.Count).ThenBy(site => site.Host, StringComparer.Ordinal)
-            .ToList();
+        var named = NamedAcross(
+            items,
+            item => ((IEnumerable<string>)[.. item.Message?.Links ?? [], .. item.Chat?.Links ?? [], .. item.Snapshot?.Url is { } url ? [url] : Array.Empty<string>()])
+                .Select(link => (Key: Uri.TryCreate(link, UriKind.Absolute, out var uri) ? uri.Host : link, Detail: link)),
+            StringComparer.OrdinalIgnoreCase,
+            host => host);
         if (named.Count == 0)
         {
             return;
@@ -150,17 +145,12 @@ internal static class BundleReport
     /// </summary>
     private static void AppendChatWriters(StringBuilder html, IReadOnlyList<EvidenceItemRecord> items)
     {
-        var writers = items
-            .SelectMany((item, index) => ((IEnumerable<(string Writer, bool Account)>)[.. (item.Chat?.Participants ?? []).Select(name => (name, false)), .. (item.Chat?.Accounts ?? []).Select(account => (account, true))])
-                .Select(written => (written.Writer, written.Account, Number: index + 1, item.Contributor)))
-            .GroupBy(written => (written.Writer, written.Account))
-            .Select(writer => (
-                writer.Key.Writer,
-                writer.Key.Account,
-                Numbers: writer.Select(written => written.Number).Distinct().Order().ToList(),
-                Contributors: writer.Select(written => written.Contributor).Distinct(StringComparer.Ordinal).Count()))
-            .OrderByDescending(writer => writer.Contributors).ThenByDescending(writer => writer.Numbers.Count).ThenBy(writer => writer.Account).ThenBy(writer => writer.Writer, StringComparer.Ordinal)
-            .ToList();
+        var writers = NamedAcross(
+            items,
+            item => ((IEnumerable<(string Writer, bool Account)>)[.. (item.Chat?.Participants ?? []).Select(name => (name, false)), .. (item.Chat?.Accounts ?? []).Select(account => (account, true))])
+                .Select(writer => (Key: writer, Detail: writer.Writer)),
+            EqualityComparer<(string Writer, bool Account)>.Default,
+            writer => $"{(writer.Account ? 1 : 0)}{writer.Writer}"); // names before accounts
         if (writers.Count == 0)
         {
             return;
@@ -169,13 +159,31 @@ internal static class BundleReport
         html.Append("<h2>聊天中的发言人 / Who wrote in the chats</h2>\n<p>导出的聊天记录中的发言人名称（按导出记录），以及 Telegram 导出记录中的账号 ID（改名也不变）。/ ");
         html.Append("The writers' names as the exported chats give them, and the account ids a Telegram export names (which stay when a name changes).</p>\n");
         OpenTable(html, "发言人或账号 Writer or account", "证据 Items (#)", "提交人数 Contributors");
-        foreach (var (writer, account, numbers, contributors) in writers)
+        foreach (var ((writer, account), _, numbers, contributors) in writers)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{(account ? $"账号 account <code>{Encode(writer)}</code>" : Encode(writer))}</td><td>{string.Join(", ", numbers)}</td><td>{contributors}</td></tr>\n");
         }
 
         html.Append("</tbody>\n</table>\n");
     }
+
+    /// <summary>
+    /// What the items name, gathered across the case: each key <paramref name="namesOf"/> gives, with its details, the
+    /// items naming it (numbered as the items table numbers them) and how many contributors sent them; most contributors
+    /// first, then most items, then by <paramref name="order"/>.
+    /// </summary>
+    private static List<(TKey Key, List<string> Details, List<int> Numbers, int Contributors)> NamedAcross<TKey>(
+        IReadOnlyList<EvidenceItemRecord> items, Func<EvidenceItemRecord, IEnumerable<(TKey Key, string Detail)>> namesOf, IEqualityComparer<TKey> keys, Func<TKey, string> order)
+        where TKey : notnull =>
+        [.. items
+            .SelectMany((item, index) => namesOf(item).Select(named => (named.Key, named.Detail, Number: index + 1, item.Contributor)))
+            .GroupBy(named => named.Key, keys)
+            .Select(group => (
+                group.Key,
+                Details: group.Select(named => named.Detail).Distinct(StringComparer.Ordinal).ToList(),
+                Numbers: group.Select(named => named.Number).Distinct().Order().ToList(),
+                Contributors: group.Select(named => named.Contributor).Distinct(StringComparer.Ordinal).Count()))
+            .OrderByDescending(named => named.Contributors).ThenByDescending(named => named.Numbers.Count).ThenBy(named => order(named.Key), StringComparer.Ordinal)];
 
     /// <summary>
     /// The sites the vault's own captures reached over HTTPS, each with the certificate the vault checked when it
