@@ -23,6 +23,12 @@ public static class SampleMessages
     /// <summary>Whom the victim's forward (<see cref="OutlookAsync"/> with <c>forwards</c>) is addressed to: the victims' lawyer.</summary>
     public const string ForwardedTo = "张律师 <lawyer@lawfirm.example>";
 
+    /// <summary>Whom the mail copies in when sent to several victims at once (<see cref="Phishing"/> with <c>copied</c>): two more, one named in Chinese.</summary>
+    public static readonly IReadOnlyList<MailAddress> OtherVictims = [new("wangfang@example.cn", "王芳"), new("li.na@example.com")];
+
+    /// <summary>What a <c>Cc</c> field naming <see cref="OtherVictims"/> says, its encoded words decoded.</summary>
+    public const string OtherVictimsCc = "王芳 <wangfang@example.cn>, li.na@example.com";
+
     /// <summary>Its subject.</summary>
     public const string Subject = "【重要】您的订单异常，请在24小时内申请退款 - 订单 114-3941689-8772232";
 
@@ -71,10 +77,12 @@ public static class SampleMessages
     /// <summary>
     /// Writes the phishing mail to <paramref name="path"/>, linking to <paramref name="link"/> (by default
     /// <see cref="Link"/>), with <paramref name="attachments"/> if any; sent to the victim as a hidden (Bcc) recipient
-    /// when <paramref name="hiddenRecipients"/>, as mass phishing is, so that its header has no <c>To</c>.
+    /// when <paramref name="hiddenRecipients"/>, as mass phishing is, so that its header has no <c>To</c>; copying in
+    /// <see cref="OtherVictims"/> when <paramref name="copied"/>.
     /// </summary>
     public static string Phishing(
-        string path, string link = Link, IEnumerable<(string FileName, string ContentType, byte[] Content, TransferEncoding Encoding)>? attachments = null, bool hiddenRecipients = false)
+        string path, string link = Link, IEnumerable<(string FileName, string ContentType, byte[] Content, TransferEncoding Encoding)>? attachments = null, bool hiddenRecipients = false,
+        bool copied = false)
     {
         var pickup = Directory.CreateTempSubdirectory("ev-mail-");
         try
@@ -83,6 +91,10 @@ public static class SampleMessages
             using (var message = new MailMessage { From = new MailAddress("service@refund-center.example", "京东客服中心") })
             {
                 (hiddenRecipients ? message.Bcc : message.To).Add(new MailAddress(To));
+                foreach (var other in copied ? OtherVictims : [])
+                {
+                    message.CC.Add(other);
+                }
                 message.Subject = Subject;
                 message.SubjectEncoding = Encoding.UTF8;
                 message.Body = $"<p>点击链接申请退款：<a href=\"{link}\">退款中心</a></p>";
@@ -274,7 +286,7 @@ public static class SampleMessages
                     await File.WriteAllBytesAsync(Path.Combine(message, name), content);
                 }
 
-                // To the lawyer, a copy to herself: only the To recipient is stated.
+                // To the lawyer (To), a copy to herself (Cc).
                 await RecipientAsync(message, 0, type, encoding, "张律师", "lawyer@lawfirm.example", 1);
                 await RecipientAsync(message, 1, type, encoding, "王女士", "victim@example.cn", 2);
             }

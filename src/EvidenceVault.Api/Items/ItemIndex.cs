@@ -79,6 +79,8 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? MessageDeliveredTo { get; set; }
 
+    public string? MessageCc { get; set; }
+
     /// <summary>The links the e-mail's text points to (JSON), as the custody line records them.</summary>
     public string? MessageLinks { get; set; }
 
@@ -193,6 +195,7 @@ internal sealed class ItemEntity : ITableEntity
         MessageDeliveredAt = item.Message?.DeliveredAt,
         MessageDeliveredBy = item.Message?.DeliveredBy,
         MessageDeliveredTo = item.Message?.DeliveredTo,
+        MessageCc = item.Message?.Cc,
         MessageLinks = EvidenceVault.Custody.MessageDetails.LinksValue(item.Message?.Links),
         MessageAttachments = EvidenceVault.Custody.MessageDetails.AttachmentsValue(item.Message?.Attachments),
         MessageForwarded = EvidenceVault.Custody.MessageDetails.ForwardedValue(item.Message?.Forwarded),
@@ -252,7 +255,7 @@ internal sealed class ItemEntity : ITableEntity
         Message = MessageSource is null ? null : new MessageInfo
         {
             Source = MessageSource, From = MessageFrom, To = MessageTo, Subject = MessageSubject, SentAt = MessageSentAt, MessageId = MessageId,
-            DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, DeliveredTo = MessageDeliveredTo, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
+            DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, DeliveredTo = MessageDeliveredTo, Cc = MessageCc, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
             Attachments = EvidenceVault.Custody.MessageDetails.AttachmentsFrom(MessageAttachments),
             Forwarded = EvidenceVault.Custody.MessageDetails.ForwardedFrom(MessageForwarded),
         },

@@ -349,11 +349,12 @@ internal static class BundleReport
     /// <summary>The type of the printed pages' marks: the case and export at the foot of each page, and its number.</summary>
     private const string PageMarkFont = "font:7pt system-ui,\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\",sans-serif;color:#444";
 
-    /// <summary>What a mail's header says: sender, recipient, subject, date, the server that took it in, message id.</summary>
+    /// <summary>What a mail's header says: sender, recipients and those copied in, subject, date, the server that took it in, message id.</summary>
     private static string?[] HeaderSays(MessageInfo message) =>
     [
         message.From is { } from ? $"发件人 from {Encode(from)}" : null,
         message.To is { } to ? $"收件人 to {Encode(to)}" : null,
+        message.Cc is { } cc ? $"抄送 cc {Encode(cc)}" : null,
         message.Subject is { } subject ? $"主题 subject {Encode(subject)}" : null,
         message.SentAt is { } sent ? $"发送于 sent {Times(sent)}" : null,
         message.DeliveredAt is not null || message.DeliveredBy is not null

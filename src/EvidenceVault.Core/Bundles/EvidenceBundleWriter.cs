@@ -179,7 +179,7 @@ internal static class ItemsCsv
     public static string Format(IEnumerable<EvidenceItemRecord> items)
     {
         var csv = new StringBuilder("\uFEFF");
-        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates,recording_source,recording_duration_seconds,recording_recorded_at_utc,recording_local_time,recording_utc_offset,recording_device,photo_taken_at,photo_utc_offset,photo_device,message_from,message_to,message_subject,message_sent_at_utc,message_id,message_delivered_at_utc,message_delivered_by,message_delivered_to,message_links,message_forwarded,document_author,document_created_at,document_last_modified_by,document_modified_at,document_application,document_company,message_attachments,chat_participants,chat_writers,chat_messages,chat_first_message_at,chat_last_message_at,chat_links,chat_accounts\r\n");
+        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates,recording_source,recording_duration_seconds,recording_recorded_at_utc,recording_local_time,recording_utc_offset,recording_device,photo_taken_at,photo_utc_offset,photo_device,message_from,message_to,message_cc,message_subject,message_sent_at_utc,message_id,message_delivered_at_utc,message_delivered_by,message_delivered_to,message_links,message_forwarded,document_author,document_created_at,document_last_modified_by,document_modified_at,document_application,document_company,message_attachments,chat_participants,chat_writers,chat_messages,chat_first_message_at,chat_last_message_at,chat_links,chat_accounts\r\n");
         foreach (var item in items)
         {
             string[] fields =
@@ -202,7 +202,7 @@ internal static class ItemsCsv
                 item.Recording?.RecordedAt is { } recordedAt ? VaultJson.FormatUtc(recordedAt) : string.Empty,
                 item.Recording?.LocalTime ?? string.Empty, item.Recording?.UtcOffset ?? string.Empty, item.Recording?.Device ?? string.Empty,
                 item.Photo?.TakenAt ?? string.Empty, item.Photo?.UtcOffset ?? string.Empty, item.Photo?.Device ?? string.Empty,
-                item.Message?.From ?? string.Empty, item.Message?.To ?? string.Empty, item.Message?.Subject ?? string.Empty,
+                item.Message?.From ?? string.Empty, item.Message?.To ?? string.Empty, item.Message?.Cc ?? string.Empty, item.Message?.Subject ?? string.Empty,
                 item.Message?.SentAt is { } sentAt ? VaultJson.FormatUtc(sentAt) : string.Empty,
                 item.Message?.MessageId ?? string.Empty,
                 item.Message?.DeliveredAt is { } deliveredAt ? VaultJson.FormatUtc(deliveredAt) : string.Empty,
@@ -229,6 +229,7 @@ internal static class ItemsCsv
         {
             forwarded.From is { } from ? "from " + from : null,
             forwarded.To is { } to ? "to " + to : null,
+            forwarded.Cc is { } cc ? "cc " + cc : null,
             forwarded.Subject is { } subject ? "subject " + subject : null,
             forwarded.SentAt is { } sent ? "sent " + VaultJson.FormatUtc(sent) : null,
             forwarded.MessageId is { } id ? "id " + id : null,

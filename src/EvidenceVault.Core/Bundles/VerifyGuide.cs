@@ -232,12 +232,13 @@ internal static class VerifyGuide
             ```
 
             A saved e-mail (`.eml`) is text, and its header — up to the first blank line — holds what `message` in
-            `items.json` states: `From`, `To` and `Subject` (their encoded words decoded), `Date`, `Message-ID`, the top
-            `Received` field, which the recipient's mail provider wrote when it took the message in, and the top
-            `Delivered-To` field (`deliveredTo`), the mailbox that provider delivered it to — the victim's own, even when the
-            sender hid its recipients (Bcc) and `To` names none of them (the sender's own fields can be forged by whoever
-            sent it); `links` are the web addresses its text points to, as a mail program
-            shows its body, and those of the web pages and texts attached to it (do not open them). Perl prints the header decoded:
+            `items.json` states: `From`, `To`, `Cc` (in a phishing mail sent to many at once, the other victims it
+            reached) and `Subject` (their encoded words decoded), `Date`, `Message-ID`, the top `Received` field, which
+            the recipient's mail provider wrote when it took the message in, and the top `Delivered-To` field
+            (`deliveredTo`), the mailbox that provider delivered it to — the victim's own, even when the sender hid its
+            recipients (Bcc) and `To` names none of them (the sender's own fields can be forged by whoever sent it);
+            `links` are the web addresses its text points to, as a mail program shows its body, and those of the web
+            pages and texts attached to it (do not open them). Perl prints the header decoded:
             保存的电子邮件（.eml）是文本，其邮件头（至第一个空行）即 items.json 中 message 所述；以下命令解码显示邮件头。
 
             ```sh
@@ -261,7 +262,7 @@ internal static class VerifyGuide
             作为附件转发的邮件，其邮件头（发件人、收件人、主题、时间）即 items.json 中 forwarded 所述；以下命令逐封显示核对。
 
             ```sh
-            python3 -c 'import email, email.policy, sys; [print(*(f"{k}: {m[k]}" for k in ("From", "To", "Subject", "Date", "Message-ID", "Delivered-To") if m[k] is not None), sep="\n", end="\n\n") for p in email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default).walk() if p.get_content_type() in ("message/rfc822", "message/global") and p.is_multipart() for m in [p.get_payload(0)]]' data/evidence/<item>.eml
+            python3 -c 'import email, email.policy, sys; [print(*(f"{k}: {m[k]}" for k in ("From", "To", "Cc", "Subject", "Date", "Message-ID", "Delivered-To") if m[k] is not None), sep="\n", end="\n\n") for p in email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default).walk() if p.get_content_type() in ("message/rfc822", "message/global") and p.is_multipart() for m in [p.get_payload(0)]]' data/evidence/<item>.eml
             ```
 
             An e-mail Outlook saved (`.msg`, `source` `msg`) is a compound file of the message's properties; `message`
@@ -380,14 +381,13 @@ internal static class VerifyGuide
             `telegram`) is one JSON object: the chat's `name`, `type` and `id`, then `messages`, each with its `type`
             (`message`, or `service` for the app's notices), its `date` by the exporting computer's clock (without a
             zone; `date_unixtime` is the same moment in seconds since 1970, UTC), the writer's name in `from` and
-            Telegram's id of their account in `from_id`, and its `text`. `chat` states how many messages have a writer, the
-            first and the last one's `date` as written, how many writers there are (told apart by `from_id`: two
+            Telegram's id of their account in `from_id`, and its `text`. `chat` states how many messages have a writer,
+            the first and the last one's `date` as written, how many writers there are (told apart by `from_id`: two
             accounts may bear one name), their names and their accounts (`accounts`: the `from_id`s, which stay when a
             scammer changes the name they show, and which Telegram can be asked about) in the order they first wrote,
-            and the links the app showed to tap: parts of
-            a `text` of `type` `link`, and of `type` `text_link`, whose `href` is the address behind other words — which
-            a scammer uses to hide a fake page behind "official refund page" (do not open them; `links` keeps the web
-            addresses among them, each once). Python reads the same:
+            and the links the app showed to tap: parts of a `text` of `type` `link`, and of `type` `text_link`, whose
+            `href` is the address behind other words — which a scammer uses to hide a fake page behind "official refund
+            page" (do not open them; `links` keeps the web addresses among them, each once). Python reads the same:
             Telegram 桌面版导出的聊天记录（JSON，result.json）：items.json 中 chat 所述的消息数、首末消息时间（按导出原文，导出电脑的时钟）、发言人及其账号 ID（from_id，改名也不变）与链接（含隐藏在文字后的 text_link 地址）可用以下命令核对。
 
             ```sh

@@ -20,6 +20,9 @@ public static class MessageDetails
     /// <summary>Detail with the <c>To</c> field, decoded (<c>messageTo</c>).</summary>
     public const string Recipients = "messageTo";
 
+    /// <summary>Detail with the <c>Cc</c> field, decoded.</summary>
+    public const string Copied = "messageCc";
+
     /// <summary>Detail with the <c>Subject</c> field, decoded.</summary>
     public const string Subject = "messageSubject";
 
@@ -52,7 +55,7 @@ public static class MessageDetails
     {
         ArgumentNullException.ThrowIfNull(message);
         return StatementDetails.Given(
-            (Source, message.Source), (Sender, message.From), (Recipients, message.To), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
+            (Source, message.Source), (Sender, message.From), (Recipients, message.To), (Copied, message.Cc), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
             (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy), (DeliveredTo, message.DeliveredTo),
             (Links, LinksValue(message.Links)), (Attachments, AttachmentsValue(message.Attachments)), (Forwarded, ForwardedValue(message.Forwarded)));
     }
@@ -66,6 +69,7 @@ public static class MessageDetails
                 Source = source,
                 From = details.GetValueOrDefault(Sender),
                 To = details.GetValueOrDefault(Recipients),
+                Cc = details.GetValueOrDefault(Copied),
                 Subject = details.GetValueOrDefault(Subject),
                 SentAt = Time(details.GetValueOrDefault(SentAt)),
                 MessageId = details.GetValueOrDefault(MessageId),

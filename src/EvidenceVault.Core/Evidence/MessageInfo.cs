@@ -23,6 +23,13 @@ public sealed record MessageInfo
     /// </summary>
     public string? To { get; init; }
 
+    /// <summary>
+    /// The <c>Cc</c> field, its encoded words decoded: whom the sender copied in — in a phishing mail sent to many
+    /// victims at once, the others it reached, whom a group suit can find. An Outlook message without its Internet
+    /// header gives its recipients of type Cc.
+    /// </summary>
+    public string? Cc { get; init; }
+
     /// <summary>The <c>Subject</c> field, its encoded words decoded.</summary>
     public string? Subject { get; init; }
 
@@ -71,13 +78,13 @@ public sealed record MessageInfo
 
     /// <summary>Equal when every field is, the links, attachments and forwarded mails in the same order.</summary>
     public bool Equals(MessageInfo? other) =>
-        other is not null && Source == other.Source && From == other.From && To == other.To && Subject == other.Subject && SentAt == other.SentAt &&
+        other is not null && Source == other.Source && From == other.From && To == other.To && Cc == other.Cc && Subject == other.Subject && SentAt == other.SentAt &&
         MessageId == other.MessageId && DeliveredAt == other.DeliveredAt && DeliveredBy == other.DeliveredBy && DeliveredTo == other.DeliveredTo &&
         (Links ?? []).SequenceEqual(other.Links ?? []) && (Attachments ?? []).SequenceEqual(other.Attachments ?? []) &&
         (Forwarded ?? []).SequenceEqual(other.Forwarded ?? []);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(DeliveredBy, DeliveredTo, (Links?.Count ?? 0) + (Attachments?.Count ?? 0) + (Forwarded?.Count ?? 0)));
+    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(Cc, DeliveredBy, DeliveredTo, (Links?.Count ?? 0) + (Attachments?.Count ?? 0) + (Forwarded?.Count ?? 0)));
 }
 
 /// <summary>The <see cref="MessageInfo.Source"/> values.</summary>

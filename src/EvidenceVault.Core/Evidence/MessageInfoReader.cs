@@ -136,6 +136,7 @@ public static partial class MessageInfoReader
             Source = source,
             From = Field(DecodeWords(headers.GetValueOrDefault("From"))),
             To = Field(DecodeWords(headers.GetValueOrDefault("To"))),
+            Cc = Field(DecodeWords(headers.GetValueOrDefault("Cc"))),
             Subject = Field(DecodeWords(headers.GetValueOrDefault("Subject"))),
             SentAt = MailDates.Parse(headers.GetValueOrDefault("Date")) ?? sentAt,
             MessageId = Field(headers.GetValueOrDefault("Message-ID")),
@@ -146,7 +147,7 @@ public static partial class MessageInfoReader
             Attachments = attachments.Count > 0 ? attachments : null,
             Forwarded = forwarded is { Count: > 0 } ? forwarded : null,
         };
-        return info is { From: null, To: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, DeliveredTo: null, Links: null, Attachments: null, Forwarded: null } ? null : info;
+        return info is { From: null, To: null, Cc: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, DeliveredTo: null, Links: null, Attachments: null, Forwarded: null } ? null : info;
     }
 
     /// <summary>

@@ -50,6 +50,7 @@ internal static class OutlookMessageReader
     private const string EmailAddress = "3003";
     private const uint RecipientType = 0x0C150003;
     private const long ToRecipient = 1;
+    private const long CcRecipient = 2;
     private const uint ClientSubmitTime = 0x00390040;
     private const uint MessageDeliveryTime = 0x0E060040;
     private const uint MessageCodePage = 0x3FFD0003;
@@ -98,7 +99,8 @@ internal static class OutlookMessageReader
             fields.Append("From: ").Append(name).Append(address is null ? string.Empty : $"{(name is null ? string.Empty : " ")}<{address}>").Append("\r\n");
         }
 
-        Append(fields, "To", await RecipientsAsync(file, storage, codePage, cancellationToken));
+        Append(fields, "To", await RecipientsAsync(file, storage, ToRecipient, codePage, cancellationToken));
+        Append(fields, "Cc", await RecipientsAsync(file, storage, CcRecipient, codePage, cancellationToken));
         Append(fields, "Subject", await TextAsync(Subject));
         Append(fields, "Message-ID", await TextAsync(InternetMessageId));
         Append(fields, "Delivered-To", await TextAsync(ReceivedBySmtpAddress) ?? (await TextAsync(ReceivedByAddress) is { } mailbox && mailbox.Contains('@', StringComparison.Ordinal) ? mailbox : null));
@@ -162,19 +164,19 @@ internal static class OutlookMessageReader
     }
 
     /// <summary>
-    /// Whom the message is addressed to, as a <c>To</c> field would name them: its recipients of type To
-    /// (PR_RECIPIENT_TYPE 1; a recipient without the property counts as one), a storage each
+    /// Whom the message is addressed or copied to, as a <c>To</c> or <c>Cc</c> field would name them: its recipients of
+    /// <paramref name="recipientType"/> (PR_RECIPIENT_TYPE 1 To, 2 Cc; a recipient without the property counts as a To), a storage each
     /// (<c>__recip_version1.0_#…</c>, in order), each as <c>name &lt;address&gt;</c> — the SMTP address
     /// (PR_SMTP_ADDRESS), else the address of its own type (PR_EMAIL_ADDRESS) — or the address alone when the name is
     /// none or the same; null when there is none.
     /// </summary>
-    private static async Task<string?> RecipientsAsync(CompoundFileStreams file, uint message, int codePage, CancellationToken cancellationToken)
+    private static async Task<string?> RecipientsAsync(CompoundFileStreams file, uint message, long recipientType, int codePage, CancellationToken cancellationToken)
     {
         var recipients = new List<string>();
         foreach (var storage in await file.StoragesAsync(message, RecipientStorage, cancellationToken))
         {
             var values = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), ObjectPropertiesHeader);
-            if (values.TryGetValue(RecipientType, out var type) && (type & 0xFFFFFFFF) != ToRecipient) // a 4-byte value in its 8
+            if (!values.TryGetValue(RecipientType, out var type) ? recipientType != ToRecipient : (type & 0xFFFFFFFF) != recipientType) // a 4-byte value in its 8; a recipient without a type is a To
             {
                 continue;
             }

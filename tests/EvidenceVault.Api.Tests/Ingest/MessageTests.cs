@@ -69,6 +69,26 @@ public sealed class MessageTests(VaultApp app) : IClassFixture<VaultApp>, IDispo
     }
 
     [Fact]
+    public async Task A_phishing_mail_copied_to_other_victims_names_them_and_the_bundle_cannot_say_otherwise()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var expected = SampleMessages.Stated(MessageSources.Eml) with { Cc = SampleMessages.OtherVictimsCc };
+
+        var item = await vault.UploadNewItemAsync(SampleMessages.Phishing(Path.Combine(_folder, "phishing.eml"), copied: true));
+
+        Assert.Equal(expected, item.Message);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, expected, i => i.Message, MessageDetails.From);
+        var bag = await vault.DownloadBagAsync(_folder);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("收件人 to victim@example.cn · 抄送 cc 王芳 &lt;wangfang@example.cn&gt;, li.na@example.com · 主题 subject", html, StringComparison.Ordinal);
+        Assert.Equal(SampleMessages.OtherVictimsCc, Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")))["message_cc"]);
+        Assert.Contains($"Cc: {SampleMessages.OtherVictimsCc}\r\n", await ExpertTools.RunGuideCommandAsync(bag, "perl -MEncode", EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item)), StringComparison.Ordinal);
+
+        // Re-catalogued to name another mailbox among those copied in, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "li.na@example.com\"", "li.nb@example.com\"", "what the e-mail says of itself");
+    }
+
+    [Fact]
     public async Task A_phishing_mail_states_the_files_it_carries_which_python_takes_out_of_the_bundles_copy_alike()
     {
         using var vault = await app.CreateCaseAsync();

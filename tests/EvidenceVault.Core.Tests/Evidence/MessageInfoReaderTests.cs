@@ -51,6 +51,17 @@ public sealed class MessageInfoReaderTests : IDisposable
         Assert.Equal(SampleMessages.To, info?.DeliveredTo);
     }
 
+    [Fact]
+    public async Task ReadAsync_APhishingMailCopiedToOtherVictims_StatesThemDecoded()
+    {
+        var mail = SampleMessages.Phishing(Path.Combine(_folder, "cc.eml"), copied: true);
+        Assert.Contains("\nCc: =?utf-8?", File.ReadAllText(mail).Split("\r\n\r\n")[0], StringComparison.OrdinalIgnoreCase); // the Chinese name as an encoded word
+
+        var info = await EvidenceFiles.ReadAsync(mail, MessageInfoReader.ReadAsync);
+
+        Assert.Equal(SampleMessages.Stated(MessageSources.Eml) with { Cc = SampleMessages.OtherVictimsCc }, info);
+    }
+
     [Theory]
     [InlineData(false, "text/plain")]
     [InlineData(true, "text/html")] // no plain-text body: the link is only the href of the text "退款中心" in its HTML
@@ -106,8 +117,10 @@ public sealed class MessageInfoReaderTests : IDisposable
 
         // The victim's own forward is what the properties state; the phishing mail embedded in it is named by its
         // subject, as Outlook shows it (without a hash: it is no file's bytes), and its link and files follow it.
-        // It is addressed to the lawyer (its recipient of type To; the copy to the victim herself is not stated).
-        Assert.Equal((SampleMessages.ForwardedBy, SampleMessages.ForwardedTo, "FW: " + SampleMessages.Subject), (info?.From, info?.To, info?.Subject));
+        // It is addressed to the lawyer (its recipient of type To) and copied to the victim herself (of type Cc).
+        Assert.Equal(
+            (SampleMessages.ForwardedBy, SampleMessages.ForwardedTo, SampleMessages.ForwardedBy, "FW: " + SampleMessages.Subject),
+            (info?.From, info?.To, info?.Cc, info?.Subject));
         Assert.Equal([SampleMessages.Link], info?.Links);
         Assert.Equal([SampleMessages.Stated(MessageSources.Msg) with { Links = null }], info?.Forwarded); // the Internet header it arrived with
         Assert.Equal(
@@ -142,7 +155,7 @@ public sealed class MessageInfoReaderTests : IDisposable
         Assert.Equal(
             [new MessageInfo
              {
-                 Source = MessageSources.Msg, From = SampleMessages.ForwardedBy, To = SampleMessages.ForwardedTo, Subject = "FW: " + SampleMessages.Subject,
+                 Source = MessageSources.Msg, From = SampleMessages.ForwardedBy, To = SampleMessages.ForwardedTo, Cc = SampleMessages.ForwardedBy, Subject = "FW: " + SampleMessages.Subject,
                  SentAt = SampleMessages.SentAt.AddDays(2), MessageId = "<fw1.20261122@example.cn>",
              },
              SampleMessages.Stated(MessageSources.Msg) with { Links = null }],
