@@ -6,10 +6,11 @@ using EvidenceVault.Testing;
 namespace EvidenceVault.Api.Tests.Ingest;
 
 /// <summary>
-/// A chat exported from WhatsApp — where many refund and investment scams begin — is accepted as evidence, and what it
-/// says — its writers, how many messages it holds, the first and last one's time as the phone wrote it, the links the
-/// scammer sent — is read from the stored bytes, chained into the custody log and carried into the bundle, where Perl
-/// and grep read the same from the bundle's copy and a catalog that says otherwise is caught.
+/// A chat exported from WhatsApp or Telegram — where many refund and investment scams begin — is accepted as evidence,
+/// and what it says — its writers (and a Telegram export's accounts), how many messages it holds, the first and last
+/// one's time as the export wrote it, the links the scammer sent — is read from the stored bytes, chained into the
+/// custody log and carried into the bundle, where Perl, grep and Python read the same from the bundle's copy and a
+/// catalog that says otherwise is caught; the report gathers who wrote in the case's chats and the sites they name.
 /// </summary>
 [Collection(VaultOnAzurite.Name)]
 public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposable
@@ -25,7 +26,7 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         var chat = SampleChats.AndroidEnglish;
 
         // Served as the UTF-8 text it is, so a lawyer's browser shows the Chinese names as written; in the bundle under .txt.
-        var (_, bag, file) = await StoredAndBundledAsync(vault, chat, EvidenceFormatDetector.ChatContentType, ("text/plain", "utf-8"), ".txt");
+        var (bag, file) = await StoredAndBundledAsync(vault, chat, EvidenceFormatDetector.ChatContentType, ("text/plain", "utf-8"), ".txt");
 
         // items.csv and the report carry what it says.
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
@@ -95,7 +96,7 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         using var vault = await app.CreateCaseAsync();
         var chat = SampleTelegramChats.PersonalChat;
 
-        var (_, bag, file) = await StoredAndBundledAsync(vault, chat, EvidenceFormatDetector.TelegramChatContentType, ("application/json", null), ".json");
+        var (bag, file) = await StoredAndBundledAsync(vault, chat, EvidenceFormatDetector.TelegramChatContentType, ("application/json", null), ".json");
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
         Assert.Contains("文件自述 The file says (TELEGRAM): 6 条消息 messages, 自 from 2026-12-03T22:15:32", html, StringComparison.Ordinal);
         Assert.Contains($"聊天中的链接 links in it: <code>{SampleChats.RefundLink}</code> <code>{SampleChats.AppLink}</code>", html, StringComparison.Ordinal);
@@ -175,10 +176,10 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
     /// <summary>
     /// Uploads <paramref name="chat"/> under its name and checks that it is filed as a document of
     /// <paramref name="contentType"/> stating what it should, indexed and chained, and is served back as it came with
-    /// <paramref name="served"/>'s media type and charset; returns the item, the case's bundle and the chat's path in
-    /// it, which ends in <paramref name="extension"/>.
+    /// <paramref name="served"/>'s media type and charset; returns the case's bundle and the chat's path in it, which
+    /// ends in <paramref name="extension"/>.
     /// </summary>
-    private async Task<(EvidenceItemRecord Item, string Bag, string File)> StoredAndBundledAsync(
+    private async Task<(string Bag, string File)> StoredAndBundledAsync(
         TestCase vault, SampleChat chat, string contentType, (string MediaType, string? CharSet) served, string extension)
     {
         var item = await vault.UploadNewItemAsync(SampleChats.Write(_folder, chat), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(chat.FileName)));
@@ -194,10 +195,10 @@ public sealed class ChatTests(VaultApp app) : IClassFixture<VaultApp>, IDisposab
         var bag = await vault.DownloadBagAsync(_folder);
         var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
         Assert.EndsWith(extension, file, StringComparison.Ordinal);
-        return (item, bag, file);
+        return (bag, file);
     }
 
-    /// <summary>What the guide's Perl command prints for an export that states <paramref name="chat"/> (and its Python command for a Telegram export, before the count of writers).</summary>
+    /// <summary>What the guide's Perl command prints for an export that states <paramref name="chat"/> (and its Python command for a Telegram export, before the accounts and the count of writers).</summary>
     private static string[] GuidePrints(ChatInfo chat) =>
         [$"{chat.Messages} messages", $"first: {chat.FirstMessageAt}", $"last: {chat.LastMessageAt}", .. (chat.Participants ?? []).Select(name => $"writer: {name}")];
 
