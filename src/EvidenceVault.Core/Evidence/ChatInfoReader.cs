@@ -89,34 +89,19 @@ public static partial class ChatInfoReader
     {
         ArgumentNullException.ThrowIfNull(content);
         var reader = new HeaderBlockReader(content, MaxChatBytes + 1);
-        var participants = new List<string>();
-        var writers = new HashSet<string>(StringComparer.Ordinal);
-        var links = new List<string>();
-        var messages = 0;
-        string? first = null, last = null;
+        var tally = new ChatTally();
         try
         {
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
                 if (MessageLine().Match(line) is { Success: true } message && message.Groups["writer"] is { Success: true } writer)
                 {
-                    messages++;
-                    if (writers.Count < MaxWritersCounted)
-                    {
-                        writers.Add(writer.Value);
-                    }
-
-                    first ??= message.Groups["at"].Value;
-                    last = message.Groups["at"].Value;
-                    if (participants.Count < MaxParticipants && StatementText.Plain(writer.Value, MaxNameLength) is { } name && !participants.Contains(name))
-                    {
-                        participants.Add(name);
-                    }
+                    tally.Message(writer.Value, writer.Value, message.Groups["at"].Value);
                 }
 
-                if (links.Count < TextLinks.MaxLinks)
+                if (tally.Links.Count < TextLinks.MaxLinks)
                 {
-                    TextLinks.AddWritten(line, links);
+                    TextLinks.AddWritten(line, tally.Links);
                 }
             }
         }
@@ -125,18 +110,7 @@ public static partial class ChatInfoReader
             return null;
         }
 
-        return reader.Consumed > MaxChatBytes || first is null || last is null
-            ? null
-            : new ChatInfo
-            {
-                Source = ChatSources.WhatsApp,
-                Participants = participants.Count > 0 ? participants : null,
-                Writers = writers.Count,
-                Messages = messages,
-                FirstMessageAt = first,
-                LastMessageAt = last,
-                Links = links.Count > 0 ? links : null,
-            };
+        return reader.Consumed > MaxChatBytes ? null : tally.Statement(ChatSources.WhatsApp);
     }
 
     /// <summary>How many of <paramref name="head"/>'s bytes end on a whole UTF-8 character: a head cut off inside one leaves it out.</summary>

@@ -99,8 +99,9 @@ internal static class OutlookMessageReader
             fields.Append("From: ").Append(name).Append(address is null ? string.Empty : $"{(name is null ? string.Empty : " ")}<{address}>").Append("\r\n");
         }
 
-        Append(fields, "To", await RecipientsAsync(file, storage, ToRecipient, codePage, cancellationToken));
-        Append(fields, "Cc", await RecipientsAsync(file, storage, CcRecipient, codePage, cancellationToken));
+        var (to, cc) = await RecipientsAsync(file, storage, codePage, cancellationToken);
+        Append(fields, "To", to);
+        Append(fields, "Cc", cc);
         Append(fields, "Subject", await TextAsync(Subject));
         Append(fields, "Message-ID", await TextAsync(InternetMessageId));
         Append(fields, "Delivered-To", await TextAsync(ReceivedBySmtpAddress) ?? (await TextAsync(ReceivedByAddress) is { } mailbox && mailbox.Contains('@', StringComparison.Ordinal) ? mailbox : null));
@@ -164,21 +165,22 @@ internal static class OutlookMessageReader
     }
 
     /// <summary>
-    /// Whom the message is addressed or copied to, as a <c>To</c> or <c>Cc</c> field would name them: its recipients of
-    /// <paramref name="recipientType"/> (PR_RECIPIENT_TYPE 1 To, 2 Cc; a recipient without the property counts as a To), a storage each
-    /// (<c>__recip_version1.0_#…</c>, in order), each as <c>name &lt;address&gt;</c> — the SMTP address
-    /// (PR_SMTP_ADDRESS), else the address of its own type (PR_EMAIL_ADDRESS) — or the address alone when the name is
-    /// none or the same; null when there is none.
+    /// Whom the message is addressed and copied to, as its <c>To</c> and <c>Cc</c> fields would name them: its
+    /// recipients of type To and Cc (PR_RECIPIENT_TYPE 1 and 2; a recipient without the property counts as a To), a
+    /// storage each (<c>__recip_version1.0_#…</c>, in order, read once), each as <c>name &lt;address&gt;</c> — the SMTP
+    /// address (PR_SMTP_ADDRESS), else the address of its own type (PR_EMAIL_ADDRESS) — or the address alone when the
+    /// name is none or the same; null for a field with none.
     /// </summary>
-    private static async Task<string?> RecipientsAsync(CompoundFileStreams file, uint message, long recipientType, int codePage, CancellationToken cancellationToken)
+    private static async Task<(string? To, string? Cc)> RecipientsAsync(CompoundFileStreams file, uint message, int codePage, CancellationToken cancellationToken)
     {
-        var recipients = new List<string>();
+        var (to, cc) = (new List<string>(), new List<string>());
         foreach (var storage in await file.StoragesAsync(message, RecipientStorage, cancellationToken))
         {
             var values = FixedValues(await file.ReadStreamAsync(storage, Properties, cancellationToken), ObjectPropertiesHeader);
-            if (!values.TryGetValue(RecipientType, out var type) ? recipientType != ToRecipient : (type & 0xFFFFFFFF) != recipientType) // a 4-byte value in its 8; a recipient without a type is a To
+            var type = values.TryGetValue(RecipientType, out var value) ? value & 0xFFFFFFFF : ToRecipient; // a 4-byte value in its 8
+            if ((type switch { ToRecipient => to, CcRecipient => cc, _ => null }) is not { } recipients)
             {
-                continue;
+                continue; // Bcc, or a type of Outlook's own
             }
 
             Task<string?> TextAsync(string property) => StringPropertyAsync(file, storage, property, codePage, cancellationToken);
@@ -190,7 +192,9 @@ internal static class OutlookMessageReader
             }
         }
 
-        return recipients.Count > 0 ? string.Join(", ", recipients) : null;
+        return (Joined(to), Joined(cc));
+
+        static string? Joined(List<string> recipients) => recipients.Count > 0 ? string.Join(", ", recipients) : null;
     }
 
     /// <summary>A string property, each in a stream of its own: Unicode (type 001F), or 8-bit (001E) in the message's code page.</summary>

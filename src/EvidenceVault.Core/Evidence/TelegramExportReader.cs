@@ -125,14 +125,10 @@ public static class TelegramExportReader
         // members 3, the parts of a text list 4, a marked part's members 5.
         private const int MessageDepth = 2, MemberDepth = 3, PartDepth = 4, PartMemberDepth = 5;
 
-        private readonly List<string> _participants = [];
+        private readonly ChatTally _tally = new();
         private readonly List<string> _accounts = [];
-        private readonly HashSet<string> _writers = new(StringComparer.Ordinal);
-        private readonly List<string> _links = [];
         private string? _chatMember, _member, _partMember;
         private bool _inMessages;
-        private int _messages;
-        private string? _first, _last;
 
         // The message being read.
         private string? _type, _date, _from, _fromId;
@@ -154,19 +150,7 @@ public static class TelegramExportReader
         }
 
         /// <summary>What the export states, or null when it holds no message with a writer.</summary>
-        public ChatInfo? Statement() => _first is null || _last is null
-            ? null
-            : new ChatInfo
-            {
-                Source = ChatSources.Telegram,
-                Participants = _participants.Count > 0 ? [.. _participants] : null,
-                Accounts = _accounts.Count > 0 ? [.. _accounts] : null,
-                Writers = _writers.Count,
-                Messages = _messages,
-                FirstMessageAt = _first,
-                LastMessageAt = _last,
-                Links = _links.Count > 0 ? [.. _links] : null,
-            };
+        public ChatInfo? Statement() => _tally.Statement(ChatSources.Telegram, _accounts);
 
         private void Take(ref Utf8JsonReader reader)
         {
@@ -250,7 +234,7 @@ public static class TelegramExportReader
         {
             if ((_partType == "link" ? _partText : _partType == "text_link" ? _href : null) is { } link)
             {
-                TextLinks.Add([link], _links);
+                TextLinks.Add([link], _tally.Links);
             }
         }
 
@@ -262,22 +246,10 @@ public static class TelegramExportReader
                 return;
             }
 
-            _messages++;
-            if (_writers.Count < ChatInfoReader.MaxWritersCounted)
-            {
-                _writers.Add(_fromId is null ? "name:" + writer : writer);
-            }
-
-            _first ??= _date;
-            _last = _date;
+            _tally.Message(_fromId is null ? "name:" + writer : writer, _from, _date);
             if (_accounts.Count < ChatInfoReader.MaxParticipants && _fromId is not null && _fromId.Length <= ChatInfoReader.MaxNameLength && !_accounts.Contains(_fromId))
             {
                 _accounts.Add(_fromId);
-            }
-
-            if (_participants.Count < ChatInfoReader.MaxParticipants && _from is not null && StatementText.Plain(_from, ChatInfoReader.MaxNameLength) is { } name && !_participants.Contains(name))
-            {
-                _participants.Add(name);
             }
         }
     }
