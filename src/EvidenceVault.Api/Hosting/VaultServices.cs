@@ -13,6 +13,7 @@ using EvidenceVault.Api.Storage;
 using EvidenceVault.Api.Timestamps;
 using EvidenceVault.Api.Transparency;
 using EvidenceVault.Api.Uploads;
+using EvidenceVault.Evidence;
 using EvidenceVault.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,11 @@ internal static class VaultServices
         services.AddSingleton<GrantDirectory>();
         services.AddSingleton<GrantRecords>();
         services.AddSingleton<EvidenceBlocks>();
+        services.AddOptions<MailKeyOptions>().Bind(builder.Configuration.GetSection(MailKeyOptions.Section))
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout <= TimeSpan.FromSeconds(30), "EvidenceVault:MailKeys:Timeout is out of range (at most 30 s).")
+            .Validate(o => o.NameServers.All(server => System.Net.IPEndPoint.TryParse(server, out _)), "EvidenceVault:MailKeys:NameServers holds address:port pairs such as 168.63.129.16:53.")
+            .ValidateOnStart();
+        services.AddSingleton<IMailKeyDirectory, NameServiceMailKeys>();
         services.AddSingleton<IFileStatementReader, FileStatementReader>();
         services.AddSingleton<StoredStatements>();
         services.AddSingleton<EvidenceIngestor>();

@@ -1,4 +1,5 @@
 using EvidenceVault.Evidence;
+using Microsoft.Extensions.Options;
 
 namespace EvidenceVault.Api.Ingest;
 
@@ -11,10 +12,10 @@ internal interface IFileStatementReader
 
 /// <summary>
 /// The vault's format readers: a saved page's address and capture time, a recording's length and making, a photo's
-/// EXIF time and device, an e-mail's sender, subject, dates and receiving server, an office document's or a PDF's
+/// EXIF time and device, an e-mail's sender, subject, dates and receiving server (and whether its DKIM signatures hold, the signing domains asked for their keys), an office document's or a PDF's
 /// author, dates and program, an exported chat's writers, span and links (WhatsApp's text, also in the ZIP an iPhone exports, and Telegram Desktop's JSON).
 /// </summary>
-internal sealed class FileStatementReader : IFileStatementReader
+internal sealed class FileStatementReader(IMailKeyDirectory mailKeys, IOptions<MailKeyOptions> mailKeyOptions) : IFileStatementReader
 {
     /// <summary>
     /// How much a reader of <paramref name="format"/> reads from storage at a time, or null when the format states
@@ -39,7 +40,7 @@ internal sealed class FileStatementReader : IFileStatementReader
         Reader.Page => new FileStatements(await PageSnapshotOriginReader.ReadAsync(content, format, cancellationToken), null),
         Reader.Recording => new FileStatements(null, await RecordingInfoReader.ReadAsync(content, format, cancellationToken)),
         Reader.Photo => new FileStatements(null, null, await PhotoInfoReader.ReadAsync(content, format, cancellationToken)),
-        Reader.Message => new FileStatements(null, null, null, await MessageInfoReader.ReadAsync(content, format, cancellationToken)),
+        Reader.Message => new FileStatements(null, null, null, await MessageInfoReader.ReadAsync(content, format, mailKeyOptions.Value.Check ? mailKeys : null, cancellationToken)),
         Reader.Document => new FileStatements(null, null, null, null, await DocumentInfoReader.ReadAsync(content, format, cancellationToken)),
         Reader.Chat => FileStatements.None with { Chat = await ChatInfoReader.ReadAsync(content, cancellationToken) },
         Reader.ChatZip => FileStatements.None with { Chat = await ChatInfoReader.ReadZipAsync(content, cancellationToken) },

@@ -90,6 +90,9 @@ internal sealed class ItemEntity : ITableEntity
     /// <summary>The headers of the mails forwarded inside the e-mail (JSON), as the custody line records them.</summary>
     public string? MessageForwarded { get; set; }
 
+    /// <summary>The e-mail's DKIM signatures as checked on receipt (JSON), as the custody line records them.</summary>
+    public string? MessageSignatures { get; set; }
+
     public string? DocumentSource { get; set; }
 
     public string? DocumentAuthor { get; set; }
@@ -199,6 +202,7 @@ internal sealed class ItemEntity : ITableEntity
         MessageLinks = EvidenceVault.Custody.MessageDetails.LinksValue(item.Message?.Links),
         MessageAttachments = EvidenceVault.Custody.MessageDetails.AttachmentsValue(item.Message?.Attachments),
         MessageForwarded = EvidenceVault.Custody.MessageDetails.ForwardedValue(item.Message?.Forwarded),
+        MessageSignatures = EvidenceVault.Custody.MessageDetails.SignaturesValue(item.Message?.Signatures),
         DocumentSource = item.Document?.Source,
         DocumentAuthor = item.Document?.Author,
         DocumentLastModifiedBy = item.Document?.LastModifiedBy,
@@ -258,6 +262,7 @@ internal sealed class ItemEntity : ITableEntity
             DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, DeliveredTo = MessageDeliveredTo, Cc = MessageCc, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
             Attachments = EvidenceVault.Custody.MessageDetails.AttachmentsFrom(MessageAttachments),
             Forwarded = EvidenceVault.Custody.MessageDetails.ForwardedFrom(MessageForwarded),
+            Signatures = EvidenceVault.Custody.MessageDetails.SignaturesFrom(MessageSignatures),
         },
         Document = DocumentSource is null ? null : new DocumentInfo
         {

@@ -84,6 +84,7 @@ internal static class VerifyReportText
         BagFindingCodes.ItemMismatch => "证据文件与目录记录不符",
         BagFindingCodes.CustodyBroken => "监管链的哈希链断裂",
         BagFindingCodes.CustodyMismatch => "监管链与目录记录不符",
+        BagFindingCodes.MailSignatureInvalid => "邮件的 DKIM 签名用保存的密钥离线复核未通过",
         BagFindingCodes.TimestampInvalid => "可信时间戳缺失、无效或与证据不符",
         BagFindingCodes.ReceiptInvalid => "保管回执缺失、签名无效或与证据不符",
         BagFindingCodes.ExportIntegrityFailure => "导出时存储中的数据与索引不符",

@@ -156,6 +156,9 @@ public static class BagFindingCodes
     /// <summary>The custody log does not record an item as the catalog says.</summary>
     public const string CustodyMismatch = "custody-mismatch";
 
+    /// <summary>A saved e-mail's DKIM signature the vault found passing does not pass again offline with the key kept for it.</summary>
+    public const string MailSignatureInvalid = "mail-signature-invalid";
+
     /// <summary>A timestamp is missing, does not verify, or does not match the catalog.</summary>
     public const string TimestampInvalid = "timestamp-invalid";
 

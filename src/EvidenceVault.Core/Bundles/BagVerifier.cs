@@ -262,6 +262,11 @@ public static partial class BagVerifier
                     CheckItemCustody(item, file, eventsBySeq);
                 }
 
+                if (file.StartsWith("data/evidence/", StringComparison.Ordinal) && BagPaths.IsSafe(file) && bag.Contains(file))
+                {
+                    await CheckMailSignaturesAsync(item, file, cancellationToken);
+                }
+
                 var verified = await CheckTrustAsync(item, new VerifiedItem(item.ItemId, file, item.Sha256, item.Size, item.ReceivedAt, Intact: true), cancellationToken);
                 var intact = _findings.Count == before;
                 var sites = intact && item.CapturedBy is not null && item.ContentType == WebArchives.WaczPackage.ContentType

@@ -304,6 +304,7 @@ internal static class BundleReport
                     message.Forwarded is { Count: > 0 } forwarded
                         ? "其中转发的邮件 forwarded in it: " + string.Join("; ", forwarded.Select(mail => string.Join(" · ", HeaderSays(mail).Where(part => part is not null))))
                         : null,
+                    message.Signatures is { Count: > 0 } signatures ? "DKIM 签名（入库时核对）DKIM signatures, checked on receipt: " + string.Join("; ", signatures.Select(Signature)) : null,
                 ]));
         }
 
@@ -363,6 +364,24 @@ internal static class BundleReport
         message.DeliveredTo is { } mailbox ? $"投递至 delivered to {Encode(mailbox)}" : null,
         message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
     ];
+
+    /// <summary>A DKIM signature: the domain that signed, its selector and algorithm, and what the vault's check found.</summary>
+    private static string Signature(MailSignature signature)
+    {
+        var result = signature.Result switch
+        {
+            MailSignatureResults.Pass => "通过 pass",
+            MailSignatureResults.BodyChanged => "正文已改动 body changed",
+            MailSignatureResults.Fail => "不符 fail",
+            MailSignatureResults.NoKey => "域名未公布密钥 no key published",
+            MailSignatureResults.KeyUnavailable => "未能查询密钥 key not reached",
+            MailSignatureResults.Unsupported => "不支持的算法 unsupported",
+            MailSignatureResults.Malformed => "签名格式错误 malformed",
+            _ => "未核对 unchecked",
+        };
+        var signed = signature.SignedAt is { } at ? ", 签名于 signed " + Times(at) : string.Empty;
+        return $"<code>{Encode(signature.Domain ?? "—")}</code> (s={Encode(signature.Selector ?? "—")}, {Encode(signature.Algorithm ?? "—")}{signed}): <strong>{result}</strong>";
+    }
 
     /// <summary>An e-mail's attachment: its name, type and, when measured, size and SHA-256 (to match the file taken out of the message).</summary>
     private static string Attachment(MessageAttachment attachment)

@@ -265,6 +265,22 @@ internal static class VerifyGuide
             python3 -c 'import email, email.policy, sys; [print(*(f"{k}: {m[k]}" for k in ("From", "To", "Cc", "Subject", "Date", "Message-ID", "Delivered-To") if m[k] is not None), sep="\n", end="\n\n") for p in email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default).walk() if p.get_content_type() in ("message/rfc822", "message/global") and p.is_multipart() for m in [p.get_payload(0)]]' data/evidence/<item>.eml
             ```
 
+            A signed mail's `signatures` are its DKIM signatures as the vault checked them when it received the file,
+            topmost first: the domain that signed it (`domain`, DKIM's `d=`), the `selector` its key is published under,
+            the header fields the signature covers (`signedHeaders`), and the `result`. `pass` means the body and those
+            fields are the ones that domain signed, checked with the key it published at that moment, which `key` keeps:
+            domains replace their keys, and the one published today may not be the one that signed. A phishing mail sent
+            from a company's hacked mailbox passes under the company's own domain; one that only puts a company's name in
+            `From` has no signature of that domain. `body-changed` means the body is not the one signed, `fail` that a
+            signed field is not, `no-key` that the domain published no usable key, `key-unavailable` that the name service
+            did not answer. dkimpy (Debian's python3-dkim) checks the topmost signature of the same file offline, given the
+            `key` kept, and prints `True`:
+            已签名邮件的 DKIM 签名（signatures）：入库时按签名域名当时公布的密钥核对（key 保存该密钥，域名日后更换密钥也可复核）；pass 表示正文和所签邮件头均未改动。以下命令用 dkimpy 以保存的密钥离线复核最上面的签名，输出 True。
+
+            ```sh
+            python3 -c 'import dkim, sys; print(dkim.verify(open(sys.argv[1], "rb").read(), dnsfunc=lambda name, timeout=5: sys.argv[2].encode()))' data/evidence/<item>.eml '<key>'
+            ```
+
             An e-mail Outlook saved (`.msg`, `source` `msg`) is a compound file of the message's properties; `message`
             states the Internet header it arrived with (or, for one that never left its organisation's server, the sender,
             subject and times its properties hold), the links of its plain text and HTML, and its attachments. A mail

@@ -50,6 +50,9 @@ public static class MessageDetails
     /// <summary>Detail with the headers of the mails forwarded inside the message, as a JSON array of <see cref="MessageInfo"/>.</summary>
     public const string Forwarded = "messageForwarded";
 
+    /// <summary>Detail with the DKIM signatures as the vault checked them, as a JSON array of <see cref="MailSignature"/>.</summary>
+    public const string Signatures = "messageSignatures";
+
     /// <summary>The details for <paramref name="message"/>.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Of(MessageInfo message)
     {
@@ -57,7 +60,7 @@ public static class MessageDetails
         return StatementDetails.Given(
             (Source, message.Source), (Sender, message.From), (Recipients, message.To), (Copied, message.Cc), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
             (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy), (DeliveredTo, message.DeliveredTo),
-            (Links, LinksValue(message.Links)), (Attachments, AttachmentsValue(message.Attachments)), (Forwarded, ForwardedValue(message.Forwarded)));
+            (Links, LinksValue(message.Links)), (Attachments, AttachmentsValue(message.Attachments)), (Forwarded, ForwardedValue(message.Forwarded)), (Signatures, SignaturesValue(message.Signatures)));
     }
 
     /// <summary>The statement a custody line records, or null when it records none.</summary>
@@ -79,6 +82,7 @@ public static class MessageDetails
                 Links = LinksFrom(details.GetValueOrDefault(Links)),
                 Attachments = AttachmentsFrom(details.GetValueOrDefault(Attachments)),
                 Forwarded = ForwardedFrom(details.GetValueOrDefault(Forwarded)),
+                Signatures = SignaturesFrom(details.GetValueOrDefault(Signatures)),
             }
             : null;
 
@@ -102,6 +106,13 @@ public static class MessageDetails
 
     /// <summary>The <see cref="Forwarded"/> detail's value for <paramref name="forwarded"/>, or null for none.</summary>
     public static string? ForwardedValue(IReadOnlyList<MessageInfo>? forwarded) => StatementDetails.ListValue(forwarded);
+
+    /// <summary>The signatures a <see cref="Signatures"/> detail (or an index column) holds.</summary>
+    /// <exception cref="FormatException">The detail is not a JSON array of signatures.</exception>
+    public static IReadOnlyList<MailSignature>? SignaturesFrom(string? value) => StatementDetails.ListFrom<MailSignature>(value, "signatures");
+
+    /// <summary>The <see cref="Signatures"/> detail's value for <paramref name="signatures"/>, or null for none.</summary>
+    public static string? SignaturesValue(IReadOnlyList<MailSignature>? signatures) => StatementDetails.ListValue(signatures);
 
     private static string? Utc(DateTimeOffset? time) => time is { } value ? VaultJson.FormatUtc(value) : null;
 

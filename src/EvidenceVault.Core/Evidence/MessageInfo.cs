@@ -76,15 +76,23 @@ public sealed record MessageInfo
     /// </summary>
     public IReadOnlyList<MessageInfo>? Forwarded { get; init; }
 
-    /// <summary>Equal when every field is, the links, attachments and forwarded mails in the same order.</summary>
+    /// <summary>
+    /// The DKIM signatures in an <c>.eml</c>'s header, topmost first, each as the vault checked it when it received the
+    /// file (<see cref="MailSignature"/>): which domain signed the message, whether its body and signed fields are still
+    /// the ones signed, and the key that domain published then — a statement a forger of the <c>From</c> field cannot
+    /// make. Null when the message is unsigned or was not checked.
+    /// </summary>
+    public IReadOnlyList<MailSignature>? Signatures { get; init; }
+
+    /// <summary>Equal when every field is, the links, attachments, forwarded mails and signatures in the same order.</summary>
     public bool Equals(MessageInfo? other) =>
         other is not null && Source == other.Source && From == other.From && To == other.To && Cc == other.Cc && Subject == other.Subject && SentAt == other.SentAt &&
         MessageId == other.MessageId && DeliveredAt == other.DeliveredAt && DeliveredBy == other.DeliveredBy && DeliveredTo == other.DeliveredTo &&
         (Links ?? []).SequenceEqual(other.Links ?? []) && (Attachments ?? []).SequenceEqual(other.Attachments ?? []) &&
-        (Forwarded ?? []).SequenceEqual(other.Forwarded ?? []);
+        (Forwarded ?? []).SequenceEqual(other.Forwarded ?? []) && (Signatures ?? []).SequenceEqual(other.Signatures ?? []);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(Cc, DeliveredBy, DeliveredTo, (Links?.Count ?? 0) + (Attachments?.Count ?? 0) + (Forwarded?.Count ?? 0)));
+    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(Cc, DeliveredBy, DeliveredTo, (Links?.Count ?? 0) + (Attachments?.Count ?? 0) + (Forwarded?.Count ?? 0) + (Signatures?.Count ?? 0)));
 }
 
 /// <summary>The <see cref="MessageInfo.Source"/> values.</summary>

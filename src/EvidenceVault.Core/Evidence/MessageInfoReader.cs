@@ -26,11 +26,23 @@ public static partial class MessageInfoReader
     /// <summary>The most characters of JSON the headers of the mails forwarded inside one message are stated in.</summary>
     public const int MaxForwardedChars = 16 * 1024;
 
-    /// <summary>The statement of <paramref name="content"/>, a file of <paramref name="format"/>; null for other formats or none stated.</summary>
+    /// <summary>The statement of <paramref name="content"/>, a file of <paramref name="format"/>, its signatures unchecked; null for other formats or none stated.</summary>
     /// <param name="content">The file from its first byte.</param>
     /// <param name="format">The recognised format.</param>
     /// <param name="cancellationToken">Cancels the reads.</param>
-    public static async Task<MessageInfo?> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken = default)
+    public static Task<MessageInfo?> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken = default) =>
+        ReadAsync(content, format, null, cancellationToken);
+
+    /// <summary>
+    /// The statement of <paramref name="content"/>, a file of <paramref name="format"/>; null for other formats or none
+    /// stated. With <paramref name="keys"/>, an <c>.eml</c> that can be read again from its start (a seekable stream)
+    /// is read a second time for its DKIM signatures (<see cref="MailSignatureReader"/>).
+    /// </summary>
+    /// <param name="content">The file from its first byte.</param>
+    /// <param name="format">The recognised format.</param>
+    /// <param name="keys">Where signing domains' keys are asked for; null to leave signatures unchecked.</param>
+    /// <param name="cancellationToken">Cancels the reads and lookups.</param>
+    public static async Task<MessageInfo?> ReadAsync(Stream content, EvidenceFormat format, IMailKeyDirectory? keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(format);
@@ -52,7 +64,16 @@ public static partial class MessageInfoReader
             var attachments = new List<MessageAttachment>();
             var forwarded = new List<IReadOnlyDictionary<string, string>>();
             await ReadBodyAsync(reader, headers, links, attachments, forwarded, cancellationToken);
-            return Statement(MessageSources.Eml, headers, links, attachments, null, null, Forwarded(forwarded.Select(header => Statement(MessageSources.Eml, header, [], [], null, null))));
+            var statement = Statement(MessageSources.Eml, headers, links, attachments, null, null, Forwarded(forwarded.Select(header => Statement(MessageSources.Eml, header, [], [], null, null))));
+            if (keys is null || !content.CanSeek)
+            {
+                return statement;
+            }
+
+            content.Position = 0;
+            return await MailSignatureReader.ReadAsync(content, keys, cancellationToken) is { } signatures
+                ? (statement ?? new MessageInfo { Source = MessageSources.Eml }) with { Signatures = signatures }
+                : statement;
         }
         catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException or ArgumentOutOfRangeException)
         {

@@ -561,6 +561,9 @@ function itemRow(item, lawyer) {
         ? h('span', { class: 'message-delivered' }, field('messageDelivered', [item.message.deliveredBy, item.message.deliveredAt && formatTime(item.message.deliveredAt, 'UTC')].filter(Boolean).join(' · ')))
         : null,
       item.message?.cc ? h('span', { class: 'message-cc' }, field('messageCc', item.message.cc)) : null,
+      item.message?.signatures?.length
+        ? h('span', { class: 'message-signatures' }, field('messageSignatures', item.message.signatures.map((signature) => `${signature.domain ?? '—'}${t('colon')}${t('signatureResults', signature.result)}`).join(' · ')))
+        : null,
       item.message?.deliveredTo ? h('span', { class: 'message-delivered-to' }, field('messageDeliveredTo', item.message.deliveredTo)) : null,
       item.message?.links?.length ? h('span', { class: 'url message-links' }, field('messageLinks', item.message.links.join(' '))) : null,
       ...(lawyer ? [] : (item.message?.links ?? []).map((link) => captureLinkButton(link, item, 'linkFromMail'))),

@@ -75,6 +75,9 @@ public class VaultApp : WebApplicationFactory<Program>, IAsyncLifetime
         // trust its own certificate authority as an intranet's (a certificate it signed itself stays refused).
         builder.UseSetting("EvidenceVault:Capture:AllowedPrivateNetworks:0", "127.0.0.1/32");
         builder.UseSetting("EvidenceVault:Capture:TrustedRootCertificateFiles:0", ScamSite.RootCertificateFile);
+        // Saved e-mails' signing domains are asked for their keys at the tests' own name server.
+        builder.UseSetting("EvidenceVault:MailKeys:NameServers:0", KeyNameServer.Instance.Address);
+        builder.UseSetting("EvidenceVault:MailKeys:Timeout", "00:00:01");
         foreach (var (key, value) in Settings())
         {
             builder.UseSetting(key, value);

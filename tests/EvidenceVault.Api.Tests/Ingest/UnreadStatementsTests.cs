@@ -187,9 +187,9 @@ public sealed class UnreadStatementsTests(UnreadStatementsTests.VaultWithFailing
     /// waits until it is told to stop and a WebP's spins on, heeding nothing. Neither of the last two waits longer than
     /// half a minute, and then fails: were the upload to wait for them, it would be told as a fault, not as time spent.
     /// </summary>
-    private sealed class ReadersFailingOnPhotos : IFileStatementReader
+    private sealed class ReadersFailingOnPhotos(IMailKeyDirectory mailKeys, IOptions<MailKeyOptions> mailKeyOptions) : IFileStatementReader
     {
-        private readonly FileStatementReader _vaults = new();
+        private readonly FileStatementReader _vaults = new(mailKeys, mailKeyOptions);
 
         public async Task<FileStatements> ReadAsync(Stream content, EvidenceFormat format, CancellationToken cancellationToken)
         {

@@ -264,13 +264,4 @@ public sealed class TelegramExportReaderTests : IDisposable
         File.WriteAllText(path, text, new UTF8Encoding(false));
         return path;
     }
-
-    /// <summary>A stream that gives at most <paramref name="piece"/> bytes per read, as a slow network does.</summary>
-    private sealed class TricklingStream(byte[] bytes, int piece) : MemoryStream(bytes, writable: false)
-    {
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, piece));
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, piece)], cancellationToken);
-    }
 }

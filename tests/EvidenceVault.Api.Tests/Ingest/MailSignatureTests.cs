@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using EvidenceVault.Api.Tests.Infrastructure;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Api.Tests.Ingest;
+
+/// <summary>
+/// A saved e-mail signed with DKIM (by dkimpy, a signer of its own) is checked on receipt against the key its domain
+/// publishes — asked of a real name server over UDP — and that key is kept: chained in the custody line, indexed,
+/// carried into the bundle, where dkimpy, run as the guide says, checks the bundle's copy with the kept key after the
+/// domain has withdrawn it, and a catalog that says otherwise is caught.
+/// </summary>
+[Collection(VaultOnAzurite.Name)]
+public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-dkim-").FullName;
+    private readonly RSA _key = SampleMailSignatures.NewKey();
+
+    public void Dispose()
+    {
+        _key.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_signed_mail_passes_against_the_key_its_domain_published_which_the_bundle_keeps_for_when_the_domain_withdraws_it()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var selector = NewSelector();
+        var published = SampleMailSignatures.KeyRecord(_key);
+        KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(selector), published);
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "signed.eml"), _key, selector: selector);
+
+        var item = await vault.UploadNewItemAsync(mail);
+
+        var signature = Assert.Single(item.Message?.Signatures ?? []);
+        Assert.Equal((SampleMailSignatures.Domain, selector, "rsa-sha256", MailSignatureResults.Pass, published), (signature.Domain, signature.Selector, signature.Algorithm, signature.Result, signature.Key));
+        Assert.Equal(SampleMessages.Stated(MessageSources.Eml) with { Signatures = item.Message!.Signatures }, item.Message); // the rest of the statement as for an unsigned mail
+        Assert.Contains(SampleMailSignatures.KeyName(selector), KeyNameServer.Instance.Asked);
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Message, i => i.Message, MessageDetails.From);
+
+        // The domain replaces its key: the vault's next check finds none, but the bundle keeps the key that signed.
+        KeyNameServer.Instance.Withdraw(SampleMailSignatures.KeyName(selector));
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains($"DKIM 签名（入库时核对）DKIM signatures, checked on receipt: <code>{SampleMailSignatures.Domain}</code> (s={selector}, rsa-sha256, 签名于 signed ", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>通过 pass</strong>", html, StringComparison.Ordinal);
+        Assert.Equal($"{SampleMailSignatures.Domain} s={selector} rsa-sha256 pass", Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")))["message_signatures"]);
+        await SampleMailSignatures.EnsureDkimpyAsync();
+        var check = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import dkim,", file, new Dictionary<string, string> { ["<key>"] = published }, path: "/usr/bin");
+        Assert.Equal("True", check.Trim());
+
+        // Re-catalogued to say the signature failed, it no longer agrees with its custody line.
+        await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"result\": \"pass\"", "\"result\": \"fail\"", "what the e-mail says of itself");
+
+        // A forger who changes a signed field of the mail and makes the catalog and manifests agree: beside the custody
+        // line, the verifier's own offline check of the signature with the kept key says the signature no longer holds.
+        var forged = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(_folder, "forged")).FullName);
+        var path = Path.Combine(forged, file);
+        var before = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        BagForgery.Replace(forged, file, "5f3a@refund-center.example>", "5f3b@refund-center.example>");
+        var after = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        BagForgery.Replace(forged, "data/items.json", before, after);
+        BagForgery.RehashManifests(forged, file);
+        BagForgery.RehashManifests(forged, "data/items.json");
+
+        var report = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(forged);
+
+        var finding = Assert.Single(report.Findings, f => f.Code == EvidenceVault.Bundles.BagFindingCodes.MailSignatureInvalid);
+        Assert.Contains($"the DKIM signature of {SampleMailSignatures.Domain} (s={selector}) the vault found passing does not hold offline with the key kept for it: fail", finding.Message, StringComparison.Ordinal);
+        Assert.Contains(report.Findings, f => f.Code == EvidenceVault.Bundles.BagFindingCodes.CustodyMismatch);
+    }
+
+    [Fact]
+    public async Task A_mail_changed_after_signing_a_key_never_published_and_a_name_server_that_does_not_answer_are_each_stated_and_the_evidence_kept()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var publishedSelector = NewSelector();
+        KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(publishedSelector), SampleMailSignatures.KeyRecord(_key));
+        var changed = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "changed.eml"), _key, "simple/simple", selector: publishedSelector);
+        File.WriteAllText(changed, File.ReadAllText(changed, Encoding.Latin1).Replace("\r\n\r\n", "\r\n\r\n ", StringComparison.Ordinal), Encoding.Latin1);
+        var unpublished = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "unpublished.eml"), _key, selector: NewSelector());
+        var silentSelector = NewSelector();
+        KeyNameServer.Instance.Ignore(SampleMailSignatures.KeyName(silentSelector));
+        var silent = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "silent.eml"), _key, selector: silentSelector);
+
+        string[] results =
+        [
+            .. await Task.WhenAll(new[] { changed, unpublished, silent }.Select(async mail => Assert.Single((await vault.UploadNewItemAsync(mail)).Message?.Signatures ?? []).Result)),
+        ];
+
+        Assert.Equal([MailSignatureResults.BodyChanged, MailSignatureResults.NoKey, MailSignatureResults.KeyUnavailable], results);
+        Assert.DoesNotContain(SampleMailSignatures.KeyName(publishedSelector), KeyNameServer.Instance.Asked); // a body that is not the one signed needs no key
+        Assert.Contains(SampleMailSignatures.KeyName(silentSelector), KeyNameServer.Instance.Asked);
+        Assert.Equal(3, (await vault.ListItemsAsync()).Count);
+    }
+
+    /// <summary>A selector of this test's own, so that no other test publishes under its name.</summary>
+    private static string NewSelector() => "t" + Guid.NewGuid().ToString("N")[..12];
+}

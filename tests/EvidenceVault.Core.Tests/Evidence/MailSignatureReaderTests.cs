@@ -1,0 +1,266 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using EvidenceVault.Evidence;
+using EvidenceVault.Testing;
+
+namespace EvidenceVault.Core.Tests.Evidence;
+
+/// <summary>
+/// DKIM signatures checked as a saved e-mail is read: mails signed by dkimpy (a signer of its own) under each
+/// canonicalization, then saved, changed, or checked against keys withdrawn, replaced or never published — each
+/// result agreeing with dkimpy's own check of the same file.
+/// </summary>
+public sealed class MailSignatureReaderTests : IDisposable
+{
+    private static readonly string KeyName = SampleMailSignatures.KeyName();
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("ev-dkim-").FullName;
+    private readonly RSA _key = SampleMailSignatures.NewKey();
+
+    public void Dispose()
+    {
+        _key.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("relaxed/relaxed", "rsa-sha256")]
+    [InlineData("simple/simple", "rsa-sha256")]
+    [InlineData("relaxed/simple", "rsa-sha256")]
+    [InlineData("simple/relaxed", "rsa-sha1")]
+    public async Task ReadAsync_AMailAsItsDomainSignedIt_PassesWithTheKeyItPublished(string canonicalization, string algorithm)
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "signed.eml"), _key, canonicalization, algorithm);
+        var published = SampleMailSignatures.KeyRecord(_key);
+        var keys = new SampleMailSignatures.KeyTable(new Dictionary<string, string> { [KeyName] = published });
+        var before = DateTimeOffset.UtcNow.AddMinutes(-5);
+
+        var signature = Assert.Single(await ReadAsync(mail, keys) ?? []);
+
+        Assert.Equal(MailSignatureResults.Pass, signature.Result);
+        Assert.Equal(SampleMailSignatures.Domain, signature.Domain);
+        Assert.Equal(SampleMailSignatures.Selector, signature.Selector);
+        Assert.Equal(algorithm, signature.Algorithm);
+        Assert.Equal(published, signature.Key); // the key as published, kept for when the domain replaces it
+        Assert.Contains("from", signature.SignedHeaders!.Split(':'), StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("subject", signature.SignedHeaders!.Split(':'), StringComparer.OrdinalIgnoreCase);
+        Assert.InRange(signature.SignedAt!.Value, before, DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Null(signature.BodyLength);
+        Assert.Equal([KeyName], keys.Asked);
+        Assert.Equal("True", (await SampleMailSignatures.DkimpyVerifyAsync(mail, published)).Output.Trim());
+    }
+
+    [Theory]
+    [InlineData("relaxed/relaxed")]
+    [InlineData("simple/simple")]
+    public async Task ReadAsync_AMailSavedWithBareLineFeeds_PassesAsTheCrlfItTravelledWith(string canonicalization)
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "lf.eml"), _key, canonicalization);
+        File.WriteAllText(mail, File.ReadAllText(mail, Encoding.Latin1).Replace("\r\n", "\n", StringComparison.Ordinal), Encoding.Latin1);
+
+        var signature = Assert.Single(await ReadAsync(mail, Published()) ?? []);
+
+        Assert.Equal(MailSignatureResults.Pass, signature.Result);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(4093)]
+    public async Task ReadAsync_InSmallPieces_GivesTheSameResult(int piece)
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "pieces.eml"), _key, "simple/relaxed");
+        await using var trickle = new TricklingStream(File.ReadAllBytes(mail), piece);
+
+        var signature = Assert.Single(await MailSignatureReader.ReadAsync(trickle, Published()) ?? []);
+
+        Assert.Equal(MailSignatureResults.Pass, signature.Result);
+    }
+
+    [Fact]
+    public async Task ReadAsync_FieldsAddedOnTheWayAndUnsignedFieldsChanged_StillPass()
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "forwarded.eml"), _key);
+        var text = File.ReadAllText(mail, Encoding.Latin1);
+        text = "X-Spam-Status: No, score=-0.1\r\nReceived: from relay.example.cn by mx.example.cn; Fri, 20 Nov 2026 22:03:21 +0800\r\n" +
+               text.Replace("Delivered-To: victim@example.cn", "Delivered-To: archive@example.cn", StringComparison.Ordinal);
+        File.WriteAllText(mail, text, Encoding.Latin1);
+
+        var signature = Assert.Single(await ReadAsync(mail, Published()) ?? []);
+
+        Assert.Equal(MailSignatureResults.Pass, signature.Result);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ABodyChangedAfterSigning_IsBodyChangedAndNoKeyIsAskedFor()
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "body.eml"), _key, "simple/simple");
+        File.WriteAllText(mail, File.ReadAllText(mail, Encoding.Latin1).Replace("\r\n\r\n", "\r\n\r\n ", StringComparison.Ordinal), Encoding.Latin1); // a space before the body's first line
+        var keys = Published();
+
+        var signature = Assert.Single(await ReadAsync(mail, keys) ?? []);
+
+        Assert.Equal(MailSignatureResults.BodyChanged, signature.Result);
+        Assert.Empty(keys.Asked);
+        Assert.Null(signature.Key);
+        Assert.Equal("False", (await SampleMailSignatures.DkimpyVerifyAsync(mail, SampleMailSignatures.KeyRecord(_key))).Output.Trim());
+    }
+
+    [Fact]
+    public async Task ReadAsync_TextAddedPastTheSignedBodyLength_PassesAndStatesHowMuchIsSigned()
+    {
+        var mail = Path.Combine(_folder, "length.eml");
+        SampleMessages.Phishing(mail);
+        await SampleMailSignatures.SignAsync(mail, _key, "relaxed/relaxed", bodyLength: true);
+        var signedLength = Assert.Single(await ReadAsync(mail, Published()) ?? []).BodyLength;
+        File.AppendAllText(mail, "\r\n--\r\n请勿回复\r\n", Encoding.UTF8);
+
+        var signature = Assert.Single(await ReadAsync(mail, Published()) ?? []);
+
+        Assert.Equal(MailSignatureResults.Pass, signature.Result);
+        Assert.NotNull(signedLength);
+        Assert.Equal(signedLength, signature.BodyLength);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ASignedFieldChanged_Fails()
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "subject.eml"), _key);
+        File.WriteAllText(mail, File.ReadAllText(mail, Encoding.Latin1).Replace("Message-ID: <", "Message-ID: <x", StringComparison.Ordinal), Encoding.Latin1);
+
+        var signature = Assert.Single(await ReadAsync(mail, Published()) ?? []);
+
+        Assert.Equal(MailSignatureResults.Fail, signature.Result);
+        Assert.Equal(SampleMailSignatures.KeyRecord(_key), signature.Key);
+        Assert.Equal("False", (await SampleMailSignatures.DkimpyVerifyAsync(mail, SampleMailSignatures.KeyRecord(_key))).Output.Trim());
+    }
+
+    [Fact]
+    public async Task ReadAsync_AgainstAnotherKeyThanTheOneThatSigned_Fails()
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "replaced.eml"), _key);
+        using var replacement = SampleMailSignatures.NewKey();
+
+        var signature = Assert.Single(await ReadAsync(mail, Published(SampleMailSignatures.KeyRecord(replacement))) ?? []);
+
+        Assert.Equal(MailSignatureResults.Fail, signature.Result);
+        Assert.Equal(SampleMailSignatures.KeyRecord(replacement), signature.Key);
+    }
+
+    [Theory]
+    [InlineData(null)] // never published, or gone
+    [InlineData("v=DKIM1; k=rsa; p=")] // withdrawn
+    [InlineData("v=DKIM1; k=rsa; p=bm90IGEga2V5")] // not a key
+    [InlineData("v=spf1 -all")] // not a key record
+    public async Task ReadAsync_NoUsableKeyPublished_IsNoKey(string? record)
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "nokey.eml"), _key);
+
+        var signature = Assert.Single(await ReadAsync(mail, Published(record)) ?? []);
+
+        Assert.Equal(MailSignatureResults.NoKey, signature.Result);
+        Assert.Equal(record, signature.Key);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnEd25519Key_IsUnsupported()
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "ed.eml"), _key);
+
+        var signature = Assert.Single(await ReadAsync(mail, Published("v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")) ?? []);
+
+        Assert.Equal(MailSignatureResults.Unsupported, signature.Result);
+    }
+
+    [Fact]
+    public async Task ReadAsync_TheNameServiceDoesNotAnswer_IsKeyUnavailable()
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "down.eml"), _key);
+
+        var signature = Assert.Single(await ReadAsync(mail, new Unanswered()) ?? []);
+
+        Assert.Equal(MailSignatureResults.KeyUnavailable, signature.Result);
+        Assert.Null(signature.Key);
+    }
+
+    [Theory]
+    [InlineData("bh=", "xh=", MailSignatureResults.Malformed)] // no body hash
+    [InlineData(@"h=[^;]*;", "h=to : subject : date;", MailSignatureResults.Malformed)] // From not signed
+    [InlineData("v=1", "v=2", MailSignatureResults.Malformed)]
+    [InlineData("i=@refund-center.example", "i=@bank.example", MailSignatureResults.Malformed)] // an identity outside the signing domain
+    [InlineData("d=refund-center.example", "d=refund center.example", MailSignatureResults.Malformed)] // no name to ask about
+    [InlineData("a=rsa-sha256", "a=ed25519-sha256", MailSignatureResults.Unsupported)]
+    [InlineData("c=relaxed/relaxed", "c=nowsp/relaxed", MailSignatureResults.Unsupported)]
+    public async Task ReadAsync_ASignatureThatCannotBeChecked_SaysWhy(string tag, string replacement, string result)
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "odd.eml"), _key);
+        var text = File.ReadAllText(mail, Encoding.Latin1);
+        Assert.Matches(tag, text);
+        File.WriteAllText(mail, new Regex(tag).Replace(text, replacement, 1), Encoding.Latin1);
+        var keys = Published();
+
+        var signature = Assert.Single(await ReadAsync(mail, keys) ?? []);
+
+        Assert.Equal(result, signature.Result);
+        Assert.Empty(keys.Asked);
+    }
+
+    [Fact]
+    public async Task ReadAsync_TwoSignatures_ChecksEachTopmostFirst()
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "two.eml"), _key, "simple/simple");
+        using var provider = SampleMailSignatures.NewKey();
+        await SampleMailSignatures.SignAsync(mail, provider, "relaxed/relaxed"); // a second signature, by the same selector and a key not published
+
+        var signatures = await ReadAsync(mail, Published()) ?? [];
+
+        Assert.Equal([MailSignatureResults.Fail, MailSignatureResults.Pass], signatures.Select(signature => signature.Result));
+    }
+
+    [Fact]
+    public async Task ReadAsync_AMailLongerThanWhatIsRead_IsUncheckedAndNoKeyIsAskedFor()
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "long.eml"), _key);
+        await using (var file = new FileStream(mail, FileMode.Append))
+        {
+            var line = Encoding.ASCII.GetBytes(new string('A', 76) + "\r\n");
+            for (long written = 0; written <= MailSignatureReader.MaxMessageBytes; written += line.Length)
+            {
+                file.Write(line);
+            }
+        }
+
+        var keys = Published();
+
+        var signature = Assert.Single(await ReadAsync(mail, keys) ?? []);
+
+        Assert.Equal(MailSignatureResults.Unchecked, signature.Result);
+        Assert.Empty(keys.Asked);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnUnsignedMail_StatesNone()
+    {
+        var mail = SampleMessages.Phishing(Path.Combine(_folder, "plain.eml"));
+        var keys = Published();
+
+        Assert.Null(await ReadAsync(mail, keys));
+        Assert.Empty(keys.Asked);
+    }
+
+    private SampleMailSignatures.KeyTable Published(string? record = "") =>
+        new(record is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [KeyName] = record.Length == 0 ? SampleMailSignatures.KeyRecord(_key) : record });
+
+    private static async Task<IReadOnlyList<MailSignature>?> ReadAsync(string path, IMailKeyDirectory keys)
+    {
+        await using var content = File.OpenRead(path);
+        return await MailSignatureReader.ReadAsync(content, keys);
+    }
+
+    /// <summary>A name service that does not answer.</summary>
+    private sealed class Unanswered : IMailKeyDirectory
+    {
+        public Task<MailKeyAnswer> FindAsync(string selector, string domain, CancellationToken cancellationToken) => Task.FromResult(MailKeyAnswer.Unavailable);
+    }
+}
