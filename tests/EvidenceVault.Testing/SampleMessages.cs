@@ -145,11 +145,12 @@ public static class SampleMessages
     /// Writes to <paramref name="path"/> the phishing mail with its <see cref="Attachments"/>, forwarded "as an
     /// attachment" as Thunderbird forwards a mail and then delivered: a message of the victim's own whose
     /// <c>message/rfc822</c> part holds the phishing mail's bytes as they were, named by an RFC 2231
-    /// <c>filename*</c>.
+    /// <c>filename*</c>. The phishing mail is written afresh, or, when given, is the one at <paramref name="phishing"/>
+    /// (one its sender's server signed).
     /// </summary>
-    public static string Forwarded(string path)
+    public static string Forwarded(string path, string? phishing = null)
     {
-        var original = File.ReadAllText(Phishing(path, attachments: Attachments));
+        var original = File.ReadAllText(phishing ?? Phishing(path, attachments: Attachments));
         string[] forward =
         [
             "Received: from [192.168.1.20] (unknown [198.51.100.7])",

@@ -302,9 +302,9 @@ internal static class BundleReport
                     message.Links is { Count: > 0 } links ? "邮件中的链接 links in it: " + string.Join(" ", links.Select(link => $"<code>{Encode(link)}</code>")) : null,
                     message.Attachments is { Count: > 0 } attachments ? "附件 attachments: " + string.Join("; ", attachments.Select(Attachment)) : null,
                     message.Forwarded is { Count: > 0 } forwarded
-                        ? "其中转发的邮件 forwarded in it: " + string.Join("; ", forwarded.Select(mail => string.Join(" · ", HeaderSays(mail).Where(part => part is not null))))
+                        ? "其中转发的邮件 forwarded in it: " + string.Join("; ", forwarded.Select(mail => string.Join(" · ", HeaderSays(mail).Append(Signatures(mail)).Where(part => part is not null))))
                         : null,
-                    message.Signatures is { Count: > 0 } signatures ? "DKIM 签名（入库时核对）DKIM signatures, checked on receipt: " + string.Join("; ", signatures.Select(Signature)) : null,
+                    Signatures(message),
                 ]));
         }
 
@@ -364,6 +364,10 @@ internal static class BundleReport
         message.DeliveredTo is { } mailbox ? $"投递至 delivered to {Encode(mailbox)}" : null,
         message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
     ];
+
+    /// <summary>A mail's DKIM signatures, as the vault checked them on receipt; null when it has none.</summary>
+    private static string? Signatures(MessageInfo message) =>
+        message.Signatures is { Count: > 0 } signatures ? "DKIM 签名（入库时核对）DKIM signatures, checked on receipt: " + string.Join("; ", signatures.Select(Signature)) : null;
 
     /// <summary>A DKIM signature: the domain that signed, its selector and algorithm, and what the vault's check found.</summary>
     private static string Signature(MailSignature signature)

@@ -237,6 +237,7 @@ internal static class ItemsCsv
             forwarded.DeliveredBy is { } by ? "taken in by " + by : null,
             forwarded.DeliveredAt is { } at ? "at " + VaultJson.FormatUtc(at) : null,
             forwarded.DeliveredTo is { } mailbox ? "delivered to " + mailbox : null,
+            forwarded.Signatures is { Count: > 0 } signatures ? "dkim " + string.Join(", ", signatures.Select(Signature)) : null,
         }.Where(part => part is not null));
 
     /// <summary>A DKIM signature as one cell's part: <c>refund-center.example s=mail2026 rsa-sha256 pass</c>.</summary>

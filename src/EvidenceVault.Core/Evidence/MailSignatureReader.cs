@@ -32,12 +32,17 @@ public static partial class MailSignatureReader
     /// <param name="content">The message from its first byte.</param>
     /// <param name="keys">Where the signing domains' keys are asked for.</param>
     /// <param name="cancellationToken">Cancels the reads and the lookups.</param>
-    public static async Task<IReadOnlyList<MailSignature>?> ReadAsync(Stream content, IMailKeyDirectory keys, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<MailSignature>?> ReadAsync(Stream content, IMailKeyDirectory keys, CancellationToken cancellationToken = default) =>
+        ReadAsync(content, long.MaxValue, keys, cancellationToken);
+
+    /// <summary>The signatures of the message that is the next <paramref name="length"/> bytes of <paramref name="content"/> (a mail forwarded inside another), checked.</summary>
+    internal static async Task<IReadOnlyList<MailSignature>?> ReadAsync(Stream content, long length, IMailKeyDirectory keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(keys);
+        var source = new Window(content, length);
         var buffer = new byte[64 * 1024];
-        var (fields, bodyStart, filled) = await ReadHeaderAsync(content, buffer, cancellationToken);
+        var (fields, bodyStart, filled) = await ReadHeaderAsync(source, buffer, cancellationToken);
         if (fields is null)
         {
             return null;
@@ -52,7 +57,7 @@ public static partial class MailSignatureReader
         var bodies = signatures.Select(signature => signature.Body).OfType<BodyHash>().ToList();
         try
         {
-            var readAll = await HashBodiesAsync(content, buffer, bodyStart, filled, bodies, cancellationToken);
+            var readAll = await HashBodiesAsync(source, buffer, bodyStart, filled, bodies, cancellationToken);
             var checkedSignatures = new List<MailSignature>(signatures.Count);
             foreach (var signature in signatures)
             {
@@ -71,7 +76,7 @@ public static partial class MailSignatureReader
     }
 
     /// <summary>Feeds the body — what of it the header's read left in <paramref name="buffer"/>, then the rest — to each hash; false when the message is longer than <see cref="MaxMessageBytes"/>.</summary>
-    private static async Task<bool> HashBodiesAsync(Stream content, byte[] buffer, int bodyStart, int filled, List<BodyHash> bodies, CancellationToken cancellationToken)
+    private static async Task<bool> HashBodiesAsync(Window content, byte[] buffer, int bodyStart, int filled, List<BodyHash> bodies, CancellationToken cancellationToken)
     {
         foreach (var body in bodies)
         {
@@ -136,7 +141,7 @@ public static partial class MailSignatureReader
     }
 
     /// <summary>The header fields in order, where the body starts in <paramref name="buffer"/> and how much of it is filled; no fields when the header is too long.</summary>
-    private static async Task<(List<HeaderField>? Fields, int BodyStart, int Filled)> ReadHeaderAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
+    private static async Task<(List<HeaderField>? Fields, int BodyStart, int Filled)> ReadHeaderAsync(Window content, byte[] buffer, CancellationToken cancellationToken)
     {
         var filled = 0;
         while (filled < buffer.Length && await content.ReadAsync(buffer.AsMemory(filled), cancellationToken) is > 0 and var read)
@@ -417,6 +422,19 @@ public static partial class MailSignatureReader
     // The b= tag's value with the whitespace around it, wherever the tag stands (not bh=).
     [GeneratedRegex(@"((?:^[^:]*:|;)[ \t\r\n]*b[ \t\r\n]*=)[^;]*", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex SignatureValue();
+
+    /// <summary>At most <paramref name="length"/> bytes of a stream, from where it stands.</summary>
+    private sealed class Window(Stream stream, long length)
+    {
+        private long _left = length;
+
+        public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            var read = _left <= 0 ? 0 : await stream.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _left)], cancellationToken);
+            _left -= read;
+            return read;
+        }
+    }
 
     /// <summary>A header field: its name, and the whole field as written (folded lines joined by CRLF), read as Latin-1 so each byte is one character.</summary>
     private sealed record HeaderField(string Name, string Raw);

@@ -45,7 +45,7 @@ internal static partial class MessageBody
         IReadOnlyDictionary<string, string> headers,
         List<string> links,
         List<MessageAttachment>? attachments,
-        List<IReadOnlyDictionary<string, string>>? forwarded,
+        List<ForwardedMessage>? forwarded,
         CancellationToken cancellationToken)
     {
         var boundaries = new List<string>();
@@ -53,11 +53,18 @@ internal static partial class MessageBody
         var text = new StringBuilder();
         try
         {
+            var lineStart = reader.Consumed;
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
                 var level = line.StartsWith("--", StringComparison.Ordinal) ? boundaries.FindLastIndex(b => line.TrimEnd() == "--" + b || line.TrimEnd() == "--" + b + "--") : -1;
                 if (level >= 0)
                 {
+                    // A boundary of a multipart around a forwarded mail ends it.
+                    foreach (var mail in forwarded ?? [])
+                    {
+                        mail.End ??= level < mail.EnclosingBoundaries ? lineStart : null;
+                    }
+
                     Collect(part, text, links);
                     text.Clear();
                     if (part.Attachment is { } attachment)
@@ -81,6 +88,14 @@ internal static partial class MessageBody
 
                     part.Attachment?.Add(line);
                 }
+
+                lineStart = reader.Consumed;
+            }
+
+            // The file's end ends a forwarded mail no boundary did.
+            foreach (var mail in forwarded ?? [])
+            {
+                mail.End ??= reader.Consumed;
             }
         }
         finally
@@ -97,7 +112,7 @@ internal static partial class MessageBody
     /// attachments are found as this message's are.
     /// </summary>
     private static async Task<Part> OpenAsync(
-        HeaderBlockReader reader, Part part, List<string> boundaries, List<MessageAttachment>? attachments, List<IReadOnlyDictionary<string, string>>? forwarded, CancellationToken cancellationToken)
+        HeaderBlockReader reader, Part part, List<string> boundaries, List<MessageAttachment>? attachments, List<ForwardedMessage>? forwarded, CancellationToken cancellationToken)
     {
         for (var depth = 0; part.IsMessage && depth < MaxDepth; depth++)
         {
@@ -106,8 +121,9 @@ internal static partial class MessageBody
                 attachments!.Add(named.Complete()); // named, without a hash: its bytes are the lines that follow, as they are
             }
 
+            var start = reader.Consumed;
             var header = await reader.ReadHeaderBlockAsync(cancellationToken);
-            forwarded?.Add(header);
+            forwarded?.Add(new ForwardedMessage(header, start, boundaries.Count));
             part = Part.Of(header, boundaries, attachments: false);
         }
 
@@ -352,4 +368,21 @@ internal static partial class MessageBody
     /// <summary>An RFC 2231 parameter name: <c>filename</c>, <c>filename*</c>, <c>filename*0</c>, <c>filename*1*</c>.</summary>
     [GeneratedRegex(@"^(?<name>[A-Za-z0-9_-]+)(?:\*(?<index>[0-9]{1,3}))?(?<encoded>\*)?$", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex ContinuationName();
+}
+
+/// <summary>
+/// A mail forwarded inside a message: its header, and where its bytes lie in the file — from its first header line to
+/// the boundary of the multipart around it (<paramref name="enclosingBoundaries"/> deep), or to the file's end — so that
+/// its own DKIM signatures can be checked on those bytes. <see cref="End"/> stays null when the file stops being read
+/// before the mail ends.
+/// </summary>
+internal sealed class ForwardedMessage(IReadOnlyDictionary<string, string> header, long start, int enclosingBoundaries)
+{
+    public IReadOnlyDictionary<string, string> Header => header;
+
+    public long Start => start;
+
+    public int EnclosingBoundaries => enclosingBoundaries;
+
+    public long? End { get; set; }
 }

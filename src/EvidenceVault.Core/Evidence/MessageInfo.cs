@@ -71,7 +71,8 @@ public sealed record MessageInfo
     /// What the header of each mail forwarded inside it "as an attachment" says, in order, a forward's before those it
     /// forwards in turn — in a victim's forward, the phishing mail's own sender, recipient, subject, dates and the server
     /// that delivered it to the victim: each as this statement's header fields are read, without links or attachments
-    /// of its own (those are among this statement's). As many as keep them within
+    /// of its own (those are among this statement's), but with its own DKIM <see cref="Signatures"/>, checked on its
+    /// bytes as they stand inside the forward. As many as keep them within
     /// <see cref="MessageInfoReader.MaxForwardedChars"/> characters of JSON.
     /// </summary>
     public IReadOnlyList<MessageInfo>? Forwarded { get; init; }

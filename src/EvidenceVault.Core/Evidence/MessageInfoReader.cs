@@ -53,27 +53,50 @@ public static partial class MessageInfoReader
                 return await ReadOutlookMessageAsync(content, cancellationToken);
             }
 
-            if (format.ContentType != EvidenceFormatDetector.MessageContentType)
-            {
-                return null;
-            }
+            return format.ContentType == EvidenceFormatDetector.MessageContentType ? await ReadSavedMailAsync(content, keys, cancellationToken) : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
 
+    /// <summary>
+    /// A saved e-mail's (<c>.eml</c>) statement, read from <paramref name="content"/> from its first byte; with
+    /// <paramref name="keys"/>, and a stream that can be read again (a seekable one), its DKIM signatures and those of the
+    /// mails forwarded inside it are then checked on their bytes (<see cref="MailSignatureReader"/>).
+    /// </summary>
+    internal static async Task<MessageInfo?> ReadSavedMailAsync(Stream content, IMailKeyDirectory? keys, CancellationToken cancellationToken)
+    {
+        try
+        {
             var reader = new HeaderBlockReader(content, MessageBody.MaxMessageBytes);
             var headers = await reader.ReadHeaderBlockAsync(cancellationToken);
             var links = new List<string>();
             var attachments = new List<MessageAttachment>();
-            var forwarded = new List<IReadOnlyDictionary<string, string>>();
+            var forwarded = new List<ForwardedMessage>();
             await ReadBodyAsync(reader, headers, links, attachments, forwarded, cancellationToken);
-            var statement = Statement(MessageSources.Eml, headers, links, attachments, null, null, Forwarded(forwarded.Select(header => Statement(MessageSources.Eml, header, [], [], null, null))));
-            if (keys is null || !content.CanSeek)
+            var forwardedStatements = new List<MessageInfo?>();
+            foreach (var mail in forwarded)
             {
-                return statement;
+                forwardedStatements.Add(await SignedAsync(Statement(MessageSources.Eml, mail.Header, [], [], null, null), mail.Start, mail.End));
             }
 
-            content.Position = 0;
-            return await MailSignatureReader.ReadAsync(content, keys, cancellationToken) is { } signatures
-                ? (statement ?? new MessageInfo { Source = MessageSources.Eml }) with { Signatures = signatures }
-                : statement;
+            return await SignedAsync(Statement(MessageSources.Eml, headers, links, attachments, null, null, Forwarded(forwardedStatements)), 0, long.MaxValue);
+
+            // The statement with the DKIM signatures of the message whose bytes lie from start to end, when they can be read again and checked.
+            async Task<MessageInfo?> SignedAsync(MessageInfo? statement, long start, long? end)
+            {
+                if (keys is null || !content.CanSeek || end is not { } last)
+                {
+                    return statement;
+                }
+
+                content.Position = start;
+                return await MailSignatureReader.ReadAsync(content, last - start, keys, cancellationToken) is { } signatures
+                    ? (statement ?? new MessageInfo { Source = MessageSources.Eml }) with { Signatures = signatures }
+                    : statement;
+            }
         }
         catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException or ArgumentOutOfRangeException)
         {
@@ -125,7 +148,7 @@ public static partial class MessageInfoReader
         IReadOnlyDictionary<string, string> headers,
         List<string> links,
         List<MessageAttachment>? attachments,
-        List<IReadOnlyDictionary<string, string>>? forwarded,
+        List<ForwardedMessage>? forwarded,
         CancellationToken cancellationToken)
     {
         try

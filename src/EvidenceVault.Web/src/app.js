@@ -533,6 +533,11 @@ function captureLinkButton(link, item, from) {
   }, `${t('captureThisLink')} ${new URL(link).host}`);
 }
 
+/** A mail's DKIM signatures as the vault checked them: `domain: result` each, or nothing when it has none. */
+function signatureResults(mail) {
+  return (mail.signatures ?? []).map((signature) => `${signature.domain ?? '—'}${t('colon')}${t('signatureResults', signature.result)}`).join(' · ');
+}
+
 function itemRow(item, lawyer) {
   const media = lawyer ? mediaPreview(item) : null;
   return h('li', { class: 'item', dataset: { itemId: item.itemId, sha256: item.sha256 } },
@@ -555,15 +560,13 @@ function itemRow(item, lawyer) {
       item.message ? h('span', { class: 'message-says' }, field('messageSays', messageStatement(item.message))) : null,
       item.message?.to ? h('span', { class: 'message-to' }, field('messageTo', item.message.to)) : null,
       item.message?.forwarded?.length
-        ? h('span', { class: 'message-forwarded' }, field('messageForwarded', item.message.forwarded.map((mail) => [mail.from, mail.to, mail.subject, mail.sentAt && formatTime(mail.sentAt, 'UTC')].filter(Boolean).join(' · ')).join(' | ')))
+        ? h('span', { class: 'message-forwarded' }, field('messageForwarded', item.message.forwarded.map((mail) => [mail.from, mail.to, mail.subject, mail.sentAt && formatTime(mail.sentAt, 'UTC'), mail.signatures?.length && `DKIM ${signatureResults(mail)}`].filter(Boolean).join(' · ')).join(' | ')))
         : null,
       item.message?.deliveredBy || item.message?.deliveredAt
         ? h('span', { class: 'message-delivered' }, field('messageDelivered', [item.message.deliveredBy, item.message.deliveredAt && formatTime(item.message.deliveredAt, 'UTC')].filter(Boolean).join(' · ')))
         : null,
       item.message?.cc ? h('span', { class: 'message-cc' }, field('messageCc', item.message.cc)) : null,
-      item.message?.signatures?.length
-        ? h('span', { class: 'message-signatures' }, field('messageSignatures', item.message.signatures.map((signature) => `${signature.domain ?? '—'}${t('colon')}${t('signatureResults', signature.result)}`).join(' · ')))
-        : null,
+      item.message?.signatures?.length ? h('span', { class: 'message-signatures' }, field('messageSignatures', signatureResults(item.message))) : null,
       item.message?.deliveredTo ? h('span', { class: 'message-delivered-to' }, field('messageDeliveredTo', item.message.deliveredTo)) : null,
       item.message?.links?.length ? h('span', { class: 'url message-links' }, field('messageLinks', item.message.links.join(' '))) : null,
       ...(lawyer ? [] : (item.message?.links ?? []).map((link) => captureLinkButton(link, item, 'linkFromMail'))),

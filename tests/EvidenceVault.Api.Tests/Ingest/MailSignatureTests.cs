@@ -71,7 +71,7 @@ public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, 
         var report = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(forged);
 
         var finding = Assert.Single(report.Findings, f => f.Code == EvidenceVault.Bundles.BagFindingCodes.MailSignatureInvalid);
-        Assert.Contains($"the DKIM signature of {SampleMailSignatures.Domain} (s={selector}) the vault found passing does not hold offline with the key kept for it: fail", finding.Message, StringComparison.Ordinal);
+        Assert.Contains($"the DKIM signature of {SampleMailSignatures.Domain} (s={selector}) on the mail the vault found passing does not hold offline with the key kept for it: fail", finding.Message, StringComparison.Ordinal);
         Assert.Contains(report.Findings, f => f.Code == EvidenceVault.Bundles.BagFindingCodes.CustodyMismatch);
     }
 
@@ -97,6 +97,54 @@ public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, 
         Assert.DoesNotContain(SampleMailSignatures.KeyName(publishedSelector), KeyNameServer.Instance.Asked); // a body that is not the one signed needs no key
         Assert.Contains(SampleMailSignatures.KeyName(silentSelector), KeyNameServer.Instance.Asked);
         Assert.Equal(3, (await vault.ListItemsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_phishing_mail_forwarded_to_the_lawyer_as_an_attachment_keeps_its_own_signature_which_the_verifier_checks_again_in_the_zip()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var selector = NewSelector();
+        KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(selector), SampleMailSignatures.KeyRecord(_key));
+        var phishing = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "phishing.eml"), _key, "simple/simple", selector: selector);
+
+        var item = await vault.UploadNewItemAsync(SampleMessages.Forwarded(Path.Combine(_folder, "forward.eml"), phishing));
+
+        Assert.Null(item.Message?.Signatures); // the victim's own forward is not signed
+        var forwarded = Assert.Single(item.Message?.Forwarded ?? []);
+        Assert.Equal((SampleMessages.From, MailSignatureResults.Pass), (forwarded.From, Assert.Single(forwarded.Signatures ?? []).Result));
+        await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Message, i => i.Message, MessageDetails.From);
+
+        // The report and items.csv state the forwarded mail's signature beside its header.
+        var checkedBag = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(_folder, "bag")).FullName);
+        var html = await File.ReadAllTextAsync(Path.Combine(checkedBag, "data", "report.html"));
+        Assert.Contains($" · DKIM 签名（入库时核对）DKIM signatures, checked on receipt: <code>{SampleMailSignatures.Domain}</code> (s={selector}, rsa-sha256, 签名于 signed ", html, StringComparison.Ordinal);
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(checkedBag, "data", "items.csv")));
+        Assert.EndsWith($" · dkim {SampleMailSignatures.Domain} s={selector} rsa-sha256 pass", row["message_forwarded"], StringComparison.Ordinal);
+        Assert.Equal(string.Empty, row["message_signatures"]);
+
+        // A forger changes a signed field of the forwarded mail in the bundle and makes the catalog and manifests agree:
+        // the verifier's own check of that mail's signature, inside the forward, says it no longer holds — on the
+        // unpacked bag and on the ZIP a lawyer is handed, whose entries cannot be read again in place.
+        var zip = await vault.DownloadBundleAsync(_folder);
+        Assert.True((await EvidenceVault.Bundles.BagVerifier.VerifyAsync(zip)).Intact);
+        var unpacked = Directory.CreateDirectory(Path.Combine(_folder, "forged")).FullName;
+        System.IO.Compression.ZipFile.ExtractToDirectory(zip, unpacked);
+        var bag = Directory.GetDirectories(unpacked).Single();
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        var before = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(bag, file))));
+        BagForgery.Replace(bag, file, "5f3a@refund-center.example>", "5f3b@refund-center.example>");
+        BagForgery.Replace(bag, "data/items.json", before, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(bag, file)))));
+        BagForgery.RehashManifests(bag, file);
+        BagForgery.RehashManifests(bag, "data/items.json");
+        var forgedZip = Path.Combine(_folder, "forged.zip");
+        System.IO.Compression.ZipFile.CreateFromDirectory(unpacked, forgedZip);
+
+        foreach (var location in new[] { bag, forgedZip })
+        {
+            var report = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(location);
+            var finding = Assert.Single(report.Findings, f => f.Code == EvidenceVault.Bundles.BagFindingCodes.MailSignatureInvalid);
+            Assert.Contains($"(s={selector}) on forwarded mail 1 the vault found passing does not hold offline with the key kept for it: fail", finding.Message, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>A selector of this test's own, so that no other test publishes under its name.</summary>

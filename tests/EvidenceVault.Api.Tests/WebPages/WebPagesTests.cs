@@ -241,7 +241,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             var selector = "web" + Guid.NewGuid().ToString("N")[..12];
             KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(selector), SampleMailSignatures.KeyRecord(signingKey));
             await SampleMailSignatures.SignAsync(mail, signingKey, selector: selector);
-            var forward = SampleMessages.Forwarded(Path.Combine(folder.FullName, "forward.eml"));
+            var forward = SampleMessages.Forwarded(Path.Combine(folder.FullName, "forward.eml"), mail); // the signed mail, forwarded as an attachment
             var chat = SampleChats.Write(folder.FullName, SampleChats.IPhone);
             var items = new List<EvidenceItemRecord>();
             foreach (var file in new[] { camera, clockOnly, movie, mail, forward, chat })
@@ -268,7 +268,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-delivered-to")).ToHaveTextAsync($"Delivered by the recipient's mail server to the mailbox: {SampleMessages.To}");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleMessages.Link}");
             await Expect(Of(items[4], "message-forwarded")).ToHaveTextAsync(
-                $"Mails forwarded in it, as their headers say (sender, recipient, subject, sent): {SampleMessages.From} · {SampleMessages.To} · {SampleMessages.Subject} · 20/11/2026, 14:03:17 UTC");
+                $"Mails forwarded in it, as their headers say (sender, recipient, subject, sent), and their DKIM signatures: {SampleMessages.From} · {SampleMessages.To} · {SampleMessages.Subject} · 20/11/2026, 14:03:17 UTC · DKIM {SampleMailSignatures.Domain}: pass (body and signed fields unchanged)");
             Assert.Equal(0, await Of(items[3], "message-forwarded").CountAsync());
             var (pdf, text) = (SampleMessages.StatedAttachments[0], SampleMessages.StatedAttachments[1]);
             var attached = string.Create(CultureInfo.InvariantCulture, $"退款申请表.pdf (application/pdf · {pdf.Size / 1000.0:0.0} KB ({pdf.Size:N0} {{0}}) · SHA-256 {pdf.Sha256}); 退款说明.txt (text/plain · {text.Size} B ({text.Size} {{0}}) · SHA-256 {text.Sha256})");
@@ -291,7 +291,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[2], "recording-made")).ToHaveTextAsync("文件自述的录制时间：2026/11/20 06:03:17 UTC");
             await Expect(Of(items[2], "recording-phone")).ToHaveTextAsync("录像文件自述的手机时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[3], "message-to")).ToHaveTextAsync($"邮件头自述的收件人：{SampleMessages.To}");
-            await Expect(Of(items[4], "message-forwarded")).ToHaveTextAsync($"其中作为附件转发的邮件，其邮件头自述的发件人、收件人、主题和发送时间：{SampleMessages.From} · {SampleMessages.To} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC");
+            await Expect(Of(items[4], "message-forwarded")).ToHaveTextAsync($"其中作为附件转发的邮件，其邮件头自述的发件人、收件人、主题和发送时间，及其 DKIM 签名：{SampleMessages.From} · {SampleMessages.To} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC · DKIM {SampleMailSignatures.Domain}：通过（正文和所签邮件头未改动）");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("收件方邮件服务器的接收记录：mx1.mail.example.cn · 2026/11/20 14:03:19 UTC");
             await Expect(Of(items[3], "message-cc")).ToHaveTextAsync($"邮件头自述的抄送人：{SampleMessages.OtherVictimsCc}");
             await Expect(Of(items[3], "message-signatures")).ToHaveTextAsync($"邮件的 DKIM 签名：签名域名及入库时按其公布的密钥核对的结果：{SampleMailSignatures.Domain}：通过（正文和所签邮件头未改动）");

@@ -15,6 +15,8 @@ public sealed class MailSignatureReaderTests : IDisposable
 {
     private static readonly string KeyName = SampleMailSignatures.KeyName();
 
+    private static readonly EvidenceFormat Eml = EvidenceFormatDetector.Detect("Received: x\r\n\r\n"u8)!;
+
     private readonly string _folder = Directory.CreateTempSubdirectory("ev-dkim-").FullName;
     private readonly RSA _key = SampleMailSignatures.NewKey();
 
@@ -239,6 +241,36 @@ public sealed class MailSignatureReaderTests : IDisposable
         Assert.Empty(keys.Asked);
     }
 
+    [Theory]
+    [InlineData("simple/simple")]
+    [InlineData("relaxed/relaxed")]
+    public async Task A_phishing_mail_forwarded_as_an_attachment_has_its_own_signature_checked_on_its_bytes_inside_the_forward(string canonicalization)
+    {
+        var phishing = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "phishing.eml"), _key, canonicalization);
+        var forward = SampleMessages.Forwarded(Path.Combine(_folder, "forward.eml"), phishing);
+
+        var info = await ReadMailAsync(forward, Published());
+
+        Assert.Null(info?.Signatures); // the victim's own forward is not signed
+        var signature = Assert.Single(Assert.Single(info?.Forwarded ?? []).Signatures ?? []);
+        Assert.Equal((MailSignatureResults.Pass, SampleMailSignatures.Domain, SampleMailSignatures.KeyRecord(_key)), (signature.Result, signature.Domain, signature.Key));
+        Assert.Equal(SampleMessages.From, info?.Forwarded?[0].From);
+
+        // A signed field of the forwarded mail changed: its signature no longer holds, the forward's own fields unchanged.
+        File.WriteAllText(forward, File.ReadAllText(forward).Replace("5f3a@refund-center", "5f3b@refund-center", StringComparison.Ordinal));
+        var changed = await ReadMailAsync(forward, Published());
+        Assert.Equal(MailSignatureResults.Fail, Assert.Single(Assert.Single(changed?.Forwarded ?? []).Signatures ?? []).Result);
+    }
+
+    [Fact]
+    public async Task A_signed_mail_read_without_a_key_directory_states_no_signatures()
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "unchecked.eml"), _key);
+
+        Assert.Equal(SampleMessages.Stated(MessageSources.Eml), await ReadMailAsync(mail, null));
+        Assert.NotNull((await ReadMailAsync(mail, Published()))?.Signatures);
+    }
+
     [Fact]
     public async Task ReadAsync_AnUnsignedMail_StatesNone()
     {
@@ -256,6 +288,12 @@ public sealed class MailSignatureReaderTests : IDisposable
     {
         await using var content = File.OpenRead(path);
         return await MailSignatureReader.ReadAsync(content, keys);
+    }
+
+    private static async Task<MessageInfo?> ReadMailAsync(string path, IMailKeyDirectory? keys)
+    {
+        await using var content = File.OpenRead(path);
+        return await MessageInfoReader.ReadAsync(content, Eml, keys);
     }
 
     /// <summary>A name service that does not answer.</summary>
