@@ -21,8 +21,9 @@ public static class SampleMailSignatures
     /// <summary>The Python that has dkimpy: Debian's own, whatever <c>python3</c> comes first on the path.</summary>
     public const string DebianPython = "/usr/bin/python3";
 
-    // The delivered mail's first five lines are the recipient's provider's: Return-Path, Delivered-To and its Received.
-    private const int DeliveryLines = 5;
+    // The recipient's provider's fields (Return-Path, Delivered-To, its Received, its Authentication-Results) stand above
+    // the sending server's Received, which is the first field of the mail as it left the sending domain.
+    private const string SendingServerReceived = "Received: from [10.0.0.7]";
 
     /// <summary>Installs dkimpy with apt-get when missing.</summary>
     public static Task EnsureDkimpyAsync() =>
@@ -40,12 +41,13 @@ public static class SampleMailSignatures
     /// <summary>
     /// Writes the phishing mail to <paramref name="path"/>, signed by <see cref="Domain"/> with <paramref name="key"/>
     /// under <paramref name="canonicalization"/> (<c>header/body</c>), <paramref name="algorithm"/> and
-    /// <paramref name="selector"/>; returns the path.
+    /// <paramref name="selector"/>, with the recipient's provider's <c>Authentication-Results</c> when
+    /// <paramref name="authenticated"/>; returns the path.
     /// </summary>
-    public static async Task<string> SignedPhishingAsync(string path, RSA key, string canonicalization = "relaxed/relaxed", string algorithm = "rsa-sha256", string selector = Selector)
+    public static async Task<string> SignedPhishingAsync(string path, RSA key, string canonicalization = "relaxed/relaxed", string algorithm = "rsa-sha256", string selector = Selector, bool authenticated = false)
     {
         ArgumentNullException.ThrowIfNull(key);
-        SampleMessages.Phishing(path);
+        SampleMessages.Phishing(path, authenticated: authenticated);
         await SignAsync(path, key, canonicalization, algorithm, selector: selector);
         return path;
     }
@@ -72,7 +74,8 @@ public static class SampleMailSignatures
             Assert.True(signed.ExitCode == 0, signed.Output);
             var signature = (await File.ReadAllTextAsync(signaturePath, Encoding.Latin1)).TrimEnd('\r', '\n');
             var lines = (await File.ReadAllTextAsync(path, Encoding.Latin1)).Split("\r\n").ToList();
-            lines.Insert(DeliveryLines, signature);
+            var earlier = lines.FindIndex(line => line.StartsWith("DKIM-Signature:", StringComparison.Ordinal)); // a later signer signs on top of an earlier one
+            lines.Insert(earlier >= 0 ? earlier : lines.FindIndex(line => line.StartsWith(SendingServerReceived, StringComparison.Ordinal)), signature);
             await File.WriteAllTextAsync(path, string.Join("\r\n", lines), Encoding.Latin1);
         }
         finally

@@ -44,6 +44,14 @@ public static class SampleMessages
     /// <summary>The recipient's provider's server.</summary>
     public const string DeliveredBy = "mx1.mail.example.cn";
 
+    /// <summary>
+    /// What the recipient's provider found when it took the mail in (<see cref="Phishing"/> with <c>authenticated</c>),
+    /// as its top <c>Authentication-Results</c> field says once its comments are left out: the sending domain's
+    /// signature, its server and its policy all passed.
+    /// </summary>
+    public const string AuthenticationResults =
+        "dkim=pass header.i=@refund-center.example header.s=mail2026 header.b=Xk3dP0aB; spf=pass smtp.mailfrom=bounce@refund-center.example; dmarc=pass header.from=refund-center.example";
+
     /// <summary>The fake refund page the mail links to.</summary>
     public const string Link = "https://refund-center.example/order/114-3941689-8772232/refund";
 
@@ -78,11 +86,13 @@ public static class SampleMessages
     /// Writes the phishing mail to <paramref name="path"/>, linking to <paramref name="link"/> (by default
     /// <see cref="Link"/>), with <paramref name="attachments"/> if any; sent to the victim as a hidden (Bcc) recipient
     /// when <paramref name="hiddenRecipients"/>, as mass phishing is, so that its header has no <c>To</c>; copying in
-    /// <see cref="OtherVictims"/> when <paramref name="copied"/>.
+    /// <see cref="OtherVictims"/> when <paramref name="copied"/>; with the recipient's provider's
+    /// <c>Authentication-Results</c> field when <paramref name="authenticated"/> (<see cref="AuthenticationResults"/>),
+    /// and, below it, one the sender wrote to look checked, which no reader should take for the provider's.
     /// </summary>
     public static string Phishing(
         string path, string link = Link, IEnumerable<(string FileName, string ContentType, byte[] Content, TransferEncoding Encoding)>? attachments = null, bool hiddenRecipients = false,
-        bool copied = false)
+        bool copied = false, bool authenticated = false)
     {
         var pickup = Directory.CreateTempSubdirectory("ev-mail-");
         try
@@ -118,6 +128,11 @@ public static class SampleMessages
             var body = lines.Skip(header).ToList();
             var date = body.FindIndex(line => line.StartsWith("Date:", StringComparison.Ordinal));
             body[date] = "Date: Fri, 20 Nov 2026 22:03:17 +0800";
+            if (authenticated)
+            {
+                body.Insert(date, "Authentication-Results: mx1.mail.example.cn; dkim=pass header.d=jd.com; spf=pass; dmarc=pass"); // the sender's own, forged
+            }
+
             string[] delivery =
             [
                 "Return-Path: <bounce@refund-center.example>",
@@ -125,6 +140,15 @@ public static class SampleMessages
                 "Received: from mail.refund-center.example (mail.refund-center.example [203.0.113.25])",
                 $"\tby {DeliveredBy} (Postfix) with ESMTPS id 4Q9xYz1Kp3z9sBn",
                 "\tfor <victim@example.cn>; Fri, 20 Nov 2026 22:03:19 +0800 (CST)",
+                .. authenticated
+                    ? (string[])
+                    [
+                        $"Authentication-Results: {DeliveredBy};",
+                        "       dkim=pass header.i=@refund-center.example header.s=mail2026 header.b=Xk3dP0aB;",
+                        "       spf=pass (mx1.mail.example.cn: domain of bounce@refund-center.example designates 203.0.113.25 as permitted sender) smtp.mailfrom=bounce@refund-center.example;",
+                        "       dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=refund-center.example",
+                    ]
+                    : [],
                 "Received: from [10.0.0.7] (unknown [198.51.100.4])",
                 "\tby mail.refund-center.example (Postfix) with ESMTPSA id 7F1A2C0012",
                 "\tfor <victim@example.cn>; Fri, 20 Nov 2026 14:03:18 +0000 (UTC)",

@@ -81,6 +81,10 @@ internal sealed class ItemEntity : ITableEntity
 
     public string? MessageCc { get; set; }
 
+    public string? MessageAuthenticatedBy { get; set; }
+
+    public string? MessageAuthenticationResults { get; set; }
+
     /// <summary>The links the e-mail's text points to (JSON), as the custody line records them.</summary>
     public string? MessageLinks { get; set; }
 
@@ -199,6 +203,8 @@ internal sealed class ItemEntity : ITableEntity
         MessageDeliveredBy = item.Message?.DeliveredBy,
         MessageDeliveredTo = item.Message?.DeliveredTo,
         MessageCc = item.Message?.Cc,
+        MessageAuthenticatedBy = item.Message?.AuthenticatedBy,
+        MessageAuthenticationResults = item.Message?.AuthenticationResults,
         MessageLinks = EvidenceVault.Custody.MessageDetails.LinksValue(item.Message?.Links),
         MessageAttachments = EvidenceVault.Custody.MessageDetails.AttachmentsValue(item.Message?.Attachments),
         MessageForwarded = EvidenceVault.Custody.MessageDetails.ForwardedValue(item.Message?.Forwarded),
@@ -259,7 +265,8 @@ internal sealed class ItemEntity : ITableEntity
         Message = MessageSource is null ? null : new MessageInfo
         {
             Source = MessageSource, From = MessageFrom, To = MessageTo, Subject = MessageSubject, SentAt = MessageSentAt, MessageId = MessageId,
-            DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, DeliveredTo = MessageDeliveredTo, Cc = MessageCc, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
+            DeliveredAt = MessageDeliveredAt, DeliveredBy = MessageDeliveredBy, DeliveredTo = MessageDeliveredTo, Cc = MessageCc,
+            AuthenticatedBy = MessageAuthenticatedBy, AuthenticationResults = MessageAuthenticationResults, Links = EvidenceVault.Custody.MessageDetails.LinksFrom(MessageLinks),
             Attachments = EvidenceVault.Custody.MessageDetails.AttachmentsFrom(MessageAttachments),
             Forwarded = EvidenceVault.Custody.MessageDetails.ForwardedFrom(MessageForwarded),
             Signatures = EvidenceVault.Custody.MessageDetails.SignaturesFrom(MessageSignatures),

@@ -350,7 +350,7 @@ internal static class BundleReport
     /// <summary>The type of the printed pages' marks: the case and export at the foot of each page, and its number.</summary>
     private const string PageMarkFont = "font:7pt system-ui,\"Noto Sans CJK SC\",\"WenQuanYi Micro Hei\",sans-serif;color:#444";
 
-    /// <summary>What a mail's header says: sender, recipients and those copied in, subject, date, the server that took it in, message id.</summary>
+    /// <summary>What a mail's header says: sender, recipients and those copied in, subject, date, the server that took it in and what its authentication found, message id.</summary>
     private static string?[] HeaderSays(MessageInfo message) =>
     [
         message.From is { } from ? $"发件人 from {Encode(from)}" : null,
@@ -362,6 +362,9 @@ internal static class BundleReport
             ? "收件服务器接收 taken in " + string.Join(" ", new[] { message.DeliveredBy is { } by ? $"by <code>{Encode(by)}</code>" : null, message.DeliveredAt is { } at ? Times(at) : null }.Where(part => part is not null))
             : null,
         message.DeliveredTo is { } mailbox ? $"投递至 delivered to {Encode(mailbox)}" : null,
+        message.AuthenticatedBy is { } authenticatedBy
+            ? $"收件服务器的认证结果 authentication by <code>{Encode(authenticatedBy)}</code>: <code>{Encode(message.AuthenticationResults ?? "—")}</code>"
+            : null,
         message.MessageId is { } id ? $"Message-ID <code>{Encode(id)}</code>" : null,
     ];
 

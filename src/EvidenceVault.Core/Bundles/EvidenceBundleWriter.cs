@@ -179,7 +179,7 @@ internal static class ItemsCsv
     public static string Format(IEnumerable<EvidenceItemRecord> items)
     {
         var csv = new StringBuilder("\uFEFF");
-        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates,recording_source,recording_duration_seconds,recording_recorded_at_utc,recording_local_time,recording_utc_offset,recording_device,photo_taken_at,photo_utc_offset,photo_device,message_from,message_to,message_cc,message_subject,message_sent_at_utc,message_id,message_delivered_at_utc,message_delivered_by,message_delivered_to,message_links,message_forwarded,document_author,document_created_at,document_last_modified_by,document_modified_at,document_application,document_company,message_attachments,chat_participants,chat_writers,chat_messages,chat_first_message_at,chat_last_message_at,chat_links,chat_accounts,message_signatures\r\n");
+        csv.Append("item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates,recording_source,recording_duration_seconds,recording_recorded_at_utc,recording_local_time,recording_utc_offset,recording_device,photo_taken_at,photo_utc_offset,photo_device,message_from,message_to,message_cc,message_subject,message_sent_at_utc,message_id,message_delivered_at_utc,message_delivered_by,message_delivered_to,message_links,message_forwarded,document_author,document_created_at,document_last_modified_by,document_modified_at,document_application,document_company,message_attachments,chat_participants,chat_writers,chat_messages,chat_first_message_at,chat_last_message_at,chat_links,chat_accounts,message_signatures,message_authenticated_by,message_authentication_results\r\n");
         foreach (var item in items)
         {
             string[] fields =
@@ -217,6 +217,7 @@ internal static class ItemsCsv
                 item.Chat?.FirstMessageAt ?? string.Empty, item.Chat?.LastMessageAt ?? string.Empty, string.Join(' ', item.Chat?.Links ?? []),
                 string.Join(" | ", item.Chat?.Accounts ?? []),
                 string.Join(" | ", (item.Message?.Signatures ?? []).Select(Signature)),
+                item.Message?.AuthenticatedBy ?? string.Empty, item.Message?.AuthenticationResults ?? string.Empty,
             ];
             csv.AppendJoin(',', fields.Select(Quote)).Append("\r\n");
         }
@@ -237,6 +238,7 @@ internal static class ItemsCsv
             forwarded.DeliveredBy is { } by ? "taken in by " + by : null,
             forwarded.DeliveredAt is { } at ? "at " + VaultJson.FormatUtc(at) : null,
             forwarded.DeliveredTo is { } mailbox ? "delivered to " + mailbox : null,
+            forwarded.AuthenticatedBy is { } authenticatedBy ? $"authentication by {authenticatedBy}: {forwarded.AuthenticationResults ?? "-"}" : null,
             forwarded.Signatures is { Count: > 0 } signatures ? "dkim " + string.Join(", ", signatures.Select(Signature)) : null,
         }.Where(part => part is not null));
 

@@ -236,7 +236,10 @@ internal static class VerifyGuide
             reached) and `Subject` (their encoded words decoded), `Date`, `Message-ID`, the top `Received` field, which
             the recipient's mail provider wrote when it took the message in, and the top `Delivered-To` field
             (`deliveredTo`), the mailbox that provider delivered it to — the victim's own, even when the sender hid its
-            recipients (Bcc) and `To` names none of them (the sender's own fields can be forged by whoever sent it);
+            recipients (Bcc) and `To` names none of them (the sender's own fields can be forged by whoever sent it), and the
+            top `Authentication-Results` field (`authenticatedBy`, `authenticationResults`), in which that provider wrote
+            what it found on delivery — whether the sending domain's signature, server and policy passed (`dkim=`,
+            `spf=`, `dmarc=`); a field of that name lower down is the sender's own and proves nothing;
             `links` are the web addresses its text points to, as a mail program shows its body, and those of the web
             pages and texts attached to it (do not open them). Perl prints the header decoded:
             保存的电子邮件（.eml）是文本，其邮件头（至第一个空行）即 items.json 中 message 所述；以下命令解码显示邮件头。

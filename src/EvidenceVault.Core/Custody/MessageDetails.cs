@@ -38,6 +38,12 @@ public static class MessageDetails
     /// <summary>Detail with the server the top <c>Received</c> field names.</summary>
     public const string DeliveredBy = "messageDeliveredBy";
 
+    /// <summary>Detail with the authentication service the top <c>Authentication-Results</c> field names.</summary>
+    public const string AuthenticatedBy = "messageAuthenticatedBy";
+
+    /// <summary>Detail with what that field says the service found, its comments left out.</summary>
+    public const string AuthenticationResults = "messageAuthenticationResults";
+
     /// <summary>Detail with the web addresses the message's text points to, as a JSON array of strings.</summary>
     public const string Links = "messageLinks";
 
@@ -60,6 +66,7 @@ public static class MessageDetails
         return StatementDetails.Given(
             (Source, message.Source), (Sender, message.From), (Recipients, message.To), (Copied, message.Cc), (Subject, message.Subject), (SentAt, Utc(message.SentAt)), (MessageId, message.MessageId),
             (DeliveredAt, Utc(message.DeliveredAt)), (DeliveredBy, message.DeliveredBy), (DeliveredTo, message.DeliveredTo),
+            (AuthenticatedBy, message.AuthenticatedBy), (AuthenticationResults, message.AuthenticationResults),
             (Links, LinksValue(message.Links)), (Attachments, AttachmentsValue(message.Attachments)), (Forwarded, ForwardedValue(message.Forwarded)), (Signatures, SignaturesValue(message.Signatures)));
     }
 
@@ -79,6 +86,8 @@ public static class MessageDetails
                 DeliveredAt = Time(details.GetValueOrDefault(DeliveredAt)),
                 DeliveredBy = details.GetValueOrDefault(DeliveredBy),
                 DeliveredTo = details.GetValueOrDefault(DeliveredTo),
+                AuthenticatedBy = details.GetValueOrDefault(AuthenticatedBy),
+                AuthenticationResults = details.GetValueOrDefault(AuthenticationResults),
                 Links = LinksFrom(details.GetValueOrDefault(Links)),
                 Attachments = AttachmentsFrom(details.GetValueOrDefault(Attachments)),
                 Forwarded = ForwardedFrom(details.GetValueOrDefault(Forwarded)),

@@ -54,6 +54,20 @@ public sealed record MessageInfo
     public string? DeliveredTo { get; init; }
 
     /// <summary>
+    /// The authentication service the top <c>Authentication-Results</c> field names (RFC 8601): in a delivered mail,
+    /// the recipient's provider's own (<c>mx.google.com</c>), which wrote the field when it took the message in.
+    /// </summary>
+    public string? AuthenticatedBy { get; init; }
+
+    /// <summary>
+    /// What that service found when it took the message in, as the top <c>Authentication-Results</c> field says, its
+    /// comments left out and its results joined by <c>; </c>: <c>dkim=pass header.i=@refund-center.example;
+    /// spf=pass smtp.mailfrom=bounce@refund-center.example; dmarc=pass header.from=refund-center.example</c> — the
+    /// provider's verdict on the day of delivery, which stands when a domain's key has since been replaced.
+    /// </summary>
+    public string? AuthenticationResults { get; init; }
+
+    /// <summary>
     /// The web addresses the message's text points to, in order, each once (at most 32, from its first 4 MiB): the
     /// <c>href</c>s and form <c>action</c>s of its HTML parts and the addresses in its plain-text parts, attached web
     /// pages and texts and mails forwarded inside it among them — in a phishing mail, the fake page.
@@ -89,11 +103,12 @@ public sealed record MessageInfo
     public bool Equals(MessageInfo? other) =>
         other is not null && Source == other.Source && From == other.From && To == other.To && Cc == other.Cc && Subject == other.Subject && SentAt == other.SentAt &&
         MessageId == other.MessageId && DeliveredAt == other.DeliveredAt && DeliveredBy == other.DeliveredBy && DeliveredTo == other.DeliveredTo &&
+        AuthenticatedBy == other.AuthenticatedBy && AuthenticationResults == other.AuthenticationResults &&
         (Links ?? []).SequenceEqual(other.Links ?? []) && (Attachments ?? []).SequenceEqual(other.Attachments ?? []) &&
         (Forwarded ?? []).SequenceEqual(other.Forwarded ?? []) && (Signatures ?? []).SequenceEqual(other.Signatures ?? []);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(Cc, DeliveredBy, DeliveredTo, (Links?.Count ?? 0) + (Attachments?.Count ?? 0) + (Forwarded?.Count ?? 0) + (Signatures?.Count ?? 0)));
+    public override int GetHashCode() => HashCode.Combine(Source, From, To, Subject, SentAt, MessageId, DeliveredAt, HashCode.Combine(Cc, DeliveredBy, DeliveredTo, AuthenticationResults, (Links?.Count ?? 0) + (Attachments?.Count ?? 0) + (Forwarded?.Count ?? 0) + (Signatures?.Count ?? 0)));
 }
 
 /// <summary>The <see cref="MessageInfo.Source"/> values.</summary>

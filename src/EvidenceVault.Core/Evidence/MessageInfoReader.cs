@@ -175,6 +175,7 @@ public static partial class MessageInfoReader
         List<MessageInfo>? forwarded = null)
     {
         var received = headers.GetValueOrDefault("Received") is { } field ? MailDates.Comment().Replace(field, " ") : null;
+        var (authenticatedBy, authenticationResults) = Authentication(headers.GetValueOrDefault("Authentication-Results"));
         var info = new MessageInfo
         {
             Source = source,
@@ -187,11 +188,30 @@ public static partial class MessageInfoReader
             DeliveredAt = (received?.LastIndexOf(';') is >= 0 and var semicolon ? MailDates.Parse(received[(semicolon + 1)..]) : null) ?? deliveredAt,
             DeliveredBy = received is not null && ByServer().Match(received) is { Success: true } by ? Field(by.Groups[1].Value) : null,
             DeliveredTo = Field(DecodeWords(headers.GetValueOrDefault("Delivered-To"))),
+            AuthenticatedBy = authenticatedBy,
+            AuthenticationResults = authenticationResults,
             Links = links.Count > 0 ? links : null,
             Attachments = attachments.Count > 0 ? attachments : null,
             Forwarded = forwarded is { Count: > 0 } ? forwarded : null,
         };
-        return info is { From: null, To: null, Cc: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, DeliveredTo: null, Links: null, Attachments: null, Forwarded: null } ? null : info;
+        return info is { From: null, To: null, Cc: null, Subject: null, SentAt: null, MessageId: null, DeliveredAt: null, DeliveredBy: null, DeliveredTo: null, AuthenticatedBy: null, AuthenticationResults: null, Links: null, Attachments: null, Forwarded: null } ? null : info;
+    }
+
+    /// <summary>
+    /// An <c>Authentication-Results</c> field (RFC 8601: <c>authserv-id [version]; method=result …; …</c>): the service
+    /// it names, and its results with their comments left out, joined by <c>; </c> (<c>none</c> when it found none).
+    /// </summary>
+    private static (string? By, string? Results) Authentication(string? field)
+    {
+        if (field is null)
+        {
+            return (null, null);
+        }
+
+        var parts = MailDates.Comment().Replace(field, " ").Split(';').Select(part => Blanks().Replace(part, " ").Trim()).ToList();
+        var by = parts[0].Split(' ')[0];
+        var results = string.Join("; ", parts.Skip(1).Where(part => part.Length > 0));
+        return by.Length == 0 ? (null, null) : (Field(by), Field(results));
     }
 
     /// <summary>
@@ -313,6 +333,9 @@ public static partial class MessageInfoReader
 
     [GeneratedRegex(@"=\?(?<charset>[^?\s]+)\?(?<encoding>[BbQq])\?(?<text>[^?\s]*)\?=", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex EncodedWord();
+
+    [GeneratedRegex(@"\s+", RegexOptions.None, matchTimeoutMilliseconds: 100)]
+    private static partial Regex Blanks();
 
     [GeneratedRegex(@"(?:^|\s)by\s+([^\s;]+)", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
     private static partial Regex ByServer();

@@ -568,6 +568,9 @@ function itemRow(item, lawyer) {
       item.message?.cc ? h('span', { class: 'message-cc' }, field('messageCc', item.message.cc)) : null,
       item.message?.signatures?.length ? h('span', { class: 'message-signatures' }, field('messageSignatures', signatureResults(item.message))) : null,
       item.message?.deliveredTo ? h('span', { class: 'message-delivered-to' }, field('messageDeliveredTo', item.message.deliveredTo)) : null,
+      item.message?.authenticatedBy
+        ? h('span', { class: 'message-authentication' }, field('messageAuthentication', `${item.message.authenticatedBy} · ${item.message.authenticationResults ?? '—'}`))
+        : null,
       item.message?.links?.length ? h('span', { class: 'url message-links' }, field('messageLinks', item.message.links.join(' '))) : null,
       ...(lawyer ? [] : (item.message?.links ?? []).map((link) => captureLinkButton(link, item, 'linkFromMail'))),
       item.message?.attachments?.length

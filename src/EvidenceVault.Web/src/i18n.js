@@ -77,6 +77,7 @@ export const strings = {
     messageDelivered: '收件方邮件服务器的接收记录',
     messageDeliveredTo: '收件方邮件服务器投递到的邮箱',
     messageCc: '邮件头自述的抄送人',
+    messageAuthentication: '收件方邮件服务器收信时的认证结果（SPF、DKIM、DMARC）',
     messageSignatures: '邮件的 DKIM 签名：签名域名及入库时按其公布的密钥核对的结果',
     signatureResults: {
       pass: '通过（正文和所签邮件头未改动）',
@@ -246,6 +247,7 @@ export const strings = {
     messageDelivered: 'Taken in by the recipient\'s mail server',
     messageDeliveredTo: 'Delivered by the recipient\'s mail server to the mailbox',
     messageCc: 'The e-mail\'s header says it was copied to',
+    messageAuthentication: 'What the recipient\'s mail server found on delivery (SPF, DKIM, DMARC)',
     messageSignatures: 'DKIM signatures: the domain that signed, checked on receipt with the key it published',
     signatureResults: {
       pass: 'pass (body and signed fields unchanged)',

@@ -45,7 +45,7 @@ public sealed class HostingTests(VaultApp app) : IClassFixture<VaultApp>
         var properties = schemas.GetProperty("DocumentInfo").GetProperty("properties");
         Assert.Equal(["application", "author", "company", "createdAt", "lastModifiedBy", "modifiedAt", "source"], properties.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var message = schemas.GetProperty("MessageInfo").GetProperty("properties");
-        Assert.Equal(["attachments", "cc", "deliveredAt", "deliveredBy", "deliveredTo", "forwarded", "from", "links", "messageId", "sentAt", "signatures", "source", "subject", "to"], message.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["attachments", "authenticatedBy", "authenticationResults", "cc", "deliveredAt", "deliveredBy", "deliveredTo", "forwarded", "from", "links", "messageId", "sentAt", "signatures", "source", "subject", "to"], message.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var signature = schemas.GetProperty("MailSignature").GetProperty("properties");
         Assert.Equal(["algorithm", "bodyLength", "domain", "key", "result", "selector", "signedAt", "signedHeaders"], signature.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var attachment = schemas.GetProperty("MessageAttachment").GetProperty("properties");

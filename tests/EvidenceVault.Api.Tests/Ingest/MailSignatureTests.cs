@@ -32,13 +32,15 @@ public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, 
         var selector = NewSelector();
         var published = SampleMailSignatures.KeyRecord(_key);
         KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(selector), published);
-        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "signed.eml"), _key, selector: selector);
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "signed.eml"), _key, selector: selector, authenticated: true);
 
         var item = await vault.UploadNewItemAsync(mail);
 
         var signature = Assert.Single(item.Message?.Signatures ?? []);
         Assert.Equal((SampleMailSignatures.Domain, selector, "rsa-sha256", MailSignatureResults.Pass, published), (signature.Domain, signature.Selector, signature.Algorithm, signature.Result, signature.Key));
-        Assert.Equal(SampleMessages.Stated(MessageSources.Eml) with { Signatures = item.Message!.Signatures }, item.Message); // the rest of the statement as for an unsigned mail
+        Assert.Equal(
+            SampleMessages.Stated(MessageSources.Eml) with { AuthenticatedBy = SampleMessages.DeliveredBy, AuthenticationResults = SampleMessages.AuthenticationResults, Signatures = item.Message!.Signatures },
+            item.Message); // the rest of the statement as for an unsigned mail, with the provider's own verdict on delivery
         Assert.Contains(SampleMailSignatures.KeyName(selector), KeyNameServer.Instance.Asked);
         await FileStatementAssert.IndexedAndChainedAsync(vault, item, item.Message, i => i.Message, MessageDetails.From);
 
@@ -49,13 +51,24 @@ public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, 
         var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
         Assert.Contains($"DKIM 签名（入库时核对）DKIM signatures, checked on receipt: <code>{SampleMailSignatures.Domain}</code> (s={selector}, rsa-sha256, 签名于 signed ", html, StringComparison.Ordinal);
         Assert.Contains("<strong>通过 pass</strong>", html, StringComparison.Ordinal);
-        Assert.Equal($"{SampleMailSignatures.Domain} s={selector} rsa-sha256 pass", Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")))["message_signatures"]);
+        Assert.Contains($"收件服务器的认证结果 authentication by <code>{SampleMessages.DeliveredBy}</code>: <code>{SampleMessages.AuthenticationResults}</code>", html, StringComparison.Ordinal);
+        var row = Assert.Single(ItemsCsvFile.Read(Path.Combine(bag, "data", "items.csv")));
+        Assert.Equal(
+            ($"{SampleMailSignatures.Domain} s={selector} rsa-sha256 pass", SampleMessages.DeliveredBy, SampleMessages.AuthenticationResults),
+            (row["message_signatures"], row["message_authenticated_by"], row["message_authentication_results"]));
+        var header = await ExpertTools.RunGuideCommandAsync(bag, "perl -MEncode", file); // the header as the guide prints it
+        Assert.Contains($"\r\nAuthentication-Results: {SampleMessages.DeliveredBy};", header, StringComparison.Ordinal);
+        Assert.Contains("dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=refund-center.example", header, StringComparison.Ordinal);
         await SampleMailSignatures.EnsureDkimpyAsync();
         var check = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import dkim,", file, new Dictionary<string, string> { ["<key>"] = published }, path: "/usr/bin");
         Assert.Equal("True", check.Trim());
 
         // Re-catalogued to say the signature failed, it no longer agrees with its custody line.
         await BagForgery.AssertRecataloguingCaughtAsync(bag, "\"result\": \"pass\"", "\"result\": \"fail\"", "what the e-mail says of itself");
+
+        // So is one re-catalogued to say the provider found the sender's policy failed.
+        var again = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(_folder, "again")).FullName);
+        await BagForgery.AssertRecataloguingCaughtAsync(again, "dmarc=pass", "dmarc=fail", "what the e-mail says of itself");
 
         // A forger who changes a signed field of the mail and makes the catalog and manifests agree: beside the custody
         // line, the verifier's own offline check of the signature with the kept key says the signature no longer holds.

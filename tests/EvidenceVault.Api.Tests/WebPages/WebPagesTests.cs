@@ -236,7 +236,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             var camera = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0412.jpg"), SamplePhotos.Exif(littleEndian: false, "Apple", "iPhone 15", "2026:11:20 14:03:17", "+08:00"));
             var clockOnly = SamplePhotos.Jpeg(Path.Combine(folder.FullName, "IMG_0413.jpg"), SamplePhotos.Exif(littleEndian: true, "HUAWEI", "ELS-AN00", "2026:11:20 14:04:00", offset: null));
             var movie = SampleRecordings.IPhoneMovie(Path.Combine(folder.FullName, "screen.mov"), new DateTimeOffset(2026, 11, 20, 6, 3, 17, TimeSpan.Zero), "2026-11-20T14:03:17+0800", "Apple", "iPhone 15");
-            var mail = SampleMessages.Phishing(Path.Combine(folder.FullName, "phishing.eml"), attachments: SampleMessages.Attachments, copied: true);
+            var mail = SampleMessages.Phishing(Path.Combine(folder.FullName, "phishing.eml"), attachments: SampleMessages.Attachments, copied: true, authenticated: true);
             using var signingKey = SampleMailSignatures.NewKey();
             var selector = "web" + Guid.NewGuid().ToString("N")[..12];
             KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(selector), SampleMailSignatures.KeyRecord(signingKey));
@@ -264,6 +264,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[3], "message-to")).ToHaveTextAsync($"The e-mail's header says it was addressed to: {SampleMessages.To}");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("Taken in by the recipient's mail server: mx1.mail.example.cn · 20/11/2026, 14:03:19 UTC");
             await Expect(Of(items[3], "message-cc")).ToHaveTextAsync($"The e-mail's header says it was copied to: {SampleMessages.OtherVictimsCc}");
+            await Expect(Of(items[3], "message-authentication")).ToHaveTextAsync($"What the recipient's mail server found on delivery (SPF, DKIM, DMARC): {SampleMessages.DeliveredBy} · {SampleMessages.AuthenticationResults}");
             await Expect(Of(items[3], "message-signatures")).ToHaveTextAsync($"DKIM signatures: the domain that signed, checked on receipt with the key it published: {SampleMailSignatures.Domain}: pass (body and signed fields unchanged)");
             await Expect(Of(items[3], "message-delivered-to")).ToHaveTextAsync($"Delivered by the recipient's mail server to the mailbox: {SampleMessages.To}");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"Links in it (kept as text: do not open them): {SampleMessages.Link}");
@@ -294,6 +295,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(Of(items[4], "message-forwarded")).ToHaveTextAsync($"其中作为附件转发的邮件，其邮件头自述的发件人、收件人、主题和发送时间，及其 DKIM 签名：{SampleMessages.From} · {SampleMessages.To} · {SampleMessages.Subject} · 2026/11/20 14:03:17 UTC · DKIM {SampleMailSignatures.Domain}：通过（正文和所签邮件头未改动）");
             await Expect(Of(items[3], "message-delivered")).ToHaveTextAsync("收件方邮件服务器的接收记录：mx1.mail.example.cn · 2026/11/20 14:03:19 UTC");
             await Expect(Of(items[3], "message-cc")).ToHaveTextAsync($"邮件头自述的抄送人：{SampleMessages.OtherVictimsCc}");
+            await Expect(Of(items[3], "message-authentication")).ToHaveTextAsync($"收件方邮件服务器收信时的认证结果（SPF、DKIM、DMARC）：{SampleMessages.DeliveredBy} · {SampleMessages.AuthenticationResults}");
             await Expect(Of(items[3], "message-signatures")).ToHaveTextAsync($"邮件的 DKIM 签名：签名域名及入库时按其公布的密钥核对的结果：{SampleMailSignatures.Domain}：通过（正文和所签邮件头未改动）");
             await Expect(Of(items[3], "message-delivered-to")).ToHaveTextAsync($"收件方邮件服务器投递到的邮箱：{SampleMessages.To}");
             await Expect(Of(items[3], "message-links")).ToHaveTextAsync($"邮件中的链接（仅供记录，请勿打开）：{SampleMessages.Link}");

@@ -52,6 +52,31 @@ public sealed class MessageInfoReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_AMailTheProviderAuthenticated_StatesTheTopAuthenticationResultsNotTheOneTheSenderWroteBelowIt()
+    {
+        var mail = SampleMessages.Phishing(Path.Combine(_folder, "authenticated.eml"), authenticated: true);
+        Assert.Equal(2, File.ReadAllText(mail).Split("\r\n\r\n")[0].Split("Authentication-Results:").Length - 1);
+
+        var info = await EvidenceFiles.ReadAsync(mail, MessageInfoReader.ReadAsync);
+
+        Assert.Equal(SampleMessages.Stated(MessageSources.Eml) with { AuthenticatedBy = SampleMessages.DeliveredBy, AuthenticationResults = SampleMessages.AuthenticationResults }, info);
+    }
+
+    [Theory]
+    [InlineData("mx.example.cn; none", "mx.example.cn", "none")]
+    [InlineData("mx.google.com 1; spf=softfail (google.com: domain of transitioning x@y.example does not designate 198.51.100.4 as permitted sender) smtp.mailfrom=x@y.example", "mx.google.com", "spf=softfail smtp.mailfrom=x@y.example")]
+    [InlineData("mx.example.cn;\r\n\tdkim=fail reason=\"signature verification failed\" header.d=jd.com;\r\n\tdmarc=fail header.from=jd.com", "mx.example.cn", "dkim=fail reason=\"signature verification failed\" header.d=jd.com; dmarc=fail header.from=jd.com")]
+    public async Task ReadAsync_AuthenticationResults_AreStatedWithoutTheirComments(string field, string by, string results)
+    {
+        var path = Path.Combine(_folder, "results.eml");
+        File.WriteAllText(path, $"Authentication-Results: {field}\r\nReceived: from mail.jd.example by mx.example.cn; Fri, 20 Nov 2026 22:03:19 +0800\r\nFrom: service@jd.com\r\nSubject: x\r\nMessage-ID: <a@jd.com>\r\n\r\nbody\r\n");
+
+        var info = await EvidenceFiles.ReadAsync(path, MessageInfoReader.ReadAsync);
+
+        Assert.Equal((by, results), (info?.AuthenticatedBy, info?.AuthenticationResults));
+    }
+
+    [Fact]
     public async Task ReadAsync_APhishingMailCopiedToOtherVictims_StatesThemDecoded()
     {
         var mail = SampleMessages.Phishing(Path.Combine(_folder, "cc.eml"), copied: true);
