@@ -15,14 +15,14 @@ namespace EvidenceVault.Evidence;
 /// </summary>
 public static partial class MailSignatureReader
 {
-    /// <summary>The most signatures of one message checked.</summary>
-    public const int MaxSignatures = 8;
+    /// <summary>The most signatures of one message checked (a delivered mail rarely has more than two or three).</summary>
+    public const int MaxSignatures = 4;
 
     /// <summary>The longest message whose signatures are checked; a longer one's are stated <see cref="MailSignatureResults.Unchecked"/>.</summary>
     public const long MaxMessageBytes = 64L * 1024 * 1024;
 
-    /// <summary>The longest key record kept.</summary>
-    public const int MaxKeyChars = 2048;
+    /// <summary>The longest key record kept and checked with (a 4096-bit RSA key's record is about 800 characters); a longer one is <see cref="MailSignatureResults.Unsupported"/>.</summary>
+    public const int MaxKeyChars = 4096;
 
     private const byte Cr = (byte)'\r';
     private const byte Lf = (byte)'\n';
@@ -116,7 +116,12 @@ public static partial class MailSignatureReader
             return statement with { Result = MailSignatureResults.NoKey };
         }
 
-        var kept = statement with { Key = record.Length <= MaxKeyChars ? record : null };
+        if (record.Length > MaxKeyChars)
+        {
+            return statement with { Result = MailSignatureResults.Unsupported };
+        }
+
+        var kept = statement with { Key = record };
         if (Tags(record) is not { } tags || (tags.TryGetValue("v", out var version) && version != "DKIM1"))
         {
             return kept with { Result = MailSignatureResults.NoKey };

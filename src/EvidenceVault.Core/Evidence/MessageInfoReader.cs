@@ -23,6 +23,9 @@ public static partial class MessageInfoReader
     /// <summary>Longest field kept, in characters once decoded.</summary>
     public const int MaxFieldLength = 998; // RFC 5322's line limit
 
+    /// <summary>How many of the mails forwarded inside one message have their DKIM signatures checked, the first ones.</summary>
+    public const int MaxForwardedSigned = 8;
+
     /// <summary>The most characters of JSON the headers of the mails forwarded inside one message are stated in.</summary>
     public const int MaxForwardedChars = 16 * 1024;
 
@@ -68,6 +71,7 @@ public static partial class MessageInfoReader
     /// </summary>
     internal static async Task<MessageInfo?> ReadSavedMailAsync(Stream content, IMailKeyDirectory? keys, CancellationToken cancellationToken)
     {
+        keys = keys is null ? null : new AskedOnce(keys);
         try
         {
             var reader = new HeaderBlockReader(content, MessageBody.MaxMessageBytes);
@@ -77,9 +81,10 @@ public static partial class MessageInfoReader
             var forwarded = new List<ForwardedMessage>();
             await ReadBodyAsync(reader, headers, links, attachments, forwarded, cancellationToken);
             var forwardedStatements = new List<MessageInfo?>();
-            foreach (var mail in forwarded)
+            foreach (var (mail, i) in forwarded.Select((mail, i) => (mail, i)))
             {
-                forwardedStatements.Add(await SignedAsync(Statement(MessageSources.Eml, mail.Header, [], [], null, null), mail.Start, mail.End));
+                var said = Statement(MessageSources.Eml, mail.Header, [], [], null, null);
+                forwardedStatements.Add(i < MaxForwardedSigned ? await SignedAsync(said, mail.Start, mail.End) : said);
             }
 
             return await SignedAsync(Statement(MessageSources.Eml, headers, links, attachments, null, null, Forwarded(forwardedStatements)), 0, long.MaxValue);
@@ -339,4 +344,31 @@ public static partial class MessageInfoReader
 
     [GeneratedRegex(@"(?:^|\s)by\s+([^\s;]+)", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
     private static partial Regex ByServer();
+
+    /// <summary>
+    /// One message's key lookups: each name asked once, and none asked once the name service has failed to answer, so
+    /// that a name service that is down costs one wait per message, not one per signature.
+    /// </summary>
+    private sealed class AskedOnce(IMailKeyDirectory keys) : IMailKeyDirectory
+    {
+        private readonly Dictionary<(string, string), MailKeyAnswer> _answers = [];
+        private bool _unanswered;
+
+        public async Task<MailKeyAnswer> FindAsync(string selector, string domain, CancellationToken cancellationToken)
+        {
+            if (_unanswered)
+            {
+                return MailKeyAnswer.Unavailable;
+            }
+
+            if (!_answers.TryGetValue((selector, domain), out var answer))
+            {
+                answer = await keys.FindAsync(selector, domain, cancellationToken);
+                _answers[(selector, domain)] = answer;
+                _unanswered = !answer.Answered;
+            }
+
+            return answer;
+        }
+    }
 }

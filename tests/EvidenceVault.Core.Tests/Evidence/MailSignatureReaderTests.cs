@@ -263,6 +263,20 @@ public sealed class MailSignatureReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_name_service_that_does_not_answer_is_asked_once_per_message_not_once_per_signature()
+    {
+        var phishing = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "twice.eml"), _key, selector: "first");
+        await SampleMailSignatures.SignAsync(phishing, _key, selector: "second");
+        var forward = SampleMessages.Forwarded(Path.Combine(_folder, "forward-twice.eml"), phishing);
+        var down = new Unanswered();
+
+        var info = await ReadMailAsync(forward, down);
+
+        Assert.Equal([MailSignatureResults.KeyUnavailable, MailSignatureResults.KeyUnavailable], Assert.Single(info?.Forwarded ?? []).Signatures?.Select(signature => signature.Result));
+        Assert.Equal(1, down.Asked);
+    }
+
+    [Fact]
     public async Task A_signed_mail_read_without_a_key_directory_states_no_signatures()
     {
         var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "unchecked.eml"), _key);
@@ -296,9 +310,15 @@ public sealed class MailSignatureReaderTests : IDisposable
         return await MessageInfoReader.ReadAsync(content, Eml, keys);
     }
 
-    /// <summary>A name service that does not answer.</summary>
+    /// <summary>A name service that does not answer, counting the questions put to it.</summary>
     private sealed class Unanswered : IMailKeyDirectory
     {
-        public Task<MailKeyAnswer> FindAsync(string selector, string domain, CancellationToken cancellationToken) => Task.FromResult(MailKeyAnswer.Unavailable);
+        public int Asked { get; private set; }
+
+        public Task<MailKeyAnswer> FindAsync(string selector, string domain, CancellationToken cancellationToken)
+        {
+            Asked++;
+            return Task.FromResult(MailKeyAnswer.Unavailable);
+        }
     }
 }
