@@ -748,6 +748,15 @@ function writersCard(items) {
   return namedCard('writers', writers, () => null);
 }
 
+/** The domains whose DKIM signatures the saved e-mails (and the mails forwarded in them) carry, with what the vault's check on receipt found. */
+function signersCard(items) {
+  const signers = namedAcross(items, (item) => [item.message, ...(item.message?.forwarded ?? [])]
+    .flatMap((mail) => mail?.signatures ?? [])
+    .filter((signature) => signature.domain)
+    .map((signature) => [signature.domain, signature.result]));
+  return namedCard('signers', signers, (signer) => h('span', { class: 'signer-results' }, field('signerResults', [...signer.details].sort().map((result) => t('signatureResults', result)).join('; '))));
+}
+
 function lawyerView() {
   const contributors = [...new Set(state.items.map(contributorName))];
   const custody = h('section', { class: 'card', id: 'custody' }, h('h2', {}, t('custodyTitle')));
@@ -789,6 +798,7 @@ function lawyerView() {
     h('section', { class: 'card', id: 'contributors' }, h('h2', {}, t('contributorsTitle')), h('ul', {}, contributors.map((name) => h('li', {}, name)))),
     sitesCard(state.items),
     writersCard(state.items),
+    signersCard(state.items),
     h('section', { class: 'card', id: 'items' }, h('h2', {}, t('itemsTitle')),
       state.items.length ? h('ul', { class: 'items' }, state.items.map((item) => itemRow(item, true))) : h('p', {}, t('noItems'))),
     custody,

@@ -104,6 +104,12 @@ public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, 
         Assert.DoesNotContain(SampleMailSignatures.KeyName(publishedSelector), KeyNameServer.Instance.Asked); // a body that is not the one signed needs no key
         Assert.Contains(SampleMailSignatures.KeyName(silentSelector), KeyNameServer.Instance.Asked);
         Assert.Equal(3, (await vault.ListItemsAsync()).Count);
+
+        // The report gathers the signing domain across the case's mails, with each result its check found.
+        var bag = await vault.DownloadBagAsync(_folder);
+        var html = await File.ReadAllTextAsync(Path.Combine(bag, "data", "report.html"));
+        Assert.Contains("<h2>邮件的签名域名 / Domains that signed the e-mails</h2>", html, StringComparison.Ordinal);
+        Assert.Contains($"<tr><td><code>{SampleMailSignatures.Domain}</code></td><td>body-changed, key-unavailable, no-key</td><td>1, 2, 3</td><td>1</td></tr>", html, StringComparison.Ordinal);
     }
 
     [Fact]

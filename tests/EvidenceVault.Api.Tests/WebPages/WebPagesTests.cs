@@ -285,7 +285,16 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(sites.First.Locator("strong")).ToHaveTextAsync("refund-center.example");
             await Expect(sites.First.Locator(".site-sent")).ToHaveTextAsync($"Sent by, in: Case owner · {items[3].ItemId}; {items[4].ItemId}; {items[5].ItemId}");
             await Expect(sites.Last.Locator("strong")).ToHaveTextAsync("jd-refund-app.example");
+
+            // The domain that signed the phishing mail, in the mail and in the forward of it, gathered across the case.
+            var signers = page.Locator("#signers li");
+            await Expect(signers).ToHaveCountAsync(1);
+            await Expect(signers.Locator("strong")).ToHaveTextAsync(SampleMailSignatures.Domain);
+            await Expect(signers.Locator(".site-sent")).ToHaveTextAsync($"Sent by, in: Case owner · {items[3].ItemId}; {items[4].ItemId}");
+            await Expect(signers.Locator(".signer-results")).ToHaveTextAsync("Checked on receipt: pass (body and signed fields unchanged)");
             await page.ClickAsync("#language");
+            await Expect(page.Locator("#signers h2")).ToHaveTextAsync("邮件的签名域名");
+            await Expect(signers.Locator(".signer-results")).ToHaveTextAsync("入库时核对结果：通过（正文和所签邮件头未改动）");
             await Expect(Of(items[0], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:03:17 UTC+08:00 · Apple iPhone 15");
             await Expect(Of(items[1], "photo-says")).ToHaveTextAsync("照片文件自述的拍摄时间和设备：2026-11-20 14:04:00 （相机时钟，未注明时区） · HUAWEI ELS-AN00");
             await Expect(Of(items[2], "recording-length")).ToHaveTextAsync("时长：0:08");
