@@ -26,12 +26,23 @@ public sealed class MailKeyOptions
 /// does not exist, or holds no text record, has no key; a server that does not answer or fails leaves the key
 /// unavailable. Of several text records, the one with a <c>p=</c> tag is the key's.
 /// </summary>
-internal sealed class NameServiceMailKeys : IMailKeyDirectory
+internal sealed class NameServiceMailKeys(IOptions<MailKeyOptions> options, Func<LookupClientOptions, LookupClient> connect) : IMailKeyDirectory
 {
-    private readonly LookupClient _client;
+    private LookupClient? _client;
 
     public NameServiceMailKeys(IOptions<MailKeyOptions> options)
+        : this(options, settings => new LookupClient(settings))
     {
+    }
+
+    /// <summary>The client, made on first use from the settings.</summary>
+    private LookupClient Client()
+    {
+        if (_client is { } client)
+        {
+            return client;
+        }
+
         var settings = options.Value;
         var lookup = settings.NameServers.Count > 0
             ? new LookupClientOptions([.. settings.NameServers.Select(server => new NameServer(IPEndPoint.Parse(server)))])
@@ -41,7 +52,7 @@ internal sealed class NameServiceMailKeys : IMailKeyDirectory
         lookup.Retries = 1;
         lookup.ThrowDnsErrors = false;
         lookup.UseTcpFallback = true;
-        _client = new LookupClient(lookup);
+        return _client = connect(lookup);
     }
 
     public async Task<MailKeyAnswer> FindAsync(string selector, string domain, CancellationToken cancellationToken)
@@ -49,10 +60,12 @@ internal sealed class NameServiceMailKeys : IMailKeyDirectory
         IDnsQueryResponse response;
         try
         {
-            response = await _client.QueryAsync($"{selector}._domainkey.{domain}.", QueryType.TXT, QueryClass.IN, cancellationToken);
+            response = await Client().QueryAsync($"{selector}._domainkey.{domain}.", QueryType.TXT, QueryClass.IN, cancellationToken);
         }
-        catch (DnsResponseException)
+        catch (Exception e) when (e is DnsResponseException or ArgumentException)
         {
+            // No answer, or no name server to ask: DnsClient refuses to query when the machine's configuration names
+            // none (an empty resolv.conf). The key is unavailable and the upload goes on.
             return MailKeyAnswer.Unavailable;
         }
 
