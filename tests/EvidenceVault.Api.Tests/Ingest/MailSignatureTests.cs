@@ -29,9 +29,8 @@ public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, 
     public async Task A_signed_mail_passes_against_the_key_its_domain_published_which_the_bundle_keeps_for_when_the_domain_withdraws_it()
     {
         using var vault = await app.CreateCaseAsync();
-        var selector = NewSelector();
+        var selector = PublishedSelector();
         var published = SampleMailSignatures.KeyRecord(_key);
-        KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(selector), published);
         var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "signed.eml"), _key, selector: selector, authenticated: true);
 
         var item = await vault.UploadNewItemAsync(mail);
@@ -86,8 +85,7 @@ public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, 
     public async Task A_mail_changed_after_signing_a_key_never_published_and_a_name_server_that_does_not_answer_are_each_stated_and_the_evidence_kept()
     {
         using var vault = await app.CreateCaseAsync();
-        var publishedSelector = NewSelector();
-        KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(publishedSelector), SampleMailSignatures.KeyRecord(_key));
+        var publishedSelector = PublishedSelector();
         var changed = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "changed.eml"), _key, "simple/simple", selector: publishedSelector);
         File.WriteAllText(changed, File.ReadAllText(changed, Encoding.Latin1).Replace("\r\n\r\n", "\r\n\r\n ", StringComparison.Ordinal), Encoding.Latin1);
         var unpublished = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "unpublished.eml"), _key, selector: NewSelector());
@@ -116,8 +114,7 @@ public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, 
     public async Task A_phishing_mail_forwarded_to_the_lawyer_as_an_attachment_keeps_its_own_signature_which_the_verifier_checks_again_in_the_zip()
     {
         using var vault = await app.CreateCaseAsync();
-        var selector = NewSelector();
-        KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(selector), SampleMailSignatures.KeyRecord(_key));
+        var selector = PublishedSelector();
         var phishing = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "phishing.eml"), _key, "simple/simple", selector: selector);
 
         var item = await vault.UploadNewItemAsync(SampleMessages.Forwarded(Path.Combine(_folder, "forward.eml"), phishing));
@@ -167,6 +164,14 @@ public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, 
         BagForgery.Replace(bag, "data/items.json", before, Sha256());
         BagForgery.RehashManifests(bag, file);
         BagForgery.RehashManifests(bag, "data/items.json");
+    }
+
+    /// <summary>A selector of this test's own under which the tests' name server publishes the test's key.</summary>
+    private string PublishedSelector()
+    {
+        var selector = NewSelector();
+        KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(selector), SampleMailSignatures.KeyRecord(_key));
+        return selector;
     }
 
     /// <summary>A selector of this test's own, so that no other test publishes under its name.</summary>
