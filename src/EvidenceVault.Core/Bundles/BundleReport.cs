@@ -121,21 +121,13 @@ internal static class BundleReport
                 .Select(link => (Key: Uri.TryCreate(link, UriKind.Absolute, out var uri) ? uri.Host : link, Detail: link)),
             StringComparer.OrdinalIgnoreCase,
             host => host);
-        if (named.Count == 0)
-        {
-            return;
-        }
-
-        html.Append("<h2>证据所述的网站 / Sites the evidence names</h2>\n<p>保存的邮件和导出的聊天记录中的链接，以及保存的网页自述的网址，按网站汇总（仅作文字记录，请勿打开）。/ ");
-        html.Append("The links the saved e-mails and exported chats hold and the addresses the saved pages state, by site (kept as text: do not open them).</p>\n");
-        OpenTable(html, "网站 Site", "网址 Addresses", "证据 Items (#)", "提交人数 Contributors");
-        foreach (var (host, links, numbers, contributors) in named)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{Encode(host)}</code></td><td>{string.Join("<br>", links.Select(link => $"<code>{Encode(link)}</code>"))}</td>");
-            html.Append(CultureInfo.InvariantCulture, $"<td>{string.Join(", ", numbers)}</td><td>{contributors}</td></tr>\n");
-        }
-
-        html.Append("</tbody>\n</table>\n");
+        AppendGathering(
+            html,
+            named,
+            "<h2>证据所述的网站 / Sites the evidence names</h2>\n<p>保存的邮件和导出的聊天记录中的链接，以及保存的网页自述的网址，按网站汇总（仅作文字记录，请勿打开）。/ " +
+            "The links the saved e-mails and exported chats hold and the addresses the saved pages state, by site (kept as text: do not open them).</p>\n",
+            ["网站 Site", "网址 Addresses"],
+            (host, links) => $"<td><code>{Encode(host)}</code></td><td>{string.Join("<br>", links.Select(link => $"<code>{Encode(link)}</code>"))}</td>");
     }
 
     /// <summary>
@@ -152,20 +144,13 @@ internal static class BundleReport
                 .Select(writer => (Key: writer, Detail: writer.Writer)),
             EqualityComparer<(string Writer, bool Account)>.Default,
             writer => $"{(writer.Account ? 1 : 0)}{writer.Writer}"); // names before accounts
-        if (writers.Count == 0)
-        {
-            return;
-        }
-
-        html.Append("<h2>聊天中的发言人 / Who wrote in the chats</h2>\n<p>导出的聊天记录中的发言人名称（按导出记录），以及 Telegram 导出记录中的账号 ID（改名也不变）。/ ");
-        html.Append("The writers' names as the exported chats give them, and the account ids a Telegram export names (which stay when a name changes).</p>\n");
-        OpenTable(html, "发言人或账号 Writer or account", "证据 Items (#)", "提交人数 Contributors");
-        foreach (var ((writer, account), _, numbers, contributors) in writers)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{(account ? $"账号 account <code>{Encode(writer)}</code>" : Encode(writer))}</td><td>{string.Join(", ", numbers)}</td><td>{contributors}</td></tr>\n");
-        }
-
-        html.Append("</tbody>\n</table>\n");
+        AppendGathering(
+            html,
+            writers,
+            "<h2>聊天中的发言人 / Who wrote in the chats</h2>\n<p>导出的聊天记录中的发言人名称（按导出记录），以及 Telegram 导出记录中的账号 ID（改名也不变）。/ " +
+            "The writers' names as the exported chats give them, and the account ids a Telegram export names (which stay when a name changes).</p>\n",
+            ["发言人或账号 Writer or account"],
+            (writer, _) => $"<td>{(writer.Account ? $"账号 account <code>{Encode(writer.Writer)}</code>" : Encode(writer.Writer))}</td>");
     }
 
     /// <summary>
@@ -184,18 +169,33 @@ internal static class BundleReport
                 .Select(signature => (Key: signature.Domain!, Detail: signature.Result)),
             StringComparer.OrdinalIgnoreCase,
             domain => domain);
-        if (signers.Count == 0)
+        AppendGathering(
+            html,
+            signers,
+            "<h2>邮件的签名域名 / Domains that signed the e-mails</h2>\n<p>保存的邮件（含其中作为附件转发的邮件）所带 DKIM 签名的域名，及证据保险箱入库时按该域名当时公布的密钥核对的结果（pass 即邮件确由该域名的邮件系统发出且未改动）。/ " +
+            "The domains whose DKIM signatures the saved e-mails (and the mails forwarded inside them) carry, with what the vault found when it checked them on receipt against the key each domain published then (pass: the mail was sent by that domain's mail system and is unchanged).</p>\n",
+            ["签名域名 Signing domain", "核对结果 Results"],
+            (domain, results) => $"<td><code>{Encode(domain)}</code></td><td>{string.Join(", ", results.Order(StringComparer.Ordinal).Select(Encode))}</td>");
+    }
+
+    /// <summary>
+    /// One gathering's table, when it has anything: <paramref name="introduction"/> (its heading and what it lists), then
+    /// a row per key — the cells <paramref name="cells"/> makes of the key and its details under
+    /// <paramref name="headings"/>, then the items naming it and how many contributors sent them.
+    /// </summary>
+    private static void AppendGathering<TKey>(
+        StringBuilder html, List<(TKey Key, List<string> Details, List<int> Numbers, int Contributors)> gathered, string introduction, string[] headings, Func<TKey, List<string>, string> cells)
+    {
+        if (gathered.Count == 0)
         {
             return;
         }
 
-        html.Append("<h2>邮件的签名域名 / Domains that signed the e-mails</h2>\n<p>保存的邮件（含其中作为附件转发的邮件）所带 DKIM 签名的域名，及证据保险箱入库时按该域名当时公布的密钥核对的结果（pass 即邮件确由该域名的邮件系统发出且未改动）。/ ");
-        html.Append("The domains whose DKIM signatures the saved e-mails (and the mails forwarded inside them) carry, with what the vault found when it checked them on receipt against the key each domain published then (pass: the mail was sent by that domain's mail system and is unchanged).</p>\n");
-        OpenTable(html, "签名域名 Signing domain", "核对结果 Results", "证据 Items (#)", "提交人数 Contributors");
-        foreach (var (domain, results, numbers, contributors) in signers)
+        html.Append(introduction);
+        OpenTable(html, [.. headings, "证据 Items (#)", "提交人数 Contributors"]);
+        foreach (var (key, details, numbers, contributors) in gathered)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{Encode(domain)}</code></td><td>{string.Join(", ", results.Order(StringComparer.Ordinal).Select(Encode))}</td>");
-            html.Append(CultureInfo.InvariantCulture, $"<td>{string.Join(", ", numbers)}</td><td>{contributors}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<tr>{cells(key, details)}<td>{string.Join(", ", numbers)}</td><td>{contributors}</td></tr>\n");
         }
 
         html.Append("</tbody>\n</table>\n");

@@ -132,7 +132,7 @@ public static partial class MailSignatureReader
             return kept with { Result = MailSignatureResults.Unsupported };
         }
 
-        if (!tags.TryGetValue("p", out var publicKey) || RsaKey(Whitespace().Replace(publicKey, string.Empty)) is not { } rsa)
+        if (!tags.TryGetValue("p", out var publicKey) || RsaKey(publicKey) is not { } rsa)
         {
             return kept with { Result = MailSignatureResults.NoKey };
         }
@@ -228,7 +228,7 @@ public static partial class MailSignatureReader
         var domain = Tag("d");
         var selector = Tag("s");
         var algorithm = Tag("a");
-        var signedHeaders = Tag("h") is { } h ? Whitespace().Replace(h, string.Empty) : null;
+        var signedHeaders = Tag("h") is { } h ? MimeDecoding.Whitespace().Replace(h, string.Empty) : null;
         var statement = new MailSignature
         {
             Domain = Name(domain),
@@ -374,7 +374,7 @@ public static partial class MailSignatureReader
 
         try
         {
-            var bytes = Convert.FromBase64String(Whitespace().Replace(value, string.Empty));
+            var bytes = Convert.FromBase64String(MimeDecoding.Whitespace().Replace(value, string.Empty));
             return bytes.Length > 0 ? bytes : null;
         }
         catch (FormatException)
@@ -411,9 +411,6 @@ public static partial class MailSignatureReader
             }
         }
     }
-
-    [GeneratedRegex(@"\s+", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex Whitespace();
 
     [GeneratedRegex(@"[ \t]+", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Blanks();

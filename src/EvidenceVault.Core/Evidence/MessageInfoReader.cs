@@ -213,7 +213,7 @@ public static partial class MessageInfoReader
             return (null, null);
         }
 
-        var parts = MailDates.Comment().Replace(field, " ").Split(';').Select(part => Blanks().Replace(part, " ").Trim()).ToList();
+        var parts = MailDates.Comment().Replace(field, " ").Split(';').Select(part => MimeDecoding.Whitespace().Replace(part, " ").Trim()).ToList();
         var by = parts[0].Split(' ')[0];
         var results = string.Join("; ", parts.Skip(1).Where(part => part.Length > 0));
         return by.Length == 0 ? (null, null) : (Field(by), Field(results));
@@ -338,9 +338,6 @@ public static partial class MessageInfoReader
 
     [GeneratedRegex(@"=\?(?<charset>[^?\s]+)\?(?<encoding>[BbQq])\?(?<text>[^?\s]*)\?=", RegexOptions.None, matchTimeoutMilliseconds: 100)]
     private static partial Regex EncodedWord();
-
-    [GeneratedRegex(@"\s+", RegexOptions.None, matchTimeoutMilliseconds: 100)]
-    private static partial Regex Blanks();
 
     [GeneratedRegex(@"(?:^|\s)by\s+([^\s;]+)", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 100)]
     private static partial Regex ByServer();

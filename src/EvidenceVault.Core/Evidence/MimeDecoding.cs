@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace EvidenceVault.Evidence;
 
@@ -8,8 +9,12 @@ namespace EvidenceVault.Evidence;
 /// parameter's value: base64 and quoted-printable (RFC 2045), and percent-encoding (RFC 2231). The text comes from lines the vault read as UTF-8, so a character that is not
 /// ASCII stands for its UTF-8 bytes.
 /// </summary>
-internal static class MimeDecoding
+internal static partial class MimeDecoding
 {
+    /// <summary>A run of whitespace in a header field's value, folding line breaks among it.</summary>
+    [GeneratedRegex(@"\s+", RegexOptions.None, matchTimeoutMilliseconds: 1000)]
+    public static partial Regex Whitespace();
+
     /// <summary>Base64, whitespace (line breaks) ignored; null when it is not base64.</summary>
     public static byte[]? Base64(string text)
     {
