@@ -140,7 +140,7 @@ public static partial class MailSignatureReader
         using (rsa)
         {
             var signed = SignedHeaderBytes(signature, fields);
-            var holds = rsa.VerifyData(signed, signature.SignatureBytes, signature.HashName, RSASignaturePadding.Pkcs1);
+            var holds = rsa.VerifyData(signed, signature.SignatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             return kept with { Result = holds ? MailSignatureResults.Pass : MailSignatureResults.Fail };
         }
     }
@@ -252,13 +252,8 @@ public static partial class MailSignatureReader
             return new ParsedSignature(statement, MailSignatureResults.Malformed);
         }
 
-        HashAlgorithmName? hash = algorithm switch
-        {
-            "rsa-sha256" => HashAlgorithmName.SHA256,
-            "rsa-sha1" => HashAlgorithmName.SHA1,
-            _ => null,
-        };
-        if (hash is not { } hashName || headerCanonicalization is not ("simple" or "relaxed") || bodyCanonicalization is not ("simple" or "relaxed"))
+        // RFC 8301: rsa-sha1 must not be used to verify — a SHA-1 signature can be forged — so, like ed25519, it is left unchecked.
+        if (algorithm != "rsa-sha256" || headerCanonicalization is not ("simple" or "relaxed") || bodyCanonicalization is not ("simple" or "relaxed"))
         {
             return new ParsedSignature(statement, MailSignatureResults.Unsupported);
         }
@@ -269,8 +264,7 @@ public static partial class MailSignatureReader
             RelaxedHeaders = headerCanonicalization == "relaxed",
             HeaderNames = signedHeaders.Split(':'),
             SignatureBytes = signatureBytes,
-            HashName = hashName,
-            Body = new BodyHash(bodyCanonicalization == "relaxed", hashName, statement.BodyLength, bodyHash),
+            Body = new BodyHash(bodyCanonicalization == "relaxed", statement.BodyLength, bodyHash),
         };
     }
 
@@ -452,8 +446,6 @@ public static partial class MailSignatureReader
 
         public byte[] SignatureBytes { get; init; } = [];
 
-        public HashAlgorithmName HashName { get; init; }
-
         public BodyHash? Body { get; init; }
     }
 
@@ -463,9 +455,9 @@ public static partial class MailSignatureReader
     /// drops whitespace at each line's end and makes each run of it one space. Only the first <c>limit</c> bytes, when
     /// given, are hashed.
     /// </summary>
-    private sealed class BodyHash(bool relaxed, HashAlgorithmName hashName, long? limit, byte[] expected) : IDisposable
+    private sealed class BodyHash(bool relaxed, long? limit, byte[] expected) : IDisposable
     {
-        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(hashName);
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private readonly byte[] _out = new byte[16 * 1024];
         private int _outCount;
         private long _length;

@@ -30,7 +30,7 @@ public sealed class MailSignatureReaderTests : IDisposable
     [InlineData("relaxed/relaxed", "rsa-sha256")]
     [InlineData("simple/simple", "rsa-sha256")]
     [InlineData("relaxed/simple", "rsa-sha256")]
-    [InlineData("simple/relaxed", "rsa-sha1")]
+    [InlineData("simple/relaxed", "rsa-sha256")]
     public async Task ReadAsync_AMailAsItsDomainSignedIt_PassesWithTheKeyItPublished(string canonicalization, string algorithm)
     {
         var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "signed.eml"), _key, canonicalization, algorithm);
@@ -173,6 +173,22 @@ public sealed class MailSignatureReaderTests : IDisposable
         var signature = Assert.Single(await ReadAsync(mail, Published("v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")) ?? []);
 
         Assert.Equal(MailSignatureResults.Unsupported, signature.Result);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnRsaSha1Signature_IsUnsupportedThoughItVerifies()
+    {
+        // RFC 8301: SHA-1 signatures can be forged, so a verifier must not state one as holding — even one that does.
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "sha1.eml"), _key, "simple/relaxed", "rsa-sha1");
+        var keys = Published();
+
+        var signature = Assert.Single(await ReadAsync(mail, keys) ?? []);
+
+        Assert.Equal(MailSignatureResults.Unsupported, signature.Result);
+        Assert.Equal("rsa-sha1", signature.Algorithm);
+        Assert.Null(signature.Key);
+        Assert.Empty(keys.Asked);
+        Assert.Equal("True", (await SampleMailSignatures.DkimpyVerifyAsync(mail, SampleMailSignatures.KeyRecord(_key))).Output.Trim());
     }
 
     [Fact]
