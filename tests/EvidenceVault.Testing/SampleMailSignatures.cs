@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using EvidenceVault.Evidence;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
 
 namespace EvidenceVault.Testing;
 
@@ -25,9 +27,10 @@ public static class SampleMailSignatures
     // the sending server's Received, which is the first field of the mail as it left the sending domain.
     private const string SendingServerReceived = "Received: from [10.0.0.7]";
 
-    /// <summary>Installs dkimpy with apt-get when missing.</summary>
+    /// <summary>Installs dkimpy, and PyNaCl for its Ed25519, with apt-get when missing.</summary>
     public static Task EnsureDkimpyAsync() =>
-        DebianPackages.EnsureAsync(["python3-dkim"], "Signing and checking DKIM signatures as dkimpy does", () => Task.FromResult(File.Exists("/usr/lib/python3/dist-packages/dkim/__init__.py")));
+        DebianPackages.EnsureAsync(["python3-dkim", "python3-nacl"], "Signing and checking DKIM signatures as dkimpy does",
+            () => Task.FromResult(File.Exists("/usr/lib/python3/dist-packages/dkim/__init__.py") && File.Exists("/usr/lib/python3/dist-packages/nacl/__init__.py")));
 
     /// <summary>A new signing key of <paramref name="bits"/>.</summary>
     public static RSA NewKey(int bits = 2048) => RSA.Create(bits);
@@ -37,6 +40,12 @@ public static class SampleMailSignatures
 
     /// <summary>The key record the domain publishes for <paramref name="key"/> (<c>v=DKIM1; k=rsa; p=…</c>).</summary>
     public static string KeyRecord(RSA key) => "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
+
+    /// <summary>A new Ed25519 signing key (RFC 8463).</summary>
+    public static Ed25519PrivateKeyParameters NewEd25519Key() => new(new SecureRandom());
+
+    /// <summary>The key record the domain publishes for <paramref name="key"/> (<c>v=DKIM1; k=ed25519; p=…</c>, the bare 32-byte public key).</summary>
+    public static string KeyRecord(Ed25519PrivateKeyParameters key) => "v=DKIM1; k=ed25519; p=" + Convert.ToBase64String(key.GeneratePublicKey().GetEncoded());
 
     /// <summary>
     /// Writes the phishing mail to <paramref name="path"/>, signed by <see cref="Domain"/> with <paramref name="key"/>
@@ -56,16 +65,28 @@ public static class SampleMailSignatures
     /// Signs the mail at <paramref name="path"/> in place, the signature put below its delivery fields; stating the
     /// length of the body signed (<c>l=</c>) when <paramref name="bodyLength"/>.
     /// </summary>
-    public static async Task SignAsync(string path, RSA key, string canonicalization = "relaxed/relaxed", string algorithm = "rsa-sha256", bool bodyLength = false, string selector = Selector)
+    public static Task SignAsync(string path, RSA key, string canonicalization = "relaxed/relaxed", string algorithm = "rsa-sha256", bool bodyLength = false, string selector = Selector)
     {
         ArgumentNullException.ThrowIfNull(key);
+        return SignWithAsync(path, key.ExportRSAPrivateKeyPem(), canonicalization, algorithm, bodyLength, selector);
+    }
+
+    /// <summary>Signs the mail at <paramref name="path"/> in place with <c>ed25519-sha256</c> (RFC 8463), as <see cref="SignAsync(string, RSA, string, string, bool, string)"/> does with RSA.</summary>
+    public static Task SignAsync(string path, Ed25519PrivateKeyParameters key, string canonicalization = "relaxed/relaxed", string selector = Selector)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return SignWithAsync(path, Convert.ToBase64String(key.GetEncoded()), canonicalization, "ed25519-sha256", bodyLength: false, selector); // dkimpy takes the 32-byte seed in base64
+    }
+
+    private static async Task SignWithAsync(string path, string privateKey, string canonicalization, string algorithm, bool bodyLength, string selector)
+    {
         await EnsureDkimpyAsync();
         var folder = Directory.CreateTempSubdirectory("ev-dkim-");
         try
         {
             var keyPath = Path.Combine(folder.FullName, "key.pem");
             var signaturePath = Path.Combine(folder.FullName, "signature");
-            await File.WriteAllTextAsync(keyPath, key.ExportRSAPrivateKeyPem());
+            await File.WriteAllTextAsync(keyPath, privateKey);
             var canonical = canonicalization.Split('/');
             var signed = await ExternalTool.RunAsync(DebianPython, folder.FullName, "-c",
                 "import dkim,sys; a=sys.argv; s=dkim.sign(open(a[1],'rb').read(), a[3].encode(), a[4].encode(), open(a[2],'rb').read(), " +

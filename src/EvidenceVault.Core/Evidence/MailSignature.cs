@@ -15,7 +15,7 @@ public sealed record MailSignature
     /// <summary>The selector the key is published under (<c>s=</c>): the key is the text record at <c>{selector}._domainkey.{domain}</c>.</summary>
     public string? Selector { get; init; }
 
-    /// <summary>The algorithm (<c>a=</c>): only <c>rsa-sha256</c> is checked; others, the older <c>rsa-sha1</c> among them (RFC 8301), are <see cref="MailSignatureResults.Unsupported"/>.</summary>
+    /// <summary>The algorithm (<c>a=</c>): <c>rsa-sha256</c> and <c>ed25519-sha256</c> (RFC 8463) are checked; others, the older <c>rsa-sha1</c> among them (RFC 8301), are <see cref="MailSignatureResults.Unsupported"/>.</summary>
     public string? Algorithm { get; init; }
 
     /// <summary>The header fields it signs (<c>h=</c>), colon-separated as written, without whitespace: <c>from:to:subject:date</c>.</summary>
@@ -49,13 +49,13 @@ public static class MailSignatureResults
     /// <summary>The body is the one signed, but the signature does not hold for the signed header fields under the published key.</summary>
     public const string Fail = "fail";
 
-    /// <summary>The domain publishes no usable key under the selector: none, one withdrawn (empty <c>p=</c>), or one that is not a readable RSA key.</summary>
+    /// <summary>The domain publishes no usable key under the selector: none, one withdrawn (empty <c>p=</c>), or one that is not a readable key of its type.</summary>
     public const string NoKey = "no-key";
 
     /// <summary>The vault could not ask for the key (the name service did not answer); the body's hash was the one signed.</summary>
     public const string KeyUnavailable = "key-unavailable";
 
-    /// <summary>An algorithm, canonicalization or key type the vault does not check (<c>ed25519-sha256</c>; <c>rsa-sha1</c>, which RFC 8301 forbids verifying).</summary>
+    /// <summary>An algorithm, canonicalization or key type the vault does not check (<c>rsa-sha1</c>, which RFC 8301 forbids verifying; a key type other than RSA and Ed25519).</summary>
     public const string Unsupported = "unsupported";
 
     /// <summary>The signature field lacks a required tag or holds one that cannot be read.</summary>

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
 
 namespace EvidenceVault.Evidence;
 
@@ -27,6 +29,8 @@ public static partial class MailSignatureReader
     private const byte Cr = (byte)'\r';
     private const byte Lf = (byte)'\n';
     private const string SignatureField = "DKIM-Signature";
+    private const string Rsa = "rsa";
+    private const string Ed25519 = "ed25519";
 
     /// <summary>The signatures of <paramref name="content"/>, checked; null when it carries none or its header cannot be read.</summary>
     /// <param name="content">The message from its first byte.</param>
@@ -127,22 +131,54 @@ public static partial class MailSignatureReader
             return kept with { Result = MailSignatureResults.NoKey };
         }
 
-        if (tags.TryGetValue("k", out var keyType) && !keyType.Equals("rsa", StringComparison.OrdinalIgnoreCase))
+        var keyType = tags.GetValueOrDefault("k", "rsa").ToLowerInvariant();
+        if (keyType is not (Rsa or Ed25519))
         {
             return kept with { Result = MailSignatureResults.Unsupported };
         }
 
-        if (!tags.TryGetValue("p", out var publicKey) || RsaKey(publicKey) is not { } rsa)
+        if (!tags.TryGetValue("p", out var publicKey) || Base64(publicKey) is not { } keyBytes)
+        {
+            return kept with { Result = MailSignatureResults.NoKey };
+        }
+
+        if (!statement.Algorithm!.StartsWith(keyType + "-", StringComparison.Ordinal))
+        {
+            return kept with { Result = MailSignatureResults.Fail }; // RFC 6376 6.1.3: a key of another type than the signature's cannot have made it
+        }
+
+        var signed = SignedHeaderBytes(signature, fields);
+        return keyType == Rsa ? VerifiedWithRsa(kept, keyBytes, signed, signature.SignatureBytes) : VerifiedWithEd25519(kept, keyBytes, signed, signature.SignatureBytes);
+    }
+
+    /// <summary>An <c>rsa-sha256</c> signature checked: PKCS #1 v1.5 over the SHA-256 of the signed fields.</summary>
+    private static MailSignature VerifiedWithRsa(MailSignature kept, byte[] keyBytes, byte[] signed, byte[] signature)
+    {
+        if (RsaKey(keyBytes) is not { } rsa)
         {
             return kept with { Result = MailSignatureResults.NoKey };
         }
 
         using (rsa)
         {
-            var signed = SignedHeaderBytes(signature, fields);
-            var holds = rsa.VerifyData(signed, signature.SignatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            var holds = rsa.VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
             return kept with { Result = holds ? MailSignatureResults.Pass : MailSignatureResults.Fail };
         }
+    }
+
+    /// <summary>An <c>ed25519-sha256</c> signature checked (RFC 8463): Ed25519 over the SHA-256 of the signed fields, the key the bare 32 bytes.</summary>
+    private static MailSignature VerifiedWithEd25519(MailSignature kept, byte[] keyBytes, byte[] signed, byte[] signature)
+    {
+        if (keyBytes.Length != Ed25519PublicKeyParameters.KeySize)
+        {
+            return kept with { Result = MailSignatureResults.NoKey };
+        }
+
+        var verifier = new Ed25519Signer();
+        verifier.Init(forSigning: false, new Ed25519PublicKeyParameters(keyBytes));
+        var digest = SHA256.HashData(signed);
+        verifier.BlockUpdate(digest, 0, digest.Length);
+        return kept with { Result = verifier.VerifySignature(signature) ? MailSignatureResults.Pass : MailSignatureResults.Fail };
     }
 
     /// <summary>The header fields in order, where the body starts in <paramref name="buffer"/> and how much of it is filled; no fields when the header is too long.</summary>
@@ -252,8 +288,8 @@ public static partial class MailSignatureReader
             return new ParsedSignature(statement, MailSignatureResults.Malformed);
         }
 
-        // RFC 8301: rsa-sha1 must not be used to verify — a SHA-1 signature can be forged — so, like ed25519, it is left unchecked.
-        if (algorithm != "rsa-sha256" || headerCanonicalization is not ("simple" or "relaxed") || bodyCanonicalization is not ("simple" or "relaxed"))
+        // RFC 8301: rsa-sha1 must not be used to verify — a SHA-1 signature can be forged — so it is left unchecked.
+        if (algorithm is not (Rsa + "-sha256" or Ed25519 + "-sha256") || headerCanonicalization is not ("simple" or "relaxed") || bodyCanonicalization is not ("simple" or "relaxed"))
         {
             return new ParsedSignature(statement, MailSignatureResults.Unsupported);
         }
@@ -378,13 +414,8 @@ public static partial class MailSignatureReader
     }
 
     /// <summary>The RSA key a record's <c>p=</c> holds (a SubjectPublicKeyInfo, as RFC 6376 says, or a bare RSAPublicKey as some domains publish); null when none can be read.</summary>
-    private static RSA? RsaKey(string base64)
+    private static RSA? RsaKey(byte[] der)
     {
-        if (Base64(base64) is not { } der)
-        {
-            return null;
-        }
-
         var rsa = RSA.Create();
         try
         {

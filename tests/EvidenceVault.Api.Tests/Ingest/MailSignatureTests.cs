@@ -152,6 +152,41 @@ public sealed class MailSignatureTests(VaultApp app) : IClassFixture<VaultApp>, 
         }
     }
 
+    [Fact]
+    public async Task A_mail_its_domain_signed_with_both_rsa_and_ed25519_passes_under_each_and_the_verifier_checks_both_again_offline()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var rsaSelector = PublishedSelector();
+        var ed25519Selector = NewSelector();
+        var ed25519 = SampleMailSignatures.NewEd25519Key();
+        KeyNameServer.Instance.Publish(SampleMailSignatures.KeyName(ed25519Selector), SampleMailSignatures.KeyRecord(ed25519));
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "dual.eml"), _key, selector: rsaSelector);
+        await SampleMailSignatures.SignAsync(mail, ed25519, selector: ed25519Selector);
+
+        var item = await vault.UploadNewItemAsync(mail);
+
+        Assert.Equal(
+            [(ed25519Selector, "ed25519-sha256", MailSignatureResults.Pass, SampleMailSignatures.KeyRecord(ed25519)), (rsaSelector, "rsa-sha256", MailSignatureResults.Pass, SampleMailSignatures.KeyRecord(_key))],
+            (item.Message?.Signatures ?? []).Select(signature => (signature.Selector, signature.Algorithm, signature.Result, signature.Key)));
+
+        // The guide's dkimpy command checks the topmost signature, here the Ed25519 one, with the key kept for it.
+        var bag = await vault.DownloadBagAsync(_folder);
+        var file = EvidenceVault.Bundles.EvidenceBundleWriter.EvidencePath(item);
+        Assert.True((await EvidenceVault.Bundles.BagVerifier.VerifyAsync(bag)).Intact);
+        await SampleMailSignatures.EnsureDkimpyAsync();
+        var check = await ExpertTools.RunGuideCommandAsync(bag, "python3 -c 'import dkim,", file, new Dictionary<string, string> { ["<key>"] = SampleMailSignatures.KeyRecord(ed25519) }, path: "/usr/bin");
+        Assert.Equal("True", check.Trim());
+
+        // A forged signed field: the verifier's offline check finds that neither signature holds.
+        ForgeSignedMessageId(bag, file);
+
+        var report = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(bag);
+
+        Assert.Equal(
+            [$"(s={ed25519Selector}) on the mail the vault found passing does not hold offline with the key kept for it: fail", $"(s={rsaSelector}) on the mail the vault found passing does not hold offline with the key kept for it: fail"],
+            report.Findings.Where(f => f.Code == EvidenceVault.Bundles.BagFindingCodes.MailSignatureInvalid).Select(f => f.Message[f.Message.IndexOf("(s=", StringComparison.Ordinal)..]));
+    }
+
     /// <summary>
     /// What a careful forger does to the phishing mail in an unpacked bag: changes its signed <c>Message-ID</c> by one
     /// character, then makes the catalog's SHA-256 and the manifests agree again.

@@ -165,12 +165,96 @@ public sealed class MailSignatureReaderTests : IDisposable
         Assert.Equal(record, signature.Key);
     }
 
-    [Fact]
-    public async Task ReadAsync_AnEd25519Key_IsUnsupported()
+    [Theory]
+    [InlineData("relaxed/relaxed")]
+    [InlineData("simple/simple")]
+    public async Task ReadAsync_AnEd25519SignatureAsItsDomainSignedIt_PassesWithTheKeyItPublished(string canonicalization)
     {
-        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "ed.eml"), _key);
+        var mail = Path.Combine(_folder, "ed25519.eml");
+        SampleMessages.Phishing(mail);
+        var key = SampleMailSignatures.NewEd25519Key();
+        await SampleMailSignatures.SignAsync(mail, key, canonicalization);
+        var published = SampleMailSignatures.KeyRecord(key);
 
-        var signature = Assert.Single(await ReadAsync(mail, Published("v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")) ?? []);
+        var signature = Assert.Single(await ReadAsync(mail, Published(published)) ?? []);
+
+        Assert.Equal(MailSignatureResults.Pass, signature.Result);
+        Assert.Equal("ed25519-sha256", signature.Algorithm);
+        Assert.Equal(published, signature.Key);
+        Assert.Equal("True", (await SampleMailSignatures.DkimpyVerifyAsync(mail, published)).Output.Trim());
+    }
+
+    [Fact]
+    public async Task ReadAsync_AnEd25519SignedFieldChangedOrAnotherEd25519Key_Fails()
+    {
+        var mail = Path.Combine(_folder, "ed25519-changed.eml");
+        SampleMessages.Phishing(mail);
+        var key = SampleMailSignatures.NewEd25519Key();
+        await SampleMailSignatures.SignAsync(mail, key);
+        var replaced = Assert.Single(await ReadAsync(mail, Published(SampleMailSignatures.KeyRecord(SampleMailSignatures.NewEd25519Key()))) ?? []);
+        File.WriteAllText(mail, File.ReadAllText(mail, Encoding.Latin1).Replace("Message-ID: <", "Message-ID: <x", StringComparison.Ordinal), Encoding.Latin1);
+
+        var changed = Assert.Single(await ReadAsync(mail, Published(SampleMailSignatures.KeyRecord(key))) ?? []);
+
+        Assert.Equal(MailSignatureResults.Fail, replaced.Result);
+        Assert.Equal(MailSignatureResults.Fail, changed.Result);
+        Assert.Equal("False", (await SampleMailSignatures.DkimpyVerifyAsync(mail, SampleMailSignatures.KeyRecord(key))).Output.Trim());
+    }
+
+    [Fact]
+    public async Task ReadAsync_AMailSignedWithBothRsaAndEd25519_PassesUnderEach()
+    {
+        // RFC 8463 asks a domain that signs with Ed25519 to sign with RSA too, under a selector of each.
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "dual.eml"), _key);
+        var key = SampleMailSignatures.NewEd25519Key();
+        await SampleMailSignatures.SignAsync(mail, key, selector: "ed2026");
+        var keys = new SampleMailSignatures.KeyTable(new Dictionary<string, string>
+        {
+            [KeyName] = SampleMailSignatures.KeyRecord(_key),
+            [SampleMailSignatures.KeyName("ed2026")] = SampleMailSignatures.KeyRecord(key),
+        });
+
+        var signatures = await ReadAsync(mail, keys) ?? [];
+
+        Assert.Equal(["ed25519-sha256", "rsa-sha256"], signatures.Select(signature => signature.Algorithm));
+        Assert.All(signatures, signature => Assert.Equal(MailSignatureResults.Pass, signature.Result));
+        Assert.Equal([SampleMailSignatures.KeyName("ed2026"), KeyName], keys.Asked);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AKeyOfAnotherTypeThanTheSignature_Fails()
+    {
+        // RFC 6376 6.1.3: an Ed25519 key cannot have made an RSA signature, nor an RSA key an Ed25519 one.
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "ed.eml"), _key);
+        var ed25519 = SampleMailSignatures.KeyRecord(SampleMailSignatures.NewEd25519Key());
+
+        var signature = Assert.Single(await ReadAsync(mail, Published(ed25519)) ?? []);
+
+        Assert.Equal(MailSignatureResults.Fail, signature.Result);
+        Assert.Equal(ed25519, signature.Key);
+        Assert.NotEqual("True", (await SampleMailSignatures.DkimpyVerifyAsync(mail, ed25519)).Output.Trim()); // dkimpy raises: an RSA signature is no Ed25519 one
+    }
+
+    [Theory]
+    [InlineData("v=DKIM1; k=ed25519; p=bm90IGEga2V5")] // not 32 bytes
+    [InlineData("v=DKIM1; k=ed25519; p=")] // withdrawn
+    public async Task ReadAsync_NoUsableEd25519KeyPublished_IsNoKey(string record)
+    {
+        var mail = Path.Combine(_folder, "ed25519-nokey.eml");
+        SampleMessages.Phishing(mail);
+        await SampleMailSignatures.SignAsync(mail, SampleMailSignatures.NewEd25519Key());
+
+        var signature = Assert.Single(await ReadAsync(mail, Published(record)) ?? []);
+
+        Assert.Equal(MailSignatureResults.NoKey, signature.Result);
+    }
+
+    [Fact]
+    public async Task ReadAsync_AKeyTypeNotDefined_IsUnsupported()
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "dsa.eml"), _key);
+
+        var signature = Assert.Single(await ReadAsync(mail, Published("v=DKIM1; k=dsa; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")) ?? []);
 
         Assert.Equal(MailSignatureResults.Unsupported, signature.Result);
     }
@@ -208,7 +292,7 @@ public sealed class MailSignatureReaderTests : IDisposable
     [InlineData("v=1", "v=2", MailSignatureResults.Malformed)]
     [InlineData("i=@refund-center.example", "i=@bank.example", MailSignatureResults.Malformed)] // an identity outside the signing domain
     [InlineData("d=refund-center.example", "d=refund center.example", MailSignatureResults.Malformed)] // no name to ask about
-    [InlineData("a=rsa-sha256", "a=ed25519-sha256", MailSignatureResults.Unsupported)]
+    [InlineData("a=rsa-sha256", "a=rsa-sha512", MailSignatureResults.Unsupported)] // no such algorithm
     [InlineData("c=relaxed/relaxed", "c=nowsp/relaxed", MailSignatureResults.Unsupported)]
     public async Task ReadAsync_ASignatureThatCannotBeChecked_SaysWhy(string tag, string replacement, string result)
     {
