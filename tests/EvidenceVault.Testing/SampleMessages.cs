@@ -166,6 +166,23 @@ public static class SampleMessages
     public const string ForwardedFileName = "退款邮件.eml";
 
     /// <summary>
+    /// Writes to <paramref name="path"/> a mailbox export (mbox) of the mails at <paramref name="mails"/>, as Python's
+    /// <c>mailbox</c> module writes one — each behind its <c>From </c> separator line, a <c>From</c> at a line's start in
+    /// a body quoted — and returns the path.
+    /// </summary>
+    public static async Task<string> MailboxAsync(string path, params string[] mails)
+    {
+        string[] arguments =
+        [
+            "-c", "import mailbox, sys; box = mailbox.mbox(sys.argv[1]); [box.add(open(mail, 'rb').read()) for mail in sys.argv[2:]]; box.flush(); box.close()",
+            path, .. mails,
+        ];
+        var written = await ExternalTool.RunAsync(SampleMailSignatures.DebianPython, Path.GetDirectoryName(Path.GetFullPath(path))!, arguments);
+        Xunit.Assert.True(written.ExitCode == 0, written.Output);
+        return path;
+    }
+
+    /// <summary>
     /// Writes to <paramref name="path"/> the phishing mail with its <see cref="Attachments"/>, forwarded "as an
     /// attachment" as Thunderbird forwards a mail and then delivered: a message of the victim's own whose
     /// <c>message/rfc822</c> part holds the phishing mail's bytes as they were, named by an RFC 2231

@@ -297,7 +297,9 @@ internal sealed partial class EvidenceIngestor(
     internal static EvidenceFormat Recognise(FormatSample sample, EvidenceClaims claims)
     {
         var format = sample.Recognise(claims.FileName)
-            ?? throw new VaultProblemException(ProblemType.UnsupportedEvidenceType, "The file is not a screenshot, recording, saved page, e-mail, exported chat or document format the vault accepts (checked by its content, not its name).");
+            ?? throw (EvidenceFormatDetector.IsMailbox(sample.Head)
+                ? new VaultProblemException(ProblemType.MailboxExport, "This is a mailbox export (mbox), which holds every mail of a folder, private ones among them. Save the phishing e-mail itself as one file (Gmail: ⋮ → Download message, an .eml; Outlook: File → Save As, a .msg; Thunderbird: File → Save As → File) and upload that.")
+                : new VaultProblemException(ProblemType.UnsupportedEvidenceType, "The file is not a screenshot, recording, saved page, e-mail, exported chat or document format the vault accepts (checked by its content, not its name)."));
         return claims.Kind is { } kind && !format.Allows(kind)
             ? throw new VaultProblemException(ProblemType.KindMismatch, $"A {format.ContentType} file cannot be filed as {kind.ToWireName()}.")
             : format;

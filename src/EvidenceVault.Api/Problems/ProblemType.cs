@@ -29,6 +29,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static readonly ProblemType OperatorKeyRequired = new("operator-key-required", 401, "Opening a case needs the operator's key.");
     public static readonly ProblemType EvidenceTooLarge = new("evidence-too-large", 413, "The upload is larger than the vault accepts in one request.");
     public static readonly ProblemType UnsupportedEvidenceType = new("unsupported-evidence-type", 415, "The bytes are not an accepted evidence format.");
+    public static readonly ProblemType MailboxExport = new("mailbox-export", 415, "The file is a mailbox export (mbox) of a whole folder of e-mails; the vault takes each e-mail on its own.");
     public static readonly ProblemType KindMismatch = new("kind-mismatch", 415, "The bytes do not match the declared evidence kind.");
     public static readonly ProblemType DigestMismatch = new("digest-mismatch", 422, "The bytes do not match the declared digest.");
     public static readonly ProblemType TusVersionUnsupported = new("tus-version-unsupported", 412, "The request needs Tus-Resumable: 1.0.0.");
@@ -56,7 +57,7 @@ internal sealed record ProblemType(string Code, int Status, string Title)
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         EmptyEvidence, IncompleteBody, MalformedHeader, MalformedRequest, Unauthorized, TokenRevoked, TokenExpired, Forbidden, CaseNotFound, ItemNotFound, GrantNotFound, TimestampPending, NotFound, LogSizeInvalid,
-        RateLimited, CaseQuotaExceeded, OperatorKeyRequired, EvidenceTooLarge, UnsupportedEvidenceType, KindMismatch, DigestMismatch,
+        RateLimited, CaseQuotaExceeded, OperatorKeyRequired, EvidenceTooLarge, UnsupportedEvidenceType, MailboxExport, KindMismatch, DigestMismatch,
         TusVersionUnsupported, UploadContentType, ChecksumAlgorithmUnsupported, UploadNotFound, UploadOffsetMismatch, UploadCompleted, UploadGone, UploadLengthExceeded, ChunkTooLarge, ChecksumMismatch,
         CaptureDisabled, CaptureUrlInvalid, CaptureAddressForbidden, CaptureTooLarge, CaptureUnreachable, CaptureTimedOut,
         InternalError, StorageUnavailable, StorageNotImmutable, VaultLogInconsistent,

@@ -307,6 +307,22 @@ public static class EvidenceFormatDetector
     }
 
     /// <summary>
+    /// Whether <paramref name="head"/> begins a mailbox export (mbox, RFC 4155): a <c>From </c> separator line (Google
+    /// Takeout's <c>From 1785…@xxx Fri Nov 20 14:03:21 +0000 2026</c>, Thunderbird's <c>From - Fri Nov 20 14:03:21 2026</c>)
+    /// followed by a received e-mail's header. Such a file holds a whole folder of mails, the owner's private ones among
+    /// them, so the vault refuses it and asks for the one mail instead; it is no evidence format of its own.
+    /// </summary>
+    public static bool IsMailbox(ReadOnlySpan<byte> head)
+    {
+        if (!head.StartsWith("From "u8) || head.IndexOf((byte)'\n') is not (> 5 and var end))
+        {
+            return false;
+        }
+
+        return IsReceivedMessage(Encoding.Latin1.GetString(head[(end + 1)..]), cutOff: head.Length == HeadLength);
+    }
+
+    /// <summary>
     /// A received e-mail as mail programs save it (RFC 5322): every line up to the first blank one a header field
     /// (<c>Name: value</c>) or the folded rest of one, among them a field only delivery writes. A long header may run
     /// past the head, whose last line is then cut off and not judged.

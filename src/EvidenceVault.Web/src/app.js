@@ -16,7 +16,8 @@ import { VaultApi, VaultError, parseCaseLink, problemError } from './api.js';
 const SESSION_KEY = 'evidencevault.session';
 const LANGUAGE_KEY = 'evidencevault.language';
 const CHUNK_SIZE = 8 * 1024 * 1024;
-const ACCEPTED = ['image/*', 'audio/*', 'video/*', '.mhtml', '.mht', '.html', '.htm', '.pdf', '.warc', '.gz', '.wacz', '.webarchive', '.zip', '.heic', '.heif', '.amr', '.awb', '.silk', '.slk', '.aac', '.3gp', '.m4a', '.eml', '.msg', '.docx', '.docm', '.xlsx', '.xlsm', '.pptx', '.pptm', '.odt', '.ods', '.odp', '.doc', '.xls', '.ppt', '.rtf', '.txt', '.json'];
+// .mbox is let through only for the vault to say why it takes the one mail instead of a whole folder, and how to save it.
+const ACCEPTED = ['image/*', 'audio/*', 'video/*', '.mhtml', '.mht', '.html', '.htm', '.pdf', '.warc', '.gz', '.wacz', '.webarchive', '.zip', '.heic', '.heif', '.amr', '.awb', '.silk', '.slk', '.aac', '.3gp', '.m4a', '.eml', '.msg', '.docx', '.docm', '.xlsx', '.xlsm', '.pptx', '.pptm', '.odt', '.ods', '.odp', '.doc', '.xls', '.ppt', '.rtf', '.txt', '.json', '.mbox'];
 
 const state = {
   language: initialLanguage(localStorage.getItem(LANGUAGE_KEY), navigator.languages || [navigator.language || '']),

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Custody;
 using EvidenceVault.Hashing;
@@ -56,6 +57,26 @@ public sealed class RejectionTests(RejectionTests.SmallLimitVault app) : IClassF
             var slides = await SampleDocuments.WriteAsync(folder.FullName, ".ppt");
             Assert.True(CompoundFileEdits.DirectoryOffset(await File.ReadAllBytesAsync(slides)) > 4 * 64 * 1024);
             Assert.Equal("application/vnd.ms-powerpoint", (await vault.UploadNewItemAsync(slides)).ContentType);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Upload_AMailboxExport_IsRefusedWithHowToSaveTheOneMailAndNothingIsStored()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var folder = Directory.CreateTempSubdirectory("ev-mbox-");
+        try
+        {
+            var mailbox = await SampleMessages.MailboxAsync(Path.Combine(folder.FullName, "Takeout.mbox"), SampleMessages.Phishing(Path.Combine(folder.FullName, "mail.eml")));
+
+            using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(mailbox)), r => r.Headers.Add("X-File-Name", "Takeout.mbox"));
+
+            var problem = await AssertRefusedAndNothingStoredAsync(vault, response, 415, "mailbox-export");
+            Assert.Contains("Download message", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
         finally
         {
@@ -247,13 +268,14 @@ public sealed class RejectionTests(RejectionTests.SmallLimitVault app) : IClassF
         await ProblemAssert.IsAsync(response, 404, "not-found");
     }
 
-    private async Task AssertRefusedAndNothingStoredAsync(TestCase vault, HttpResponseMessage response, int status, string problem)
+    private async Task<JsonElement> AssertRefusedAndNothingStoredAsync(TestCase vault, HttpResponseMessage response, int status, string problem)
     {
-        await ProblemAssert.IsAsync(response, status, problem);
+        var refusal = await ProblemAssert.IsAsync(response, status, problem);
         Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
         Assert.Empty(await app.IndexRowsAsync(vault.CaseId));
         var custody = await vault.CheckCustodyAsync();
         Assert.Equal([CustodyEventTypes.CaseCreated, CustodyEventTypes.GrantCreated], custody.Events.Select(e => e.Type)); // the case and its owner's grant
+        return refusal;
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string token, HttpContent? content = null)

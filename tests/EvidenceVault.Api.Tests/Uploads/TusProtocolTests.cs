@@ -389,6 +389,34 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
     }
 
     [Fact]
+    public async Task A_mailbox_export_is_refused_at_the_first_chunk_as_one_and_the_upload_is_gone()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var tus = new TusClient(vault.Client, vault.CaseId);
+        var folder = Directory.CreateTempSubdirectory("ev-tus-mbox-");
+        try
+        {
+            var mail = SampleMessages.Phishing(Path.Combine(folder.FullName, "mail.eml"));
+            var mailbox = await File.ReadAllBytesAsync(await SampleMessages.MailboxAsync(Path.Combine(folder.FullName, "All mail.mbox"), [.. Enumerable.Repeat(mail, (int)(3 * Chunk / new FileInfo(mail).Length))]));
+            Assert.True(mailbox.Length > 2 * Chunk);
+            var upload = await tus.OpenAsync(mailbox.Length);
+
+            using var first = await tus.PatchAsync(upload, 0, mailbox.AsMemory(0, Chunk));
+            using var head = await tus.HeadAsync(upload);
+
+            await ProblemAssert.IsAsync(first, 415, "mailbox-export");
+            Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
+            var row = (await UploadRowsAsync(vault.CaseId)).Single();
+            Assert.Equal(("rejected", "mailbox-export", 0L), (row.GetString("State"), row.GetString("Reason"), row.GetInt64("Offset")));
+            Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_word_97_document_is_told_by_its_directory_across_patches_and_an_installer_is_refused_when_its_directory_arrives()
     {
         using var vault = await app.CreateCaseAsync();

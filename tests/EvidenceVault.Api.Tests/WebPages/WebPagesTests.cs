@@ -505,6 +505,35 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
+    public async Task A_mailbox_export_is_refused_with_how_to_save_the_one_phishing_mail_in_the_pages_language()
+    {
+        using var vault = await app.CreateCaseAsync();
+        var folder = Directory.CreateTempSubdirectory("evidencevault-page-");
+        try
+        {
+            var mailbox = await SampleMessages.MailboxAsync(Path.Combine(folder.FullName, "收件箱.mbox"), SampleMessages.Phishing(Path.Combine(folder.FullName, "mail.eml")));
+            await using var phone = await chromium.Browser.NewContextAsync(Phone);
+            var watch = Watch(phone, app.BaseAddress);
+            var page = await phone.NewPageAsync();
+            await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={vault.OwnerToken}");
+
+            await page.Locator("input.uppy-Dashboard-input[type=file]").First.SetInputFilesAsync(mailbox);
+
+            await Expect(page.Locator("#error")).ToContainTextAsync("收件箱.mbox：这是整个邮箱文件夹的导出（mbox）", new() { Timeout = 30_000 });
+            await Expect(page.Locator("#error")).ToContainTextAsync("请只保存那封诈骗邮件");
+            await page.ClickAsync("#language");
+            await Expect(page.Locator("#error")).ToContainTextAsync("Save only the scam e-mail: open it and use “Download message”");
+            Assert.Empty(await vault.ListItemsAsync());
+            Assert.Empty(await app.CommittedOriginalsAsync(vault.CaseId));
+            Assert.Empty(watch.ScriptErrors);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_victim_with_only_a_link_has_the_vault_save_the_page_and_gets_its_receipt()
     {
         var site = await ScamSite.InstanceAsync();

@@ -132,6 +132,35 @@ public sealed class EvidenceFormatDetectorTests
         Assert.Equal("message/rfc822", EvidenceFormatDetector.Detect(head)?.ContentType);
     }
 
+    [Fact]
+    public async Task IsMailbox_AMailboxExportOfMails_IsOneAndNoEvidenceFormat()
+    {
+        var folder = Directory.CreateTempSubdirectory("ev-mbox-").FullName;
+        try
+        {
+            var mailbox = await SampleMessages.MailboxAsync(
+                Path.Combine(folder, "phishing.mbox"), SampleMessages.Phishing(Path.Combine(folder, "a.eml")), SampleMessages.Phishing(Path.Combine(folder, "b.eml"), hiddenRecipients: true));
+            var head = Head(mailbox);
+
+            Assert.StartsWith("From ", Encoding.ASCII.GetString(head), StringComparison.Ordinal);
+            Assert.True(EvidenceFormatDetector.IsMailbox(head));
+            Assert.Null(EvidenceFormatDetector.Detect(head));
+            Assert.False(EvidenceFormatDetector.IsMailbox(Head(Path.Combine(folder, "a.eml")))); // one saved mail is no mailbox
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("From - Fri Nov 20 14:03:21 2026\r\nX-Mozilla-Status: 0001\r\nDelivered-To: v@example.cn\r\nFrom: x@y.example\r\n\r\n", true)] // Thunderbird's folder file
+    [InlineData("From 1785123456789012345@xxx Fri Nov 20 14:03:21 +0000 2026\nX-GM-THRID: 1785123456789012345\nReceived: by 2002:a05:6a10; Fri, 20 Nov 2026 06:03:21 -0800\n\n", true)] // Google Takeout's
+    [InlineData("From the desk of the refund centre\r\nplease reply today\r\n", false)] // text that only begins like one
+    [InlineData("From: x@y.example\r\nReceived: from a by b; Fri, 20 Nov 2026 22:03:19 +0800\r\n\r\n", false)] // a saved mail
+    public void IsMailbox_TellsAMailboxBySeparatorAndHeader(string head, bool mailbox) =>
+        Assert.Equal(mailbox, EvidenceFormatDetector.IsMailbox(Encoding.UTF8.GetBytes(head)));
+
     [Theory]
     [InlineData("Subject: hello\r\nFrom: a@b.example\r\n\r\nbody")] // no field only delivery writes: a note, not a received mail
     [InlineData("Received: from a by b; Fri, 20 Nov 2026 22:03:19 +0800\r\nthis line is no field\r\n\r\n")]
