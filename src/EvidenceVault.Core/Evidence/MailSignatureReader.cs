@@ -310,18 +310,20 @@ public static partial class MailSignatureReader
     /// </summary>
     private static byte[] SignedHeaderBytes(ParsedSignature signature, List<HeaderField> fields)
     {
-        var used = new HashSet<int>();
+        // Each name's fields with the bottom-most on top, so a name signed again takes the next one up — found at once
+        // however many names h= lists or fields the header holds, so a crafted header costs no more than a real one.
+        var unused = new Dictionary<string, Stack<HeaderField>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var field in fields)
+        {
+            (unused.TryGetValue(field.Name, out var named) ? named : unused[field.Name] = new Stack<HeaderField>()).Push(field);
+        }
+
         var text = new StringBuilder();
         foreach (var name in signature.HeaderNames)
         {
-            for (var i = fields.Count - 1; i >= 0; i--)
+            if (unused.TryGetValue(name.Trim(), out var named) && named.TryPop(out var field))
             {
-                if (!used.Contains(i) && fields[i].Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
-                {
-                    used.Add(i);
-                    text.Append(Canonical(fields[i].Raw, signature.RelaxedHeaders)).Append("\r\n");
-                    break;
-                }
+                text.Append(Canonical(field.Raw, signature.RelaxedHeaders)).Append("\r\n");
             }
         }
 

@@ -94,6 +94,22 @@ public sealed class MailSignatureReaderTests : IDisposable
         Assert.Equal(MailSignatureResults.Pass, signature.Result);
     }
 
+    [Theory]
+    [InlineData("Subject: 退款已完成", "True", MailSignatureResults.Pass)] // the signed Subject is the bottom-most one, still as signed
+    [InlineData("From: service@bank.example", "False", MailSignatureResults.Fail)] // dkimpy signs From twice: a second one cannot be slipped in
+    public async Task ReadAsync_ASecondFieldOfASignedNameAddedOnTop_IsJudgedByTheBottomMostAsSigned(string added, string dkimpy, string result)
+    {
+        var mail = await SampleMailSignatures.SignedPhishingAsync(Path.Combine(_folder, "added.eml"), _key);
+        File.WriteAllText(mail, AsWritten(added) + File.ReadAllText(mail, Encoding.Latin1), Encoding.Latin1);
+
+        var signature = Assert.Single(await ReadAsync(mail, Published()) ?? []);
+
+        Assert.Equal(result, signature.Result);
+        Assert.Equal(dkimpy, (await SampleMailSignatures.DkimpyVerifyAsync(mail, SampleMailSignatures.KeyRecord(_key))).Output.Trim());
+
+        static string AsWritten(string field) => Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(field + "\r\n")); // the field's UTF-8 bytes, one Latin-1 character each
+    }
+
     [Fact]
     public async Task ReadAsync_ABodyChangedAfterSigning_IsBodyChangedAndNoKeyIsAskedFor()
     {
