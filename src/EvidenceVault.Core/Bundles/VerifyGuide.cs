@@ -279,12 +279,13 @@ internal static class VerifyGuide
             did not answer. A mail forwarded inside it "as an attachment" has its own `signatures` in `forwarded`, checked
             on its bytes as they stand inside the forward — the phishing mail's own signature, in a victim's forward —,
             which `evidencevault verify` checks again offline with the keys kept, as it does the file's own. dkimpy
-            (Debian's python3-dkim, which brings PyNaCl for `ed25519-sha256` signatures) checks the topmost signature of
-            the file itself offline, given the `key` kept, and prints `True`:
-            已签名邮件的 DKIM 签名（signatures）：入库时按签名域名当时公布的密钥核对（key 保存该密钥，域名日后更换密钥也可复核）；pass 表示正文和所签邮件头均未改动。以下命令用 dkimpy 以保存的密钥离线复核最上面的签名，输出 True。
+            (Debian's python3-dkim, which brings PyNaCl for `ed25519-sha256` signatures) checks each signature of the
+            file itself offline, given the `key` kept for it and its place `<n>` in `signatures` (0 for the topmost), and
+            prints `True`:
+            已签名邮件的 DKIM 签名（signatures）：入库时按签名域名当时公布的密钥核对（key 保存该密钥，域名日后更换密钥也可复核）；pass 表示正文和所签邮件头均未改动。以下命令用 dkimpy 以保存的密钥离线复核第 <n> 个签名（最上面的为 0），输出 True。
 
             ```sh
-            python3 -c 'import dkim, sys; print(dkim.verify(open(sys.argv[1], "rb").read(), dnsfunc=lambda name, timeout=5: sys.argv[2].encode()))' data/evidence/<item>.eml '<key>'
+            python3 -c 'import dkim, sys; print(dkim.DKIM(open(sys.argv[1], "rb").read()).verify(idx=int(sys.argv[3]), dnsfunc=lambda name, timeout=5: sys.argv[2].encode()))' data/evidence/<item>.eml '<key>' <n>
             ```
 
             An e-mail Outlook saved (`.msg`, `source` `msg`) is a compound file of the message's properties; `message`
