@@ -183,6 +183,13 @@ public static class SampleMessages
     }
 
     /// <summary>
+    /// Writes into <paramref name="folder"/> a mailbox export named <paramref name="name"/> holding the phishing mail
+    /// <paramref name="copies"/> times, as <see cref="MailboxAsync"/> writes one, and returns its path.
+    /// </summary>
+    public static Task<string> PhishingMailboxAsync(string folder, string name, int copies = 1) =>
+        MailboxAsync(Path.Combine(folder, name), [.. Enumerable.Repeat(Phishing(Path.Combine(folder, "phishing-" + Guid.NewGuid().ToString("N") + ".eml")), copies)]);
+
+    /// <summary>
     /// Writes to <paramref name="path"/> the phishing mail with its <see cref="Attachments"/>, forwarded "as an
     /// attachment" as Thunderbird forwards a mail and then delivered: a message of the victim's own whose
     /// <c>message/rfc822</c> part holds the phishing mail's bytes as they were, named by an RFC 2231

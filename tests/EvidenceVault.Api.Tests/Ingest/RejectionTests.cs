@@ -71,7 +71,7 @@ public sealed class RejectionTests(RejectionTests.SmallLimitVault app) : IClassF
         var folder = Directory.CreateTempSubdirectory("ev-mbox-");
         try
         {
-            var mailbox = await SampleMessages.MailboxAsync(Path.Combine(folder.FullName, "Takeout.mbox"), SampleMessages.Phishing(Path.Combine(folder.FullName, "mail.eml")));
+            var mailbox = await SampleMessages.PhishingMailboxAsync(folder.FullName, "Takeout.mbox");
 
             using var response = await vault.UploadAsync(new StreamContent(File.OpenRead(mailbox)), r => r.Headers.Add("X-File-Name", "Takeout.mbox"));
 

@@ -376,16 +376,8 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         var tus = new TusClient(vault.Client, vault.CaseId);
         var text = new byte[3 * Chunk];
         Array.Fill(text, (byte)'a');
-        var upload = await tus.OpenAsync(text.Length);
 
-        using var first = await tus.PatchAsync(upload, 0, text.AsMemory(0, Chunk));
-        using var head = await tus.HeadAsync(upload);
-
-        await ProblemAssert.IsAsync(first, 415, "unsupported-evidence-type");
-        Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
-        var row = (await UploadRowsAsync(vault.CaseId)).Single();
-        Assert.Equal(("rejected", "unsupported-evidence-type", 0L), (row.GetString("State"), row.GetString("Reason"), row.GetInt64("Offset")));
-        Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
+        await AssertRefusedAtTheFirstChunkAsync(vault, tus, text, "unsupported-evidence-type");
     }
 
     [Fact]
@@ -396,24 +388,30 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         var folder = Directory.CreateTempSubdirectory("ev-tus-mbox-");
         try
         {
-            var mail = SampleMessages.Phishing(Path.Combine(folder.FullName, "mail.eml"));
-            var mailbox = await File.ReadAllBytesAsync(await SampleMessages.MailboxAsync(Path.Combine(folder.FullName, "All mail.mbox"), [.. Enumerable.Repeat(mail, (int)(3 * Chunk / new FileInfo(mail).Length))]));
+            var mailbox = await File.ReadAllBytesAsync(await SampleMessages.PhishingMailboxAsync(folder.FullName, "All mail.mbox", copies: 4 * Chunk / 1024)); // a phishing mail is over 1 KiB
             Assert.True(mailbox.Length > 2 * Chunk);
-            var upload = await tus.OpenAsync(mailbox.Length);
 
-            using var first = await tus.PatchAsync(upload, 0, mailbox.AsMemory(0, Chunk));
-            using var head = await tus.HeadAsync(upload);
-
-            await ProblemAssert.IsAsync(first, 415, "mailbox-export");
-            Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
-            var row = (await UploadRowsAsync(vault.CaseId)).Single();
-            Assert.Equal(("rejected", "mailbox-export", 0L), (row.GetString("State"), row.GetString("Reason"), row.GetInt64("Offset")));
-            Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
+            await AssertRefusedAtTheFirstChunkAsync(vault, tus, mailbox, "mailbox-export");
         }
         finally
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Sends the first chunk of <paramref name="file"/> and asserts it refused as <paramref name="problem"/>, the upload gone and storage holding nothing.</summary>
+    private async Task AssertRefusedAtTheFirstChunkAsync(TestCase vault, TusClient tus, byte[] file, string problem)
+    {
+        var upload = await tus.OpenAsync(file.Length);
+
+        using var first = await tus.PatchAsync(upload, 0, file.AsMemory(0, Chunk));
+        using var head = await tus.HeadAsync(upload);
+
+        await ProblemAssert.IsAsync(first, 415, problem);
+        Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
+        var row = (await UploadRowsAsync(vault.CaseId)).Single();
+        Assert.Equal(("rejected", problem, 0L), (row.GetString("State"), row.GetString("Reason"), row.GetInt64("Offset")));
+        Assert.Empty(await app.CommittedBlobsAsync(vault.CaseId));
     }
 
     [Fact]

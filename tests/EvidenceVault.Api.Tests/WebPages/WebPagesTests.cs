@@ -511,7 +511,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         var folder = Directory.CreateTempSubdirectory("evidencevault-page-");
         try
         {
-            var mailbox = await SampleMessages.MailboxAsync(Path.Combine(folder.FullName, "收件箱.mbox"), SampleMessages.Phishing(Path.Combine(folder.FullName, "mail.eml")));
+            var mailbox = await SampleMessages.PhishingMailboxAsync(folder.FullName, "收件箱.mbox");
             await using var phone = await chromium.Browser.NewContextAsync(Phone);
             var watch = Watch(phone, app.BaseAddress);
             var page = await phone.NewPageAsync();
