@@ -28,22 +28,16 @@ public sealed class MailKeyOptions
 /// </summary>
 internal sealed class NameServiceMailKeys(IOptions<MailKeyOptions> options, Func<LookupClientOptions, LookupClient> connect) : IMailKeyDirectory
 {
-    private LookupClient? _client;
+    private readonly Lazy<LookupClient> _client = new(() => connect(Settings(options.Value)));
 
     public NameServiceMailKeys(IOptions<MailKeyOptions> options)
         : this(options, settings => new LookupClient(settings))
     {
     }
 
-    /// <summary>The client, made on first use from the settings.</summary>
-    private LookupClient Client()
+    /// <summary>The lookup settings: the configured name servers, else the machine's; no cache; one retry; TCP when an answer is cut.</summary>
+    private static LookupClientOptions Settings(MailKeyOptions settings)
     {
-        if (_client is { } client)
-        {
-            return client;
-        }
-
-        var settings = options.Value;
         var lookup = settings.NameServers.Count > 0
             ? new LookupClientOptions([.. settings.NameServers.Select(server => new NameServer(IPEndPoint.Parse(server)))])
             : new LookupClientOptions();
@@ -52,7 +46,7 @@ internal sealed class NameServiceMailKeys(IOptions<MailKeyOptions> options, Func
         lookup.Retries = 1;
         lookup.ThrowDnsErrors = false;
         lookup.UseTcpFallback = true;
-        return _client = connect(lookup);
+        return lookup;
     }
 
     public async Task<MailKeyAnswer> FindAsync(string selector, string domain, CancellationToken cancellationToken)
@@ -60,7 +54,7 @@ internal sealed class NameServiceMailKeys(IOptions<MailKeyOptions> options, Func
         IDnsQueryResponse response;
         try
         {
-            response = await Client().QueryAsync($"{selector}._domainkey.{domain}.", QueryType.TXT, QueryClass.IN, cancellationToken);
+            response = await _client.Value.QueryAsync($"{selector}._domainkey.{domain}.", QueryType.TXT, QueryClass.IN, cancellationToken);
         }
         catch (Exception e) when (e is DnsResponseException or ArgumentException)
         {

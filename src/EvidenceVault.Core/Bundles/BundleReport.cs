@@ -163,7 +163,7 @@ internal static class BundleReport
     {
         var signers = NamedAcross(
             items,
-            item => ((IEnumerable<MessageInfo>)[.. item.Message is { } message ? [message] : Array.Empty<MessageInfo>(), .. item.Message?.Forwarded ?? []])
+            item => (item.Message?.Forwarded ?? []).Prepend(item.Message).OfType<MessageInfo>()
                 .SelectMany(mail => mail.Signatures ?? [])
                 .Where(signature => signature.Domain is not null)
                 .Select(signature => (Key: signature.Domain!, Detail: signature.Result)),

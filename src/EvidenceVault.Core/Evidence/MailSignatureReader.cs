@@ -397,23 +397,7 @@ public static partial class MailSignatureReader
 
     private static string? Bounded(string? value) => value is { Length: > 0 and <= 998 } ? value : null;
 
-    private static byte[]? Base64(string? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var bytes = Convert.FromBase64String(MimeDecoding.Whitespace().Replace(value, string.Empty));
-            return bytes.Length > 0 ? bytes : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    private static byte[]? Base64(string? value) => value is not null && MimeDecoding.Base64(value) is { Length: > 0 } bytes ? bytes : null;
 
     /// <summary>The RSA key a record's <c>p=</c> holds (a SubjectPublicKeyInfo, as RFC 6376 says, or a bare RSAPublicKey as some domains publish); null when none can be read.</summary>
     private static RSA? RsaKey(byte[] der)

@@ -58,7 +58,7 @@ public static partial class MessageInfoReader
 
             return format.ContentType == EvidenceFormatDetector.MessageContentType ? await ReadSavedMailAsync(content, keys, cancellationToken) : null;
         }
-        catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException or ArgumentOutOfRangeException)
+        catch (Exception e) when (Unreadable(e))
         {
             return null;
         }
@@ -103,11 +103,14 @@ public static partial class MessageInfoReader
                     : statement;
             }
         }
-        catch (Exception e) when (e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException or ArgumentOutOfRangeException)
+        catch (Exception e) when (Unreadable(e))
         {
             return null;
         }
     }
+
+    /// <summary>Whether <paramref name="e"/> says the file cannot be read as the mail it claims to be, so that it states nothing.</summary>
+    private static bool Unreadable(Exception e) => e is InvalidDataException or RegexMatchTimeoutException or EndOfStreamException or ArgumentOutOfRangeException;
 
     /// <summary>An Outlook <c>.msg</c>: its Internet header (or the fields its properties give) read as a saved e-mail's, the links from its plain-text body and its HTML and those of the messages embedded in it, and its attachments.</summary>
     private static async Task<MessageInfo?> ReadOutlookMessageAsync(Stream content, CancellationToken cancellationToken)
