@@ -128,7 +128,7 @@ public static class LocalBundles
     {
         public IReadOnlyList<KeyValuePair<string, string>> Certificates => certificates;
 
-        public BundleLogProof? LogProof => logProof;
+        public BundleLogProof LogProof => logProof;
 
         public Task<Stream> OpenItemAsync(EvidenceItemRecord item, CancellationToken cancellationToken) =>
             Task.FromResult<Stream>(File.OpenRead(stored[item.ItemId].Path));

@@ -99,7 +99,7 @@ internal sealed partial class CaseBundleExporter(
     {
         public IReadOnlyList<KeyValuePair<string, string>> Certificates => certificates;
 
-        public BundleLogProof? LogProof => logProof;
+        public BundleLogProof LogProof => logProof;
 
         public Task<Stream> OpenItemAsync(EvidenceItemRecord item, CancellationToken cancellationToken) =>
             OpenAsync(EvidencePaths.Original(caseId, item.ItemId), cancellationToken);

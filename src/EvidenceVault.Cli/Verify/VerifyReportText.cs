@@ -41,7 +41,7 @@ internal static class VerifyReportText
         await output.WriteLineAsync(report.Log is { } log
             ? $"公开日志 Vault log: 第 entry {log.LeafIndex} 条, 检查点 checkpoint of {log.TreeSize} ({log.Origin}) signed by key {log.KeyId}; " +
               (log.TimestampTime is { } at ? $"timestamp {VaultJson.FormatUtc(at)} (北京时间 Beijing {InBeijing(at)}) by {log.TimestampAuthority}" : "检查点无时间戳 checkpoint not timestamped")
-            : "公开日志 Vault log: 证据包不含日志证明 the bundle carries no vault log proof");
+            : "公开日志 Vault log: 未通过核验 not verified (see the problems below)");
         if (report.Log?.ConsistentWithSize is { } now)
         {
             await output.WriteLineAsync($"                今日日志 the log now has {Log.WatchLogCommand.Entries(now)} and still holds this checkpoint unchanged (RFC 9162 consistency proof verified)");
@@ -88,7 +88,7 @@ internal static class VerifyReportText
         BagFindingCodes.TimestampInvalid => "可信时间戳缺失、无效或与证据不符",
         BagFindingCodes.ReceiptInvalid => "保管回执缺失、签名无效或与证据不符",
         BagFindingCodes.ExportIntegrityFailure => "导出时存储中的数据与索引不符",
-        BagFindingCodes.LogProofInvalid => "公开日志证明不完整、签名无效或与本证据包不符",
+        BagFindingCodes.LogProofInvalid => "公开日志证明缺失或不完整、签名无效或与本证据包不符",
         BagFindingCodes.LogInconsistent => "证据保险箱今日的公开日志与本证据包的检查点不一致（历史被改动）",
         _ => "未知问题",
     };

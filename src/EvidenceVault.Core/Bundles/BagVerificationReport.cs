@@ -103,7 +103,7 @@ public sealed record BagVerificationReport(
     /// <summary>Whose roots captured sites' certificates were checked against: the machine's, or the ones the expert supplied (<see cref="TrustSources"/>).</summary>
     public string SiteRootsFrom { get; init; } = TrustSources.Machine;
 
-    /// <summary>The export's entry in the vault log, checked; null when the bundle carries none (or it failed: see the findings).</summary>
+    /// <summary>The export's entry in the vault log, checked; null when it is missing or failed (see the findings).</summary>
     public VerifiedLogEntry? Log { get; init; }
 
     /// <summary>True when nothing is wrong.</summary>
@@ -165,7 +165,7 @@ public static class BagFindingCodes
     /// <summary>A receipt is missing, its signature does not verify, or it does not match the item.</summary>
     public const string ReceiptInvalid = "receipt-invalid";
 
-    /// <summary>The vault log proof is incomplete, not signed by a trusted vault key, not about this bundle, or does not lead to its checkpoint.</summary>
+    /// <summary>The vault log proof is missing or incomplete, not signed by a trusted vault key, not about this bundle, or does not lead to its checkpoint.</summary>
     public const string LogProofInvalid = "log-proof-invalid";
 
     /// <summary>The vault's log today does not extend the bundle's checkpoint: entries were changed or removed since.</summary>

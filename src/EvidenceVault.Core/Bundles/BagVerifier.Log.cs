@@ -50,7 +50,7 @@ public static partial class BagVerifier
             var signature = await ReadBytesAsync(LogCheckpointPath + ".sig", cancellationToken);
             if (inclusionText is null && checkpointBytes is null && signature is null)
             {
-                return null; // exported before the vault log, or by a vault without one
+                return Fail(LogInclusionPath, "the bag carries no vault log proof (data/log/): the vault puts one in every bundle, and without it nothing signed fixes the bundle's last custody line, so items could have been taken out from the end of the log");
             }
 
             if (inclusionText is null || checkpointBytes is null || signature is null)

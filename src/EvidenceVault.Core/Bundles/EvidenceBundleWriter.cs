@@ -24,8 +24,8 @@ public interface IBundleSource
     /// <summary>Certificates and keys to include under <c>data/certs/</c>, by file name (<c>tsa-roots.pem</c>, …).</summary>
     IReadOnlyList<KeyValuePair<string, string>> Certificates { get; }
 
-    /// <summary>The export's entry in the vault log, with its signed checkpoint; null for a bundle without one.</summary>
-    Transparency.BundleLogProof? LogProof { get; }
+    /// <summary>The export's entry in the vault log, with its signed checkpoint: every bundle carries it (the verifier requires it).</summary>
+    Transparency.BundleLogProof LogProof { get; }
 }
 
 /// <summary>A stored file whose bytes did not match the index while it was exported.</summary>
@@ -143,16 +143,13 @@ public static class EvidenceBundleWriter
             links = await CaseLinks.ReadAsync(log, cancellationToken);
         }
 
-        await bag.AddPayloadFileAsync("data/report.html", BundleReport.Format(bundleCatalog, links, source.LogProof?.Inclusion), cancellationToken);
+        await bag.AddPayloadFileAsync("data/report.html", BundleReport.Format(bundleCatalog, links, source.LogProof.Inclusion), cancellationToken);
         await using (var log = await source.OpenCustodyLogAsync(cancellationToken))
         {
             await bag.AddPayloadFileAsync(BagVerifier.CustodyLogPath, log, cancellationToken);
         }
 
-        if (source.LogProof is { } proof)
-        {
-            await AddLogProofAsync(bag, proof, cancellationToken);
-        }
+        await AddLogProofAsync(bag, source.LogProof, cancellationToken);
 
         var extra = new List<KeyValuePair<string, string>>
         {

@@ -167,7 +167,8 @@ internal static class VerifyGuide
             Every receipt and every export enters the vault log: one append-only Merkle tree (RFC 9162) over the custody heads of all cases.
             `data/log/inclusion.json` is this export's entry (case, custody line and its hash — the last line of
             `data/custody-log.jsonl`) with its audit path; `data/log/checkpoint.txt` is the log right after it (name, size,
-            root), signed by the vault and timestamped by the authority:
+            root), signed by the vault and timestamped by the authority. Every bundle carries this proof: it fixes the
+            bundle's last custody line, so that no item can be taken from the end of the log unseen.
 
             ```sh
             openssl dgst -sha256 -verify data/certs/vault-receipt-key-<keyId>.pem -signature data/log/checkpoint.txt.sig data/log/checkpoint.txt
@@ -178,6 +179,7 @@ internal static class VerifyGuide
             vault for its log today and checks that it still extends this checkpoint — that nothing in it, this case
             included, was changed or removed since.
             每份回执与每次导出都记入证据保险箱的公开日志；`--check-log` 可核验该日志此后未被改写（本案件未被删除）。
+            每个证据包都附有此证明，它锁定监管链的最后一行：缺少它，即无法排除有人从末尾删去了证据。
 
             ## 6. 单个文件 / One item
 

@@ -1,5 +1,9 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json;
+using EvidenceVault.Custody;
+using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
 using EvidenceVault.Testing;
 
 namespace EvidenceVault.Cli.Tests.Verify;
@@ -70,6 +74,60 @@ internal sealed class BundleFolder : IDisposable
         var lines = File.ReadAllLines(PathOf("manifest-sha256.txt")).Where(l => !l.EndsWith("  " + relative, StringComparison.Ordinal));
         File.WriteAllText(PathOf("manifest-sha256.txt"), string.Join('\n', lines) + "\n", new UTF8Encoding(false));
         BagForgery.Rewrite(Bag, "tagmanifest-sha256.txt", "manifest-sha256.txt");
+    }
+
+    /// <summary>
+    /// What a forger who wants the case's latest item gone does: delete its evidence, timestamp and receipt, drop its
+    /// row from the catalog and <c>items.csv</c>, take its lines out of the custody log and chain the lines after them
+    /// again (the export's line), point the catalog at the new head, and make every manifest agree. Returns its id.
+    /// </summary>
+    public string TakeOutLastItem()
+    {
+        var catalog = JsonSerializer.Deserialize<BundleCatalog>(File.ReadAllText(PathOf("data/items.json")), VaultJson.Indented)!;
+        var last = catalog.Items[^1];
+        foreach (var file in new[] { last.File!, $"data/timestamps/{last.ItemId}.tsr", $"data/receipts/{last.ItemId}.json", $"data/receipts/{last.ItemId}.json.sig" })
+        {
+            File.Delete(PathOf(file));
+            DropFromManifest(file);
+        }
+
+        var lines = new List<string>();
+        var head = CustodyHead.Empty;
+        foreach (var line in File.ReadAllLines(PathOf("data/custody-log.jsonl")))
+        {
+            var custodyEvent = CustodyEvent.Parse(line);
+            if (custodyEvent.ItemId != last.ItemId)
+            {
+                var chained = (custodyEvent with { Seq = head.Seq + 1, Prev = head.Hash.Hex }).ToLine();
+                lines.Add(chained);
+                head = new CustodyHead(head.Seq + 1, CustodyEvent.HashLine(chained));
+            }
+        }
+
+        WriteAndRehash("data/custody-log.jsonl", string.Join('\n', lines) + "\n");
+        var shortened = catalog with { CustodyHead = new ItemCustody(head.Seq, head.Hash.Hex), Items = catalog.Items.SkipLast(1).ToList() };
+        WriteAndRehash("data/items.json", JsonSerializer.Serialize(shortened, VaultJson.Indented) + "\n");
+        WriteAndRehash("data/items.csv", string.Join('\n', File.ReadAllLines(PathOf("data/items.csv")).Where(l => !l.Contains(last.ItemId, StringComparison.Ordinal))) + "\n");
+        FixPayloadOxum();
+        return last.ItemId;
+    }
+
+    /// <summary>What a forger does to remove the vault log proof: delete its files and their manifest lines.</summary>
+    public void TakeOutLogProof()
+    {
+        foreach (var file in Directory.GetFiles(PathOf("data/log")))
+        {
+            File.Delete(file);
+            DropFromManifest(Relative(file));
+        }
+
+        FixPayloadOxum();
+    }
+
+    private void WriteAndRehash(string relative, string text)
+    {
+        File.WriteAllText(PathOf(relative), text, new UTF8Encoding(false));
+        RehashManifests(relative);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

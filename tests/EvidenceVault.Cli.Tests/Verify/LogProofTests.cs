@@ -4,7 +4,7 @@ using EvidenceVault.Testing;
 
 namespace EvidenceVault.Cli.Tests.Verify;
 
-/// <summary>The vault log proof in a bundle: checked when present, and every forged part of it named.</summary>
+/// <summary>The vault log proof every bundle carries: checked, its absence and every forged part of it named.</summary>
 public sealed class LogProofTests
 {
     [Fact]
@@ -70,7 +70,7 @@ public sealed class LogProofTests
     }
 
     [Fact]
-    public async Task Half_a_log_proof_is_named_and_none_at_all_is_an_older_bundle()
+    public async Task Half_a_log_proof_is_named_and_none_at_all_too()
     {
         using var bundle = await BundleFolder.CreateAsync();
         File.Delete(bundle.PathOf("data/log/checkpoint.txt.sig"));
@@ -80,17 +80,37 @@ public sealed class LogProofTests
         var half = await BagVerifier.VerifyAsync(bundle.Bag);
 
         Assert.Equal(BagFindingCodes.LogProofInvalid, Assert.Single(half.Findings).Code);
-        foreach (var file in new[] { "data/log/checkpoint.txt", "data/log/checkpoint.tsr", "data/log/inclusion.json" })
-        {
-            File.Delete(bundle.PathOf(file));
-            bundle.DropFromManifest(file);
-        }
-
-        bundle.FixPayloadOxum();
+        bundle.TakeOutLogProof();
         var (exit, output) = await RunAsync(bundle.Bag);
 
-        Assert.Equal(VerifyCommand.Intact, exit);
-        Assert.Contains("the bundle carries no vault log proof", output, StringComparison.Ordinal);
+        Assert.Equal(VerifyCommand.Tampered, exit);
+        Assert.Contains("公开日志 Vault log: 未通过核验 not verified (see the problems below)", output, StringComparison.Ordinal);
+        Assert.Contains("data/log/inclusion.json: log-proof-invalid（公开日志证明缺失或不完整、签名无效或与本证据包不符）: the bag carries no vault log proof", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_cases_latest_item_taken_out_with_its_custody_lines_is_caught_by_the_log_proof_and_so_is_taking_out_the_proof()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var itemId = bundle.TakeOutLastItem();
+
+        var shortened = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        var finding = Assert.Single(shortened.Findings);
+        Assert.Equal((BagFindingCodes.LogProofInvalid, BagVerifier.LogInclusionPath), (finding.Code, finding.Path));
+        Assert.Contains("at custody line 11", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("ending at 8", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(2, shortened.Items.Count);
+        Assert.DoesNotContain(shortened.Items, item => item.ItemId == itemId);
+        Assert.All(shortened.Items, item => Assert.True(item.Intact));
+        bundle.TakeOutLogProof();
+
+        var withoutProof = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        finding = Assert.Single(withoutProof.Findings);
+        Assert.Equal((BagFindingCodes.LogProofInvalid, BagVerifier.LogInclusionPath), (finding.Code, finding.Path));
+        Assert.Contains("carries no vault log proof", finding.Message, StringComparison.Ordinal);
+        Assert.Null(withoutProof.Log);
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(string location)
