@@ -147,6 +147,12 @@ public static partial class BagVerifier
                 return false;
             }
 
+            if (_custodyLines is not null && !IsCustodyLine(document.Custody))
+            {
+                Add(path, BagFindingCodes.ReceiptInvalid, $"item {item.ItemId}: the receipt was signed when the custody log ended at line {document.Custody.Seq} ({document.Custody.Head}), which is not a line of the bundle's custody log");
+                return false;
+            }
+
             return true;
         }
 

@@ -39,6 +39,7 @@ public static partial class BagVerifier
     {
         private readonly List<BagFinding> _findings = [];
         private readonly Dictionary<string, HashedLength> _hashes = new(StringComparer.Ordinal);
+        private Dictionary<long, Sha256Digest>? _custodyLines;
 
         public async Task<BagVerificationReport> VerifyAsync(BagVerificationOptions options, CancellationToken cancellationToken)
         {
@@ -227,6 +228,7 @@ public static partial class BagVerifier
 
             using var reader = new StreamReader(bag.OpenFile(CustodyLogPath), Encoding.UTF8);
             var check = await CustodyChain.CheckAsync(reader, caseId, cancellationToken);
+            _custodyLines = check.Heads.DistinctBy(head => head.Seq).ToDictionary(head => head.Seq, head => head.Hash);
             foreach (var chainBreak in check.Breaks)
             {
                 Add(CustodyLogPath, BagFindingCodes.CustodyBroken, $"line {chainBreak.LineNumber}: {chainBreak.Reason}");
@@ -283,12 +285,20 @@ public static partial class BagVerifier
             return items;
         }
 
+        /// <summary>Whether the bag's custody log has line <c>Seq</c> and its SHA-256 is <c>Head</c>.</summary>
+        private bool IsCustodyLine(ItemCustody at) =>
+            _custodyLines is not null && _custodyLines.TryGetValue(at.Seq, out var line) && string.Equals(line.Hex, at.Head, StringComparison.Ordinal);
+
         private void CheckItemCustody(EvidenceItemRecord item, string file, Dictionary<long, CustodyEvent> eventsBySeq)
         {
             if (!eventsBySeq.TryGetValue(item.Custody.Seq, out var received) || received.Type != CustodyEventTypes.ItemReceived ||
                 received.ItemId != item.ItemId || received.Sha256 != item.Sha256 || received.Size != item.Size)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: custody line {item.Custody.Seq} does not record its receipt with this hash and size");
+            }
+            else if (!IsCustodyLine(item.Custody))
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: custody line {item.Custody.Seq} does not have the SHA-256 the catalog names ({item.Custody.Head})");
             }
             else if (SnapshotDetails.From(received.Details) != item.Snapshot)
             {

@@ -153,6 +153,11 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
         app.Clock.Advance(TimeSpan.FromHours(2));
         await worker.RetryDueAsync(CancellationToken.None);
         Assert.Equal(before, (await vault.CheckCustodyAsync()).Events.Count); // granted once: nothing more happens to it
+
+        // The reissued receipt names the custody line it was signed at, and the bundle's log has that line.
+        var report = await VerifiedBundleAsync(vault);
+        Assert.True(report.Intact, string.Join("\n", report.Findings));
+        Assert.NotNull(Assert.Single(report.Items).ReceiptKeyId);
     }
 
     [Fact]
@@ -180,17 +185,24 @@ public sealed class ExternalAuthorityTests(ExternalAuthorityTests.ExternalAuthor
         app.AuthorityServer.Behaviour = AuthorityBehaviour.Normal;
         using var vault = await app.CreateCaseAsync();
         await vault.UploadItemAsync("page-snapshot-refund.warc");
+
+        var report = await VerifiedBundleAsync(vault);
+
+        Assert.True(report.Intact, string.Join("\n", report.Findings));
+        Assert.Equal("CN=External TSA, O=Test Authority", Assert.Single(report.Items).TimestampAuthority);
+        Assert.Equal("supplied", report.TimestampRootsFrom);
+    }
+
+    /// <summary>The case's bundle, saved and verified against the external authority's own root.</summary>
+    private async Task<BagVerificationReport> VerifiedBundleAsync(TestCase vault)
+    {
         var zip = Path.Combine(app.DataDirectory, $"{vault.CaseId}.zip");
         await using (var file = File.Create(zip))
         {
             await (await vault.Client.GetStreamAsync($"/api/cases/{vault.CaseId}/bundle")).CopyToAsync(file);
         }
 
-        var report = await BagVerifier.VerifyAsync(zip, new BagVerificationOptions { TsaRoots = [app.Authority.Root] });
-
-        Assert.True(report.Intact, string.Join("\n", report.Findings));
-        Assert.Equal("CN=External TSA, O=Test Authority", Assert.Single(report.Items).TimestampAuthority);
-        Assert.Equal("supplied", report.TimestampRootsFrom);
+        return await BagVerifier.VerifyAsync(zip, new BagVerificationOptions { TsaRoots = [app.Authority.Root] });
     }
 
     private static async Task<EvidenceItemRecord> ItemAsync(TestCase vault, string itemId) =>

@@ -77,39 +77,45 @@ internal sealed class BundleFolder : IDisposable
     }
 
     /// <summary>
-    /// What a forger who wants the case's latest item gone does: delete its evidence, timestamp and receipt, drop its
-    /// row from the catalog and <c>items.csv</c>, take its lines out of the custody log and chain the lines after them
-    /// again (the export's line), point the catalog at the new head, and make every manifest agree. Returns its id.
+    /// What a forger who wants one item gone does: delete its evidence, timestamp and receipt, drop its row from the
+    /// catalog and <c>items.csv</c>, take its lines out of the custody log and chain the lines after them again,
+    /// point the catalog's items and head at their new lines, and make every manifest agree. Returns its id.
     /// </summary>
-    public string TakeOutLastItem()
+    public string TakeOutItem(int index)
     {
         var catalog = JsonSerializer.Deserialize<BundleCatalog>(File.ReadAllText(PathOf("data/items.json")), VaultJson.Indented)!;
-        var last = catalog.Items[^1];
-        foreach (var file in new[] { last.File!, $"data/timestamps/{last.ItemId}.tsr", $"data/receipts/{last.ItemId}.json", $"data/receipts/{last.ItemId}.json.sig" })
+        var gone = catalog.Items[index];
+        foreach (var file in new[] { gone.File!, $"data/timestamps/{gone.ItemId}.tsr", $"data/receipts/{gone.ItemId}.json", $"data/receipts/{gone.ItemId}.json.sig" })
         {
             File.Delete(PathOf(file));
             DropFromManifest(file);
         }
 
         var lines = new List<string>();
+        var moved = new Dictionary<long, ItemCustody>();
         var head = CustodyHead.Empty;
         foreach (var line in File.ReadAllLines(PathOf("data/custody-log.jsonl")))
         {
             var custodyEvent = CustodyEvent.Parse(line);
-            if (custodyEvent.ItemId != last.ItemId)
+            if (custodyEvent.ItemId != gone.ItemId)
             {
                 var chained = (custodyEvent with { Seq = head.Seq + 1, Prev = head.Hash.Hex }).ToLine();
                 lines.Add(chained);
                 head = new CustodyHead(head.Seq + 1, CustodyEvent.HashLine(chained));
+                moved[custodyEvent.Seq] = new ItemCustody(head.Seq, head.Hash.Hex);
             }
         }
 
         WriteAndRehash("data/custody-log.jsonl", string.Join('\n', lines) + "\n");
-        var shortened = catalog with { CustodyHead = new ItemCustody(head.Seq, head.Hash.Hex), Items = catalog.Items.SkipLast(1).ToList() };
+        var shortened = catalog with
+        {
+            CustodyHead = new ItemCustody(head.Seq, head.Hash.Hex),
+            Items = [.. catalog.Items.Where(item => item != gone).Select(item => item with { Custody = moved[item.Custody.Seq] })],
+        };
         WriteAndRehash("data/items.json", JsonSerializer.Serialize(shortened, VaultJson.Indented) + "\n");
-        WriteAndRehash("data/items.csv", string.Join('\n', File.ReadAllLines(PathOf("data/items.csv")).Where(l => !l.Contains(last.ItemId, StringComparison.Ordinal))) + "\n");
+        WriteAndRehash("data/items.csv", string.Join('\n', File.ReadAllLines(PathOf("data/items.csv")).Where(l => !l.Contains(gone.ItemId, StringComparison.Ordinal))) + "\n");
         FixPayloadOxum();
-        return last.ItemId;
+        return gone.ItemId;
     }
 
     /// <summary>What a forger does to remove the vault log proof: delete its files and their manifest lines.</summary>

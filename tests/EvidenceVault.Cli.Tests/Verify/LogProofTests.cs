@@ -92,7 +92,7 @@ public sealed class LogProofTests
     public async Task The_cases_latest_item_taken_out_with_its_custody_lines_is_caught_by_the_log_proof_and_so_is_taking_out_the_proof()
     {
         using var bundle = await BundleFolder.CreateAsync();
-        var itemId = bundle.TakeOutLastItem();
+        var itemId = bundle.TakeOutItem(2);
 
         var shortened = await BagVerifier.VerifyAsync(bundle.Bag);
 

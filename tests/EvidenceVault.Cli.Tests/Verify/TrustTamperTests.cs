@@ -68,6 +68,24 @@ public sealed class TrustTamperTests
     }
 
     [Fact]
+    public async Task Verify_EarlierItemTakenOutAndCustodyRechained_LaterReceiptsNameHeadsTheLogNoLongerHas()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var catalog = (await BagVerifier.VerifyAsync(bundle.Bag)).Items;
+        bundle.TakeOutItem(0);
+        bundle.TakeOutLogProof();
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        var receipts = report.Findings.Where(finding => finding.Code == BagFindingCodes.ReceiptInvalid).ToList();
+        Assert.Equal([$"data/receipts/{catalog[1].ItemId}.json", $"data/receipts/{catalog[2].ItemId}.json"], receipts.Select(finding => finding.Path));
+        Assert.Contains("the receipt was signed when the custody log ended at line 6 (", receipts[0].Message, StringComparison.Ordinal);
+        Assert.Contains("which is not a line of the bundle's custody log", receipts[1].Message, StringComparison.Ordinal);
+        Assert.Equal(BagFindingCodes.LogProofInvalid, Assert.Single(report.Findings.Except(receipts)).Code);
+        Assert.All(report.Items, item => Assert.False(item.Intact));
+    }
+
+    [Fact]
     public async Task Verify_VaultKeySwappedForAnother_ReceiptsNoLongerVerify()
     {
         using var bundle = await BundleFolder.CreateAsync();

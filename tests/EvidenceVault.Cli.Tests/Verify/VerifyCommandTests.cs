@@ -154,6 +154,16 @@ public sealed class VerifyCommandTests
     }
 
     [Fact]
+    public async Task Verify_CatalogCustodyHeadOfAnItemEditedAndRehashed_CustodyMismatchIsReported()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var head = JsonDocument.Parse(File.ReadAllText(bundle.PathOf(BagVerifier.CatalogPath))).RootElement
+            .GetProperty("items")[1].GetProperty("custody").GetProperty("head").GetString()!;
+
+        await BagForgery.AssertRecataloguingCaughtAsync(bundle.Bag, head, head[..^1] + (head[^1] == '0' ? '1' : '0'), "custody line 5 does not have the SHA-256 the catalog names");
+    }
+
+    [Fact]
     public async Task Verify_SavedPagesOwnAddressEditedAndRehashed_CustodyMismatchIsReported()
     {
         using var bundle = await BundleFolder.CreateAsync();
