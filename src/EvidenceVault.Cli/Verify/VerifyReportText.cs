@@ -50,6 +50,11 @@ internal static class VerifyReportText
         if (report.Intact)
         {
             await output.WriteLineAsync("完好 INTACT：所有文件、证据与监管链均核验通过。Every file, item and custody link checks out.");
+            if (TrustedFromTheBundle(report) is { } note)
+            {
+                await output.WriteLineAsync(note);
+            }
+
             return;
         }
 
@@ -58,6 +63,25 @@ internal static class VerifyReportText
         {
             await output.WriteLineAsync($"  {finding.Path}: {finding.Code}（{Meaning(finding.Code)}）: {finding.Message}");
         }
+    }
+
+    /// <summary>
+    /// What an intact verdict under the bundle's own roots or keys leaves open: a bundle re-made as a whole, signed by
+    /// a forger's key that the forger put in it. Null when the expert supplied both.
+    /// </summary>
+    private static string? TrustedFromTheBundle(BagVerificationReport report)
+    {
+        var (zh, en) = (report.TimestampRootsFrom == TrustSources.Bundle, report.ReceiptKeysFrom == TrustSources.Bundle) switch
+        {
+            (true, true) => ("时间戳根证书与回执公钥", "timestamp roots and receipt keys"),
+            (true, false) => ("时间戳根证书", "timestamp roots"),
+            (false, true) => ("回执公钥", "receipt keys"),
+            _ => (null, null),
+        };
+        return zh is null
+            ? null
+            : $"注意 Note: {zh}取自证据包本身，只证明证据包前后一致；要排除整包被他人重新制作，请用 --tsa-root（取自时间戳机构）和 --vault-key（取自证据保险箱 /.well-known/evidencevault/keys）再核验一次。" +
+              $"The {en} came from the bundle itself, which shows it is consistent; to rule out a bundle re-made as a whole, verify again with --tsa-root (from the authority) and --vault-key (from the vault's /.well-known/evidencevault/keys).";
     }
 
     private static string InBeijing(DateTimeOffset time) =>

@@ -25,6 +25,11 @@ public sealed class TrustTamperTests
         Assert.Equal(VerifyCommand.Intact, exit);
         Assert.Contains("by CN=Test TSA, O=Test Authority", output, StringComparison.Ordinal);
         Assert.Contains("timestamp roots: 证据包内 from the bundle; 回执公钥 receipt keys: 证据包内 from the bundle", output, StringComparison.Ordinal);
+        Assert.Contains("注意 Note: 时间戳根证书与回执公钥取自证据包本身", output, StringComparison.Ordinal);
+        Assert.Contains("The timestamp roots and receipt keys came from the bundle itself", output, StringComparison.Ordinal);
+        var (_, rootSupplied) = await RunAsync(bundle.Zip, tsaRoots: [bundle.TsaRoot]);
+        Assert.Contains("注意 Note: 回执公钥取自证据包本身", rootSupplied, StringComparison.Ordinal);
+        Assert.Contains("The receipt keys came from the bundle itself", rootSupplied, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,6 +119,7 @@ public sealed class TrustTamperTests
         Assert.Equal(3, withBundleRoots.Findings.Count(f => f.Code == BagFindingCodes.TimestampInvalid && f.Message.Contains("does not chain", StringComparison.Ordinal)));
         Assert.True(exit == VerifyCommand.Intact, output);
         Assert.Contains("timestamp roots: 由您提供 supplied by you; 回执公钥 receipt keys: 由您提供 supplied by you", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Note:", output, StringComparison.Ordinal);
     }
 
     [Fact]
