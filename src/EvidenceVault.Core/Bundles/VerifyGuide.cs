@@ -123,6 +123,12 @@ internal static class VerifyGuide
             lawyer) and the name the owner gave it. A line without an actor is the vault's own.
             每行的 `actor` 是链接编号（不是令牌）；该链接的 `grant.created` 行（创建人的链接是第 2 行）写明其角色和名称。没有 `actor` 的行是证据保险箱自身的操作。
 
+            A line's `seq` is its line number, and its SHA-256 is taken over the line without its newline:
+
+            ```sh
+            sed -n '<seq>p' data/custody-log.jsonl | tr -d '\n' | sha256sum   # an item's or a receipt's custody.head
+            ```
+
             ```sh
             evidencevault verify
             """);
@@ -159,6 +165,11 @@ internal static class VerifyGuide
             openssl dgst -sha256 -verify data/certs/vault-receipt-key-<keyId>.pem -signature data/receipts/<item>.json.sig data/receipts/<item>.json
             ```
 
+            Its `custody` is the custody line the vault had reached when it signed (`seq`, `head`): the `sed` command of §2
+            must print that `head` for that `seq`, so no line before it can have been removed or changed, even with the
+            rest of the log chained again.
+            回执中的 `custody` 是签发时监管链的末行编号与哈希；用第 2 节的 `sed` 命令核对，可确认此前的记录未被删改。
+
             `evidencevault verify` checks every token (imprint, signature, chain to the roots, time) and every receipt;
             `--tsa-root FILE` and `--vault-key FILE` make it trust your copies instead of the bundle's.
 
@@ -169,6 +180,10 @@ internal static class VerifyGuide
             `data/custody-log.jsonl`) with its audit path; `data/log/checkpoint.txt` is the log right after it (name, size,
             root), signed by the vault and timestamped by the authority. Every bundle carries this proof: it fixes the
             bundle's last custody line, so that no item can be taken from the end of the log unseen.
+
+            ```sh
+            tail -n 1 data/custody-log.jsonl | tr -d '\n' | sha256sum   # equals the leaf's head in data/log/inclusion.json
+            ```
 
             ```sh
             openssl dgst -sha256 -verify data/certs/vault-receipt-key-<keyId>.pem -signature data/log/checkpoint.txt.sig data/log/checkpoint.txt

@@ -1,6 +1,11 @@
+using System.Globalization;
+using System.Text.Json;
 using EvidenceVault.Bundles;
 using EvidenceVault.Cli.Verify;
+using EvidenceVault.Receipts;
+using EvidenceVault.Serialization;
 using EvidenceVault.Testing;
+using EvidenceVault.Transparency;
 
 namespace EvidenceVault.Cli.Tests.Verify;
 
@@ -111,6 +116,41 @@ public sealed class LogProofTests
         Assert.Equal((BagFindingCodes.LogProofInvalid, BagVerifier.LogInclusionPath), (finding.Code, finding.Path));
         Assert.Contains("carries no vault log proof", finding.Message, StringComparison.Ordinal);
         Assert.Null(withoutProof.Log);
+    }
+
+    [Fact]
+    public async Task The_guides_standard_commands_tie_each_receipt_and_the_log_entry_to_their_custody_lines_and_show_an_item_taken_out()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var guide = await File.ReadAllLinesAsync(bundle.PathOf("VERIFY.md"));
+        var lineCommand = Assert.Single(guide, line => line.StartsWith("sed -n '<seq>p' data/custody-log.jsonl", StringComparison.Ordinal));
+        var lastCommand = Assert.Single(guide, line => line.StartsWith("tail -n 1 data/custody-log.jsonl", StringComparison.Ordinal));
+        var signedAt = Directory.GetFiles(bundle.PathOf("data/receipts"), "*.json").Order(StringComparer.Ordinal)
+            .Select(file => EvidenceReceipt.Parse(File.ReadAllBytes(file)).Custody).ToList();
+        var leaf = JsonSerializer.Deserialize<LogInclusion>(File.ReadAllText(bundle.PathOf(BagVerifier.LogInclusionPath)), VaultJson.Compact)!.Leaf!;
+        Task<string> LineAsync(long seq) => Sha256Async(bundle.Bag, lineCommand.Replace("<seq>", seq.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        foreach (var custody in signedAt)
+        {
+            Assert.Equal(custody.Head, await LineAsync(custody.Seq));
+        }
+
+        Assert.Equal(leaf.Head, await Sha256Async(bundle.Bag, lastCommand));
+        bundle.TakeOutItem(0);
+
+        foreach (var custody in signedAt.Skip(1))
+        {
+            Assert.NotEqual(custody.Head, await LineAsync(custody.Seq));
+        }
+
+        Assert.NotEqual(leaf.Head, await Sha256Async(bundle.Bag, lastCommand));
+    }
+
+    private static async Task<string> Sha256Async(string bag, string command)
+    {
+        var run = await ExternalTool.RunAsync("bash", bag, "-c", "set -o pipefail; " + command);
+        Assert.True(run.ExitCode == 0, run.Output);
+        return run.Output.Split(' ')[0];
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(string location)
