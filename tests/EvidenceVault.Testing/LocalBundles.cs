@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Text;
@@ -26,7 +27,16 @@ public static class LocalBundles
 {
     public const string CaseId = "01KBZ6X3N8Q4T2V7W9Y0A1B2C3";
 
-    public static async Task<LocalBundle> CreateAsync(string folder, params string[] files)
+    /// <summary>The link (grant) that sent every item of these bundles, the case's owner.</summary>
+    public const string Sender = "01KBZ6X3N8Q4T2V7W9Y0OWNER0";
+
+    /// <summary>A bundle of the whole case, holding <paramref name="files"/>.</summary>
+    public static Task<LocalBundle> CreateAsync(string folder, params string[] files) => CreateAsync(folder, null, files);
+
+    /// <summary>A bundle exported for one victim's items only (<paramref name="contributor"/>), holding <paramref name="files"/>, all sent by <see cref="Sender"/>.</summary>
+    public static Task<LocalBundle> CreateForContributorAsync(string folder, string contributor, params string[] files) => CreateAsync(folder, contributor, files);
+
+    private static async Task<LocalBundle> CreateAsync(string folder, string? contributor, string[] files)
     {
         using var authority = OpensslTimestampAuthority.Create("Test TSA");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -62,6 +72,7 @@ public static class LocalBundles
                 Kind = format.DefaultKind.ToWireName(),
                 ContentType = format.ContentType,
                 FileName = Path.GetFileName(file),
+                Contributor = Sender,
                 Snapshot = snapshot,
                 ReceivedAt = at.AddSeconds(seq),
                 Custody = new ItemCustody(seq, lineHash),
@@ -75,7 +86,13 @@ public static class LocalBundles
             items.Add(item with { Receipt = new ItemReceipt { Version = 1, KeyId = keyId, Sha256 = Sha256Digest.Of(receiptBytes).Hex } });
         }
 
-        var (exportSeq, exportHash) = log.Add(CustodyEventTypes.BundleExported, null, null, null);
+        var exported = new Dictionary<string, string> { ["items"] = items.Count.ToString(CultureInfo.InvariantCulture) };
+        if (contributor is not null)
+        {
+            exported["contributor"] = contributor;
+        }
+
+        var (exportSeq, exportHash) = log.Add(CustodyEventTypes.BundleExported, null, null, null, exported);
         var catalog = new BundleCatalog
         {
             CaseId = CaseId,
@@ -160,7 +177,7 @@ public sealed class CustodyLogBuilder(string caseId, DateTimeOffset start)
             At = start.AddSeconds(_head.Seq),
             Type = type,
             CaseId = caseId,
-            Actor = "01KBZ6X3N8Q4T2V7W9Y0OWNER0",
+            Actor = LocalBundles.Sender,
             ItemId = itemId,
             Sha256 = sha256,
             Size = size,

@@ -70,6 +70,11 @@ public static partial class BagVerifier
                 Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the catalog names custody head {catalog.CustodyHead.Seq}/{catalog.CustodyHead.Head}, the log ends at {custody.Head.Seq}/{custody.Head.Hash.Hex}");
             }
 
+            if (catalog is not null && custody is not null)
+            {
+                CheckExportLine(catalog, custody);
+            }
+
             var log = await CheckLogAsync(caseId, catalog, options, cancellationToken);
             return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings)
             {
@@ -285,6 +290,35 @@ public static partial class BagVerifier
             return items;
         }
 
+        /// <summary>
+        /// The export's own line, which ends the bag's log: it records how many items the vault listed (and, for one
+        /// victim's bundle, whose), so a catalog with an item taken out — and the log left as the vault wrote it,
+        /// its end fixed by the vault log proof — shows.
+        /// </summary>
+        private void CheckExportLine(BundleCatalog catalog, CustodyChainCheck custody)
+        {
+            var export = custody.Events.Count == 0 ? null : custody.Events[^1];
+            if (export?.Type != CustodyEventTypes.BundleExported)
+            {
+                Add(CustodyLogPath, BagFindingCodes.CustodyMismatch, $"the log does not end with the export's {CustodyEventTypes.BundleExported} line");
+                return;
+            }
+
+            var listed = export.Details?.GetValueOrDefault("items");
+            if (listed != catalog.Items.Count.ToString(CultureInfo.InvariantCulture))
+            {
+                Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the export's custody line {export.Seq} records {listed ?? "no"} items, the catalog lists {catalog.Items.Count}");
+            }
+
+            if (export.Details?.GetValueOrDefault("contributor") is { } contributor)
+            {
+                foreach (var item in catalog.Items.Where(item => item.Contributor != contributor))
+                {
+                    Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"item {item.ItemId} was sent by {item.Contributor ?? "no one"}, and the export's custody line {export.Seq} is for the items of {contributor} only");
+                }
+            }
+        }
+
         /// <summary>Whether the bag's custody log has line <c>Seq</c> and its SHA-256 is <c>Head</c>.</summary>
         private bool IsCustodyLine(ItemCustody at) =>
             _custodyLines is not null && _custodyLines.TryGetValue(at.Seq, out var line) && string.Equals(line.Hex, at.Head, StringComparison.Ordinal);
@@ -299,6 +333,10 @@ public static partial class BagVerifier
             else if (!IsCustodyLine(item.Custody))
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: custody line {item.Custody.Seq} does not have the SHA-256 the catalog names ({item.Custody.Head})");
+            }
+            else if (received.Actor != item.Contributor)
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: the catalog says link {item.Contributor ?? "(none)"} sent it, custody line {item.Custody.Seq} says {received.Actor ?? "(none)"}");
             }
             else if (SnapshotDetails.From(received.Details) != item.Snapshot)
             {

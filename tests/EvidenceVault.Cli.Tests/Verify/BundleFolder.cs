@@ -78,10 +78,12 @@ internal sealed class BundleFolder : IDisposable
 
     /// <summary>
     /// What a forger who wants one item gone does: delete its evidence, timestamp and receipt, drop its row from the
-    /// catalog and <c>items.csv</c>, take its lines out of the custody log and chain the lines after them again,
-    /// point the catalog's items and head at their new lines, and make every manifest agree. Returns its id.
+    /// catalog and <c>items.csv</c> and make every manifest agree; with <paramref name="rechainCustody"/>, also take its
+    /// lines out of the custody log, count one item less in the export's line, chain the lines after them again and
+    /// point the catalog's items and head at their new lines (without it, the log stays as the vault wrote it).
+    /// Returns the item's id.
     /// </summary>
-    public string TakeOutItem(int index)
+    public string TakeOutItem(int index, bool rechainCustody = true)
     {
         var catalog = JsonSerializer.Deserialize<BundleCatalog>(File.ReadAllText(PathOf("data/items.json")), VaultJson.Indented)!;
         var gone = catalog.Items[index];
@@ -91,27 +93,31 @@ internal sealed class BundleFolder : IDisposable
             DropFromManifest(file);
         }
 
-        var lines = new List<string>();
-        var moved = new Dictionary<long, ItemCustody>();
-        var head = CustodyHead.Empty;
-        foreach (var line in File.ReadAllLines(PathOf("data/custody-log.jsonl")))
+        var shortened = catalog with { Items = [.. catalog.Items.Where(item => item != gone)] };
+        if (rechainCustody)
         {
-            var custodyEvent = CustodyEvent.Parse(line);
-            if (custodyEvent.ItemId != gone.ItemId)
+            var lines = new List<string>();
+            var moved = new Dictionary<long, ItemCustody>();
+            var head = CustodyHead.Empty;
+            foreach (var custodyEvent in File.ReadAllLines(PathOf("data/custody-log.jsonl")).Select(CustodyEvent.Parse).Where(e => e.ItemId != gone.ItemId))
             {
-                var chained = (custodyEvent with { Seq = head.Seq + 1, Prev = head.Hash.Hex }).ToLine();
+                var counted = custodyEvent.Type == CustodyEventTypes.BundleExported
+                    ? custodyEvent with { Details = new Dictionary<string, string> { ["items"] = $"{shortened.Items.Count}" } }
+                    : custodyEvent;
+                var chained = (counted with { Seq = head.Seq + 1, Prev = head.Hash.Hex }).ToLine();
                 lines.Add(chained);
                 head = new CustodyHead(head.Seq + 1, CustodyEvent.HashLine(chained));
                 moved[custodyEvent.Seq] = new ItemCustody(head.Seq, head.Hash.Hex);
             }
+
+            WriteAndRehash("data/custody-log.jsonl", string.Join('\n', lines) + "\n");
+            shortened = shortened with
+            {
+                CustodyHead = new ItemCustody(head.Seq, head.Hash.Hex),
+                Items = [.. shortened.Items.Select(item => item with { Custody = moved[item.Custody.Seq] })],
+            };
         }
 
-        WriteAndRehash("data/custody-log.jsonl", string.Join('\n', lines) + "\n");
-        var shortened = catalog with
-        {
-            CustodyHead = new ItemCustody(head.Seq, head.Hash.Hex),
-            Items = [.. catalog.Items.Where(item => item != gone).Select(item => item with { Custody = moved[item.Custody.Seq] })],
-        };
         WriteAndRehash("data/items.json", JsonSerializer.Serialize(shortened, VaultJson.Indented) + "\n");
         WriteAndRehash("data/items.csv", string.Join('\n', File.ReadAllLines(PathOf("data/items.csv")).Where(l => !l.Contains(gone.ItemId, StringComparison.Ordinal))) + "\n");
         FixPayloadOxum();

@@ -154,6 +154,54 @@ public sealed class VerifyCommandTests
     }
 
     [Fact]
+    public async Task Verify_ItemTakenOutOfTheCatalogWithItsFilesAndTheLogLeftAsItWas_TheExportsLineCountsItStill()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        bundle.TakeOutItem(1, rechainCustody: false);
+
+        var report = await BagVerifier.VerifyAsync(bundle.Bag);
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal((BagFindingCodes.CustodyMismatch, BagVerifier.CatalogPath), (finding.Code, finding.Path));
+        Assert.Contains("the export's custody line 11 records 3 items, the catalog lists 2", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_ItemReattributedToAnotherVictimInTheCatalog_CustodyLineNamesWhoSentIt()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+
+        await BagForgery.AssertRecataloguingCaughtAsync(
+            bundle.Bag,
+            $"\"contributor\": \"{LocalBundles.Sender}\",\n      \"custody\": {{\n        \"seq\": 5,",
+            $"\"contributor\": \"{LocalBundles.Sender[..^1]}1\",\n      \"custody\": {{\n        \"seq\": 5,",
+            $"the catalog says link {LocalBundles.Sender[..^1]}1 sent it, custody line 5 says {LocalBundles.Sender}");
+    }
+
+    [Fact]
+    public async Task Verify_OneVictimsBundle_HoldsThatVictimsItemsOnly()
+    {
+        var folder = Directory.CreateTempSubdirectory("ev-contributor-").FullName;
+        try
+        {
+            var own = await LocalBundles.CreateForContributorAsync(folder, LocalBundles.Sender, SampleEvidence.PathOf("screenshot-refund-page.png"));
+            var others = await LocalBundles.CreateForContributorAsync(Directory.CreateDirectory(Path.Combine(folder, "other")).FullName, "01KBZ6X3N8Q4T2V7W9Y0VICTM2", SampleEvidence.PathOf("screenshot-refund-page.png"));
+
+            var ownReport = await BagVerifier.VerifyAsync(own.Zip);
+            var othersReport = await BagVerifier.VerifyAsync(others.Zip);
+
+            Assert.True(ownReport.Intact, string.Join("\n", ownReport.Findings));
+            var finding = Assert.Single(othersReport.Findings);
+            Assert.Equal((BagFindingCodes.CustodyMismatch, BagVerifier.CatalogPath), (finding.Code, finding.Path));
+            Assert.Contains($"was sent by {LocalBundles.Sender}, and the export's custody line 5 is for the items of 01KBZ6X3N8Q4T2V7W9Y0VICTM2 only", finding.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Verify_CatalogCustodyHeadOfAnItemEditedAndRehashed_CustodyMismatchIsReported()
     {
         using var bundle = await BundleFolder.CreateAsync();
