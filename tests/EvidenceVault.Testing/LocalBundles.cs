@@ -58,7 +58,13 @@ public static class LocalBundles
             var itemId = $"01KBZ6X3N8Q4T2V7W9Y0A1B{n++:D3}";
             stream.Position = 0;
             var snapshot = await PageSnapshotOriginReader.ReadAsync(stream, format);
-            var (seq, lineHash) = log.Add(CustodyEventTypes.ItemReceived, itemId, hashed.Digest.Hex, hashed.Length, snapshot is null ? null : new Dictionary<string, string>(SnapshotDetails.Of(snapshot)));
+            var said = new Dictionary<string, string>(snapshot is null ? [] : SnapshotDetails.Of(snapshot))
+            {
+                ["contentType"] = format.ContentType,
+                ["kind"] = format.DefaultKind.ToWireName(),
+                ["fileName"] = Path.GetFileName(file),
+            };
+            var (seq, lineHash) = log.Add(CustodyEventTypes.ItemReceived, itemId, hashed.Digest.Hex, hashed.Length, said);
 
             var tsr = await authority.ReplyAsync(Rfc3161TimestampRequest.CreateFromHash(Convert.FromHexString(hashed.Digest.Hex), HashAlgorithmName.SHA256, nonce: RandomNumberGenerator.GetBytes(8), requestSignerCertificates: true).Encode());
             var facts = TimestampVerifier.Verify(tsr, hashed.Digest, [authority.Root]).Facts ?? throw new InvalidOperationException("openssl token did not verify");

@@ -338,6 +338,10 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: the catalog says link {item.Contributor ?? "(none)"} sent it, custody line {item.Custody.Seq} says {received.Actor ?? "(none)"}");
             }
+            else if (DifferingClaim(received.Details, item) is { } claim)
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: its {claim} differs from custody line {item.Custody.Seq}");
+            }
             else if (SnapshotDetails.From(received.Details) != item.Snapshot)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: what the saved page says about its capture differs from custody line {item.Custody.Seq}");
@@ -370,6 +374,24 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: the sites and certificates the vault recorded at its capture differ from custody line {item.Custody.Seq}");
             }
+        }
+
+        /// <summary>
+        /// The first of what was said of the item when it was sent — its type, its kind, and the sender's claims: file
+        /// name, capture time, address, note — that the catalog states otherwise than its custody line; null when none.
+        /// </summary>
+        private static string? DifferingClaim(IReadOnlyDictionary<string, string>? details, EvidenceItemRecord item)
+        {
+            (string Name, string? Cataloged)[] said =
+            [
+                ("contentType", item.ContentType),
+                ("kind", item.Kind),
+                ("fileName", item.FileName),
+                ("capturedAt", item.CapturedAt is { } capturedAt ? VaultJson.FormatUtc(capturedAt) : null),
+                ("sourceUrl", item.SourceUrl),
+                ("note", item.Note),
+            ];
+            return said.FirstOrDefault(claim => details?.GetValueOrDefault(claim.Name) != claim.Cataloged).Name;
         }
 
         /// <summary>Whether the custody line's <paramref name="details"/> state what the catalog does; a detail that is not a number or time where one belongs does not.</summary>

@@ -118,7 +118,8 @@ internal static class VerifyGuide
             vault's own clock (UTC); `capturedAt` is what the victim claimed. `data/custody-log.jsonl` is the chain-of-custody
             log: each line's `prev` is the SHA-256 of the previous line's exact bytes (64 zeros for the first line), so no line
             can be changed, removed or reordered without breaking every later link. Each item's `custody.seq` names its
-            `item.received` line and `custody.head` is that line's SHA-256; its `contributor` is that line's `actor`. The last
+            `item.received` line and `custody.head` is that line's SHA-256; its `contributor` is that line's `actor`, and its
+            type, kind and the sender's claims (`fileName`, `capturedAt`, `sourceUrl`, `note`) are that line's. The last
             line is this export's `bundle.exported`: `items` is how many items the vault listed in it (and `contributor`, in
             one victim's bundle, whose items alone it holds). Each line's `actor` is a link (grant) id, never a
             token; the link's `grant.created` line (the owner's is line 2) gives its role (owner, contributor = a victim,

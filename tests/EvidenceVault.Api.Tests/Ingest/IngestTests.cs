@@ -196,6 +196,19 @@ public sealed class IngestTests(VaultApp app) : IClassFixture<VaultApp>
         var received = (await vault.CheckCustodyAsync()).Events.Single(e => e.ItemId == item.ItemId && e.Type == CustodyEventTypes.ItemReceived);
         Assert.Equal("退款页.mhtml", received.Details!["fileName"]);
         Assert.Equal(("假退款页面", "假退款页面"), (item.Note, received.Details["note"]));
+
+        // The claims travel to the bundle as the custody line recorded them: a catalog edited to say otherwise shows.
+        (string From, string To, string Claim)[] forgeries =
+        [
+            ("\"capturedAt\": \"2026-11-23T22:39:31.000Z\"", "\"capturedAt\": \"2026-11-22T22:39:31.000Z\"", "capturedAt"),
+            ("\"sourceUrl\": \"https://refund-center.", "\"sourceUrl\": \"https://refund-centre.", "sourceUrl"),
+            ("\"note\": \"假退款页面\"", "\"note\": \"真退款页面\"", "note"),
+        ];
+        foreach (var (from, to, claim) in forgeries)
+        {
+            var bag = await vault.DownloadBagAsync(Directory.CreateDirectory(Path.Combine(app.DataDirectory, $"claims-{claim}-{item.ItemId}")).FullName);
+            await BagForgery.AssertRecataloguingCaughtAsync(bag, from, to, $"its {claim} differs from custody line");
+        }
     }
 
     [Fact]

@@ -166,6 +166,16 @@ public sealed class VerifyCommandTests
         Assert.Contains("the export's custody line 11 records 3 items, the catalog lists 2", finding.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"fileName\": \"call-recording.m4a\"", "\"fileName\": \"call-recording.m4b\"", "its fileName differs from custody line 5")]
+    [InlineData("\"kind\": \"audio\"", "\"kind\": \"video\"", "its kind differs from custody line 5")]
+    public async Task Verify_WhatWasSaidOfAnItemWhenSentEditedInTheCatalog_CustodyMismatchNamesIt(string from, string to, string about)
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+
+        await BagForgery.AssertRecataloguingCaughtAsync(bundle.Bag, from, to, about);
+    }
+
     [Fact]
     public async Task Verify_ItemReattributedToAnotherVictimInTheCatalog_CustodyLineNamesWhoSentIt()
     {
