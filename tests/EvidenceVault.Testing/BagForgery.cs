@@ -1,5 +1,8 @@
 using System.Text;
+using System.Text.Json;
+using EvidenceVault.Evidence;
 using EvidenceVault.Hashing;
+using EvidenceVault.Serialization;
 
 namespace EvidenceVault.Testing;
 
@@ -27,12 +30,34 @@ public static class BagForgery
         Assert.Equal(from.Length, to.Length);
         Replace(bag, "data/items.json", from, to);
         RehashManifests(bag, "data/items.json");
+        RewriteItemsCsv(bag);
 
         var forged = await Bundles.BagVerifier.VerifyAsync(bag);
 
         var finding = Assert.Single(forged.Findings);
         Assert.Equal(Bundles.BagFindingCodes.CustodyMismatch, finding.Code);
         Assert.Contains(about, finding.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// What a careful forger does after editing the catalog: write its spreadsheet (<c>items.csv</c>) again from it, as
+    /// the vault writes it, and make the manifests and <c>Payload-Oxum</c> agree.
+    /// </summary>
+    public static void RewriteItemsCsv(string bag)
+    {
+        var catalog = JsonSerializer.Deserialize<BundleCatalog>(File.ReadAllText(Path.Combine(bag, Bundles.BagVerifier.CatalogPath)), VaultJson.Indented)!;
+        File.WriteAllText(Path.Combine(bag, Bundles.BagVerifier.ItemsCsvPath), Bundles.ItemsCsv.Format(catalog.Items), new UTF8Encoding(false));
+        RehashManifests(bag, Bundles.BagVerifier.ItemsCsvPath);
+        FixPayloadOxum(bag);
+    }
+
+    /// <summary>What a careful forger does after changing payload sizes: recompute Payload-Oxum, and the tag manifest.</summary>
+    public static void FixPayloadOxum(string bag)
+    {
+        var payload = Directory.GetFiles(Path.Combine(bag, "data"), "*", SearchOption.AllDirectories);
+        var oxum = File.ReadAllLines(Path.Combine(bag, "bag-info.txt")).Single(l => l.StartsWith("Payload-Oxum:", StringComparison.Ordinal));
+        Replace(bag, "bag-info.txt", oxum, $"Payload-Oxum: {payload.Sum(f => new FileInfo(f).Length)}.{payload.Length}");
+        RehashManifests(bag, "bag-info.txt");
     }
 
     /// <summary>Recomputes the edited file's manifest line and, for a payload file, the tag manifest's line for that manifest.</summary>

@@ -106,6 +106,7 @@ internal static class VerifyReportText
         BagFindingCodes.OxumMismatch => "Payload-Oxum 与数据不符",
         BagFindingCodes.InvalidCatalog => "证据目录 items.json 缺失、无法读取或属于其他案件",
         BagFindingCodes.ItemMismatch => "证据文件与目录记录不符",
+        BagFindingCodes.ItemsCsvMismatch => "表格 items.csv 与证据目录 items.json 不符",
         BagFindingCodes.CustodyBroken => "监管链的哈希链断裂",
         BagFindingCodes.CustodyMismatch => "监管链与目录记录不符",
         BagFindingCodes.MailSignatureInvalid => "邮件的 DKIM 签名用保存的密钥离线复核未通过",

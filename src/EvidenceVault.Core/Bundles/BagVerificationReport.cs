@@ -147,6 +147,9 @@ public static class BagFindingCodes
     /// <summary>The catalog (<c>items.json</c>) is missing, unreadable or for another case.</summary>
     public const string InvalidCatalog = "invalid-catalog";
 
+    /// <summary><c>items.csv</c>, the catalog's spreadsheet, does not say what the catalog says.</summary>
+    public const string ItemsCsvMismatch = "items-csv-mismatch";
+
     /// <summary>An evidence file differs from what the catalog records for it.</summary>
     public const string ItemMismatch = "item-mismatch";
 

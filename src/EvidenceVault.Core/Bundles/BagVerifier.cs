@@ -20,6 +20,9 @@ public static partial class BagVerifier
     /// <summary>Name of the custody log copy.</summary>
     public const string CustodyLogPath = "data/custody-log.jsonl";
 
+    /// <summary>The catalog as a spreadsheet, for lawyers.</summary>
+    public const string ItemsCsvPath = "data/items.csv";
+
     /// <summary>The <c>bag-info.txt</c> label that records a failed integrity check during export.</summary>
     public const string ExportIntegrityLabel = "EvidenceVault-Export-Integrity";
 
@@ -73,6 +76,11 @@ public static partial class BagVerifier
             if (catalog is not null && custody is not null)
             {
                 CheckExportLine(catalog, custody);
+            }
+
+            if (catalog is not null)
+            {
+                await CheckItemsCsvAsync(catalog, cancellationToken);
             }
 
             var log = await CheckLogAsync(caseId, catalog, options, cancellationToken);
@@ -315,6 +323,45 @@ public static partial class BagVerifier
                 foreach (var item in catalog.Items.Where(item => item.Contributor != contributor))
                 {
                     Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"item {item.ItemId} was sent by {item.Contributor ?? "no one"}, and the export's custody line {export.Seq} is for the items of {contributor} only");
+                }
+            }
+        }
+
+        /// <summary>
+        /// The catalog as the spreadsheet a lawyer opens (<c>items.csv</c>): the columns the vault writes, then one row
+        /// per catalog item in its order, each cell as the catalog makes it — so what a reader sees there is what was checked.
+        /// </summary>
+        private async Task CheckItemsCsvAsync(BundleCatalog catalog, CancellationToken cancellationToken)
+        {
+            var text = await ReadTextAsync(ItemsCsvPath, cancellationToken);
+            if (text is null)
+            {
+                Add(ItemsCsvPath, BagFindingCodes.MissingFile, "the bag has no items.csv");
+                return;
+            }
+
+            var rows = ItemsCsv.RawRows(text);
+            if (rows.Count == 0 || !rows[0].SequenceEqual(ItemsCsv.Columns, StringComparer.Ordinal))
+            {
+                Add(ItemsCsvPath, BagFindingCodes.ItemsCsvMismatch, "its first row is not the columns of the catalog's spreadsheet");
+                return;
+            }
+
+            if (rows.Count - 1 != catalog.Items.Count)
+            {
+                Add(ItemsCsvPath, BagFindingCodes.ItemsCsvMismatch, $"it has {rows.Count - 1} rows of items, the catalog lists {catalog.Items.Count}");
+                return;
+            }
+
+            foreach (var (item, row, number) in catalog.Items.Zip(rows.Skip(1), Enumerable.Range(2, catalog.Items.Count)))
+            {
+                var cells = ItemsCsv.Cells(item);
+                var differs = Enumerable.Range(0, cells.Length).FirstOrDefault(i => i >= row.Count || !string.Equals(row[i], cells[i], StringComparison.Ordinal), -1);
+                if (differs >= 0 || row.Count != cells.Length)
+                {
+                    Add(ItemsCsvPath, BagFindingCodes.ItemsCsvMismatch, differs >= 0
+                        ? $"row {number} (item {item.ItemId}): its {ItemsCsv.Columns[differs]} is not the catalog's"
+                        : $"row {number} (item {item.ItemId}): it has {row.Count} cells, not {cells.Length}");
                 }
             }
         }

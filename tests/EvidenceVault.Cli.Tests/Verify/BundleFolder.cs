@@ -60,13 +60,7 @@ internal sealed class BundleFolder : IDisposable
     public void RehashManifests(string relative) => BagForgery.RehashManifests(Bag, relative);
 
     /// <summary>What a careful forger does after changing payload sizes: recompute Payload-Oxum, and the tag manifest.</summary>
-    public void FixPayloadOxum()
-    {
-        var payload = Directory.GetFiles(PathOf("data"), "*", SearchOption.AllDirectories);
-        var oxum = File.ReadAllLines(PathOf("bag-info.txt")).Single(l => l.StartsWith("Payload-Oxum:", StringComparison.Ordinal));
-        Replace("bag-info.txt", oxum, $"Payload-Oxum: {payload.Sum(f => new FileInfo(f).Length)}.{payload.Length}");
-        RehashManifests("bag-info.txt");
-    }
+    public void FixPayloadOxum() => BagForgery.FixPayloadOxum(Bag);
 
     /// <summary>What a careful forger does after deleting a payload file: drop its manifest line, and rehash the tag manifest.</summary>
     public void DropFromManifest(string relative)
@@ -78,7 +72,7 @@ internal sealed class BundleFolder : IDisposable
 
     /// <summary>
     /// What a forger who wants one item gone does: delete its evidence, timestamp and receipt, drop its row from the
-    /// catalog and <c>items.csv</c> and make every manifest agree; with <paramref name="rechainCustody"/>, also take its
+    /// catalog and write <c>items.csv</c> again from it, and make every manifest agree; with <paramref name="rechainCustody"/>, also take its
     /// lines out of the custody log, count one item less in the export's line, chain the lines after them again and
     /// point the catalog's items and head at their new lines (without it, the log stays as the vault wrote it).
     /// Returns the item's id.
@@ -119,8 +113,7 @@ internal sealed class BundleFolder : IDisposable
         }
 
         WriteAndRehash("data/items.json", JsonSerializer.Serialize(shortened, VaultJson.Indented) + "\n");
-        WriteAndRehash("data/items.csv", string.Join('\n', File.ReadAllLines(PathOf("data/items.csv")).Where(l => !l.Contains(gone.ItemId, StringComparison.Ordinal))) + "\n");
-        FixPayloadOxum();
+        BagForgery.RewriteItemsCsv(Bag);
         return gone.ItemId;
     }
 

@@ -74,6 +74,7 @@ public sealed class VerifyCommandTests
         }
 
         bundle.RehashManifests(BagVerifier.CatalogPath);
+        BagForgery.RewriteItemsCsv(bundle.Bag);
 
         var report = await BagVerifier.VerifyAsync(bundle.Bag);
 
@@ -174,6 +175,34 @@ public sealed class VerifyCommandTests
         using var bundle = await BundleFolder.CreateAsync();
 
         await BagForgery.AssertRecataloguingCaughtAsync(bundle.Bag, from, to, about);
+    }
+
+    [Fact]
+    public async Task Verify_SpreadsheetCellEditedAndRehashed_NamesTheRowAndColumn()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        bundle.Replace(BagVerifier.ItemsCsvPath, ",call-recording.m4a,", ",call-recording.m4b,");
+        bundle.RehashManifests(BagVerifier.ItemsCsvPath);
+        bundle.FixPayloadOxum();
+
+        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+
+        Assert.Equal((BagFindingCodes.ItemsCsvMismatch, BagVerifier.ItemsCsvPath), (finding.Code, finding.Path));
+        Assert.Matches("^row 3 \\(item \\w{26}\\): its file_name is not the catalog's$", finding.Message);
+    }
+
+    [Fact]
+    public async Task Verify_SpreadsheetRowTakenOutAndRehashed_CountsTheRows()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var lines = File.ReadAllText(bundle.PathOf(BagVerifier.ItemsCsvPath)).Split("\r\n");
+        File.WriteAllText(bundle.PathOf(BagVerifier.ItemsCsvPath), string.Join("\r\n", lines.Where((_, i) => i != 2)));
+        bundle.RehashManifests(BagVerifier.ItemsCsvPath);
+        bundle.FixPayloadOxum();
+
+        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+
+        Assert.Equal((BagFindingCodes.ItemsCsvMismatch, "it has 2 rows of items, the catalog lists 3"), (finding.Code, finding.Message));
     }
 
     [Fact]
@@ -313,7 +342,7 @@ public sealed class VerifyCommandTests
         var codes = typeof(BagFindingCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
         var meanings = codes.Select(VerifyReportText.Meaning).ToList();
 
-        Assert.Equal(16, codes.Count);
+        Assert.Equal(17, codes.Count);
         Assert.DoesNotContain(VerifyReportText.Meaning("no-such-code"), meanings);
         Assert.Equal(codes.Count, meanings.Distinct().Count());
     }
