@@ -140,7 +140,9 @@ internal static class VerifyGuide
             ```
 
             `evidencevault verify` checks all of the above — manifests, Payload-Oxum, every item against the catalog, the
-            spreadsheet `data/items.csv` against the catalog, and the custody hash chain — and exits non-zero, naming the file and the reason, if anything was changed, added or removed.
+            spreadsheet `data/items.csv` against the catalog, and the custody hash chain — and exits non-zero, naming the
+            file and the reason, if anything was changed, added or removed. `data/report.html` is a view of the same catalog
+            for reading and printing; it is not checked, so cite `data/items.json` or `data/items.csv`.
             `evidencevault verify` 会检查以上全部内容；任何改动、增加或删除都会导致非零退出，并指出具体文件与原因。
 
 
