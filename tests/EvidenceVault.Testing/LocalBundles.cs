@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Text;
@@ -58,12 +57,8 @@ public static class LocalBundles
             var itemId = $"01KBZ6X3N8Q4T2V7W9Y0A1B{n++:D3}";
             stream.Position = 0;
             var snapshot = await PageSnapshotOriginReader.ReadAsync(stream, format);
-            var said = new Dictionary<string, string>(snapshot is null ? [] : SnapshotDetails.Of(snapshot))
-            {
-                ["contentType"] = format.ContentType,
-                ["kind"] = format.DefaultKind.ToWireName(),
-                ["fileName"] = Path.GetFileName(file),
-            };
+            var said = new Dictionary<string, string>(ClaimDetails.Of(format.ContentType, format.DefaultKind.ToWireName(), Path.GetFileName(file), null, null, null)
+                .Concat(snapshot is null ? [] : SnapshotDetails.Of(snapshot)));
             var (seq, lineHash) = log.Add(CustodyEventTypes.ItemReceived, itemId, hashed.Digest.Hex, hashed.Length, said);
 
             var tsr = await authority.ReplyAsync(Rfc3161TimestampRequest.CreateFromHash(Convert.FromHexString(hashed.Digest.Hex), HashAlgorithmName.SHA256, nonce: RandomNumberGenerator.GetBytes(8), requestSignerCertificates: true).Encode());
@@ -92,13 +87,7 @@ public static class LocalBundles
             items.Add(item with { Receipt = new ItemReceipt { Version = 1, KeyId = keyId, Sha256 = Sha256Digest.Of(receiptBytes).Hex } });
         }
 
-        var exported = new Dictionary<string, string> { ["items"] = items.Count.ToString(CultureInfo.InvariantCulture) };
-        if (contributor is not null)
-        {
-            exported["contributor"] = contributor;
-        }
-
-        var (exportSeq, exportHash) = log.Add(CustodyEventTypes.BundleExported, null, null, null, exported);
+        var (exportSeq, exportHash) = log.Add(CustodyEventTypes.BundleExported, null, null, null, ExportDetails.Of(items.Count, contributor));
         var catalog = new BundleCatalog
         {
             CaseId = CaseId,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Cases;
 using EvidenceVault.Api.Custody;
@@ -50,9 +49,7 @@ internal sealed partial class CaseBundleExporter(
 
         var (_, position) = await custody.AppendAsync(
             caller.CaseId,
-            new CustodyEntry(CustodyEventTypes.BundleExported, caller.GrantId, Details: contributor is null
-                ? new Dictionary<string, string> { ["items"] = items.Count.ToString(CultureInfo.InvariantCulture) }
-                : new Dictionary<string, string> { ["items"] = items.Count.ToString(CultureInfo.InvariantCulture), ["contributor"] = contributor }),
+            new CustodyEntry(CustodyEventTypes.BundleExported, caller.GrantId, Details: ExportDetails.Of(items.Count, contributor)),
             cancellationToken);
         var catalog = new BundleCatalog
         {

@@ -307,27 +307,8 @@ internal sealed partial class EvidenceIngestor(
 
     private static Dictionary<string, string> CustodyDetails(EvidenceFormat format, string kind, EvidenceClaims claims, FileStatements statements)
     {
-        var details = new Dictionary<string, string> { ["contentType"] = format.ContentType, ["kind"] = kind };
-        if (claims.FileName is not null)
-        {
-            details["fileName"] = claims.FileName;
-        }
-
-        if (claims.CapturedAt is { } capturedAt)
-        {
-            details["capturedAt"] = VaultJson.FormatUtc(capturedAt);
-        }
-
-        if (claims.SourceUrl is not null)
-        {
-            details["sourceUrl"] = claims.SourceUrl;
-        }
-
         // The note lives in the custody log and the index, not in blob metadata (8 KiB for all of it).
-        if (claims.Note is not null)
-        {
-            details["note"] = claims.Note;
-        }
+        var details = new Dictionary<string, string>(ClaimDetails.Of(format.ContentType, kind, claims.FileName, claims.CapturedAt, claims.SourceUrl, claims.Note));
 
         if (claims.CapturedByVault)
         {

@@ -285,7 +285,7 @@ internal sealed partial class IndexRepair(
     private async Task<CommittedEvidence> CommittedOfAsync(
         string caseId, string itemId, IDictionary<string, string> metadata, Sha256Digest digest, long size, ReceivedLine? received, GrantRestoration grantRestoration, CancellationToken cancellationToken)
     {
-        var (claims, kindName, contributor, receivedAt, contentType) = EvidenceMetadata.ReadUpload(metadata, received?.Event.Details?.GetValueOrDefault("note"));
+        var (claims, kindName, contributor, receivedAt, contentType) = EvidenceMetadata.ReadUpload(metadata, received?.Event.Details?.GetValueOrDefault(ClaimDetails.Note));
         if (claims.CapturedByVault)
         {
             // Like the note, the sites a capture reached live in its custody line, not in blob metadata.

@@ -42,7 +42,8 @@ public static partial class BagVerifier
     {
         private readonly List<BagFinding> _findings = [];
         private readonly Dictionary<string, HashedLength> _hashes = new(StringComparer.Ordinal);
-        private Dictionary<long, Sha256Digest>? _custodyLines;
+        /// <summary>The custody log's lines by sequence number (the first, where a broken log repeats one), with each line's SHA-256.</summary>
+        private Dictionary<long, (CustodyEvent Event, Sha256Digest Hash)>? _custodyLines;
 
         public async Task<BagVerificationReport> VerifyAsync(BagVerificationOptions options, CancellationToken cancellationToken)
         {
@@ -241,7 +242,7 @@ public static partial class BagVerifier
 
             using var reader = new StreamReader(bag.OpenFile(CustodyLogPath), Encoding.UTF8);
             var check = await CustodyChain.CheckAsync(reader, caseId, cancellationToken);
-            _custodyLines = check.Heads.DistinctBy(head => head.Seq).ToDictionary(head => head.Seq, head => head.Hash);
+            _custodyLines = check.Events.Zip(check.LineHashes).DistinctBy(line => line.First.Seq).ToDictionary(line => line.First.Seq, line => (line.First, line.Second));
             foreach (var chainBreak in check.Breaks)
             {
                 Add(CustodyLogPath, BagFindingCodes.CustodyBroken, $"line {chainBreak.LineNumber}: {chainBreak.Reason}");
@@ -254,7 +255,6 @@ public static partial class BagVerifier
         {
             var items = new List<VerifiedItem>();
             var referenced = new HashSet<string>(StringComparer.Ordinal);
-            var eventsBySeq = custody?.Events.GroupBy(e => e.Seq).ToDictionary(g => g.Key, g => g.First()) ?? [];
             foreach (var item in catalog.Items)
             {
                 var before = _findings.Count;
@@ -274,7 +274,7 @@ public static partial class BagVerifier
 
                 if (custody is not null)
                 {
-                    CheckItemCustody(item, file, eventsBySeq);
+                    CheckItemCustody(item, file);
                 }
 
                 if (file.StartsWith("data/evidence/", StringComparison.Ordinal) && BagPaths.IsSafe(file) && bag.Contains(file))
@@ -312,13 +312,13 @@ public static partial class BagVerifier
                 return;
             }
 
-            var listed = export.Details?.GetValueOrDefault("items");
+            var listed = export.Details?.GetValueOrDefault(ExportDetails.Items);
             if (listed != catalog.Items.Count.ToString(CultureInfo.InvariantCulture))
             {
                 Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the export's custody line {export.Seq} records {listed ?? "no"} items, the catalog lists {catalog.Items.Count}");
             }
 
-            if (export.Details?.GetValueOrDefault("contributor") is { } contributor)
+            if (export.Details?.GetValueOrDefault(ExportDetails.Contributor) is { } contributor)
             {
                 foreach (var item in catalog.Items.Where(item => item.Contributor != contributor))
                 {
@@ -368,11 +368,11 @@ public static partial class BagVerifier
 
         /// <summary>Whether the bag's custody log has line <c>Seq</c> and its SHA-256 is <c>Head</c>.</summary>
         private bool IsCustodyLine(ItemCustody at) =>
-            _custodyLines is not null && _custodyLines.TryGetValue(at.Seq, out var line) && string.Equals(line.Hex, at.Head, StringComparison.Ordinal);
+            _custodyLines is not null && _custodyLines.TryGetValue(at.Seq, out var line) && string.Equals(line.Hash.Hex, at.Head, StringComparison.Ordinal);
 
-        private void CheckItemCustody(EvidenceItemRecord item, string file, Dictionary<long, CustodyEvent> eventsBySeq)
+        private void CheckItemCustody(EvidenceItemRecord item, string file)
         {
-            if (!eventsBySeq.TryGetValue(item.Custody.Seq, out var received) || received.Type != CustodyEventTypes.ItemReceived ||
+            if (_custodyLines?.GetValueOrDefault(item.Custody.Seq).Event is not { } received || received.Type != CustodyEventTypes.ItemReceived ||
                 received.ItemId != item.ItemId || received.Sha256 != item.Sha256 || received.Size != item.Size)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: custody line {item.Custody.Seq} does not record its receipt with this hash and size");
@@ -385,7 +385,7 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: the catalog says link {item.Contributor ?? "(none)"} sent it, custody line {item.Custody.Seq} says {received.Actor ?? "(none)"}");
             }
-            else if (DifferingClaim(received.Details, item) is { } claim)
+            else if (ClaimDetails.Differing(received.Details, item) is { } claim)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: its {claim} differs from custody line {item.Custody.Seq}");
             }
@@ -421,24 +421,6 @@ public static partial class BagVerifier
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: the sites and certificates the vault recorded at its capture differ from custody line {item.Custody.Seq}");
             }
-        }
-
-        /// <summary>
-        /// The first of what was said of the item when it was sent — its type, its kind, and the sender's claims: file
-        /// name, capture time, address, note — that the catalog states otherwise than its custody line; null when none.
-        /// </summary>
-        private static string? DifferingClaim(IReadOnlyDictionary<string, string>? details, EvidenceItemRecord item)
-        {
-            (string Name, string? Cataloged)[] said =
-            [
-                ("contentType", item.ContentType),
-                ("kind", item.Kind),
-                ("fileName", item.FileName),
-                ("capturedAt", item.CapturedAt is { } capturedAt ? VaultJson.FormatUtc(capturedAt) : null),
-                ("sourceUrl", item.SourceUrl),
-                ("note", item.Note),
-            ];
-            return said.FirstOrDefault(claim => details?.GetValueOrDefault(claim.Name) != claim.Cataloged).Name;
         }
 
         /// <summary>Whether the custody line's <paramref name="details"/> state what the catalog does; a detail that is not a number or time where one belongs does not.</summary>

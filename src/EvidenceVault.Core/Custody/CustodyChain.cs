@@ -21,8 +21,8 @@ public sealed record CustodyBreak(long LineNumber, string Reason);
 /// <param name="Events">Every line that parsed, in order.</param>
 /// <param name="Head">Head after the last line.</param>
 /// <param name="Breaks">Every break found; empty when the chain is intact.</param>
-/// <param name="Heads">For each of <paramref name="Events"/>, the head it makes: its sequence number and the SHA-256 of its line.</param>
-public sealed record CustodyChainCheck(IReadOnlyList<CustodyEvent> Events, CustodyHead Head, IReadOnlyList<CustodyBreak> Breaks, IReadOnlyList<CustodyHead> Heads)
+/// <param name="LineHashes">For each of <paramref name="Events"/>, the SHA-256 of its line.</param>
+public sealed record CustodyChainCheck(IReadOnlyList<CustodyEvent> Events, CustodyHead Head, IReadOnlyList<CustodyBreak> Breaks, IReadOnlyList<Sha256Digest> LineHashes)
 {
     /// <summary>True when every line links to the one before and the sequence has no gap.</summary>
     public bool IsIntact => Breaks.Count == 0;
@@ -36,7 +36,7 @@ public static class CustodyChain
     {
         ArgumentNullException.ThrowIfNull(log);
         var events = new List<CustodyEvent>();
-        var heads = new List<CustodyHead>();
+        var lineHashes = new List<Sha256Digest>();
         var breaks = new List<CustodyBreak>();
         var head = CustodyHead.Empty;
         long lineNumber = 0;
@@ -77,7 +77,7 @@ public static class CustodyChain
 
             events.Add(custodyEvent);
             head = new CustodyHead(custodyEvent.Seq, CustodyEvent.HashLine(line));
-            heads.Add(head);
+            lineHashes.Add(head.Hash);
         }
 
         if (lineNumber == 0)
@@ -85,6 +85,6 @@ public static class CustodyChain
             breaks.Add(new CustodyBreak(0, "the custody log is empty"));
         }
 
-        return new CustodyChainCheck(events, head, breaks, heads);
+        return new CustodyChainCheck(events, head, breaks, lineHashes);
     }
 }

@@ -96,7 +96,7 @@ internal sealed class BundleFolder : IDisposable
             foreach (var custodyEvent in File.ReadAllLines(PathOf("data/custody-log.jsonl")).Select(CustodyEvent.Parse).Where(e => e.ItemId != gone.ItemId))
             {
                 var counted = custodyEvent.Type == CustodyEventTypes.BundleExported
-                    ? custodyEvent with { Details = new Dictionary<string, string> { ["items"] = $"{shortened.Items.Count}" } }
+                    ? custodyEvent with { Details = ExportDetails.Of(shortened.Items.Count, contributor: null) }
                     : custodyEvent;
                 var chained = (counted with { Seq = head.Seq + 1, Prev = head.Hash.Hex }).ToLine();
                 lines.Add(chained);

@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace EvidenceVault.Custody;
+
+/// <summary>
+/// How a <c>bundle.exported</c> custody line records what the export listed — how many items, and for one victim's
+/// bundle whose — so that the bundle's catalog can be checked against the line that ends its log.
+/// </summary>
+public static class ExportDetails
+{
+    /// <summary>Detail with the number of items the export listed.</summary>
+    public const string Items = "items";
+
+    /// <summary>Detail with the grant whose items alone the export holds (absent for the whole case).</summary>
+    public const string Contributor = "contributor";
+
+    /// <summary>The details of an export of <paramref name="items"/> items, of <paramref name="contributor"/>'s only when one is named.</summary>
+    public static Dictionary<string, string> Of(int items, string? contributor)
+    {
+        var details = new Dictionary<string, string> { [Items] = items.ToString(CultureInfo.InvariantCulture) };
+        if (contributor is not null)
+        {
+            details[Contributor] = contributor;
+        }
+
+        return details;
+    }
+}
