@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 
 namespace EvidenceVault.Api.Ingest;
 
-/// <summary>The item an upload produced, and whether it is new (201) or the same bytes again (200).</summary>
+/// <summary>The item an upload produced, and whether it is new (201) or the same sender's same bytes again (200).</summary>
 internal sealed record IngestResult(EvidenceItemRecord Item, bool Created);
 
 /// <summary>Evidence received and staged but not committed: its item id, recognised format, SHA-256 and size.</summary>
@@ -196,7 +196,8 @@ internal sealed partial class EvidenceIngestor(
             throw new VaultProblemException(ProblemType.DigestMismatch, $"The bytes received have SHA-256 {digest.Hex}; the request declared {declared.Hex}. Nothing was stored.");
         }
 
-        if (await index.FindByDigestAsync(caller.CaseId, digest.Hex, cancellationToken) is { } existing)
+        // The sender's own item for these bytes; a fellow victim's copy of them is theirs to keep, not this one.
+        if (await index.FindByDigestAsync(caller.CaseId, digest.Hex, caller.GrantId, cancellationToken) is { } existing)
         {
             return new IngestResult(existing, Created: false);
         }
@@ -244,8 +245,8 @@ internal sealed partial class EvidenceIngestor(
             return new IngestResult(item, Created: true);
         }
 
-        // A concurrent upload of the same bytes was indexed first: its item stands; this copy is recorded as such.
-        var winner = await index.FindByDigestAsync(caller.CaseId, digest.Hex, cancellationToken)
+        // The same sender's concurrent upload of the same bytes was indexed first: its item stands; this copy is recorded as such.
+        var winner = await index.FindByDigestAsync(caller.CaseId, digest.Hex, caller.GrantId, cancellationToken)
             ?? throw new InvalidOperationException("The digest row exists but its item does not.");
         return await RecordCopyAsync(caller, itemId, digest, size, winner, cancellationToken);
     }
@@ -283,7 +284,7 @@ internal sealed partial class EvidenceIngestor(
         };
     }
 
-    /// <summary>Records a committed blob as a copy of <paramref name="winner"/>, the item the case holds for the same bytes.</summary>
+    /// <summary>Records a committed blob as a copy of <paramref name="winner"/>, the item the case holds for the same bytes from the same sender.</summary>
     internal async Task<IngestResult> RecordCopyAsync(CaseCaller uploader, string itemId, Sha256Digest digest, long size, EvidenceItemRecord winner, CancellationToken cancellationToken)
     {
         await custody.AppendAsync(

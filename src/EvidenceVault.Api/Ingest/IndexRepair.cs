@@ -41,8 +41,8 @@ internal sealed record IndexRepairReport(
 /// <item>uploads a crash left committed but never indexed (the vault stopped between the commit and the index,
 /// so the victim got no answer): once older than the minimum age (an upload still in flight is not an orphan),
 /// re-hashed and completed by the same steps as any upload (<see cref="EvidenceIngestor.IndexCommittedAsync"/>),
-/// reusing an <c>item.received</c> event the log already holds, and what it chained. Bytes the case indexes since (the victim sent them
-/// again) make the blob an <c>item.duplicate</c> instead.</item>
+/// reusing an <c>item.received</c> event the log already holds, and what it chained. Bytes the case indexes since from the
+/// same sender (the victim sent them again) make the blob an <c>item.duplicate</c> instead.</item>
 /// </list>
 /// What it restored is recorded in the custody log as one <c>index.rebuilt</c> event.
 /// </summary>
@@ -210,7 +210,7 @@ internal sealed partial class IndexRepair(
         };
         if (!await index.TryAddAsync(item, timestamp is null ? clock.GetUtcNow() : null, cancellationToken))
         {
-            return "the index holds another item with the same bytes";
+            return "the index holds another item with the same bytes from the same sender";
         }
 
         if (timestamp is null && log.TimestampAttempts.GetValueOrDefault(itemId) is > 0 and var attempts)
@@ -263,8 +263,8 @@ internal sealed partial class IndexRepair(
         var received = log.Received.GetValueOrDefault(itemId);
         var committed = await CommittedOfAsync(caseId, itemId, metadata, digest, size, received, grantRestoration, cancellationToken);
 
-        // The same bytes indexed since (the victim sent them again): this blob is a copy, as when two uploads race.
-        if (await index.FindByDigestAsync(caseId, digest.Hex, cancellationToken) is { } existing)
+        // The same bytes indexed since from the same sender (the victim sent them again): this blob is a copy, as when two uploads race.
+        if (await index.FindByDigestAsync(caseId, digest.Hex, committed.Uploader.GrantId, cancellationToken) is { } existing)
         {
             return await ingestor.RecordCopyAsync(committed.Uploader, itemId, digest, size, existing, cancellationToken);
         }

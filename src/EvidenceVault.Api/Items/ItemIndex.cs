@@ -302,10 +302,17 @@ internal sealed class ItemEntity : ITableEntity
     };
 }
 
-/// <summary>The per-case digest index row (RK = <c>sha256-{hex}</c>) that makes re-uploading the same bytes idempotent.</summary>
+/// <summary>
+/// The digest index row (RK = <c>sha256-{hex}-{grantId}</c>) that makes a sender's re-upload of the same bytes
+/// idempotent. It is kept per sender, not per case: a fellow victim who sends a file the case already holds from
+/// someone else gets an item of their own, with their own receipt, instead of another victim's item.
+/// </summary>
 internal sealed class DigestEntity : ITableEntity
 {
     public const string RowPrefix = "sha256-";
+
+    /// <summary>The row key of <paramref name="sender"/>'s item with SHA-256 <paramref name="sha256"/>.</summary>
+    public static string RowKeyOf(string sha256, string sender) => $"{RowPrefix}{sha256}-{sender}";
 
     public string PartitionKey { get; set; } = string.Empty;
 
@@ -331,12 +338,13 @@ internal sealed class ItemIndex(VaultStorage storage)
         ? TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix}")
         : TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix} and Contributor eq {contributor}");
 
-    /// <summary>Adds an item and its digest row atomically; false when the case already holds these bytes.</summary>
+    /// <summary>Adds an item and its digest row atomically; false when the case already holds these bytes from the item's sender.</summary>
     public async Task<bool> TryAddAsync(EvidenceItemRecord item, DateTimeOffset? timestampDueAt, CancellationToken cancellationToken)
     {
         var row = ItemEntity.From(item);
         row.TimestampNextAttemptAt = timestampDueAt;
-        var digest = new DigestEntity { PartitionKey = item.CaseId, RowKey = DigestEntity.RowPrefix + item.Sha256, ItemId = item.ItemId };
+        var sender = item.Contributor ?? throw new ArgumentException("An item is added with the grant that sent it.", nameof(item));
+        var digest = new DigestEntity { PartitionKey = item.CaseId, RowKey = DigestEntity.RowKeyOf(item.Sha256, sender), ItemId = item.ItemId };
         try
         {
             await storage.Items.SubmitTransactionAsync(
@@ -379,9 +387,10 @@ internal sealed class ItemIndex(VaultStorage storage)
         return entity.HasValue ? entity.Value!.TimestampAttempts : 0;
     }
 
-    public async Task<EvidenceItemRecord?> FindByDigestAsync(string caseId, string sha256, CancellationToken cancellationToken)
+    /// <summary>The item <paramref name="sender"/> (a grant id) sent with SHA-256 <paramref name="sha256"/>, if any.</summary>
+    public async Task<EvidenceItemRecord?> FindByDigestAsync(string caseId, string sha256, string sender, CancellationToken cancellationToken)
     {
-        var digest = await storage.Items.GetEntityIfExistsAsync<DigestEntity>(caseId, DigestEntity.RowPrefix + sha256, cancellationToken: cancellationToken);
+        var digest = await storage.Items.GetEntityIfExistsAsync<DigestEntity>(caseId, DigestEntity.RowKeyOf(sha256, sender), cancellationToken: cancellationToken);
         return digest.HasValue ? await GetAsync(caseId, digest.Value!.ItemId, cancellationToken) : null;
     }
 

@@ -40,7 +40,7 @@ internal sealed class VaultMetrics
     public VaultMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _itemsReceived = meter.CreateCounter<long>(ItemsReceived, "{item}", "Evidence items stored write-once and indexed (the same bytes again count once).");
+        _itemsReceived = meter.CreateCounter<long>(ItemsReceived, "{item}", "Evidence items stored write-once and indexed (a sender's same bytes again count once).");
         _bytesReceived = meter.CreateCounter<long>(EvidenceReceived, "By", "Bytes of evidence stored write-once.");
         _timestamps = meter.CreateCounter<long>(Timestamps, "{attempt}", "RFC 3161 timestamp attempts: granted, rejected or unreachable per authority; pending when none granted one.");
         _problems = meter.CreateCounter<long>(Problems, "{response}", "Requests answered with problem details, by their stable type.");

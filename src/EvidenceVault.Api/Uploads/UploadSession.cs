@@ -15,7 +15,7 @@ internal static class UploadStates
     /// <summary>Every byte is in; the item is being committed and indexed.</summary>
     public const string Completing = "completing";
 
-    /// <summary>Became an item (or matched one the case already held).</summary>
+    /// <summary>Became an item (or matched one its sender had already sent).</summary>
     public const string Completed = "completed";
 
     /// <summary>Ended by its uploader before completion.</summary>

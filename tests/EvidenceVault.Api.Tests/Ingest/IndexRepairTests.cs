@@ -48,7 +48,8 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
         Assert.Equal(received.Seq, item.Custody.Seq);
 
         // The victim, never answered, sends the same recording again: it is that item.
-        using var resent = await vault.UploadAsync("call-recording.m4a");
+        using var asVictim = vault.As(victim.Token);
+        using var resent = await asVictim.UploadAsync("call-recording.m4a");
         Assert.Equal(System.Net.HttpStatusCode.OK, resent.StatusCode);
         Assert.Single(await vault.ListItemsAsync());
     }
@@ -80,8 +81,11 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
     {
         using var vault = await app.CreateCaseAsync();
         var victim = await vault.GrantAsync(CaseRoles.Contributor, "Victim 4");
+        var fellow = await vault.GrantAsync(CaseRoles.Contributor, "Victim 5");
         var copy = await CrashedUploads.CommitThenStopAsync(app, vault, victim, SampleEvidence.PathOf("screenshot-refund-page.jpg"), new EvidenceClaims(null, null, null, null, null));
-        var resent = await vault.UploadItemAsync("screenshot-refund-page.jpg");
+        using var asVictim = vault.As(victim.Token);
+        var resent = await asVictim.UploadItemAsync("screenshot-refund-page.jpg");
+        var fellowsOwn = await CrashedUploads.CommitThenStopAsync(app, vault, fellow, SampleEvidence.PathOf("screenshot-refund-page.jpg"), new EvidenceClaims(null, null, null, null, null));
         var altered = await CrashedUploads.CommitThenStopAsync(app, vault, victim, SampleEvidence.PathOf("screenshot-refund-page.webp"), new EvidenceClaims(null, null, null, null, null));
         var original = app.Container.GetBlobClient(EvidencePaths.Original(vault.CaseId, altered));
         var metadata = (await original.GetPropertiesAsync()).Value.Metadata;
@@ -90,14 +94,14 @@ public sealed class IndexRepairTests(VaultApp app) : IClassFixture<VaultApp>
         var recent = await Repair.RepairAsync(vault.CaseId, TimeSpan.FromHours(1), CancellationToken.None);
         var report = await Repair.RepairAsync(vault.CaseId, TimeSpan.Zero, CancellationToken.None);
 
-        Assert.Equal(new[] { altered, copy }.Order(StringComparer.Ordinal), recent.Left.Select(l => l.ItemId).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { altered, copy, fellowsOwn }.Order(StringComparer.Ordinal), recent.Left.Select(l => l.ItemId).Order(StringComparer.Ordinal));
         Assert.All(recent.Left, l => Assert.StartsWith("committed too recently", l.Reason, StringComparison.Ordinal));
-        Assert.Empty(report.Adopted);
+        Assert.Equal([fellowsOwn], report.Adopted); // the same bytes from a fellow victim are that victim's own item
         Assert.Equal([copy], report.Duplicates);
         var left = Assert.Single(report.Left);
         Assert.Equal(altered, left.ItemId);
         Assert.Contains("no longer match", left.Reason, StringComparison.Ordinal);
-        Assert.Equal([resent.ItemId], (await vault.ListItemsAsync()).Select(i => i.ItemId));
+        Assert.Equal([(resent.ItemId, victim.GrantId), (fellowsOwn, fellow.GrantId)], (await vault.ListItemsAsync()).Select(i => (i.ItemId, i.Contributor!)));
         var events = (await vault.CheckCustodyAsync()).Events;
         var duplicate = Assert.Single(events, e => e.Type == CustodyEventTypes.ItemDuplicate && e.ItemId == copy);
         Assert.Equal(resent.ItemId, duplicate.Details!["sameAs"]);

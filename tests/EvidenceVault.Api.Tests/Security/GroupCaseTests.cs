@@ -52,6 +52,70 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
     }
 
     [Fact]
+    public async Task AFileTheCaseHoldsFromAnotherVictim_IsTheSendersOwnItem_AndRevealsNothingOfTheOther()
+    {
+        // The same fake contract, mailed to every victim: each plaintiff needs it among their own evidence.
+        using var owner = await app.CreateCaseAsync();
+        var victimA = await app.GrantAsync(owner, CaseRoles.Contributor, "Victim A 张伟");
+        var victimB = await app.GrantAsync(owner, CaseRoles.Contributor, "Victim B");
+        var lawyer = await app.GrantAsync(owner, CaseRoles.Lawyer, "Law firm");
+        var contract = Ingest.IngestTests.GeneratedPng(51);
+        var itemA = await app.UploadAsAsync(victimA.Token, owner.CaseId, contract);
+
+        using var clientB = app.ClientWith(victimB.Token);
+        using var sentByB = await clientB.PostAsync($"/api/cases/{owner.CaseId}/items", new ByteArrayContent(contract));
+        var answer = await sentByB.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Created, sentByB.StatusCode);
+        Assert.DoesNotContain(itemA.ItemId, answer, StringComparison.Ordinal);
+        Assert.DoesNotContain(victimA.GrantId, answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("张伟", answer, StringComparison.Ordinal);
+        var itemB = System.Text.Json.JsonSerializer.Deserialize<EvidenceItemRecord>(answer, VaultJson.Compact)!;
+        Assert.Equal((victimB.GrantId, itemA.Sha256), (itemB.Contributor, itemB.Sha256));
+        Assert.NotNull(itemB.Receipt);
+        Assert.Equal(HttpStatusCode.OK, (await clientB.GetAsync($"/api/cases/{owner.CaseId}/items/{itemB.ItemId}/receipt")).StatusCode);
+
+        // A sender's own copy again is their item again (a retry after a lost answer), for each of them.
+        foreach (var (token, item) in new[] { (victimA.Token, itemA), (victimB.Token, itemB) })
+        {
+            using var client = app.ClientWith(token);
+            using var again = await client.PostAsync($"/api/cases/{owner.CaseId}/items", new ByteArrayContent(contract));
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Equal(item.ItemId, (await again.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!.ItemId);
+        }
+
+        // The lawyer sees both, each under its sender; the log holds one receipt of each and no copies.
+        using var lawyerClient = app.ClientWith(lawyer.Token);
+        var seenByLawyer = await lawyerClient.GetFromJsonAsync<ItemPage>($"/api/cases/{owner.CaseId}/items", VaultJson.Compact);
+        Assert.Equal([(victimA.GrantId, itemA.Sha256), (victimB.GrantId, itemA.Sha256)], seenByLawyer!.Items.Select(i => (i.Contributor!, i.Sha256)));
+        var custody = await owner.CheckCustodyAsync();
+        Assert.Equal([victimA.GrantId, victimB.GrantId], custody.Events.Where(e => e.Type == CustodyEventTypes.ItemReceived).Select(e => e.Actor));
+        Assert.DoesNotContain(custody.Events, e => e.Type == CustodyEventTypes.ItemDuplicate);
+        Assert.Equal(2, (await app.CommittedOriginalsAsync(owner.CaseId)).Count);
+
+        // Victim B's own bundle holds their copy, and verifies.
+        var zip = Path.Combine(Path.GetTempPath(), $"evidencevault-{Guid.NewGuid():N}.zip");
+        try
+        {
+            using (var response = await lawyerClient.GetAsync($"/api/cases/{owner.CaseId}/bundle?contributor={victimB.GrantId}"))
+            {
+                response.EnsureSuccessStatusCode();
+                await using var file = File.Create(zip);
+                await response.Content.CopyToAsync(file);
+            }
+
+            var report = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(zip);
+            Assert.True(report.Intact, string.Join("; ", report.Findings.Select(f => f.ToString())));
+            using var bag = ZipFile.OpenRead(zip);
+            Assert.Single(bag.Entries, e => e.FullName.Contains($"/data/evidence/{itemB.ItemId}.", StringComparison.Ordinal));
+            Assert.DoesNotContain(bag.Entries, e => e.FullName.Contains(itemA.ItemId, StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(zip);
+        }
+    }
+
+    [Fact]
     public async Task EveryItemAndTheCustodyLog_NameWhoContributed_SoAnUnnamedLinkIsNeverTakenForTheOwner()
     {
         using var owner = await app.CreateCaseAsync();

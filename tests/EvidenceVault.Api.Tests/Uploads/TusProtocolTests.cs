@@ -474,7 +474,7 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
     }
 
     [Fact]
-    public async Task Bytes_the_case_already_holds_complete_as_that_item_without_a_second_copy()
+    public async Task Bytes_the_sender_already_sent_complete_as_that_item_without_a_second_copy_and_a_fellow_victims_as_their_own()
     {
         using var vault = await app.CreateCaseAsync();
         var existing = await vault.UploadItemAsync("screenshot-refund-page.png");
@@ -488,6 +488,20 @@ public sealed class TusProtocolTests(TusProtocolTests.Vault app) : IClassFixture
         Assert.Equal(existing.ItemId, last.Headers.GetValues("X-Evidence-Item-Id").Single());
         Assert.Single(await app.CommittedOriginalsAsync(vault.CaseId));
         Assert.Single(await vault.ListItemsAsync());
+
+        // A fellow victim who sends the same file gets an item of their own, which they can read; never the owner's.
+        var (grantId, token) = await ContributorAsync(vault);
+        using var fellow = app.ClientWith(token);
+        var theirs = new TusClient(fellow, vault.CaseId);
+        using var theirLast = await theirs.SendRestAsync(await theirs.OpenAsync(file.Length), file, Chunk);
+
+        Assert.Equal(HttpStatusCode.NoContent, theirLast.StatusCode);
+        var theirItemId = theirLast.Headers.GetValues("X-Evidence-Item-Id").Single();
+        Assert.NotEqual(existing.ItemId, theirItemId);
+        var theirItem = await fellow.GetFromJsonAsync<EvidenceItemRecord>($"/api/cases/{vault.CaseId}/items/{theirItemId}", VaultJson.Compact);
+        Assert.Equal((grantId, existing.Sha256), (theirItem!.Contributor, theirItem.Sha256));
+        Assert.Equal(2, (await app.CommittedOriginalsAsync(vault.CaseId)).Count);
+        Assert.Equal([existing.ItemId, theirItemId], (await vault.ListItemsAsync()).Select(i => i.ItemId));
     }
 
     [Fact]
