@@ -85,6 +85,7 @@ internal static class BundleReport
         }
 
         html.Append("</tbody>\n</table>\n");
+        AppendSameFiles(html, catalog.Items);
         AppendNamedSites(html, catalog.Items);
         AppendChatWriters(html, catalog.Items);
         AppendMailSigners(html, catalog.Items);
@@ -105,6 +106,26 @@ internal static class BundleReport
 
         html.Append("</body>\n</html>\n");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// The files more than one contributor sent byte for byte (the same SHA-256), each with the names they were sent
+    /// under, the items (numbered as above) and how many contributors sent them — in a group suit, the same fake
+    /// contract or app in many victims' evidence, each victim's copy an item of their own with its own receipt. Most
+    /// contributors first.
+    /// </summary>
+    private static void AppendSameFiles(StringBuilder html, IReadOnlyList<EvidenceItemRecord> items)
+    {
+        var files = NamedAcross(items, item => new[] { (Key: item.Sha256, Detail: item.FileName ?? item.ItemId) }, StringComparer.Ordinal, sha256 => sha256)
+            .Where(file => file.Contributors > 1)
+            .ToList();
+        AppendGathering(
+            html,
+            files,
+            "<h2>多位提交人提交的同一文件 / The same file from several contributors</h2>\n<p>字节完全相同（SHA-256 相同）、由不止一位提交人各自提交的文件；每人的一份是各自的证据，有各自的接收时间、时间戳和回执。/ " +
+            "Files with exactly the same bytes (the same SHA-256) that more than one contributor sent: each one's copy is their own item, with its own received time, timestamp and receipt.</p>\n",
+            ["SHA-256", "文件名 File names"],
+            (sha256, names) => $"<td><code>{Encode(sha256)}</code></td><td>{string.Join("<br>", names.Select(Encode))}</td>");
     }
 
     /// <summary>

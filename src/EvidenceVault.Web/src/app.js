@@ -732,6 +732,15 @@ function namedCard(id, entries, extra) {
       extra(entry)))));
 }
 
+/**
+ * The files more than one contributor sent byte for byte (the same SHA-256) — the same fake contract or app in many
+ * victims' evidence —, each victim's copy an item of their own with its own receipt.
+ */
+function sameFilesCard(items) {
+  const files = namedAcross(items, (item) => [[item.sha256, item.fileName || item.itemId]]).filter((file) => file.contributors.size > 1);
+  return namedCard('sameFiles', files, () => null);
+}
+
 /** The sites the evidence names — the links of saved e-mails and exported chats, the addresses saved pages state — with their addresses. */
 function sitesCard(items) {
   const sites = namedAcross(items, (item) => [...(item.message?.links ?? []), ...(item.chat?.links ?? []), ...(item.snapshot?.url ? [item.snapshot.url] : [])].map((link) => {
@@ -797,6 +806,7 @@ function lawyerView() {
         'evidencevault verify evidence-*.zip',
       ].join('\n'))),
     h('section', { class: 'card', id: 'contributors' }, h('h2', {}, t('contributorsTitle')), h('ul', {}, contributors.map((name) => h('li', {}, name)))),
+    sameFilesCard(state.items),
     sitesCard(state.items),
     writersCard(state.items),
     signersCard(state.items),

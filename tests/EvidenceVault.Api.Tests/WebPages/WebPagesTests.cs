@@ -371,7 +371,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
     }
 
     [Fact]
-    public async Task The_lawyer_page_lists_who_wrote_in_the_groups_chats_their_accounts_and_which_victims_sent_them()
+    public async Task The_lawyer_page_lists_who_wrote_in_the_groups_chats_their_accounts_which_victims_sent_them_and_the_files_several_sent()
     {
         using var vault = await app.CreateCaseAsync();
         var named = await vault.GrantAsync(CaseRoles.Contributor, "张伟");
@@ -384,10 +384,17 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             var telegram = SampleTelegramChats.PersonalChat;
             await vault.UploadNewItemAsync(SampleChats.Write(folder.FullName, whatsApp), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(whatsApp.FileName)));
             await victim.UploadNewItemAsync(SampleChats.Write(folder.FullName, telegram), r => r.Headers.Add("X-File-Name", telegram.FileName));
+            var shot = SampleEvidence.PathOf("screenshot-refund-page.png"); // the same page, sent by both under names of their own
+            var ownersShot = await vault.UploadNewItemAsync(shot, r => r.Headers.Add("X-File-Name", Uri.EscapeDataString("退款页面.png")));
+            await victim.UploadNewItemAsync(shot, r => r.Headers.Add("X-File-Name", "refund.png"));
 
             await using var desk = await chromium.Browser.NewContextAsync(Desktop);
             var page = await desk.NewPageAsync();
             await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={lawyerGrant.Token}");
+            var sameFiles = page.Locator("#sameFiles li");
+            await Expect(sameFiles).ToHaveCountAsync(1);
+            await Expect(sameFiles.Locator("strong")).ToHaveTextAsync(ownersShot.Sha256);
+            await Expect(sameFiles.Locator(".site-sent")).ToHaveTextAsync("Sent by, in: Case owner; 张伟 · 退款页面.png; refund.png");
 
             // The scammer's name is in both victims' chats, so it comes before the accounts only the Telegram export names.
             var writers = page.Locator("#writers li");
@@ -402,6 +409,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
 
             await page.ClickAsync("#language");
             await Expect(page.Locator("#writers h2")).ToHaveTextAsync("聊天中的发言人");
+            await Expect(page.Locator("#sameFiles h2")).ToHaveTextAsync("多位提交人提交的同一文件");
             await Expect(writers.Nth(3).Locator("strong")).ToHaveTextAsync($"账号 ID {SampleTelegramChats.ScammerId}");
             await Expect(writers.Nth(3).Locator(".site-sent")).ToHaveTextAsync($"提交人与证据：张伟 · {telegram.FileName}");
         }

@@ -125,6 +125,26 @@ public sealed class BundleReportTests
     }
 
     [Fact]
+    public void Format_AFileSeveralVictimsSent_IsGatheredWithTheNamesTheySentItUnderAndHowManySentIt()
+    {
+        var contract = new string('e', 64);
+        var html = BundleReport.Format(Catalog(
+            Item("01KBZ6X3N8Q4T2V7W9Y0A1B020", "application/pdf", "合同.pdf") with { Sha256 = contract, Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G000" },
+            Item("01KBZ6X3N8Q4T2V7W9Y0A1B021", "image/png", "a.png") with { Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G001" },
+            Item("01KBZ6X3N8Q4T2V7W9Y0A1B022", "application/pdf", "contract <final>.pdf") with { Sha256 = contract, Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G001" },
+            Item("01KBZ6X3N8Q4T2V7W9Y0A1B023", "application/pdf", "合同.pdf") with { Sha256 = contract, Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G002" },
+            Item("01KBZ6X3N8Q4T2V7W9Y0A1B024", "image/png", "a.png") with { Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G001" })); // one contributor's bytes twice: not several victims'
+        var alone = BundleReport.Format(Catalog(
+            Item("01KBZ6X3N8Q4T2V7W9Y0A1B021", "image/png", "a.png") with { Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G001" },
+            Item("01KBZ6X3N8Q4T2V7W9Y0A1B025", "image/png", "b.png") with { Sha256 = new string('f', 64), Contributor = "01KBZ6X3N8Q4T2V7W9Y0A1G002" }));
+
+        var table = html[html.IndexOf("<h2>多位提交人提交的同一文件 / The same file from several contributors</h2>", StringComparison.Ordinal)..];
+        Assert.Contains($"<tr><td><code>{contract}</code></td><td>合同.pdf<br>contract &lt;final&gt;.pdf</td><td>1, 3, 4</td><td>3</td></tr>", table, StringComparison.Ordinal);
+        Assert.Equal(2, table.Split("<tr>").Length - 1); // the heading and the contract's row
+        Assert.DoesNotContain("The same file from several contributors", alone, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Format_ThePagesTheVaultCaptured_ListEachSitesCertificateNumberedAsTheirItem()
     {
         static CapturedSite Site(string origin, string subject) => new()
