@@ -59,10 +59,11 @@ export class VaultApi {
    * Hands the bundle to the browser, which streams it to disk with its own progress, however large the case: a form
    * POST carrying the token in its body (RFC 6750 §2.2), so the token never appears in a URL, the history or a log.
    */
-  downloadBundle() {
+  /** Has the browser save the case's bundle itself — or, given a contributor's grant id, the bundle of their items. */
+  downloadBundle(contributor) {
     const form = document.createElement('form');
     form.method = 'POST';
-    form.action = `${this.base}/bundle`;
+    form.action = contributor ? `${this.base}/bundle?contributor=${encodeURIComponent(contributor)}` : `${this.base}/bundle`;
     form.hidden = true;
     const token = document.createElement('input');
     token.type = 'hidden';

@@ -768,7 +768,7 @@ function signersCard(items) {
 }
 
 function lawyerView() {
-  const contributors = [...new Set(state.items.map(contributorName))];
+  const contributors = [...new Map(state.items.map((item) => [item.contributor, contributorName(item)]))];
   const custody = h('section', { class: 'card', id: 'custody' }, h('h2', {}, t('custodyTitle')));
   api.custody().then((log) => {
     const actor = actorNames(log.events);
@@ -778,22 +778,28 @@ function lawyerView() {
         [formatTime(event.at, 'Asia/Shanghai'), t('eventTypes', event.type), actor(event.actor), event.itemId].filter(Boolean).join(' · ')))));
   }).catch(showError);
   const status = h('span', { id: 'bundle-status', 'aria-live': 'polite' });
-  const download = h('button', {
-    type: 'button', class: 'primary', id: 'download-bundle',
-    onclick: async () => {
-      download.disabled = true;
-      try {
-        // The case is read first, so a revoked or expired link is said here rather than on a page of its own.
-        await api.caseInfo();
-        api.downloadBundle();
-        status.textContent = t('downloadStarted');
-      } catch (error) {
-        showError(error);
-      } finally {
-        setTimeout(() => { download.disabled = false; }, 3000);
-      }
-    },
-  }, t('downloadBundle'));
+  // The whole case's bundle, or one contributor's items (with the case's whole custody log, which is checked whole).
+  const downloadButton = (attributes, label, contributor) => {
+    const button = h('button', {
+      type: 'button', ...attributes,
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          // The case is read first, so a revoked or expired link is said here rather than on a page of its own.
+          await api.caseInfo();
+          api.downloadBundle(contributor);
+          status.textContent = t('downloadStarted');
+        } catch (error) {
+          showError(error);
+        } finally {
+          setTimeout(() => { button.disabled = false; }, 3000);
+        }
+      },
+    }, label);
+    return button;
+  };
+  const download = downloadButton({ class: 'primary', id: 'download-bundle' }, t('downloadBundle'));
+  const several = contributors.length > 1;
   return [
     h('div', { class: 'case-head' }, h('h2', {}, state.caseInfo.title || state.session.caseId), h('p', { class: 'role' }, t('roleLawyer'))),
     h('section', { class: 'card', id: 'bundle' }, download, status,
@@ -805,7 +811,10 @@ function lawyerView() {
         'openssl ts -verify -data data/evidence/<item>.<ext> -in data/timestamps/<item>.tsr -CAfile data/certs/tsa-roots.pem',
         'evidencevault verify evidence-*.zip',
       ].join('\n'))),
-    h('section', { class: 'card', id: 'contributors' }, h('h2', {}, t('contributorsTitle')), h('ul', {}, contributors.map((name) => h('li', {}, name)))),
+    h('section', { class: 'card', id: 'contributors' }, h('h2', {}, t('contributorsTitle')),
+      several ? h('p', {}, t('contributorBundleHelp')) : null,
+      h('ul', { class: 'contributors' }, contributors.map(([grantId, name]) => h('li', { dataset: { grantId } }, h('span', { class: 'contributor-name' }, name),
+        several ? downloadButton({ class: 'link contributor-bundle' }, t('contributorBundle'), grantId) : null)))),
     sameFilesCard(state.items),
     sitesCard(state.items),
     writersCard(state.items),

@@ -337,7 +337,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         var page = await phone.NewPageAsync();
         await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={lawyerGrant.Token}");
         await Expect(page.Locator("#items .item")).ToHaveCountAsync(3);
-        Assert.Equal(new[] { "案件创建人", "张伟", unnamedName }.Order(StringComparer.Ordinal), (await page.Locator("#contributors li").AllInnerTextsAsync()).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "案件创建人", "张伟", unnamedName }.Order(StringComparer.Ordinal), (await page.Locator("#contributors li .contributor-name").AllInnerTextsAsync()).Order(StringComparer.Ordinal));
         await Expect(ContributorOf(page, byOwner)).ToHaveTextAsync("提交人：案件创建人");
         await Expect(ContributorOf(page, byNamed)).ToHaveTextAsync("提交人：张伟");
         await Expect(ContributorOf(page, byUnnamed)).ToHaveTextAsync("提交人：" + unnamedName);
@@ -383,10 +383,10 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             var whatsApp = SampleChats.AndroidEnglish;
             var telegram = SampleTelegramChats.PersonalChat;
             await vault.UploadNewItemAsync(SampleChats.Write(folder.FullName, whatsApp), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(whatsApp.FileName)));
-            await victim.UploadNewItemAsync(SampleChats.Write(folder.FullName, telegram), r => r.Headers.Add("X-File-Name", telegram.FileName));
+            var theirChat = await victim.UploadNewItemAsync(SampleChats.Write(folder.FullName, telegram), r => r.Headers.Add("X-File-Name", telegram.FileName));
             var shot = SampleEvidence.PathOf("screenshot-refund-page.png"); // the same page, sent by both under names of their own
             var ownersShot = await vault.UploadNewItemAsync(shot, r => r.Headers.Add("X-File-Name", Uri.EscapeDataString("退款页面.png")));
-            await victim.UploadNewItemAsync(shot, r => r.Headers.Add("X-File-Name", "refund.png"));
+            var theirShot = await victim.UploadNewItemAsync(shot, r => r.Headers.Add("X-File-Name", "refund.png"));
 
             await using var desk = await chromium.Browser.NewContextAsync(Desktop);
             var page = await desk.NewPageAsync();
@@ -395,6 +395,15 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(sameFiles).ToHaveCountAsync(1);
             await Expect(sameFiles.Locator("strong")).ToHaveTextAsync(ownersShot.Sha256);
             await Expect(sameFiles.Locator(".site-sent")).ToHaveTextAsync("Sent by, in: Case owner; 张伟 · 退款页面.png; refund.png");
+
+            // One victim's own bundle, saved by the browser from the list of contributors: their items only, and it verifies.
+            var theirs = await page.RunAndWaitForDownloadAsync(() => page.Locator($"#contributors li[data-grant-id='{named.GrantId}'] .contributor-bundle").ClickAsync());
+            Assert.EndsWith($"/bundle?contributor={named.GrantId}", theirs.Url, StringComparison.Ordinal);
+            var bundle = Path.Combine(folder.FullName, theirs.SuggestedFilename);
+            await theirs.SaveAsAsync(bundle);
+            var verified = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(bundle);
+            Assert.True(verified.Intact, string.Join("; ", verified.Findings));
+            Assert.Equal(new[] { theirChat.ItemId, theirShot.ItemId }, verified.Items.Select(i => i.ItemId));
 
             // The scammer's name is in both victims' chats, so it comes before the accounts only the Telegram export names.
             var writers = page.Locator("#writers li");
