@@ -58,8 +58,8 @@ export class VaultApi {
   /**
    * Hands the bundle to the browser, which streams it to disk with its own progress, however large the case: a form
    * POST carrying the token in its body (RFC 6750 §2.2), so the token never appears in a URL, the history or a log.
+   * Given a contributor's grant id, the bundle of that victim's items.
    */
-  /** Has the browser save the case's bundle itself — or, given a contributor's grant id, the bundle of their items. */
   downloadBundle(contributor) {
     const form = document.createElement('form');
     form.method = 'POST';
