@@ -197,7 +197,7 @@ internal sealed partial class EvidenceIngestor(
         }
 
         // The sender's own item for these bytes; a fellow victim's copy of them is theirs to keep, not this one.
-        if (await index.FindByDigestAsync(caller.CaseId, digest.Hex, caller.GrantId, cancellationToken) is { } existing)
+        if (await index.FindByDigestAsync(caller, digest.Hex, cancellationToken) is { } existing)
         {
             return new IngestResult(existing, Created: false);
         }
@@ -246,7 +246,7 @@ internal sealed partial class EvidenceIngestor(
         }
 
         // The same sender's concurrent upload of the same bytes was indexed first: its item stands; this copy is recorded as such.
-        var winner = await index.FindByDigestAsync(caller.CaseId, digest.Hex, caller.GrantId, cancellationToken)
+        var winner = await index.FindByDigestAsync(caller, digest.Hex, cancellationToken)
             ?? throw new InvalidOperationException("The digest row exists but its item does not.");
         return await RecordCopyAsync(caller, itemId, digest, size, winner, cancellationToken);
     }

@@ -264,7 +264,7 @@ internal sealed partial class IndexRepair(
         var committed = await CommittedOfAsync(caseId, itemId, metadata, digest, size, received, grantRestoration, cancellationToken);
 
         // The same bytes indexed since from the same sender (the victim sent them again): this blob is a copy, as when two uploads race.
-        if (await index.FindByDigestAsync(caseId, digest.Hex, committed.Uploader.GrantId, cancellationToken) is { } existing)
+        if (await index.FindByDigestAsync(committed.Uploader, digest.Hex, cancellationToken) is { } existing)
         {
             return await ingestor.RecordCopyAsync(committed.Uploader, itemId, digest, size, existing, cancellationToken);
         }

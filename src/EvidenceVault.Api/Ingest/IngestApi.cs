@@ -17,7 +17,7 @@ internal static class IngestApi
             .RequireRateLimiting(Hardening.AbuseLimits.Uploads)
             .AllowRoles(CaseRoles.Owner, CaseRoles.Contributor)
             .WithSummary("Upload one piece of evidence (raw body or multipart/form-data with one file part).")
-            .WithDescription("Headers: X-Evidence-Kind, X-File-Name (percent-encoded UTF-8), X-Captured-At (ISO 8601 with zone), X-Source-Url, Repr-Digest: sha-256=:<base64>:. 201 with the new item; 200 with the existing item when the caller's token already sent the same bytes (another sender's copy of them is a new item of the caller's own).")
+            .WithDescription("Headers: X-Evidence-Kind, X-File-Name (percent-encoded UTF-8), X-Captured-At (ISO 8601 with zone), X-Source-Url, Repr-Digest: sha-256=:<base64>:. 201 with the new item; 200 with the existing item when the caller already sent the same bytes (the same link; the case's owner, whichever owner token) — another sender's copy of them is a new item of the caller's own.")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // The body is read as a stream (any evidence type, or multipart); describe it without content-type routing.

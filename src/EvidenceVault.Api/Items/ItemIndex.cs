@@ -303,13 +303,19 @@ internal sealed class ItemEntity : ITableEntity
 }
 
 /// <summary>
-/// The digest index row (RK = <c>sha256-{hex}-{grantId}</c>) that makes a sender's re-upload of the same bytes
+/// The digest index row (RK = <c>sha256-{hex}-{sender}</c>) that makes a sender's re-upload of the same bytes
 /// idempotent. It is kept per sender, not per case: a fellow victim who sends a file the case already holds from
 /// someone else gets an item of their own, with their own receipt, instead of another victim's item.
 /// </summary>
 internal sealed class DigestEntity : ITableEntity
 {
     public const string RowPrefix = "sha256-";
+
+    /// <summary>
+    /// Who sent an item, as its digest row names them: the case's owner is one sender whatever owner token they used
+    /// (a rotation replaces the token, not the victim); every other link is a sender of its own (its grant id).
+    /// </summary>
+    public static string SenderOf(string? role, string grantId) => role == CaseRoles.Owner ? CaseRoles.Owner : grantId;
 
     /// <summary>The row key of <paramref name="sender"/>'s item with SHA-256 <paramref name="sha256"/>.</summary>
     public static string RowKeyOf(string sha256, string sender) => $"{RowPrefix}{sha256}-{sender}";
@@ -343,7 +349,7 @@ internal sealed class ItemIndex(VaultStorage storage)
     {
         var row = ItemEntity.From(item);
         row.TimestampNextAttemptAt = timestampDueAt;
-        var sender = item.Contributor ?? throw new ArgumentException("An item is added with the grant that sent it.", nameof(item));
+        var sender = DigestEntity.SenderOf(item.ContributorRole, item.Contributor ?? throw new ArgumentException("An item is added with the grant that sent it.", nameof(item)));
         var digest = new DigestEntity { PartitionKey = item.CaseId, RowKey = DigestEntity.RowKeyOf(item.Sha256, sender), ItemId = item.ItemId };
         try
         {
@@ -387,11 +393,12 @@ internal sealed class ItemIndex(VaultStorage storage)
         return entity.HasValue ? entity.Value!.TimestampAttempts : 0;
     }
 
-    /// <summary>The item <paramref name="sender"/> (a grant id) sent with SHA-256 <paramref name="sha256"/>, if any.</summary>
-    public async Task<EvidenceItemRecord?> FindByDigestAsync(string caseId, string sha256, string sender, CancellationToken cancellationToken)
+    /// <summary>The item <paramref name="sender"/> sent with SHA-256 <paramref name="sha256"/>, if any.</summary>
+    public async Task<EvidenceItemRecord?> FindByDigestAsync(Access.CaseCaller sender, string sha256, CancellationToken cancellationToken)
     {
-        var digest = await storage.Items.GetEntityIfExistsAsync<DigestEntity>(caseId, DigestEntity.RowKeyOf(sha256, sender), cancellationToken: cancellationToken);
-        return digest.HasValue ? await GetAsync(caseId, digest.Value!.ItemId, cancellationToken) : null;
+        var digest = await storage.Items.GetEntityIfExistsAsync<DigestEntity>(
+            sender.CaseId, DigestEntity.RowKeyOf(sha256, DigestEntity.SenderOf(sender.Role, sender.GrantId)), cancellationToken: cancellationToken);
+        return digest.HasValue ? await GetAsync(sender.CaseId, digest.Value!.ItemId, cancellationToken) : null;
     }
 
     public async Task<EvidenceItemRecord?> GetAsync(string caseId, string itemId, CancellationToken cancellationToken)

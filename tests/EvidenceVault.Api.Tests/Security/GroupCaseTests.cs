@@ -186,9 +186,10 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
     }
 
     [Fact]
-    public async Task OwnerRotation_OldTokenStopsAtOnce_NewOneWorks()
+    public async Task OwnerRotation_OldTokenStopsAtOnce_NewOneWorks_AndTheOwnerIsStillTheSameSender()
     {
         using var owner = await app.CreateCaseAsync();
+        var sent = await app.UploadAsAsync(owner.OwnerToken, owner.CaseId, Ingest.IngestTests.GeneratedPng(61));
 
         var rotated = await (await owner.Client.PostAsync($"/api/cases/{owner.CaseId}/owner-token", null)).Content.ReadFromJsonAsync<RotatedOwnerToken>(VaultJson.Compact);
 
@@ -196,6 +197,12 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
         await ProblemAssert.IsAsync(old, 401, "token-revoked");
         using var fresh = app.ClientWith(rotated!.OwnerToken);
         Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync($"/api/cases/{owner.CaseId}/grants")).StatusCode);
+
+        // A new token, the same victim: the file sent before the rotation is theirs already, not a second item.
+        using var again = await fresh.PostAsync($"/api/cases/{owner.CaseId}/items", new ByteArrayContent(Ingest.IngestTests.GeneratedPng(61)));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(sent.ItemId, (await again.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!.ItemId);
+        Assert.Single(await app.CommittedOriginalsAsync(owner.CaseId));
     }
 
     [Fact]
