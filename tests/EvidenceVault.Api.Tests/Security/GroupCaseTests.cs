@@ -72,7 +72,8 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
         var itemB = System.Text.Json.JsonSerializer.Deserialize<EvidenceItemRecord>(answer, VaultJson.Compact)!;
         Assert.Equal((victimB.GrantId, itemA.Sha256), (itemB.Contributor, itemB.Sha256));
         Assert.NotNull(itemB.Receipt);
-        Assert.Equal(HttpStatusCode.OK, (await clientB.GetAsync($"/api/cases/{owner.CaseId}/items/{itemB.ItemId}/receipt")).StatusCode);
+        using var receiptB = await clientB.GetAsync($"/api/cases/{owner.CaseId}/items/{itemB.ItemId}/receipt");
+        Assert.Equal(HttpStatusCode.OK, receiptB.StatusCode);
 
         // A sender's own copy again is their item again (a retry after a lost answer), for each of them.
         foreach (var (token, item) in new[] { (victimA.Token, itemA), (victimB.Token, itemB) })
@@ -83,7 +84,7 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
             Assert.Equal(item.ItemId, (await again.Content.ReadFromJsonAsync<EvidenceItemRecord>(VaultJson.Compact))!.ItemId);
         }
 
-        // The lawyer sees both, each under its sender; the log holds one receipt of each and no copies.
+        // The lawyer sees both, each under its sender; the log received each once and recorded no copies.
         using var lawyerClient = app.ClientWith(lawyer.Token);
         var seenByLawyer = await lawyerClient.GetFromJsonAsync<ItemPage>($"/api/cases/{owner.CaseId}/items", VaultJson.Compact);
         Assert.Equal([(victimA.GrantId, itemA.Sha256), (victimB.GrantId, itemA.Sha256)], seenByLawyer!.Items.Select(i => (i.Contributor!, i.Sha256)));
