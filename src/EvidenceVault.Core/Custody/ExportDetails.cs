@@ -15,14 +15,6 @@ public static class ExportDetails
     public const string Contributor = "contributor";
 
     /// <summary>The details of an export of <paramref name="items"/> items, of <paramref name="contributor"/>'s only when one is named.</summary>
-    public static Dictionary<string, string> Of(int items, string? contributor)
-    {
-        var details = new Dictionary<string, string> { [Items] = items.ToString(CultureInfo.InvariantCulture) };
-        if (contributor is not null)
-        {
-            details[Contributor] = contributor;
-        }
-
-        return details;
-    }
+    public static Dictionary<string, string> Of(int items, string? contributor) =>
+        new(StatementDetails.Given((Items, items.ToString(CultureInfo.InvariantCulture)), (Contributor, contributor)));
 }
