@@ -150,6 +150,12 @@ public static class BagFindingCodes
     /// <summary><c>items.csv</c>, the catalog's spreadsheet, does not say what the catalog says.</summary>
     public const string ItemsCsvMismatch = "items-csv-mismatch";
 
+    /// <summary><c>data/report.html</c> is not the report the bundle's catalog, custody log and vault log entry make.</summary>
+    public const string ReportMismatch = "report-mismatch";
+
+    /// <summary><c>VERIFY.md</c> is not the guide the bundle's catalog makes.</summary>
+    public const string GuideMismatch = "guide-mismatch";
+
     /// <summary>An evidence file differs from what the catalog records for it.</summary>
     public const string ItemMismatch = "item-mismatch";
 

@@ -94,6 +94,7 @@ public static partial class BagVerifier
                 return Fail(LogInclusionPath, $"the audit path does not lead from entry {inclusion.LeafIndex} to the root of the checkpoint of {checkpoint.Size}");
             }
 
+            _logInclusion = inclusion;
             var entry = new VerifiedLogEntry(checkpoint.Origin, inclusion.LeafIndex, checkpoint.Size, checkpoint.Root.Base64, keyId);
             var tsr = await ReadBytesAsync(LogCheckpointTimestampPath, cancellationToken);
             if (tsr is null)

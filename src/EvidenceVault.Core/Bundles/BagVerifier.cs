@@ -23,6 +23,12 @@ public static partial class BagVerifier
     /// <summary>The catalog as a spreadsheet, for lawyers.</summary>
     public const string ItemsCsvPath = "data/items.csv";
 
+    /// <summary>The catalog and the case's links as a page for people to read and print.</summary>
+    public const string ReportPath = "data/report.html";
+
+    /// <summary>The guide to checking the bundle by hand, a tag file at the bag's top.</summary>
+    public const string GuidePath = "VERIFY.md";
+
     /// <summary>The <c>bag-info.txt</c> label that records a failed integrity check during export.</summary>
     public const string ExportIntegrityLabel = "EvidenceVault-Export-Integrity";
 
@@ -42,6 +48,8 @@ public static partial class BagVerifier
     {
         private readonly List<BagFinding> _findings = [];
         private readonly Dictionary<string, HashedLength> _hashes = new(StringComparer.Ordinal);
+        /// <summary>The vault log entry, once its audit path led to the checkpoint's root.</summary>
+        private Transparency.LogInclusion? _logInclusion;
         /// <summary>The custody log's lines by sequence number (the first, where a broken log repeats one), with each line's SHA-256.</summary>
         private Dictionary<long, (CustodyEvent Event, Sha256Digest Hash)>? _custodyLines;
 
@@ -85,6 +93,11 @@ public static partial class BagVerifier
             }
 
             var log = await CheckLogAsync(caseId, catalog, options, cancellationToken);
+            if (catalog is not null && _findings.Count == 0)
+            {
+                await CheckReadingCopiesAsync(catalog, cancellationToken);
+            }
+
             return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings)
             {
                 Log = log,
@@ -364,6 +377,53 @@ public static partial class BagVerifier
                         : $"row {number} (item {item.ItemId}): it has {row.Count} cells, not {cells.Length}");
                 }
             }
+        }
+
+        /// <summary>
+        /// The two files made for people to read — the report printed for a court file and the guide to checking the bundle
+        /// by hand — made again from what the other checks read (the catalog, the custody log's links, the vault log entry)
+        /// and compared byte for byte, so what a reader sees there is what was checked. They are checked once everything
+        /// else has checked out: a bundle with any other finding is not intact already, and copies made from a catalog
+        /// that failed its own checks would differ for that reason alone.
+        /// </summary>
+        private async Task CheckReadingCopiesAsync(BundleCatalog catalog, CancellationToken cancellationToken)
+        {
+            await CheckReadingCopyAsync(GuidePath, BagFindingCodes.GuideMismatch, VerifyGuide.Format(EvidenceBundleWriter.BagName(catalog.CaseId, catalog.ExportedAt), catalog), cancellationToken);
+            if (_logInclusion is null)
+            {
+                return;
+            }
+
+            IReadOnlyList<CaseLink> links;
+            await using (var log = bag.OpenFile(CustodyLogPath))
+            {
+                links = await CaseLinks.ReadAsync(log, cancellationToken);
+            }
+
+            await CheckReadingCopyAsync(ReportPath, BagFindingCodes.ReportMismatch, BundleReport.Format(catalog, links, _logInclusion), cancellationToken);
+        }
+
+        private async Task CheckReadingCopyAsync(string path, string code, string expected, CancellationToken cancellationToken)
+        {
+            var bytes = await ReadBytesAsync(path, cancellationToken);
+            if (bytes is null)
+            {
+                Add(path, BagFindingCodes.MissingFile, "the bag has no " + path);
+                return;
+            }
+
+            var made = Encoding.UTF8.GetBytes(expected);
+            if (!bytes.AsSpan().SequenceEqual(made))
+            {
+                Add(path, code, $"it is not what the catalog and the custody log make it, from line {FirstDifferingLine(bytes, made)} on");
+            }
+        }
+
+        /// <summary>The 1-based number of the first line where two texts differ.</summary>
+        private static int FirstDifferingLine(ReadOnlySpan<byte> found, ReadOnlySpan<byte> made)
+        {
+            var common = found.CommonPrefixLength(made);
+            return found[..common].Count((byte)'\n') + 1;
         }
 
         /// <summary>Whether the bag's custody log has line <c>Seq</c> and its SHA-256 is <c>Head</c>.</summary>

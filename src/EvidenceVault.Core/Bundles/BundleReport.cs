@@ -105,7 +105,9 @@ internal static class BundleReport
         }
 
         html.Append("</body>\n</html>\n");
-        return html.ToString();
+
+        // The same bytes wherever it is made, whatever line ends this source was checked out with: the verifier makes it again.
+        return html.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
     }
 
     /// <summary>

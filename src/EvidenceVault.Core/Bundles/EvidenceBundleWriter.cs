@@ -142,7 +142,7 @@ public static class EvidenceBundleWriter
             links = await CaseLinks.ReadAsync(log, cancellationToken);
         }
 
-        await bag.AddPayloadFileAsync("data/report.html", BundleReport.Format(bundleCatalog, links, source.LogProof.Inclusion), cancellationToken);
+        await bag.AddPayloadFileAsync(BagVerifier.ReportPath, BundleReport.Format(bundleCatalog, links, source.LogProof.Inclusion), cancellationToken);
         await using (var log = await source.OpenCustodyLogAsync(cancellationToken))
         {
             await bag.AddPayloadFileAsync(BagVerifier.CustodyLogPath, log, cancellationToken);
@@ -162,7 +162,7 @@ public static class EvidenceBundleWriter
         }
 
         var info = new BagInfo(catalog.CaseId, catalog.Title, catalog.ExportedAt, extra);
-        await bag.CompleteAsync(info, [new("VERIFY.md", VerifyGuide.Format(bagName, bundleCatalog))], cancellationToken);
+        await bag.CompleteAsync(info, [new(BagVerifier.GuidePath, VerifyGuide.Format(bagName, bundleCatalog))], cancellationToken);
         return mismatches;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using EvidenceVault.Bundles;
@@ -206,6 +207,74 @@ public sealed class VerifyCommandTests
     }
 
     [Fact]
+    public async Task Verify_ReportEditedAndRehashed_ReportMismatchNamesTheFirstChangedLine()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var line = LineOf(bundle.PathOf(BagVerifier.ReportPath), "call-recording.m4a");
+        bundle.Replace(BagVerifier.ReportPath, "call-recording.m4a", "call-recording.m4b");
+        bundle.RehashManifests(BagVerifier.ReportPath);
+        bundle.FixPayloadOxum();
+
+        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+
+        Assert.Equal(
+            (BagFindingCodes.ReportMismatch, BagVerifier.ReportPath, $"it is not what the catalog and the custody log make it, from line {line} on"),
+            (finding.Code, finding.Path, finding.Message));
+    }
+
+    [Fact]
+    public async Task Verify_GuideStepTakenOutAndRehashed_GuideMismatch()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var line = LineOf(bundle.PathOf(BagVerifier.GuidePath), "sha256sum -c tagmanifest-sha256.txt");
+        bundle.Replace(BagVerifier.GuidePath, "sha256sum -c tagmanifest-sha256.txt\n", string.Empty);
+        bundle.RehashManifests(BagVerifier.GuidePath);
+
+        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+
+        Assert.Equal((BagFindingCodes.GuideMismatch, BagVerifier.GuidePath), (finding.Code, finding.Path));
+        Assert.EndsWith($"from line {line} on", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("de-DE")] // a decimal comma and a full stop between thousands
+    [InlineData("ar-SA")] // another calendar and right-to-left marks
+    public async Task Verify_ByAnExpertWhoseMachineSpeaksAnotherCulture_MakesTheSameReport(string culture)
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var before = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo(culture);
+        BagVerificationReport report;
+        try
+        {
+            report = await BagVerifier.VerifyAsync(bundle.Zip);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = before;
+        }
+
+        Assert.Empty(report.Findings);
+    }
+
+    [Fact]
+    public async Task Verify_ReportTakenOutWithItsManifestLine_MissingFile()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        File.Delete(bundle.PathOf(BagVerifier.ReportPath));
+        bundle.DropFromManifest(BagVerifier.ReportPath);
+        bundle.FixPayloadOxum();
+
+        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+
+        Assert.Equal((BagFindingCodes.MissingFile, BagVerifier.ReportPath), (finding.Code, finding.Path));
+    }
+
+    /// <summary>The 1-based number of the first line of <paramref name="path"/> that holds <paramref name="text"/>.</summary>
+    private static int LineOf(string path, string text) =>
+        File.ReadAllLines(path).Index().First(line => line.Item.Contains(text, StringComparison.Ordinal)).Index + 1;
+
+    [Fact]
     public async Task Verify_ItemReattributedToAnotherVictimInTheCatalog_CustodyLineNamesWhoSentIt()
     {
         using var bundle = await BundleFolder.CreateAsync();
@@ -342,7 +411,7 @@ public sealed class VerifyCommandTests
         var codes = typeof(BagFindingCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
         var meanings = codes.Select(VerifyReportText.Meaning).ToList();
 
-        Assert.Equal(17, codes.Count);
+        Assert.Equal(19, codes.Count);
         Assert.DoesNotContain(VerifyReportText.Meaning("no-such-code"), meanings);
         Assert.Equal(codes.Count, meanings.Distinct().Count());
     }
