@@ -11,8 +11,6 @@ namespace EvidenceVault.Cli.Verify;
 /// </summary>
 internal static class VerifyReportText
 {
-    private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
     public static async Task WriteAsync(BagVerificationReport report, TextWriter output)
     {
         await output.WriteLineAsync($"证据包 Bundle:   {report.BagName}");
@@ -85,7 +83,7 @@ internal static class VerifyReportText
     }
 
     private static string InBeijing(DateTimeOffset time) =>
-        TimeZoneInfo.ConvertTime(time, Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        BeijingTime.Of(time).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string Source(string from) => from switch
     {

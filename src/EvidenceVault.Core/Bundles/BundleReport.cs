@@ -13,8 +13,6 @@ namespace EvidenceVault.Bundles;
 /// </summary>
 internal static class BundleReport
 {
-    private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
     public static string Format(BundleCatalog catalog) => Format(catalog, []);
 
     /// <summary>
@@ -484,7 +482,7 @@ internal static class BundleReport
     }
 
     private static string Times(DateTimeOffset value) =>
-        $"{VaultJson.FormatUtc(value)} (UTC)<br>{TimeZoneInfo.ConvertTime(value, Beijing).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} (北京时间 Beijing)";
+        $"{VaultJson.FormatUtc(value)} (UTC)<br>{BeijingTime.Of(value).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} (北京时间 Beijing)";
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

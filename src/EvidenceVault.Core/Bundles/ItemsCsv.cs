@@ -8,8 +8,6 @@ namespace EvidenceVault.Bundles;
 /// <summary><c>data/items.csv</c>: the catalog for a spreadsheet (UTF-8 with BOM so Excel shows Chinese names).</summary>
 internal static class ItemsCsv
 {
-    private static readonly TimeZoneInfo Beijing = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-
     /// <summary>The columns, in order: the first row of the file.</summary>
     public static IReadOnlyList<string> Columns { get; } = "item_id,file,kind,content_type,file_name,size,sha256,captured_at_claimed,received_at_utc,received_at_beijing,timestamp_status,timestamp_gen_time_utc,timestamp_authority,source_url,note,contributor,contributor_role,contributor_label,custody_seq,snapshot_source,snapshot_url,snapshot_captured_at_utc,captured_by,captured_site_certificates,recording_source,recording_duration_seconds,recording_recorded_at_utc,recording_local_time,recording_utc_offset,recording_device,photo_taken_at,photo_utc_offset,photo_device,message_from,message_to,message_cc,message_subject,message_sent_at_utc,message_id,message_delivered_at_utc,message_delivered_by,message_delivered_to,message_links,message_forwarded,document_author,document_created_at,document_last_modified_by,document_modified_at,document_application,document_company,message_attachments,chat_participants,chat_writers,chat_messages,chat_first_message_at,chat_last_message_at,chat_links,chat_accounts,message_signatures,message_authenticated_by,message_authentication_results".Split(',');
 
@@ -33,7 +31,7 @@ internal static class ItemsCsv
             item.Size.ToString(CultureInfo.InvariantCulture), item.Sha256,
             item.CapturedAt is { } captured ? VaultJson.FormatUtc(captured) : string.Empty,
             VaultJson.FormatUtc(item.ReceivedAt),
-            TimeZoneInfo.ConvertTime(item.ReceivedAt, Beijing).ToString("yyyy-MM-dd HH:mm:ss.fff '+08:00'", CultureInfo.InvariantCulture),
+            BeijingTime.Of(item.ReceivedAt).ToString("yyyy-MM-dd HH:mm:ss.fff '+08:00'", CultureInfo.InvariantCulture),
             item.Timestamp?.Status ?? string.Empty,
             item.Timestamp?.GenTime is { } genTime ? VaultJson.FormatUtc(genTime) : string.Empty,
             item.Timestamp?.Authority ?? string.Empty,
