@@ -107,6 +107,7 @@ internal static class VerifyReportText
         BagFindingCodes.ItemsCsvMismatch => "表格 items.csv 与证据目录 items.json 不符",
         BagFindingCodes.ReportMismatch => "报告 report.html 与证据目录、监管链不符",
         BagFindingCodes.GuideMismatch => "核验指南 VERIFY.md 与证据目录不符",
+        BagFindingCodes.BagInfoMismatch => "包信息 bag-info.txt 与证据目录不符（案件标题、证据数量、监管链末端或日期）",
         BagFindingCodes.CustodyBroken => "监管链的哈希链断裂",
         BagFindingCodes.CustodyMismatch => "监管链与目录记录不符",
         BagFindingCodes.MailSignatureInvalid => "邮件的 DKIM 签名用保存的密钥离线复核未通过",

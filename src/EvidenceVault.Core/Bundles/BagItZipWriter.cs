@@ -96,7 +96,7 @@ public sealed class BagItZipWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(extraTagFiles);
         ThrowIfCompleted();
         await AddTagFileAsync("manifest-sha256.txt", FormatManifest(_payload), cancellationToken);
-        await AddTagFileAsync("bag-info.txt", FormatBagInfo(info), cancellationToken);
+        await AddTagFileAsync("bag-info.txt", FormatBagInfo(info, string.Create(CultureInfo.InvariantCulture, $"{_payloadOctets}.{_payload.Count}")), cancellationToken);
         foreach (var (name, text) in extraTagFiles)
         {
             await AddTagFileAsync(BagPaths.RequireTagPath(name), text, cancellationToken);
@@ -132,7 +132,8 @@ public sealed class BagItZipWriter : IAsyncDisposable
         return text.ToString();
     }
 
-    private string FormatBagInfo(BagInfo info)
+    /// <summary><c>bag-info.txt</c> for <paramref name="info"/> and the payload's <c>Payload-Oxum</c> (octets.files).</summary>
+    internal static string FormatBagInfo(BagInfo info, string payloadOxum)
     {
         var lines = new List<KeyValuePair<string, string>>
         {
@@ -145,7 +146,7 @@ public sealed class BagItZipWriter : IAsyncDisposable
         }
 
         lines.Add(new("Bagging-Date", info.BaggingDate.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        lines.Add(new("Payload-Oxum", string.Create(CultureInfo.InvariantCulture, $"{_payloadOctets}.{_payload.Count}")));
+        lines.Add(new("Payload-Oxum", payloadOxum));
         lines.AddRange(info.Extra);
 
         var text = new StringBuilder();

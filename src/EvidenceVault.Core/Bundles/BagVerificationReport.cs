@@ -156,6 +156,9 @@ public static class BagFindingCodes
     /// <summary><c>VERIFY.md</c> is not the guide the bundle's catalog makes.</summary>
     public const string GuideMismatch = "guide-mismatch";
 
+    /// <summary><c>bag-info.txt</c> is not what the bundle's catalog and payload make it (another case title, item count, custody head or date).</summary>
+    public const string BagInfoMismatch = "bag-info-mismatch";
+
     /// <summary>An evidence file differs from what the catalog records for it.</summary>
     public const string ItemMismatch = "item-mismatch";
 

@@ -26,6 +26,9 @@ public static partial class BagVerifier
     /// <summary>The catalog and the case's links as a page for people to read and print.</summary>
     public const string ReportPath = "data/report.html";
 
+    /// <summary>The bag's labels (RFC 8493 §2.2.2): the case, its title, the export's date, the payload's size, the item count and custody head.</summary>
+    public const string BagInfoPath = "bag-info.txt";
+
     /// <summary>The guide to checking the bundle by hand, a tag file at the bag's top.</summary>
     public const string GuidePath = "VERIFY.md";
 
@@ -68,7 +71,7 @@ public static partial class BagVerifier
             CheckOxum(bagInfo);
             if (bagInfo.TryGetValue(ExportIntegrityLabel, out var integrity))
             {
-                Add("bag-info.txt", BagFindingCodes.ExportIntegrityFailure, $"the vault reported at export: {integrity}");
+                Add(BagInfoPath, BagFindingCodes.ExportIntegrityFailure, $"the vault reported at export: {integrity}");
             }
 
             bagInfo.TryGetValue("External-Identifier", out var caseId);
@@ -95,7 +98,7 @@ public static partial class BagVerifier
             var log = await CheckLogAsync(caseId, catalog, options, cancellationToken);
             if (catalog is not null && _findings.Count == 0)
             {
-                await CheckReadingCopiesAsync(catalog, cancellationToken);
+                await CheckMadeFilesAsync(catalog, bagInfo.GetValueOrDefault("Payload-Oxum") ?? string.Empty, cancellationToken);
             }
 
             return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings)
@@ -186,10 +189,10 @@ public static partial class BagVerifier
 
         private async Task<Dictionary<string, string>> ReadBagInfoAsync(CancellationToken cancellationToken)
         {
-            var text = await ReadTextAsync("bag-info.txt", cancellationToken);
+            var text = await ReadTextAsync(BagInfoPath, cancellationToken);
             if (text is null)
             {
-                Add("bag-info.txt", BagFindingCodes.MissingFile, "the bag has no bag-info.txt");
+                Add(BagInfoPath, BagFindingCodes.MissingFile, "the bag has no bag-info.txt");
                 return [];
             }
 
@@ -203,11 +206,11 @@ public static partial class BagVerifier
             var actual = string.Create(CultureInfo.InvariantCulture, $"{octets}.{payload.Count}");
             if (!bagInfo.TryGetValue("Payload-Oxum", out var oxum))
             {
-                Add("bag-info.txt", BagFindingCodes.OxumMismatch, "no Payload-Oxum");
+                Add(BagInfoPath, BagFindingCodes.OxumMismatch, "no Payload-Oxum");
             }
             else if (oxum != actual)
             {
-                Add("bag-info.txt", BagFindingCodes.OxumMismatch, $"Payload-Oxum is {oxum}, the payload is {actual}");
+                Add(BagInfoPath, BagFindingCodes.OxumMismatch, $"Payload-Oxum is {oxum}, the payload is {actual}");
             }
         }
 
@@ -380,15 +383,17 @@ public static partial class BagVerifier
         }
 
         /// <summary>
-        /// The two files made for people to read — the report printed for a court file and the guide to checking the bundle
-        /// by hand — made again from what the other checks read (the catalog, the custody log's links, the vault log entry)
-        /// and compared byte for byte, so what a reader sees there is what was checked. They are checked once everything
-        /// else has checked out: a bundle with any other finding is not intact already, and copies made from a catalog
-        /// that failed its own checks would differ for that reason alone.
+        /// The files the vault makes from the rest of the bundle — the report printed for a court file, the guide to checking
+        /// the bundle by hand, and <c>bag-info.txt</c>, which archival tools and people read for the case, its title and
+        /// item count — made again from what the other checks read (the catalog, the custody log's links, the vault log
+        /// entry, the payload's size) and compared byte for byte, so what a reader sees there is what was checked. They are
+        /// checked once everything else has checked out: a bundle with any other finding is not intact already, and files
+        /// made from a catalog that failed its own checks would differ for that reason alone.
         /// </summary>
-        private async Task CheckReadingCopiesAsync(BundleCatalog catalog, CancellationToken cancellationToken)
+        private async Task CheckMadeFilesAsync(BundleCatalog catalog, string payloadOxum, CancellationToken cancellationToken)
         {
-            await CheckReadingCopyAsync(GuidePath, BagFindingCodes.GuideMismatch, VerifyGuide.Format(EvidenceBundleWriter.BagName(catalog.CaseId, catalog.ExportedAt), catalog), cancellationToken);
+            await CheckMadeFileAsync(BagInfoPath, BagFindingCodes.BagInfoMismatch, BagItZipWriter.FormatBagInfo(EvidenceBundleWriter.BagInfoOf(catalog, []), payloadOxum), cancellationToken);
+            await CheckMadeFileAsync(GuidePath, BagFindingCodes.GuideMismatch, VerifyGuide.Format(EvidenceBundleWriter.BagName(catalog.CaseId, catalog.ExportedAt), catalog), cancellationToken);
             if (_logInclusion is null)
             {
                 return;
@@ -400,10 +405,10 @@ public static partial class BagVerifier
                 links = await CaseLinks.ReadAsync(log, cancellationToken);
             }
 
-            await CheckReadingCopyAsync(ReportPath, BagFindingCodes.ReportMismatch, BundleReport.Format(catalog, links, _logInclusion), cancellationToken);
+            await CheckMadeFileAsync(ReportPath, BagFindingCodes.ReportMismatch, BundleReport.Format(catalog, links, _logInclusion), cancellationToken);
         }
 
-        private async Task CheckReadingCopyAsync(string path, string code, string expected, CancellationToken cancellationToken)
+        private async Task CheckMadeFileAsync(string path, string code, string expected, CancellationToken cancellationToken)
         {
             var bytes = await ReadBytesAsync(path, cancellationToken);
             if (bytes is null)
@@ -415,7 +420,7 @@ public static partial class BagVerifier
             var made = Encoding.UTF8.GetBytes(expected);
             if (!bytes.AsSpan().SequenceEqual(made))
             {
-                Add(path, code, $"it is not what the catalog and the custody log make it, from line {FirstDifferingLine(bytes, made)} on");
+                Add(path, code, $"it is not what the rest of the bundle makes it, from line {FirstDifferingLine(bytes, made)} on");
             }
         }
 

@@ -46,6 +46,26 @@ public static class EvidenceBundleWriter
     public static string BagName(string caseId, DateTimeOffset exportedAt) =>
         string.Create(CultureInfo.InvariantCulture, $"evidence-{caseId}-{exportedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}");
 
+    /// <summary>
+    /// What <c>bag-info.txt</c> says of an export besides <c>Payload-Oxum</c>: the case, its title, the export's date,
+    /// the item count and custody head, and, when stored bytes differed from the index, that the export's check failed.
+    /// </summary>
+    internal static BagInfo BagInfoOf(BundleCatalog catalog, IReadOnlyCollection<ExportMismatch> mismatches)
+    {
+        var extra = new List<KeyValuePair<string, string>>
+        {
+            new("Bag-Software-Agent", "EvidenceVault"),
+            new("EvidenceVault-Item-Count", catalog.Items.Count.ToString(CultureInfo.InvariantCulture)),
+            new("EvidenceVault-Custody-Head", string.Create(CultureInfo.InvariantCulture, $"{catalog.CustodyHead.Seq} {catalog.CustodyHead.Head}")),
+        };
+        if (mismatches.Count > 0)
+        {
+            extra.Add(new(BagVerifier.ExportIntegrityLabel, "FAILED: stored bytes differ from the index for " + string.Join(", ", mismatches.Select(m => m.Path))));
+        }
+
+        return new BagInfo(catalog.CaseId, catalog.Title, catalog.ExportedAt, extra);
+    }
+
     /// <summary>Path of an item's evidence file inside the bag.</summary>
     public static string EvidencePath(EvidenceItemRecord item)
     {
@@ -150,18 +170,7 @@ public static class EvidenceBundleWriter
 
         await AddLogProofAsync(bag, source.LogProof, cancellationToken);
 
-        var extra = new List<KeyValuePair<string, string>>
-        {
-            new("Bag-Software-Agent", "EvidenceVault"),
-            new("EvidenceVault-Item-Count", catalog.Items.Count.ToString(CultureInfo.InvariantCulture)),
-            new("EvidenceVault-Custody-Head", string.Create(CultureInfo.InvariantCulture, $"{catalog.CustodyHead.Seq} {catalog.CustodyHead.Head}")),
-        };
-        if (mismatches.Count > 0)
-        {
-            extra.Add(new(BagVerifier.ExportIntegrityLabel, "FAILED: stored bytes differ from the index for " + string.Join(", ", mismatches.Select(m => m.Path))));
-        }
-
-        var info = new BagInfo(catalog.CaseId, catalog.Title, catalog.ExportedAt, extra);
+        var info = BagInfoOf(catalog, mismatches);
         await bag.CompleteAsync(info, [new(BagVerifier.GuidePath, VerifyGuide.Format(bagName, bundleCatalog))], cancellationToken);
         return mismatches;
     }

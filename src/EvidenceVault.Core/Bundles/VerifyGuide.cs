@@ -142,10 +142,11 @@ internal static class VerifyGuide
             `evidencevault verify` checks all of the above — manifests, Payload-Oxum, every item against the catalog, the
             spreadsheet `data/items.csv` against the catalog, and the custody hash chain — and exits non-zero, naming the
             file and the reason, if anything was changed, added or removed. It also makes `data/report.html` (the report
-            printed for the court file) and this guide again from the catalog and the custody log, and checks that the
-            bundle's copies are those, byte for byte: the printed report of a bundle that verifies says what the catalog says.
+            printed for the court file), this guide and `bag-info.txt` again from the catalog and the custody log, and checks
+            that the bundle's copies are those, byte for byte: the printed report of a bundle that verifies says what the
+            catalog says.
             `evidencevault verify` 会检查以上全部内容；任何改动、增加或删除都会导致非零退出，并指出具体文件与原因。
-            它还会根据证据目录和监管链重新生成报告 `data/report.html` 与本指南，并逐字节比对：通过核验的证据包，其打印的报告与证据目录一致。
+            它还会根据证据目录和监管链重新生成报告 `data/report.html`、本指南与 `bag-info.txt`，并逐字节比对：通过核验的证据包，其打印的报告与证据目录一致。
 
 
             ## 3. 可信时间戳 / Trusted time (RFC 3161)

@@ -218,7 +218,7 @@ public sealed class VerifyCommandTests
         var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
 
         Assert.Equal(
-            (BagFindingCodes.ReportMismatch, BagVerifier.ReportPath, $"it is not what the catalog and the custody log make it, from line {line} on"),
+            (BagFindingCodes.ReportMismatch, BagVerifier.ReportPath, $"it is not what the rest of the bundle makes it, from line {line} on"),
             (finding.Code, finding.Path, finding.Message));
     }
 
@@ -234,6 +234,24 @@ public sealed class VerifyCommandTests
 
         Assert.Equal((BagFindingCodes.GuideMismatch, BagVerifier.GuidePath), (finding.Code, finding.Path));
         Assert.EndsWith($"from line {line} on", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("EvidenceVault-Item-Count: 3", "EvidenceVault-Item-Count: 2")]
+    [InlineData("External-Description: ", "External-Description: Another case ")]
+    [InlineData("Bag-Software-Agent: EvidenceVault", "Contact-Name: Someone else\nBag-Software-Agent: EvidenceVault")]
+    public async Task Verify_BagInfoEditedAndRehashed_BagInfoMismatch(string from, string to)
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var line = LineOf(bundle.PathOf(BagVerifier.BagInfoPath), from);
+        bundle.Replace(BagVerifier.BagInfoPath, from, to);
+        bundle.RehashManifests(BagVerifier.BagInfoPath);
+
+        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+
+        Assert.Equal(
+            (BagFindingCodes.BagInfoMismatch, BagVerifier.BagInfoPath, $"it is not what the rest of the bundle makes it, from line {line} on"),
+            (finding.Code, finding.Path, finding.Message));
     }
 
     [Theory]
@@ -411,7 +429,7 @@ public sealed class VerifyCommandTests
         var codes = typeof(BagFindingCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
         var meanings = codes.Select(VerifyReportText.Meaning).ToList();
 
-        Assert.Equal(19, codes.Count);
+        Assert.Equal(20, codes.Count);
         Assert.DoesNotContain(VerifyReportText.Meaning("no-such-code"), meanings);
         Assert.Equal(codes.Count, meanings.Distinct().Count());
     }
