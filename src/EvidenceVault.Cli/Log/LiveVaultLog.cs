@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -66,35 +65,20 @@ internal sealed class LiveVaultLog(string address) : IDisposable
     public async Task<Dictionary<string, ECDsa>> PublishedKeysAsync(CancellationToken cancellationToken)
     {
         var jwks = await GetStringAsync(".well-known/evidencevault/keys", cancellationToken);
-        var keys = new Dictionary<string, ECDsa>(StringComparer.Ordinal);
+        IReadOnlyList<ECDsa> published;
         try
         {
-            using var document = JsonDocument.Parse(jwks);
-            foreach (var jwk in document.RootElement.GetProperty("keys").EnumerateArray())
-            {
-                if (jwk.GetProperty("kty").GetString() != "EC" || jwk.GetProperty("crv").GetString() != "P-256")
-                {
-                    continue;
-                }
-
-                var key = ECDsa.Create(new ECParameters
-                {
-                    Curve = ECCurve.NamedCurves.nistP256,
-                    Q = new ECPoint { X = Base64Url.DecodeFromChars(jwk.GetProperty("x").GetString()), Y = Base64Url.DecodeFromChars(jwk.GetProperty("y").GetString()) },
-                });
-                if (ReceiptSignatures.KeyId(key) == jwk.GetProperty("kid").GetString())
-                {
-                    keys[ReceiptSignatures.KeyId(key)] = key;
-                }
-                else
-                {
-                    key.Dispose();
-                }
-            }
+            published = ReceiptKeySet.Parse(jwks);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or CryptographicException)
+        catch (FormatException e)
         {
-            throw new LiveVaultLogException("the vault's keys are not a JWKS of P-256 keys: " + e.Message);
+            throw new LiveVaultLogException("the vault's keys are " + e.Message);
+        }
+
+        var keys = new Dictionary<string, ECDsa>(StringComparer.Ordinal);
+        foreach (var key in published)
+        {
+            keys[ReceiptSignatures.KeyId(key)] = key;
         }
 
         return keys;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using EvidenceVault.Bundles;
 using EvidenceVault.Cli.Log;
+using EvidenceVault.Receipts;
 using EvidenceVault.Serialization;
 
 namespace EvidenceVault.Cli.Verify;
@@ -47,7 +48,7 @@ internal static class VerifyCommand
     /// </summary>
     public static (Option<string[]> TsaRoots, Option<string[]> VaultKeys, Option<string[]> SiteRoots) TrustOptions() =>
         (new Option<string[]>("--tsa-root") { Description = "改为信任的时间戳机构根证书（PEM 文件），代替证据包内的 data/certs/tsa-roots.pem（可重复）。PEM file of a timestamp authority root to trust instead of the bundle's data/certs/tsa-roots.pem (repeatable).", AllowMultipleArgumentsPerToken = false },
-         new Option<string[]>("--vault-key") { Description = "改为信任的保管回执公钥（PEM 文件），代替证据包内的公钥（可重复）。PEM file of a vault receipt public key to trust instead of the bundle's (repeatable)." },
+         new Option<string[]>("--vault-key") { Description = "改为信任的保管回执公钥（PEM 文件，或从 /.well-known/evidencevault/keys 保存的 JWKS），代替证据包内的公钥（可重复）。PEM file of a vault receipt public key, or the vault's JWKS saved from /.well-known/evidencevault/keys, to trust instead of the bundle's keys (repeatable)." },
          new Option<string[]>("--site-root") { Description = "核验证据保险箱抓取网页时所记录的网站证书所用的根证书（PEM 文件，可重复），代替本机信任的根证书。PEM file of a root to check the certificates of sites the vault captured against, instead of this machine's trusted roots (repeatable)." });
 
     public static async Task<int> RunAsync(
@@ -94,13 +95,36 @@ internal static class VerifyCommand
             keys = [];
             foreach (var file in vaultKeys)
             {
-                var key = System.Security.Cryptography.ECDsa.Create();
-                key.ImportFromPem(File.ReadAllText(file));
-                keys.Add(key);
+                keys.AddRange(LoadVaultKeys(file));
             }
         }
 
         return new BagVerificationOptions { TsaRoots = roots, VaultKeys = keys };
+    }
+
+    /// <summary>
+    /// The receipt keys of a <c>--vault-key</c> file: a PEM public key, or the vault's JWKS as
+    /// <c>/.well-known/evidencevault/keys</c> serves it (saved with <c>curl -o</c>), every key of it.
+    /// </summary>
+    private static IReadOnlyList<System.Security.Cryptography.ECDsa> LoadVaultKeys(string file)
+    {
+        var text = File.ReadAllText(file);
+        if (!ReceiptKeySet.IsJwks(text))
+        {
+            var key = System.Security.Cryptography.ECDsa.Create();
+            key.ImportFromPem(text);
+            return [key];
+        }
+
+        try
+        {
+            var keys = ReceiptKeySet.Parse(text);
+            return keys.Count > 0 ? keys : throw new InvalidDataException($"{file}: the JWKS holds no P-256 key named by its own id");
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"{file}: {e.Message}", e);
+        }
     }
 
     /// <summary>The certificates of the PEM files given; null when none are.</summary>

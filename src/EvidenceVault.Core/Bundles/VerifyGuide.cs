@@ -173,13 +173,23 @@ internal static class VerifyGuide
             openssl dgst -sha256 -verify data/certs/vault-receipt-key-<keyId>.pem -signature data/receipts/<item>.json.sig data/receipts/<item>.json
             ```
 
+            The key id is the first 16 hex digits of the SHA-256 of the public key (DER). To check that the bundle's key is
+            one the vault publishes, print its id and find it among the `kid`s the vault lists at
+            `/.well-known/evidencevault/keys` (saved with `curl -o vault-keys.json https://<vault>/.well-known/evidencevault/keys`):
+            公钥编号是公钥（DER 格式）SHA-256 的前 16 位十六进制数；用下面的命令算出，并在证据保险箱公布的 `/.well-known/evidencevault/keys` 中找到相同的 `kid`。
+
+            ```sh
+            openssl pkey -pubin -in data/certs/vault-receipt-key-<keyId>.pem -outform DER | sha256sum | cut -c1-16
+            ```
+
             Its `custody` is the custody line the vault had reached when it signed (`seq`, `head`): the `sed` command of §2
             must print that `head` for that `seq`, so no line before it can have been removed or changed, even with the
             rest of the log chained again.
             回执中的 `custody` 是签发时监管链的末行编号与哈希；用第 2 节的 `sed` 命令核对，可确认此前的记录未被删改。
 
             `evidencevault verify` checks every token (imprint, signature, chain to the roots, time) and every receipt;
-            `--tsa-root FILE` and `--vault-key FILE` make it trust your copies instead of the bundle's.
+            `--tsa-root FILE` and `--vault-key FILE` make it trust your copies instead of the bundle's; `--vault-key` also
+            takes the vault's `vault-keys.json` as saved above.
 
             ## 5. 公开日志 / Vault log
 

@@ -40,6 +40,26 @@ public sealed class BundleCommandTests(VaultOnKestrel app) : IClassFixture<Vault
     }
 
     [Fact]
+    public async Task An_expert_trusts_the_receipt_keys_the_vault_publishes_saved_as_served_instead_of_the_bundles_own()
+    {
+        using var vault = await app.CreateCaseAsync();
+        await vault.UploadItemAsync("screenshot-refund-page.png");
+        var saved = await vault.DownloadBundleAsync(_folder);
+        var keys = Path.Combine(_folder, "vault-keys.json");
+        using (var anonymous = app.CreateClient())
+        {
+            // What `curl -o vault-keys.json https://<vault>/.well-known/evidencevault/keys` saves.
+            await File.WriteAllBytesAsync(keys, await anonymous.GetByteArrayAsync("/.well-known/evidencevault/keys"));
+        }
+
+        var verify = await ExternalTool.RunAsync("dotnet", _folder, ApiProcess.CliDll, "verify", saved, "--vault-key", keys);
+
+        Assert.True(verify.ExitCode == 0, verify.Output);
+        Assert.Contains("回执公钥 receipt keys: 由您提供 supplied by you", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("receipt signed by key ", verify.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_page_the_vault_captured_has_its_sites_certificate_checked_under_the_roots_the_lawyer_gives()
     {
         var site = await ScamSite.InstanceAsync();

@@ -1,5 +1,9 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
 using EvidenceVault.Bundles;
 using EvidenceVault.Cli.Verify;
+using EvidenceVault.Receipts;
 using EvidenceVault.Testing;
 
 namespace EvidenceVault.Cli.Tests.Verify;
@@ -105,6 +109,29 @@ public sealed class TrustTamperTests
     }
 
     [Fact]
+    public async Task Verify_WithAJwksOfAnotherKey_OrOfAnotherKeyUnderTheVaultsKeyId_TrustsNoReceipt()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        using var vaultKey = ECDsa.Create();
+        vaultKey.ImportFromPem(File.ReadAllText(bundle.VaultKey));
+        using var forger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var ownKeys = WriteJwks(bundle.PathOf("../vault-keys.json"), (vaultKey, ReceiptSignatures.KeyId(vaultKey)));
+        var otherKeys = WriteJwks(bundle.PathOf("../other-keys.json"), (forger, ReceiptSignatures.KeyId(forger)));
+        var misnamedKeys = WriteJwks(bundle.PathOf("../misnamed-keys.json"), (forger, ReceiptSignatures.KeyId(vaultKey)));
+
+        var (ownExit, ownOutput) = await RunAsync(bundle.Zip, vaultKeys: [ownKeys]);
+        var (otherExit, otherOutput) = await RunAsync(bundle.Zip, vaultKeys: [otherKeys]);
+        var (misnamedExit, misnamedOutput) = await RunAsync(bundle.Zip, vaultKeys: [misnamedKeys]);
+
+        Assert.True(ownExit == VerifyCommand.Intact, ownOutput);
+        Assert.Contains("回执公钥 receipt keys: 由您提供 supplied by you", ownOutput, StringComparison.Ordinal);
+        Assert.Equal(VerifyCommand.Tampered, otherExit);
+        Assert.Equal(3, otherOutput.Split('\n').Count(line => line.Contains(": receipt-invalid（", StringComparison.Ordinal) && line.Contains("not among the trusted vault keys", StringComparison.Ordinal)));
+        Assert.Equal(VerifyCommand.Unreadable, misnamedExit);
+        Assert.Contains("misnamed-keys.json: the JWKS holds no P-256 key named by its own id", misnamedOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_TsaRootSwappedByAForger_SuppliedRootStillCatchesIt()
     {
         using var bundle = await BundleFolder.CreateAsync();
@@ -147,6 +174,33 @@ public sealed class TrustTamperTests
 
             Assert.True(result.ExitCode == 0 && result.Output.Contains("Verification: OK", StringComparison.Ordinal), result.Output);
         }
+    }
+
+    [Fact]
+    public async Task GuideCommand_PrintsTheBundledKeysId_TheKidTheVaultPublishes()
+    {
+        using var bundle = await BundleFolder.CreateAsync();
+        var keyFile = Path.GetFileName(Directory.GetFiles(bundle.PathOf("data/certs"), "vault-receipt-key-*.pem").Single());
+        var keyId = keyFile["vault-receipt-key-".Length..^".pem".Length];
+        using var vaultKey = ECDsa.Create();
+        vaultKey.ImportFromPem(File.ReadAllText(bundle.VaultKey));
+        var command = File.ReadAllLines(bundle.PathOf(BagVerifier.GuidePath)).Single(line => line.StartsWith("openssl pkey -pubin ", StringComparison.Ordinal));
+
+        var run = await ExternalTool.RunAsync("bash", bundle.Bag, "-c", command.Replace("<keyId>", keyId, StringComparison.Ordinal));
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Equal(ReceiptSignatures.KeyId(vaultKey), run.Output.Trim());
+        Assert.Equal(keyId, run.Output.Trim());
+    }
+
+    /// <summary>A JWKS in the shape <c>/.well-known/evidencevault/keys</c> serves, each key under the id given.</summary>
+    private static string WriteJwks(string path, params (ECDsa Key, string KeyId)[] keys)
+    {
+        File.WriteAllText(path, JsonSerializer.Serialize(new { keys = keys.Select(k => Jwk(k.Key.ExportParameters(includePrivateParameters: false).Q, k.KeyId)) }));
+        return path;
+
+        static object Jwk(ECPoint point, string keyId) =>
+            new { kty = "EC", crv = "P-256", x = Base64Url.EncodeToString(point.X), y = Base64Url.EncodeToString(point.Y), kid = keyId, use = "sig", alg = "ES256" };
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(string location, string[]? tsaRoots = null, string[]? vaultKeys = null)
