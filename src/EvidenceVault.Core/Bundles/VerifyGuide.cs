@@ -175,7 +175,7 @@ internal static class VerifyGuide
 
             The key id is the first 16 hex digits of the SHA-256 of the public key (DER). To check that the bundle's key is
             one the vault publishes, print its id and find it among the `kid`s the vault lists at
-            `/.well-known/evidencevault/keys` (saved with `curl -o vault-keys.json https://<vault>/.well-known/evidencevault/keys`):
+            `/.well-known/evidencevault/keys` (saved with `curl -f -o vault-keys.json https://<vault>/.well-known/evidencevault/keys`):
             公钥编号是公钥（DER 格式）SHA-256 的前 16 位十六进制数；用下面的命令算出，并在证据保险箱公布的 `/.well-known/evidencevault/keys` 中找到相同的 `kid`。
 
             ```sh

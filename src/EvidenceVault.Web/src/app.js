@@ -804,12 +804,14 @@ function lawyerView() {
     h('div', { class: 'case-head' }, h('h2', {}, state.caseInfo.title || state.session.caseId), h('p', { class: 'role' }, t('roleLawyer'))),
     h('section', { class: 'card', id: 'bundle' }, download, status,
       h('h3', {}, t('verifyTitle')), h('p', {}, t('verifyHelp')),
+      // Our verifier first, trusting the receipt keys this vault publishes rather than the bundle's own; then standard tools.
       h('pre', { class: 'commands' }, [
+        `curl -f -o vault-keys.json ${location.origin}/.well-known/evidencevault/keys`,
+        'evidencevault verify evidence-*.zip --vault-key vault-keys.json',
         'unzip evidence-*.zip && cd evidence-*/',
         'sha256sum -c manifest-sha256.txt',
         'sha256sum -c tagmanifest-sha256.txt',
         'openssl ts -verify -data data/evidence/<item>.<ext> -in data/timestamps/<item>.tsr -CAfile data/certs/tsa-roots.pem',
-        'evidencevault verify evidence-*.zip',
       ].join('\n'))),
     h('section', { class: 'card', id: 'contributors' }, h('h2', {}, t('contributorsTitle')),
       several ? h('p', {}, t('contributorBundleHelp')) : null,

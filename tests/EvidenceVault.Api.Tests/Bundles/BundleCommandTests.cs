@@ -48,7 +48,7 @@ public sealed class BundleCommandTests(VaultOnKestrel app) : IClassFixture<Vault
         var keys = Path.Combine(_folder, "vault-keys.json");
         using (var anonymous = app.CreateClient())
         {
-            // What `curl -o vault-keys.json https://<vault>/.well-known/evidencevault/keys` saves.
+            // What `curl -f -o vault-keys.json https://<vault>/.well-known/evidencevault/keys` saves.
             await File.WriteAllBytesAsync(keys, await anonymous.GetByteArrayAsync("/.well-known/evidencevault/keys"));
         }
 

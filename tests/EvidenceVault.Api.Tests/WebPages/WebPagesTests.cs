@@ -157,8 +157,13 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         Assert.Equal(lawyerPage, lawyer.Url);
         Assert.Matches(@"/api/cases/[0-9A-Z]{26}/bundle$", download.Url);
         await Expect(lawyer.Locator("#custody-status")).ToBeVisibleAsync();
-        var verify = await ExternalTool.RunAsync("dotnet", Path.GetDirectoryName(bundle)!, ApiProcess.CliDll, "verify", bundle);
+        // The commands the page gives, run as shown (our verifier as this build's, each line that names no placeholder).
+        var commands = (await lawyer.Locator("#bundle pre.commands").InnerTextAsync()).Split('\n').Where(line => !line.Contains('<', StringComparison.Ordinal));
+        var verify = await ExternalTool.RunAsync("bash", Path.GetDirectoryName(bundle)!, "-ec", string.Join('\n', commands).Replace("evidencevault verify", $"dotnet \"{ApiProcess.CliDll}\" verify", StringComparison.Ordinal));
         Assert.True(verify.ExitCode == 0, verify.Output);
+        Assert.Contains("回执公钥 receipt keys: 由您提供 supplied by you", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("完好 INTACT", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("manifest-sha256.txt: OK", verify.Output, StringComparison.Ordinal);
         foreach (var sha256 in expected.Values)
         {
             Assert.Contains(sha256, (await ExternalTool.RunAsync("unzip", Path.GetDirectoryName(bundle)!, "-p", bundle, "*/data/items.csv")).Output, StringComparison.Ordinal);
