@@ -104,7 +104,7 @@ internal static class VerifyCommand
 
     /// <summary>
     /// The receipt keys of a <c>--vault-key</c> file: a PEM public key, or the vault's JWKS as
-    /// <c>/.well-known/evidencevault/keys</c> serves it (saved with <c>curl -o</c>), every key of it.
+    /// <c>/.well-known/evidencevault/keys</c> serves it (saved with <c>curl -f -o</c>), every key of it.
     /// </summary>
     private static IReadOnlyList<System.Security.Cryptography.ECDsa> LoadVaultKeys(string file)
     {
