@@ -47,7 +47,7 @@ internal static class VerifyReportText
 
         if (report.Intact)
         {
-            await output.WriteLineAsync("完好 INTACT：所有文件、证据与监管链均核验通过。Every file, item and custody link checks out.");
+            await output.WriteLineAsync("完好 INTACT：所有文件、证据与监管链均核验通过，报告、表格与核验指南与证据目录一致。Every file, item and custody link checks out, and the report, the spreadsheet and the guide say what the catalog says.");
             if (TrustedFromTheBundle(report) is { } note)
             {
                 await output.WriteLineAsync(note);

@@ -28,6 +28,8 @@ public sealed class TrustTamperTests
         });
         Assert.Equal(VerifyCommand.Intact, exit);
         Assert.Contains("by CN=Test TSA, O=Test Authority", output, StringComparison.Ordinal);
+        Assert.Contains("完好 INTACT：", output, StringComparison.Ordinal);
+        Assert.Contains("and the report, the spreadsheet and the guide say what the catalog says.", output, StringComparison.Ordinal);
         Assert.Contains("timestamp roots: 证据包内 from the bundle; 回执公钥 receipt keys: 证据包内 from the bundle", output, StringComparison.Ordinal);
         Assert.Contains("注意 Note: 时间戳根证书与回执公钥取自证据包本身", output, StringComparison.Ordinal);
         Assert.Contains("The timestamp roots and receipt keys came from the bundle itself", output, StringComparison.Ordinal);
