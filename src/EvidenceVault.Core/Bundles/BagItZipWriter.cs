@@ -96,7 +96,7 @@ public sealed class BagItZipWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(extraTagFiles);
         ThrowIfCompleted();
         await AddTagFileAsync("manifest-sha256.txt", FormatManifest(_payload), cancellationToken);
-        await AddTagFileAsync("bag-info.txt", FormatBagInfo(info, string.Create(CultureInfo.InvariantCulture, $"{_payloadOctets}.{_payload.Count}")), cancellationToken);
+        await AddTagFileAsync("bag-info.txt", FormatBagInfo(info, PayloadOxum(_payloadOctets, _payload.Count)), cancellationToken);
         foreach (var (name, text) in extraTagFiles)
         {
             await AddTagFileAsync(BagPaths.RequireTagPath(name), text, cancellationToken);
@@ -131,6 +131,9 @@ public sealed class BagItZipWriter : IAsyncDisposable
 
         return text.ToString();
     }
+
+    /// <summary><c>Payload-Oxum</c> (RFC 8493 §2.2.2): the payload's octets and files, as <c>octets.files</c>.</summary>
+    internal static string PayloadOxum(long octets, int files) => string.Create(CultureInfo.InvariantCulture, $"{octets}.{files}");
 
     /// <summary><c>bag-info.txt</c> for <paramref name="info"/> and the payload's <c>Payload-Oxum</c> (octets.files).</summary>
     internal static string FormatBagInfo(BagInfo info, string payloadOxum)

@@ -96,9 +96,9 @@ public static partial class BagVerifier
             }
 
             var log = await CheckLogAsync(caseId, catalog, options, cancellationToken);
-            if (catalog is not null && _findings.Count == 0)
+            if (catalog is not null && custody is not null && _findings.Count == 0)
             {
-                await CheckMadeFilesAsync(catalog, bagInfo.GetValueOrDefault("Payload-Oxum") ?? string.Empty, cancellationToken);
+                await CheckMadeFilesAsync(catalog, custody, bagInfo.GetValueOrDefault("Payload-Oxum") ?? string.Empty, cancellationToken);
             }
 
             return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings)
@@ -203,7 +203,7 @@ public static partial class BagVerifier
         {
             var payload = bag.Paths.Where(p => p.StartsWith(BagPaths.PayloadFolder, StringComparison.Ordinal)).ToList();
             var octets = payload.Sum(p => _hashes.TryGetValue(p, out var h) ? h.Length : 0);
-            var actual = string.Create(CultureInfo.InvariantCulture, $"{octets}.{payload.Count}");
+            var actual = BagItZipWriter.PayloadOxum(octets, payload.Count);
             if (!bagInfo.TryGetValue("Payload-Oxum", out var oxum))
             {
                 Add(BagInfoPath, BagFindingCodes.OxumMismatch, "no Payload-Oxum");
@@ -388,9 +388,10 @@ public static partial class BagVerifier
         /// item count — made again from what the other checks read (the catalog, the custody log's links, the vault log
         /// entry, the payload's size) and compared byte for byte, so what a reader sees there is what was checked. They are
         /// checked once everything else has checked out: a bundle with any other finding is not intact already, and files
-        /// made from a catalog that failed its own checks would differ for that reason alone.
+        /// made from a catalog that failed its own checks would differ for that reason alone. The case's links come from
+        /// the custody lines the chain check already read, not from reading the log again.
         /// </summary>
-        private async Task CheckMadeFilesAsync(BundleCatalog catalog, string payloadOxum, CancellationToken cancellationToken)
+        private async Task CheckMadeFilesAsync(BundleCatalog catalog, CustodyChainCheck custody, string payloadOxum, CancellationToken cancellationToken)
         {
             await CheckMadeFileAsync(BagInfoPath, BagFindingCodes.BagInfoMismatch, BagItZipWriter.FormatBagInfo(EvidenceBundleWriter.BagInfoOf(catalog, []), payloadOxum), cancellationToken);
             await CheckMadeFileAsync(GuidePath, BagFindingCodes.GuideMismatch, VerifyGuide.Format(EvidenceBundleWriter.BagName(catalog.CaseId, catalog.ExportedAt), catalog), cancellationToken);
@@ -399,13 +400,7 @@ public static partial class BagVerifier
                 return;
             }
 
-            IReadOnlyList<CaseLink> links;
-            await using (var log = bag.OpenFile(CustodyLogPath))
-            {
-                links = await CaseLinks.ReadAsync(log, cancellationToken);
-            }
-
-            await CheckMadeFileAsync(ReportPath, BagFindingCodes.ReportMismatch, BundleReport.Format(catalog, links, _logInclusion), cancellationToken);
+            await CheckMadeFileAsync(ReportPath, BagFindingCodes.ReportMismatch, BundleReport.Format(catalog, CaseLinks.Of(custody.Events), _logInclusion), cancellationToken);
         }
 
         private async Task CheckMadeFileAsync(string path, string code, string expected, CancellationToken cancellationToken)

@@ -37,25 +37,44 @@ public static class CaseLinks
                 continue;
             }
 
-            var details = entry.Details;
-            switch (entry.Type)
-            {
-                case CustodyEventTypes.GrantCreated when details?.GetValueOrDefault("grantId") is { } grantId && details.GetValueOrDefault("role") is { } role:
-                    links.Add(new CaseLink(grantId, role, details.GetValueOrDefault("label"), entry.At, RevokedAt: null));
-                    break;
-                case CustodyEventTypes.GrantRevoked when details?.GetValueOrDefault("grantId") is { } grantId:
-                    Revoke(links, grantId, entry.At);
-                    break;
-                case CustodyEventTypes.OwnerRotated when details?.GetValueOrDefault("grantId") is { } grantId:
-                    var revokedGrantId = details.GetValueOrDefault("revokedGrantId");
-                    var replaced = links.FindLast(link => link.GrantId == revokedGrantId);
-                    links.Add(new CaseLink(grantId, CaseRoles.Owner, replaced?.Label, entry.At, RevokedAt: null));
-                    Revoke(links, revokedGrantId, entry.At);
-                    break;
-            }
+            Apply(links, entry);
         }
 
         return links;
+    }
+
+    /// <summary>The links <paramref name="log"/>'s lines introduce, in the order they do (lines already parsed, as a chain check reads them).</summary>
+    public static IReadOnlyList<CaseLink> Of(IEnumerable<CustodyEvent> log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var links = new List<CaseLink>();
+        foreach (var entry in log)
+        {
+            Apply(links, entry);
+        }
+
+        return links;
+    }
+
+    /// <summary>What one line of the log changes in the case's links.</summary>
+    private static void Apply(List<CaseLink> links, CustodyEvent entry)
+    {
+        var details = entry.Details;
+        switch (entry.Type)
+        {
+            case CustodyEventTypes.GrantCreated when details?.GetValueOrDefault("grantId") is { } grantId && details.GetValueOrDefault("role") is { } role:
+                links.Add(new CaseLink(grantId, role, details.GetValueOrDefault("label"), entry.At, RevokedAt: null));
+                break;
+            case CustodyEventTypes.GrantRevoked when details?.GetValueOrDefault("grantId") is { } grantId:
+                Revoke(links, grantId, entry.At);
+                break;
+            case CustodyEventTypes.OwnerRotated when details?.GetValueOrDefault("grantId") is { } grantId:
+                var revokedGrantId = details.GetValueOrDefault("revokedGrantId");
+                var replaced = links.FindLast(link => link.GrantId == revokedGrantId);
+                links.Add(new CaseLink(grantId, CaseRoles.Owner, replaced?.Label, entry.At, RevokedAt: null));
+                Revoke(links, revokedGrantId, entry.At);
+                break;
+        }
     }
 
     private static void Revoke(List<CaseLink> links, string? grantId, DateTimeOffset at)
