@@ -26,7 +26,7 @@ public static class LocalBundles
 {
     public const string CaseId = "01KBZ6X3N8Q4T2V7W9Y0A1B2C3";
 
-    /// <summary>The link (grant) that sent every item of these bundles, the case's owner.</summary>
+    /// <summary>The link (grant) that sent every item of these bundles, the case's owner, introduced by the log's second line.</summary>
     public const string Sender = "01KBZ6X3N8Q4T2V7W9Y0OWNER0";
 
     /// <summary>A bundle of the whole case, holding <paramref name="files"/>.</summary>
@@ -44,6 +44,7 @@ public static class LocalBundles
         var items = new List<EvidenceItemRecord>();
         var log = new CustodyLogBuilder(CaseId, at);
         log.Add(CustodyEventTypes.CaseCreated, null, null, null);
+        log.Add(CustodyEventTypes.GrantCreated, null, null, null, new Dictionary<string, string> { ["grantId"] = Sender, ["role"] = CaseRoles.Owner });
         var stored = new Dictionary<string, (string Path, byte[] Tsr, byte[] Receipt, byte[] Signature)>(StringComparer.Ordinal);
         var n = 0;
         foreach (var file in files)
@@ -74,6 +75,7 @@ public static class LocalBundles
                 ContentType = format.ContentType,
                 FileName = Path.GetFileName(file),
                 Contributor = Sender,
+                ContributorRole = CaseRoles.Owner,
                 Snapshot = snapshot,
                 ReceivedAt = at.AddSeconds(seq),
                 Custody = new ItemCustody(seq, lineHash),

@@ -67,6 +67,22 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
         return [.. grants.OrderBy(g => g.GrantId, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The sender (<see cref="CaseRoles.SenderOf"/>) that <paramref name="named"/> names: <c>owner</c>, or a link's grant
+    /// id — an owner link's stands for the owner, whichever of their links it was.
+    /// </summary>
+    public async Task<string> SenderAsync(string caseId, string named, CancellationToken cancellationToken)
+    {
+        if (named == CaseRoles.Owner)
+        {
+            return CaseRoles.Owner;
+        }
+
+        var grant = await FindAsync(caseId, named, cancellationToken)
+            ?? throw new VaultProblemException(ProblemType.GrantNotFound, "No such link in this case: name a link by its grant id, or the case's owner as 'owner'.");
+        return CaseRoles.SenderOf(grant.Role, grant.GrantId);
+    }
+
     /// <summary>Revokes a grant; effective on the next request. Idempotent.</summary>
     public async Task RevokeAsync(string caseId, string grantId, string actor, CancellationToken cancellationToken)
     {

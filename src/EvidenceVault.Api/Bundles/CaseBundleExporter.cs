@@ -30,26 +30,31 @@ internal sealed partial class CaseBundleExporter(
     ItemIndex index,
     CaseDirectory cases,
     CustodyLog custody,
+    GrantDirectory grants,
     TimestampAuthorities authorities,
     ReceiptKeys keys,
     VaultLog log,
     TimeProvider clock,
     ILogger<CaseBundleExporter> logger)
 {
-    /// <summary>Lists the case's items (or one contributor's) and logs the export; the bundle covers the log up to that line.</summary>
+    /// <summary>
+    /// Lists the case's items (or one sender's: <paramref name="contributor"/> is <c>owner</c> or a link's grant id) and
+    /// logs the export; the bundle covers the log up to that line.
+    /// </summary>
     public async Task<PreparedBundle> PrepareAsync(CaseCaller caller, string? contributor, CancellationToken cancellationToken)
     {
         await log.EnsureIntactAsync(cancellationToken); // before anything is written: a refused export leaves no trace
+        var sender = contributor is null ? null : await grants.SenderAsync(caller.CaseId, contributor, cancellationToken);
         var entity = await cases.FindAsync(caller.CaseId, cancellationToken);
         var items = new List<EvidenceItemRecord>();
-        await foreach (var item in index.ListAllAsync(caller.CaseId, contributor, cancellationToken))
+        await foreach (var item in index.ListAllAsync(caller.CaseId, sender, cancellationToken))
         {
             items.Add(item);
         }
 
         var (_, position) = await custody.AppendAsync(
             caller.CaseId,
-            new CustodyEntry(CustodyEventTypes.BundleExported, caller.GrantId, Details: ExportDetails.Of(items.Count, contributor)),
+            new CustodyEntry(CustodyEventTypes.BundleExported, caller.GrantId, Details: ExportDetails.Of(items.Count, sender)),
             cancellationToken);
         var catalog = new BundleCatalog
         {

@@ -105,7 +105,7 @@ internal sealed partial class IndexRepair(
 
         var indexed = new HashSet<string>(StringComparer.Ordinal);
         long indexedBytes = 0;
-        await foreach (var item in index.ListAllAsync(caseId, contributor: null, cancellationToken))
+        await foreach (var item in index.ListAllAsync(caseId, sender: null, cancellationToken))
         {
             indexed.Add(item.ItemId);
             indexedBytes += item.Size;

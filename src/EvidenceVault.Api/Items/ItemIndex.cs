@@ -311,13 +311,7 @@ internal sealed class DigestEntity : ITableEntity
 {
     public const string RowPrefix = "sha256-";
 
-    /// <summary>
-    /// Who sent an item, as its digest row names them: the case's owner is one sender whatever owner token they used
-    /// (a rotation replaces the token, not the victim); every other link is a sender of its own (its grant id).
-    /// </summary>
-    public static string SenderOf(string? role, string grantId) => role == CaseRoles.Owner ? CaseRoles.Owner : grantId;
-
-    /// <summary>The row key of <paramref name="sender"/>'s item with SHA-256 <paramref name="sha256"/>.</summary>
+    /// <summary>The row key of <paramref name="sender"/>'s item (a sender as <see cref="CaseRoles.SenderOf"/> names them) with SHA-256 <paramref name="sha256"/>.</summary>
     public static string RowKeyOf(string sha256, string sender) => $"{RowPrefix}{sha256}-{sender}";
 
     public string PartitionKey { get; set; } = string.Empty;
@@ -339,17 +333,23 @@ internal sealed class ItemIndex(VaultStorage storage)
 {
     public const int MaxPageSize = 1000;
 
-    // Item ids are upper-case ULIDs; every digest row sorts after them ('s' > 'Z').
-    private static string ItemsOf(string caseId, string? contributor) => contributor is null
-        ? TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix}")
-        : TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix} and Contributor eq {contributor}");
+    /// <summary>
+    /// The case's items, or one sender's (<see cref="CaseRoles.SenderOf"/>): the owner's under any owner link, or one
+    /// other link's. Item ids are upper-case ULIDs; every digest row sorts after them ('s' > 'Z').
+    /// </summary>
+    private static string ItemsOf(string caseId, string? sender) => sender switch
+    {
+        null => TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix}"),
+        CaseRoles.Owner => TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix} and ContributorRole eq {CaseRoles.Owner}"),
+        _ => TableClient.CreateQueryFilter($"PartitionKey eq {caseId} and RowKey lt {DigestEntity.RowPrefix} and Contributor eq {sender}"),
+    };
 
     /// <summary>Adds an item and its digest row atomically; false when the case already holds these bytes from the item's sender.</summary>
     public async Task<bool> TryAddAsync(EvidenceItemRecord item, DateTimeOffset? timestampDueAt, CancellationToken cancellationToken)
     {
         var row = ItemEntity.From(item);
         row.TimestampNextAttemptAt = timestampDueAt;
-        var sender = DigestEntity.SenderOf(item.ContributorRole, item.Contributor ?? throw new ArgumentException("An item is added with the grant that sent it.", nameof(item)));
+        var sender = CaseRoles.SenderOf(item.ContributorRole, item.Contributor ?? throw new ArgumentException("An item is added with the grant that sent it.", nameof(item)));
         var digest = new DigestEntity { PartitionKey = item.CaseId, RowKey = DigestEntity.RowKeyOf(item.Sha256, sender), ItemId = item.ItemId };
         try
         {
@@ -397,7 +397,7 @@ internal sealed class ItemIndex(VaultStorage storage)
     public async Task<EvidenceItemRecord?> FindByDigestAsync(Access.CaseCaller sender, string sha256, CancellationToken cancellationToken)
     {
         var digest = await storage.Items.GetEntityIfExistsAsync<DigestEntity>(
-            sender.CaseId, DigestEntity.RowKeyOf(sha256, DigestEntity.SenderOf(sender.Role, sender.GrantId)), cancellationToken: cancellationToken);
+            sender.CaseId, DigestEntity.RowKeyOf(sha256, CaseRoles.SenderOf(sender.Role, sender.GrantId)), cancellationToken: cancellationToken);
         return digest.HasValue ? await GetAsync(sender.CaseId, digest.Value!.ItemId, cancellationToken) : null;
     }
 
@@ -412,9 +412,9 @@ internal sealed class ItemIndex(VaultStorage storage)
         return item.HasValue ? item.Value!.ToRecord() : null;
     }
 
-    public async Task<ItemPage> ListAsync(string caseId, int pageSize, string? cursor, string? contributor, CancellationToken cancellationToken)
+    public async Task<ItemPage> ListAsync(string caseId, int pageSize, string? cursor, string? sender, CancellationToken cancellationToken)
     {
-        var pages = storage.Items.QueryAsync<ItemEntity>(ItemsOf(caseId, contributor), maxPerPage: pageSize, cancellationToken: cancellationToken)
+        var pages = storage.Items.QueryAsync<ItemEntity>(ItemsOf(caseId, sender), maxPerPage: pageSize, cancellationToken: cancellationToken)
             .AsPages(cursor, pageSize);
         await foreach (var page in pages)
         {
@@ -424,9 +424,9 @@ internal sealed class ItemIndex(VaultStorage storage)
         return new ItemPage([], null);
     }
 
-    public async IAsyncEnumerable<EvidenceItemRecord> ListAllAsync(string caseId, string? contributor, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<EvidenceItemRecord> ListAllAsync(string caseId, string? sender, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var entity in storage.Items.QueryAsync<ItemEntity>(ItemsOf(caseId, contributor), maxPerPage: MaxPageSize, cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Items.QueryAsync<ItemEntity>(ItemsOf(caseId, sender), maxPerPage: MaxPageSize, cancellationToken: cancellationToken))
         {
             yield return entity.ToRecord();
         }

@@ -6,7 +6,7 @@ using EvidenceVault.Cli.Verify;
 namespace EvidenceVault.Cli.Bundle;
 
 /// <summary>
-/// <c>evidencevault bundle --case &lt;caseId&gt; [--contributor &lt;grantId&gt;] [--out FILE]</c>: saves a case's evidence
+/// <c>evidencevault bundle --case &lt;caseId&gt; [--contributor &lt;grantId&gt;|owner] [--out FILE]</c>: saves a case's evidence
 /// bundle and checks it offline at once, as <c>evidencevault verify</c> would, so a lawyer files a bundle already known
 /// to be intact. The bundle is written under a <c>.partial</c> name while it arrives and takes its own name only once
 /// it is whole; an existing file is never overwritten. The token (owner or lawyer) is read from
@@ -29,7 +29,7 @@ internal static class BundleCommand
     {
         var caseId = new Option<string>("--case") { Description = "案件编号。The case id.", Required = true };
         var vault = VaultConnection.AddressOption();
-        var contributor = new Option<string?>("--contributor") { Description = "只含一位提交人（按其授权编号）上传的证据，供代理群体案件中一位受害人的律师使用。Only the items one contributor sent (their grant id), for a lawyer acting for one victim of a group case." };
+        var contributor = new Option<string?>("--contributor") { Description = "只含一位提交人上传的证据（受害人按其授权编号，案件创建人为 owner），供代理群体案件中一位受害人的律师使用。Only the items one contributor sent (a victim's grant id, or owner for the case owner under any owner link), for a lawyer acting for one victim of a group case." };
         var path = new Option<string?>("--out") { Description = "证据包的保存文件名，或保存文件夹（以系统给出的文件名保存；默认当前文件夹）。从不覆盖已有文件。The file to save the bundle as, or a folder to save it in under the name the vault gives it (default: the current folder). Never overwritten." };
         var json = new Option<bool>("--json") { Description = "以 JSON 输出核验报告。Print the verification report as JSON." };
         var (tsaRoots, vaultKeys, siteRoots) = VerifyCommand.TrustOptions();

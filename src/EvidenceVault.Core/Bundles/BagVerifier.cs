@@ -55,6 +55,8 @@ public static partial class BagVerifier
         private Transparency.LogInclusion? _logInclusion;
         /// <summary>The custody log's lines by sequence number (the first, where a broken log repeats one), with each line's SHA-256.</summary>
         private Dictionary<long, (CustodyEvent Event, Sha256Digest Hash)>? _custodyLines;
+        /// <summary>The case's links as the custody log introduces them, in its order.</summary>
+        private IReadOnlyList<CaseLink> _links = [];
 
         public async Task<BagVerificationReport> VerifyAsync(BagVerificationOptions options, CancellationToken cancellationToken)
         {
@@ -98,7 +100,7 @@ public static partial class BagVerifier
             var log = await CheckLogAsync(caseId, catalog, options, cancellationToken);
             if (catalog is not null && custody is not null && _findings.Count == 0)
             {
-                await CheckMadeFilesAsync(catalog, custody, bagInfo.GetValueOrDefault("Payload-Oxum") ?? string.Empty, cancellationToken);
+                await CheckMadeFilesAsync(catalog, bagInfo.GetValueOrDefault("Payload-Oxum") ?? string.Empty, cancellationToken);
             }
 
             return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings)
@@ -259,6 +261,7 @@ public static partial class BagVerifier
             using var reader = new StreamReader(bag.OpenFile(CustodyLogPath), Encoding.UTF8);
             var check = await CustodyChain.CheckAsync(reader, caseId, cancellationToken);
             _custodyLines = check.Events.Zip(check.LineHashes).DistinctBy(line => line.First.Seq).ToDictionary(line => line.First.Seq, line => (line.First, line.Second));
+            _links = CaseLinks.Of(check.Events);
             foreach (var chainBreak in check.Breaks)
             {
                 Add(CustodyLogPath, BagFindingCodes.CustodyBroken, $"line {chainBreak.LineNumber}: {chainBreak.Reason}");
@@ -316,7 +319,7 @@ public static partial class BagVerifier
 
         /// <summary>
         /// The export's own line, which ends the bag's log: it records how many items the vault listed (and, for one
-        /// victim's bundle, whose), so a catalog with an item taken out — and the log left as the vault wrote it,
+        /// victim's bundle, whose: <c>owner</c> or a link's grant id), so a catalog with an item taken out — and the log left as the vault wrote it,
         /// its end fixed by the vault log proof — shows.
         /// </summary>
         private void CheckExportLine(BundleCatalog catalog, CustodyChainCheck custody)
@@ -334,14 +337,20 @@ public static partial class BagVerifier
                 Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the export's custody line {export.Seq} records {listed ?? "no"} items, the catalog lists {catalog.Items.Count}");
             }
 
-            if (export.Details?.GetValueOrDefault(ExportDetails.Contributor) is { } contributor)
+            if (export.Details?.GetValueOrDefault(ExportDetails.Contributor) is { } sender)
             {
-                foreach (var item in catalog.Items.Where(item => item.Contributor != contributor))
+                // A grant id names that one link's items, as earlier releases wrote every such export.
+                foreach (var item in catalog.Items.Where(item => item.Contributor != sender && SenderOf(item) != sender))
                 {
-                    Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"item {item.ItemId} was sent by {item.Contributor ?? "no one"}, and the export's custody line {export.Seq} is for the items of {contributor} only");
+                    Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"item {item.ItemId} was sent by {SenderOf(item) ?? "no one"}, and the export's custody line {export.Seq} is for the items of {sender} only");
                 }
             }
         }
+
+        /// <summary>The item's sender (<see cref="CaseRoles.SenderOf"/>), by the role the custody log gives its link.</summary>
+        private string? SenderOf(EvidenceItemRecord item) => item.Contributor is { } grantId
+            ? CaseRoles.SenderOf(_links.LastOrDefault(link => link.GrantId == grantId)?.Role, grantId)
+            : null;
 
         /// <summary>
         /// The catalog as the spreadsheet a lawyer opens (<c>items.csv</c>): the columns the vault writes, then one row
@@ -391,7 +400,7 @@ public static partial class BagVerifier
         /// made from a catalog that failed its own checks would differ for that reason alone. The case's links come from
         /// the custody lines the chain check already read, not from reading the log again.
         /// </summary>
-        private async Task CheckMadeFilesAsync(BundleCatalog catalog, CustodyChainCheck custody, string payloadOxum, CancellationToken cancellationToken)
+        private async Task CheckMadeFilesAsync(BundleCatalog catalog, string payloadOxum, CancellationToken cancellationToken)
         {
             await CheckMadeFileAsync(BagInfoPath, BagFindingCodes.BagInfoMismatch, BagItZipWriter.FormatBagInfo(EvidenceBundleWriter.BagInfoOf(catalog, []), payloadOxum), cancellationToken);
             await CheckMadeFileAsync(GuidePath, BagFindingCodes.GuideMismatch, VerifyGuide.Format(EvidenceBundleWriter.BagName(catalog.CaseId, catalog.ExportedAt), catalog), cancellationToken);
@@ -400,7 +409,7 @@ public static partial class BagVerifier
                 return;
             }
 
-            await CheckMadeFileAsync(ReportPath, BagFindingCodes.ReportMismatch, BundleReport.Format(catalog, CaseLinks.Of(custody.Events), _logInclusion), cancellationToken);
+            await CheckMadeFileAsync(ReportPath, BagFindingCodes.ReportMismatch, BundleReport.Format(catalog, _links, _logInclusion), cancellationToken);
         }
 
         private async Task CheckMadeFileAsync(string path, string code, string expected, CancellationToken cancellationToken)
@@ -426,6 +435,29 @@ public static partial class BagVerifier
             return found[..common].Count((byte)'\n') + 1;
         }
 
+        /// <summary>
+        /// How the custody log introduces the link that sent <paramref name="item"/>, when the catalog names its sender
+        /// otherwise: the role and the name a report and a spreadsheet show come from the catalog, and a link's role and
+        /// label are fixed when its <c>grant.created</c> (or, for an owner's new link, <c>owner.rotated</c>) line is written.
+        /// </summary>
+        private string? SenderDiffering(EvidenceItemRecord item)
+        {
+            if (item.Contributor is null)
+            {
+                return null; // the actor check has already compared it with the item.received line
+            }
+
+            var link = _links.LastOrDefault(link => link.GrantId == item.Contributor);
+            if (link is null)
+            {
+                return "no link at all (no grant.created line names it)";
+            }
+
+            return link.Role == item.ContributorRole && link.Label == item.ContributorLabel ? null : Sender(link.Role, link.Label);
+        }
+
+        private static string Sender(string? role, string? label) => $"{role ?? "(no role)"} {(label is null ? "(no name)" : $"\"{label}\"")}";
+
         /// <summary>Whether the bag's custody log has line <c>Seq</c> and its SHA-256 is <c>Head</c>.</summary>
         private bool IsCustodyLine(ItemCustody at) =>
             _custodyLines is not null && _custodyLines.TryGetValue(at.Seq, out var line) && string.Equals(line.Hash.Hex, at.Head, StringComparison.Ordinal);
@@ -444,6 +476,10 @@ public static partial class BagVerifier
             else if (received.Actor != item.Contributor)
             {
                 Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: the catalog says link {item.Contributor ?? "(none)"} sent it, custody line {item.Custody.Seq} says {received.Actor ?? "(none)"}");
+            }
+            else if (SenderDiffering(item) is { } introduced)
+            {
+                Add(file, BagFindingCodes.CustodyMismatch, $"item {item.ItemId}: the catalog names its sender {Sender(item.ContributorRole, item.ContributorLabel)}, the custody log introduces link {item.Contributor} as {introduced}");
             }
             else if (ClaimDetails.Differing(received.Details, item) is { } claim)
             {

@@ -11,10 +11,13 @@ public static class ExportDetails
     /// <summary>Detail with the number of items the export listed.</summary>
     public const string Items = "items";
 
-    /// <summary>Detail with the grant whose items alone the export holds (absent for the whole case).</summary>
+    /// <summary>
+    /// Detail with the sender whose items alone the export holds (absent for the whole case): <c>owner</c> for the
+    /// case owner's under any of their links, or another link's grant id (<see cref="Evidence.CaseRoles.SenderOf"/>).
+    /// </summary>
     public const string Contributor = "contributor";
 
-    /// <summary>The details of an export of <paramref name="items"/> items, of <paramref name="contributor"/>'s only when one is named.</summary>
+    /// <summary>The details of an export of <paramref name="items"/> items, of <paramref name="contributor"/>'s only when a sender is named.</summary>
     public static Dictionary<string, string> Of(int items, string? contributor) =>
         new(StatementDetails.Given((Items, items.ToString(CultureInfo.InvariantCulture)), (Contributor, contributor)));
 }

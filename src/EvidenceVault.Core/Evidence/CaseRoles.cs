@@ -14,4 +14,11 @@ public static class CaseRoles
 
     /// <summary>Every role, in the order above.</summary>
     public static readonly string[] All = [Owner, Contributor, Lawyer];
+
+    /// <summary>
+    /// Who sent an item, as the vault counts senders: the case's owner is one sender (<see cref="Owner"/>) whatever
+    /// owner link they used, since a rotation replaces the token, not the victim; every other link is a sender of its
+    /// own, named by its grant id.
+    /// </summary>
+    public static string SenderOf(string? role, string grantId) => role == Owner ? Owner : grantId;
 }

@@ -606,6 +606,12 @@ function grantName(role, label, grantId) {
 const contributorName = (item) => grantName(item.contributorRole, item.contributorLabel, item.contributor);
 
 /**
+ * Who sent an item, as the vault counts senders (and names them to the bundle's `contributor`): the case's owner is
+ * one, whichever owner link they used — a new owner token replaces the token, not the victim; any other link is its own.
+ */
+const senderOf = (item) => (item.contributorRole === 'owner' ? 'owner' : item.contributor);
+
+/**
  * Who acted in each custody event: every grant is introduced by a `grant.created` line of the same log (the owner's
  * too, and a new owner grant by `owner.rotated`), so the log names its own actors; events without an actor are the
  * vault's own (the case's opening, timestamp retries and their receipts).
@@ -768,7 +774,7 @@ function signersCard(items) {
 }
 
 function lawyerView() {
-  const contributors = [...new Map(state.items.map((item) => [item.contributor, contributorName(item)]))];
+  const contributors = [...new Map(state.items.map((item) => [senderOf(item), contributorName(item)]))];
   const custody = h('section', { class: 'card', id: 'custody' }, h('h2', {}, t('custodyTitle')));
   api.custody().then((log) => {
     const actor = actorNames(log.events);
@@ -778,7 +784,7 @@ function lawyerView() {
         [formatTime(event.at, 'Asia/Shanghai'), t('eventTypes', event.type), actor(event.actor), event.itemId].filter(Boolean).join(' · ')))));
   }).catch(showError);
   const status = h('span', { id: 'bundle-status', 'aria-live': 'polite' });
-  // The whole case's bundle, or one contributor's items (with the case's whole custody log, which is checked whole).
+  // The whole case's bundle, or one sender's items (with the case's whole custody log, which is checked whole).
   const downloadButton = (attributes, label, contributor) => {
     const button = h('button', {
       type: 'button', ...attributes,
@@ -815,8 +821,8 @@ function lawyerView() {
       ].join('\n'))),
     h('section', { class: 'card', id: 'contributors' }, h('h2', {}, t('contributorsTitle')),
       several ? h('p', {}, t('contributorBundleHelp')) : null,
-      h('ul', { class: 'contributors' }, contributors.map(([grantId, name]) => h('li', { dataset: { grantId } }, h('span', { class: 'contributor-name' }, name),
-        several ? downloadButton({ class: 'link contributor-bundle' }, t('contributorBundle'), grantId) : null)))),
+      h('ul', { class: 'contributors' }, contributors.map(([sender, name]) => h('li', { dataset: { sender } }, h('span', { class: 'contributor-name' }, name),
+        several ? downloadButton({ class: 'link contributor-bundle' }, t('contributorBundle'), sender) : null)))),
     sameFilesCard(state.items),
     sitesCard(state.items),
     writersCard(state.items),

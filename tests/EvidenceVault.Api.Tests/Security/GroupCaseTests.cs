@@ -94,26 +94,10 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
         Assert.Equal(2, (await app.CommittedOriginalsAsync(owner.CaseId)).Count);
 
         // Victim B's own bundle holds their copy, and verifies.
-        var zip = Path.Combine(Path.GetTempPath(), $"evidencevault-{Guid.NewGuid():N}.zip");
-        try
-        {
-            using (var response = await lawyerClient.GetAsync($"/api/cases/{owner.CaseId}/bundle?contributor={victimB.GrantId}"))
-            {
-                response.EnsureSuccessStatusCode();
-                await using var file = File.Create(zip);
-                await response.Content.CopyToAsync(file);
-            }
-
-            var report = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(zip);
-            Assert.True(report.Intact, string.Join("; ", report.Findings.Select(f => f.ToString())));
-            using var bag = ZipFile.OpenRead(zip);
-            Assert.Single(bag.Entries, e => e.FullName.Contains($"/data/evidence/{itemB.ItemId}.", StringComparison.Ordinal));
-            Assert.DoesNotContain(bag.Entries, e => e.FullName.Contains(itemA.ItemId, StringComparison.Ordinal));
-        }
-        finally
-        {
-            File.Delete(zip);
-        }
+        var (report, entries) = await SavedBundleAsync(lawyerClient, $"/api/cases/{owner.CaseId}/bundle?contributor={victimB.GrantId}");
+        Assert.True(report.Intact, string.Join("; ", report.Findings.Select(f => f.ToString())));
+        Assert.Single(entries, e => e.Contains($"/data/evidence/{itemB.ItemId}.", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Contains(itemA.ItemId, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -207,6 +191,42 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
     }
 
     [Fact]
+    public async Task TheOwnersBundle_HoldsWhatTheySentUnderEveryOwnerLink_AndVerifies()
+    {
+        using var owner = await app.CreateCaseAsync();
+        var victim = await app.GrantAsync(owner, CaseRoles.Contributor, "Victim E");
+        var lawyer = await app.GrantAsync(owner, CaseRoles.Lawyer, "Law firm");
+        var before = await app.UploadAsAsync(owner.OwnerToken, owner.CaseId, Ingest.IngestTests.GeneratedPng(71));
+        var rotated = await (await owner.Client.PostAsync($"/api/cases/{owner.CaseId}/owner-token", null)).Content.ReadFromJsonAsync<RotatedOwnerToken>(VaultJson.Compact);
+        var after = await app.UploadAsAsync(rotated!.OwnerToken, owner.CaseId, Ingest.IngestTests.GeneratedPng(72));
+        var byVictim = await app.UploadAsAsync(victim.Token, owner.CaseId, Ingest.IngestTests.GeneratedPng(73));
+        Assert.NotEqual(before.Contributor, after.Contributor);
+        using var lawyerClient = app.ClientWith(lawyer.Token);
+
+        // 'owner', or either owner link's grant id: the same sender, so the same items.
+        foreach (var named in new[] { CaseRoles.Owner, before.Contributor!, after.Contributor! })
+        {
+            var (report, entries) = await SavedBundleAsync(lawyerClient, $"/api/cases/{owner.CaseId}/bundle?contributor={named}");
+
+            Assert.True(report.Intact, string.Join("; ", report.Findings.Select(f => f.ToString())));
+            Assert.Equal([before.ItemId, after.ItemId], report.Items.Select(i => i.ItemId).Order(StringComparer.Ordinal));
+            Assert.DoesNotContain(entries, e => e.Contains(byVictim.ItemId, StringComparison.Ordinal));
+        }
+
+        var exports = (await owner.CheckCustodyAsync()).Events.Where(e => e.Type == CustodyEventTypes.BundleExported).ToList();
+        Assert.Equal(3, exports.Count);
+        Assert.All(exports, e => Assert.Equal((CaseRoles.Owner, "2"), (e.Details![ExportDetails.Contributor], e.Details[ExportDetails.Items])));
+
+        // The victim's bundle is theirs alone; a link the case does not have is said, and nothing is logged.
+        var (theirs, _) = await SavedBundleAsync(lawyerClient, $"/api/cases/{owner.CaseId}/bundle?contributor={victim.GrantId}");
+        Assert.Equal([byVictim.ItemId], theirs.Items.Select(i => i.ItemId));
+        var length = (await owner.CheckCustodyAsync()).Events.Count;
+        using var unknown = await lawyerClient.GetAsync($"/api/cases/{owner.CaseId}/bundle?contributor=01KBZ6X3N8Q4T2V7W9Y0NOLINK");
+        await ProblemAssert.IsAsync(unknown, 404, "grant-not-found");
+        Assert.Equal(length, (await owner.CheckCustodyAsync()).Events.Count);
+    }
+
+    [Fact]
     public async Task NoRouteOrMethod_DeletesOrOverwritesEvidence()
     {
         using var owner = await app.CreateCaseAsync();
@@ -281,6 +301,28 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
     /// <summary>A file of the bag without a byte-order mark, read by <see cref="BundleFilesAsync"/> as Latin-1, as the UTF-8 text it is.</summary>
     private static string Utf8(Dictionary<string, string> bag, string path) =>
         Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(bag.Single(f => f.Key.EndsWith(path, StringComparison.Ordinal)).Value));
+
+    /// <summary>Saves the bundle at <paramref name="path"/> as a lawyer does, and verifies it; with the ZIP's entry names.</summary>
+    private static async Task<(EvidenceVault.Bundles.BagVerificationReport Report, IReadOnlyList<string> Entries)> SavedBundleAsync(HttpClient client, string path)
+    {
+        var zip = Path.Combine(Path.GetTempPath(), $"evidencevault-{Guid.NewGuid():N}.zip");
+        try
+        {
+            using (var response = await client.GetAsync(path))
+            {
+                response.EnsureSuccessStatusCode();
+                await using var file = File.Create(zip);
+                await response.Content.CopyToAsync(file);
+            }
+
+            using var bag = ZipFile.OpenRead(zip);
+            return (await EvidenceVault.Bundles.BagVerifier.VerifyAsync(zip), [.. bag.Entries.Select(e => e.FullName)]);
+        }
+        finally
+        {
+            File.Delete(zip);
+        }
+    }
 
     private static async Task<Dictionary<string, string>> BundleFilesAsync(HttpClient client, string path)
     {

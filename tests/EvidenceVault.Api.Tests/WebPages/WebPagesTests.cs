@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using EvidenceVault.Api.Access;
 using EvidenceVault.Api.Tests.Infrastructure;
 using EvidenceVault.Evidence;
 using EvidenceVault.Serialization;
@@ -338,12 +339,20 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         var byUnnamed = await unnamedVictim.UploadItemAsync("page-snapshot-refund.mhtml");
         var unnamedName = $"受害人（未命名链接） …{unnamed.GrantId[^6..]}";
 
+        // The owner's new token after a rotation: another link, the same sender, listed once.
+        using var rotation = await vault.Client.PostAsync($"/api/cases/{vault.CaseId}/owner-token", null);
+        var rotated = await rotation.Content.ReadFromJsonAsync<RotatedOwnerToken>(VaultJson.Compact);
+        var byOwnerLater = await vault.As(rotated!.OwnerToken).UploadItemAsync("screenshot-refund-page.jpg");
+        Assert.NotEqual(byOwner.Contributor, byOwnerLater.Contributor);
+
         await using var phone = await chromium.Browser.NewContextAsync(Phone);
         var page = await phone.NewPageAsync();
         await page.GotoAsync($"{app.BaseAddress}#case={vault.CaseId}&token={lawyerGrant.Token}");
-        await Expect(page.Locator("#items .item")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#items .item")).ToHaveCountAsync(4);
         Assert.Equal(new[] { "案件创建人", "张伟", unnamedName }.Order(StringComparer.Ordinal), (await page.Locator("#contributors li .contributor-name").AllInnerTextsAsync()).Order(StringComparer.Ordinal));
+        await Expect(page.Locator("#contributors li[data-sender='owner']")).ToHaveCountAsync(1);
         await Expect(ContributorOf(page, byOwner)).ToHaveTextAsync("提交人：案件创建人");
+        await Expect(ContributorOf(page, byOwnerLater)).ToHaveTextAsync("提交人：案件创建人");
         await Expect(ContributorOf(page, byNamed)).ToHaveTextAsync("提交人：张伟");
         await Expect(ContributorOf(page, byUnnamed)).ToHaveTextAsync("提交人：" + unnamedName);
         Assert.DoesNotContain(": ", await page.Locator("#items").InnerTextAsync(), StringComparison.Ordinal); // Chinese labels take the full-width colon
@@ -387,7 +396,7 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
         {
             var whatsApp = SampleChats.AndroidEnglish;
             var telegram = SampleTelegramChats.PersonalChat;
-            await vault.UploadNewItemAsync(SampleChats.Write(folder.FullName, whatsApp), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(whatsApp.FileName)));
+            var ownersChat = await vault.UploadNewItemAsync(SampleChats.Write(folder.FullName, whatsApp), r => r.Headers.Add("X-File-Name", Uri.EscapeDataString(whatsApp.FileName)));
             var theirChat = await victim.UploadNewItemAsync(SampleChats.Write(folder.FullName, telegram), r => r.Headers.Add("X-File-Name", telegram.FileName));
             var shot = SampleEvidence.PathOf("screenshot-refund-page.png"); // the same page, sent by both under names of their own
             var ownersShot = await vault.UploadNewItemAsync(shot, r => r.Headers.Add("X-File-Name", Uri.EscapeDataString("退款页面.png")));
@@ -402,13 +411,21 @@ public sealed partial class WebPagesTests(VaultOnKestrel app, DebianChromium chr
             await Expect(sameFiles.Locator(".site-sent")).ToHaveTextAsync("Sent by, in: Case owner; 张伟 · 退款页面.png; refund.png");
 
             // One victim's own bundle, saved by the browser from the list of contributors: their items only, and it verifies.
-            var theirs = await page.RunAndWaitForDownloadAsync(() => page.Locator($"#contributors li[data-grant-id='{named.GrantId}'] .contributor-bundle").ClickAsync());
+            var theirs = await page.RunAndWaitForDownloadAsync(() => page.Locator($"#contributors li[data-sender='{named.GrantId}'] .contributor-bundle").ClickAsync());
             Assert.EndsWith($"/bundle?contributor={named.GrantId}", theirs.Url, StringComparison.Ordinal);
             var bundle = Path.Combine(folder.FullName, theirs.SuggestedFilename);
             await theirs.SaveAsAsync(bundle);
             var verified = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(bundle);
             Assert.True(verified.Intact, string.Join("; ", verified.Findings));
             Assert.Equal(new[] { theirChat.ItemId, theirShot.ItemId }, verified.Items.Select(i => i.ItemId));
+
+            // The owner's, named as the owner rather than by the link they happen to hold now.
+            var owners = await page.RunAndWaitForDownloadAsync(() => page.Locator("#contributors li[data-sender='owner'] .contributor-bundle").ClickAsync());
+            Assert.EndsWith("/bundle?contributor=owner", owners.Url, StringComparison.Ordinal);
+            await owners.SaveAsAsync(bundle = Path.Combine(folder.FullName, "owner-" + owners.SuggestedFilename));
+            verified = await EvidenceVault.Bundles.BagVerifier.VerifyAsync(bundle);
+            Assert.True(verified.Intact, string.Join("; ", verified.Findings));
+            Assert.Equal(new[] { ownersChat.ItemId, ownersShot.ItemId }, verified.Items.Select(i => i.ItemId));
 
             // The scammer's name is in both victims' chats, so it comes before the accounts only the Telegram export names.
             var writers = page.Locator("#writers li");

@@ -103,8 +103,8 @@ public sealed class LogProofTests
 
         var finding = Assert.Single(shortened.Findings);
         Assert.Equal((BagFindingCodes.LogProofInvalid, BagVerifier.LogInclusionPath), (finding.Code, finding.Path));
-        Assert.Contains("at custody line 11", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("ending at 8", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("at custody line 12", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("ending at 9", finding.Message, StringComparison.Ordinal);
         Assert.Equal(2, shortened.Items.Count);
         Assert.DoesNotContain(shortened.Items, item => item.ItemId == itemId);
         Assert.All(shortened.Items, item => Assert.True(item.Intact));

@@ -90,7 +90,7 @@ public sealed class TrustTamperTests
 
         var receipts = report.Findings.Where(finding => finding.Code == BagFindingCodes.ReceiptInvalid).ToList();
         Assert.Equal([$"data/receipts/{catalog[1].ItemId}.json", $"data/receipts/{catalog[2].ItemId}.json"], receipts.Select(finding => finding.Path));
-        Assert.Contains("the receipt was signed when the custody log ended at line 6 (", receipts[0].Message, StringComparison.Ordinal);
+        Assert.Contains("the receipt was signed when the custody log ended at line 7 (", receipts[0].Message, StringComparison.Ordinal);
         Assert.Contains("which is not a line of the bundle's custody log", receipts[1].Message, StringComparison.Ordinal);
         Assert.Equal(BagFindingCodes.LogProofInvalid, Assert.Single(report.Findings.Except(receipts)).Code);
         Assert.All(report.Items, item => Assert.False(item.Intact));

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using EvidenceVault.Bundles;
 using EvidenceVault.Cli.Verify;
+using EvidenceVault.Evidence;
 using EvidenceVault.Testing;
 
 namespace EvidenceVault.Cli.Tests.Verify;
@@ -165,12 +166,12 @@ public sealed class VerifyCommandTests
 
         var finding = Assert.Single(report.Findings);
         Assert.Equal((BagFindingCodes.CustodyMismatch, BagVerifier.CatalogPath), (finding.Code, finding.Path));
-        Assert.Contains("the export's custody line 11 records 3 items, the catalog lists 2", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("the export's custody line 12 records 3 items, the catalog lists 2", finding.Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("\"fileName\": \"call-recording.m4a\"", "\"fileName\": \"call-recording.m4b\"", "its fileName differs from custody line 5")]
-    [InlineData("\"kind\": \"audio\"", "\"kind\": \"video\"", "its kind differs from custody line 5")]
+    [InlineData("\"fileName\": \"call-recording.m4a\"", "\"fileName\": \"call-recording.m4b\"", "its fileName differs from custody line 6")]
+    [InlineData("\"kind\": \"audio\"", "\"kind\": \"video\"", "its kind differs from custody line 6")]
     public async Task Verify_WhatWasSaidOfAnItemWhenSentEditedInTheCatalog_CustodyMismatchNamesIt(string from, string to, string about)
     {
         using var bundle = await BundleFolder.CreateAsync();
@@ -299,18 +300,44 @@ public sealed class VerifyCommandTests
 
         await BagForgery.AssertRecataloguingCaughtAsync(
             bundle.Bag,
-            $"\"contributor\": \"{LocalBundles.Sender}\",\n      \"custody\": {{\n        \"seq\": 5,",
-            $"\"contributor\": \"{LocalBundles.Sender[..^1]}1\",\n      \"custody\": {{\n        \"seq\": 5,",
-            $"the catalog says link {LocalBundles.Sender[..^1]}1 sent it, custody line 5 says {LocalBundles.Sender}");
+            $"\"contributor\": \"{LocalBundles.Sender}\",\n      \"contributorRole\": \"owner\",\n      \"custody\": {{\n        \"seq\": 6,",
+            $"\"contributor\": \"{LocalBundles.Sender[..^1]}1\",\n      \"contributorRole\": \"owner\",\n      \"custody\": {{\n        \"seq\": 6,",
+            $"the catalog says link {LocalBundles.Sender[..^1]}1 sent it, custody line 6 says {LocalBundles.Sender}");
     }
 
-    [Fact]
-    public async Task Verify_OneVictimsBundle_HoldsThatVictimsItemsOnly()
+    [Theory]
+    [InlineData("\"contributorRole\": \"contributor\",\n      \"contributorLabel\": \"李娜 Li Na\"", "contributor \"李娜 Li Na\"")]
+    [InlineData("\"contributorRole\": \"owner\",\n      \"contributorLabel\": \"张伟 Zhang Wei\"", "owner \"张伟 Zhang Wei\"")]
+    [InlineData("\"contributorRole\": \"lawyer\"", "lawyer (no name)")]
+    public async Task Verify_SendersNameOrRoleEditedInTheCatalog_TheLinkTheLogIntroducesSaysOtherwise(string to, string named)
+    {
+        // The name a printed report and the spreadsheet give each item's sender comes from the catalog; the link's
+        // grant.created line fixed it when the link was issued.
+        using var bundle = await BundleFolder.CreateAsync();
+        bundle.Replace(BagVerifier.CatalogPath, "\"contributorRole\": \"owner\"", to);
+        bundle.RehashManifests(BagVerifier.CatalogPath);
+        BagForgery.RewriteItemsCsv(bundle.Bag);
+
+        var findings = (await BagVerifier.VerifyAsync(bundle.Bag)).Findings;
+
+        Assert.Equal(3, findings.Count);
+        Assert.All(findings, finding =>
+        {
+            Assert.Equal(BagFindingCodes.CustodyMismatch, finding.Code);
+            Assert.StartsWith("data/evidence/", finding.Path, StringComparison.Ordinal);
+            Assert.EndsWith($"the catalog names its sender {named}, the custody log introduces link {LocalBundles.Sender} as owner (no name)", finding.Message, StringComparison.Ordinal);
+        });
+    }
+
+    [Theory]
+    [InlineData(CaseRoles.Owner)] // the owner's items under any of their links
+    [InlineData(LocalBundles.Sender)] // one link's items, as earlier releases named every sender
+    public async Task Verify_OneVictimsBundle_HoldsThatVictimsItemsOnly(string sender)
     {
         var folder = Directory.CreateTempSubdirectory("ev-contributor-").FullName;
         try
         {
-            var own = await LocalBundles.CreateForContributorAsync(folder, LocalBundles.Sender, SampleEvidence.PathOf("screenshot-refund-page.png"));
+            var own = await LocalBundles.CreateForContributorAsync(folder, sender, SampleEvidence.PathOf("screenshot-refund-page.png"));
             var others = await LocalBundles.CreateForContributorAsync(Directory.CreateDirectory(Path.Combine(folder, "other")).FullName, "01KBZ6X3N8Q4T2V7W9Y0VICTM2", SampleEvidence.PathOf("screenshot-refund-page.png"));
 
             var ownReport = await BagVerifier.VerifyAsync(own.Zip);
@@ -319,7 +346,7 @@ public sealed class VerifyCommandTests
             Assert.True(ownReport.Intact, string.Join("\n", ownReport.Findings));
             var finding = Assert.Single(othersReport.Findings);
             Assert.Equal((BagFindingCodes.CustodyMismatch, BagVerifier.CatalogPath), (finding.Code, finding.Path));
-            Assert.Contains($"was sent by {LocalBundles.Sender}, and the export's custody line 5 is for the items of 01KBZ6X3N8Q4T2V7W9Y0VICTM2 only", finding.Message, StringComparison.Ordinal);
+            Assert.Contains("was sent by owner, and the export's custody line 6 is for the items of 01KBZ6X3N8Q4T2V7W9Y0VICTM2 only", finding.Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -334,7 +361,7 @@ public sealed class VerifyCommandTests
         var head = JsonDocument.Parse(File.ReadAllText(bundle.PathOf(BagVerifier.CatalogPath))).RootElement
             .GetProperty("items")[1].GetProperty("custody").GetProperty("head").GetString()!;
 
-        await BagForgery.AssertRecataloguingCaughtAsync(bundle.Bag, head, head[..^1] + (head[^1] == '0' ? '1' : '0'), "custody line 5 does not have the SHA-256 the catalog names");
+        await BagForgery.AssertRecataloguingCaughtAsync(bundle.Bag, head, head[..^1] + (head[^1] == '0' ? '1' : '0'), "custody line 6 does not have the SHA-256 the catalog names");
     }
 
     [Fact]
