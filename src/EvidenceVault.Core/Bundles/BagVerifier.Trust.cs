@@ -95,10 +95,13 @@ public static partial class BagVerifier
                 return null;
             }
 
+            // The catalog's account of the token is what the report and the spreadsheet print (the authority's name
+            // among it), so each fact must be the token's own.
             var facts = check.Facts!;
-            if (timestamp.GenTime is not { } genTime || Math.Abs((genTime - facts.GenTime).TotalMilliseconds) >= 1 || timestamp.SerialNumber != facts.SerialNumber || timestamp.ResponseSha256 != facts.ResponseSha256)
+            if (timestamp.GenTime is not { } genTime || Math.Abs((genTime - facts.GenTime).TotalMilliseconds) >= 1 || timestamp.SerialNumber != facts.SerialNumber ||
+                timestamp.ResponseSha256 != facts.ResponseSha256 || timestamp.Authority != facts.Authority || timestamp.PolicyId != facts.PolicyId)
             {
-                Add(path, BagFindingCodes.TimestampInvalid, $"item {item.ItemId}: the token says {Serialization.VaultJson.FormatUtc(facts.GenTime)} serial {facts.SerialNumber}; the catalog says otherwise");
+                Add(path, BagFindingCodes.TimestampInvalid, $"item {item.ItemId}: the token says {Serialization.VaultJson.FormatUtc(facts.GenTime)} serial {facts.SerialNumber} by {facts.Authority} under policy {facts.PolicyId}; the catalog says otherwise");
                 return null;
             }
 

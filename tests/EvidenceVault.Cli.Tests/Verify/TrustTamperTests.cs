@@ -52,6 +52,27 @@ public sealed class TrustTamperTests
         Assert.Equal(bundle.Relative(token), finding.Path);
     }
 
+    [Theory]
+    [InlineData("\"authority\": \"CN=Test TSA, O=Test Authority\"", "\"authority\": \"CN=DigiCert SHA256 RSA4096 Timestamp Responder 2025 1, O=DigiCert\"")]
+    [InlineData("\"policyId\": \"1.2.3.4.1\"", "\"policyId\": \"2.16.840.1.114412.7.1\"")]
+    public async Task Verify_TimestampAuthorityOrPolicyRenamedInTheCatalog_TheTokenSaysOtherwise(string from, string to)
+    {
+        // The report prints the authority's name from the catalog: a forger's better-known authority must not pass.
+        using var bundle = await BundleFolder.CreateAsync();
+        bundle.Replace(BagVerifier.CatalogPath, from, to);
+        bundle.RehashManifests(BagVerifier.CatalogPath);
+        BagForgery.RewriteItemsCsv(bundle.Bag);
+
+        var findings = (await BagVerifier.VerifyAsync(bundle.Bag)).Findings;
+
+        Assert.Equal(3, findings.Count);
+        Assert.All(findings, finding =>
+        {
+            Assert.Equal(BagFindingCodes.TimestampInvalid, finding.Code);
+            Assert.EndsWith("by CN=Test TSA, O=Test Authority under policy 1.2.3.4.1; the catalog says otherwise", finding.Message, StringComparison.Ordinal);
+        });
+    }
+
     [Fact]
     public async Task Verify_TimestampOfAnotherItemSwappedIn_ImprintMismatch()
     {
