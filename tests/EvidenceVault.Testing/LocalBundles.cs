@@ -29,6 +29,9 @@ public static class LocalBundles
     /// <summary>The link (grant) that sent every item of these bundles, the case's owner, introduced by the log's second line.</summary>
     public const string Sender = "01KBZ6X3N8Q4T2V7W9Y0OWNER0";
 
+    /// <summary>The title the case was opened under.</summary>
+    public const string Title = "退款诈骗 Refund scam";
+
     /// <summary>A bundle of the whole case, holding <paramref name="files"/>.</summary>
     public static Task<LocalBundle> CreateAsync(string folder, params string[] files) => CreateAsync(folder, null, files);
 
@@ -43,7 +46,7 @@ public static class LocalBundles
         var at = new DateTimeOffset(2026, 11, 23, 22, 40, 0, TimeSpan.Zero);
         var items = new List<EvidenceItemRecord>();
         var log = new CustodyLogBuilder(CaseId, at);
-        log.Add(CustodyEventTypes.CaseCreated, null, null, null);
+        log.Add(CustodyEventTypes.CaseCreated, null, null, null, new Dictionary<string, string> { [CustodyEventTypes.CaseTitleDetail] = Title });
         log.Add(CustodyEventTypes.GrantCreated, null, null, null, new Dictionary<string, string> { ["grantId"] = Sender, ["role"] = CaseRoles.Owner });
         var stored = new Dictionary<string, (string Path, byte[] Tsr, byte[] Receipt, byte[] Signature)>(StringComparer.Ordinal);
         var n = 0;
@@ -93,8 +96,8 @@ public static class LocalBundles
         var catalog = new BundleCatalog
         {
             CaseId = CaseId,
-            Title = "退款诈骗 Refund scam",
-            ExportedAt = at.AddMinutes(5),
+            Title = Title,
+            ExportedAt = log.AtOf(exportSeq),
             CustodyHead = new ItemCustody(exportSeq, exportHash),
             Items = items,
         };
@@ -166,12 +169,15 @@ public sealed class CustodyLogBuilder(string caseId, DateTimeOffset start)
 
     public string Text => _text.ToString();
 
+    /// <summary>The time of line <paramref name="seq"/>: one second after the line before it.</summary>
+    public DateTimeOffset AtOf(long seq) => start.AddSeconds(seq - 1);
+
     public (long Seq, string Hash) Add(string type, string? itemId, string? sha256, long? size, IReadOnlyDictionary<string, string>? details = null)
     {
         var line = new CustodyEvent
         {
             Seq = _head.Seq + 1,
-            At = start.AddSeconds(_head.Seq),
+            At = AtOf(_head.Seq + 1),
             Type = type,
             CaseId = caseId,
             Actor = LocalBundles.Sender,

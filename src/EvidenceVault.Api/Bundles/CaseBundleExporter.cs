@@ -9,6 +9,7 @@ using EvidenceVault.Api.Transparency;
 using EvidenceVault.Bundles;
 using EvidenceVault.Custody;
 using EvidenceVault.Evidence;
+using EvidenceVault.Serialization;
 using EvidenceVault.Transparency;
 
 namespace EvidenceVault.Api.Bundles;
@@ -34,7 +35,6 @@ internal sealed partial class CaseBundleExporter(
     TimestampAuthorities authorities,
     ReceiptKeys keys,
     VaultLog log,
-    TimeProvider clock,
     ILogger<CaseBundleExporter> logger)
 {
     /// <summary>
@@ -52,7 +52,7 @@ internal sealed partial class CaseBundleExporter(
             items.Add(item);
         }
 
-        var (_, position) = await custody.AppendAsync(
+        var (exported, position) = await custody.AppendAsync(
             caller.CaseId,
             new CustodyEntry(CustodyEventTypes.BundleExported, caller.GrantId, Details: ExportDetails.Of(items.Count, sender)),
             cancellationToken);
@@ -60,7 +60,7 @@ internal sealed partial class CaseBundleExporter(
         {
             CaseId = caller.CaseId,
             Title = entity?.Title,
-            ExportedAt = clock.GetUtcNow(),
+            ExportedAt = VaultJson.ToMilliseconds(exported.At), // the export's own custody line's time, as the line keeps it: the verifier holds the catalog to it
             CustodyHead = new ItemCustody(position.Head.Seq, position.Head.Hash.Hex),
             Items = items,
         };

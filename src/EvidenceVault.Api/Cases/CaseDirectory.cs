@@ -48,7 +48,7 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Gr
         await storage.EnsureReadyAsync(cancellationToken);
         var caseId = Ulid.NewUlid(clock);
         await custody.CreateAsync(caseId, cancellationToken);
-        var details = title is null ? null : new Dictionary<string, string> { ["title"] = title };
+        var details = title is null ? null : new Dictionary<string, string> { [CustodyEventTypes.CaseTitleDetail] = title };
         var (created, _) = await custody.AppendAsync(caseId, new CustodyEntry(CustodyEventTypes.CaseCreated, null, Details: details), cancellationToken);
 
         // The case's time is its first custody line's, as the log keeps it: the row can be rebuilt from the log.
@@ -86,7 +86,7 @@ internal sealed class CaseDirectory(VaultStorage storage, CustodyLog custody, Gr
     /// </summary>
     public async Task<bool> RestoreAsync(CustodyEvent created, long itemCount, long totalBytes, CancellationToken cancellationToken) =>
         await storage.Cases.TryAddEntityAsync(
-            new CaseEntity { PartitionKey = created.CaseId, Title = created.Details?.GetValueOrDefault("title"), CreatedAt = created.At, ItemCount = itemCount, TotalBytes = totalBytes },
+            new CaseEntity { PartitionKey = created.CaseId, Title = created.Details?.GetValueOrDefault(CustodyEventTypes.CaseTitleDetail), CreatedAt = created.At, ItemCount = itemCount, TotalBytes = totalBytes },
             cancellationToken);
 
     public async Task<CaseEntity?> FindAsync(string caseId, CancellationToken cancellationToken)

@@ -317,10 +317,13 @@ public static partial class BagVerifier
             return items;
         }
 
+        private static string Quoted(string? text) => text is null ? "(no title)" : $"\"{text}\"";
+
         /// <summary>
-        /// The export's own line, which ends the bag's log: it records how many items the vault listed (and, for one
-        /// victim's bundle, whose: <c>owner</c> or a link's grant id), so a catalog with an item taken out — and the log left as the vault wrote it,
-        /// its end fixed by the vault log proof — shows.
+        /// The export's own line, which ends the bag's log: its time is the catalog's export time, and it records how
+        /// many items the vault listed (and, for one victim's bundle, whose: <c>owner</c> or a link's grant id), so a
+        /// catalog with an item taken out — and the log left as the vault wrote it, its end fixed by the vault log
+        /// proof — shows. The case's title is the one its first line opened it under.
         /// </summary>
         private void CheckExportLine(BundleCatalog catalog, CustodyChainCheck custody)
         {
@@ -329,6 +332,17 @@ public static partial class BagVerifier
             {
                 Add(CustodyLogPath, BagFindingCodes.CustodyMismatch, $"the log does not end with the export's {CustodyEventTypes.BundleExported} line");
                 return;
+            }
+
+            if (catalog.ExportedAt != export.At)
+            {
+                Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the catalog says the bundle was exported at {VaultJson.FormatUtc(catalog.ExportedAt)}, the export's custody line {export.Seq} at {VaultJson.FormatUtc(export.At)}");
+            }
+
+            var created = custody.Events.FirstOrDefault(line => line.Type == CustodyEventTypes.CaseCreated);
+            if (created is not null && catalog.Title != created.Details?.GetValueOrDefault(CustodyEventTypes.CaseTitleDetail))
+            {
+                Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the catalog titles the case {Quoted(catalog.Title)}, its {CustodyEventTypes.CaseCreated} custody line {Quoted(created.Details?.GetValueOrDefault(CustodyEventTypes.CaseTitleDetail))}");
             }
 
             var listed = export.Details?.GetValueOrDefault(ExportDetails.Items);

@@ -55,8 +55,11 @@ public sealed record CustodyEvent
 /// <summary>The custody event types.</summary>
 public static class CustodyEventTypes
 {
-    /// <summary>The case was opened; always the first line.</summary>
+    /// <summary>The case was opened; always the first line. Its details hold the case's title (<see cref="CaseTitleDetail"/>), if it has one.</summary>
     public const string CaseCreated = "case.created";
+
+    /// <summary>The <see cref="CaseCreated"/> detail with the title the case was opened under (a case's title never changes).</summary>
+    public const string CaseTitleDetail = "title";
 
     /// <summary>Evidence bytes were received, hashed and written once.</summary>
     public const string ItemReceived = "item.received";

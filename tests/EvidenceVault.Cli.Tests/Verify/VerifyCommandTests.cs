@@ -156,6 +156,22 @@ public sealed class VerifyCommandTests
         Assert.Contains(report.Findings, f => f.Code == BagFindingCodes.ItemMismatch && f.Message.Contains("95338", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("\"title\": \"退款诈骗 Refund scam\"", "\"title\": \"另一案件 Another case\"", "the catalog titles the case \"另一案件 Another case\", its case.created custody line \"退款诈骗 Refund scam\"")]
+    [InlineData("\"exportedAt\": \"2026-11-23T22:40:11", "\"exportedAt\": \"2026-11-20T22:40:11", "the catalog says the bundle was exported at 2026-11-20T22:40:11.000Z, the export's custody line 12 at 2026-11-23T22:40:11.000Z")]
+    public async Task Verify_CaseTitleOrExportTimeEditedInTheCatalog_TheCustodyLogSaysOtherwise(string from, string to, string message)
+    {
+        // Both head the printed report, the guide and bag-info.txt, which are made from the catalog.
+        using var bundle = await BundleFolder.CreateAsync();
+        bundle.Replace(BagVerifier.CatalogPath, from, to);
+        bundle.RehashManifests(BagVerifier.CatalogPath);
+        bundle.FixPayloadOxum();
+
+        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+
+        Assert.Equal((BagFindingCodes.CustodyMismatch, BagVerifier.CatalogPath, message), (finding.Code, finding.Path, finding.Message));
+    }
+
     [Fact]
     public async Task Verify_ItemTakenOutOfTheCatalogWithItsFilesAndTheLogLeftAsItWas_TheExportsLineCountsItStill()
     {
