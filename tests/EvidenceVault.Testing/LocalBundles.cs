@@ -99,6 +99,7 @@ public static class LocalBundles
             Title = Title,
             ExportedAt = log.AtOf(exportSeq),
             CustodyHead = new ItemCustody(exportSeq, exportHash),
+            Contributor = contributor,
             Items = items,
         };
         var zip = Path.Combine(folder, EvidenceBundleWriter.BagName(CaseId, catalog.ExportedAt) + ".zip");

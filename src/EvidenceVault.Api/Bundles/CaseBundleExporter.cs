@@ -62,6 +62,7 @@ internal sealed partial class CaseBundleExporter(
             Title = entity?.Title,
             ExportedAt = VaultJson.ToMilliseconds(exported.At), // the export's own custody line's time, as the line keeps it: the verifier holds the catalog to it
             CustodyHead = new ItemCustody(position.Head.Seq, position.Head.Hash.Hex),
+            Contributor = sender,
             Items = items,
         };
         var proof = await log.RecordAsync(new CaseHeadLeaf(caller.CaseId, position.Head.Seq, position.Head.Hash.Hex), cancellationToken);

@@ -75,7 +75,7 @@ internal static class VerifyCommand
         if (json)
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(
-                new { report.Intact, report.BagName, report.CaseId, report.CustodyEvents, report.CustodyHead, report.TimestampRootsFrom, report.ReceiptKeysFrom, report.SiteRootsFrom, report.Items, report.Log, report.Findings },
+                new { report.Intact, report.BagName, report.CaseId, report.CustodyEvents, report.CustodyHead, report.Contributor, report.TimestampRootsFrom, report.ReceiptKeysFrom, report.SiteRootsFrom, report.Items, report.Log, report.Findings },
                 VaultJson.Indented));
         }
         else

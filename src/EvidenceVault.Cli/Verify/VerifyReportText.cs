@@ -17,7 +17,9 @@ internal static class VerifyReportText
         await output.WriteLineAsync($"案件 Case:       {report.CaseId ?? "(未知 unknown)"}");
         await output.WriteLineAsync($"监管链 Custody:  {report.CustodyEvents} 条 events, 末端 head {report.CustodyHead ?? "(无 none)"}");
         await output.WriteLineAsync($"信任 Trust:      时间戳根证书 timestamp roots: {Source(report.TimestampRootsFrom)}; 回执公钥 receipt keys: {Source(report.ReceiptKeysFrom)}");
-        await output.WriteLineAsync($"证据 Items:      {report.Items.Count}");
+        await output.WriteLineAsync(report.Contributor is { } sender
+            ? $"证据 Items:      {report.Items.Count}, 只含一位提交人的证据 one contributor's items only: {sender}"
+            : $"证据 Items:      {report.Items.Count}");
         foreach (var item in report.Items)
         {
             await output.WriteLineAsync(

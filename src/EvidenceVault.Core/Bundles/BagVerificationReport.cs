@@ -103,6 +103,12 @@ public sealed record BagVerificationReport(
     /// <summary>Whose roots captured sites' certificates were checked against: the machine's, or the ones the expert supplied (<see cref="TrustSources"/>).</summary>
     public string SiteRootsFrom { get; init; } = TrustSources.Machine;
 
+    /// <summary>
+    /// The sender whose items alone the bundle holds (<c>owner</c> or a link's grant id), as its catalog says — which
+    /// the findings hold to the export's custody line; null for the whole case's bundle.
+    /// </summary>
+    public string? Contributor { get; init; }
+
     /// <summary>The export's entry in the vault log, checked; null when it is missing or failed (see the findings).</summary>
     public VerifiedLogEntry? Log { get; init; }
 

@@ -106,6 +106,7 @@ public static partial class BagVerifier
             return new BagVerificationReport(bag.BagName, caseId, items, custody?.Events.Count ?? 0, custody?.Head.Hash.Hex, _findings)
             {
                 Log = log,
+                Contributor = catalog?.Contributor,
                 TimestampRootsFrom = options.TsaRoots is null ? TrustSources.Bundle : TrustSources.Supplied,
                 ReceiptKeysFrom = options.VaultKeys is null ? TrustSources.Bundle : TrustSources.Supplied,
                 SiteRootsFrom = options.SiteRoots is null ? TrustSources.Machine : TrustSources.Supplied,
@@ -319,6 +320,8 @@ public static partial class BagVerifier
 
         private static string Quoted(string? text) => text is null ? "(no title)" : $"\"{text}\"";
 
+        private static string Holding(string? sender) => sender is null ? "the whole case's items" : $"the items of {sender} only";
+
         /// <summary>
         /// The export's own line, which ends the bag's log: its time is the catalog's export time, and it records how
         /// many items the vault listed (and, for one victim's bundle, whose: <c>owner</c> or a link's grant id), so a
@@ -351,7 +354,13 @@ public static partial class BagVerifier
                 Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the export's custody line {export.Seq} records {listed ?? "no"} items, the catalog lists {catalog.Items.Count}");
             }
 
-            if (export.Details?.GetValueOrDefault(ExportDetails.Contributor) is { } sender)
+            var exportedFor = export.Details?.GetValueOrDefault(ExportDetails.Contributor);
+            if (catalog.Contributor != exportedFor)
+            {
+                Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the catalog says the bundle holds {Holding(catalog.Contributor)}, the export's custody line {export.Seq} {Holding(exportedFor)}");
+            }
+
+            if (exportedFor is { } sender)
             {
                 // A grant id names that one link's items, as earlier releases wrote every such export.
                 foreach (var item in catalog.Items.Where(item => item.Contributor != sender && SenderOf(item) != sender))

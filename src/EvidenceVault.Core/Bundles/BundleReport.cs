@@ -55,6 +55,11 @@ internal static class BundleReport
         }
 
         html.Append(CultureInfo.InvariantCulture, $"<br>导出时间 Exported: {Times(catalog.ExportedAt)}<br>证据数量 Items: {catalog.Items.Count}<br>");
+        if (catalog.Contributor is { } sender)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<strong>只含一位提交人的证据 One contributor's items only: {SenderName(sender, links)}</strong>（本案其他证据不在此包中 the case's other items are not in this bundle）<br>");
+        }
+
         html.Append(CultureInfo.InvariantCulture, $"监管链末端 Custody head: seq {catalog.CustodyHead.Seq}, <code>{catalog.CustodyHead.Head}</code>");
         if (log is not null)
         {
@@ -279,6 +284,8 @@ internal static class BundleReport
         _ => Encode(kind),
     };
 
+    private const string UnnamedVictim = "受害人（未命名链接）Victim (unnamed link)";
+
     private static string RoleName(string role) => role switch
     {
         CaseRoles.Owner => "案件创建人 Case owner",
@@ -286,6 +293,27 @@ internal static class BundleReport
         CaseRoles.Lawyer => "律师 Lawyer",
         _ => Encode(role),
     };
+
+    /// <summary>
+    /// The sender a one-contributor bundle is for: the case's owner (under every owner link), or the link the log
+    /// introduces by that grant id, by its name, with the id.
+    /// </summary>
+    private static string SenderName(string sender, IReadOnlyList<CaseLink> links)
+    {
+        if (sender == CaseRoles.Owner)
+        {
+            return RoleName(CaseRoles.Owner);
+        }
+
+        var link = links.LastOrDefault(link => link.GrantId == sender);
+        var name = link switch
+        {
+            { Label: { } label } => Encode(label),
+            { Role: CaseRoles.Contributor } => UnnamedVictim,
+            _ => string.Empty,
+        };
+        return $"{name} <code>{Encode(sender)}</code>".TrimStart();
+    }
 
     /// <summary>
     /// Who contributed the item: the case's owner, or the victim the owner's link names (an unnamed link says so),
@@ -297,7 +325,7 @@ internal static class BundleReport
         {
             { ContributorRole: CaseRoles.Owner } => RoleName(CaseRoles.Owner),
             { ContributorLabel: { } label } => Encode(label),
-            { ContributorRole: CaseRoles.Contributor } => "受害人（未命名链接）Victim (unnamed link)",
+            { ContributorRole: CaseRoles.Contributor } => UnnamedVictim,
             _ => string.Empty,
         };
         var grant = item.Contributor is null ? string.Empty : $"<code>{Encode(item.Contributor)}</code>";

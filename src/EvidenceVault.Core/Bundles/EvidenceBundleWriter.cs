@@ -48,7 +48,7 @@ public static class EvidenceBundleWriter
 
     /// <summary>
     /// What <c>bag-info.txt</c> says of an export besides <c>Payload-Oxum</c>: the case, its title, the export's date,
-    /// the item count and custody head, and, when stored bytes differed from the index, that the export's check failed.
+    /// the item count and custody head, whose items alone it holds when it is one sender's, and, when stored bytes differed from the index, that the export's check failed.
     /// </summary>
     internal static BagInfo BagInfoOf(BundleCatalog catalog, IReadOnlyCollection<ExportMismatch> mismatches)
     {
@@ -58,6 +58,11 @@ public static class EvidenceBundleWriter
             new("EvidenceVault-Item-Count", catalog.Items.Count.ToString(CultureInfo.InvariantCulture)),
             new("EvidenceVault-Custody-Head", string.Create(CultureInfo.InvariantCulture, $"{catalog.CustodyHead.Seq} {catalog.CustodyHead.Head}")),
         };
+        if (catalog.Contributor is { } sender)
+        {
+            extra.Add(new("EvidenceVault-Contributor", sender)); // one sender's items only, not the whole case's
+        }
+
         if (mismatches.Count > 0)
         {
             extra.Add(new(BagVerifier.ExportIntegrityLabel, "FAILED: stored bytes differ from the index for " + string.Join(", ", mismatches.Select(m => m.Path))));

@@ -91,6 +91,11 @@ internal static class VerifyGuide
         text.Append(CultureInfo.InvariantCulture, $"案件 Case: `{catalog.CaseId}`  \n");
         text.Append(CultureInfo.InvariantCulture, $"导出时间 Exported (UTC): {Serialization.VaultJson.FormatUtc(catalog.ExportedAt)}  \n");
         text.Append(CultureInfo.InvariantCulture, $"证据数量 Items: {catalog.Items.Count}  \n");
+        if (catalog.Contributor is { } sender)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"只含一位提交人的证据 One contributor's items only: `{sender}`（本案其他证据不在此包中 the case's other items are not in this bundle）  \n");
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"监管链末端 Custody head: seq {catalog.CustodyHead.Seq}, SHA-256 `{catalog.CustodyHead.Head}`\n\n");
         text.Append("""
             本证据包是 BagIt 1.0（RFC 8493）格式。无需信任 EvidenceVault，任何人都可以用标准工具离线核验。

@@ -184,6 +184,12 @@ public sealed record BundleCatalog
     /// <summary>Custody log head at export time.</summary>
     public required ItemCustody CustodyHead { get; init; }
 
+    /// <summary>
+    /// The sender whose items alone the bundle holds — <c>owner</c>, or a link's grant id (<see cref="CaseRoles.SenderOf"/>)
+    /// — as the export's custody line names them; absent for the whole case.
+    /// </summary>
+    public string? Contributor { get; init; }
+
     /// <summary>Every item, oldest first.</summary>
     public required IReadOnlyList<EvidenceItemRecord> Items { get; init; }
 }

@@ -209,6 +209,7 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
             var (report, entries) = await SavedBundleAsync(lawyerClient, $"/api/cases/{owner.CaseId}/bundle?contributor={named}");
 
             Assert.True(report.Intact, string.Join("; ", report.Findings.Select(f => f.ToString())));
+            Assert.Equal(CaseRoles.Owner, report.Contributor);
             Assert.Equal([before.ItemId, after.ItemId], report.Items.Select(i => i.ItemId).Order(StringComparer.Ordinal));
             Assert.DoesNotContain(entries, e => e.Contains(byVictim.ItemId, StringComparison.Ordinal));
         }
@@ -219,6 +220,7 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
 
         // The victim's bundle is theirs alone; a link the case does not have is said, and nothing is logged.
         var (theirs, _) = await SavedBundleAsync(lawyerClient, $"/api/cases/{owner.CaseId}/bundle?contributor={victim.GrantId}");
+        Assert.Equal(victim.GrantId, theirs.Contributor);
         Assert.Equal([byVictim.ItemId], theirs.Items.Select(i => i.ItemId));
         var length = (await owner.CheckCustodyAsync()).Events.Count;
         using var unknown = await lawyerClient.GetAsync($"/api/cases/{owner.CaseId}/bundle?contributor=01KBZ6X3N8Q4T2V7W9Y0NOLINK");

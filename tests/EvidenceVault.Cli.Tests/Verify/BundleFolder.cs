@@ -25,14 +25,14 @@ internal sealed class BundleFolder : IDisposable
 
     public string Bag { get; private set; } = string.Empty;
 
-    public static async Task<BundleFolder> CreateAsync()
+    /// <summary>The whole case's bundle, or, with <paramref name="contributor"/>, one sender's (who sent all three items here).</summary>
+    public static async Task<BundleFolder> CreateAsync(string? contributor = null)
     {
         var folder = new BundleFolder();
-        var bundle = await LocalBundles.CreateAsync(
-            folder._root,
-            SampleEvidence.PathOf("screenshot-refund-page.png"),
-            SampleEvidence.PathOf("call-recording.m4a"),
-            SampleEvidence.PathOf("page-snapshot-refund.mhtml"));
+        string[] files = [SampleEvidence.PathOf("screenshot-refund-page.png"), SampleEvidence.PathOf("call-recording.m4a"), SampleEvidence.PathOf("page-snapshot-refund.mhtml")];
+        var bundle = contributor is null
+            ? await LocalBundles.CreateAsync(folder._root, files)
+            : await LocalBundles.CreateForContributorAsync(folder._root, contributor, files);
         (folder.Zip, folder.TsaRoot, folder.VaultKey) = (bundle.Zip, bundle.TsaRootPem, bundle.VaultKeyPem);
         ZipFile.ExtractToDirectory(folder.Zip, Path.Combine(folder._root, "unzipped"));
         folder.Bag = Directory.GetDirectories(Path.Combine(folder._root, "unzipped")).Single();

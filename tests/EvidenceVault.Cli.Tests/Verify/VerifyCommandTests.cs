@@ -371,6 +371,37 @@ public sealed class VerifyCommandTests
     }
 
     [Fact]
+    public async Task Verify_OneSendersBundle_SaysSoInTheVerdictTheReportTheGuideAndBagInfo()
+    {
+        using var bundle = await BundleFolder.CreateAsync(CaseRoles.Owner);
+
+        var (exit, output) = await RunAsync(bundle.Zip);
+
+        Assert.Equal(VerifyCommand.Intact, exit);
+        Assert.Contains("证据 Items:      3, 只含一位提交人的证据 one contributor's items only: owner", output, StringComparison.Ordinal);
+        Assert.Contains("<strong>只含一位提交人的证据 One contributor's items only: 案件创建人 Case owner</strong>", File.ReadAllText(bundle.PathOf(BagVerifier.ReportPath)), StringComparison.Ordinal);
+        Assert.Contains("只含一位提交人的证据 One contributor's items only: `owner`", File.ReadAllText(bundle.PathOf(BagVerifier.GuidePath)), StringComparison.Ordinal);
+        Assert.Contains("EvidenceVault-Contributor: owner\n", File.ReadAllText(bundle.PathOf(BagVerifier.BagInfoPath)), StringComparison.Ordinal);
+        Assert.Equal(CaseRoles.Owner, (await BagVerifier.VerifyAsync(bundle.Bag)).Contributor);
+    }
+
+    [Fact]
+    public async Task Verify_OneSendersBundleMadeToPassForTheWholeCase_TheExportLineSaysWhose()
+    {
+        // Without "contributor", the report, guide and bag-info made from the catalog no longer say the case holds more.
+        using var bundle = await BundleFolder.CreateAsync(CaseRoles.Owner);
+        bundle.Replace(BagVerifier.CatalogPath, "  \"contributor\": \"owner\",\n  \"items\"", "  \"items\"");
+        bundle.RehashManifests(BagVerifier.CatalogPath);
+        bundle.FixPayloadOxum();
+
+        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+
+        Assert.Equal(
+            (BagFindingCodes.CustodyMismatch, BagVerifier.CatalogPath, "the catalog says the bundle holds the whole case's items, the export's custody line 12 the items of owner only"),
+            (finding.Code, finding.Path, finding.Message));
+    }
+
+    [Fact]
     public async Task Verify_CatalogCustodyHeadOfAnItemEditedAndRehashed_CustodyMismatchIsReported()
     {
         using var bundle = await BundleFolder.CreateAsync();
