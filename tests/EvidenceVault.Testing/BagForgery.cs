@@ -28,15 +28,23 @@ public static class BagForgery
         var intact = await Bundles.BagVerifier.VerifyAsync(bag);
         Assert.True(intact.Intact, string.Join("\n", intact.Findings));
         Assert.Equal(from.Length, to.Length);
-        Replace(bag, "data/items.json", from, to);
-        RehashManifests(bag, "data/items.json");
-        RewriteItemsCsv(bag);
 
-        var forged = await Bundles.BagVerifier.VerifyAsync(bag);
-
-        var finding = Assert.Single(forged.Findings);
+        var finding = Assert.Single(await RecatalogueAsync(bag, from, to));
         Assert.Equal(Bundles.BagFindingCodes.CustodyMismatch, finding.Code);
         Assert.Contains(about, finding.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Edits the catalog as a careful forger would — <paramref name="from"/> to <paramref name="to"/> in
+    /// <c>data/items.json</c>, its spreadsheet written again from it, the manifests and <c>Payload-Oxum</c> made to
+    /// agree — and returns what the verifier then finds.
+    /// </summary>
+    public static async Task<IReadOnlyList<Bundles.BagFinding>> RecatalogueAsync(string bag, string from, string to)
+    {
+        Replace(bag, Bundles.BagVerifier.CatalogPath, from, to);
+        RehashManifests(bag, Bundles.BagVerifier.CatalogPath);
+        RewriteItemsCsv(bag);
+        return (await Bundles.BagVerifier.VerifyAsync(bag)).Findings;
     }
 
     /// <summary>

@@ -372,8 +372,11 @@ public static partial class BagVerifier
 
         /// <summary>The item's sender (<see cref="CaseRoles.SenderOf"/>), by the role the custody log gives its link.</summary>
         private string? SenderOf(EvidenceItemRecord item) => item.Contributor is { } grantId
-            ? CaseRoles.SenderOf(_links.LastOrDefault(link => link.GrantId == grantId)?.Role, grantId)
+            ? CaseRoles.SenderOf(LinkOf(grantId)?.Role, grantId)
             : null;
+
+        /// <summary>The link the custody log introduces by <paramref name="grantId"/>, if it does.</summary>
+        private CaseLink? LinkOf(string grantId) => _links.LastOrDefault(link => link.GrantId == grantId);
 
         /// <summary>
         /// The catalog as the spreadsheet a lawyer opens (<c>items.csv</c>): the columns the vault writes, then one row
@@ -470,7 +473,7 @@ public static partial class BagVerifier
                 return null; // the actor check has already compared it with the item.received line
             }
 
-            var link = _links.LastOrDefault(link => link.GrantId == item.Contributor);
+            var link = LinkOf(item.Contributor);
             if (link is null)
             {
                 return "no link at all (no grant.created line names it)";

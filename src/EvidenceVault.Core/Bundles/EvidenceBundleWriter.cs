@@ -48,7 +48,8 @@ public static class EvidenceBundleWriter
 
     /// <summary>
     /// What <c>bag-info.txt</c> says of an export besides <c>Payload-Oxum</c>: the case, its title, the export's date,
-    /// the item count and custody head, whose items alone it holds when it is one sender's, and, when stored bytes differed from the index, that the export's check failed.
+    /// the item count and custody head, whose items alone it holds when it is one sender's, and, when stored bytes
+    /// differed from the index, that the export's check failed.
     /// </summary>
     internal static BagInfo BagInfoOf(BundleCatalog catalog, IReadOnlyCollection<ExportMismatch> mismatches)
     {

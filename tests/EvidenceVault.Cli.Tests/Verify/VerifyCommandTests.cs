@@ -163,11 +163,8 @@ public sealed class VerifyCommandTests
     {
         // Both head the printed report, the guide and bag-info.txt, which are made from the catalog.
         using var bundle = await BundleFolder.CreateAsync();
-        bundle.Replace(BagVerifier.CatalogPath, from, to);
-        bundle.RehashManifests(BagVerifier.CatalogPath);
-        bundle.FixPayloadOxum();
 
-        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+        var finding = Assert.Single(await BagForgery.RecatalogueAsync(bundle.Bag, from, to));
 
         Assert.Equal((BagFindingCodes.CustodyMismatch, BagVerifier.CatalogPath, message), (finding.Code, finding.Path, finding.Message));
     }
@@ -330,11 +327,8 @@ public sealed class VerifyCommandTests
         // The name a printed report and the spreadsheet give each item's sender comes from the catalog; the link's
         // grant.created line fixed it when the link was issued.
         using var bundle = await BundleFolder.CreateAsync();
-        bundle.Replace(BagVerifier.CatalogPath, "\"contributorRole\": \"owner\"", to);
-        bundle.RehashManifests(BagVerifier.CatalogPath);
-        BagForgery.RewriteItemsCsv(bundle.Bag);
 
-        var findings = (await BagVerifier.VerifyAsync(bundle.Bag)).Findings;
+        var findings = await BagForgery.RecatalogueAsync(bundle.Bag, "\"contributorRole\": \"owner\"", to);
 
         Assert.Equal(3, findings.Count);
         Assert.All(findings, finding =>
@@ -390,11 +384,8 @@ public sealed class VerifyCommandTests
     {
         // Without "contributor", the report, guide and bag-info made from the catalog no longer say the case holds more.
         using var bundle = await BundleFolder.CreateAsync(CaseRoles.Owner);
-        bundle.Replace(BagVerifier.CatalogPath, "  \"contributor\": \"owner\",\n  \"items\"", "  \"items\"");
-        bundle.RehashManifests(BagVerifier.CatalogPath);
-        bundle.FixPayloadOxum();
 
-        var finding = Assert.Single((await BagVerifier.VerifyAsync(bundle.Bag)).Findings);
+        var finding = Assert.Single(await BagForgery.RecatalogueAsync(bundle.Bag, "  \"contributor\": \"owner\",\n  \"items\"", "  \"items\""));
 
         Assert.Equal(
             (BagFindingCodes.CustodyMismatch, BagVerifier.CatalogPath, "the catalog says the bundle holds the whole case's items, the export's custody line 12 the items of owner only"),
