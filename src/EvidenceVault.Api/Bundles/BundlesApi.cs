@@ -10,8 +10,9 @@ internal static class BundlesApi
     {
         caseScope.MapGet("/bundle", GetBundle)
             .WithName(nameof(GetBundle))
-            .WithSummary("The whole case as a BagIt 1.0 bag in a streamed ZIP, re-hashed on the way out; check it with 'evidencevault verify'.")
+            .WithSummary("The whole case — or, with ?contributor=owner or a victim link's grant id, one sender's items — as a BagIt 1.0 bag in a streamed ZIP, re-hashed on the way out; check it with 'evidencevault verify'.")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowRoles(CaseRoles.Owner, CaseRoles.Lawyer);
 
         // The same bundle for a browser to save by itself (streamed to disk at any size): a form POST whose body
@@ -21,6 +22,7 @@ internal static class BundlesApi
             .WithSummary("The same bundle, for a browser's own download: a form POST with the case token as the field 'access_token' (RFC 6750 §2.2).")
             .Accepts<IFormCollection>("application/x-www-form-urlencoded")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(FormTokenAccepted.Instance)
             .AllowRoles(CaseRoles.Owner, CaseRoles.Lawyer);
         return caseScope;
