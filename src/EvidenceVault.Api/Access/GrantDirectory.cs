@@ -69,7 +69,8 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
 
     /// <summary>
     /// The sender (<see cref="CaseRoles.SenderOf"/>) that <paramref name="named"/> names: <c>owner</c>, or a link's grant
-    /// id — an owner link's stands for the owner, whichever of their links it was.
+    /// id — an owner link's stands for the owner, whichever of their links it was. A lawyer's link sends nothing, so it
+    /// names no sender.
     /// </summary>
     public async Task<string> SenderAsync(string caseId, string named, CancellationToken cancellationToken)
     {
@@ -80,7 +81,9 @@ internal sealed class GrantDirectory(VaultStorage storage, GrantRecords records,
 
         var grant = await FindAsync(caseId, named, cancellationToken)
             ?? throw new VaultProblemException(ProblemType.GrantNotFound, "No such link in this case: name a link by its grant id, or the case's owner as 'owner'.");
-        return CaseRoles.SenderOf(grant.Role, grant.GrantId);
+        return grant.Role == CaseRoles.Lawyer
+            ? throw new VaultProblemException(ProblemType.MalformedRequest, "A lawyer's link sends no evidence: name a victim's link by its grant id, or the case's owner as 'owner'.")
+            : CaseRoles.SenderOf(grant.Role, grant.GrantId);
     }
 
     /// <summary>Revokes a grant; effective on the next request. Idempotent.</summary>

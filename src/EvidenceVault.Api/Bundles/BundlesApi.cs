@@ -12,6 +12,7 @@ internal static class BundlesApi
             .WithName(nameof(GetBundle))
             .WithSummary("The whole case — or, with ?contributor=owner or a victim link's grant id, one sender's items — as a BagIt 1.0 bag in a streamed ZIP, re-hashed on the way out; check it with 'evidencevault verify'.")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowRoles(CaseRoles.Owner, CaseRoles.Lawyer);
 
@@ -22,6 +23,7 @@ internal static class BundlesApi
             .WithSummary("The same bundle, for a browser's own download: a form POST with the case token as the field 'access_token' (RFC 6750 §2.2).")
             .Accepts<IFormCollection>("application/x-www-form-urlencoded")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithMetadata(FormTokenAccepted.Instance)
             .AllowRoles(CaseRoles.Owner, CaseRoles.Lawyer);

@@ -218,13 +218,15 @@ public sealed class GroupCaseTests(SecurityVault app) : IClassFixture<SecurityVa
         Assert.Equal(3, exports.Count);
         Assert.All(exports, e => Assert.Equal((CaseRoles.Owner, "2"), (e.Details![ExportDetails.Contributor], e.Details[ExportDetails.Items])));
 
-        // The victim's bundle is theirs alone; a link the case does not have is said, and nothing is logged.
+        // The victim's bundle is theirs alone; a link the case does not have, or a lawyer's, is said, and nothing is logged.
         var (theirs, _) = await SavedBundleAsync(lawyerClient, $"/api/cases/{owner.CaseId}/bundle?contributor={victim.GrantId}");
         Assert.Equal(victim.GrantId, theirs.Contributor);
         Assert.Equal([byVictim.ItemId], theirs.Items.Select(i => i.ItemId));
         var length = (await owner.CheckCustodyAsync()).Events.Count;
         using var unknown = await lawyerClient.GetAsync($"/api/cases/{owner.CaseId}/bundle?contributor=01KBZ6X3N8Q4T2V7W9Y0NOLINK");
         await ProblemAssert.IsAsync(unknown, 404, "grant-not-found");
+        using var lawyers = await lawyerClient.GetAsync($"/api/cases/{owner.CaseId}/bundle?contributor={lawyer.GrantId}");
+        await ProblemAssert.IsAsync(lawyers, 400, "malformed-request");
         Assert.Equal(length, (await owner.CheckCustodyAsync()).Events.Count);
     }
 
