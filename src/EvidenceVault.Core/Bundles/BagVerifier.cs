@@ -318,7 +318,9 @@ public static partial class BagVerifier
             return items;
         }
 
-        private static string Quoted(string? text) => text is null ? "(no title)" : $"\"{text}\"";
+        private static string Quoted(string? text, string absent) => text is null ? absent : $"\"{text}\"";
+
+        private const string NoTitle = "(no title)";
 
         private static string Holding(string? sender) => sender is null ? "the whole case's items" : $"the items of {sender} only";
 
@@ -345,7 +347,7 @@ public static partial class BagVerifier
             var created = custody.Events.FirstOrDefault(line => line.Type == CustodyEventTypes.CaseCreated);
             if (created is not null && catalog.Title != created.Details?.GetValueOrDefault(CustodyEventTypes.CaseTitleDetail))
             {
-                Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the catalog titles the case {Quoted(catalog.Title)}, its {CustodyEventTypes.CaseCreated} custody line {Quoted(created.Details?.GetValueOrDefault(CustodyEventTypes.CaseTitleDetail))}");
+                Add(CatalogPath, BagFindingCodes.CustodyMismatch, $"the catalog titles the case {Quoted(catalog.Title, NoTitle)}, its {CustodyEventTypes.CaseCreated} custody line {Quoted(created.Details?.GetValueOrDefault(CustodyEventTypes.CaseTitleDetail), NoTitle)}");
             }
 
             var listed = export.Details?.GetValueOrDefault(ExportDetails.Items);
@@ -482,7 +484,7 @@ public static partial class BagVerifier
             return link.Role == item.ContributorRole && link.Label == item.ContributorLabel ? null : Sender(link.Role, link.Label);
         }
 
-        private static string Sender(string? role, string? label) => $"{role ?? "(no role)"} {(label is null ? "(no name)" : $"\"{label}\"")}";
+        private static string Sender(string? role, string? label) => $"{role ?? "(no role)"} {Quoted(label, "(no name)")}";
 
         /// <summary>Whether the bag's custody log has line <c>Seq</c> and its SHA-256 is <c>Head</c>.</summary>
         private bool IsCustodyLine(ItemCustody at) =>

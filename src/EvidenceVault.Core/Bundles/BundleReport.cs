@@ -57,7 +57,7 @@ internal static class BundleReport
         html.Append(CultureInfo.InvariantCulture, $"<br>导出时间 Exported: {Times(catalog.ExportedAt)}<br>证据数量 Items: {catalog.Items.Count}<br>");
         if (catalog.Contributor is { } sender)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<strong>只含一位提交人的证据 One contributor's items only: {SenderName(sender, links)}</strong>（本案其他证据不在此包中 the case's other items are not in this bundle）<br>");
+            html.Append(CultureInfo.InvariantCulture, $"<strong>只含一位提交人的证据 One contributor's items only: {OneSender(sender, links)}</strong>（本案其他证据不在此包中 the case's other items are not in this bundle）<br>");
         }
 
         html.Append(CultureInfo.InvariantCulture, $"监管链末端 Custody head: seq {catalog.CustodyHead.Seq}, <code>{catalog.CustodyHead.Head}</code>");
@@ -295,39 +295,36 @@ internal static class BundleReport
     };
 
     /// <summary>
+    /// A sender by the role and label of their link: the case's owner, or the victim the owner's link names (an unnamed
+    /// link says so).
+    /// </summary>
+    private static string SenderName(string? role, string? label) => (role, label) switch
+    {
+        (CaseRoles.Owner, _) => RoleName(CaseRoles.Owner),
+        (_, { } name) => Encode(name),
+        (CaseRoles.Contributor, _) => UnnamedVictim,
+        _ => string.Empty,
+    };
+
+    /// <summary>
     /// The sender a one-contributor bundle is for: the case's owner (under every owner link), or the link the log
     /// introduces by that grant id, by its name, with the id.
     /// </summary>
-    private static string SenderName(string sender, IReadOnlyList<CaseLink> links)
+    private static string OneSender(string sender, IReadOnlyList<CaseLink> links)
     {
         if (sender == CaseRoles.Owner)
         {
-            return RoleName(CaseRoles.Owner);
+            return SenderName(CaseRoles.Owner, null);
         }
 
         var link = links.LastOrDefault(link => link.GrantId == sender);
-        var name = link switch
-        {
-            { Label: { } label } => Encode(label),
-            { Role: CaseRoles.Contributor } => UnnamedVictim,
-            _ => string.Empty,
-        };
-        return $"{name} <code>{Encode(sender)}</code>".TrimStart();
+        return $"{SenderName(link?.Role, link?.Label)} <code>{Encode(sender)}</code>".TrimStart();
     }
 
-    /// <summary>
-    /// Who contributed the item: the case's owner, or the victim the owner's link names (an unnamed link says so),
-    /// with the grant id that the custody log's events name as their actor.
-    /// </summary>
+    /// <summary>Who contributed the item, with the grant id that the custody log's events name as their actor.</summary>
     private static string Contributor(EvidenceItemRecord item)
     {
-        var name = item switch
-        {
-            { ContributorRole: CaseRoles.Owner } => RoleName(CaseRoles.Owner),
-            { ContributorLabel: { } label } => Encode(label),
-            { ContributorRole: CaseRoles.Contributor } => UnnamedVictim,
-            _ => string.Empty,
-        };
+        var name = SenderName(item.ContributorRole, item.ContributorLabel);
         var grant = item.Contributor is null ? string.Empty : $"<code>{Encode(item.Contributor)}</code>";
         return string.Join("<br>", new[] { name, grant }.Where(part => part.Length > 0));
     }
